@@ -1,0 +1,206 @@
+#!/usr/bin/env node
+// The `daomesh` command: runs a node in the foreground, and talks to a running one through its local API.
+import { Command, Option } from 'commander';
+import { resolve } from 'node:path';
+import type { NodeStatus } from '../../core/bridge/api.ts';
+import { DaomeshError, formatError, type ErrorInfo } from '../../core/errors.ts';
+import { appVersion } from '../../core/version.ts';
+import { connectApi, readApiEndpoint, type ApiClient } from '../host/api-client.ts';
+import { defaultDataDir } from '../host/data-dir.ts';
+import { defaultListen, startHost } from '../host/host.ts';
+import { readSecret } from './secret-input.ts';
+
+type GlobalOptions = { data?: string; json?: boolean };
+
+const program = new Command()
+  .name('daomesh')
+  .description('DAOmesh: a peer-to-peer mesh of small DAOs connected by bounties.')
+  .version(appVersion)
+  .option('--data <dir>', 'data directory of the node (default: $DAOMESH_DATA or the OS app-data folder)')
+  .option('--json', 'print machine-readable JSON')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+function globals(command: Command): { dataDir: string; json: boolean } {
+  const options = command.optsWithGlobals<GlobalOptions>();
+  return { dataDir: resolve(options.data ?? defaultDataDir()), json: options.json === true };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function print(json: boolean, value: unknown, human: string): void {
+  process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human}\n`);
+}
+
+async function withApi<T>(command: Command, use: (api: ApiClient) => Promise<T>): Promise<T> {
+  const { dataDir } = globals(command);
+  const api = await connectApi(await readApiEndpoint(dataDir));
+  try {
+    return await use(api);
+  } finally {
+    api.close();
+  }
+}
+
+function passphraseSource(file: string | undefined, prompt = 'Passphrase: ') {
+  return { file, env: 'DAOMESH_PASSPHRASE', prompt, what: 'passphrase' };
+}
+
+program
+  .command('node')
+  .description('run a node in the foreground (Ctrl-C stops it)')
+  .option('--listen <multiaddr>', 'address to listen on, repeatable', collect, [])
+  .option('--bootstrap <multiaddr>', 'peer to connect to at start, repeatable (…/p2p/<peer id>)', collect, [])
+  .option('--no-mdns', 'do not look for peers on the local network')
+  .option('--ui', 'serve the UI on 127.0.0.1 (web mode) and print its URL')
+  .addOption(new Option('--api-port <port>', 'port of the local API and UI (default: any free port)').argParser((value) => Number.parseInt(value, 10)))
+  .option('--passphrase-file <file>', 'unlock the identity at start with the passphrase in this file (or set DAOMESH_PASSPHRASE)')
+  .action(async (options: { listen: string[]; bootstrap: string[]; mdns: boolean; ui?: boolean; apiPort?: number; passphraseFile?: string }, command: Command) => {
+    const { dataDir, json } = globals(command);
+    const host = await startHost({
+      dataDir,
+      listen: options.listen.length > 0 ? options.listen : defaultListen,
+      bootstrap: options.bootstrap,
+      mdns: options.mdns,
+      ui: options.ui === true,
+      ...(options.apiPort === undefined ? {} : { apiPort: options.apiPort }),
+      log: (line) => process.stderr.write(`daomesh: ${line}\n`),
+    });
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      host.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+
+    if (host.keystore.state === 'locked' && (options.passphraseFile !== undefined || process.env.DAOMESH_PASSPHRASE)) {
+      try {
+        await host.keystore.unlock(await readSecret(passphraseSource(options.passphraseFile)));
+      } catch (error) {
+        await host.stop();
+        throw error;
+      }
+    }
+    const status = host.status();
+    const summary = { peerId: status.peerId, address: status.address, listen: status.listen, api: host.apiUrl, ui: host.uiUrl };
+    print(
+      json,
+      summary,
+      [
+        `DAOmesh node ${appVersion} running (Ctrl-C to stop)`,
+        `  data:     ${dataDir}`,
+        `  member:   ${status.address ?? '(no identity yet: create one in the UI or with `daomesh identity create`)'}${status.identity === 'locked' ? ' (locked)' : ''}`,
+        `  peer id:  ${status.peerId}`,
+        ...status.listen.map((address, index) => `  ${index === 0 ? 'listen: ' : '        '}  ${address}`),
+        `  mDNS:     ${status.mdns ? 'on' : 'off'}`,
+        ...(host.uiUrl ? [`  open the UI: ${host.uiUrl}`] : []),
+      ].join('\n'),
+    );
+  });
+
+program
+  .command('id')
+  .description("print this node's member address and peer id")
+  .action(async (_options, command: Command) => {
+    const status = await withApi(command, (api) => api.call('node.status', {}));
+    print(globals(command).json, { address: status.address, peerId: status.peerId }, `address: ${status.address ?? '(none)'}\npeer id: ${status.peerId}`);
+  });
+
+program
+  .command('peers')
+  .description('list connected peers')
+  .action(async (_options, command: Command) => {
+    const peers = await withApi(command, (api) => api.call('peers.list', {}));
+    print(globals(command).json, peers, peers.length === 0 ? 'no peers connected' : peers.map((peer) => `${peer.peerId}  ${peer.addrs.join(' ')}`).join('\n'));
+  });
+
+program
+  .command('status')
+  .description("print the node's status: identity, addresses, peers")
+  .action(async (_options, command: Command) => {
+    const status: NodeStatus = await withApi(command, (api) => api.call('node.status', {}));
+    print(
+      globals(command).json,
+      status,
+      [
+        `identity: ${status.identity}${status.address ? ` (${status.address})` : ''}`,
+        `peer id:  ${status.peerId}`,
+        `listen:   ${status.listen.join(' ')}`,
+        `peers:    ${status.peers.length}`,
+        `mDNS:     ${status.mdns ? 'on' : 'off'}`,
+      ].join('\n'),
+    );
+  });
+
+const identity = program.command('identity').description('create, restore, unlock, lock or back up the member identity');
+
+identity
+  .command('create')
+  .description('make a new member key and print its recovery phrase (write it down)')
+  .option('--passphrase-file <file>', 'passphrase to encrypt the key with (or DAOMESH_PASSPHRASE, or a prompt)')
+  .action(async (options: { passphraseFile?: string }, command: Command) => {
+    const passphrase = await readSecret(passphraseSource(options.passphraseFile, 'New passphrase: '));
+    const created = await withApi(command, (api) => api.call('identity.create', { passphrase }));
+    print(globals(command).json, created, `address: ${created.address}\nrecovery phrase (write it down, keep it offline):\n  ${created.phrase}`);
+  });
+
+identity
+  .command('restore')
+  .description('restore a member key from its recovery phrase')
+  .option('--phrase-file <file>', 'file holding the recovery phrase (or DAOMESH_PHRASE, or a prompt)')
+  .option('--passphrase-file <file>', 'passphrase to encrypt the key with (or DAOMESH_PASSPHRASE, or a prompt)')
+  .action(async (options: { phraseFile?: string; passphraseFile?: string }, command: Command) => {
+    const phrase = await readSecret({ file: options.phraseFile, env: 'DAOMESH_PHRASE', prompt: 'Recovery phrase: ', what: 'phrase' });
+    const passphrase = await readSecret(passphraseSource(options.passphraseFile, 'New passphrase: '));
+    const restored = await withApi(command, (api) => api.call('identity.restore', { phrase, passphrase }));
+    print(globals(command).json, restored, `address: ${restored.address}`);
+  });
+
+identity
+  .command('unlock')
+  .description('unlock the member key for signing')
+  .option('--passphrase-file <file>', 'file holding the passphrase (or DAOMESH_PASSPHRASE, or a prompt)')
+  .action(async (options: { passphraseFile?: string }, command: Command) => {
+    const passphrase = await readSecret(passphraseSource(options.passphraseFile));
+    const unlocked = await withApi(command, (api) => api.call('identity.unlock', { passphrase }));
+    print(globals(command).json, unlocked, `unlocked ${unlocked.address}`);
+  });
+
+identity
+  .command('lock')
+  .description('forget the unlocked key until the passphrase is given again')
+  .action(async (_options, command: Command) => {
+    await withApi(command, (api) => api.call('identity.lock', {}));
+    print(globals(command).json, { locked: true }, 'locked');
+  });
+
+identity
+  .command('backup')
+  .description('print the recovery phrase again (asks for the passphrase)')
+  .option('--passphrase-file <file>', 'file holding the passphrase (or DAOMESH_PASSPHRASE, or a prompt)')
+  .action(async (options: { passphraseFile?: string }, command: Command) => {
+    const passphrase = await readSecret(passphraseSource(options.passphraseFile));
+    const backup = await withApi(command, (api) => api.call('identity.backup', { passphrase }));
+    print(globals(command).json, backup, backup.phrase);
+  });
+
+function errorInfo(error: unknown): ErrorInfo {
+  if (error instanceof DaomeshError) return error.toJSON();
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const info = errorInfo(error);
+  const json = process.argv.includes('--json');
+  process.stderr.write(json ? `${JSON.stringify({ error: info })}\n` : `daomesh: ${formatError(info)}\n`);
+  process.exit(1);
+}

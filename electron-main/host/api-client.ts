@@ -1,0 +1,121 @@
+// A Node client of the local API: used by the CLI, by Electron's main process to relay the window's calls,
+// and by tests. Same frames as the UI's WebSocket transport.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { z } from 'zod';
+import {
+  bridgeEvents,
+  bridgeMethods,
+  type BridgeEvent,
+  type BridgeEventData,
+  type BridgeMethod,
+  type BridgeParams,
+  type BridgeResult,
+} from '../../core/bridge/api.ts';
+import { bridgeProtocol, maxFrameBytes, secretProtocolPrefix, ServerFrame } from '../../core/bridge/protocol.ts';
+import { DaomeshError } from '../../core/errors.ts';
+import { dataFiles } from './data-dir.ts';
+
+export type ApiEndpoint = { url: string; secret: string };
+
+const EndpointFile = z.object({ url: z.string().startsWith('ws://'), pid: z.number().int() });
+
+/** Finds the running node of `dataDir` from the files it writes there. */
+export async function readApiEndpoint(dataDir: string): Promise<ApiEndpoint> {
+  const notRunning = new DaomeshError('NODE_NOT_RUNNING', `No DAOmesh node is running for ${dataDir}.`, `Start one with: daomesh node --data ${dataDir}`);
+  const endpoint = await readFile(join(dataDir, dataFiles.apiEndpoint), 'utf8').then(
+    (text) => EndpointFile.safeParse(JSON.parse(text)),
+    () => null,
+  );
+  const secret = await readFile(join(dataDir, dataFiles.apiSecret), 'utf8').catch(() => null);
+  if (!endpoint?.success || secret === null) throw notRunning;
+  return { url: endpoint.data.url, secret: secret.trim() };
+}
+
+export type ApiClient = {
+  call<M extends BridgeMethod>(method: M, params: BridgeParams<M>): Promise<BridgeResult<M>>;
+  /** For relays: forwards a call as it is; the host validates it. */
+  callRaw(method: string, params: unknown): Promise<unknown>;
+  on<E extends BridgeEvent>(event: E, listener: (data: BridgeEventData<E>) => void): () => void;
+  on(event: string, listener: (data: unknown) => void): () => void;
+  close(): void;
+};
+
+export async function connectApi(endpoint: ApiEndpoint, options: { timeoutMs?: number } = {}): Promise<ApiClient> {
+  const socket = new WebSocket(endpoint.url, [bridgeProtocol, `${secretProtocolPrefix}${endpoint.secret}`], {
+    maxPayload: maxFrameBytes * 16,
+    handshakeTimeout: options.timeoutMs ?? 10_000,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('unexpected-response', (_request, response) => {
+      socket.terminate();
+      reject(
+        response.statusCode === 401
+          ? new DaomeshError('UNAUTHORIZED', 'The node refused the API secret.', 'Use the --data directory of the node you mean to reach.')
+          : new DaomeshError('NODE_NOT_RUNNING', `The node's API answered HTTP ${response.statusCode}.`),
+      );
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      reject(new DaomeshError('NODE_NOT_RUNNING', `Cannot reach the DAOmesh node at ${endpoint.url} (${error.code ?? error.message}).`, 'Is `daomesh node` running?'));
+    });
+  });
+
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  const listeners = new Map<string, Set<(data: unknown) => void>>();
+
+  socket.on('message', (data) => {
+    let frame: z.infer<typeof ServerFrame>;
+    try {
+      frame = ServerFrame.parse(JSON.parse(data.toString()));
+    } catch {
+      return; // a host that cannot frame its answer is ignored, not trusted
+    }
+    if ('event' in frame) {
+      const schema = (bridgeEvents as Record<string, z.ZodType | undefined>)[frame.event];
+      const parsed = schema?.safeParse(frame.data);
+      if (parsed?.success) for (const listener of listeners.get(frame.event) ?? []) listener(parsed.data);
+      return;
+    }
+    const waiter = pending.get(frame.id);
+    if (!waiter) return;
+    pending.delete(frame.id);
+    if ('error' in frame) waiter.reject(new DaomeshError(frame.error.code, frame.error.message, frame.error.hint));
+    else waiter.resolve(frame.result);
+  });
+  socket.on('close', () => {
+    for (const waiter of pending.values()) waiter.reject(new DaomeshError('NODE_NOT_RUNNING', 'The connection to the node closed.'));
+    pending.clear();
+  });
+  socket.on('error', () => {});
+
+  const callRaw = (method: string, params: unknown): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      if (socket.readyState !== WebSocket.OPEN) {
+        reject(new DaomeshError('NODE_NOT_RUNNING', 'The connection to the node is closed.'));
+        return;
+      }
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+
+  return {
+    callRaw,
+    async call(method, params) {
+      const result = await callRaw(method, params);
+      const parsed = bridgeMethods[method].result.safeParse(result);
+      if (!parsed.success) throw new DaomeshError('INTERNAL', `The node sent a malformed answer to ${method}.`);
+      return parsed.data as never;
+    },
+    on(event: string, listener: (data: never) => void) {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener as (data: unknown) => void);
+      listeners.set(event, set);
+      return () => set.delete(listener as (data: unknown) => void);
+    },
+    close: () => socket.close(),
+  };
+}

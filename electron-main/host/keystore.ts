@@ -1,0 +1,157 @@
+// The member key at rest: the recovery phrase encrypted under the user's passphrase (scrypt, then
+// AES-256-GCM, both from Node's crypto). The key lives in this process only; the UI sees the address.
+import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { IdentityState } from '../../core/bridge/api.ts';
+import { DaomeshError } from '../../core/errors.ts';
+import { createRecoveryPhrase, memberKeyFromPhrase, type MemberKey } from '../../core/identity/member-key.ts';
+import { dataFiles, writeFileAtomic } from './data-dir.ts';
+
+/** scrypt cost: ~0.3 s on one core here, 128 MiB; strong enough for a desktop secret, quick enough to unlock. */
+export const defaultScryptParams = { N: 2 ** 17, r: 8, p: 1 } as const;
+
+const Hex = z.string().regex(/^[0-9a-f]*$/);
+const KeystoreFile = z.object({
+  version: z.literal(1),
+  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  kdf: z.object({ name: z.literal('scrypt'), N: z.number().int(), r: z.number().int(), p: z.number().int(), salt: Hex }),
+  cipher: z.object({ name: z.literal('aes-256-gcm'), iv: Hex, tag: Hex }),
+  ciphertext: Hex,
+});
+type KeystoreFile = z.infer<typeof KeystoreFile>;
+
+function scrypt(passphrase: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
+  const options: ScryptOptions = { ...params, maxmem: 256 * params.N * params.r + 1024 * 1024 };
+  return new Promise((resolve, reject) => {
+    scryptCallback(passphrase.normalize('NFKC'), salt, 32, options, (error, key) => (error ? reject(error) : resolve(key)));
+  });
+}
+
+export class MemberKeystore {
+  readonly #path: string;
+  readonly #scryptParams: { N: number; r: number; p: number };
+  #file: KeystoreFile | null = null;
+  #unlocked: MemberKey | null = null;
+
+  private constructor(path: string, scryptParams: { N: number; r: number; p: number }) {
+    this.#path = path;
+    this.#scryptParams = scryptParams;
+  }
+
+  static async open(dir: string, scryptParams: { N: number; r: number; p: number } = defaultScryptParams): Promise<MemberKeystore> {
+    const keystore = new MemberKeystore(join(dir, dataFiles.identity), scryptParams);
+    const text = await readFile(keystore.#path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    });
+    if (text !== null) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = null;
+      }
+      const file = KeystoreFile.safeParse(parsed);
+      if (!file.success) {
+        throw new DaomeshError('CORRUPT_KEYSTORE', `The identity file ${keystore.#path} is damaged.`, 'Restore it from a backup, or move it aside and restore your identity from its recovery phrase.');
+      }
+      keystore.#file = file.data;
+    }
+    return keystore;
+  }
+
+  get state(): IdentityState {
+    if (this.#file === null) return 'none';
+    return this.#unlocked === null ? 'locked' : 'unlocked';
+  }
+
+  get address(): string | null {
+    return this.#file?.address ?? null;
+  }
+
+  /** The unlocked member key, for signing inside the host. */
+  get key(): MemberKey {
+    if (this.#unlocked === null) {
+      throw this.#file === null
+        ? new DaomeshError('NO_IDENTITY', 'This node has no member identity yet.', 'Create one or restore it from its recovery phrase.')
+        : new DaomeshError('IDENTITY_LOCKED', 'The identity is locked.', 'Unlock it with your passphrase.');
+    }
+    return this.#unlocked;
+  }
+
+  async create(passphrase: string): Promise<{ address: string; phrase: string }> {
+    const phrase = createRecoveryPhrase();
+    const { address } = await this.restore(phrase, passphrase);
+    return { address, phrase };
+  }
+
+  /** Keeps `phrase` encrypted under `passphrase`; refuses to overwrite an existing identity. */
+  async restore(phrase: string, passphrase: string): Promise<{ address: string }> {
+    if (this.#file !== null) {
+      throw new DaomeshError('IDENTITY_EXISTS', `This node already has the identity ${this.#file.address}.`, 'Use another data directory for another identity.');
+    }
+    assertPassphraseStrength(passphrase);
+    const key = memberKeyFromPhrase(phrase); // throws INVALID_PHRASE before anything is written
+    const normalized = phrase.normalize('NFKD').trim().toLowerCase().split(/\s+/).join(' ');
+    const salt = randomBytes(16);
+    const iv = randomBytes(12);
+    const secret = await scrypt(passphrase, salt, this.#scryptParams);
+    const cipher = createCipheriv('aes-256-gcm', secret, iv);
+    cipher.setAAD(Buffer.from(key.address));
+    const ciphertext = Buffer.concat([cipher.update(normalized, 'utf8'), cipher.final()]);
+    const file: KeystoreFile = {
+      version: 1,
+      address: key.address,
+      kdf: { name: 'scrypt', ...this.#scryptParams, salt: salt.toString('hex') },
+      cipher: { name: 'aes-256-gcm', iv: iv.toString('hex'), tag: cipher.getAuthTag().toString('hex') },
+      ciphertext: ciphertext.toString('hex'),
+    };
+    await writeFileAtomic(this.#path, `${JSON.stringify(file, null, 2)}\n`);
+    this.#file = file;
+    this.#unlocked = key;
+    return { address: key.address };
+  }
+
+  async unlock(passphrase: string): Promise<{ address: string }> {
+    const phrase = await this.#decrypt(passphrase);
+    this.#unlocked = memberKeyFromPhrase(phrase);
+    return { address: this.#unlocked.address };
+  }
+
+  lock(): void {
+    this.#unlocked?.privateKey.fill(0);
+    this.#unlocked = null;
+  }
+
+  /** The recovery phrase, only against the passphrase. */
+  async backup(passphrase: string): Promise<{ phrase: string }> {
+    return { phrase: await this.#decrypt(passphrase) };
+  }
+
+  async #decrypt(passphrase: string): Promise<string> {
+    const file = this.#file;
+    if (file === null) throw new DaomeshError('NO_IDENTITY', 'This node has no member identity yet.', 'Create one or restore it from its recovery phrase.');
+    const secret = await scrypt(passphrase, Buffer.from(file.kdf.salt, 'hex'), file.kdf);
+    const decipher = createDecipheriv('aes-256-gcm', secret, Buffer.from(file.cipher.iv, 'hex'));
+    decipher.setAAD(Buffer.from(file.address));
+    decipher.setAuthTag(Buffer.from(file.cipher.tag, 'hex'));
+    let phrase: string;
+    try {
+      phrase = Buffer.concat([decipher.update(Buffer.from(file.ciphertext, 'hex')), decipher.final()]).toString('utf8');
+    } catch {
+      throw new DaomeshError('WRONG_PASSPHRASE', 'That passphrase does not unlock this identity.', 'Check it and try again; nothing was changed.');
+    }
+    if (memberKeyFromPhrase(phrase).address !== file.address) {
+      throw new DaomeshError('CORRUPT_KEYSTORE', `The identity file ${this.#path} does not match its address.`);
+    }
+    return phrase;
+  }
+}
+
+export function assertPassphraseStrength(passphrase: string): void {
+  if (passphrase.length < 8) {
+    throw new DaomeshError('WEAK_PASSPHRASE', 'The passphrase must have at least 8 characters.', 'A few unrelated words make a strong one.');
+  }
+}

@@ -1,0 +1,104 @@
+// The libp2p node every DAOmesh host runs: TCP and WebSockets, Noise, Yamux, identify, gossipsub,
+// mDNS on the LAN and a bootstrap list (DESIGN.md §5). Gossipsub is constructed here and only here, so that
+// swapping the gossipsub/libp2p pair (see TOOLCHAIN.md) is a one-module change.
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { bootstrap } from '@libp2p/bootstrap';
+import { gossipsub, type GossipSub } from '@libp2p/gossipsub';
+import { identify, type Identify } from '@libp2p/identify';
+import type { Libp2p, PrivateKey } from '@libp2p/interface';
+import { mdns } from '@libp2p/mdns';
+import { tcp } from '@libp2p/tcp';
+import { webSockets } from '@libp2p/websockets';
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
+import { createLibp2p, type Libp2pOptions } from 'libp2p';
+import type { Peer } from '../core/bridge/api.ts';
+import { DaomeshError } from '../core/errors.ts';
+
+/** mDNS answers only DAOmesh peers, not every libp2p node on the LAN. */
+export const mdnsServiceTag = '_daomesh._udp.local';
+
+export type MeshNodeOptions = {
+  privateKey: PrivateKey;
+  listen: string[];
+  bootstrap: string[];
+  mdns: boolean;
+  /** How often mDNS queries the LAN, in ms. */
+  mdnsInterval?: number;
+};
+
+export type MeshServices = { identify: Identify; pubsub: GossipSub };
+export type MeshNode = Libp2p<MeshServices>;
+
+/** Parses a listen address; a clear error instead of libp2p's for a typo on the command line. */
+export function parseListenAddress(address: string): Multiaddr {
+  try {
+    return multiaddr(address);
+  } catch {
+    throw new DaomeshError('INVALID_MULTIADDR', `Not a multiaddr: ${address}`, 'Use the form /ip4/127.0.0.1/tcp/4001.');
+  }
+}
+
+/** A bootstrap address must name the peer it reaches (…/p2p/<peer id>). */
+export function parseBootstrapAddress(address: string): Multiaddr {
+  const parsed = parseListenAddress(address);
+  if (parsed.getComponents().every((component) => component.name !== 'p2p')) {
+    throw new DaomeshError(
+      'INVALID_MULTIADDR',
+      `A bootstrap address must end with /p2p/<peer id>: ${address}`,
+      "Copy it from the other node's `daomesh node --json` output (its listen addresses).",
+    );
+  }
+  return parsed;
+}
+
+export async function createMeshNode(options: MeshNodeOptions): Promise<MeshNode> {
+  options.listen.forEach(parseListenAddress);
+  options.bootstrap.forEach(parseBootstrapAddress);
+
+  const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = [];
+  if (options.bootstrap.length > 0) peerDiscovery.push(bootstrap({ list: options.bootstrap, timeout: 100 }));
+  if (options.mdns) {
+    peerDiscovery.push(mdns({ serviceTag: mdnsServiceTag, interval: options.mdnsInterval ?? 10_000 }));
+  }
+
+  const node = await createLibp2p({
+    privateKey: options.privateKey,
+    addresses: { listen: options.listen },
+    transports: [tcp(), webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery,
+    services: {
+      identify: identify(),
+      pubsub: gossipsub({ emitSelf: false, allowPublishToZeroTopicPeers: true }),
+    },
+  });
+
+  // Discovery (mDNS, bootstrap) only reports peers; dialling them is ours to do.
+  node.addEventListener('peer:discovery', (event) => {
+    const { id, multiaddrs } = event.detail;
+    if (id.equals(node.peerId) || node.getConnections(id).length > 0) return;
+    const target = multiaddrs.length > 0 ? multiaddrs : id;
+    node.dial(target).catch(() => {
+      // An unreachable peer is normal on a LAN; discovery reports it again and we retry then.
+    });
+  });
+  return node;
+}
+
+/** Connected peers with the addresses we reach them on. */
+export function connectedPeers(node: MeshNode): Peer[] {
+  const byPeer = new Map<string, Set<string>>();
+  for (const connection of node.getConnections()) {
+    const id = connection.remotePeer.toString();
+    const addrs = byPeer.get(id) ?? new Set<string>();
+    addrs.add(connection.remoteAddr.toString());
+    byPeer.set(id, addrs);
+  }
+  return [...byPeer].map(([peerId, addrs]) => ({ peerId, addrs: [...addrs].sort() })).sort((a, b) => a.peerId.localeCompare(b.peerId));
+}
+
+export function listenAddresses(node: MeshNode): string[] {
+  return node.getMultiaddrs().map((address) => address.toString());
+}
