@@ -191,6 +191,22 @@ identity
     print(globals(command).json, backup, backup.phrase);
   });
 
+program.addHelpText(
+  'after',
+  `
+All commands:
+  daomesh node [--listen MULTIADDR]... [--bootstrap MULTIADDR]... [--no-mdns] [--ui] [--api-port N] [--passphrase-file F]
+  daomesh id                 member address and peer id of the running node
+  daomesh peers              connected peers
+  daomesh status             identity state, addresses, peers
+  daomesh identity create    [--passphrase-file F]
+  daomesh identity restore   [--phrase-file F] [--passphrase-file F]
+  daomesh identity unlock    [--passphrase-file F]
+  daomesh identity lock
+  daomesh identity backup    [--passphrase-file F]
+Every command takes --data DIR and --json. Passphrases come from a file, $DAOMESH_PASSPHRASE, or a hidden prompt.`,
+);
+
 function errorInfo(error: unknown): ErrorInfo {
   if (error instanceof DaomeshError) return error.toJSON();
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };

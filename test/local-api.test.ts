@@ -1,0 +1,142 @@
+// The local API lets in only callers that hold the data directory's secret, from no other web origin.
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { after, before, test } from 'node:test';
+import WebSocket from 'ws';
+import { bridgeProtocol, secretProtocolPrefix } from '../core/bridge/protocol.ts';
+import { connectApi, readApiEndpoint } from '../electron-main/host/api-client.ts';
+import { startHost, type Host } from '../electron-main/host/host.ts';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeDataDir, removeDir } from './fixtures/cli.ts';
+
+let host: Host;
+let dataDir: string;
+let uiDir: string;
+let secret: string;
+
+before(async () => {
+  dataDir = await makeDataDir();
+  uiDir = join(dataDir, 'ui');
+  await mkdir(uiDir);
+  await writeFile(join(uiDir, 'index.html'), '<!doctype html><title>DAOmesh</title>');
+  host = await startHost({ dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, ui: true, uiDir });
+  secret = (await readApiEndpoint(dataDir)).secret;
+});
+
+after(async () => {
+  await host?.stop();
+  await removeDir(dataDir);
+});
+
+function port(): number {
+  return Number(new URL(host.apiUrl).port);
+}
+
+/** Attempts a WebSocket upgrade and reports the HTTP status the server answered with. */
+function upgradeStatus(options: { protocols?: string[]; headers?: Record<string, string>; path?: string }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1',
+      port: port(),
+      path: options.path ?? '/api',
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': Buffer.from('0123456789abcdef').toString('base64'),
+        ...(options.protocols ? { 'sec-websocket-protocol': options.protocols.join(', ') } : {}),
+        ...options.headers,
+      },
+    });
+    req.on('upgrade', (response, socket) => {
+      socket.destroy();
+      resolve(response.statusCode ?? 0);
+    });
+    req.on('response', (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('a request without the secret is refused with 401', async () => {
+  assert.equal(await upgradeStatus({ protocols: [bridgeProtocol] }), 401);
+  assert.equal(await upgradeStatus({}), 401);
+});
+
+test('a request with a wrong secret is refused with 401', async () => {
+  assert.equal(await upgradeStatus({ protocols: [bridgeProtocol, `${secretProtocolPrefix}${'0'.repeat(64)}`] }), 401);
+  assert.equal(await upgradeStatus({ protocols: [bridgeProtocol, `${secretProtocolPrefix}${secret.slice(0, 32)}`] }), 401);
+  await assert.rejects(connectApi({ url: host.apiUrl, secret: 'f'.repeat(64) }), { code: 'UNAUTHORIZED' });
+});
+
+test('the right secret from another web origin, or through a rebound host name, is refused', async () => {
+  const protocols = [bridgeProtocol, `${secretProtocolPrefix}${secret}`];
+  assert.equal(await upgradeStatus({ protocols, headers: { origin: 'https://evil.example' } }), 403);
+  assert.equal(await upgradeStatus({ protocols, headers: { host: `evil.example:${port()}` } }), 421);
+  assert.equal(await upgradeStatus({ protocols, headers: { origin: `http://127.0.0.1:${port()}` } }), 101);
+  assert.equal(await upgradeStatus({ protocols }), 101);
+});
+
+test('with the secret, calls work and bad calls get clear errors', async () => {
+  const api = await connectApi({ url: host.apiUrl, secret });
+  try {
+    const status = await api.call('node.status', {});
+    assert.equal(status.peerId, host.peerId);
+    assert.equal(status.identity, 'none');
+    await assert.rejects(api.callRaw('node.shutdown', {}), { code: 'UNKNOWN_METHOD' });
+    await assert.rejects(api.callRaw('identity.create', { passphrase: 7 }), { code: 'BAD_REQUEST' });
+    await assert.rejects(api.callRaw('identity.create', { passphrase: 'long enough', extra: true }), { code: 'BAD_REQUEST' });
+    await assert.rejects(api.callRaw('identity.create', { passphrase: 'short' }), { code: 'BAD_REQUEST' });
+    await assert.rejects(api.callRaw('identity.unlock', { passphrase: 'whatever it is' }), { code: 'NO_IDENTITY' });
+    assert.equal((await api.call('node.status', {})).identity, 'none', 'nothing changed');
+  } finally {
+    api.close();
+  }
+});
+
+test('a malformed frame closes that connection and leaves the node serving', async () => {
+  const socket = new WebSocket(host.apiUrl, [bridgeProtocol, `${secretProtocolPrefix}${secret}`]);
+  await new Promise((resolve) => socket.once('open', resolve));
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  socket.send('{"id": "not a number", "method": 5');
+  assert.equal(await closed, 1007);
+  const api = await connectApi({ url: host.apiUrl, secret });
+  assert.equal((await api.call('peers.list', {})).length, 0);
+  api.close();
+});
+
+test('status events reach subscribers when the identity changes', async () => {
+  const api = await connectApi({ url: host.apiUrl, secret });
+  try {
+    const event = new Promise<string>((resolve) => api.on('node.status', (status) => resolve(status.identity)));
+    const created = await api.call('identity.create', { passphrase: 'a long enough passphrase' });
+    assert.match(created.address, /^0x[0-9a-fA-F]{40}$/);
+    assert.equal(await event, 'unlocked');
+  } finally {
+    api.close();
+  }
+});
+
+test('web mode serves the UI with a strict Content-Security-Policy, only to 127.0.0.1 host names', async () => {
+  assert.ok(host.uiUrl?.startsWith(`http://127.0.0.1:${port()}/#secret=`));
+  const page = await fetch(`http://127.0.0.1:${port()}/`);
+  assert.equal(page.status, 200);
+  const csp = page.headers.get('content-security-policy') ?? '';
+  assert.match(csp, /script-src 'self'(;|$)/);
+  assert.match(csp, /object-src 'none'/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.match(await page.text(), /DAOmesh/);
+  const rebound = await new Promise<number>((resolve, reject) => {
+    request({ host: '127.0.0.1', port: port(), path: '/', headers: { host: 'attacker.example' } }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    })
+      .on('error', reject)
+      .end();
+  });
+  assert.equal(rebound, 421);
+});
