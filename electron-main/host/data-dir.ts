@@ -1,7 +1,7 @@
 // The node's data directory: keys, the local API secret and, later, the DAO stores. One running node per
 // directory, held by a lock file with the owner's pid.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rm, writeFile, rename, chmod } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DaomeshError } from '../../core/errors.ts';
@@ -81,9 +81,4 @@ export async function loadOrCreateApiSecret(dir: string): Promise<string> {
   const secret = randomBytes(32).toString('hex');
   await writeFileAtomic(path, secret);
   return secret;
-}
-
-export async function writeFileIfChanged(path: string, data: string): Promise<void> {
-  const existing = await readFile(path, 'utf8').catch(() => null);
-  if (existing !== data) await writeFileAtomic(path, data);
 }
