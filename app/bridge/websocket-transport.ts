@@ -1,0 +1,209 @@
+// Web mode: the bridge over one WebSocket to the host, which reconnects with backoff when it drops.
+// Calls made while disconnected wait for the next connection, up to a limit, instead of failing at once,
+// so a node restart or a laptop waking up does not surface as an error.
+import { bridgeProtocol, secretProtocolPrefix, ServerFrame } from '../../core/bridge/protocol.ts';
+import type { DaomeshError } from '../../core/errors.ts';
+import { connectionLostError, errorFromHost, unauthorizedError, unreachableError } from './bridge-error.ts';
+import { createConnectionStore, type ConnectionMonitor } from './connection-state.ts';
+import type { RawTransport } from './raw-transport.ts';
+
+export interface WebSocketTransportOptions {
+  url: string;
+  secret: string;
+  /**
+   * Resolves true when the host answers plain HTTP. A browser hides why a handshake failed, so a
+   * failed handshake while the host is up is how a refused secret shows itself.
+   */
+  isHostUp: () => Promise<boolean>;
+  /** How long a call waits for a connection before it fails. */
+  connectTimeoutMs?: number;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Failed handshakes in a row, with the host up, before the secret counts as refused. */
+  refusalsBeforeUnauthorized?: number;
+}
+
+export interface WebSocketTransport extends RawTransport {
+  connection: ConnectionMonitor;
+  close(): void;
+}
+
+// Close codes a host may use for a refused secret: policy violation, and the 4xxx mirror of HTTP 401/403.
+const unauthorizedCloseCodes = new Set([1008, 4001, 4401, 4403]);
+
+interface Waiting {
+  send: () => void;
+  fail: (error: DaomeshError) => void;
+}
+
+export function createWebSocketTransport(options: WebSocketTransportOptions): WebSocketTransport {
+  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  const initialBackoffMs = options.initialBackoffMs ?? 250;
+  const maxBackoffMs = options.maxBackoffMs ?? 5_000;
+  const refusalsBeforeUnauthorized = options.refusalsBeforeUnauthorized ?? 2;
+
+  const connection = createConnectionStore('connecting');
+  const listeners = new Map<string, Set<(data: unknown) => void>>();
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: DaomeshError) => void }>();
+  const waiting = new Set<Waiting>();
+  let socket: WebSocket | null = null;
+  let nextId = 1;
+  let failedAttempts = 0;
+  let refusals = 0;
+  let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+
+  function connect(): void {
+    if (closed || connection.get() === 'unauthorized') return;
+    connection.set('connecting');
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(options.url, [bridgeProtocol, secretProtocolPrefix + options.secret]);
+    } catch {
+      // The constructor throws only on a malformed URL or protocol token: a retry cannot help.
+      becomeUnauthorized();
+      return;
+    }
+    socket = ws;
+    let opened = false;
+
+    ws.onopen = () => {
+      opened = true;
+      failedAttempts = 0;
+      refusals = 0;
+      connection.set('open');
+      for (const entry of [...waiting]) entry.send();
+    };
+    ws.onmessage = (message) => receive(message.data);
+    ws.onclose = (event) => {
+      if (socket === ws) socket = null;
+      failPending(connectionLostError());
+      if (closed) return;
+      if (unauthorizedCloseCodes.has(event.code)) {
+        becomeUnauthorized();
+        return;
+      }
+      if (opened) {
+        scheduleReconnect();
+        return;
+      }
+      void options.isHostUp().then((up) => {
+        refusals = up ? refusals + 1 : 0;
+        if (refusals >= refusalsBeforeUnauthorized) becomeUnauthorized();
+        else scheduleReconnect();
+      });
+    };
+  }
+
+  function scheduleReconnect(): void {
+    if (closed || connection.get() === 'unauthorized') return;
+    connection.set('connecting');
+    // Exponential backoff with jitter, so several tabs do not hammer a restarting node in step.
+    const base = Math.min(maxBackoffMs, initialBackoffMs * 2 ** failedAttempts);
+    failedAttempts += 1;
+    reconnectTimer = setTimeout(connect, base * (0.8 + Math.random() * 0.4));
+  }
+
+  function becomeUnauthorized(): void {
+    connection.set('unauthorized');
+    clearTimeout(reconnectTimer);
+    const error = unauthorizedError();
+    failPending(error);
+    for (const entry of [...waiting]) entry.fail(error);
+  }
+
+  function failPending(error: DaomeshError): void {
+    const calls = [...pending.values()];
+    pending.clear();
+    for (const call of calls) call.reject(error);
+  }
+
+  function receive(data: unknown): void {
+    if (typeof data !== 'string') return;
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      console.warn('daomesh: dropped a frame from the node that is not JSON');
+      return;
+    }
+    const parsed = ServerFrame.safeParse(json);
+    if (!parsed.success) {
+      console.warn('daomesh: dropped a malformed frame from the node', parsed.error.issues);
+      return;
+    }
+    const frame = parsed.data;
+    if ('event' in frame) {
+      for (const listener of [...(listeners.get(frame.event) ?? [])]) listener(frame.data);
+      return;
+    }
+    const call = pending.get(frame.id);
+    if (!call) return;
+    pending.delete(frame.id);
+    if ('error' in frame) call.reject(errorFromHost(frame.error));
+    else call.resolve(frame.result);
+  }
+
+  function call(method: string, params: unknown): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      if (closed || connection.get() === 'unauthorized') {
+        reject(unauthorizedError());
+        return;
+      }
+      // False when there is no open socket right now; the call then waits for the next one.
+      const trySend = (): boolean => {
+        const ws = socket;
+        if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        try {
+          ws.send(JSON.stringify({ id, method, params }));
+        } catch {
+          pending.delete(id);
+          reject(connectionLostError());
+        }
+        return true;
+      };
+      if (trySend()) return;
+      const entry: Waiting = {
+        send: () => {
+          if (!trySend()) return;
+          clearTimeout(timer);
+          waiting.delete(entry);
+        },
+        fail: (error) => {
+          clearTimeout(timer);
+          waiting.delete(entry);
+          reject(error);
+        },
+      };
+      const timer = setTimeout(() => entry.fail(unreachableError()), connectTimeoutMs);
+      waiting.add(entry);
+    });
+  }
+
+  function on(event: string, listener: (data: unknown) => void): () => void {
+    let set = listeners.get(event);
+    if (!set) {
+      set = new Set();
+      listeners.set(event, set);
+    }
+    set.add(listener);
+    return () => {
+      listeners.get(event)?.delete(listener);
+    };
+  }
+
+  function close(): void {
+    closed = true;
+    clearTimeout(reconnectTimer);
+    socket?.close();
+    socket = null;
+    const error = unreachableError();
+    failPending(error);
+    for (const entry of [...waiting]) entry.fail(error);
+  }
+
+  connect();
+  return { call, on, connection, close };
+}

@@ -1,0 +1,24 @@
+// First run, when the node has no identity yet: welcome, then create or restore.
+import { useState } from 'react';
+import { CenteredLayout } from '../../layout/CenteredLayout.tsx';
+import { CreateIdentityStep } from './CreateIdentityStep.tsx';
+import type { NewRecoveryPhrase } from './new-recovery-phrase.ts';
+import { RestoreIdentityStep } from './RestoreIdentityStep.tsx';
+import { WelcomeStep } from './WelcomeStep.tsx';
+
+export interface OnboardingScreenProps {
+  onCreated: (created: NewRecoveryPhrase) => void;
+  onRestored: () => void;
+}
+
+export function OnboardingScreen({ onCreated, onRestored }: OnboardingScreenProps) {
+  const [step, setStep] = useState<'welcome' | 'create' | 'restore'>('welcome');
+  const back = (): void => setStep('welcome');
+  return (
+    <CenteredLayout>
+      {step === 'welcome' && <WelcomeStep onCreate={() => setStep('create')} onRestore={() => setStep('restore')} />}
+      {step === 'create' && <CreateIdentityStep onBack={back} onCreated={onCreated} />}
+      {step === 'restore' && <RestoreIdentityStep onBack={back} onRestored={onRestored} />}
+    </CenteredLayout>
+  );
+}

@@ -1,0 +1,56 @@
+// The shell around every screen once the identity is unlocked: header with the app's name, nav, content.
+import { AppShell, Burger, Group, NavLink, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { AppMark } from '../layout/AppMark.tsx';
+import { NavigationContext, type RouteId } from './navigation.tsx';
+import { routes } from './routes.tsx';
+
+export function AppFrame() {
+  const { t } = useTranslation();
+  const [navOpen, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
+  const [route, setRoute] = useState<RouteId>('home');
+  const navigate = (next: RouteId): void => {
+    setRoute(next);
+    closeNav();
+  };
+  const current = routes.find((entry) => entry.id === route) ?? routes[0];
+  const Screen = current?.Screen;
+
+  return (
+    <NavigationContext value={{ route, navigate }}>
+      <AppShell
+        header={{ height: 56 }}
+        navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !navOpen } }}
+        padding={{ base: 'md', sm: 'xl' }}
+      >
+        <AppShell.Header>
+          <Group h="100%" px="md" gap="sm">
+            <Burger opened={navOpen} onClick={toggleNav} hiddenFrom="sm" size="sm" aria-label={t('nav.toggle')} />
+            <AppMark />
+            <Title order={4} component="span">
+              {t('app.name')}
+            </Title>
+          </Group>
+        </AppShell.Header>
+        <AppShell.Navbar p="sm">
+          {routes.map((entry) => (
+            <NavLink
+              key={entry.id}
+              component="button"
+              label={t(entry.label)}
+              leftSection={<entry.icon size={18} stroke={1.6} />}
+              active={entry.id === route}
+              aria-current={entry.id === route ? 'page' : undefined}
+              onClick={() => navigate(entry.id)}
+              style={{ borderRadius: 'var(--mantine-radius-md)' }}
+              data-testid={`nav-${entry.id}`}
+            />
+          ))}
+        </AppShell.Navbar>
+        <AppShell.Main>{Screen && <Screen />}</AppShell.Main>
+      </AppShell>
+    </NavigationContext>
+  );
+}
