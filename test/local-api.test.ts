@@ -112,7 +112,12 @@ test('a malformed frame closes that connection and leaves the node serving', asy
 test('status events reach subscribers when the identity changes', async () => {
   const api = await connectApi({ url: host.apiUrl, secret });
   try {
-    const event = new Promise<string>((resolve) => api.on('node.status', (status) => resolve(status.identity)));
+    // Other status pushes (addresses settling) may come first: wait for the one that carries the change.
+    const event = new Promise<string>((resolve) =>
+      api.on('node.status', (status) => {
+        if (status.identity !== 'none') resolve(status.identity);
+      }),
+    );
     const created = await api.call('identity.create', { passphrase: 'a long enough passphrase' });
     assert.match(created.address, /^0x[0-9a-fA-F]{40}$/);
     assert.equal(await event, 'unlocked');

@@ -1,0 +1,108 @@
+// Electron's main process: one window, one host. The host (keys, storage, libp2p) runs as the bundled
+// `daomesh node` in a utility process; main only relays the window's bridge calls to the host's local API.
+// Bundled by scripts/build.mjs into dist/electron/main.mjs (package.json "main").
+import { app, BrowserWindow, dialog, session } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DaomeshError, formatError } from '../../core/errors.ts';
+import { connectApi, readApiEndpoint, type ApiClient } from '../host/api-client.ts';
+import { defaultDataDir } from '../host/data-dir.ts';
+import { startHostProcess, type HostProcess } from './host-process.ts';
+import { startIpcRelay } from './ipc-relay.ts';
+import { confineWebContents, createMainWindow, hardenSession, pageContentSecurityPolicy } from './window.ts';
+
+/** The built files, from the app's root (the repository in development, app.asar when packaged). */
+function builtFiles() {
+  const root = app.getAppPath();
+  return {
+    indexHtml: join(root, 'dist', 'app', 'index.html'),
+    preload: join(root, 'dist', 'electron', 'preload.cjs'),
+    // A utility process runs a real file: electron-builder.yml unpacks host.mjs next to app.asar.
+    hostScript: join(root, 'dist', 'electron', 'host.mjs').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1'),
+  };
+}
+
+function main(): void {
+  // One app per user: a second launch focuses the first window (two hosts cannot share a data directory).
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+
+  // The same directory the `daomesh` CLI uses by default ($DAOMESH_DATA, else the OS app-data folder), so
+  // `daomesh status` in a terminal talks to the desktop app's node.
+  const dataDir = defaultDataDir();
+  const files = builtFiles();
+  let mainWindow: BrowserWindow | null = null;
+  let host: HostProcess | null = null;
+  let client: ApiClient | null = null;
+  let quitting = false;
+  let failed = false;
+
+  function fail(reason: string): void {
+    if (failed || quitting) return;
+    failed = true;
+    dialog.showErrorBox('DAOmesh cannot run its node', `${reason}\n\nData directory: ${dataDir}`);
+    app.quit();
+  }
+
+  const clientReady = (async () => {
+    host = await startHostProcess({ script: files.hostScript, dataDir });
+    host.onUnexpectedExit(fail);
+    const { secret } = await readApiEndpoint(dataDir);
+    client = await connectApi({ url: host.summary.api, secret });
+    return client;
+  })();
+  clientReady.catch((error: unknown) => fail(describe(error)));
+
+  const stopRelay = startIpcRelay({
+    pageUrl: pathToFileURL(files.indexHtml).href,
+    client: clientReady,
+    target: () => mainWindow?.webContents ?? null,
+  });
+
+  function openWindow(): void {
+    mainWindow = createMainWindow({ indexHtml: files.indexHtml, preload: files.preload });
+    mainWindow.on('closed', () => {
+      mainWindow = null;
+    });
+  }
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  app.on('web-contents-created', (_event, contents) => confineWebContents(contents));
+
+  // Stop the host before quitting, so it closes its stores and releases the data directory.
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    event.preventDefault();
+    stopRelay();
+    client?.close();
+    void (host?.stop() ?? Promise.resolve()).finally(() => app.quit());
+  });
+
+  // macOS keeps an app (and here its node) running with no window until the user quits it.
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (app.isReady() && !mainWindow) openWindow();
+  });
+
+  void app.whenReady().then(() => {
+    hardenSession(session.defaultSession, pageContentSecurityPolicy(files.indexHtml));
+    openWindow();
+  });
+}
+
+function describe(error: unknown): string {
+  if (error instanceof DaomeshError) return formatError(error.toJSON());
+  return error instanceof Error ? error.message : String(error);
+}
+
+main();
