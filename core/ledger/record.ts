@@ -1,0 +1,214 @@
+// A record: one signed, content-addressed fact in a DAO's ledger (DESIGN.md §4). Deterministic binary
+// encoding (DAG-CBOR: canonical by construction, strict on decode), an id that is the hash of the bytes,
+// the author's signature by the member key itself or by a device key the member delegated to.
+import * as dagCbor from '@ipld/dag-cbor';
+import { base64urlnopad } from '@scure/base';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { DaomeshError } from '../errors.ts';
+import { checksumAddress, recoverAddress, signDigest } from '../identity/member-key.ts';
+import type { Ed25519Verify } from './verifier.ts';
+
+export const recordVersion = 1;
+export const maxRecordBytes = 16 * 1024;
+export const maxDeps = 32;
+const maxKindLength = 40;
+/** Separates what a record signature means from any other use of the same key. */
+const signingTag = utf8ToBytes('daomesh-record-v1\0');
+
+/** A CBOR value a record body may hold: no floats, no undefined; bytes as Uint8Array. */
+export type BodyValue = null | boolean | number | string | Uint8Array | BodyValue[] | { [key: string]: BodyValue };
+export type RecordBody = { [key: string]: BodyValue };
+
+export type DeviceSignature = {
+  /** Ed25519 public key of the device that signed. */
+  key: Uint8Array;
+  /** Id (hash) of the member's `device.delegate` record that authorises this key; also a causal parent. */
+  delegation: Uint8Array;
+};
+
+export type UnsignedRecord = {
+  /** The DAO's id (its genesis record's hash); null only in a genesis record. */
+  dao: Uint8Array | null;
+  kind: string;
+  body: RecordBody;
+  /** The member's Ethereum address, 20 bytes. */
+  author: Uint8Array;
+  /** Ids of the newest records the author had seen: the causal DAG. Sorted, no repeats. */
+  deps: Uint8Array[];
+  /** Claimed creation time, ms since the epoch. Claimed, so never trusted alone (see tally certificates). */
+  time: number;
+  device?: DeviceSignature | undefined;
+};
+
+export type SignedRecord = UnsignedRecord & { sig: Uint8Array };
+
+/** A decoded, well-formed record with its bytes and id. Well-formed is not verified: see verifyRecordSignature. */
+export type LedgerRecord = {
+  readonly id: string;
+  readonly hash: Uint8Array;
+  readonly bytes: Uint8Array;
+  readonly record: SignedRecord;
+  /** EIP-55 form of record.author. */
+  readonly author: string;
+};
+
+type WireRecord = {
+  v: number;
+  d: Uint8Array | null;
+  k: string;
+  b: RecordBody;
+  a: Uint8Array;
+  p: Uint8Array[];
+  t: number;
+  x?: [Uint8Array, Uint8Array];
+  g?: Uint8Array;
+};
+
+function toWire(record: UnsignedRecord, sig?: Uint8Array): WireRecord {
+  const wire: WireRecord = { v: recordVersion, d: record.dao, k: record.kind, b: record.body, a: record.author, p: record.deps, t: record.time };
+  if (record.device) wire.x = [record.device.key, record.device.delegation];
+  if (sig) wire.g = sig;
+  return wire;
+}
+
+/** Record ids are the base64url of the SHA-256 of the bytes: 43 characters, shorter than hex in every ledger key. */
+export function recordIdFromHash(hash: Uint8Array): string {
+  return base64urlnopad.encode(hash);
+}
+
+export function recordHashFromId(id: string): Uint8Array {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(id)) throw new DaomeshError('BAD_REQUEST', `Not a record id: ${id.slice(0, 60)}`);
+  return base64urlnopad.decode(id);
+}
+
+export function recordId(bytes: Uint8Array): string {
+  return recordIdFromHash(sha256(bytes));
+}
+
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const difference = a[i]! - b[i]!;
+    if (difference !== 0) return difference;
+  }
+  return a.length - b.length;
+}
+
+/** Sorted and without repeats, as the encoding requires. */
+export function canonicalDeps(deps: Iterable<Uint8Array>): Uint8Array[] {
+  const sorted = [...deps].sort(compareBytes);
+  return sorted.filter((dep, index) => index === 0 || compareBytes(dep, sorted[index - 1]!) !== 0);
+}
+
+/** The bytes a signature covers: a domain tag and the record without its signature. */
+export function signingPayload(record: UnsignedRecord): Uint8Array {
+  const body = dagCbor.encode(toWire(record));
+  const payload = new Uint8Array(signingTag.length + body.length);
+  payload.set(signingTag);
+  payload.set(body, signingTag.length);
+  return payload;
+}
+
+export function addressBytes(address: string): Uint8Array {
+  return hexToBytes(checksumAddress(address).slice(2));
+}
+
+export function addressFromBytes(bytes: Uint8Array): string {
+  return checksumAddress(bytesToHex(bytes));
+}
+
+/** Signs with the member key itself (secp256k1; slow to verify, so used for delegations and genesis). */
+export function signRecordAsMember(record: UnsignedRecord, memberPrivateKey: Uint8Array): LedgerRecord {
+  if (record.device) throw new DaomeshError('BAD_REQUEST', 'A record signed by the member key has no device field.');
+  const sig = signDigest(memberPrivateKey, keccak_256(signingPayload(record)));
+  return encodeRecord({ ...record, sig });
+}
+
+/** Signs with a delegated device key; `sign` is an Ed25519 signer over the payload. */
+export function signRecordAsDevice(record: UnsignedRecord, sign: (payload: Uint8Array) => Uint8Array): LedgerRecord {
+  if (!record.device) throw new DaomeshError('BAD_REQUEST', 'A device-signed record names its device key and delegation.');
+  return encodeRecord({ ...record, sig: sign(signingPayload(record)) });
+}
+
+export function encodeRecord(record: SignedRecord): LedgerRecord {
+  checkFields(record);
+  const bytes = dagCbor.encode(toWire(record, record.sig));
+  if (bytes.length > maxRecordBytes) {
+    throw new DaomeshError('BAD_REQUEST', `A record may hold at most ${maxRecordBytes} bytes; this one has ${bytes.length}.`, 'Put long text in the document, not in the record.');
+  }
+  const hash = sha256(bytes);
+  return { id: recordIdFromHash(hash), hash, bytes, record, author: addressFromBytes(record.author) };
+}
+
+/** Decodes untrusted bytes; throws BAD_REQUEST with the reason for anything but a canonical, well-formed record. */
+export function decodeRecord(bytes: Uint8Array): LedgerRecord {
+  if (bytes.length > maxRecordBytes) throw malformed(`it has ${bytes.length} bytes (at most ${maxRecordBytes})`);
+  let wire: unknown;
+  try {
+    wire = dagCbor.decode(bytes);
+  } catch (error) {
+    throw malformed(`not canonical CBOR (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const record = fromWire(wire);
+  checkFields(record);
+  const canonical = dagCbor.encode(toWire(record, record.sig));
+  if (compareBytes(canonical, bytes) !== 0) throw malformed('its encoding is not canonical');
+  const hash = sha256(bytes);
+  return { id: recordIdFromHash(hash), hash, bytes, record, author: addressFromBytes(record.author) };
+}
+
+/** True when the signature is the author's (member-signed) or the named device key's (device-signed). */
+export function verifyRecordSignature(record: LedgerRecord, ed25519Verify: Ed25519Verify): boolean {
+  const signed = record.record;
+  const payload = signingPayload(signed);
+  if (signed.device) return signed.sig.length === 64 && ed25519Verify(signed.sig, payload, signed.device.key);
+  const signer = recoverAddress(keccak_256(payload), signed.sig);
+  return signer !== null && signer === record.author;
+}
+
+function malformed(reason: string): DaomeshError {
+  return new DaomeshError('BAD_REQUEST', `Malformed record: ${reason}.`);
+}
+
+function isBytes(value: unknown, length?: number): value is Uint8Array {
+  return value instanceof Uint8Array && (length === undefined || value.length === length);
+}
+
+function fromWire(value: unknown): SignedRecord {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) throw malformed('not a map');
+  const wire = value as Record<string, unknown>;
+  for (const key of Object.keys(wire)) {
+    if (!['v', 'd', 'k', 'b', 'a', 'p', 't', 'x', 'g'].includes(key)) throw malformed(`unknown field ${key}`);
+  }
+  if (wire.v !== recordVersion) throw malformed(`version ${String(wire.v)} is not ${recordVersion}`);
+  if (!(wire.d === null || isBytes(wire.d, 32))) throw malformed('dao is not 32 bytes or null');
+  if (typeof wire.k !== 'string') throw malformed('kind is not text');
+  if (typeof wire.b !== 'object' || wire.b === null || Array.isArray(wire.b) || wire.b instanceof Uint8Array) throw malformed('body is not a map');
+  if (!isBytes(wire.a, 20)) throw malformed('author is not 20 bytes');
+  if (!Array.isArray(wire.p) || !wire.p.every((dep) => isBytes(dep, 32))) throw malformed('deps are not a list of 32-byte ids');
+  if (typeof wire.t !== 'number') throw malformed('time is not a number');
+  if (!isBytes(wire.g)) throw malformed('no signature');
+  let device: DeviceSignature | undefined;
+  if (wire.x !== undefined) {
+    if (!Array.isArray(wire.x) || wire.x.length !== 2 || !isBytes(wire.x[0], 32) || !isBytes(wire.x[1], 32)) throw malformed('device is not [key, delegation]');
+    device = { key: wire.x[0], delegation: wire.x[1] };
+  }
+  return { dao: wire.d, kind: wire.k, body: wire.b as RecordBody, author: wire.a, deps: wire.p as Uint8Array[], time: wire.t, device, sig: wire.g };
+}
+
+function checkFields(record: SignedRecord): void {
+  if (!/^[a-z][a-z0-9.-]*$/.test(record.kind) || record.kind.length > maxKindLength) throw malformed(`kind ${JSON.stringify(record.kind.slice(0, 60))} is not a lower-case name`);
+  if (!Number.isSafeInteger(record.time) || record.time < 0) throw malformed('time is not a whole number of ms');
+  if (record.deps.length > maxDeps) throw malformed(`it has ${record.deps.length} deps (at most ${maxDeps})`);
+  for (let i = 1; i < record.deps.length; i++) {
+    if (compareBytes(record.deps[i - 1]!, record.deps[i]!) >= 0) throw malformed('deps are not sorted without repeats');
+  }
+  if (record.device) {
+    if (!isBytes(record.device.key, 32) || !isBytes(record.device.delegation, 32)) throw malformed('device key or delegation is not 32 bytes');
+  } else if (record.sig.length !== 65) {
+    throw malformed('a member signature is 65 bytes');
+  }
+  if ((record.dao === null) !== (record.kind === 'dao.genesis')) throw malformed('only a genesis record has no DAO id');
+}

@@ -1,0 +1,13 @@
+// Signature checking is what opening a DAO costs (DESIGN.md §4): core takes the fastest Ed25519 verifier
+// the platform has (Node's native one in the host), and falls back to pure JS anywhere else.
+import { ed25519 } from '@noble/curves/ed25519.js';
+
+export type Ed25519Verify = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
+
+export const pureEd25519Verify: Ed25519Verify = (signature, message, publicKey) => {
+  try {
+    return ed25519.verify(signature, message, publicKey);
+  } catch {
+    return false;
+  }
+};
