@@ -1,0 +1,14 @@
+// npm run bench: every benchmark, figures printed side by side. Nothing is asserted.
+import { benchRecordVerify, type BenchRow } from './record-verify.ts';
+
+function print(title: string, rows: BenchRow[]): void {
+  console.log(`\n${title}`);
+  const width = Math.max(...rows.map((row) => row.name.length));
+  for (const row of rows) {
+    const figure = Math.round(row.perSecond).toLocaleString('en-US').padStart(10);
+    console.log(`  ${row.name.padEnd(width)}  ${figure} /s${row.note ? `   ${row.note}` : ''}`);
+  }
+}
+
+console.log(`DAOmesh benchmarks — Node ${process.version}, one core, ${new Date().toISOString()}`);
+print('Record verification (one core)', benchRecordVerify());
