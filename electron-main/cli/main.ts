@@ -54,16 +54,18 @@ program
   .option('--listen <multiaddr>', 'address to listen on, repeatable', collect, [])
   .option('--bootstrap <multiaddr>', 'peer to connect to at start, repeatable (…/p2p/<peer id>)', collect, [])
   .option('--no-mdns', 'do not look for peers on the local network')
+  .addOption(new Option('--mdns-interval <ms>', 'how often mDNS asks the LAN for peers').default(10_000).argParser((value) => Number.parseInt(value, 10)))
   .option('--ui', 'serve the UI on 127.0.0.1 (web mode) and print its URL')
   .addOption(new Option('--api-port <port>', 'port of the local API and UI (default: any free port)').argParser((value) => Number.parseInt(value, 10)))
   .option('--passphrase-file <file>', 'unlock the identity at start with the passphrase in this file (or set DAOMESH_PASSPHRASE)')
-  .action(async (options: { listen: string[]; bootstrap: string[]; mdns: boolean; ui?: boolean; apiPort?: number; passphraseFile?: string }, command: Command) => {
+  .action(async (options: { listen: string[]; bootstrap: string[]; mdns: boolean; mdnsInterval: number; ui?: boolean; apiPort?: number; passphraseFile?: string }, command: Command) => {
     const { dataDir, json } = globals(command);
     const host = await startHost({
       dataDir,
       listen: options.listen.length > 0 ? options.listen : defaultListen,
       bootstrap: options.bootstrap,
       mdns: options.mdns,
+      mdnsInterval: options.mdnsInterval,
       ui: options.ui === true,
       ...(options.apiPort === undefined ? {} : { apiPort: options.apiPort }),
       log: (line) => process.stderr.write(`daomesh: ${line}\n`),
@@ -195,7 +197,7 @@ program.addHelpText(
   'after',
   `
 All commands:
-  daomesh node [--listen MULTIADDR]... [--bootstrap MULTIADDR]... [--no-mdns] [--ui] [--api-port N] [--passphrase-file F]
+  daomesh node [--listen MULTIADDR]... [--bootstrap MULTIADDR]... [--no-mdns] [--mdns-interval MS] [--ui] [--api-port N] [--passphrase-file F]
   daomesh id                 member address and peer id of the running node
   daomesh peers              connected peers
   daomesh status             identity state, addresses, peers
