@@ -1,4 +1,5 @@
 // npm run bench: every benchmark, figures printed side by side. Nothing is asserted.
+import { benchLedgerBytes, printLedgerBytes } from './ledger-bytes.ts';
 import { benchRecordVerify, type BenchRow } from './record-verify.ts';
 
 function print(title: string, rows: BenchRow[]): void {
@@ -12,3 +13,4 @@ function print(title: string, rows: BenchRow[]): void {
 
 console.log(`DAOmesh benchmarks — Node ${process.version}, one core, ${new Date().toISOString()}`);
 print('Record verification (one core)', benchRecordVerify());
+printLedgerBytes(benchLedgerBytes());

@@ -103,5 +103,13 @@ test('verification rejects tampered messages, tampered signatures and other sign
   assert.equal(verifyDigest(alice.address, digest, signature.subarray(0, 64)), false);
   assert.equal(verifyDigest(alice.address, digest, new Uint8Array(65)), false);
   assert.equal(verifyDigest(bob.address, digest, signature), false);
+
+  // The high-s twin (s' = n - s, recovery bit flipped) recovers the same key: refused, so no signature has two forms.
+  const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+  const s = BigInt(`0x${Buffer.from(signature.subarray(33)).toString('hex')}`);
+  const twin = Uint8Array.from(signature);
+  twin[0] = signature[0]! ^ 1;
+  twin.set(Buffer.from((n - s).toString(16).padStart(64, '0'), 'hex'), 33);
+  assert.equal(recoverAddress(digest, twin), null);
   assert.throws(() => signDigest(alice.privateKey, new Uint8Array(31)), DaomeshError);
 });

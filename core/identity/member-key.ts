@@ -84,10 +84,14 @@ export function signDigest(privateKey: Uint8Array, digest: Uint8Array): Uint8Arr
   return secp256k1.sign(digest, privateKey, { prehash: false, format: 'recovered' });
 }
 
-/** The address that made `signature` over `digest`, or null when the signature is malformed. */
+/** Half the secp256k1 group order: a signature with a larger s is the malleable twin of a low-s one (EIP-2). */
+const halfOrder = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
+
+/** The address that made `signature` over `digest`, or null when the signature is malformed or high-s. */
 export function recoverAddress(digest: Uint8Array, signature: Uint8Array): string | null {
   assertDigest(digest);
   if (signature.length !== 65) return null;
+  if (BigInt(`0x${bytesToHex(signature.subarray(33))}`) > halfOrder) return null;
   try {
     const publicKey = secp256k1.recoverPublicKey(signature, digest, { prehash: false });
     return addressFromPublicKey(publicKey);

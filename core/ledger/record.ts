@@ -96,7 +96,11 @@ export function recordIdFromHash(hash: Uint8Array): string {
 
 export function recordHashFromId(id: string): Uint8Array {
   if (!/^[A-Za-z0-9_-]{43}$/.test(id)) throw new DaomeshError('BAD_REQUEST', `Not a record id: ${id.slice(0, 60)}`);
-  return base64urlnopad.decode(id);
+  try {
+    return base64urlnopad.decode(id);
+  } catch {
+    throw new DaomeshError('BAD_REQUEST', `Not a record id: ${id}`);
+  }
 }
 
 export function recordId(bytes: Uint8Array): string {

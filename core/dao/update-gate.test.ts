@@ -1,0 +1,598 @@
+// Adversarial tests of the update gate: real member keys, real Ed25519 device keys, real Y.Docs. Every
+// rejection is checked for its code and for leaving the document exactly as it was.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as dagCbor from '@ipld/dag-cbor';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import fc from 'fast-check';
+import * as Y from 'yjs';
+import { memberKeyFromPhrase, type MemberKey } from '../identity/member-key.ts';
+import { addressBytes, recordId, recordIdFromHash, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../ledger/record.ts';
+import { pureEd25519Verify } from '../ledger/verifier.ts';
+import { appendRecords, createDaoDoc, daoText, hasRecord, ledgerEntries, ledgerMap, localUpdate, recordBytes } from './dao-doc.ts';
+import { deviceDelegation } from './device-delegation.ts';
+import { maxUpdateBytes, sealEnvelopeAsDevice, sealEnvelopeAsMember } from './envelope.ts';
+import type { GateRejectionCode } from './gate-rejection.ts';
+import { applyCheckedEnvelope, checkEnvelope, maxRecordsPerEnvelope, type AcceptedEnvelope, type GateContext } from './update-gate.ts';
+
+const founder = memberKeyFromPhrase('test test test test test test test test test test test junk');
+const member = memberKeyFromPhrase('legal winner thank year wave sausage worth useful legal winner thank yellow');
+const stranger = memberKeyFromPhrase('abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about');
+const time = 1_700_000_000_000;
+
+const genesis = signRecordAsMember(
+  { dao: null, kind: 'dao.genesis', body: { name: 'Bridge builders', founders: [addressBytes(founder.address), addressBytes(member.address)] }, author: addressBytes(founder.address), deps: [], time },
+  founder.privateKey,
+);
+const dao = genesis.id;
+const members = new Set([founder.address, member.address]);
+const context: GateContext = { dao, isMember: (address) => members.has(address), verifyEd25519: pureEd25519Verify };
+
+let sequence = 0;
+function unsignedVote(author: MemberKey, overrides: Partial<UnsignedRecord> = {}): UnsignedRecord {
+  sequence++;
+  return { dao: genesis.hash, kind: 'vote', body: { proposal: new Uint8Array(32).fill(sequence % 251), choice: 'yes' }, author: addressBytes(author.address), deps: [genesis.hash], time: time + sequence, ...overrides };
+}
+
+function vote(author: MemberKey, overrides: Partial<UnsignedRecord> = {}): LedgerRecord {
+  return signRecordAsMember(unsignedVote(author, overrides), author.privateKey);
+}
+
+type Device = { publicKey: Uint8Array; secretKey: Uint8Array };
+function deviceVote(author: MemberKey, device: Device, delegation: Uint8Array): LedgerRecord {
+  return signRecordAsDevice({ ...unsignedVote(author), device: { key: device.publicKey, delegation } }, (message) => ed25519.sign(message, device.secretKey));
+}
+
+function delegationFor(author: MemberKey, device: Device): LedgerRecord {
+  return signRecordAsMember(deviceDelegation({ dao: genesis.hash, author: addressBytes(author.address), deviceKey: device.publicKey, deps: [genesis.hash], time }), author.privateKey);
+}
+
+/** A member's own replica, caught up with `source`: the local writer that makes envelopes. */
+function writerFrom(source: Y.Doc): Y.Doc {
+  const doc = createDaoDoc();
+  Y.applyUpdate(doc, Y.encodeStateAsUpdate(source));
+  return doc;
+}
+
+function sealed(doc: Y.Doc, author: MemberKey, change: () => void): Uint8Array {
+  const update = localUpdate(doc, change);
+  assert.ok(update, 'the change produced an update');
+  return sealEnvelopeAsMember(dao, update, author).bytes;
+}
+
+function sealedByDevice(doc: Y.Doc, author: MemberKey, device: Device, delegation: Uint8Array, change: () => void): Uint8Array {
+  const update = localUpdate(doc, change)!;
+  return sealEnvelopeAsDevice(dao, update, author.address, { key: device.publicKey, delegation }, (message) => ed25519.sign(message, device.secretKey)).bytes;
+}
+
+/** The founder's replica after founding, and a peer that accepted the genesis envelope through the gate. */
+function founded(): { founderDoc: Y.Doc; peer: Y.Doc; genesisEnvelope: Uint8Array } {
+  const founderDoc = createDaoDoc();
+  const genesisEnvelope = sealed(founderDoc, founder, () => {
+    appendRecords(founderDoc, [genesis]);
+    daoText(founderDoc, 'charter').insert(0, 'We build bridges.');
+  });
+  const peer = createDaoDoc();
+  accept(peer, genesisEnvelope);
+  return { founderDoc, peer, genesisEnvelope };
+}
+
+function accept(doc: Y.Doc, bytes: Uint8Array, gateContext: GateContext = context): AcceptedEnvelope {
+  const result = checkEnvelope(doc, bytes, gateContext);
+  if (!result.ok) assert.fail(`refused: ${result.reason.code}: ${result.reason.message}`);
+  applyCheckedEnvelope(doc, result, 'remote');
+  return result;
+}
+
+function refuse(doc: Y.Doc, bytes: Uint8Array, code: GateRejectionCode, gateContext: GateContext = context): string {
+  const before = Y.encodeStateAsUpdate(doc);
+  const result = checkEnvelope(doc, bytes, gateContext);
+  if (result.ok) assert.fail(`accepted, but ${code} was expected`);
+  assert.equal(result.reason.code, code, result.reason.message);
+  assert.match(result.reason.message, /\S.*[.)]$/, 'the reason is a sentence');
+  assert.deepEqual(Y.encodeStateAsUpdate(doc), before, 'a refused envelope leaves the document unchanged');
+  return result.reason.message;
+}
+
+/** A writer of lib0 variable-length unsigned integers, as Yjs's V1 encoding uses them. */
+function varUintWriter(bytes: number[]): (value: number) => void {
+  return (value) => {
+    while (value > 127) {
+      bytes.push(0x80 | value % 128);
+      value = Math.floor(value / 128);
+    }
+    bytes.push(value);
+  };
+}
+
+/** A V1 update holding only a delete set: what a crafted deletion looks like on the wire. */
+function deletionUpdate(deletions: Array<{ client: number; clock: number; len: number }>): Uint8Array {
+  const bytes: number[] = [];
+  const varUint = varUintWriter(bytes);
+  varUint(0); // no structs
+  varUint(deletions.length);
+  for (const { client, clock, len } of deletions) {
+    varUint(client);
+    varUint(1);
+    varUint(clock);
+    varUint(len);
+  }
+  return Uint8Array.from(bytes);
+}
+
+function ledgerItemIds(doc: Y.Doc, key: string): Array<{ id: Y.ID; deleted: boolean }> {
+  const found: Array<{ id: Y.ID; deleted: boolean }> = [];
+  for (const structs of doc.store.clients.values()) {
+    for (const struct of structs) {
+      if (struct instanceof Y.Item && struct.parentSub === key && struct.parent === ledgerMap(doc)) found.push({ id: struct.id, deleted: struct.deleted });
+    }
+  }
+  return found;
+}
+
+test('the genesis envelope is accepted from its founder before anyone is a member, and founds the replica', () => {
+  const { founderDoc, peer } = founded();
+  assert.ok(hasRecord(peer, dao));
+  assert.equal(daoText(peer, 'charter').toString(), 'We build bridges.');
+  assert.deepEqual(Y.encodeStateVector(peer), Y.encodeStateVector(founderDoc));
+});
+
+test('an honest member envelope with a record and a text edit is accepted, reports its records, and applies', () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  const record = vote(member);
+  const result = accept(
+    peer,
+    sealed(writer, member, () => {
+      appendRecords(writer, [record]);
+      daoText(writer, 'charter').insert(0, 'Together: ');
+      daoText(writer, 'draft:proposal-1').insert(0, 'Fund the bridge.');
+    }),
+  );
+  assert.deepEqual(result.records.map((entry) => entry.id), [record.id]);
+  assert.equal(result.touchesText, true);
+  assert.equal(result.envelope.author, member.address);
+  assert.deepEqual(recordBytes(peer, record.id), Uint8Array.from(record.bytes));
+  assert.equal(daoText(peer, 'charter').toString(), 'Together: We build bridges.');
+  assert.equal(daoText(peer, 'draft:proposal-1').toString(), 'Fund the bridge.');
+  assert.deepEqual(Y.encodeStateAsUpdate(peer), Y.encodeStateAsUpdate(writer));
+});
+
+test('device keys: a delegation and a device-signed record in one envelope, then a device-signed envelope', () => {
+  const { peer } = founded();
+  const device = ed25519.keygen();
+  const writer = writerFrom(peer);
+  const delegation = delegationFor(member, device);
+  const first = accept(peer, sealed(writer, member, () => appendRecords(writer, [delegation, deviceVote(member, device, delegation.hash)])));
+  assert.equal(first.records.length, 2);
+  const byDevice = deviceVote(member, device, delegation.hash);
+  const second = accept(peer, sealedByDevice(writer, member, device, delegation.hash, () => appendRecords(writer, [byDevice])));
+  assert.deepEqual(second.records.map((record) => record.id), [byDevice.id]);
+  assert.equal(second.envelope.device?.key.length, 32);
+});
+
+test('a bad envelope signature is refused: another key signed, or the signature was altered', () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  const envelope = sealed(writer, member, () => appendRecords(writer, [vote(member)]));
+  const [payload, sig] = dagCbor.decode(envelope) as [Uint8Array, Uint8Array];
+  const byStranger = sealEnvelopeAsMember(dao, Uint8Array.from([0, 0]), stranger).sig;
+  refuse(peer, dagCbor.encode([payload, byStranger]), 'BAD_SIGNATURE');
+  const altered = Uint8Array.from(sig);
+  altered[10]! ^= 1;
+  refuse(peer, dagCbor.encode([payload, altered]), 'BAD_SIGNATURE');
+  const device = ed25519.keygen();
+  const deviceWriter = writerFrom(peer);
+  const forgedDevice = sealedByDevice(deviceWriter, member, device, delegationFor(member, device).hash, () => appendRecords(deviceWriter, [vote(member)]));
+  const [devicePayload] = dagCbor.decode(forgedDevice) as [Uint8Array, Uint8Array];
+  refuse(peer, dagCbor.encode([devicePayload, ed25519.sign(devicePayload, ed25519.keygen().secretKey)]), 'BAD_SIGNATURE');
+});
+
+test('a genesis that does not list its author among the founders is refused', () => {
+  const unlisted = signRecordAsMember({ ...genesis.record, body: { name: 'Not mine', founders: [addressBytes(member.address)] } }, founder.privateKey);
+  const doc = createDaoDoc();
+  const update = localUpdate(doc, () => appendRecords(doc, [unlisted]))!;
+  refuse(createDaoDoc(), sealEnvelopeAsMember(unlisted.id, update, founder).bytes, 'NOT_A_MEMBER', { ...context, dao: unlisted.id });
+});
+
+test("a stranger's envelope is refused, and so is any envelope before the genesis that does not bring it", () => {
+  const { peer, founderDoc } = founded();
+  const writer = writerFrom(peer);
+  refuse(peer, sealed(writer, stranger, () => appendRecords(writer, [vote(stranger)])), 'NOT_A_MEMBER');
+  const text = writerFrom(peer);
+  refuse(peer, sealed(text, stranger, () => daoText(text, 'charter').insert(0, 'Spam. ')), 'NOT_A_MEMBER');
+  const early = createDaoDoc();
+  const beforeGenesis = writerFrom(founderDoc);
+  refuse(early, sealed(beforeGenesis, member, () => appendRecords(beforeGenesis, [vote(member)])), 'MISSING_UPDATES');
+});
+
+test("a record whose author is not the envelope's signer is refused", () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  refuse(peer, sealed(writer, member, () => appendRecords(writer, [vote(founder)])), 'WRONG_AUTHOR');
+  // Nor can a member bring the founder's genesis to a new replica in the founder's place,
+  // and a second genesis (another DAO's id) is foreign here whoever signs it.
+  const other = createDaoDoc();
+  const foreignGenesis = signRecordAsMember({ ...genesis.record, body: { name: 'Other' } }, founder.privateKey);
+  refuse(createDaoDoc(), sealed(other, member, () => appendRecords(other, [genesis])), 'WRONG_AUTHOR');
+  const third = writerFrom(peer);
+  refuse(peer, sealed(third, founder, () => appendRecords(third, [foreignGenesis])), 'FOREIGN_RECORD');
+});
+
+test('records signed by an undelegated device key are refused', () => {
+  const { peer } = founded();
+  const device = ed25519.keygen();
+  const cases: Array<[string, Uint8Array, LedgerRecord[]]> = [];
+  // No delegation at all: the named id is nowhere.
+  cases.push(['missing', new Uint8Array(32).fill(9), []]);
+  // A delegation for another device key.
+  const otherKey = delegationFor(member, ed25519.keygen());
+  cases.push(['other key', otherKey.hash, [otherKey]]);
+  // The founder delegated this device, but the record is the member's.
+  const foundersDelegation = delegationFor(founder, device);
+  const viaFounder = writerFrom(peer);
+  accept(peer, sealed(viaFounder, founder, () => appendRecords(viaFounder, [foundersDelegation])));
+  cases.push(["another member's", foundersDelegation.hash, []]);
+  // A "delegation" that is some other kind of record.
+  const notADelegation = vote(member);
+  cases.push(['not a delegation', notADelegation.hash, [notADelegation]]);
+  for (const [name, delegationHash, alongside] of cases) {
+    const writer = writerFrom(peer);
+    const message = refuse(peer, sealed(writer, member, () => appendRecords(writer, [...alongside, deviceVote(member, device, delegationHash)])), 'BAD_DELEGATION');
+    assert.match(message, /not delegated|neither in this document/, name);
+  }
+  // The envelope itself signed by an undelegated device.
+  const writer = writerFrom(peer);
+  refuse(peer, sealedByDevice(writer, member, device, new Uint8Array(32).fill(4), () => appendRecords(writer, [vote(member)])), 'BAD_DELEGATION');
+  // A device record whose signature was made by another key than the one it names.
+  const forger = ed25519.keygen();
+  const delegation = delegationFor(member, device);
+  const forged = signRecordAsDevice({ ...unsignedVote(member), device: { key: device.publicKey, delegation: delegation.hash } }, (message) => ed25519.sign(message, forger.secretKey));
+  const again = writerFrom(peer);
+  refuse(peer, sealed(again, member, () => appendRecords(again, [delegation, forged])), 'BAD_RECORD_SIGNATURE');
+});
+
+test('a record of another DAO is refused', () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  refuse(peer, sealed(writer, member, () => appendRecords(writer, [vote(member, { dao: new Uint8Array(32).fill(1) })])), 'FOREIGN_RECORD');
+});
+
+test('a record with a broken member signature, or bytes that are no record, are refused', () => {
+  const { peer } = founded();
+  const tampered = signRecordAsMember(unsignedVote(member), founder.privateKey); // author says member, founder signed
+  const writer = writerFrom(peer);
+  refuse(peer, sealed(writer, member, () => appendRecords(writer, [tampered])), 'BAD_RECORD_SIGNATURE');
+  const junk = Uint8Array.from([1, 2, 3]);
+  const raw = writerFrom(peer);
+  refuse(peer, sealed(raw, member, () => ledgerMap(raw).set(recordId(junk), junk)), 'BAD_RECORD');
+});
+
+test('a ledger key that is not the hash of its value is refused', () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  const record = vote(member);
+  refuse(peer, sealed(writer, member, () => ledgerMap(writer).set('A'.repeat(43), Uint8Array.from(record.bytes))), 'BAD_LEDGER_KEY');
+  const other = writerFrom(peer);
+  refuse(peer, sealed(other, member, () => ledgerMap(other).set('not-an-id', Uint8Array.from(record.bytes))), 'BAD_LEDGER_KEY');
+});
+
+test('an overwrite of an existing ledger entry is refused', () => {
+  const { peer } = founded();
+  const held = vote(member);
+  const first = writerFrom(peer);
+  accept(peer, sealed(first, member, () => appendRecords(first, [held])));
+  const writer = writerFrom(peer);
+  refuse(peer, sealed(writer, member, () => ledgerMap(writer).set(held.id, Uint8Array.from(vote(member).bytes))), 'LEDGER_OVERWRITE');
+  const viaGenesis = writerFrom(peer);
+  refuse(peer, sealed(viaGenesis, founder, () => ledgerMap(viaGenesis).set(dao, Uint8Array.from(vote(founder).bytes))), 'LEDGER_OVERWRITE');
+  // Setting the key again to a non-record value is refused for what it is.
+  const toText = writerFrom(peer);
+  refuse(peer, sealed(toText, member, () => ledgerMap(toText).set(held.id, 'gone' as unknown as Uint8Array)), 'FORBIDDEN_CONTENT');
+  assert.deepEqual(recordBytes(peer, held.id), Uint8Array.from(held.bytes));
+});
+
+test('deleting a ledger record is refused; deleting text is allowed', () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  refuse(peer, sealed(writer, member, () => ledgerMap(writer).delete(dao)), 'LEDGER_DELETE');
+  const clear = writerFrom(peer);
+  refuse(peer, sealed(clear, member, () => ledgerMap(clear).clear()), 'LEDGER_DELETE');
+  const editor = writerFrom(peer);
+  const result = accept(peer, sealed(editor, member, () => daoText(editor, 'charter').delete(0, 3)));
+  assert.equal(result.touchesText, true);
+  assert.deepEqual(result.records, []);
+  assert.equal(daoText(peer, 'charter').toString(), 'build bridges.');
+  // Typing and deleting in one transaction leaves deleted text items in the update: allowed too.
+  const typist = writerFrom(peer);
+  accept(peer, sealed(typist, member, () => {
+    daoText(typist, 'charter').insert(0, 'oops ');
+    daoText(typist, 'charter').delete(0, 5);
+    daoText(typist, 'charter').format(0, 5, { bold: true });
+  }));
+  assert.equal(daoText(peer, 'charter').toString(), 'build bridges.');
+});
+
+test('a record set concurrently by two devices: the repeat is accepted; deleting the losing copy is harmless, deleting the value is refused', () => {
+  const { peer } = founded();
+  const record = vote(member);
+  const [laptop, phone] = [writerFrom(peer), writerFrom(peer)];
+  const fromLaptop = sealed(laptop, member, () => appendRecords(laptop, [record]));
+  const fromPhone = sealed(phone, member, () => appendRecords(phone, [record]));
+  assert.equal(accept(peer, fromLaptop).records.length, 1);
+  assert.equal(accept(peer, fromPhone).records.length, 0, 'a repeat of a held record is not reported again');
+  const copies = ledgerItemIds(peer, record.id);
+  assert.equal(copies.length, 2);
+  const loser = copies.find((copy) => copy.deleted)!;
+  const winner = copies.find((copy) => !copy.deleted)!;
+  assert.ok(loser && winner, 'Yjs deleted one of the two identical items');
+  const harmless = accept(peer, sealEnvelopeAsMember(dao, deletionUpdate([{ client: loser.id.client, clock: loser.id.clock, len: 1 }]), member).bytes);
+  assert.equal(harmless.touchesText, false);
+  assert.deepEqual(recordBytes(peer, record.id), Uint8Array.from(record.bytes));
+  refuse(peer, sealEnvelopeAsMember(dao, deletionUpdate([{ client: winner.id.client, clock: winner.id.clock, len: 1 }]), member).bytes, 'LEDGER_DELETE');
+});
+
+test('a deletion of items not received yet is refused: Yjs would keep it and remove the record when it arrives', () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  const record = vote(member);
+  const stateBefore = Y.getState(writer.store, writer.clientID);
+  const delivery = sealed(writer, member, () => appendRecords(writer, [record]));
+  const preDeletion = deletionUpdate([{ client: writer.clientID, clock: stateBefore, len: 1 }]);
+  // Without the gate: the deletion waits in the store, and the record vanishes the moment it arrives.
+  const ungated = writerFrom(peer);
+  Y.applyUpdate(ungated, preDeletion);
+  Y.applyUpdate(ungated, localUpdateOf(writer, peer));
+  assert.equal(hasRecord(ungated, record.id), false);
+  // With the gate: refused until the items are here; then refused for what it is.
+  refuse(peer, sealEnvelopeAsMember(dao, preDeletion, founder).bytes, 'MISSING_UPDATES');
+  accept(peer, delivery);
+  refuse(peer, sealEnvelopeAsMember(dao, preDeletion, founder).bytes, 'LEDGER_DELETE');
+  assert.ok(hasRecord(peer, record.id));
+});
+
+/** The update `change` makes on a copy of `source` (with the same Yjs client), leaving `source` as it was. */
+function localUpdateAfter(source: Y.Doc, change: (doc: Y.Doc) => void): Uint8Array {
+  const copy = new Y.Doc({ gc: true });
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(source));
+  copy.clientID = source.clientID; // after applying: Yjs picks a new id when a remote update touches its own
+  return localUpdate(copy, () => change(copy))!;
+}
+
+/** What `writer` holds beyond `peer`. */
+function localUpdateOf(writer: Y.Doc, peer: Y.Doc): Uint8Array {
+  return Y.encodeStateAsUpdate(writer, Y.encodeStateVector(peer));
+}
+
+test('an edit building on updates not received yet is refused as missing, and accepted after catch-up', () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  const earlier = sealed(writer, member, () => daoText(writer, 'charter').insert(17, ' Fast.'));
+  const later = sealed(writer, member, () => daoText(writer, 'charter').insert(23, ' Cheap.'));
+  const other = writerFrom(peer);
+  Y.applyUpdate(other, localUpdateOf(writer, other));
+  const building = sealed(other, founder, () => daoText(other, 'charter').insert(30, '!'));
+  refuse(peer, later, 'MISSING_UPDATES');
+  refuse(peer, building, 'MISSING_UPDATES');
+  accept(peer, earlier);
+  accept(peer, later);
+  accept(peer, building);
+  assert.equal(daoText(peer, 'charter').toString(), 'We build bridges. Fast. Cheap.!');
+});
+
+test('a second delivery of an applied envelope, or a writer posing as this replica, is refused as a clock conflict', () => {
+  const { peer, genesisEnvelope } = founded();
+  refuse(peer, genesisEnvelope, 'CLOCK_CONFLICT');
+  const impostor = writerFrom(peer);
+  impostor.clientID = peer.clientID;
+  refuse(peer, sealed(impostor, member, () => appendRecords(impostor, [vote(member)])), 'CLOCK_CONFLICT');
+});
+
+test('an update with a gap in its positions (a merge of non-adjacent transactions) is refused', () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  const [first, , third] = [1, 2, 3].map(() => localUpdate(writer, () => appendRecords(writer, [vote(member)]))!);
+  assert.match(refuse(peer, sealEnvelopeAsMember(dao, Y.mergeUpdates([first!, third!]), member).bytes, 'MALFORMED_UPDATE'), /gaps/);
+});
+
+test('a context callback that throws becomes a refusal, not a crash', () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  const throwing: GateContext = { ...context, isMember: () => { throw new Error('fold not ready'); } };
+  assert.match(refuse(peer, sealed(writer, member, () => appendRecords(writer, [vote(member)])), 'MALFORMED_UPDATE', throwing), /could not be checked \(fold not ready\)/);
+});
+
+test('items under other roots, nested types, subdocuments, embeds and JSON values are refused', () => {
+  const { peer } = founded();
+  const record = vote(member);
+  const cases: Array<[GateRejectionCode, (doc: Y.Doc) => void]> = [
+    ['UNKNOWN_ROOT', (doc) => doc.getMap('evil').set('x', 1)],
+    ['UNKNOWN_ROOT', (doc) => doc.getText('text:notes').insert(0, 'not a schema text')],
+    ['UNKNOWN_ROOT', (doc) => doc.getArray('ledger2').push([Uint8Array.from(record.bytes)])],
+    ['FORBIDDEN_CONTENT', (doc) => ledgerMap(doc).set(record.id, new Y.Map() as unknown as Uint8Array)],
+    ['FORBIDDEN_CONTENT', (doc) => ledgerMap(doc).set(record.id, new Y.Doc() as unknown as Uint8Array)],
+    ['FORBIDDEN_CONTENT', (doc) => ledgerMap(doc).set(record.id, { bytes: 1 } as unknown as Uint8Array)],
+    ['FORBIDDEN_CONTENT', (doc) => daoText(doc, 'charter').insertEmbed(0, { image: 'x' })],
+    ['FORBIDDEN_CONTENT', (doc) => daoText(doc, 'charter').insertEmbed(0, new Y.Text('nested'))],
+  ];
+  for (const [code, change] of cases) {
+    const writer = writerFrom(peer);
+    refuse(peer, sealed(writer, member, () => change(writer)), code);
+  }
+});
+
+/** A V1 update of one item holding the string "x" as a JSON value, placed by a root name, a parent item id or a left origin. */
+function handMadeItem(client: number, place: { root?: string; parent?: Y.ID; origin?: Y.ID }): Uint8Array {
+  const bytes: number[] = [];
+  const varUint = varUintWriter(bytes);
+  varUint(1); // one client
+  varUint(1); // one struct
+  varUint(client);
+  varUint(0); // at clock 0
+  bytes.push(place.origin ? 0x88 : 0x08); // ContentAny, with or without a left origin
+  if (place.origin) {
+    varUint(place.origin.client);
+    varUint(place.origin.clock);
+  } else if (place.parent) {
+    varUint(0);
+    varUint(place.parent.client);
+    varUint(place.parent.clock);
+  } else {
+    varUint(1);
+    varUint(place.root!.length);
+    bytes.push(...new TextEncoder().encode(place.root!));
+  }
+  bytes.push(1, 119, 1, 0x78); // one value: the string "x"
+  varUint(0); // no deletions
+  return Uint8Array.from(bytes);
+}
+
+test('hand-made items that Yjs would choke on or hide are refused before they reach it', () => {
+  const { peer, founderDoc } = founded();
+  const charterCharacter = Y.createID(founderDoc.clientID, 1); // the genesis transaction: ledger item at 0, then the charter
+  const selfReference = handMadeItem(7, { origin: Y.createID(7, 0) });
+  // Unchecked, Yjs throws halfway through applying it.
+  assert.throws(() => Y.applyUpdate(writerFrom(peer), selfReference));
+  assert.match(refuse(peer, sealEnvelopeAsMember(dao, selfReference, member).bytes, 'MALFORMED_UPDATE'), /refers to itself/);
+  // A parent that is an item id (a character, not a type): Yjs would quietly turn it into a collected range.
+  refuse(peer, sealEnvelopeAsMember(dao, handMadeItem(7, { parent: charterCharacter }), member).bytes, 'FORBIDDEN_CONTENT');
+  // A JSON value in the charter: invisible in the text, yet stored forever.
+  refuse(peer, sealEnvelopeAsMember(dao, handMadeItem(7, { root: 'text:charter' }), member).bytes, 'FORBIDDEN_CONTENT');
+  refuse(peer, sealEnvelopeAsMember(dao, handMadeItem(7, { origin: charterCharacter }), member).bytes, 'FORBIDDEN_CONTENT');
+  // A left origin this replica has not received.
+  refuse(peer, sealEnvelopeAsMember(dao, handMadeItem(7, { origin: Y.createID(99, 5) }), member).bytes, 'MISSING_UPDATES');
+});
+
+test('an update that writes as two Yjs clients is refused', () => {
+  const { peer } = founded();
+  const [a, b] = [writerFrom(peer), writerFrom(peer)];
+  const merged = Y.mergeUpdates([localUpdate(a, () => appendRecords(a, [vote(member)]))!, localUpdate(b, () => appendRecords(b, [vote(member)]))!]);
+  assert.match(refuse(peer, sealEnvelopeAsMember(dao, merged, member).bytes, 'MALFORMED_UPDATE'), /several Yjs clients/);
+});
+
+test('an envelope for another DAO is refused', () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  const update = localUpdate(writer, () => appendRecords(writer, [vote(member)]))!;
+  refuse(peer, sealEnvelopeAsMember(recordIdFromHash(new Uint8Array(32).fill(3)), update, member).bytes, 'WRONG_DAO');
+});
+
+test('an oversized envelope or update is refused without being decoded', () => {
+  const { peer } = founded();
+  refuse(peer, new Uint8Array(maxUpdateBytes + 4096), 'TOO_LARGE');
+  const envelope = sealEnvelopeAsMember(dao, Uint8Array.from([0, 0]), member);
+  const fields = dagCbor.decode(envelope.payload) as Record<string, unknown>;
+  refuse(peer, dagCbor.encode([dagCbor.encode({ ...fields, u: new Uint8Array(maxUpdateBytes + 1) }), envelope.sig]), 'TOO_LARGE');
+});
+
+test('more records in one envelope than the cap are refused before any signature is checked', () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  const device = ed25519.keygen();
+  const delegation = delegationFor(member, device);
+  const records = [delegation, ...Array.from({ length: maxRecordsPerEnvelope }, () => deviceVote(member, device, delegation.hash))];
+  refuse(peer, sealed(writer, member, () => appendRecords(writer, records)), 'TOO_MANY_RECORDS');
+});
+
+test('applyCheckedEnvelope refuses a result from another document or from before the document changed', () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  const result = checkEnvelope(peer, sealed(writer, member, () => appendRecords(writer, [vote(member)])), context);
+  assert.ok(result.ok);
+  assert.throws(() => applyCheckedEnvelope(writerFrom(peer), result), /not checked against this document/);
+  const other = writerFrom(peer);
+  accept(peer, sealed(other, founder, () => appendRecords(other, [vote(founder)])));
+  assert.throws(() => applyCheckedEnvelope(peer, result), /changed after the envelope was checked/);
+});
+
+test('random bytes never crash the gate and never change the document', () => {
+  const { peer } = founded();
+  const before = Y.encodeStateAsUpdate(peer);
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 4096 }), (bytes) => {
+      const result = checkEnvelope(peer, bytes, context);
+      assert.equal(result.ok, false);
+    }),
+    { numRuns: 500 },
+  );
+  // Random bytes as the update inside a validly signed member envelope.
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 1, maxLength: 512 }), (update) => {
+      const result = checkEnvelope(peer, sealEnvelopeAsMember(dao, update, member).bytes, context);
+      if (result.ok) applyCheckedEnvelope(peer, result);
+    }),
+    { numRuns: 200 },
+  );
+  assert.deepEqual(Y.encodeStateAsUpdate(peer), before);
+});
+
+test('mutated honest updates, signed by a member, are refused cleanly or are safe to apply', () => {
+  const { peer } = founded();
+  const device = ed25519.keygen();
+  const writer = writerFrom(peer);
+  const delegation = delegationFor(member, device);
+  accept(peer, sealed(writer, member, () => appendRecords(writer, [delegation])));
+  const held = new Map([...ledgerEntries(peer)].map(([id, bytes]) => [id, Uint8Array.from(bytes)]));
+  // Both bases continue from the same replica state (each is checked alone).
+  const honest = localUpdateAfter(writer, (doc) => {
+    appendRecords(doc, [deviceVote(member, device, delegation.hash)]);
+    daoText(doc, 'charter').insert(3, 'all ');
+    daoText(doc, 'charter').delete(0, 2);
+    daoText(doc, 'draft:p1').insert(0, 'A draft');
+  });
+  // Mostly text, so that many mutations keep a valid shape and go all the way through the gate and Yjs.
+  const typing = localUpdateAfter(writer, (doc) => {
+    daoText(doc, 'charter').insert(5, 'strong ');
+    daoText(doc, 'charter').delete(12, 4);
+  });
+  const mutation = fc.oneof(
+    { weight: 6, arbitrary: fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bits: fc.integer({ min: 1, max: 255 }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 8 }) }) },
+  );
+  let accepted = 0;
+  let tried = 0;
+  /** Checks a mutated update on a fresh replica; refused leaves it as it was, accepted applies without harm. */
+  const tryUpdate = (update: Uint8Array): void => {
+    tried++;
+    const target = writerFrom(peer);
+    const before = Y.encodeStateAsUpdate(target);
+    const bytes = sealEnvelopeAsDevice(dao, update, member.address, { key: device.publicKey, delegation: delegation.hash }, (message) => ed25519.sign(message, device.secretKey)).bytes;
+    const result = checkEnvelope(target, bytes, context);
+    if (!result.ok) {
+      assert.deepEqual(Y.encodeStateAsUpdate(target), before);
+      return;
+    }
+    accepted++;
+    applyCheckedEnvelope(target, result);
+    // Whatever got through kept the ledger append-only and content-addressed.
+    for (const [id, bytes] of held) assert.deepEqual(recordBytes(target, id), bytes);
+    for (const [id, value] of ledgerEntries(target)) assert.equal(recordId(value), id);
+  };
+  // Every single-bit flip of the text edit, then random mutations of both.
+  for (let at = 0; at < typing.length; at++) {
+    for (let bit = 0; bit < 8; bit++) {
+      const flipped = Uint8Array.from(typing);
+      flipped[at]! ^= 1 << bit;
+      tryUpdate(flipped);
+    }
+  }
+  fc.assert(
+    fc.property(fc.constantFrom(honest, typing), fc.array(mutation, { minLength: 1, maxLength: 3 }), (base, mutations) => {
+      let update: Uint8Array = Uint8Array.from(base);
+      for (const change of mutations) {
+        const at = change.at % Math.max(update.length, 1);
+        if (change.kind === 'flip') update[at]! ^= change.bits;
+        else if (change.kind === 'truncate') update = update.slice(0, at);
+        else if (change.kind === 'insert') update = Uint8Array.from([...update.subarray(0, at), ...change.bytes, ...update.subarray(at)]);
+        else update = Uint8Array.from([...update.subarray(0, at), ...update.subarray(at + change.length)]);
+      }
+      if (update.length > 0) tryUpdate(update);
+    }),
+    { numRuns: 400 },
+  );
+  // Some mutations only change characters or values and pass; they must have applied without harm above.
+  assert.ok(accepted > 0, 'some mutations went all the way through');
+  console.log(`mutated updates: ${accepted} of ${tried} passed the gate and applied safely; the rest were refused cleanly`);
+});

@@ -1,0 +1,176 @@
+// The update gate (DESIGN.md §4, §4a, §5): runs on every envelope that comes from outside the local writer,
+// before anything is applied, stored or forwarded. It keeps strangers out and the ledger append-only; whether
+// a member's record counts is the fold's business, not the gate's.
+//
+// Order: cheap checks first (size, envelope shape, DAO, membership), then one signature, then the update's
+// structure (update-structure.ts), then one signature per new record. Nothing in here throws out: every
+// failure, expected or not, comes back as a rejection with a code and a sentence, and the document is never
+// touched (the gate only reads it).
+import * as Y from 'yjs';
+import { DaomeshError } from '../errors.ts';
+import { compareBytes, decodeRecord, recordHashFromId, recordIdFromHash, verifyRecordSignature, type LedgerRecord } from '../ledger/record.ts';
+import type { Ed25519Verify } from '../ledger/verifier.ts';
+import { hasRecord, recordBytes } from './dao-doc.ts';
+import { delegationProblem } from './device-delegation.ts';
+import { decodeEnvelope, EnvelopeTooLargeError, maxEnvelopeBytes, verifyEnvelopeSignature, type Envelope } from './envelope.ts';
+import { GateRefusal, rejection, type GateRejection } from './gate-rejection.ts';
+import { inspectUpdate } from './update-structure.ts';
+
+/** At most this many new records per envelope: each costs a signature check (~1.4 ms for a member signature). */
+export const maxRecordsPerEnvelope = 256;
+
+export type GateContext = {
+  /** The DAO this document belongs to (its genesis record's id). */
+  readonly dao: string;
+  /** The fold's current view of membership (before the fold exists: the genesis founders). EIP-55 addresses. */
+  readonly isMember: (address: string) => boolean;
+  /** The platform's fastest Ed25519 verifier (Node's native one in the host). */
+  readonly verifyEd25519: Ed25519Verify;
+  /**
+   * Delegation records already accepted (so already verified), by id. Optional: the gate also looks in the
+   * document's ledger (everything there passed the gate) and in the update itself.
+   */
+  readonly acceptedDelegation?: ((id: string) => LedgerRecord | undefined) | undefined;
+};
+
+export type AcceptedEnvelope = {
+  readonly ok: true;
+  readonly envelope: Envelope;
+  /** The records this update adds to the ledger, verified, in update order (repeats of held records left out). */
+  readonly records: readonly LedgerRecord[];
+  /** True when the update inserts, formats or deletes collaborative text. */
+  readonly touchesText: boolean;
+};
+
+export type RejectedEnvelope = { readonly ok: false; readonly reason: GateRejection };
+
+export type GateResult = AcceptedEnvelope | RejectedEnvelope;
+
+/** What applyCheckedEnvelope needs to know that the document has not moved since the check. */
+const checkedAgainst = new WeakMap<AcceptedEnvelope, { doc: Y.Doc; stateVector: Uint8Array }>();
+
+export function checkEnvelope(doc: Y.Doc, envelopeBytes: Uint8Array, context: GateContext): GateResult {
+  try {
+    const accepted = check(doc, envelopeBytes, context);
+    checkedAgainst.set(accepted, { doc, stateVector: Y.encodeStateVector(doc) });
+    return accepted;
+  } catch (error) {
+    if (error instanceof GateRefusal) return { ok: false, reason: error.rejection };
+    // A failure the checks did not foresee (a Yjs internal on hostile bytes, a context callback that threw):
+    // still a refusal, never a crash.
+    return { ok: false, reason: rejection('MALFORMED_UPDATE', `The envelope could not be checked (${error instanceof Error ? error.message.slice(0, 120) : String(error).slice(0, 120)}).`) };
+  }
+}
+
+/**
+ * Applies an envelope the gate accepted, in the same tick as the check. Throws INTERNAL when the result is
+ * from another document or the document changed in between (check again), and when Yjs left anything
+ * pending, which the gate exists to prevent (a bug to report, not input to retry).
+ */
+export function applyCheckedEnvelope(doc: Y.Doc, result: AcceptedEnvelope, origin?: unknown): void {
+  const checked = checkedAgainst.get(result);
+  if (checked === undefined || checked.doc !== doc) throw new DaomeshError('INTERNAL', 'This envelope was not checked against this document.');
+  if (compareBytes(checked.stateVector, Y.encodeStateVector(doc)) !== 0) {
+    throw new DaomeshError('INTERNAL', 'The document changed after the envelope was checked.', 'Check the envelope again.');
+  }
+  checkedAgainst.delete(result);
+  Y.applyUpdate(doc, result.envelope.update, origin);
+  if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
+    throw new DaomeshError('INTERNAL', `Envelope ${result.envelope.id} left Yjs waiting for missing updates after the gate accepted it.`);
+  }
+}
+
+function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): AcceptedEnvelope {
+  if (!(bytes instanceof Uint8Array)) throw new GateRefusal('MALFORMED_ENVELOPE', 'An envelope is bytes.');
+  if (bytes.length > maxEnvelopeBytes) throw new GateRefusal('TOO_LARGE', `An envelope may hold at most ${maxEnvelopeBytes} bytes; this one has ${bytes.length}.`);
+  let envelope: Envelope;
+  try {
+    envelope = decodeEnvelope(bytes);
+  } catch (error) {
+    if (error instanceof EnvelopeTooLargeError) throw new GateRefusal('TOO_LARGE', error.message);
+    throw new GateRefusal('MALFORMED_ENVELOPE', error instanceof Error ? error.message : String(error));
+  }
+  if (envelope.dao !== context.dao) throw new GateRefusal('WRONG_DAO', `The envelope is for DAO ${envelope.dao}, not ${context.dao}.`);
+
+  // Before the genesis is here nobody is a member yet: the first envelope must bring it (checked below).
+  const hasGenesis = hasRecord(doc, context.dao);
+  if (hasGenesis && !context.isMember(envelope.author)) throw new GateRefusal('NOT_A_MEMBER', `${envelope.author} is not a member of this DAO.`);
+  if (!verifyEnvelopeSignature(envelope, context.verifyEd25519)) {
+    throw new GateRefusal('BAD_SIGNATURE', `The envelope's signature is not ${envelope.device ? "its device key's" : `${envelope.author}'s`}.`);
+  }
+
+  const structure = inspectUpdate(doc, envelope.update, maxRecordsPerEnvelope);
+  const dao = recordHashFromId(context.dao);
+  const records: LedgerRecord[] = [];
+  for (const entry of structure.ledgerEntries) {
+    if (entry.known) continue;
+    let record: LedgerRecord;
+    try {
+      record = decodeRecord(entry.bytes);
+    } catch (error) {
+      throw new GateRefusal('BAD_RECORD', `Ledger entry ${entry.id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const ofThisDao = record.record.dao === null ? record.id === context.dao : compareBytes(record.record.dao, dao) === 0;
+    if (!ofThisDao) throw new GateRefusal('FOREIGN_RECORD', `Record ${record.id} belongs to another DAO.`);
+    if (compareBytes(record.record.author, envelope.authorBytes) !== 0) {
+      throw new GateRefusal('WRONG_AUTHOR', `Record ${record.id} is by ${record.author}, but the envelope is by ${envelope.author}; an envelope carries its author's records only.`);
+    }
+    records.push(record);
+  }
+  if (!hasGenesis) {
+    // The genesis envelope is the only one checked without the fold: its author must be a founder it lists.
+    // Nobody else can make it, since its record's hash is the DAO id and every record is the envelope author's.
+    const genesis = records.find((record) => record.id === context.dao);
+    if (genesis === undefined) throw new GateRefusal('MISSING_UPDATES', "This document does not hold the DAO's genesis yet, and the envelope does not bring it.");
+    if (!listsFounder(genesis, envelope.authorBytes)) throw new GateRefusal('NOT_A_MEMBER', `The genesis does not list its author ${envelope.author} among the founders.`);
+  }
+
+  const delegations = new Delegations(doc, records, context);
+  if (envelope.device) delegations.check(envelope.device.delegation, envelope.authorBytes, envelope.device.key, dao, 'the envelope');
+  for (const record of records) {
+    if (record.record.device) delegations.check(record.record.device.delegation, record.record.author, record.record.device.key, dao, `record ${record.id}`);
+    if (!verifyRecordSignature(record, context.verifyEd25519)) throw new GateRefusal('BAD_RECORD_SIGNATURE', `Record ${record.id} does not carry a valid signature of its ${record.record.device ? 'device key' : 'author'}.`);
+  }
+  return { ok: true, envelope, records, touchesText: structure.touchesText };
+}
+
+/** The genesis body names its founders as 20-byte addresses (core/governance/record-kinds.ts). */
+function listsFounder(genesis: LedgerRecord, address: Uint8Array): boolean {
+  const founders = genesis.record.body.founders;
+  return Array.isArray(founders) && founders.some((founder) => founder instanceof Uint8Array && compareBytes(founder, address) === 0);
+}
+
+/** Finds delegation records: already accepted, in the document, or in this update (verified with the rest). */
+class Delegations {
+  private readonly doc: Y.Doc;
+  private readonly inUpdate: Map<string, LedgerRecord>;
+  private readonly context: GateContext;
+
+  constructor(doc: Y.Doc, records: readonly LedgerRecord[], context: GateContext) {
+    this.doc = doc;
+    this.inUpdate = new Map(records.map((record) => [record.id, record]));
+    this.context = context;
+  }
+
+  check(delegationHash: Uint8Array, author: Uint8Array, deviceKey: Uint8Array, dao: Uint8Array, what: string): void {
+    const id = recordIdFromHash(delegationHash);
+    const delegation = this.find(id);
+    if (delegation === undefined) throw new GateRefusal('BAD_DELEGATION', `The device key of ${what} names delegation ${id}, which is neither in this document nor in the update.`);
+    const problem = delegationProblem(delegation, dao, author, deviceKey);
+    if (problem !== null) throw new GateRefusal('BAD_DELEGATION', `The device key of ${what} is not delegated: ${problem}.`);
+  }
+
+  private find(id: string): LedgerRecord | undefined {
+    const accepted = this.context.acceptedDelegation?.(id);
+    if (accepted !== undefined) return accepted;
+    const bytes = recordBytes(this.doc, id);
+    if (bytes !== undefined) {
+      try {
+        return decodeRecord(bytes);
+      } catch {
+        return undefined;
+      }
+    }
+    return this.inUpdate.get(id);
+  }
+}

@@ -1,0 +1,280 @@
+// The Yjs half of the update gate: decodes an update (Y.decodeUpdate: its structs and its delete set) and
+// checks, against the document it would be applied to, that it only adds keyed entries to `ledger`, edits
+// texts, and deletes text. Nothing here changes the document.
+//
+// Yjs subtleties this file exists for:
+// - A decoded item names its parent only when it has no left or right origin. Otherwise Yjs copies parent
+//   and map key (parentSub) from the origin item when it integrates, whatever the item claims; so an item's
+//   place is found by following its origin into the document's store or into this same update.
+// - Setting a map key that already holds an item makes the new item the value and deletes the old one, with
+//   no entry in the delete set: an overwrite is seen on the new item, not in the deletions.
+// - Yjs does not refuse what it cannot place: items whose origins are missing, and deletions of items it has
+//   not seen, wait in the store (pendingStructs, pendingDs) and apply later, when some other update brings
+//   what they need. A deletion held that way could remove a ledger record that arrives afterwards, so the
+//   gate refuses anything that does not resolve now (MISSING_UPDATES: retry after catch-up).
+// - Items that refer to themselves or to later items of the same client make Yjs throw halfway through
+//   applying: they are refused as malformed before that.
+import * as Y from 'yjs';
+import { ledgerMap, ledgerRootName, textNameOfRoot } from './dao-doc.ts';
+import { GateRefusal } from './gate-rejection.ts';
+import { maxUpdateBytes } from './envelope.ts';
+import { recordId } from '../ledger/record.ts';
+
+/** A ledger item the update adds: `known` when the ledger already holds these bytes (a harmless repeat). */
+export type LedgerEntry = { readonly id: string; readonly bytes: Uint8Array; readonly known: boolean };
+
+export type UpdateStructure = {
+  readonly ledgerEntries: readonly LedgerEntry[];
+  /** True when the update inserts, formats or deletes text. */
+  readonly touchesText: boolean;
+};
+
+/** Where an item lands: a root of the document and, for map entries, the key. */
+type Place = { readonly root: string; readonly key: string | null };
+
+type Decoded = { structs: Array<Y.Item | Y.GC | Y.Skip>; ds: { clients: Map<number, Array<{ clock: number; len: number }>> } };
+
+/** Throws GateRefusal for anything the schema does not allow; `maxEntries` bounds the records to verify. */
+export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number): UpdateStructure {
+  let decoded: Decoded;
+  try {
+    decoded = Y.decodeUpdate(update);
+  } catch (error) {
+    throw new GateRefusal('MALFORMED_UPDATE', `The update does not decode as a Yjs update (${describe(error)}).`);
+  }
+  const items = checkItems(doc, decoded.structs);
+  const places = new Places(doc, items);
+  const ledger = ledgerMap(doc);
+  const ledgerEntries: LedgerEntry[] = [];
+  const keysInUpdate = new Set<string>();
+  let newEntries = 0;
+  let touchesText = false;
+
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index]!;
+    const place = places.placeNew(index);
+    if (place.root === ledgerRootName) {
+      if (place.key === null) throw new GateRefusal('FORBIDDEN_CONTENT', 'The update inserts an unkeyed item into the ledger; ledger entries are keyed by record id.');
+      if (!(item.content instanceof Y.ContentBinary)) {
+        throw new GateRefusal('FORBIDDEN_CONTENT', `The update sets ledger entry ${clip(place.key)} to ${contentName(item.content)}; ledger values are record bytes.`);
+      }
+      const bytes = item.content.content;
+      const id = recordId(bytes);
+      const taken = ledger.has(place.key) || keysInUpdate.has(place.key);
+      if (id !== place.key) {
+        if (taken) throw new GateRefusal('LEDGER_OVERWRITE', `The update sets ledger entry ${clip(place.key)}, which already holds a record, to other bytes; ledger records are never changed.`);
+        throw new GateRefusal('BAD_LEDGER_KEY', `Ledger key ${clip(place.key)} is not the id of its value (${id}).`);
+      }
+      // The same key set again to the same bytes (two devices appending one record concurrently) changes nothing.
+      ledgerEntries.push({ id, bytes, known: taken });
+      keysInUpdate.add(id);
+      if (!taken) newEntries++;
+      if (newEntries > maxEntries) {
+        throw new GateRefusal('TOO_MANY_RECORDS', `The update adds more than ${maxEntries} records; an envelope may carry at most ${maxEntries}.`);
+      }
+    } else if (textNameOfRoot(place.root) !== null) {
+      if (place.key !== null) throw new GateRefusal('FORBIDDEN_CONTENT', `The update sets attribute ${clip(place.key)} on text ${clip(place.root)}; texts have no attributes.`);
+      const content = item.content;
+      if (!(content instanceof Y.ContentString || content instanceof Y.ContentFormat || content instanceof Y.ContentDeleted)) {
+        throw new GateRefusal('FORBIDDEN_CONTENT', `The update inserts ${contentName(content)} into text ${clip(place.root)}; texts hold characters and formatting only.`);
+      }
+      touchesText = true;
+    } else {
+      throw new GateRefusal('UNKNOWN_ROOT', `The update writes under ${JSON.stringify(clip(place.root))}, which is not part of a DAO document (only ${ledgerRootName} and text:<name>).`);
+    }
+  }
+
+  if (checkDeletions(doc, decoded.ds.clients, items, places)) touchesText = true;
+  if (items.length === 0 && decoded.ds.clients.size === 0) throw new GateRefusal('MALFORMED_UPDATE', 'The update is empty.');
+  return { ledgerEntries, touchesText };
+}
+
+/**
+ * One local transaction writes as one Yjs client, continuing right where that client stopped: no gaps
+ * (Skip), no collected ranges (GC), no second client. Returns the items, in clock order.
+ */
+function checkItems(doc: Y.Doc, structs: Decoded['structs']): Y.Item[] {
+  const items: Y.Item[] = [];
+  for (const struct of structs) {
+    if (struct instanceof Y.Skip) throw new GateRefusal('MALFORMED_UPDATE', 'The update has gaps (Skip structs); one local transaction has none.');
+    if (!(struct instanceof Y.Item)) throw new GateRefusal('MALFORMED_UPDATE', 'The update carries garbage-collected ranges (GC structs); one local transaction has none.');
+    if (items.length > 0 && struct.id.client !== items[0]!.id.client) {
+      throw new GateRefusal('MALFORMED_UPDATE', 'The update writes as several Yjs clients; an envelope carries one local transaction.');
+    }
+    if (!(struct.length >= 1 && struct.length <= maxUpdateBytes)) throw new GateRefusal('MALFORMED_UPDATE', `The update has an item of length ${struct.length}.`);
+    items.push(struct);
+  }
+  if (items.length === 0) return items;
+  const { client, clock } = items[0]!.id;
+  if (client === doc.clientID) throw new GateRefusal('CLOCK_CONFLICT', `The update writes as Yjs client ${client}, which is this document's own writer.`);
+  const state = Y.getState(doc.store, client);
+  if (clock > state) {
+    throw new GateRefusal('MISSING_UPDATES', `The update continues Yjs client ${client} at ${clock}, but this document holds that client only up to ${state}: earlier updates are missing.`);
+  }
+  if (clock < state) {
+    throw new GateRefusal('CLOCK_CONFLICT', `The update rewrites Yjs client ${client} from ${clock}, which this document already holds up to ${state}: a duplicate of an applied envelope (dedupe by envelope id first) or a conflicting one.`);
+  }
+  return items;
+}
+
+/** Finds where items land, following origins into the document's store or into the update itself. */
+class Places {
+  private readonly doc: Y.Doc;
+  private readonly items: readonly Y.Item[];
+  private readonly places: Place[] = [];
+  private rootNames: Map<unknown, string> | undefined;
+
+  constructor(doc: Y.Doc, items: readonly Y.Item[]) {
+    this.doc = doc;
+    this.items = items;
+  }
+
+  /** The place of the update's item `index`; items must be placed in order (each may refer back only). */
+  placeNew(index: number): Place {
+    const item = this.items[index]!;
+    let place: Place;
+    if (item.origin !== null) {
+      place = this.placeOf(item.origin, index);
+      // Yjs takes the parent from the left origin; a right origin elsewhere would link two lists together.
+      if (item.rightOrigin !== null && !samePlace(place, this.placeOf(item.rightOrigin, index))) {
+        throw new GateRefusal('MALFORMED_UPDATE', 'The update has an item whose left and right neighbours are in different places.');
+      }
+    } else if (item.rightOrigin !== null) {
+      place = this.placeOf(item.rightOrigin, index);
+    } else if (typeof item.parent === 'string') {
+      place = { root: item.parent, key: item.parentSub };
+    } else {
+      // The parent is the id of an item holding a nested type: a DAO document has none (dao-doc.ts).
+      throw new GateRefusal('FORBIDDEN_CONTENT', 'The update writes inside a nested type; a DAO document has none.');
+    }
+    this.places[index] = place;
+    return place;
+  }
+
+  /** The place of an update item already placed (clock within the update). */
+  placeOfNewAt(clock: number): { place: Place; index: number } | null {
+    const index = this.indexAt(clock);
+    return index === -1 ? null : { place: this.places[index]!, index };
+  }
+
+  /** Where the item with `id`, referred to by the update's item `selfIndex`, lives. */
+  private placeOf(id: Y.ID, selfIndex: number): Place {
+    const first = this.items[0]!.id;
+    if (id.client === first.client && id.clock >= first.clock) {
+      if (id.clock >= this.items[selfIndex]!.id.clock) {
+        throw new GateRefusal('MALFORMED_UPDATE', `The update has an item that refers to itself or to a later item (${id.client}:${id.clock}).`);
+      }
+      return this.places[this.indexAt(id.clock)]!;
+    }
+    if (id.clock >= Y.getState(this.doc.store, id.client)) {
+      throw new GateRefusal('MISSING_UPDATES', `The update builds on item ${id.client}:${id.clock}, which this document has not received yet.`);
+    }
+    return this.placeOfStored(Y.getItem(this.doc.store, id));
+  }
+
+  /** Where an item of the document lives. */
+  placeOfStored(struct: Y.Item | Y.GC): Place {
+    // A DAO document never collects whole items (its roots are never deleted): a GC struct means foreign state.
+    if (!(struct instanceof Y.Item)) throw new GateRefusal('FORBIDDEN_CONTENT', 'The update refers to garbage-collected content, which a DAO document does not have.');
+    const parent = struct.parent;
+    if (!(parent instanceof Y.AbstractType) || parent._item !== null) {
+      throw new GateRefusal('UNKNOWN_ROOT', 'The update refers to an item inside a nested type, which a DAO document does not have.');
+    }
+    const root = this.rootName(parent);
+    if (root === undefined) throw new GateRefusal('UNKNOWN_ROOT', 'The update refers to an item under no known root.');
+    return { root, key: struct.parentSub };
+  }
+
+  private rootName(type: unknown): string | undefined {
+    if (this.rootNames === undefined) {
+      this.rootNames = new Map();
+      for (const [name, root] of this.doc.share) this.rootNames.set(root, name);
+    }
+    return this.rootNames.get(type);
+  }
+
+  /** Index of the update item covering `clock` (items are contiguous and in clock order), or -1. */
+  private indexAt(clock: number): number {
+    let low = 0;
+    let high = this.items.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const item = this.items[middle]!;
+      if (clock < item.id.clock) high = middle - 1;
+      else if (clock >= item.id.clock + item.length) low = middle + 1;
+      else return middle;
+    }
+    return -1;
+  }
+}
+
+/**
+ * Deletions may remove text, never a ledger item. A ledger item that is already deleted may be named again:
+ * that is the losing copy of a key two peers set at once, which Yjs deleted while its twin stayed the value,
+ * so naming it changes nothing. Returns true when live text is deleted.
+ */
+function checkDeletions(doc: Y.Doc, clients: Decoded['ds']['clients'], items: readonly Y.Item[], places: Places): boolean {
+  let touchesText = false;
+  const updateStart = items[0]?.id;
+  const updateEnd = items.length > 0 ? items[items.length - 1]!.id.clock + items[items.length - 1]!.length : 0;
+  const checkPlace = (place: Place, what: string): void => {
+    if (place.root === ledgerRootName) throw new GateRefusal('LEDGER_DELETE', `The update deletes ${what} ledger record ${clip(place.key ?? '')}; ledger records are never removed.`);
+    if (textNameOfRoot(place.root) === null) throw new GateRefusal('UNKNOWN_ROOT', `The update deletes an item under ${JSON.stringify(clip(place.root))}, which is not part of a DAO document.`);
+  };
+  for (const [client, deletions] of clients) {
+    const stored = doc.store.clients.get(client) ?? [];
+    const state = Y.getState(doc.store, client);
+    for (const { clock, len } of deletions) {
+      if (len <= 0) continue;
+      const end = clock + len;
+      if (clock < state) {
+        for (let index = Y.findIndexSS(stored, clock); index < stored.length; index++) {
+          const struct = stored[index]!;
+          if (struct.id.clock >= end) break;
+          if (struct instanceof Y.GC || struct.deleted) continue; // already gone: deleting it again changes nothing
+          checkPlace(places.placeOfStored(struct), 'the');
+          touchesText = true;
+        }
+      }
+      // Whatever lies beyond the document must be this update's own items, or Yjs would keep the deletion
+      // pending and apply it to whatever arrives there later.
+      const from = Math.max(clock, state);
+      if (from >= end) continue;
+      if (updateStart === undefined || client !== updateStart.client || end > updateEnd) {
+        throw new GateRefusal('MISSING_UPDATES', `The update deletes items ${client}:${from}-${end - 1}, which this document has not received yet.`);
+      }
+      for (let at = from; at < end; ) {
+        const found = places.placeOfNewAt(at);
+        if (found === null) throw new GateRefusal('MALFORMED_UPDATE', `The update deletes ${client}:${at}, which it does not hold.`);
+        checkPlace(found.place, 'the new');
+        touchesText = true;
+        at = items[found.index]!.id.clock + items[found.index]!.length;
+      }
+    }
+  }
+  return touchesText;
+}
+
+function samePlace(a: Place, b: Place): boolean {
+  return a.root === b.root && a.key === b.key;
+}
+
+function contentName(content: unknown): string {
+  if (content instanceof Y.ContentType) return 'a nested type';
+  if (content instanceof Y.ContentDoc) return 'a subdocument';
+  if (content instanceof Y.ContentEmbed) return 'an embed';
+  if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) return 'a JSON value';
+  if (content instanceof Y.ContentBinary) return 'binary data';
+  if (content instanceof Y.ContentString) return 'text';
+  if (content instanceof Y.ContentFormat) return 'formatting';
+  if (content instanceof Y.ContentDeleted) return 'deleted content';
+  return 'unknown content';
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+function describe(error: unknown): string {
+  return clip(error instanceof Error ? error.message : String(error));
+}
