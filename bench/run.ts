@@ -1,6 +1,7 @@
 // npm run bench: every benchmark, figures printed side by side. Nothing is asserted.
 import { benchLedgerBytes, printLedgerBytes } from './ledger-bytes.ts';
 import { benchRecordVerify, type BenchRow } from './record-verify.ts';
+import { benchStorage } from './storage.ts';
 
 function print(title: string, rows: BenchRow[]): void {
   console.log(`\n${title}`);
@@ -14,3 +15,5 @@ function print(title: string, rows: BenchRow[]): void {
 console.log(`DAOmesh benchmarks — Node ${process.version}, one core, ${new Date().toISOString()}`);
 print('Record verification (one core)', benchRecordVerify());
 printLedgerBytes(benchLedgerBytes());
+console.log('\nHost storage (envelope log, snapshots)');
+await benchStorage((line) => console.log(`  ${line}`));

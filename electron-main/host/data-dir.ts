@@ -71,6 +71,15 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   }
   await rename(temporary, path);
   await chmod(path, mode);
+  // The rename is durable only once the directory entry is: fsync the directory (not possible on Windows).
+  if (process.platform !== 'win32') {
+    const directory = await open(dirname(path), 'r');
+    try {
+      await directory.sync();
+    } finally {
+      await directory.close();
+    }
+  }
 }
 
 /** The per-directory secret that every local API caller must present. */

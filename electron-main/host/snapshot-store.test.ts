@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { EnvelopeLog } from './envelope-log.ts';
+import { SnapshotStore, type Snapshot } from './snapshot-store.ts';
+
+async function withDir(use: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'daomesh-snapshots-'));
+  try {
+    await use(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function snapshotAt(frameCount: number): Snapshot {
+  return { logId: '0f'.repeat(16), logOffset: 32 + frameCount * 100, frameCount, payload: new TextEncoder().encode(`state after ${frameCount}`) };
+}
+
+test('the newest snapshot comes back as saved, and only the newest two are kept', () =>
+  withDir(async (dir) => {
+    const store = await SnapshotStore.open(join(dir, 'snapshots'));
+    assert.deepEqual(await store.loadNewest(), { snapshot: null, damaged: [] });
+    await Promise.all([store.save(snapshotAt(10)), store.save(snapshotAt(20)), store.save(snapshotAt(30))]);
+    assert.deepEqual((await readdir(join(dir, 'snapshots'))).sort(), ['snapshot-000000000002.bin', 'snapshot-000000000003.bin']);
+
+    const reopened = await SnapshotStore.open(join(dir, 'snapshots'));
+    const { snapshot } = await reopened.loadNewest();
+    assert.deepEqual({ ...snapshot!, payload: [...snapshot!.payload] }, { ...snapshotAt(30), payload: [...snapshotAt(30).payload] });
+    await reopened.save(snapshotAt(5)); // newest means last saved, even at a lower offset (a log rebuilt after damage)
+    assert.equal((await reopened.loadNewest()).snapshot?.frameCount, 5);
+  }));
+
+test('a damaged newest snapshot is skipped and the one before it used', () =>
+  withDir(async (dir) => {
+    const store = await SnapshotStore.open(dir);
+    await store.save(snapshotAt(10));
+    await store.save(snapshotAt(20));
+    const newest = join(dir, 'snapshot-000000000002.bin');
+    const bytes = await readFile(newest);
+    bytes[60]! ^= 0x01; // one bit of the payload
+    await writeFile(newest, bytes);
+
+    const { snapshot, damaged } = await store.loadNewest();
+    assert.equal(snapshot?.frameCount, 10);
+    assert.deepEqual(damaged, [newest]);
+
+    await writeFile(join(dir, 'snapshot-000000000001.bin'), bytes.subarray(0, 40)); // cut short
+    assert.deepEqual(await store.loadNewest(), { snapshot: null, damaged: [newest, join(dir, 'snapshot-000000000001.bin')] });
+  }));
+
+test('a save cut short by a crash leaves no trace after reopening', () =>
+  withDir(async (dir) => {
+    const store = await SnapshotStore.open(dir);
+    await store.save(snapshotAt(10));
+    await writeFile(join(dir, 'snapshot-000000000002.bin.tmp'), 'half of a snapshot');
+    const reopened = await SnapshotStore.open(dir);
+    assert.deepEqual((await readdir(dir)).sort(), ['snapshot-000000000001.bin']);
+    assert.equal((await reopened.loadNewest()).snapshot?.frameCount, 10);
+    await reopened.save(snapshotAt(20));
+    assert.deepEqual((await readdir(dir)).sort(), ['snapshot-000000000001.bin', 'snapshot-000000000002.bin']);
+  }));
+
+test('a snapshot with a malformed checkpoint is refused before anything is written', () =>
+  withDir(async (dir) => {
+    const store = await SnapshotStore.open(dir);
+    await assert.rejects(store.save({ ...snapshotAt(1), logId: 'not hex' }), /logId must be 32 hex digits/);
+    await assert.rejects(store.save({ ...snapshotAt(1), logOffset: -1 }), /logOffset must be a whole number/);
+    assert.deepEqual((await readdir(dir)).sort(), []);
+  }));
+
+test('a cold open from a snapshot reads only the log frames after it', () =>
+  withDir(async (dir) => {
+    const logPath = join(dir, 'envelopes.log');
+    const frame = (index: number) => new TextEncoder().encode(`envelope ${index}`);
+    const log = await EnvelopeLog.open(logPath);
+    for (let index = 0; index < 50; index++) await log.append([frame(index)]);
+    const snapshots = await SnapshotStore.open(join(dir, 'snapshots'));
+    await snapshots.save({ ...log.checkpoint(), payload: new TextEncoder().encode('state after 50') });
+    const damageAt = log.end - 100; // inside a frame the snapshot covers
+    await log.append([frame(50), frame(51)]);
+    await log.close();
+    // Damage that only a reader of the covered frames would notice.
+    const bytes = await readFile(logPath);
+    bytes[damageAt]! ^= 0xff;
+    await writeFile(logPath, bytes);
+
+    const { snapshot } = await snapshots.loadNewest();
+    assert.ok(snapshot);
+    const reopened = await EnvelopeLog.open(logPath, { resumeFrom: snapshot });
+    assert.deepEqual(reopened.recovery, { outcome: 'clean', resumed: true, droppedBytes: 0 });
+    assert.equal(reopened.frameCount, 52);
+    const tail: string[] = [];
+    for await (const payload of reopened.frames({ from: snapshot.logOffset })) tail.push(new TextDecoder().decode(payload));
+    assert.deepEqual(tail, ['envelope 50', 'envelope 51']);
+    await reopened.close();
+  }));
