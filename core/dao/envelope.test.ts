@@ -76,8 +76,8 @@ test('decoding is strict and explains what is wrong', () => {
     [rewrap(dagCbor.encode({ ...fields, x: [new Uint8Array(32), new Uint8Array(32)] }), sig), /device signature is 64 bytes/],
   ];
   for (const [bytes, reason] of cases) assert.throws(() => decodeEnvelope(bytes), (error: Error) => reason.test(error.message) && /^Malformed envelope/.test(error.message), String(reason));
-  // The high-s twin recovers the same signer: only the decoder's low-s rule keeps one id per envelope.
-  assert.equal(recoverAddress(keccak_256(envelopeSigningMessage(envelope.payload)), highS), member.address);
+  // The high-s twin would recover the same signer; recoverAddress refuses it too, so no signature has two forms.
+  assert.equal(recoverAddress(keccak_256(envelopeSigningMessage(envelope.payload)), highS), null);
 });
 
 test('updates over 1 MiB are refused when sealing and when decoding', () => {

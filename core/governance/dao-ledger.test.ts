@@ -1,0 +1,132 @@
+// The fold's mechanics: pending records, evidence for what is not governance, determinism, incrementality.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { addressBytes, canonicalDeps, recordHashFromId, signRecordAsMember, type LedgerRecord } from '../ledger/record.ts';
+import { DaoLedger } from './dao-ledger.ts';
+import { buildGenesis, buildProposal } from './record-builders.ts';
+import { reasons } from './reasons.ts';
+import { simpleMajority } from './rules.ts';
+import { actor, day, hour, Scenario, startTime, type Actor } from './test-dao.ts';
+
+const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
+const rules = { ...simpleMajority(3), votingPeriodMs: day, gracePeriodMs: hour };
+
+/** A short history with a decision in it. */
+function history(): Scenario {
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const proposal = scenario.propose(alice, { kind: 'reputation.grant', params: { member: bob.key.address, points: 10n }, title: 'Thanks' });
+  scenario.vote(alice, proposal, 'yes');
+  scenario.vote(bob, proposal, 'yes');
+  scenario.vote(carol, proposal, 'no');
+  scenario.advance(day + 1);
+  scenario.sign(alice, proposal);
+  scenario.sign(carol, proposal);
+  scenario.advance(hour);
+  scenario.propose(bob, { kind: 'signal', params: { text: '' }, title: 'Next' });
+  return scenario;
+}
+
+test('records wait for missing deps without becoming evidence, and apply when the deps arrive', () => {
+  const scenario = history();
+  const [genesis, ...rest] = scenario.records;
+  const ledger = new DaoLedger(scenario.daoId);
+  const first = ledger.add(rest);
+  assert.deepEqual(first.applied, []);
+  assert.equal(first.pending.length, rest.length);
+  assert.deepEqual(ledger.missing(), [scenario.daoId]);
+  assert.equal(ledger.state(scenario.now).ready, false);
+  assert.deepEqual(ledger.state(scenario.now).evidence, []);
+  const second = ledger.add(genesis!);
+  assert.equal(second.applied.length, scenario.records.length);
+  assert.deepEqual(second.pending, []);
+  assert.equal(ledger.stateHash(), scenario.ledger.stateHash());
+});
+
+test('the same records in any order, one by one or all at once, with duplicates: the same state and hash', () => {
+  const scenario = history();
+  const records = scenario.records;
+  const orders: LedgerRecord[][] = [[...records].reverse(), [...records.slice(3), ...records, ...records.slice(0, 3)], records.filter((_, i) => i % 2 === 0).concat(records)];
+  for (const order of orders) {
+    const incremental = new DaoLedger(scenario.daoId);
+    for (const record of order) incremental.add(record);
+    assert.equal(incremental.stateHash(), scenario.ledger.stateHash());
+    const batch = new DaoLedger(scenario.daoId);
+    batch.add(order);
+    assert.deepEqual(batch.state(scenario.now), scenario.ledger.state(scenario.now));
+    assert.deepEqual(batch.canonicalOrder(), scenario.ledger.canonicalOrder());
+  }
+});
+
+test('the state hash does not depend on now; the views derived from now do', () => {
+  const scenario = new Scenario([alice, bob, carol], { ...rules, reputationHalfLifeMs: day });
+  const proposal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'S' });
+  const early = scenario.ledger.state(scenario.now);
+  const late = scenario.ledger.state(scenario.now + 2 * day);
+  assert.equal(early.stateHash, late.stateHash);
+  assert.equal(early.proposals[0]!.status, 'open');
+  assert.equal(late.proposals[0]!.status, 'voting-closed');
+  assert.equal(late.proposals[0]!.id, proposal);
+});
+
+test('records of unknown kinds, of another DAO and a second genesis are kept as evidence, not crashes', () => {
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const unknown = scenario.write(alice, (context) => ({
+    dao: recordHashFromId(context.dao),
+    kind: 'bounty.post',
+    body: { reward: 5 },
+    author: addressBytes(context.author),
+    deps: canonicalDeps(context.deps.map(recordHashFromId)),
+    time: context.time,
+  }));
+  assert.equal(scenario.evidenceFor(unknown), reasons.unknownKind);
+  const otherDao = new Scenario([bob], { ...rules, signatureThreshold: 1 });
+  const foreign = otherDao.propose(bob, { kind: 'signal', params: { text: '' }, title: 'Elsewhere' });
+  scenario.ledger.add([otherDao.genesis, otherDao.records.find((record) => record.id === foreign)!]);
+  assert.equal(scenario.evidenceFor(otherDao.genesis), reasons.anotherGenesis);
+  assert.equal(scenario.evidenceFor(foreign), reasons.anotherDao);
+  const badKind = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'fine' });
+  assert.equal(scenario.evidenceFor(badKind), undefined);
+  const malformed = scenario.write(alice, (context) => ({ ...buildProposal(context, { kind: 'signal', params: { text: '' }, title: 'x' }), body: { kind: 'signal', title: '', params: {} } }));
+  assert.match(scenario.evidenceFor(malformed)!, /^malformed body: title/);
+  const unknownProposal = scenario.write(alice, (context) => ({ ...buildProposal(context, { kind: 'signal', params: { text: '' }, title: 'x' }), body: { kind: 'bounty.post', title: 'x', params: {} } }));
+  assert.equal(scenario.evidenceFor(unknownProposal), `${reasons.unknownProposalKind}: bounty.post`);
+  assert.equal(scenario.state().proposals.length, 1);
+});
+
+test('an invalid genesis makes no DAO: a founder list without its author, or a threshold of half', () => {
+  for (const [body, reason] of [
+    [{ founders: [bob.key.address, carol.key.address], rules }, /its author is not a founder/],
+    [{ founders: [alice.key.address, bob.key.address], rules: { ...rules, signatureThreshold: 1 } }, /not more than half of 2 members/],
+  ] as const) {
+    const genesis = signRecordAsMember(
+      buildGenesis({ author: alice.key.address, name: 'Bad', charter: '', nonce: new Uint8Array(8), time: startTime, ...body }),
+      alice.key.privateKey,
+    );
+    const ledger = new DaoLedger(genesis.id);
+    ledger.add(genesis);
+    const state = ledger.state(startTime);
+    assert.equal(state.ready, false);
+    assert.match(state.evidence[0]!.reason, reason);
+  }
+});
+
+test('a record claiming a time far ahead of now waits until it is not', () => {
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const ledger = new DaoLedger(scenario.daoId);
+  ledger.add(scenario.genesis, scenario.now);
+  const future = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'From the future' }, { time: scenario.now + day });
+  const record = scenario.records.find((candidate) => candidate.id === future)!;
+  assert.deepEqual(ledger.add(record, scenario.now).held, [future]);
+  assert.equal(ledger.has(future), false);
+  assert.deepEqual(ledger.add([], scenario.now + day).applied, [future]);
+});
+
+test('incremental: a record appended after everything else updates the state; the heads move', () => {
+  const scenario = history();
+  const heads = scenario.ledger.heads();
+  assert.equal(heads.length, 1);
+  const next = scenario.propose(carol, { kind: 'signal', params: { text: '' }, title: 'More' });
+  assert.deepEqual(scenario.ledger.heads(), [next]);
+  assert.equal(scenario.ledger.canonicalOrder().at(-1), next);
+  assert.equal(scenario.state().records, scenario.records.length);
+});

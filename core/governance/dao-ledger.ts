@@ -1,0 +1,252 @@
+// The fold: a DAO's governance state as a deterministic function of the set of its records (DESIGN.md §4).
+// Records come in already decoded and signature-checked (the update gate's job); here they wait for their
+// causal past (pending), get a verdict judged in that past (verdict.ts), may finalize tally certificates
+// (finality.ts), and the state the UI sees is derived from all of it (dao-state.ts). Same records, any
+// arrival order, duplicates or not: same state and same state hash.
+import { DaomeshError } from '../errors.ts';
+import { recordIdFromHash, type LedgerRecord } from '../ledger/record.ts';
+import { proposeCertificate, type Certificate, type CertificateProposal } from './certificate.ts';
+import { StateDeriver, type DaoState, type DerivedState } from './dao-state.ts';
+import { qualifyingCertificate, settle } from './finality.ts';
+import type { GovernanceState } from './governance-state.ts';
+import { LedgerIndex, type LedgerNode } from './ledger-index.ts';
+import { proposalKinds, type ProposalKinds } from './proposal-kinds.ts';
+import { judge } from './verdict.ts';
+import { ViewStates } from './view-state.ts';
+
+export type DaoLedgerOptions = {
+  /** Proposal kinds beyond the built-ins; every peer of the DAO must fold with the same ones. */
+  readonly kinds?: ProposalKinds;
+  /**
+   * Records claiming a time more than this far ahead of the `now` passed to `add` wait until it is no longer
+   * so (default 10 minutes). A clock pushed far ahead would otherwise drag every later record's time with it
+   * (a record's time is at least its parents') and stall the DAO's deadlines.
+   */
+  readonly maxClockSkewMs?: number;
+};
+
+export type AddResult = {
+  /** Records taken into the fold by this call (including earlier pending ones it completed). */
+  readonly applied: readonly string[];
+  /** Records still waiting for records they depend on. */
+  readonly pending: readonly string[];
+  /** Records waiting because they claim a time too far ahead of `now`. */
+  readonly held: readonly string[];
+};
+
+export class DaoLedger {
+  readonly daoId: string;
+  private readonly index: LedgerIndex;
+  private readonly views: ViewStates;
+  private readonly kinds: ProposalKinds;
+  private readonly maxClockSkewMs: number;
+  /** Records waiting for deps, by id, with the ids they still miss. */
+  private readonly waiting = new Map<string, { record: LedgerRecord; missing: Set<string> }>();
+  /** Missing id → ids of waiting records that need it. */
+  private readonly neededBy = new Map<string, Set<string>>();
+  private readonly held = new Map<string, LedgerRecord>();
+  /** Record indices in canonical order (height, then hash). */
+  private readonly order: number[] = [];
+  private derived: DerivedState | null = null;
+  private readonly deriver: StateDeriver;
+
+  constructor(daoId: string, options: DaoLedgerOptions = {}) {
+    this.daoId = daoId;
+    this.index = new LedgerIndex(daoId);
+    this.views = new ViewStates(this.index);
+    this.deriver = new StateDeriver(this.index, this.views);
+    this.kinds = options.kinds ?? proposalKinds();
+    this.maxClockSkewMs = options.maxClockSkewMs ?? 10 * 60 * 1000;
+  }
+
+  /**
+   * Takes in records (any order, duplicates welcome). Pass `now` to hold back records that claim a time too
+   * far ahead of it; without `now` nothing is held.
+   */
+  add(records: LedgerRecord | readonly LedgerRecord[], now?: number): AddResult {
+    const list = Array.isArray(records) ? (records as readonly LedgerRecord[]) : [records as LedgerRecord];
+    const applied: string[] = [];
+    const candidates = [...list];
+    if (now !== undefined) {
+      for (const [id, record] of this.held) {
+        if (record.record.time <= now + this.maxClockSkewMs) {
+          this.held.delete(id);
+          candidates.push(record);
+        }
+      }
+    }
+    for (const record of candidates) {
+      if (this.has(record.id) || this.waiting.has(record.id)) continue;
+      if (now !== undefined && record.record.time > now + this.maxClockSkewMs) {
+        this.held.set(record.id, record);
+        continue;
+      }
+      this.offer(record, applied);
+    }
+    return { applied, pending: [...this.waiting.keys()], held: [...this.held.keys()] };
+  }
+
+  has(id: string): boolean {
+    return this.index.byId.has(id);
+  }
+
+  /** Records taken into the fold (not pending, not held). */
+  get size(): number {
+    return this.index.nodes.length;
+  }
+
+  /** Ids that waiting records depend on and this ledger does not hold at all: what to ask peers for. */
+  missing(): string[] {
+    return [...this.neededBy.keys()].filter((id) => !this.waiting.has(id) && !this.held.has(id)).sort();
+  }
+
+  /** Current DAG heads in canonical order: the deps of the next record. */
+  heads(): string[] {
+    return [...this.index.heads].sort((a, b) => this.index.compare(a, b)).map((index) => this.index.node(index).record.id);
+  }
+
+  /** Record ids in canonical order. */
+  canonicalOrder(): string[] {
+    return this.order.map((index) => this.index.node(index).record.id);
+  }
+
+  /** The state for the UI at `now` (which only moves countdowns, open/voting-closed, and reputation decay). */
+  state(now: number): DaoState {
+    return this.derive().at(now);
+  }
+
+  stateHash(): string {
+    return this.derive().stateHash;
+  }
+
+  /**
+   * Members, shares, rules, reputation and exits as everything held decides them (for income and payouts).
+   * Cheap: it does not derive the UI state. Throws before the genesis is in.
+   */
+  governanceState(): GovernanceState {
+    if (this.index.genesis < 0) throw new DaomeshError('BAD_REQUEST', 'This DAO\'s genesis record has not arrived yet.');
+    let time = 0;
+    for (const head of this.index.heads) time = Math.max(time, this.index.node(head).time);
+    return this.views.stateIn({ at: -1, time });
+  }
+
+  /** Everyone who was ever a member (founders, admitted, left): who may write to the DAO's document at all. */
+  everMembers(): string[] {
+    if (this.index.genesis < 0) return [];
+    const state = this.governanceState();
+    const genesis = this.index.node(this.index.genesis).verdict;
+    const founders = genesis.ok && genesis.data.kind === 'dao.genesis' ? genesis.data.genesis.founders : [];
+    return [...new Set([...founders, ...state.members.keys(), ...state.exits.map((exit) => exit.member)])].sort();
+  }
+
+  /** What an honest member signs for `proposalId` at `now` (see certificate.ts). */
+  proposeCertificate(proposalId: string, now: number): CertificateProposal {
+    return proposeCertificate(this.index, proposalId, now);
+  }
+
+  /**
+   * Certificates that have enough signatures among everything held but no single record has all of them in
+   * its causal past yet (the signers signed concurrently), so they are not final. Any record written on top
+   * of the current heads would finalize them; a signer re-signing the identical certificate (which is never
+   * equivocation) is the natural one. Hosts check this after syncing.
+   */
+  certificatesToAnchor(): Certificate[] {
+    const index = this.index;
+    let time = 0;
+    for (const head of index.heads) time = Math.max(time, index.node(head).time);
+    const everything = { at: -1, time };
+    const certificates: Certificate[] = [];
+    for (const proposal of index.unsettledReaching(1)) {
+      const qualifying = qualifyingCertificate(index, this.views, proposal, everything);
+      if (!qualifying) continue;
+      const signature = proposal.signatures.find((candidate) => index.signatureInfo(candidate).certificate === qualifying.key)!;
+      const votes = index.signatureInfo(signature).votes.map((vote) => index.node(vote).record.id);
+      certificates.push({ proposal: proposal.id, votes, outcome: qualifying.outcome });
+    }
+    return certificates.sort((a, b) => index.compare(index.byId.get(a.proposal)!, index.byId.get(b.proposal)!));
+  }
+
+  private derive(): DerivedState {
+    if (!this.derived) this.derived = this.deriver.derive();
+    return this.derived;
+  }
+
+  private offer(record: LedgerRecord, applied: string[]): void {
+    const missing = new Set(parentIds(record).filter((id) => !this.has(id)));
+    if (missing.size > 0) {
+      this.waiting.set(record.id, { record, missing });
+      for (const id of missing) {
+        const set = this.neededBy.get(id) ?? new Set<string>();
+        set.add(record.id);
+        this.neededBy.set(id, set);
+      }
+      return;
+    }
+    const ready = [record];
+    while (ready.length > 0) {
+      const next = ready.pop()!;
+      this.insert(next);
+      applied.push(next.id);
+      for (const waiterId of this.neededBy.get(next.id) ?? []) {
+        const waiter = this.waiting.get(waiterId)!;
+        waiter.missing.delete(next.id);
+        if (waiter.missing.size === 0) {
+          this.waiting.delete(waiterId);
+          ready.push(waiter.record);
+        }
+      }
+      this.neededBy.delete(next.id);
+    }
+  }
+
+  private insert(record: LedgerRecord): void {
+    const index = this.index;
+    const parents = parentIds(record).map((id) => index.byId.get(id)!);
+    let height = 0;
+    let time = record.record.time;
+    for (const parent of parents) {
+      const node = index.node(parent);
+      height = Math.max(height, node.height + 1);
+      time = Math.max(time, node.time);
+    }
+    const position = index.causal.add(parents);
+    const sawEverything = [...index.heads].every((head) => index.causal.inPast(head, position));
+    const delegation = record.record.device ? index.byId.get(recordIdFromHash(record.record.device.delegation))! : -1;
+    const node: LedgerNode = { index: position, record, parents, height, time, sawEverything, delegation, verdict: { ok: false, reason: 'not judged yet' } };
+    index.nodes.push(node);
+    index.byId.set(record.id, position);
+    node.verdict = judge({ index, views: this.views, kinds: this.kinds }, node);
+    index.register(node);
+    if (index.genesis >= 0) settle(index, this.views, node, sawEverything);
+    for (const parent of parents) index.heads.delete(parent);
+    index.heads.add(position);
+    this.insertInOrder(position);
+    this.derived = null;
+  }
+
+  private insertInOrder(position: number): void {
+    const order = this.order;
+    let low = 0;
+    let high = order.length;
+    if (high === 0 || this.index.compare(order[high - 1]!, position) < 0) {
+      order.push(position);
+      return;
+    }
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.index.compare(order[middle]!, position) < 0) low = middle + 1;
+      else high = middle;
+    }
+    order.splice(low, 0, position);
+  }
+}
+
+/** Deps plus the device delegation: a device-signed record's delegation is part of its causal past. */
+function parentIds(record: LedgerRecord): string[] {
+  const ids = record.record.deps.map((dep) => recordIdFromHash(dep));
+  if (record.record.device) {
+    const delegation = recordIdFromHash(record.record.device.delegation);
+    if (!ids.includes(delegation)) ids.push(delegation);
+  }
+  return ids;
+}

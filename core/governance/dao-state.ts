@@ -1,0 +1,381 @@
+// The state the UI shows and the state hash peers compare, derived from the fold's indexes as seen from
+// everything this peer holds. Only countdown-like facts depend on `now` (open vs voting-closed, reputation
+// decay); those are applied last and are not part of the state hash.
+import * as dagCbor from '@ipld/dag-cbor';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import type { Exit, GovernanceState } from './governance-state.ts';
+import type { LedgerIndex, ProposalInfo, View } from './ledger-index.ts';
+import { reasons } from './reasons.ts';
+import { memberReputation } from './reputation.ts';
+import { effectiveThreshold, type Rules, type VotingMode } from './rules.ts';
+import { tally, type Ballot, type Choice, type Tally } from './tally.ts';
+import type { ReplayLog, ViewStates } from './view-state.ts';
+
+export type ProposalStatus = 'open' | 'voting-closed' | 'passed' | 'rejected' | 'executed' | 'failed' | 'withdrawn';
+
+export type CastVote = { readonly record: string; readonly voter: string; readonly choice: Choice; readonly votes: number; readonly time: number };
+
+export type SignedCertificate = { readonly votes: readonly string[]; readonly outcome: 'passed' | 'rejected'; readonly signers: readonly string[] };
+
+export type ProposalView = {
+  readonly id: string;
+  readonly kind: string;
+  readonly title: string;
+  readonly author: string;
+  /** Typed params, as the proposal kind's schema gives them. */
+  readonly params: unknown;
+  readonly createdAt: number;
+  readonly votingEndsAt: number;
+  /** When a passed proposal executes (final certificate's time + grace period); null until it has passed. */
+  readonly executesAt: number | null;
+  readonly status: ProposalStatus;
+  /** Why a passed proposal's effect could not apply (status 'failed'). */
+  readonly failure: string | null;
+  readonly votingMode: VotingMode;
+  readonly electorate: readonly string[];
+  /** The votes that count: the final certificate's, or until then each member's latest valid vote. */
+  readonly votes: readonly CastVote[];
+  readonly tally: Tally;
+  readonly certificate: (SignedCertificate & { readonly finalizedBy: string; readonly finalizedAt: number }) | null;
+  /** Every certificate signed so far, with its signers: "2 of 3 have signed". */
+  readonly signatures: readonly SignedCertificate[];
+};
+
+export type MemberView = { readonly address: string; readonly shares: bigint; readonly reputation: bigint; readonly since: number };
+
+export type ExitView = Exit & {
+  /** Passed proposals whose grace period this rage quit fell in and that the member had voted against. */
+  readonly duringGraceOf: readonly string[];
+};
+
+export type EvidenceEntry = { readonly record: string; readonly kind: string; readonly author: string; readonly reason: string };
+
+export type DaoState = {
+  readonly daoId: string;
+  /** False until the genesis record is in. */
+  readonly ready: boolean;
+  readonly name: string;
+  readonly charter: string;
+  readonly founders: readonly string[];
+  readonly rules: Rules | null;
+  readonly members: readonly MemberView[];
+  readonly totalShares: bigint;
+  /** Members ≥ cap − 2: time to suggest a sub-DAO or an alliance instead of growth. */
+  readonly nearCap: boolean;
+  /** Signatures a tally certificate needs with today's members. */
+  readonly signatureThreshold: number;
+  readonly proposals: readonly ProposalView[];
+  readonly exits: readonly ExitView[];
+  readonly evidence: readonly EvidenceEntry[];
+  /** DAG heads in canonical order: deps for the next record. */
+  readonly heads: readonly string[];
+  readonly records: number;
+  readonly stateHash: string;
+};
+
+export type DerivedState = {
+  readonly stateHash: string;
+  at(now: number): DaoState;
+};
+
+type CachedProposal = { key: string; view: ProposalView; evidence: Array<[number, EvidenceEntry]>; hash: Uint8Array };
+
+/**
+ * Derives the state from the fold's indexes. Per proposal, its view, the evidence about its votes, signatures
+ * and withdrawals, and its share of the state hash are kept until something they depend on changes, so a new
+ * record costs about one comparison per proposal rather than a walk of every record.
+ */
+export class StateDeriver {
+  private readonly index: LedgerIndex;
+  private readonly views: ViewStates;
+  private readonly proposals = new Map<ProposalInfo, CachedProposal>();
+
+  constructor(index: LedgerIndex, views: ViewStates) {
+    this.index = index;
+    this.views = views;
+  }
+
+  derive(): DerivedState {
+    const index = this.index;
+    const heads = [...index.heads].sort((a, b) => index.compare(a, b));
+    const headIds = heads.map((head) => index.node(head).record.id);
+    let time = 0;
+    for (const head of heads) time = Math.max(time, index.node(head).time);
+    const everything: View = { at: -1, time };
+    const positioned: Array<[number, EvidenceEntry]> = [];
+    for (const position of index.invalid) positioned.push([position, evidenceEntry(index, position, (index.node(position).verdict as { reason: string }).reason)]);
+    for (const position of index.deviceRecords) {
+      const standing = index.standing(position, everything);
+      if (standing) positioned.push([position, evidenceEntry(index, position, standing)]);
+    }
+    if (index.genesis < 0) return notReady(index, headIds, sortEvidence(index, positioned));
+
+    const log: ReplayLog = { failed: new Map(), executed: new Map() };
+    const governance = this.views.replay(this.views.eventsIn(everything), log);
+    const proposals = [...index.proposals.values()].sort((a, b) => index.compare(a.index, b.index));
+    const views: ProposalView[] = [];
+    const hashes: Uint8Array[] = [];
+    for (const proposal of proposals) {
+      const cached = this.proposal(proposal, everything, log);
+      views.push(cached.view);
+      hashes.push(cached.hash);
+      positioned.push(...cached.evidence);
+    }
+    const evidence = sortEvidence(index, positioned);
+    const exits = governance.exits.map((exit) => ({ ...exit, duringGraceOf: graceOf(index, exit, everything) }));
+    const genesisVerdict = index.node(index.genesis).verdict;
+    const genesis = genesisVerdict.ok && genesisVerdict.data.kind === 'dao.genesis' ? genesisVerdict.data.genesis : null;
+    const stateHash = hashState(index.daoId, governance, hashes, exits, evidence);
+    const members = [...governance.members.values()].sort((a, b) => (a.address < b.address ? -1 : 1));
+    let totalShares = 0n;
+    for (const member of members) totalShares += member.shares;
+
+    return {
+      stateHash,
+      at(now: number): DaoState {
+        return {
+          daoId: index.daoId,
+          ready: true,
+          name: genesis?.name ?? '',
+          charter: genesis?.charter ?? '',
+          founders: genesis?.founders ?? [],
+          rules: governance.rules,
+          members: members.map((member) => ({ ...member, reputation: memberReputation(governance, member.address, now) })),
+          totalShares,
+          nearCap: members.length >= governance.rules.memberCap - 2,
+          signatureThreshold: effectiveThreshold(governance.rules, members.length),
+          proposals: views.map((proposal) => (proposal.status === 'open' && now >= proposal.votingEndsAt ? { ...proposal, status: 'voting-closed' } : proposal)),
+          exits,
+          evidence,
+          heads: headIds,
+          records: index.nodes.length,
+          stateHash,
+        };
+      },
+    };
+  }
+
+  private proposal(proposal: ProposalInfo, everything: View, log: ReplayLog): CachedProposal {
+    const index = this.index;
+    const key = [
+      proposal.votes.length,
+      proposal.signatures.length,
+      proposal.withdrawals.length,
+      proposal.finalizations.length,
+      index.standingVersion,
+      log.executed.get(proposal) ?? '',
+      log.failed.get(proposal) ?? '',
+    ].join('|');
+    const cached = this.proposals.get(proposal);
+    if (cached && cached.key === key) return cached;
+    const view = proposalView(index, proposal, everything, log);
+    const evidence: Array<[number, EvidenceEntry]> = [];
+    for (const position of [proposal.index, ...proposal.votes, ...proposal.signatures, ...proposal.withdrawals]) {
+      const reason = evidenceReason(index, position, everything);
+      if (reason) evidence.push([position, evidenceEntry(index, position, reason)]);
+    }
+    const entry = [
+      view.id,
+      view.status,
+      view.certificate ? [view.certificate.finalizedBy, view.certificate.outcome, [...view.certificate.votes]] : null,
+      view.executesAt,
+      view.failure,
+      view.votes.map((vote) => vote.record),
+    ];
+    const fresh = { key, view, evidence, hash: sha256(dagCbor.encode(entry)) };
+    this.proposals.set(proposal, fresh);
+    return fresh;
+  }
+}
+
+function evidenceEntry(index: LedgerIndex, position: number, reason: string): EvidenceEntry {
+  const record = index.node(position).record;
+  return { record: record.id, kind: record.record.kind, author: record.author, reason };
+}
+
+function sortEvidence(index: LedgerIndex, positioned: Array<[number, EvidenceEntry]>): EvidenceEntry[] {
+  return positioned.sort(([a], [b]) => index.compare(a, b)).map(([, entry]) => entry);
+}
+
+function notReady(index: LedgerIndex, heads: string[], evidence: EvidenceEntry[]): DerivedState {
+  const stateHash = bytesToHex(sha256(dagCbor.encode({ dao: index.daoId, evidence: evidence.map((entry) => [entry.record, entry.reason]) })));
+  return {
+    stateHash,
+    at: () => ({
+      daoId: index.daoId,
+      ready: false,
+      name: '',
+      charter: '',
+      founders: [],
+      rules: null,
+      members: [],
+      totalShares: 0n,
+      nearCap: false,
+      signatureThreshold: 1,
+      proposals: [],
+      exits: [],
+      evidence,
+      heads,
+      records: index.nodes.length,
+      stateHash,
+    }),
+  };
+}
+
+function proposalView(index: LedgerIndex, proposal: ProposalInfo, everything: View, log: ReplayLog): ProposalView {
+  const final = index.finalIn(proposal, everything);
+  let status: ProposalStatus;
+  if (final) {
+    status = final.outcome === 'rejected' ? 'rejected' : log.executed.has(proposal) ? (log.failed.has(proposal) ? 'failed' : 'executed') : 'passed';
+  } else if (proposal.withdrawals.length > 0 || index.standing(proposal.index, everything) !== null) {
+    status = 'withdrawn';
+  } else {
+    status = 'open';
+  }
+  const counted = countedVotes(index, proposal, everything);
+  const votes = counted.map((vote) => {
+    const info = index.voteInfo(vote);
+    const node = index.node(vote);
+    return { record: node.record.id, voter: info.voter, choice: info.choice, votes: info.votes, time: node.time };
+  });
+  const ballots: Ballot[] = votes.map((vote) => ({ voter: vote.voter, choice: vote.choice, votes: vote.votes }));
+  const signatures = certificatesSigned(index, proposal, everything);
+  const finalSigned = final ? signatures.find((entry) => entry.key === final.certificate) : undefined;
+  return {
+    id: proposal.id,
+    kind: proposal.kind,
+    title: proposal.title,
+    author: proposal.author,
+    params: proposal.params,
+    createdAt: proposal.createdAt,
+    votingEndsAt: proposal.deadline,
+    executesAt: final?.outcome === 'passed' ? index.readyAt(proposal, everything) : null,
+    status,
+    failure: log.failed.get(proposal) ?? null,
+    votingMode: proposal.mode,
+    electorate: proposal.electorate.members,
+    votes,
+    tally: tally(proposal.mode, proposal.electorate, ballots),
+    certificate:
+      final && finalSigned
+        ? { votes: finalSigned.votes, outcome: final.outcome, signers: finalSigned.signers, finalizedBy: index.node(final.at).record.id, finalizedAt: final.time }
+        : null,
+    signatures: signatures.map(({ votes, outcome, signers }) => ({ votes, outcome, signers })),
+  };
+}
+
+/** The final certificate's votes; before that, each member's latest vote that still counts. */
+function countedVotes(index: LedgerIndex, proposal: ProposalInfo, everything: View): number[] {
+  const final = index.finalIn(proposal, everything);
+  if (final) {
+    const signature = proposal.signatures.find((candidate) => index.signatureInfo(candidate).certificate === final.certificate)!;
+    return [...index.signatureInfo(signature).votes];
+  }
+  const counted: number[] = [];
+  for (const voter of proposal.electorate.members) {
+    const latest = index.votesOf(proposal, voter, everything)[0];
+    if (latest !== undefined && index.standing(latest, everything) === null) counted.push(latest);
+  }
+  return counted;
+}
+
+function certificatesSigned(index: LedgerIndex, proposal: ProposalInfo, view: View): Array<SignedCertificate & { key: string }> {
+  const byKey = new Map<string, { key: string; votes: string[]; outcome: 'passed' | 'rejected'; signers: Set<string> }>();
+  // Arrival order differs between peers; canonical order does not.
+  for (const signature of [...proposal.signatures].sort((a, b) => index.compare(a, b))) {
+    if (!index.inView(signature, view)) continue;
+    const info = index.signatureInfo(signature);
+    const entry = byKey.get(info.certificate) ?? {
+      key: info.certificate,
+      votes: info.votes.map((vote) => index.node(vote).record.id),
+      outcome: info.outcome,
+      signers: new Set<string>(),
+    };
+    entry.signers.add(info.signer);
+    byKey.set(info.certificate, entry);
+  }
+  return [...byKey.values()].map((entry) => ({ ...entry, signers: [...entry.signers].sort() }));
+}
+
+/** Rage quits that fell between a final pass and its execution, of proposals the member voted no on. */
+function graceOf(index: LedgerIndex, exit: Exit, everything: View): string[] {
+  if (exit.reason !== 'ragequit') return [];
+  const during: string[] = [];
+  for (const proposal of [...index.passed].sort((a, b) => index.compare(a.index, b.index))) {
+    const final = index.finalIn(proposal, everything);
+    const ready = index.readyAt(proposal, everything);
+    if (!final || final.outcome !== 'passed' || ready === null) continue;
+    const passedAt = ready - proposal.graceMs;
+    if (exit.at < passedAt || exit.at >= ready) continue;
+    const votedNo = countedVotes(index, proposal, everything).some((vote) => {
+      const info = index.voteInfo(vote);
+      return info.voter === exit.member && info.choice === 'no';
+    });
+    if (votedNo) during.push(proposal.id);
+  }
+  return during;
+}
+
+function evidenceReason(index: LedgerIndex, position: number, everything: View): string | null {
+  const verdict = index.node(position).verdict;
+  if (!verdict.ok) return verdict.reason;
+  const data = verdict.data;
+  const standing = index.standing(position, everything);
+  if (standing) return standing;
+  switch (data.kind) {
+    case 'vote': {
+      const { proposal, voter } = data.vote;
+      const final = index.finalIn(proposal, everything);
+      if (!final) return index.votesOf(proposal, voter, everything)[0] === position ? null : reasons.superseded;
+      const counted = countedVotes(index, proposal, everything);
+      if (counted.includes(position)) return null;
+      const later = counted.find((vote) => index.voteInfo(vote).voter === voter && index.compare(vote, position) > 0);
+      return later === undefined ? reasons.notCertified : reasons.superseded;
+    }
+    case 'tally.sign': {
+      const { proposal, signer, certificate } = data.signature;
+      const signed = new Set<string>();
+      for (const signature of proposal.signatures) {
+        const info = index.signatureInfo(signature);
+        if (info.signer === signer && index.inView(signature, everything)) signed.add(info.certificate);
+      }
+      const equivocated = signed.size > 1;
+      const final = index.finalIn(proposal, everything);
+      if (!final) return equivocated ? reasons.equivocation : null;
+      if (certificate !== final.certificate) return equivocated ? reasons.equivocation : reasons.lostCertificate;
+      if (!equivocated) return null;
+      // Counted when the certificate became final only if the other signature was not yet in sight there.
+      const atFinal = index.viewOf(final.at);
+      const signedThere = new Set<string>();
+      for (const signature of proposal.signatures) {
+        const info = index.signatureInfo(signature);
+        if (info.signer === signer && index.inView(signature, atFinal)) signedThere.add(info.certificate);
+      }
+      return index.inView(position, atFinal) && signedThere.size === 1 ? null : reasons.equivocation;
+    }
+    case 'proposal.withdraw':
+      return index.finalIn(data.proposal, everything) ? reasons.withdrawalTooLate : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * sha256 over a canonical DAG-CBOR encoding (BigInts as decimal text: DAG-CBOR integers stop at 64 bits); each
+ * proposal contributes the hash of its own entry (status, final certificate, execution, failure, counted votes).
+ */
+function hashState(daoId: string, governance: GovernanceState, proposals: readonly Uint8Array[], exits: readonly ExitView[], evidence: readonly EvidenceEntry[]): string {
+  const canonical = {
+    dao: daoId,
+    rules: governance.rules,
+    members: [...governance.members.values()].sort((a, b) => (a.address < b.address ? -1 : 1)).map((member) => [member.address, member.shares.toString(), member.since]),
+    reputation: [...governance.reputation.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([member, grants]) => [member, grants.map((grant) => [grant.points.toString(), grant.at, grant.source])]),
+    exits: exits.map((exit) => [exit.member, exit.reason, exit.shares.toString(), exit.totalShares.toString(), exit.claimBps, exit.source, exit.at, [...exit.duringGraceOf]]),
+    proposals,
+    evidence: evidence.map((entry) => [entry.record, entry.reason]),
+  };
+  return bytesToHex(sha256(dagCbor.encode(canonical)));
+}

@@ -1,0 +1,99 @@
+// When does a tally certificate become final? At a record whose causal past holds `threshold` signatures of
+// the identical certificate by distinct current members, none of whom signed a different certificate for the
+// proposal within that same past (equivocation). Such a record is a finalization; the proposal is final in
+// every view that contains one. Because a finalization is a fact about one record's causal past, no record
+// published later can take it back: an equivocating signature that arrives late is not in its past.
+//
+// Each new record is tested against the proposals that could newly become final in its view: those with
+// signatures and no finalization yet, and (for a record that had not seen everything) those whose only
+// finalizations it had not seen.
+import type { Finalization, LedgerIndex, LedgerNode, ProposalInfo, View } from './ledger-index.ts';
+import { effectiveThreshold } from './rules.ts';
+import type { ViewStates } from './view-state.ts';
+
+export function settle(index: LedgerIndex, views: ViewStates, node: LedgerNode, sawEverything: boolean): void {
+  const view = index.viewOf(node.index);
+  const unseen = sawEverything ? [] : index.unseenBy(node.index);
+  // A view that misses no exit, finalization or revocation, and none of a proposal's signatures, decides that
+  // proposal as "everything" does; so an unsettled proposal whose inputs have not changed since its last
+  // failed check cannot qualify now either. (Records written concurrently are mostly votes and signatures.)
+  let likeEverything = unseen !== null;
+  const signedUnseen = new Set<ProposalInfo>();
+  const candidates = new Set<ProposalInfo>();
+  for (const record of unseen ?? []) {
+    const verdict = index.node(record).verdict;
+    const finalized = index.finalizedAt.get(record);
+    if (finalized || (verdict.ok && (verdict.data.kind === 'member.ragequit' || verdict.data.kind === 'device.revoke'))) likeEverything = false;
+    if (verdict.ok && verdict.data.kind === 'tally.sign') signedUnseen.add(verdict.data.signature.proposal);
+    for (const proposal of finalized ?? []) candidates.add(proposal);
+  }
+  if (unseen === null) for (const proposals of index.finalizedAt.values()) for (const proposal of proposals) candidates.add(proposal);
+  const state = views.stateIn(view);
+  const threshold = effectiveThreshold(state.rules, state.members.size);
+  for (const proposal of index.unsettledReaching(threshold)) candidates.add(proposal);
+
+  // Decide all first, then record: what this record finalizes does not change what else it finalizes.
+  const finalized: Array<[ProposalInfo, Finalization]> = [];
+  for (const proposal of candidates) {
+    // No certificate has as many signers in all, let alone in this view: a proposal stuck on split or too
+    // few signatures costs one comparison per record.
+    if (proposal.ceiling < threshold || index.finalIn(proposal, view)) continue;
+    let inputs: QualificationInputs | null = null;
+    if (likeEverything && proposal.finalizations.length === 0 && !signedUnseen.has(proposal)) {
+      inputs = { signatures: proposal.signatures.length, eventsVersion: index.eventsVersion, revocations: index.revocationCount, state };
+      const memo = index.qualificationMemo.get(proposal);
+      if (memo && memo.signatures === inputs.signatures && memo.eventsVersion === inputs.eventsVersion && memo.revocations === inputs.revocations && memo.state === inputs.state) continue;
+    }
+    const certificate = qualifyingCertificate(index, views, proposal, view);
+    if (certificate) finalized.push([proposal, { at: node.index, certificate: certificate.key, outcome: certificate.outcome, time: node.time }]);
+    else if (inputs) index.qualificationMemo.set(proposal, inputs);
+  }
+  for (const [proposal, finalization] of finalized) {
+    const firstPass = finalization.outcome === 'passed' && !proposal.finalizations.some((earlier) => earlier.outcome === 'passed');
+    proposal.finalizations.push(finalization);
+    index.unsettled.get(proposal.ceiling)?.delete(proposal);
+    const list = index.finalizedAt.get(node.index);
+    if (list) list.push(proposal);
+    else index.finalizedAt.set(node.index, [proposal]);
+    if (firstPass) index.passed.push(proposal);
+    index.qualificationMemo.delete(proposal);
+    index.eventsVersion++;
+    if (proposal.removes) index.standingVersion++;
+    index.eventChanges.push(proposal);
+  }
+}
+
+type QualificationInputs = { signatures: number; eventsVersion: number; revocations: number; state: object };
+
+/** The certificate that enough current members signed, and only it, within `view`; or null. */
+export function qualifyingCertificate(
+  index: LedgerIndex,
+  views: ViewStates,
+  proposal: ProposalInfo,
+  view: View,
+): { key: string; outcome: 'passed' | 'rejected'; signers: string[] } | null {
+  const signatures = proposal.signatures.filter((signature) => index.inView(signature, view));
+  if (signatures.length === 0) return null;
+  const state = views.stateIn(view);
+  const threshold = effectiveThreshold(state.rules, state.members.size);
+  const certificatesBySigner = new Map<string, Set<string>>();
+  for (const signature of signatures) {
+    const info = index.signatureInfo(signature);
+    const set = certificatesBySigner.get(info.signer) ?? new Set<string>();
+    set.add(info.certificate);
+    certificatesBySigner.set(info.signer, set);
+  }
+  const signersByCertificate = new Map<string, { outcome: 'passed' | 'rejected'; signers: Set<string> }>();
+  for (const signature of signatures) {
+    const info = index.signatureInfo(signature);
+    if (certificatesBySigner.get(info.signer)!.size > 1) continue;
+    if (!state.members.has(info.signer) || index.standing(signature, view) !== null) continue;
+    const entry = signersByCertificate.get(info.certificate) ?? { outcome: info.outcome, signers: new Set<string>() };
+    entry.signers.add(info.signer);
+    signersByCertificate.set(info.certificate, entry);
+  }
+  for (const [key, entry] of signersByCertificate) {
+    if (entry.signers.size >= threshold) return { key, outcome: entry.outcome, signers: [...entry.signers].sort() };
+  }
+  return null;
+}

@@ -1,0 +1,350 @@
+// What the fold knows about the records it has taken in: one node per record (its parents, height, effective
+// time and verdict), the causal index, and per-proposal lists of votes, signatures, withdrawals and
+// finalizations. The queries here all take a view: the causal past of one record (what its author had seen),
+// or `everything` (what this peer holds). See README.md for why validity is judged in the record's own view.
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { compareBytes, recordHashFromId, type LedgerRecord, type RecordBody } from '../ledger/record.ts';
+import { CausalIndex } from './causal-index.ts';
+import type { AnyProposalKind } from './proposal-kinds.ts';
+import { reasons } from './reasons.ts';
+import type { GenesisBody } from './record-kinds.ts';
+import type { VotingMode } from './rules.ts';
+import type { Choice, Electorate } from './tally.ts';
+
+export type Finalization = {
+  /** The record whose causal past first held enough matching signatures (a minimal such record). */
+  readonly at: number;
+  readonly certificate: string;
+  readonly outcome: 'passed' | 'rejected';
+  readonly time: number;
+};
+
+export type ProposalInfo = {
+  readonly index: number;
+  readonly id: string;
+  readonly author: string;
+  readonly kind: string;
+  readonly spec: AnyProposalKind;
+  readonly params: unknown;
+  readonly rawParams: RecordBody;
+  readonly title: string;
+  readonly mode: VotingMode;
+  readonly electorate: Electorate;
+  readonly createdAt: number;
+  /** Votes claiming a later time are not counted; tally certificates may be signed from then on. */
+  readonly deadline: number;
+  readonly graceMs: number;
+  /** Quadratic voting's credit epoch (floor of creation time / epoch length), else -1. */
+  readonly epoch: number;
+  readonly removes: string | null;
+  readonly votes: number[];
+  readonly signatures: number[];
+  /** Distinct signers per certificate over every signature held, and the largest such count. */
+  readonly signersByCertificate: Map<string, Set<string>>;
+  ceiling: number;
+  readonly withdrawals: number[];
+  readonly finalizations: Finalization[];
+};
+
+export type VoteInfo = { readonly proposal: ProposalInfo; readonly voter: string; readonly choice: Choice; readonly votes: number };
+
+export type SignatureInfo = {
+  readonly proposal: ProposalInfo;
+  readonly signer: string;
+  /** Identifies the certificate's content: outcome and the sorted vote ids. */
+  readonly certificate: string;
+  readonly votes: readonly number[];
+  readonly outcome: 'passed' | 'rejected';
+};
+
+export type NodeData =
+  | { readonly kind: 'dao.genesis'; readonly genesis: GenesisBody }
+  | { readonly kind: 'device.delegate' | 'device.revoke'; readonly device: string }
+  | { readonly kind: 'proposal.create'; readonly proposal: ProposalInfo }
+  | { readonly kind: 'proposal.withdraw'; readonly proposal: ProposalInfo }
+  | { readonly kind: 'vote'; readonly vote: VoteInfo }
+  | { readonly kind: 'tally.sign'; readonly signature: SignatureInfo }
+  | { readonly kind: 'member.ragequit' };
+
+export type Verdict = { readonly ok: true; readonly data: NodeData } | { readonly ok: false; readonly reason: string };
+
+export type LedgerNode = {
+  readonly index: number;
+  readonly record: LedgerRecord;
+  readonly parents: readonly number[];
+  /** 1 + the highest parent's height: the canonical order is (height, hash), a topological order. */
+  readonly height: number;
+  /** The claimed time, raised to the newest parent's: a record cannot claim to precede what it had seen. */
+  readonly time: number;
+  /** Every record held when this one came in is in its causal past (it was written on top of all of them). */
+  readonly sawEverything: boolean;
+  /** Index of the device delegation of a device-signed record, else -1. */
+  readonly delegation: number;
+  verdict: Verdict;
+};
+
+/** A view: the causal past of record `at` (inclusive), or everything held when `at` is -1; `time` is its clock. */
+export type View = { readonly at: number; readonly time: number };
+
+/** Past this many unseen records, a view is computed the long way (scanning every event). */
+const unseenWalkLimit = 4096;
+
+export function certificateKey(outcome: string, voteIds: readonly string[]): string {
+  return `${outcome}:${voteIds.join(',')}`;
+}
+
+export class LedgerIndex {
+  readonly nodes: LedgerNode[] = [];
+  readonly byId = new Map<string, number>();
+  readonly causal = new CausalIndex();
+  genesis = -1;
+  readonly proposals = new Map<string, ProposalInfo>();
+  readonly ragequits = new Map<string, number[]>();
+  readonly removalsOf = new Map<string, ProposalInfo[]>();
+  /** Valid device revocations by `${author}|${device hex}`. */
+  readonly revocations = new Map<string, number[]>();
+  /** Valid quadratic ballots by `${voter}|${epoch}`. */
+  readonly ballots = new Map<string, number[]>();
+  readonly heads = new Set<number>();
+  /** Proposals with signatures but no finalization yet, by their ceiling (see ProposalInfo). */
+  readonly unsettled = new Map<number, Set<ProposalInfo>>();
+  /** Finalization records → their proposals, to find what a record with old deps has not seen. */
+  readonly finalizedAt = new Map<number, ProposalInfo[]>();
+  /** Proposals with a finalization that passed them: the executions views replay (with the rage quits). */
+  readonly passed: ProposalInfo[] = [];
+  /** Bumped when the events views replay change: a finalization, a rage quit. */
+  eventsVersion = 0;
+  /** Anchors whose event changed, in order: proposals newly finalized, rage-quit records. */
+  readonly eventChanges: Array<ProposalInfo | number> = [];
+  revocationCount = 0;
+  /** Bumped when whether a record stands can change: a rage quit, a revocation, a removal finalized. */
+  standingVersion = 0;
+  /** Records with a failed verdict, and valid device delegations and revocations (evidence is derived from these and the proposals). */
+  readonly invalid: number[] = [];
+  readonly deviceRecords: number[] = [];
+  /** Per unsettled proposal, the inputs of its last failed qualification check (finality.ts). */
+  readonly qualificationMemo = new Map<ProposalInfo, { signatures: number; eventsVersion: number; revocations: number; state: object }>();
+
+  private unseenCache: { at: number; size: number; unseen: number[] | null } | null = null;
+
+  readonly daoId: string;
+  readonly daoHash: Uint8Array;
+
+  constructor(daoId: string) {
+    this.daoId = daoId;
+    this.daoHash = recordHashFromId(daoId);
+  }
+
+  /**
+   * Records held that `at` had not seen (not in its causal past), or null when there are too many to list
+   * cheaply. Remembered for the newest record, which several steps of its intake ask about.
+   */
+  unseenBy(at: number): number[] | null {
+    const cached = this.unseenCache;
+    if (cached && cached.at === at && cached.size === this.nodes.length) return cached.unseen;
+    const unseen = this.causal.unseenBy(at, unseenWalkLimit);
+    this.unseenCache = { at, size: this.nodes.length, unseen };
+    return unseen;
+  }
+
+  /** Unsettled proposals with at least `threshold` signers of one certificate, in all. */
+  *unsettledReaching(threshold: number): Generator<ProposalInfo> {
+    for (const [ceiling, proposals] of this.unsettled) if (ceiling >= threshold) yield* proposals;
+  }
+
+  node(index: number): LedgerNode {
+    return this.nodes[index]!;
+  }
+
+  inView(index: number, view: View): boolean {
+    return view.at < 0 || this.causal.inPast(index, view.at);
+  }
+
+  viewOf(index: number): View {
+    return { at: index, time: this.nodes[index]!.time };
+  }
+
+  /** Canonical order: height, then hash bytes. */
+  compare(a: number, b: number): number {
+    const left = this.nodes[a]!;
+    const right = this.nodes[b]!;
+    return left.height - right.height || compareBytes(left.record.hash, right.record.hash);
+  }
+
+  /** The proposal's finalization in `view` (the first in canonical order when there are several), or null. */
+  finalIn(proposal: ProposalInfo, view: View): Finalization | null {
+    let first: Finalization | null = null;
+    for (const finalization of proposal.finalizations) {
+      if (!this.inView(finalization.at, view)) continue;
+      if (!first || this.compare(finalization.at, first.at) < 0) first = finalization;
+    }
+    return first;
+  }
+
+  /** When a passed proposal executes in `view`: its earliest finalization there plus the grace period. */
+  readyAt(proposal: ProposalInfo, view: View): number | null {
+    let earliest: number | null = null;
+    for (const finalization of proposal.finalizations) {
+      if (finalization.outcome !== 'passed' || !this.inView(finalization.at, view)) continue;
+      earliest = earliest === null ? finalization.time : Math.min(earliest, finalization.time);
+    }
+    return earliest === null ? null : earliest + proposal.graceMs;
+  }
+
+  executedIn(proposal: ProposalInfo, view: View): boolean {
+    const final = this.finalIn(proposal, view);
+    if (!final || final.outcome !== 'passed') return false;
+    const ready = this.readyAt(proposal, view);
+    return ready !== null && view.time >= ready;
+  }
+
+  withdrawnIn(proposal: ProposalInfo, view: View): boolean {
+    return proposal.withdrawals.some((withdrawal) => this.inView(withdrawal, view));
+  }
+
+  /** The proposal record `id` when it is a valid proposal within `view`. */
+  proposalIn(id: string, view: View): ProposalInfo | null {
+    const proposal = this.proposals.get(id);
+    return proposal && this.inView(proposal.index, view) ? proposal : null;
+  }
+
+  /**
+   * Why record `index` no longer counts for a consumer with `view` although it was valid in its own view, or
+   * null when it stands. Exits and revocations win over what their author did concurrently (DESIGN.md §4a):
+   * a record stands only if it is in the causal past of every exit of its author (rage quit, or the record
+   * that finalized their removal) and of every revocation of its device that the consumer knows of.
+   */
+  standing(index: number, view: View): string | null {
+    const node = this.nodes[index]!;
+    const author = node.record.author;
+    if (node.record.record.kind === 'member.ragequit') return null;
+    for (const ragequit of this.ragequits.get(author) ?? []) {
+      if (ragequit === index || !this.inView(ragequit, view)) continue;
+      if (!this.causal.inPast(ragequit, index) && !this.causal.inPast(index, ragequit)) return reasons.concurrentWithRagequit;
+    }
+    for (const removal of this.removalsOf.get(author) ?? []) {
+      const final = this.finalIn(removal, view);
+      if (!final || final.outcome !== 'passed' || this.finalIn(removal, this.viewOf(index))) continue;
+      const before = removal.finalizations.some((finalization) => this.inView(finalization.at, view) && this.causal.inPast(index, finalization.at));
+      if (!before) return reasons.concurrentWithRemoval;
+    }
+    const device = node.record.record.device;
+    if (device && this.revocationCount > 0) {
+      const delegation = node.delegation;
+      for (const revocation of this.revocations.get(`${author}|${bytesToHex(device.key)}`) ?? []) {
+        if (!this.inView(revocation, view) || delegation < 0 || !this.causal.inPast(delegation, revocation)) continue;
+        if (!this.causal.inPast(revocation, index) && !this.causal.inPast(index, revocation)) return reasons.concurrentWithRevocation;
+      }
+    }
+    return null;
+  }
+
+  /** The member's votes on `proposal` in `view`, newest (in canonical order) first. */
+  votesOf(proposal: ProposalInfo, voter: string, view: View): number[] {
+    return proposal.votes
+      .filter((vote) => this.voteInfo(vote).voter === voter && this.inView(vote, view))
+      .sort((a, b) => this.compare(b, a));
+  }
+
+  voteInfo(index: number): VoteInfo {
+    const verdict = this.nodes[index]!.verdict;
+    if (!verdict.ok || verdict.data.kind !== 'vote') throw new Error('not a vote');
+    return verdict.data.vote;
+  }
+
+  signatureInfo(index: number): SignatureInfo {
+    const verdict = this.nodes[index]!.verdict;
+    if (!verdict.ok || verdict.data.kind !== 'tally.sign') throw new Error('not a signature');
+    return verdict.data.signature;
+  }
+
+  /**
+   * Quadratic credits: does `candidate` (a ballot; `info` describes it) fit its voter's credits for the epoch in
+   * `view`? The voter's latest ballot per proposal in the view is charged, in canonical order; a ballot that
+   * would go over the budget is dropped, so two concurrent ballots that together overspend cannot both count.
+   * Ballots on proposals withdrawn in the view cost nothing.
+   */
+  creditsAllow(candidate: number, info: VoteInfo, view: View, budget: number): boolean {
+    const key = `${info.voter}|${info.proposal.epoch}`;
+    const inView = (this.ballots.get(key) ?? []).filter(
+      (ballot) => ballot !== candidate && this.inView(ballot, view) && !this.withdrawnIn(this.voteInfo(ballot).proposal, view),
+    );
+    const infoOf = (ballot: number) => (ballot === candidate ? info : this.voteInfo(ballot));
+    const latest = new Map<ProposalInfo, number>();
+    for (const ballot of [...inView, candidate]) {
+      const proposal = infoOf(ballot).proposal;
+      const current = latest.get(proposal);
+      if (current === undefined || this.compare(ballot, current) > 0) latest.set(proposal, ballot);
+    }
+    let spent = 0;
+    for (const ballot of [...latest.values()].sort((a, b) => this.compare(a, b))) {
+      const votes = infoOf(ballot).votes;
+      const fits = spent + votes * votes <= budget;
+      if (fits) spent += votes * votes;
+      if (ballot === candidate) return fits;
+    }
+    return false;
+  }
+
+  /** Files a record that passed its verdict in the per-proposal and per-member lists the queries use. */
+  register(node: LedgerNode): void {
+    if (!node.verdict.ok) {
+      this.invalid.push(node.index);
+      return;
+    }
+    const data = node.verdict.data;
+    const author = node.record.author;
+    switch (data.kind) {
+      case 'dao.genesis':
+        this.genesis = node.index;
+        break;
+      case 'proposal.create':
+        this.proposals.set(data.proposal.id, data.proposal);
+        if (data.proposal.removes) push(this.removalsOf, data.proposal.removes, data.proposal);
+        break;
+      case 'proposal.withdraw':
+        data.proposal.withdrawals.push(node.index);
+        break;
+      case 'vote':
+        data.vote.proposal.votes.push(node.index);
+        if (data.vote.proposal.epoch >= 0) push(this.ballots, `${author}|${data.vote.proposal.epoch}`, node.index);
+        break;
+      case 'tally.sign': {
+        const { proposal, certificate } = data.signature;
+        proposal.signatures.push(node.index);
+        const signers = proposal.signersByCertificate.get(certificate) ?? new Set<string>();
+        signers.add(author);
+        proposal.signersByCertificate.set(certificate, signers);
+        if (proposal.finalizations.length === 0) this.unsettled.get(proposal.ceiling)?.delete(proposal);
+        proposal.ceiling = Math.max(proposal.ceiling, signers.size);
+        if (proposal.finalizations.length === 0) {
+          const bucket = this.unsettled.get(proposal.ceiling) ?? new Set<ProposalInfo>();
+          bucket.add(proposal);
+          this.unsettled.set(proposal.ceiling, bucket);
+        }
+        break;
+      }
+      case 'member.ragequit':
+        push(this.ragequits, author, node.index);
+        this.eventsVersion++;
+        this.standingVersion++;
+        this.eventChanges.push(node.index);
+        break;
+      case 'device.revoke':
+        push(this.revocations, `${author}|${data.device}`, node.index);
+        this.revocationCount++;
+        this.standingVersion++;
+        this.deviceRecords.push(node.index);
+        break;
+      case 'device.delegate':
+        this.deviceRecords.push(node.index);
+        break;
+    }
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,90 @@
+// The governance record kinds and their body schemas. Bodies are checked once, here, when the fold first sees
+// a record; everything past this point works on the typed values. Ids travel as 32 raw bytes, addresses as
+// 20, and come out as record ids (base64url) and EIP-55 addresses.
+import { z } from 'zod';
+import { addressFromBytes, compareBytes, recordIdFromHash, type RecordBody } from '../ledger/record.ts';
+import { proposalKindName, rulesSchema, votingModeSchema } from './rules.ts';
+
+export const recordKinds = [
+  'dao.genesis',
+  'device.delegate',
+  'device.revoke',
+  'proposal.create',
+  'proposal.withdraw',
+  'vote',
+  'tally.sign',
+  'member.ragequit',
+] as const;
+
+export type RecordKind = (typeof recordKinds)[number];
+
+export function isRecordKind(kind: string): kind is RecordKind {
+  return (recordKinds as readonly string[]).includes(kind);
+}
+
+export const maxNameLength = 80;
+export const maxCharterLength = 2000;
+export const maxTitleLength = 200;
+
+export function bytesOf(length: number) {
+  return z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.length === length, { message: `expected ${length} bytes` });
+}
+
+export const addressSchema = bytesOf(20).transform((bytes) => addressFromBytes(bytes));
+export const recordIdSchema = bytesOf(32).transform((bytes) => recordIdFromHash(bytes));
+const text = (max: number) => z.string().max(max);
+
+export const genesisBodySchema = z.strictObject({
+  name: text(maxNameLength).min(1),
+  charter: text(maxCharterLength),
+  founders: z.array(addressSchema).min(1).max(1000),
+  rules: rulesSchema,
+  /** Makes two DAOs with the same founders and rules two different DAOs (the id is the genesis hash). */
+  nonce: z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.length >= 8 && value.length <= 32, { message: 'expected 8 to 32 bytes' }),
+});
+
+export const deviceBodySchema = z.strictObject({ device: bytesOf(32) });
+
+export const proposalBodySchema = z.strictObject({
+  kind: proposalKindName,
+  title: text(maxTitleLength).min(1),
+  /** Checked by the proposal kind's own schema (proposal-kinds.ts). */
+  params: z.custom<RecordBody>((value) => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array), {
+    message: 'expected a map',
+  }),
+  voting: votingModeSchema.optional(),
+});
+
+export const withdrawBodySchema = z.strictObject({ proposal: recordIdSchema });
+
+export const voteBodySchema = z.strictObject({
+  proposal: recordIdSchema,
+  choice: z.enum(['yes', 'no', 'abstain']),
+  /** Quadratic ballots only: n votes, costing n² voice credits. */
+  votes: z.int().min(0).max(1_000_000).optional(),
+});
+
+/** The tally certificate a member signs: the proposal, exactly the votes counted (ids sorted), the outcome. */
+export const tallySignBodySchema = z.strictObject({
+  proposal: recordIdSchema,
+  votes: z
+    .array(bytesOf(32))
+    .max(1000)
+    .refine((ids) => ids.every((id, index) => index === 0 || compareBytes(ids[index - 1]!, id) < 0), 'vote ids are not sorted without repeats')
+    .transform((ids) => ids.map((id) => recordIdFromHash(id))),
+  outcome: z.enum(['passed', 'rejected']),
+});
+
+export const ragequitBodySchema = z.strictObject({});
+
+export type GenesisBody = z.infer<typeof genesisBodySchema>;
+export type ProposalBody = z.infer<typeof proposalBodySchema>;
+export type VoteBody = z.infer<typeof voteBodySchema>;
+export type TallySignBody = z.infer<typeof tallySignBodySchema>;
+
+/** One line naming the first problem, for evidence. */
+export function schemaProblem(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+}

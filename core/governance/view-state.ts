@@ -1,0 +1,198 @@
+// The governance state (members, shares, rules, reputation, exits) as seen from a view: the genesis state with
+// the view's executed proposals and rage quits applied in time order. Executions happen at their finalization
+// time plus the grace period, rage quits at their record's time, so a rage quit during a grace period comes
+// before the execution it escapes.
+import { exitMember, genesisState, type GovernanceState } from './governance-state.ts';
+import type { LedgerIndex, ProposalInfo, View } from './ledger-index.ts';
+
+export type GovernanceEvent =
+  | { readonly type: 'execute'; readonly proposal: ProposalInfo; readonly time: number }
+  | { readonly type: 'ragequit'; readonly index: number; readonly time: number };
+
+/** What applying the events did: failures (with the sentence why) and when each proposal executed. */
+export type ReplayLog = { readonly failed: Map<ProposalInfo, string>; readonly executed: Map<ProposalInfo, number> };
+
+const cacheLimit = 512;
+
+export class ViewStates {
+  private readonly index: LedgerIndex;
+  private readonly cache = new Map<string, GovernanceState>();
+  private initial: GovernanceState | null = null;
+  /** Every executable event of everything held, in order; where each anchor sits; states after each prefix. */
+  private readonly all: GovernanceEvent[] = [];
+  private readonly positions = new Map<ProposalInfo | number, number>();
+  private prefixes: GovernanceState[] = [];
+  /** How many of the index's event changes `all` reflects. */
+  private synced = 0;
+
+  constructor(index: LedgerIndex) {
+    this.index = index;
+  }
+
+  genesisState(): GovernanceState {
+    if (!this.initial) {
+      const genesis = this.index.node(this.index.genesis);
+      if (!genesis.verdict.ok || genesis.verdict.data.kind !== 'dao.genesis') throw new Error('no valid genesis');
+      const body = genesis.verdict.data.genesis;
+      this.initial = genesisState(body.founders, body.rules, genesis.time);
+    }
+    return this.initial;
+  }
+
+  eventsIn(view: View): GovernanceEvent[] {
+    const index = this.index;
+    const events: GovernanceEvent[] = [];
+    for (const proposal of index.passed) {
+      if (!index.executedIn(proposal, view)) continue;
+      events.push({ type: 'execute', proposal, time: index.readyAt(proposal, view)! });
+    }
+    for (const records of index.ragequits.values()) {
+      for (const record of records) if (index.inView(record, view)) events.push({ type: 'ragequit', index: record, time: index.node(record).time });
+    }
+    return events.sort((a, b) => this.compareEvents(a, b));
+  }
+
+  stateIn(view: View): GovernanceState {
+    // Most records were written on top of everything their peer held: their view is everything held now,
+    // and its events are a prefix (by time) of all events. Records that had not seen a few concurrent ones
+    // differ from that only after the first event anchored in those. Others take the long way.
+    const index = this.index;
+    if (view.at < 0 || (view.at === index.nodes.length - 1 && index.node(view.at).sawEverything)) return this.prefixState(this.eventsUpTo(view.time));
+    if (view.at === index.nodes.length - 1) {
+      const nearly = this.stateOfNearlyAll(view);
+      if (nearly) return nearly;
+    }
+    const events = this.eventsIn(view);
+    const signature = events.map((event) => (event.type === 'execute' ? `${event.proposal.index}@${event.time}` : `q${event.index}`)).join(' ');
+    const cached = this.cache.get(signature);
+    if (cached) return cached;
+    const state = this.replay(events);
+    if (this.cache.size >= cacheLimit) this.cache.clear();
+    this.cache.set(signature, state);
+    return state;
+  }
+
+  replay(events: readonly GovernanceEvent[], log?: ReplayLog): GovernanceState {
+    let state = this.genesisState();
+    for (const event of events) state = this.apply(state, event, log);
+    return state;
+  }
+
+  private apply(state: GovernanceState, event: GovernanceEvent, log?: ReplayLog): GovernanceState {
+    if (event.type === 'execute') {
+      const { proposal } = event;
+      const result = proposal.spec.execute(state, proposal.params, { proposal: proposal.id, at: event.time });
+      log?.executed.set(proposal, event.time);
+      if ('failed' in result) {
+        log?.failed.set(proposal, result.failed);
+        return state;
+      }
+      return result.state;
+    }
+    const record = this.index.node(event.index);
+    const result = exitMember(state, record.record.author, 'ragequit', record.record.id, event.time);
+    // A second rage quit (say from another device, concurrently) finds the member gone: nothing to do.
+    return 'failed' in result ? state : result.state;
+  }
+
+  /**
+   * The newest record's view when it had not seen a few records (written concurrently): all events, except
+   * those anchored only in the unseen records (their rage quits, finalizations), replayed from the last
+   * prefix state before the first event that differs. Null when the unseen region is too large to walk.
+   */
+  private stateOfNearlyAll(view: View): GovernanceState | null {
+    const index = this.index;
+    const unseen = index.unseenBy(view.at);
+    if (!unseen) return null;
+    const end = this.eventsUpTo(view.time);
+    const affected = new Set<ProposalInfo | number>();
+    for (const record of unseen) {
+      for (const proposal of index.finalizedAt.get(record) ?? []) affected.add(proposal);
+      const verdict = index.node(record).verdict;
+      if (verdict.ok && verdict.data.kind === 'member.ragequit') affected.add(record);
+    }
+    if (affected.size === 0) return this.prefixState(end);
+    let first = end;
+    for (const item of affected) first = Math.min(first, this.positions.get(item) ?? end);
+    // From `first` on, recompute which events the view holds and when, as eventsIn does.
+    const rest: GovernanceEvent[] = [];
+    for (const event of this.all.slice(first)) {
+      if (event.time <= view.time && !affected.has(event.type === 'execute' ? event.proposal : event.index)) rest.push(event);
+    }
+    for (const item of affected) {
+      if (typeof item === 'number' || !index.executedIn(item, view)) continue;
+      rest.push({ type: 'execute', proposal: item, time: index.readyAt(item, view)! });
+    }
+    let state = this.prefixState(first);
+    for (const event of rest.sort((a, b) => this.compareEvents(a, b))) state = this.apply(state, event);
+    return state;
+  }
+
+  /** How many of all events (in order) happen at or before `time`, after bringing `all` up to date. */
+  private eventsUpTo(time: number): number {
+    this.sync();
+    let low = 0;
+    let high = this.all.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.all[middle]!.time <= time) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /** Moves each changed anchor's event to its new place (or out), and forgets prefix states from there on. */
+  private sync(): void {
+    const changes = this.index.eventChanges;
+    if (this.synced === changes.length) return;
+    const index = this.index;
+    const everything: View = { at: -1, time: Number.MAX_SAFE_INTEGER };
+    let lowest = this.all.length;
+    for (const item of new Set(changes.slice(this.synced))) {
+      const old = this.positions.get(item);
+      if (old !== undefined) {
+        this.all.splice(old, 1);
+        lowest = Math.min(lowest, old);
+        this.reindex(old);
+      }
+      let event: GovernanceEvent | null = null;
+      if (typeof item === 'number') event = { type: 'ragequit', index: item, time: index.node(item).time };
+      else if (index.executedIn(item, everything)) event = { type: 'execute', proposal: item, time: index.readyAt(item, everything)! };
+      if (!event) continue;
+      let low = 0;
+      let high = this.all.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (this.compareEvents(this.all[middle]!, event) < 0) low = middle + 1;
+        else high = middle;
+      }
+      this.all.splice(low, 0, event);
+      lowest = Math.min(lowest, low);
+      this.reindex(low);
+    }
+    this.synced = changes.length;
+    this.prefixes.length = Math.min(this.prefixes.length, lowest + 1);
+  }
+
+  private reindex(from: number): void {
+    for (let position = from; position < this.all.length; position++) this.positions.set(anchorItem(this.all[position]!), position);
+  }
+
+  private prefixState(count: number): GovernanceState {
+    if (this.prefixes.length === 0) this.prefixes.push(this.genesisState());
+    while (this.prefixes.length <= count) this.prefixes.push(this.apply(this.prefixes.at(-1)!, this.all[this.prefixes.length - 1]!));
+    return this.prefixes[count]!;
+  }
+
+  private compareEvents(a: GovernanceEvent, b: GovernanceEvent): number {
+    return a.time - b.time || this.index.compare(anchor(a), anchor(b));
+  }
+}
+
+function anchor(event: GovernanceEvent): number {
+  return event.type === 'execute' ? event.proposal.index : event.index;
+}
+
+function anchorItem(event: GovernanceEvent): ProposalInfo | number {
+  return event.type === 'execute' ? event.proposal : event.index;
+}
