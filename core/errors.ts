@@ -15,6 +15,11 @@ export const errorCodes = [
   'DATA_DIR_IN_USE',
   'NODE_NOT_RUNNING',
   'INVALID_MULTIADDR',
+  'DAO_NOT_FOUND',
+  'PROPOSAL_NOT_FOUND',
+  'NOT_A_MEMBER',
+  'CANNOT_SIGN_TALLY',
+  'STORAGE_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

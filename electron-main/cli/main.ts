@@ -8,6 +8,7 @@ import { appVersion } from '../../core/version.ts';
 import { connectApi, readApiEndpoint, type ApiClient } from '../host/api-client.ts';
 import { defaultDataDir } from '../host/data-dir.ts';
 import { defaultListen, startHost } from '../host/host.ts';
+import { addDaoCommands } from './dao-commands.ts';
 import { readSecret } from './secret-input.ts';
 
 type GlobalOptions = { data?: string; json?: boolean };
@@ -18,7 +19,6 @@ const program = new Command()
   .version(appVersion)
   .option('--data <dir>', 'data directory of the node (default: $DAOMESH_DATA or the OS app-data folder)')
   .option('--json', 'print machine-readable JSON')
-  .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });
 
 function globals(command: Command): { dataDir: string; json: boolean } {
@@ -193,6 +193,8 @@ identity
     print(globals(command).json, backup, backup.phrase);
   });
 
+addDaoCommands(program, { json: (command) => globals(command).json, withApi, print });
+
 program.addHelpText(
   'after',
   `
@@ -206,6 +208,13 @@ All commands:
   daomesh identity unlock    [--passphrase-file F]
   daomesh identity lock
   daomesh identity backup    [--passphrase-file F]
+  daomesh dao create --name N [--charter T] [--preset P] [--founder ADDR]... [--member-cap N] [--voting-period D] [--grace-period D]
+  daomesh dao list | dao show DAO | dao members DAO
+  daomesh proposal create DAO --title T [--kind K] [--member ADDR] [--shares N] [--points N] [--text T]
+  daomesh proposal list DAO | proposal show DAO PROPOSAL | proposal withdraw DAO PROPOSAL
+  daomesh vote DAO PROPOSAL yes|no|abstain [--votes N]
+  daomesh tally sign DAO PROPOSAL
+  daomesh rage-quit DAO --yes
 Every command takes --data DIR and --json. Passphrases come from a file, $DAOMESH_PASSPHRASE, or a hidden prompt.`,
 );
 

@@ -9,9 +9,11 @@ import { dispatchBridgeCall, type BridgeHandlers } from '../../core/bridge/dispa
 import { appVersion } from '../../core/version.ts';
 import { connectedPeers, createMeshNode, listenAddresses, type MeshNode } from '../../p2p/mesh-node.ts';
 import { ApiServer } from './api-server.ts';
+import { DaoService } from './dao-service.ts';
 import { dataFiles, loadOrCreateApiSecret, lockDataDir, writeFileAtomic, type DataDirLock } from './data-dir.ts';
 import { loadOrCreateDeviceKey } from './device-key.ts';
 import { MemberKeystore, defaultScryptParams } from './keystore.ts';
+import { createNativeEd25519Verify } from './native-ed25519.ts';
 
 export type HostOptions = {
   dataDir: string;
@@ -33,6 +35,7 @@ export type Host = {
   readonly uiUrl: string | null;
   readonly keystore: MemberKeystore;
   readonly mesh: MeshNode;
+  readonly daos: DaoService;
   status(): NodeStatus;
   stop(): Promise<void>;
 };
@@ -84,6 +87,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
     });
 
     let api: ApiServer | null = null;
+    const daos = await DaoService.open({
+      dataDir: options.dataDir,
+      verify: createNativeEd25519Verify(),
+      memberKey: () => keystore.key,
+      memberAddress: () => keystore.address,
+      onChanged: (dao) => api?.broadcast('dao.changed', { dao }),
+    });
+    cleanup.push(() => daos.close());
     let pending: ReturnType<typeof setTimeout> | null = null;
     // Peers come and go in bursts; coalesce them into one status push.
     const statusChanged = (): void => {
@@ -118,6 +129,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
         return {};
       },
       'identity.backup': ({ passphrase }) => keystore.backup(passphrase),
+      'dao.list': () => daos.list(),
+      'dao.create': (params) => daos.create(params),
+      'dao.get': ({ dao }) => daos.get(dao),
+      'dao.propose': (params) => daos.propose(params),
+      'dao.vote': (params) => daos.vote(params),
+      'dao.signTally': (params) => daos.signTally(params),
+      'dao.withdraw': (params) => daos.withdraw(params),
+      'dao.rageQuit': (params) => daos.rageQuit(params),
     };
 
     const uiDir = options.ui ? (options.uiDir ?? findUiDir()) : null;
@@ -154,6 +173,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       uiUrl: server.uiUrl,
       keystore,
       mesh,
+      daos,
       status,
       stop: () => {
         keystore.lock();

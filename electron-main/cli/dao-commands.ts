@@ -1,0 +1,188 @@
+// `daomesh dao …`, `daomesh proposal …`, `daomesh vote`, `daomesh tally sign`, `daomesh rage-quit`.
+import { Option, type Command } from 'commander';
+import type { DaoView, ProposalParams, ProposalView } from '../../core/bridge/api.ts';
+import { DaomeshError } from '../../core/errors.ts';
+import type { ApiClient } from '../host/api-client.ts';
+import { parseDuration } from './duration.ts';
+
+export type CliContext = {
+  json: (command: Command) => boolean;
+  withApi: <T>(command: Command, use: (api: ApiClient) => Promise<T>) => Promise<T>;
+  print: (json: boolean, value: unknown, human: string) => void;
+};
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function describeProposal(proposal: ProposalView): string {
+  const tally = `yes ${proposal.tally.yes} · no ${proposal.tally.no} · abstain ${proposal.tally.abstain}`;
+  return `${proposal.id}  [${proposal.status}] ${proposal.kind}: ${proposal.title}  (${tally}; ${proposal.tally.reason})`;
+}
+
+function describeDao(dao: DaoView): string {
+  return [
+    `${dao.name} (${dao.id})`,
+    `  members ${dao.memberCount}/${dao.rules.memberCap}${dao.nearCap ? ' — near the cap: consider a sub-DAO or an alliance' : ''}`,
+    `  voting: ${dao.rules.votingMode}, period ${dao.rules.votingPeriodMs} ms, grace ${dao.rules.gracePeriodMs} ms, certificate needs ${dao.rules.signatureThreshold} signatures`,
+    `  income: ${dao.rules.income.treasuryBps / 100}% to the treasury, rest split by ${dao.rules.income.split}`,
+    ...dao.members.map((member) => `  ${member.address}  shares ${member.shares}  reputation ${member.reputation}`),
+    `  ${dao.proposals.length} proposals, ${dao.evidence.length} ignored records, state ${dao.stateHash}`,
+  ].join('\n');
+}
+
+async function findProposal(api: ApiClient, dao: string, proposal: string): Promise<ProposalView> {
+  const view = await api.call('dao.get', { dao });
+  const found = view.proposals.find((candidate) => candidate.id === proposal);
+  if (!found) throw new DaomeshError('PROPOSAL_NOT_FOUND', `The DAO has no proposal ${proposal}.`);
+  return found;
+}
+
+export function addDaoCommands(program: Command, cli: CliContext): void {
+  const dao = program.command('dao').description('create, list and show DAOs');
+
+  dao
+    .command('create')
+    .description('found a DAO (you are a founder; add others with --founder)')
+    .requiredOption('--name <name>', 'the DAO name')
+    .option('--charter <text>', 'what the DAO is for', '')
+    .addOption(
+      new Option('--preset <preset>', 'rule preset').choices(['simple-majority', 'supermajority', 'quadratic', 'reputation-weighted', 'lazy-consensus']).default('simple-majority'),
+    )
+    .option('--founder <address>', 'another founder, repeatable', collect, [])
+    .addOption(new Option('--member-cap <n>', 'most members (default 15: small on purpose)').argParser((value) => Number.parseInt(value, 10)))
+    .option('--voting-period <duration>', 'how long votes stay open (e.g. 3d, 2h)')
+    .option('--grace-period <duration>', 'time between passing and taking effect (e.g. 1d)')
+    .action(async (options: { name: string; charter: string; preset: 'simple-majority'; founder: string[]; memberCap?: number; votingPeriod?: string; gracePeriod?: string }, command: Command) => {
+      const result = await cli.withApi(command, (api) =>
+        api.call('dao.create', {
+          name: options.name,
+          charter: options.charter,
+          preset: options.preset,
+          founders: options.founder,
+          ...(options.memberCap === undefined ? {} : { memberCap: options.memberCap }),
+          ...(options.votingPeriod === undefined ? {} : { votingPeriodMs: parseDuration(options.votingPeriod) }),
+          ...(options.gracePeriod === undefined ? {} : { gracePeriodMs: parseDuration(options.gracePeriod) }),
+        }),
+      );
+      cli.print(cli.json(command), result, `created DAO ${result.dao}`);
+    });
+
+  dao
+    .command('list')
+    .description('the DAOs this node holds')
+    .action(async (_options, command: Command) => {
+      const daos = await cli.withApi(command, (api) => api.call('dao.list', {}));
+      cli.print(
+        cli.json(command),
+        daos,
+        daos.length === 0 ? 'no DAOs yet: `daomesh dao create --name …`' : daos.map((entry) => `${entry.id}  ${entry.name}  ${entry.members}/${entry.memberCap} members  ${entry.openProposals} open`).join('\n'),
+      );
+    });
+
+  dao
+    .command('show <dao>')
+    .description('rules, members with shares and reputation, proposals')
+    .action(async (id: string, _options, command: Command) => {
+      const view = await cli.withApi(command, (api) => api.call('dao.get', { dao: id }));
+      cli.print(cli.json(command), view, describeDao(view));
+    });
+
+  dao
+    .command('members <dao>')
+    .description('members with shares and reputation')
+    .action(async (id: string, _options, command: Command) => {
+      const view = await cli.withApi(command, (api) => api.call('dao.get', { dao: id }));
+      cli.print(cli.json(command), view.members, view.members.map((member) => `${member.address}  shares ${member.shares}  reputation ${member.reputation}`).join('\n'));
+    });
+
+  const proposal = program.command('proposal').description('create, list, show and withdraw proposals');
+
+  proposal
+    .command('create <dao>')
+    .description('make a proposal')
+    .addOption(new Option('--kind <kind>', 'what it decides').choices(['member.add', 'member.remove', 'reputation.grant', 'signal']).default('signal'))
+    .requiredOption('--title <title>', 'a short title')
+    .option('--member <address>', 'member.add, member.remove, reputation.grant: who')
+    .addOption(new Option('--shares <n>', 'member.add: shares of the new member').default(100).argParser((value) => Number.parseInt(value, 10)))
+    .addOption(new Option('--points <n>', 'reputation.grant: points').argParser((value) => Number.parseInt(value, 10)))
+    .option('--text <text>', 'signal: the text', '')
+    .action(async (id: string, options: { kind: ProposalParams['kind']; title: string; member?: string; shares: number; points?: number; text: string }, command: Command) => {
+      const need = (value: string | number | undefined, flag: string): never | string | number => {
+        if (value === undefined) throw new DaomeshError('BAD_REQUEST', `A ${options.kind} proposal needs ${flag}.`);
+        return value;
+      };
+      const params: ProposalParams =
+        options.kind === 'member.add'
+          ? { kind: 'member.add', member: String(need(options.member, '--member')), shares: options.shares }
+          : options.kind === 'member.remove'
+            ? { kind: 'member.remove', member: String(need(options.member, '--member')) }
+            : options.kind === 'reputation.grant'
+              ? { kind: 'reputation.grant', member: String(need(options.member, '--member')), points: Number(need(options.points, '--points')) }
+              : { kind: 'signal', text: options.text };
+      const result = await cli.withApi(command, (api) => api.call('dao.propose', { dao: id, title: options.title, params }));
+      cli.print(cli.json(command), result, `proposal ${result.proposal}`);
+    });
+
+  proposal
+    .command('list <dao>')
+    .description('proposals with status and tally')
+    .action(async (id: string, _options, command: Command) => {
+      const view = await cli.withApi(command, (api) => api.call('dao.get', { dao: id }));
+      cli.print(cli.json(command), view.proposals, view.proposals.length === 0 ? 'no proposals' : view.proposals.map(describeProposal).join('\n'));
+    });
+
+  proposal
+    .command('show <dao> <proposal>')
+    .description('one proposal: status, deadlines, tally, certificate')
+    .action(async (id: string, proposalId: string, _options, command: Command) => {
+      const found = await cli.withApi(command, (api) => findProposal(api, id, proposalId));
+      const lines = [
+        describeProposal(found),
+        `  ${found.summary}`,
+        `  voting ends ${new Date(found.votingEndsAt).toISOString()}${found.executesAt ? `, executes ${new Date(found.executesAt).toISOString()}` : ''}`,
+        found.certificate ? `  certificate: ${found.certificate.signatures}/${found.certificate.needed} signatures${found.certificate.final ? ' (final)' : ''}` : '  certificate: none yet',
+      ];
+      cli.print(cli.json(command), found, lines.join('\n'));
+    });
+
+  proposal
+    .command('withdraw <dao> <proposal>')
+    .description('withdraw your own proposal while it is open')
+    .action(async (id: string, proposalId: string, _options, command: Command) => {
+      const result = await cli.withApi(command, (api) => api.call('dao.withdraw', { dao: id, proposal: proposalId }));
+      cli.print(cli.json(command), result, `withdrawn (${result.record})`);
+    });
+
+  program
+    .command('vote <dao> <proposal> <choice>')
+    .description('vote yes, no or abstain (again to change your vote while open)')
+    .addOption(new Option('--votes <n>', 'quadratic voting: votes to cast (costs n² credits)').argParser((value) => Number.parseInt(value, 10)))
+    .action(async (id: string, proposalId: string, choice: string, options: { votes?: number }, command: Command) => {
+      if (choice !== 'yes' && choice !== 'no' && choice !== 'abstain') throw new DaomeshError('BAD_REQUEST', `Vote yes, no or abstain, not ${choice}.`);
+      const result = await cli.withApi(command, (api) =>
+        api.call('dao.vote', { dao: id, proposal: proposalId, choice, ...(options.votes === undefined ? {} : { votes: options.votes }) }),
+      );
+      cli.print(cli.json(command), result, `voted ${choice} (${result.record})`);
+    });
+
+  program
+    .command('tally')
+    .description('tally certificates')
+    .command('sign <dao> <proposal>')
+    .description('sign the result of a proposal whose voting period is over')
+    .action(async (id: string, proposalId: string, _options, command: Command) => {
+      const result = await cli.withApi(command, (api) => api.call('dao.signTally', { dao: id, proposal: proposalId }));
+      cli.print(cli.json(command), result, `signed the result (${result.record})`);
+    });
+
+  program
+    .command('rage-quit <dao>')
+    .description('leave the DAO now with your share of the books (cannot be undone)')
+    .option('--yes', 'confirm')
+    .action(async (id: string, options: { yes?: boolean }, command: Command) => {
+      if (!options.yes) throw new DaomeshError('BAD_REQUEST', 'Rage quit cannot be undone.', 'Run it again with --yes to confirm.');
+      const result = await cli.withApi(command, (api) => api.call('dao.rageQuit', { dao: id }));
+      cli.print(cli.json(command), result, `left the DAO (${result.record})`);
+    });
+}

@@ -1,0 +1,228 @@
+// The DAOs this node holds, and the member's actions on them: each action becomes a record built by core,
+// signed by this device's delegated key, written through the replica (log first), and announced.
+import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BridgeParams, BridgeResult, DaoSummary, DaoView } from '../../core/bridge/api.ts';
+import { sealEnvelopeAsDevice, sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
+import { DaomeshError } from '../../core/errors.ts';
+import {
+  buildDeviceDelegation,
+  buildGenesis,
+  buildProposal,
+  buildRagequit,
+  buildTallySignature,
+  buildVote,
+  buildWithdrawal,
+  type RecordContext,
+} from '../../core/governance/record-builders.ts';
+import { rulePresets, type Rules } from '../../core/governance/rules.ts';
+import type { MemberKey } from '../../core/identity/member-key.ts';
+import { recordHashFromId, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../../core/ledger/record.ts';
+import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
+import { DaoReplica, notFound } from './dao-replica.ts';
+import { daoSummary, daoView, rulesFromView } from './dao-view.ts';
+import { deriveDeviceSigner, loadOrCreateDeviceSalt } from './device-signer.ts';
+import type { NativeEd25519Signer } from './native-ed25519.ts';
+
+const presetRules: Record<BridgeParams<'dao.create'>['preset'], (founders: number) => Rules> = {
+  'simple-majority': rulePresets.simpleMajority,
+  supermajority: rulePresets.supermajority,
+  quadratic: rulePresets.quadratic,
+  'reputation-weighted': rulePresets.reputationWeighted,
+  'lazy-consensus': rulePresets.lazyConsensus,
+};
+
+export type DaoServiceOptions = {
+  dataDir: string;
+  verify: Ed25519Verify;
+  /** The unlocked member key, or a thrown NO_IDENTITY / IDENTITY_LOCKED. */
+  memberKey: () => MemberKey;
+  /** The member address, also while locked (for views). */
+  memberAddress: () => string | null;
+  onChanged: (dao: string) => void;
+  now?: () => number;
+};
+
+export class DaoService {
+  readonly #options: DaoServiceOptions;
+  readonly #daosDir: string;
+  readonly #replicas = new Map<string, DaoReplica>();
+  #salt: Uint8Array | null = null;
+  #signer: { address: string; signer: NativeEd25519Signer } | null = null;
+  /** Local writes one at a time, so each record's deps are the heads the previous one left. */
+  #writing: Promise<unknown> = Promise.resolve();
+
+  private constructor(options: DaoServiceOptions) {
+    this.#options = options;
+    this.#daosDir = join(options.dataDir, 'daos');
+  }
+
+  static async open(options: DaoServiceOptions): Promise<DaoService> {
+    const service = new DaoService(options);
+    const ids = await readdir(service.#daosDir).catch(() => [] as string[]);
+    for (const id of ids.filter((name) => /^[A-Za-z0-9_-]{43}$/.test(name)).sort()) {
+      const { replica } = await DaoReplica.open(service.#daosDir, id, options.verify);
+      service.#replicas.set(id, replica);
+    }
+    return service;
+  }
+
+  list(): DaoSummary[] {
+    const me = this.#options.memberAddress();
+    return [...this.#replicas.values()]
+      .map((replica) => replica.ledger.state(this.#now()))
+      .filter((state) => state.ready)
+      .map((state) => daoSummary(state, me))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  get(id: string): DaoView {
+    const state = this.#replica(id).ledger.state(this.#now());
+    if (!state.ready) throw notFound(id);
+    return daoView(state, this.#options.memberAddress());
+  }
+
+  replica(id: string): DaoReplica | undefined {
+    return this.#replicas.get(id);
+  }
+
+  async create(params: BridgeParams<'dao.create'>): Promise<BridgeResult<'dao.create'>> {
+    const key = this.#options.memberKey();
+    const founders = [...new Set([key.address, ...(params.founders ?? [])])];
+    const rules: Rules = { ...presetRules[params.preset](founders.length) };
+    if (params.memberCap !== undefined) rules.memberCap = params.memberCap;
+    if (params.votingPeriodMs !== undefined) rules.votingPeriodMs = params.votingPeriodMs;
+    if (params.gracePeriodMs !== undefined) rules.gracePeriodMs = params.gracePeriodMs;
+    const now = this.#now();
+    const genesis = signRecordAsMember(
+      buildGenesis({ author: key.address, name: params.name, charter: params.charter ?? '', founders, rules, nonce: randomBytes(16), time: now }),
+      key.privateKey,
+    );
+    return await this.#serially(async () => {
+      const { replica } = await DaoReplica.open(this.#daosDir, genesis.id, this.#options.verify);
+      this.#replicas.set(genesis.id, replica);
+      const signer = await this.#deviceSigner(key);
+      const delegation = signRecordAsMember(
+        buildDeviceDelegation({ dao: genesis.id, author: key.address, deps: [genesis.id], time: now }, signer.publicKey),
+        key.privateKey,
+      );
+      await replica.writeLocal([genesis, delegation], (update) => sealEnvelopeAsMember(genesis.id, update, key));
+      this.#options.onChanged(genesis.id);
+      return { dao: genesis.id };
+    });
+  }
+
+  async propose(params: BridgeParams<'dao.propose'>): Promise<BridgeResult<'dao.propose'>> {
+    const id = await this.#write(params.dao, (context, replica) => {
+      const { kind, ...rest } = params.params;
+      let typed: unknown = rest;
+      if (kind === 'rules.change') {
+        const rules = replica.ledger.state(this.#now()).rules;
+        if (!rules) throw notFound(params.dao);
+        typed = { rules: rulesFromView(rules, params.params.rules) };
+      } else if (kind === 'member.add') {
+        typed = { member: params.params.member, shares: BigInt(params.params.shares) };
+      } else if (kind === 'reputation.grant') {
+        typed = { member: params.params.member, points: BigInt(params.params.points) };
+      }
+      return buildProposal(context, { kind, params: typed, title: params.title });
+    });
+    return { proposal: id };
+  }
+
+  async vote(params: BridgeParams<'dao.vote'>): Promise<BridgeResult<'dao.vote'>> {
+    this.#proposal(params.dao, params.proposal);
+    const record = await this.#write(params.dao, (context) =>
+      buildVote(context, { proposal: params.proposal, choice: params.choice, ...(params.votes === undefined ? {} : { votes: params.votes }) }),
+    );
+    return { record };
+  }
+
+  async signTally(params: BridgeParams<'dao.signTally'>): Promise<BridgeResult<'dao.signTally'>> {
+    this.#proposal(params.dao, params.proposal);
+    const record = await this.#write(params.dao, (context, replica) => {
+      const proposal = replica.ledger.proposeCertificate(params.proposal, context.time);
+      if (!proposal.ok) throw new DaomeshError('CANNOT_SIGN_TALLY', `The result cannot be signed yet: ${proposal.problem}.`);
+      return buildTallySignature(context, proposal.certificate);
+    });
+    return { record };
+  }
+
+  async withdraw(params: BridgeParams<'dao.withdraw'>): Promise<BridgeResult<'dao.withdraw'>> {
+    this.#proposal(params.dao, params.proposal);
+    return { record: await this.#write(params.dao, (context) => buildWithdrawal(context, params.proposal)) };
+  }
+
+  async rageQuit(params: BridgeParams<'dao.rageQuit'>): Promise<BridgeResult<'dao.rageQuit'>> {
+    return { record: await this.#write(params.dao, (context) => buildRagequit(context)) };
+  }
+
+  async close(): Promise<void> {
+    await this.#writing.catch(() => {});
+    for (const replica of this.#replicas.values()) await replica.close();
+    this.#replicas.clear();
+  }
+
+  #now(): number {
+    return (this.#options.now ?? Date.now)();
+  }
+
+  #replica(id: string): DaoReplica {
+    const replica = this.#replicas.get(id);
+    if (!replica) throw notFound(id);
+    return replica;
+  }
+
+  #proposal(dao: string, proposal: string): void {
+    const state = this.#replica(dao).ledger.state(this.#now());
+    if (!state.proposals.some((candidate) => candidate.id === proposal)) {
+      throw new DaomeshError('PROPOSAL_NOT_FOUND', `The DAO has no proposal ${proposal}.`);
+    }
+  }
+
+  #serially<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.#writing.then(task, task);
+    this.#writing = result.catch(() => {});
+    return result;
+  }
+
+  async #deviceSigner(key: MemberKey): Promise<NativeEd25519Signer> {
+    if (this.#signer?.address !== key.address) {
+      this.#salt ??= await loadOrCreateDeviceSalt(this.#options.dataDir);
+      this.#signer = { address: key.address, signer: deriveDeviceSigner(key, this.#salt) };
+    }
+    return this.#signer.signer;
+  }
+
+  /** Builds one record on the DAO's current heads, signs it with this device, and writes it. */
+  async #write(dao: string, build: (context: RecordContext, replica: DaoReplica) => UnsignedRecord): Promise<string> {
+    const key = this.#options.memberKey();
+    const replica = this.#replica(dao);
+    const state = replica.ledger.state(this.#now());
+    if (!state.members.some((member) => member.address === key.address)) {
+      throw new DaomeshError('NOT_A_MEMBER', `${key.address} is not a member of ${state.name}.`, 'Ask a member to propose adding you.');
+    }
+    return await this.#serially(async () => {
+      const signer = await this.#deviceSigner(key);
+      const records: LedgerRecord[] = [];
+      let delegation = replica.delegationOf(key.address, signer.publicKey);
+      const time = this.#now();
+      if (delegation === undefined) {
+        // First write from this device: delegate to its key, in the same envelope.
+        const delegate = signRecordAsMember(buildDeviceDelegation({ dao, author: key.address, deps: replica.ledger.heads(), time }, signer.publicKey), key.privateKey);
+        records.push(delegate);
+        delegation = delegate.id;
+      }
+      const deps = records.length > 0 ? [records[0]!.id] : replica.ledger.heads();
+      const device = { key: signer.publicKey, delegation };
+      const record = signRecordAsDevice(build({ dao, author: key.address, deps, time, device }, replica), signer.sign);
+      records.push(record);
+      await replica.writeLocal(records, (update) =>
+        sealEnvelopeAsDevice(dao, update, key.address, { key: signer.publicKey, delegation: recordHashFromId(device.delegation) }, signer.sign),
+      );
+      this.#options.onChanged(dao);
+      return record.id;
+    });
+  }
+}

@@ -1,0 +1,179 @@
+// The fold's state as the bridge shows it (core/bridge/api.ts): plain numbers, the bridge's names for
+// voting modes and statuses, and what concerns the member looking at it (my vote, may I rage quit).
+import type { DaoRulesView, DaoSummary, DaoView, ProposalParams, ProposalView } from '../../core/bridge/api.ts';
+import type { DaoState, ProposalView as FoldProposal } from '../../core/governance/dao-state.ts';
+import type { Rules, VotingMode } from '../../core/governance/rules.ts';
+
+const modeNames = {
+  'one-member-one-vote': 'majority',
+  'reputation-weighted': 'reputation',
+  quadratic: 'quadratic',
+  'lazy-consensus': 'lazy',
+} as const;
+
+const statusNames = {
+  open: 'open',
+  'voting-closed': 'closed',
+  passed: 'passed',
+  rejected: 'rejected',
+  executed: 'executed',
+  failed: 'failed',
+  withdrawn: 'withdrawn',
+} as const;
+
+export function rulesView(rules: Rules): DaoRulesView {
+  const mode = rules.voting;
+  return {
+    votingMode: modeNames[mode.type],
+    quorumBps: 'quorumBps' in mode ? mode.quorumBps : 0,
+    thresholdBps: 'thresholdBps' in mode ? mode.thresholdBps : 0,
+    objectionBps: mode.type === 'lazy-consensus' ? mode.objectionBps : 0,
+    creditsPerEpoch: mode.type === 'quadratic' ? mode.creditsPerEpoch : 0,
+    epochMs: mode.type === 'quadratic' ? mode.epochMs : 0,
+    votingPeriodMs: rules.votingPeriodMs,
+    gracePeriodMs: rules.gracePeriodMs,
+    memberCap: rules.memberCap,
+    signatureThreshold: rules.signatureThreshold,
+    reputationHalfLifeMs: rules.reputationHalfLifeMs,
+    income: { treasuryBps: rules.income.treasuryBps, split: rules.income.split },
+  };
+}
+
+/** Applies a rules change given in the bridge's terms to the rules in force. */
+export function rulesFromView(current: Rules, change: Partial<DaoRulesView>): Rules {
+  const view = { ...rulesView(current), ...change };
+  const byName: Record<DaoRulesView['votingMode'], () => VotingMode> = {
+    majority: () => ({ type: 'one-member-one-vote', quorumBps: view.quorumBps, thresholdBps: view.thresholdBps }),
+    reputation: () => ({ type: 'reputation-weighted', quorumBps: view.quorumBps, thresholdBps: view.thresholdBps }),
+    quadratic: () => ({
+      type: 'quadratic',
+      creditsPerEpoch: Math.max(1, view.creditsPerEpoch || 100),
+      epochMs: Math.max(1, view.epochMs || 30 * 24 * 3600 * 1000),
+      quorumBps: view.quorumBps,
+      thresholdBps: view.thresholdBps,
+    }),
+    lazy: () => ({ type: 'lazy-consensus', objectionBps: view.objectionBps }),
+  };
+  return {
+    ...current,
+    voting: byName[view.votingMode](),
+    votingPeriodMs: view.votingPeriodMs,
+    gracePeriodMs: view.gracePeriodMs,
+    memberCap: view.memberCap,
+    signatureThreshold: view.signatureThreshold,
+    reputationHalfLifeMs: view.reputationHalfLifeMs,
+    income: { ...view.income },
+  };
+}
+
+function summaryOf(proposal: FoldProposal): string {
+  const params = proposal.params as Record<string, unknown> | null;
+  switch (proposal.kind) {
+    case 'member.add':
+      return `Admit ${String(params?.member)} with ${String(params?.shares)} shares`;
+    case 'member.remove':
+      return `Remove ${String(params?.member)}`;
+    case 'reputation.grant':
+      return `Grant ${String(params?.points)} reputation to ${String(params?.member)}`;
+    case 'rules.change':
+      return 'Change the rules';
+    case 'signal':
+      return String(params?.text ?? '');
+    default:
+      return proposal.kind;
+  }
+}
+
+/** The proposal's params in the bridge's terms, so the UI can word them in the user's language. */
+function paramsOf(proposal: FoldProposal): ProposalParams | null {
+  const params = proposal.params as Record<string, unknown> | null;
+  if (params === null || typeof params !== 'object') return null;
+  switch (proposal.kind) {
+    case 'member.add':
+      return { kind: 'member.add', member: String(params.member), shares: Number(params.shares) };
+    case 'member.remove':
+      return { kind: 'member.remove', member: String(params.member) };
+    case 'reputation.grant':
+      return { kind: 'reputation.grant', member: String(params.member), points: Number(params.points) };
+    case 'rules.change':
+      return { kind: 'rules.change', rules: rulesView(params.rules as Rules) };
+    case 'signal':
+      return { kind: 'signal', text: String(params.text ?? '') };
+    default:
+      return null;
+  }
+}
+
+function proposalView(state: DaoState, proposal: FoldProposal, me: string | null): ProposalView {
+  const mine = me === null ? undefined : [...proposal.votes].reverse().find((vote) => vote.voter === me);
+  const leading = [...proposal.signatures].sort((a, b) => b.signers.length - a.signers.length)[0];
+  const counted = proposal.certificate ?? leading;
+  const votedAgainst = mine?.choice === 'no';
+  const inGrace = proposal.status === 'passed';
+  return {
+    id: proposal.id,
+    kind: proposal.kind as ProposalView['kind'],
+    title: proposal.title,
+    summary: summaryOf(proposal),
+    params: paramsOf(proposal),
+    author: proposal.author,
+    status: statusNames[proposal.status],
+    failure: proposal.failure,
+    votingMode: modeNames[proposal.votingMode.type],
+    createdAt: proposal.createdAt,
+    votingEndsAt: proposal.votingEndsAt,
+    executesAt: proposal.executesAt,
+    tally: {
+      yes: Number(proposal.tally.yes),
+      no: Number(proposal.tally.no),
+      abstain: Number(proposal.tally.abstain),
+      voters: proposal.tally.voters,
+      quorumMet: proposal.tally.reason !== 'quorum not met',
+      outcome: proposal.tally.outcome,
+      reason: proposal.tally.reason,
+    },
+    myVote: mine ? { choice: mine.choice, votes: mine.votes } : null,
+    certificate: counted
+      ? {
+          signatures: counted.signers.length,
+          needed: state.signatureThreshold,
+          final: proposal.certificate !== null,
+          signedByMe: me !== null && proposal.signatures.some((entry) => entry.signers.includes(me)),
+        }
+      : null,
+    canRageQuit: inGrace && votedAgainst && state.members.some((member) => member.address === me),
+  };
+}
+
+export function daoSummary(state: DaoState, me: string | null): DaoSummary {
+  return {
+    id: state.daoId,
+    name: state.name,
+    members: state.members.length,
+    memberCap: state.rules?.memberCap ?? 0,
+    isMember: me !== null && state.members.some((member) => member.address === me),
+    openProposals: state.proposals.filter((proposal) => proposal.status === 'open').length,
+  };
+}
+
+export function daoView(state: DaoState, me: string | null): DaoView {
+  if (!state.rules) throw new Error('a DAO view needs the genesis record');
+  const summary = daoSummary(state, me);
+  return {
+    id: summary.id,
+    name: summary.name,
+    memberCap: summary.memberCap,
+    isMember: summary.isMember,
+    openProposals: summary.openProposals,
+    charter: state.charter,
+    rules: rulesView(state.rules),
+    members: state.members.map((member) => ({ address: member.address, shares: Number(member.shares), reputation: Number(member.reputation) })),
+    memberCount: state.members.length,
+    nearCap: state.nearCap,
+    proposals: state.proposals.map((proposal) => proposalView(state, proposal, me)).reverse(),
+    evidence: state.evidence.map((entry) => ({ recordId: entry.record, kind: entry.kind, author: entry.author, reason: entry.reason })),
+    myCredits: null,
+    stateHash: state.stateHash,
+    records: state.records,
+  };
+}
