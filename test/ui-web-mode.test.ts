@@ -99,6 +99,7 @@ test('locking returns to the unlock screen; a wrong passphrase is refused, the r
   await page.getByTestId('form-error').waitFor({ timeout: 30_000 });
   await page.getByTestId('unlock-passphrase').fill(passphrase);
   await page.getByTestId('unlock-submit').click();
+  await page.getByTestId('nav-home').click({ timeout: 30_000 });
   await page.getByTestId('home-address').waitFor({ timeout: 30_000 });
 });
 

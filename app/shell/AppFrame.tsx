@@ -1,21 +1,30 @@
 // The shell around every screen once the identity is unlocked: header with the app's name, nav, content.
 import { AppShell, Burger, Group, NavLink, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AppMark } from '../layout/AppMark.tsx';
-import { NavigationContext, type RouteId } from './navigation.tsx';
+import { NavigationContext, sectionOf, type Route } from './navigation.tsx';
+import { routeFromFragment, routeToFragment } from './route-fragment.ts';
 import { routes } from './routes.tsx';
 
 export function AppFrame() {
   const { t } = useTranslation();
   const [navOpen, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
-  const [route, setRoute] = useState<RouteId>('home');
-  const navigate = (next: RouteId): void => {
+  const [route, setRoute] = useState<Route>(() => routeFromFragment(window.location.hash));
+  const navigate = (next: Route): void => {
     setRoute(next);
     closeNav();
+    const fragment = routeToFragment(next);
+    if (window.location.hash !== fragment) window.history.pushState(null, '', fragment);
   };
-  const current = routes.find((entry) => entry.id === route) ?? routes[0];
+  useEffect(() => {
+    const follow = (): void => setRoute(routeFromFragment(window.location.hash));
+    window.addEventListener('popstate', follow);
+    return () => window.removeEventListener('popstate', follow);
+  }, []);
+  const section = sectionOf(route);
+  const current = routes.find((entry) => entry.id === section) ?? routes[0];
   const Screen = current?.Screen;
 
   return (
@@ -41,9 +50,9 @@ export function AppFrame() {
               component="button"
               label={t(entry.label)}
               leftSection={<entry.icon size={18} stroke={1.6} />}
-              active={entry.id === route}
-              aria-current={entry.id === route ? 'page' : undefined}
-              onClick={() => navigate(entry.id)}
+              active={entry.id === section}
+              aria-current={entry.id === section ? 'page' : undefined}
+              onClick={() => navigate({ screen: entry.id })}
               style={{ borderRadius: 'var(--mantine-radius-md)' }}
               data-testid={`nav-${entry.id}`}
             />

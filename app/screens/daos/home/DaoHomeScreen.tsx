@@ -1,0 +1,80 @@
+// One DAO: what it is for, its proposals, its rules and members, what it ignored, and the way out.
+// Live: every dao.changed event for this DAO refetches it, and so does each deadline as it passes.
+import { Alert, Badge, Grid, Group, Loader, Stack, Title } from '@mantine/core';
+import { IconInfoCircle } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import { FormError } from '../../../components/FormError.tsx';
+import { useDao } from '../../../daos/use-dao.ts';
+import { useNavigation } from '../../../shell/navigation.tsx';
+import { useRefreshAt } from '../../../time/use-refresh-at.ts';
+import { BackLink } from '../BackLink.tsx';
+import { modeLabel } from '../dao-labels.ts';
+import { CharterCard } from './CharterCard.tsx';
+import { EvidenceCard } from './EvidenceCard.tsx';
+import { LeaveCard } from './LeaveCard.tsx';
+import { MembersCard } from './MembersCard.tsx';
+import { NearCapNotice } from './NearCapNotice.tsx';
+import { ProposalsCard } from './ProposalsCard.tsx';
+import { RulesCard } from './RulesCard.tsx';
+import { StateFootnote } from './StateFootnote.tsx';
+
+export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
+  const { t } = useTranslation();
+  const { navigate } = useNavigation();
+  const { data: dao, error, refresh } = useDao(daoId);
+  useRefreshAt(
+    (dao?.proposals ?? []).flatMap((proposal) => [proposal.votingEndsAt, proposal.executesAt ?? 0]),
+    refresh,
+  );
+  const back = <BackLink label={t('dao.home.back')} onClick={() => navigate({ screen: 'daos' })} testId="dao-back" />;
+
+  if (!dao) {
+    return (
+      <Stack gap="lg" maw={1100}>
+        {back}
+        {error ? <FormError error={error} /> : <Loader size="sm" aria-label={t('common.loading')} />}
+      </Stack>
+    );
+  }
+
+  return (
+    <Stack gap="lg" maw={1100} data-testid="dao-home" data-dao={dao.id}>
+      <Stack gap="xs">
+        {back}
+        <Group justify="space-between" align="flex-end" gap="sm">
+          <Title order={2} data-testid="dao-title">
+            {dao.name}
+          </Title>
+          <Group gap="xs">
+            <Badge variant="light" color="gray">
+              {t('dao.members.count', { count: dao.memberCount, cap: dao.rules.memberCap })}
+            </Badge>
+            <Badge variant="light">{t(modeLabel[dao.rules.votingMode])}</Badge>
+          </Group>
+        </Group>
+      </Stack>
+      <FormError error={error} />
+      {!dao.isMember && (
+        <Alert color="gray" variant="light" icon={<IconInfoCircle size={18} />} data-testid="dao-not-member">
+          {t('dao.home.notMember')}
+        </Alert>
+      )}
+      {dao.nearCap && <NearCapNotice members={dao.memberCount} cap={dao.rules.memberCap} />}
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, md: 7 }}>
+          <ProposalsCard dao={dao} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 5 }}>
+          <Stack gap="lg">
+            <CharterCard charter={dao.charter} />
+            <RulesCard rules={dao.rules} />
+          </Stack>
+        </Grid.Col>
+      </Grid>
+      <MembersCard dao={dao} />
+      <EvidenceCard evidence={dao.evidence} />
+      {dao.isMember && <LeaveCard dao={dao} />}
+      <StateFootnote stateHash={dao.stateHash} records={dao.records} />
+    </Stack>
+  );
+}

@@ -1,0 +1,75 @@
+// Records the DAO keeps but gave no effect (a vote after the close, a removed member acting, …), each with
+// the reason; folded away by default, as they matter mostly when something looks wrong.
+import { Badge, Button, Card, Collapse, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { IconChevronDown, IconChevronUp } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DaoView } from '../../../../core/bridge/api.ts';
+import { MemberAddress } from '../../../components/MemberAddress.tsx';
+
+export function EvidenceCard({ evidence }: { evidence: DaoView['evidence'] }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  return (
+    <Card withBorder radius="lg" padding="lg" data-testid="evidence-list" data-open={open ? 'true' : 'false'}>
+      <Stack gap="sm">
+        <Group justify="space-between" wrap="nowrap">
+          <div>
+            <Group gap="sm">
+              <Title order={4}>{t('dao.evidence.title')}</Title>
+              <Badge variant="light" color={evidence.length > 0 ? 'orange' : 'gray'} data-testid="evidence-count">
+                {evidence.length}
+              </Badge>
+            </Group>
+            <Text size="sm" c="dimmed">
+              {t('dao.evidence.description')}
+            </Text>
+          </div>
+          {evidence.length > 0 && (
+            <Button
+              variant="subtle"
+              size="xs"
+              rightSection={open ? <IconChevronUp size={14} /> : <IconChevronDown size={14} />}
+              onClick={() => setOpen((current) => !current)}
+              aria-expanded={open}
+              style={{ flexShrink: 0 }}
+              data-testid="evidence-toggle"
+            >
+              {open ? t('dao.evidence.hide') : t('dao.evidence.show')}
+            </Button>
+          )}
+        </Group>
+        <Collapse expanded={open}>
+          <Table.ScrollContainer minWidth={520}>
+            <Table verticalSpacing="xs">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('dao.evidence.kind')}</Table.Th>
+                  <Table.Th>{t('dao.evidence.author')}</Table.Th>
+                  <Table.Th>{t('dao.evidence.reason')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {evidence.map((entry) => (
+                  <Table.Tr key={entry.recordId} data-testid="evidence-row" data-record={entry.recordId}>
+                    <Table.Td>
+                      <Text size="sm" ff="monospace">
+                        {entry.kind}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <MemberAddress address={entry.author} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{entry.reason}</Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Collapse>
+      </Stack>
+    </Card>
+  );
+}

@@ -1,0 +1,45 @@
+// One proposal in a DAO's list: title, kind, status and, while voting is open, the time left.
+import { Badge, Group, Stack, Text, UnstyledButton } from '@mantine/core';
+import { IconChevronRight } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import type { ProposalView } from '../../../../core/bridge/api.ts';
+import { Countdown } from '../../../components/Countdown.tsx';
+import { kindLabel } from '../dao-labels.ts';
+import { ProposalStatusBadge } from '../ProposalStatusBadge.tsx';
+import classes from './ProposalRow.module.css';
+
+export function ProposalRow({ proposal, onOpen }: { proposal: ProposalView; onOpen: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <UnstyledButton className={classes.row} onClick={onOpen} data-testid="proposal-row" data-proposal={proposal.id} data-status={proposal.status}>
+      <Group justify="space-between" wrap="nowrap" gap="sm">
+        <Stack gap={4} style={{ minWidth: 0 }}>
+          <Text fw={600} truncate="end" data-testid="proposal-row-title">
+            {proposal.title}
+          </Text>
+          <Group gap="xs">
+            <Badge variant="outline" color="gray" size="sm">
+              {t(kindLabel[proposal.kind])}
+            </Badge>
+            <ProposalStatusBadge status={proposal.status} />
+            {proposal.status === 'open' && (
+              <Countdown
+                until={proposal.votingEndsAt}
+                running={(left) => t('proposal.list.endsIn', { time: left })}
+                elapsed={t('proposal.list.votingOver')}
+                size="xs"
+                c="dimmed"
+              />
+            )}
+          </Group>
+          {proposal.summary && (
+            <Text size="xs" c="dimmed" lineClamp={1}>
+              {proposal.summary}
+            </Text>
+          )}
+        </Stack>
+        <IconChevronRight size={18} stroke={1.6} color="var(--mantine-color-dimmed)" style={{ flexShrink: 0 }} />
+      </Group>
+    </UnstyledButton>
+  );
+}

@@ -1,0 +1,70 @@
+// A DAO's proposals, the ones still being decided first, and the way to make a new one.
+import { Button, Card, EmptyState, Group, Stack, Text, Title } from '@mantine/core';
+import { IconPlus, IconScale } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DaoView, ProposalView } from '../../../../core/bridge/api.ts';
+import { useNavigation } from '../../../shell/navigation.tsx';
+import { NewProposalDialog } from '../new-proposal/NewProposalDialog.tsx';
+import { ProposalRow } from './ProposalRow.tsx';
+
+const undecided = new Set<ProposalView['status']>(['open', 'closed']);
+
+function byAttention(a: ProposalView, b: ProposalView): number {
+  const rank = (proposal: ProposalView): number => (undecided.has(proposal.status) ? 0 : 1);
+  return rank(a) - rank(b) || b.createdAt - a.createdAt;
+}
+
+export function ProposalsCard({ dao }: { dao: DaoView }) {
+  const { t } = useTranslation();
+  const { navigate } = useNavigation();
+  const [composing, setComposing] = useState(false);
+  const proposals = [...dao.proposals].sort(byAttention);
+
+  return (
+    <Card withBorder radius="lg" padding="lg">
+      <Stack gap="md">
+        <Group justify="space-between">
+          <Title order={4}>{t('proposal.list.title')}</Title>
+          {dao.isMember && (
+            <Button size="xs" variant="light" leftSection={<IconPlus size={14} />} onClick={() => setComposing(true)} data-testid="proposal-new">
+              {t('proposal.list.new')}
+            </Button>
+          )}
+        </Group>
+        {proposals.length === 0 ? (
+          <EmptyState
+            icon={<IconScale size={26} stroke={1.5} />}
+            withIndicatorBackground
+            title={t('proposal.list.emptyTitle')}
+            description={dao.isMember ? t('proposal.list.emptyBody') : t('proposal.list.emptyBodyVisitor')}
+            py="md"
+            data-testid="proposals-empty"
+          />
+        ) : (
+          <Stack gap="xs" data-testid="proposal-list">
+            {proposals.map((proposal) => (
+              <ProposalRow
+                key={proposal.id}
+                proposal={proposal}
+                onOpen={() => navigate({ screen: 'proposal', dao: dao.id, proposal: proposal.id })}
+              />
+            ))}
+          </Stack>
+        )}
+        {!dao.isMember && (
+          <Text size="sm" c="dimmed">
+            {t('proposal.list.visitorNote')}
+          </Text>
+        )}
+      </Stack>
+      {composing && (
+        <NewProposalDialog
+          dao={dao}
+          onClose={() => setComposing(false)}
+          onCreated={(proposal) => navigate({ screen: 'proposal', dao: dao.id, proposal })}
+        />
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,75 @@
+// Leaving a DAO at once with one's share of the books (MolochDAO's rage quit). It cannot be undone, so the
+// dialog says what happens and asks for the DAO's name typed out before it lets the member go.
+import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { IconAlertTriangle } from '@tabler/icons-react';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DaoView } from '../../../../core/bridge/api.ts';
+import { useBridge } from '../../../bridge/bridge-context.tsx';
+import { FormError } from '../../../components/FormError.tsx';
+import { useNodeStatus } from '../../../status/node-status-context.tsx';
+
+export function RageQuitDialog({ dao, onClose }: { dao: DaoView; onClose: () => void }) {
+  const { t } = useTranslation();
+  const bridge = useBridge();
+  const { status } = useNodeStatus();
+  const [typed, setTyped] = useState('');
+  const [hostError, setHostError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const me = status?.address?.toLowerCase();
+  const myShares = dao.members.find((member) => member.address.toLowerCase() === me)?.shares ?? 0;
+  const totalShares = dao.members.reduce((sum, member) => sum + member.shares, 0);
+  const confirmed = typed.trim() === dao.name.trim();
+
+  async function quit(event: FormEvent): Promise<void> {
+    event.preventDefault();
+    if (!confirmed) return;
+    setBusy(true);
+    setHostError(null);
+    try {
+      await bridge.call('dao.rageQuit', { dao: dao.id });
+      onClose();
+    } catch (error) {
+      setHostError(error);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal opened onClose={busy ? () => {} : onClose} title={t('dao.rageQuit.title', { name: dao.name })} size="lg" centered>
+      <form onSubmit={(event) => void quit(event)} noValidate>
+        <Stack gap="md">
+          <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title={t('dao.rageQuit.irreversibleTitle')}>
+            {t('dao.rageQuit.irreversible')}
+          </Alert>
+          <Text size="sm" data-testid="ragequit-share">
+            {myShares > 0 ? t('dao.rageQuit.takes', { shares: myShares, total: totalShares }) : t('dao.rageQuit.takesNothing')}
+          </Text>
+          <Text size="sm">{t('dao.rageQuit.effects')}</Text>
+          <Text size="sm" c="dimmed">
+            {t('dao.rageQuit.onChain')}
+          </Text>
+          <TextInput
+            label={t('dao.rageQuit.typeName', { name: dao.name })}
+            value={typed}
+            onChange={(event) => setTyped(event.currentTarget.value)}
+            autoComplete="off"
+            spellCheck={false}
+            disabled={busy}
+            data-autofocus
+            data-testid="ragequit-confirm-input"
+          />
+          <FormError error={hostError} />
+          <Group justify="flex-end">
+            <Button variant="subtle" onClick={onClose} disabled={busy}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" color="red" disabled={!confirmed} loading={busy} data-testid="ragequit-confirm">
+              {t('dao.rageQuit.confirm')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

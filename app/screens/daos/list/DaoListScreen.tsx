@@ -1,0 +1,54 @@
+// The DAOs this node holds, as cards; live, since every dao.changed event refreshes the list.
+import { Button, EmptyState, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { IconPlus, IconUsersGroup } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import { FormError } from '../../../components/FormError.tsx';
+import { useDaoList } from '../../../daos/use-dao-list.ts';
+import { useNavigation } from '../../../shell/navigation.tsx';
+import { DaoCard } from './DaoCard.tsx';
+
+export function DaoListScreen() {
+  const { t } = useTranslation();
+  const { navigate } = useNavigation();
+  const { data: daos, error } = useDaoList();
+  const createButton = (
+    <Button leftSection={<IconPlus size={16} />} mt={daos?.length === 0 ? 'sm' : 0} onClick={() => navigate({ screen: 'dao-create' })} data-testid="dao-create-open">
+      {t('dao.list.create')}
+    </Button>
+  );
+
+  return (
+    <Stack gap="lg" maw={1100}>
+      <Group justify="space-between" align="flex-end">
+        <Stack gap={2}>
+          <Title order={2}>{t('dao.list.title')}</Title>
+          <Text c="dimmed" size="sm">
+            {t('dao.list.subtitle')}
+          </Text>
+        </Stack>
+        {daos && daos.length > 0 && createButton}
+      </Group>
+      <FormError error={error} />
+      {daos === null ? (
+        !error && <Loader size="sm" aria-label={t('common.loading')} />
+      ) : daos.length === 0 ? (
+        <EmptyState
+          icon={<IconUsersGroup size={28} stroke={1.5} />}
+          withIndicatorBackground
+          title={t('dao.list.emptyTitle')}
+          description={t('dao.list.emptyBody')}
+          py="xl"
+          data-testid="dao-list-empty"
+        >
+          {createButton}
+        </EmptyState>
+      ) : (
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="lg" data-testid="dao-list">
+          {daos.map((dao) => (
+            <DaoCard key={dao.id} dao={dao} onOpen={() => navigate({ screen: 'dao', dao: dao.id })} />
+          ))}
+        </SimpleGrid>
+      )}
+    </Stack>
+  );
+}

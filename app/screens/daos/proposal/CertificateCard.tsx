@@ -1,0 +1,81 @@
+// After voting ends, members sign the tally (the exact votes counted and the outcome); the result is
+// final once enough have signed. Shows how far the signatures are, and lets this member add theirs.
+import { Button, Card, Group, Progress, Stack, Text, Title } from '@mantine/core';
+import { IconSignature } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ProposalView } from '../../../../core/bridge/api.ts';
+import { useBridge } from '../../../bridge/bridge-context.tsx';
+import { FormError } from '../../../components/FormError.tsx';
+
+export interface CertificateCardProps {
+  dao: string;
+  proposal: ProposalView;
+  /** The DAO's signature threshold, for before anyone has signed. */
+  threshold: number;
+  isMember: boolean;
+  onSigned: () => void;
+}
+
+export function CertificateCard({ dao, proposal, threshold, isMember, onSigned }: CertificateCardProps) {
+  const { t } = useTranslation();
+  const bridge = useBridge();
+  const [busy, setBusy] = useState(false);
+  const [hostError, setHostError] = useState<unknown>(null);
+  const certificate = proposal.certificate ?? { signatures: 0, needed: threshold, final: false, signedByMe: false };
+  const canSign = isMember && proposal.status === 'closed' && !certificate.signedByMe && !certificate.final;
+
+  async function sign(): Promise<void> {
+    setBusy(true);
+    setHostError(null);
+    try {
+      await bridge.call('dao.signTally', { dao, proposal: proposal.id });
+      onSigned();
+    } catch (error) {
+      setHostError(error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Card withBorder radius="lg" padding="lg" data-testid="certificate-card">
+      <Stack gap="md">
+        <div>
+          <Title order={4}>{t('proposal.certificate.title')}</Title>
+          <Text size="sm" c="dimmed">
+            {t('proposal.certificate.description', { count: certificate.needed })}
+          </Text>
+        </div>
+        <Stack gap={6}>
+          <Group justify="space-between">
+            <Text size="sm" fw={600} data-testid="certificate-progress" data-final={certificate.final ? 'true' : 'false'}>
+              {t('proposal.certificate.progress', { signatures: certificate.signatures, needed: certificate.needed })}
+            </Text>
+            <Text size="sm" c={certificate.final ? 'teal' : 'dimmed'}>
+              {certificate.final ? t('proposal.certificate.final') : t('proposal.certificate.pending')}
+            </Text>
+          </Group>
+          <Progress
+            value={certificate.needed > 0 ? Math.min(100, (100 * certificate.signatures) / certificate.needed) : 0}
+            color={certificate.final ? 'teal' : 'indigo'}
+            aria-hidden
+          />
+        </Stack>
+        {certificate.signedByMe && (
+          <Text size="sm" c="dimmed" data-testid="certificate-signed">
+            {t('proposal.certificate.signedByMe')}
+          </Text>
+        )}
+        {canSign && (
+          <Group>
+            <Button leftSection={<IconSignature size={16} />} loading={busy} onClick={() => void sign()} data-testid="tally-sign">
+              {t('proposal.certificate.sign')}
+            </Button>
+          </Group>
+        )}
+        <FormError error={hostError} />
+      </Stack>
+    </Card>
+  );
+}

@@ -1,0 +1,74 @@
+// What else this member can do with the proposal: withdraw it (its author, while voting is open), or
+// leave the DAO before a decision they voted against takes effect (rage quit, during the grace period).
+import { Alert, Button, Card, Group, Stack, Text } from '@mantine/core';
+import { IconArrowBackUp, IconDoorExit } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DaoView, ProposalView } from '../../../../core/bridge/api.ts';
+import { useBridge } from '../../../bridge/bridge-context.tsx';
+import { FormError } from '../../../components/FormError.tsx';
+import { useNodeStatus } from '../../../status/node-status-context.tsx';
+import { RageQuitDialog } from '../home/RageQuitDialog.tsx';
+
+export function ProposalActions({ dao, proposal, onChanged }: { dao: DaoView; proposal: ProposalView; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const bridge = useBridge();
+  const { status } = useNodeStatus();
+  const [busy, setBusy] = useState(false);
+  const [hostError, setHostError] = useState<unknown>(null);
+  const [quitting, setQuitting] = useState(false);
+  const isAuthor = status?.address?.toLowerCase() === proposal.author.toLowerCase();
+  const canWithdraw = isAuthor && proposal.status === 'open';
+  const canRageQuit = dao.isMember && proposal.canRageQuit;
+  if (!canWithdraw && !canRageQuit) return null;
+
+  async function withdraw(): Promise<void> {
+    setBusy(true);
+    setHostError(null);
+    try {
+      await bridge.call('dao.withdraw', { dao: dao.id, proposal: proposal.id });
+      onChanged();
+    } catch (error) {
+      setHostError(error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Stack gap="sm">
+      {canRageQuit && (
+        <Alert color="orange" variant="light" icon={<IconDoorExit size={18} />} title={t('proposal.rageQuit.title')} data-testid="proposal-ragequit-hint">
+          <Stack gap="sm" align="flex-start">
+            <Text size="sm">{t('proposal.rageQuit.body')}</Text>
+            <Button size="xs" color="red" variant="light" onClick={() => setQuitting(true)} data-testid="proposal-ragequit-open">
+              {t('dao.leave.button')}
+            </Button>
+          </Stack>
+        </Alert>
+      )}
+      {canWithdraw && (
+        <Card withBorder radius="lg" padding="lg">
+          <Stack gap="sm">
+            <Group justify="space-between" wrap="wrap" gap="sm">
+              <Text size="sm" c="dimmed" style={{ flex: '1 1 200px' }}>
+                {t('proposal.withdraw.description')}
+              </Text>
+              <Button
+                variant="default"
+                leftSection={<IconArrowBackUp size={16} />}
+                loading={busy}
+                onClick={() => void withdraw()}
+                data-testid="proposal-withdraw"
+              >
+                {t('proposal.withdraw.button')}
+              </Button>
+            </Group>
+            <FormError error={hostError} />
+          </Stack>
+        </Card>
+      )}
+      {quitting && <RageQuitDialog dao={dao} onClose={() => setQuitting(false)} />}
+    </Stack>
+  );
+}
