@@ -1,4 +1,5 @@
 // npm run bench: every benchmark, figures printed side by side. Nothing is asserted.
+import { benchDaoOpen } from './dao-open.ts';
 import { benchLedgerBytes, printLedgerBytes } from './ledger-bytes.ts';
 import { benchRecordVerify, type BenchRow } from './record-verify.ts';
 import { benchStorage } from './storage.ts';
@@ -17,3 +18,5 @@ print('Record verification (one core)', benchRecordVerify());
 printLedgerBytes(benchLedgerBytes());
 console.log('\nHost storage (envelope log, snapshots)');
 await benchStorage((line) => console.log(`  ${line}`));
+console.log('\nA DAO on disk (BENCH_DAO_RECORDS records, default 20,000)');
+await benchDaoOpen(undefined, (line) => console.log(`  ${line}`));

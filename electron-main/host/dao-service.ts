@@ -175,8 +175,8 @@ export class DaoService {
   }
 
   #proposal(dao: string, proposal: string): void {
-    const state = this.#replica(dao).ledger.state(this.#now());
-    if (!state.proposals.some((candidate) => candidate.id === proposal)) {
+    // A cheap check (the full state costs a derivation); a record that is not a proposal is refused by the fold.
+    if (!this.#replica(dao).ledger.has(proposal)) {
       throw new DaomeshError('PROPOSAL_NOT_FOUND', `The DAO has no proposal ${proposal}.`);
     }
   }
@@ -199,9 +199,8 @@ export class DaoService {
   async #write(dao: string, build: (context: RecordContext, replica: DaoReplica) => UnsignedRecord): Promise<string> {
     const key = this.#options.memberKey();
     const replica = this.#replica(dao);
-    const state = replica.ledger.state(this.#now());
-    if (!state.members.some((member) => member.address === key.address)) {
-      throw new DaomeshError('NOT_A_MEMBER', `${key.address} is not a member of ${state.name}.`, 'Ask a member to propose adding you.');
+    if (!replica.ledger.governanceState().members.has(key.address)) {
+      throw new DaomeshError('NOT_A_MEMBER', `${key.address} is not a member of this DAO.`, 'Ask a member to propose adding you.');
     }
     return await this.#serially(async () => {
       const signer = await this.#deviceSigner(key);
