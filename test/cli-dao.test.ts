@@ -93,3 +93,13 @@ test('actions give clear errors: locked identity, unknown DAO, unconfirmed rage 
   const afterQuit = await cli(['proposal', 'create', dao!.id, '--title', 'still here?', '--json']);
   assert.equal((JSON.parse(afterQuit.stderr) as { error: { code: string } }).error.code, 'NOT_A_MEMBER');
 });
+
+test('quadratic voting: n votes cost n² of the epoch’s voice credits', async () => {
+  const { dao } = await json<{ dao: string }>(['dao', 'create', '--name', 'Quad Club', '--preset', 'quadratic']);
+  assert.equal((await json<DaoView>(['dao', 'show', dao])).myCredits, 100);
+  const { proposal } = await json<{ proposal: string }>(['proposal', 'create', dao, '--title', 'Fund the well']);
+  await json(['vote', dao, proposal, 'yes', '--votes', '6']);
+  const view = await json<DaoView>(['dao', 'show', dao]);
+  assert.equal(view.myCredits, 64);
+  assert.equal(view.proposals[0]!.tally.yes, 6);
+});

@@ -80,7 +80,7 @@ export class DaoService {
   get(id: string): DaoView {
     const state = this.#replica(id).ledger.state(this.#now());
     if (!state.ready) throw notFound(id);
-    return daoView(state, this.#options.memberAddress());
+    return daoView(state, this.#options.memberAddress(), this.#now());
   }
 
   replica(id: string): DaoReplica | undefined {

@@ -156,7 +156,24 @@ export function daoSummary(state: DaoState, me: string | null): DaoSummary {
   };
 }
 
-export function daoView(state: DaoState, me: string | null): DaoView {
+/**
+ * Quadratic voting: the member's voice credits left in the current epoch — the epoch's budget less n² for
+ * each counted ballot of theirs on a quadratic proposal made in this epoch (the epoch a ballot spends from
+ * is its proposal's, as the fold counts it).
+ */
+function creditsLeft(state: DaoState, me: string | null, now: number): number | null {
+  const mode = state.rules?.voting;
+  if (!mode || mode.type !== 'quadratic' || me === null) return null;
+  const epoch = Math.floor(now / mode.epochMs);
+  let spent = 0;
+  for (const proposal of state.proposals) {
+    if (proposal.votingMode.type !== 'quadratic' || Math.floor(proposal.createdAt / proposal.votingMode.epochMs) !== epoch) continue;
+    for (const vote of proposal.votes) if (vote.voter === me) spent += vote.votes * vote.votes;
+  }
+  return Math.max(0, mode.creditsPerEpoch - spent);
+}
+
+export function daoView(state: DaoState, me: string | null, now: number): DaoView {
   if (!state.rules) throw new Error('a DAO view needs the genesis record');
   const summary = daoSummary(state, me);
   return {
@@ -172,7 +189,7 @@ export function daoView(state: DaoState, me: string | null): DaoView {
     nearCap: state.nearCap,
     proposals: state.proposals.map((proposal) => proposalView(state, proposal, me)).reverse(),
     evidence: state.evidence.map((entry) => ({ recordId: entry.record, kind: entry.kind, author: entry.author, reason: entry.reason })),
-    myCredits: null,
+    myCredits: creditsLeft(state, me, now),
     stateHash: state.stateHash,
     records: state.records,
   };
