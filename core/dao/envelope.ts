@@ -14,6 +14,7 @@ import { hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { DaomeshError } from '../errors.ts';
 import { recoverAddress, signDigest, type MemberKey } from '../identity/member-key.ts';
 import { addressBytes, addressFromBytes, compareBytes, recordHashFromId, recordIdFromHash, type DeviceSignature } from '../ledger/record.ts';
+import { decodeSignedBytes, encodeSignedBytes, signingMessage, type SignedBytes } from '../ledger/signed-bytes.ts';
 import type { Ed25519Verify } from '../ledger/verifier.ts';
 
 export const envelopeVersion = 1;
@@ -66,10 +67,7 @@ function toWire(content: EnvelopeContent): WireEnvelope {
 
 /** What a signature covers: the domain tag, then the payload. */
 export function envelopeSigningMessage(payload: Uint8Array): Uint8Array {
-  const message = new Uint8Array(signingTag.length + payload.length);
-  message.set(signingTag);
-  message.set(payload, signingTag.length);
-  return message;
+  return signingMessage(signingTag, payload);
 }
 
 /** Signs `update` with the member key itself. */
@@ -93,7 +91,7 @@ function encodePayload(content: EnvelopeContent): Uint8Array {
 }
 
 function finish(payload: Uint8Array, sig: Uint8Array): Envelope {
-  return decodeEnvelope(dagCbor.encode([payload, sig]));
+  return decodeEnvelope(encodeSignedBytes(payload, sig));
 }
 
 export function envelopeId(bytes: Uint8Array): string {
@@ -103,18 +101,14 @@ export function envelopeId(bytes: Uint8Array): string {
 /** Decodes untrusted bytes; throws BAD_REQUEST with the reason for anything but a well-formed envelope. Does not verify. */
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
   if (bytes.length > maxEnvelopeBytes) throw new EnvelopeTooLargeError(`An envelope may hold at most ${maxEnvelopeBytes} bytes; this one has ${bytes.length}.`);
-  let outer: unknown;
-  let wire: unknown;
+  let signed: SignedBytes;
   try {
-    outer = dagCbor.decode(bytes);
-    if (!Array.isArray(outer) || outer.length !== 2 || !isBytes(outer[0]) || !isBytes(outer[1])) throw new Error('not [payload, signature]');
-    wire = dagCbor.decode(outer[0]);
+    signed = decodeSignedBytes(bytes);
   } catch (error) {
     throw malformed(`not canonical CBOR (${error instanceof Error ? error.message : String(error)})`);
   }
-  const payload = outer[0] as Uint8Array;
-  const sig = outer[1] as Uint8Array;
-  const fields = fromWire(wire);
+  const { payload, signature: sig } = signed;
+  const fields = fromWire(signed.fields);
   // One envelope, one encoding: otherwise a relay could re-encode it under a new id.
   if (compareBytes(dagCbor.encode(fields), payload) !== 0) throw malformed('its payload is not canonically encoded');
   if (fields.x) {

@@ -11,6 +11,7 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { DaomeshError } from '../errors.ts';
 import { checksumAddress, recoverAddress, signDigest } from '../identity/member-key.ts';
+import { decodeSignedBytes, encodeSignedBytes, signingMessage as signedMessage, type SignedBytes } from './signed-bytes.ts';
 import type { Ed25519Verify } from './verifier.ts';
 
 export const recordVersion = 1;
@@ -129,10 +130,7 @@ export function encodePayload(record: UnsignedRecord): Uint8Array {
 
 /** What a signature covers: a domain tag, then the payload. */
 export function signingMessage(payload: Uint8Array): Uint8Array {
-  const message = new Uint8Array(signingTag.length + payload.length);
-  message.set(signingTag);
-  message.set(payload, signingTag.length);
-  return message;
+  return signedMessage(signingTag, payload);
 }
 
 export function addressBytes(address: string): Uint8Array {
@@ -159,7 +157,7 @@ export function signRecordAsDevice(record: UnsignedRecord, sign: (payload: Uint8
 export function encodeRecord(record: SignedRecord): LedgerRecord {
   checkFields(record);
   const payload = encodePayload(record);
-  const bytes = dagCbor.encode([payload, record.sig]);
+  const bytes = encodeSignedBytes(payload, record.sig);
   if (bytes.length > maxRecordBytes) {
     throw new DaomeshError('BAD_REQUEST', `A record may hold at most ${maxRecordBytes} bytes; this one has ${bytes.length}.`, 'Put long text in the document, not in the record.');
   }
@@ -170,17 +168,14 @@ export function encodeRecord(record: SignedRecord): LedgerRecord {
 /** Decodes untrusted bytes; throws BAD_REQUEST with the reason for anything but a well-formed record. */
 export function decodeRecord(bytes: Uint8Array): LedgerRecord {
   if (bytes.length > maxRecordBytes) throw malformed(`it has ${bytes.length} bytes (at most ${maxRecordBytes})`);
-  let outer: unknown;
-  let wire: unknown;
+  let signed: SignedBytes;
   try {
-    outer = dagCbor.decode(bytes);
-    if (!Array.isArray(outer) || outer.length !== 2 || !isBytes(outer[0]) || !isBytes(outer[1])) throw new Error('not [payload, signature]');
-    wire = dagCbor.decode(outer[0]);
+    signed = decodeSignedBytes(bytes);
   } catch (error) {
     throw malformed(`not canonical CBOR (${error instanceof Error ? error.message : String(error)})`);
   }
-  const payload = outer[0] as Uint8Array;
-  const record = fromWire(wire, outer[1] as Uint8Array);
+  const { payload } = signed;
+  const record = fromWire(signed.fields, signed.signature);
   checkFields(record);
   const hash = sha256(bytes);
   return { id: recordIdFromHash(hash), hash, bytes, record, author: authorAddress(record.author), payload };
