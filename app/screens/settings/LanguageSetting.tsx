@@ -3,13 +3,13 @@ import { Select } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { isLanguage } from '../../i18n/languages.ts';
 import { useLanguageChoice } from '../../i18n/use-language-choice.ts';
-import { SettingCard } from './SettingCard.tsx';
+import { SectionCard } from '../../components/SectionCard.tsx';
 
 export function LanguageSetting() {
   const { t } = useTranslation();
   const [choice, choose] = useLanguageChoice();
   return (
-    <SettingCard title={t('settings.language.title')} description={t('settings.language.description')}>
+    <SectionCard title={t('settings.language.title')} description={t('settings.language.description')}>
       <Select
         aria-label={t('settings.language.title')}
         maw={320}
@@ -24,6 +24,6 @@ export function LanguageSetting() {
         comboboxProps={{ withinPortal: true }}
         data-testid="language-select"
       />
-    </SettingCard>
+    </SectionCard>
   );
 }

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useBridge } from '../../bridge/bridge-context.tsx';
 import { FormError } from '../../components/FormError.tsx';
 import { useNodeStatus } from '../../status/node-status-context.tsx';
-import { SettingCard } from './SettingCard.tsx';
+import { SectionCard } from '../../components/SectionCard.tsx';
 
 export function LockSetting() {
   const { t } = useTranslation();
@@ -28,7 +28,7 @@ export function LockSetting() {
   }
 
   return (
-    <SettingCard title={t('settings.lock.title')} description={t('settings.lock.description')}>
+    <SectionCard title={t('settings.lock.title')} description={t('settings.lock.description')}>
       <Stack gap="sm">
         <FormError error={hostError} />
         <Group>
@@ -44,6 +44,6 @@ export function LockSetting() {
           </Button>
         </Group>
       </Stack>
-    </SettingCard>
+    </SectionCard>
   );
 }

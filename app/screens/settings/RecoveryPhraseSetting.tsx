@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { useBridge } from '../../bridge/bridge-context.tsx';
 import { FormError } from '../../components/FormError.tsx';
 import { RecoveryPhraseGrid } from '../../components/RecoveryPhraseGrid.tsx';
-import { SettingCard } from './SettingCard.tsx';
+import { SectionCard } from '../../components/SectionCard.tsx';
 
 export function RecoveryPhraseSetting() {
   const { t } = useTranslation();
@@ -47,7 +47,7 @@ export function RecoveryPhraseSetting() {
   }
 
   return (
-    <SettingCard title={t('settings.backup.title')} description={t('settings.backup.description')}>
+    <SectionCard title={t('settings.backup.title')} description={t('settings.backup.description')}>
       <Group>
         <Button variant="default" leftSection={<IconEye size={16} />} onClick={() => setOpen(true)} data-testid="settings-backup">
           {t('settings.backup.show')}
@@ -92,6 +92,6 @@ export function RecoveryPhraseSetting() {
           </form>
         )}
       </Modal>
-    </SettingCard>
+    </SectionCard>
   );
 }

@@ -1,7 +1,7 @@
 // Found a DAO: what it is for, how it decides, and who starts it. One form in three parts; the host
 // signs the genesis record, and the new DAO opens as soon as it exists.
-import { Button, Card, Group, NumberInput, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { Button, Group, NumberInput, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
 import { FormError } from '../../../components/FormError.tsx';
@@ -9,23 +9,8 @@ import { PeriodInput } from '../../../components/PeriodInput.tsx';
 import { useNavigation } from '../../../shell/navigation.tsx';
 import { useNodeStatus } from '../../../status/node-status-context.tsx';
 import { checkCreateDao, emptyCreateDaoDraft, type CreateDaoDraft, type CreateDaoProblems } from './create-dao-form.ts';
+import { SectionCard } from '../../../components/SectionCard.tsx';
 import { PresetSelect } from './PresetSelect.tsx';
-
-function FormSection({ title, description, children }: { title: string; description: string; children: ReactNode }) {
-  return (
-    <Card withBorder radius="lg" padding="lg">
-      <Stack gap="md">
-        <div>
-          <Title order={4}>{title}</Title>
-          <Text size="sm" c="dimmed">
-            {description}
-          </Text>
-        </div>
-        {children}
-      </Stack>
-    </Card>
-  );
-}
 
 export function CreateDaoScreen() {
   const { t } = useTranslation();
@@ -69,7 +54,7 @@ export function CreateDaoScreen() {
           </Text>
         </Stack>
 
-        <FormSection title={t('dao.create.about')} description={t('dao.create.aboutDescription')}>
+        <SectionCard gap="md" title={t('dao.create.about')} description={t('dao.create.aboutDescription')}>
           <TextInput
             label={t('dao.create.name')}
             placeholder={t('dao.create.namePlaceholder')}
@@ -94,9 +79,9 @@ export function CreateDaoScreen() {
             disabled={busy}
             data-testid="dao-charter"
           />
-        </FormSection>
+        </SectionCard>
 
-        <FormSection title={t('dao.create.rules')} description={t('dao.create.rulesDescription')}>
+        <SectionCard gap="md" title={t('dao.create.rules')} description={t('dao.create.rulesDescription')}>
           <PresetSelect value={draft.preset} onChange={(preset) => edit('preset', preset)} disabled={busy} />
           <PeriodInput
             label={t('dao.create.votingPeriod')}
@@ -116,9 +101,9 @@ export function CreateDaoScreen() {
             disabled={busy}
             testId="dao-grace-period"
           />
-        </FormSection>
+        </SectionCard>
 
-        <FormSection title={t('dao.create.members')} description={t('dao.create.membersDescription')}>
+        <SectionCard gap="md" title={t('dao.create.members')} description={t('dao.create.membersDescription')}>
           <Textarea
             label={t('dao.create.founders')}
             description={t('dao.create.foundersDescription')}
@@ -153,7 +138,7 @@ export function CreateDaoScreen() {
             disabled={busy}
             data-testid="dao-member-cap"
           />
-        </FormSection>
+        </SectionCard>
 
         <FormError error={hostError} />
         <Group justify="flex-end">
