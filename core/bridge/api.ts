@@ -185,7 +185,7 @@ export const bridgeMethods = {
   },
   'dao.get': { params: z.object({ dao: DaoId }).strict(), result: DaoView },
   'dao.propose': {
-    params: z.object({ dao: DaoId, title: Title, params: ProposalParams, votingMode: VotingModeName.optional() }).strict(),
+    params: z.object({ dao: DaoId, title: Title, params: ProposalParams }).strict(),
     result: z.object({ proposal: RecordId }),
   },
   'dao.vote': {
