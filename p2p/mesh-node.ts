@@ -4,7 +4,8 @@
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { bootstrap } from '@libp2p/bootstrap';
-import { gossipsub, type GossipSub } from '@libp2p/gossipsub';
+import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { identify, type Identify } from '@libp2p/identify';
 import type { Libp2p, PrivateKey } from '@libp2p/interface';
 import { mdns } from '@libp2p/mdns';
@@ -71,7 +72,16 @@ export async function createMeshNode(options: MeshNodeOptions): Promise<MeshNode
     peerDiscovery,
     services: {
       identify: identify(),
-      pubsub: gossipsub({ emitSelf: false, allowPublishToZeroTopicPeers: true }),
+      pubsub: gossipsub({
+        emitSelf: false,
+        allowPublishToZeroTopicPeers: true,
+        // Every payload is an envelope its author signed; a second libp2p signature per message would halve
+        // throughput for nothing. Ids are content hashes, so a repeat dies in the seen-cache.
+        globalSignaturePolicy: StrictNoSign,
+        msgIdFn: (message) => sha256(message.data),
+        // Past this, messages are dropped unread (large envelopes travel by catch-up sync, in chunks).
+        maxInboundDataLength: 1024 * 1024,
+      }),
     },
   });
 

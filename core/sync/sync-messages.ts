@@ -1,0 +1,123 @@
+// The catch-up sync protocol's messages (DESIGN.md §5): one DAG-CBOR map per length-prefixed frame.
+//
+//   initiator → hello { dao }                       responder → welcome | refuse { code, message }
+//   then reconciliation (range-reconcile.ts), turn by turn:   ranges { r, w } …  until one side sends no ranges
+//   then both at once:                              offer { n } envelopes { e: [bytes…] } … end { }
+//
+// Who may sync is decided by the responder from the connection's authenticated peer id (Noise proved it), so
+// the hello carries no credentials of its own. Everything decoded here is untrusted: a frame that is not
+// exactly one of these shapes is a SyncProtocolError, and the session ends.
+import * as dagCbor from '@ipld/dag-cbor';
+import { z } from 'zod';
+import { fingerprintBytes, idBytes } from './id-set.ts';
+import type { RangeItem, ReconcileMessage } from './range-reconcile.ts';
+
+export const syncProtocolVersion = 1;
+/** A frame carries at most this much: one large envelope (1 MiB update) fits, with room for the framing. */
+export const maxSyncFrameBytes = 4 * 1024 * 1024;
+/** Envelopes are sent in frames of at most this many bytes of envelopes (or one envelope, if larger). */
+export const envelopeFrameBudget = 256 * 1024;
+const maxListLength = 200_000;
+
+export type SyncRefusalCode = 'NOT_A_MEMBER' | 'DAO_NOT_FOUND' | 'BUSY' | 'BAD_REQUEST';
+
+export type SyncMessage =
+  | { readonly t: 'hello'; readonly v: number; readonly dao: Uint8Array }
+  | { readonly t: 'welcome' }
+  | { readonly t: 'refuse'; readonly code: SyncRefusalCode; readonly message: string }
+  | { readonly t: 'ranges'; readonly reconcile: ReconcileMessage }
+  | { readonly t: 'offer'; readonly n: number }
+  | { readonly t: 'envelopes'; readonly envelopes: readonly Uint8Array[] }
+  | { readonly t: 'end' };
+
+export class SyncProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SyncProtocolError';
+  }
+}
+
+const bytes = (length?: number) =>
+  z.custom<Uint8Array>((value) => value instanceof Uint8Array && (length === undefined || value.length === length), {
+    message: length === undefined ? 'expected bytes' : `expected ${length} bytes`,
+  });
+const boundSchema = z.union([z.null(), z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.length <= idBytes)]);
+const rangeSchema = z.union([
+  z.tuple([boundSchema, z.literal(0)]),
+  z.tuple([boundSchema, z.literal(1), bytes(fingerprintBytes)]),
+  z.tuple([boundSchema, z.literal(2), z.array(bytes(idBytes)).max(maxListLength)]),
+]);
+const wireSchema = z.discriminatedUnion('t', [
+  z.strictObject({ t: z.literal('hello'), v: z.number().int(), dao: bytes(idBytes) }),
+  z.strictObject({ t: z.literal('welcome') }),
+  z.strictObject({ t: z.literal('refuse'), code: z.enum(['NOT_A_MEMBER', 'DAO_NOT_FOUND', 'BUSY', 'BAD_REQUEST']), message: z.string().max(500) }),
+  z.strictObject({ t: z.literal('ranges'), r: z.array(rangeSchema).max(maxListLength), w: z.array(bytes(idBytes)).max(maxListLength) }),
+  z.strictObject({ t: z.literal('offer'), n: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
+  z.strictObject({ t: z.literal('envelopes'), e: z.array(bytes()).min(1).max(maxListLength) }),
+  z.strictObject({ t: z.literal('end') }),
+]);
+
+export function encodeSyncMessage(message: SyncMessage): Uint8Array {
+  switch (message.t) {
+    case 'ranges':
+      return dagCbor.encode({ t: 'ranges', r: message.reconcile.ranges.map(wireRange), w: [...message.reconcile.want] });
+    case 'envelopes':
+      return dagCbor.encode({ t: 'envelopes', e: [...message.envelopes] });
+    default:
+      return dagCbor.encode(message);
+  }
+}
+
+export function decodeSyncMessage(frame: Uint8Array): SyncMessage {
+  if (frame.length > maxSyncFrameBytes) throw new SyncProtocolError(`A frame of ${frame.length} bytes is over the ${maxSyncFrameBytes}-byte cap.`);
+  let value: unknown;
+  try {
+    value = dagCbor.decode(frame);
+  } catch (error) {
+    throw new SyncProtocolError(`A frame is not DAG-CBOR (${error instanceof Error ? error.message.slice(0, 80) : 'undecodable'}).`);
+  }
+  const parsed = wireSchema.safeParse(value);
+  if (!parsed.success) throw new SyncProtocolError(`A frame is not a sync message (${parsed.error.issues[0]?.message ?? 'bad shape'}).`);
+  const wire = parsed.data;
+  switch (wire.t) {
+    case 'ranges':
+      return { t: 'ranges', reconcile: { ranges: wire.r.map(rangeFromWire), want: wire.w } };
+    case 'envelopes':
+      return { t: 'envelopes', envelopes: wire.e };
+    default:
+      return wire;
+  }
+}
+
+/** Groups envelopes into frames of about `envelopeFrameBudget` bytes, keeping their order. */
+export function* envelopeFrames(envelopes: Iterable<Uint8Array>): Generator<SyncMessage> {
+  let batch: Uint8Array[] = [];
+  let size = 0;
+  for (const envelope of envelopes) {
+    if (batch.length > 0 && size + envelope.length > envelopeFrameBudget) {
+      yield { t: 'envelopes', envelopes: batch };
+      batch = [];
+      size = 0;
+    }
+    batch.push(envelope);
+    size += envelope.length;
+  }
+  if (batch.length > 0) yield { t: 'envelopes', envelopes: batch };
+}
+
+function wireRange(range: RangeItem): unknown[] {
+  switch (range.mode) {
+    case 'skip':
+      return [range.upper, 0];
+    case 'fingerprint':
+      return [range.upper, 1, range.fingerprint];
+    case 'ids':
+      return [range.upper, 2, [...range.ids]];
+  }
+}
+
+function rangeFromWire(range: z.infer<typeof rangeSchema>): RangeItem {
+  if (range[1] === 0) return { upper: range[0], mode: 'skip' };
+  if (range[1] === 1) return { upper: range[0], mode: 'fingerprint', fingerprint: range[2] };
+  return { upper: range[0], mode: 'ids', ids: range[2] };
+}

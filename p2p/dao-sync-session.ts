@@ -1,0 +1,213 @@
+// One catch-up sync session for one DAO between two peers, over one libp2p stream (DESIGN.md §5): compare the
+// envelope ids each holds (range reconciliation), then each sends what the other lacks, in the order it
+// accepted them so that every envelope arrives after the ones it builds on. Bounded frames, a timeout on
+// every read, back-pressure from the stream; whatever the peer sends goes through the store's gate.
+import type { Stream } from '@libp2p/interface';
+import { lpStream, type LengthPrefixedStream } from '@libp2p/utils';
+import { IdSet } from '../core/sync/id-set.ts';
+import { RangeReconciler, ReconcileError, type ReconcileMessage } from '../core/sync/range-reconcile.ts';
+import {
+  decodeSyncMessage,
+  encodeSyncMessage,
+  envelopeFrames,
+  maxSyncFrameBytes,
+  SyncProtocolError,
+  syncProtocolVersion,
+  type SyncMessage,
+  type SyncRefusalCode,
+} from '../core/sync/sync-messages.ts';
+import { recordHashFromId, recordIdFromHash } from '../core/ledger/record.ts';
+
+export const daoSyncProtocol = '/daomesh/dao-sync/1.0.0';
+
+export type AcceptOutcome = 'accepted' | 'held' | 'rejected';
+
+/** What a sync session needs from the node that holds the DAO (the host's DaoService in the app). */
+export type DaoSyncStore = {
+  /** May this peer sync this DAO with us? Decided from the connection's authenticated peer id. */
+  mayServe(dao: string, peer: string): { ok: true } | { ok: false; code: SyncRefusalCode; message: string };
+  /** The 32-byte ids (hashes) of every envelope held for the DAO. */
+  envelopeIds(dao: string): Uint8Array[];
+  /** The envelopes with these ids, in the order they were accepted here. */
+  envelopes(dao: string, ids: readonly Uint8Array[]): AsyncIterable<Uint8Array>;
+  /** Gate, store and apply one envelope from `peer`. */
+  accept(dao: string, envelope: Uint8Array, peer: string): Promise<AcceptOutcome>;
+};
+
+export type SyncProgress = { dao: string; peer: string; received: number; expected: number };
+
+export type SyncSessionOptions = {
+  signal?: AbortSignal;
+  /** How long to wait for any one frame, in ms. */
+  readTimeoutMs?: number;
+  onProgress?: (progress: SyncProgress) => void;
+};
+
+export type SyncReport = {
+  dao: string;
+  peer: string;
+  sent: number;
+  received: number;
+  accepted: number;
+  rejected: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Reconciliation messages exchanged. */
+  rounds: number;
+};
+
+/** The peer refused the session (not a member, unknown DAO, busy). */
+export class SyncRefusedError extends Error {
+  readonly code: SyncRefusalCode;
+  constructor(code: SyncRefusalCode, message: string) {
+    super(message);
+    this.name = 'SyncRefusedError';
+    this.code = code;
+  }
+}
+
+/** Runs a session as the initiator on a stream already opened with `daoSyncProtocol`. */
+export async function initiateSync(stream: Stream, dao: string, peer: string, store: DaoSyncStore, options: SyncSessionOptions = {}): Promise<SyncReport> {
+  const wire = new SyncWire(stream, options);
+  try {
+    await wire.write({ t: 'hello', v: syncProtocolVersion, dao: recordHashFromId(dao) });
+    const answer = await wire.read();
+    if (answer.t === 'refuse') throw new SyncRefusedError(answer.code, answer.message);
+    if (answer.t !== 'welcome') throw new SyncProtocolError(`Expected welcome, got ${answer.t}.`);
+    const report = await exchange(wire, 'initiator', dao, peer, store, options);
+    await stream.close(wire.abortOptions());
+    return report;
+  } catch (error) {
+    stream.abort(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+}
+
+/** Serves a session as the responder on an incoming stream. Never throws: a bad peer just loses its stream. */
+export async function serveSync(stream: Stream, peer: string, store: DaoSyncStore, options: SyncSessionOptions = {}): Promise<SyncReport | null> {
+  const wire = new SyncWire(stream, options);
+  try {
+    const hello = await wire.read();
+    if (hello.t !== 'hello') throw new SyncProtocolError(`Expected hello, got ${hello.t}.`);
+    if (hello.v !== syncProtocolVersion) {
+      await wire.write({ t: 'refuse', code: 'BAD_REQUEST', message: `This node speaks sync version ${syncProtocolVersion}, not ${hello.v}.` });
+      await stream.close(wire.abortOptions());
+      return null;
+    }
+    const dao = recordIdFromHash(hello.dao);
+    const decision = store.mayServe(dao, peer);
+    if (!decision.ok) {
+      await wire.write({ t: 'refuse', code: decision.code, message: decision.message });
+      await stream.close(wire.abortOptions());
+      return null;
+    }
+    await wire.write({ t: 'welcome' });
+    const report = await exchange(wire, 'responder', dao, peer, store, options);
+    await stream.close(wire.abortOptions());
+    return report;
+  } catch (error) {
+    stream.abort(error instanceof Error ? error : new Error(String(error)));
+    return null;
+  }
+}
+
+async function exchange(wire: SyncWire, role: 'initiator' | 'responder', dao: string, peer: string, store: DaoSyncStore, options: SyncSessionOptions): Promise<SyncReport> {
+  const reconciler = new RangeReconciler(new IdSet(store.envelopeIds(dao)));
+  let rounds = 0;
+  // Turn by turn until one side has no ranges left to send (its message is "done").
+  let outgoing: ReconcileMessage | null = role === 'initiator' ? reconciler.start() : null;
+  for (;;) {
+    if (outgoing !== null) {
+      await wire.write({ t: 'ranges', reconcile: outgoing });
+      rounds++;
+      if (outgoing.ranges.length === 0) break;
+    }
+    const incoming = await wire.read();
+    if (incoming.t !== 'ranges') throw new SyncProtocolError(`Expected ranges, got ${incoming.t}.`);
+    rounds++;
+    outgoing = reconcileStep(reconciler, incoming.reconcile);
+    if (outgoing === null) break;
+  }
+
+  const toSend = reconciler.toSend();
+  const report: SyncReport = { dao, peer, sent: 0, received: 0, accepted: 0, rejected: 0, bytesIn: 0, bytesOut: 0, rounds };
+  const send = async (): Promise<void> => {
+    await wire.write({ t: 'offer', n: toSend.length });
+    if (toSend.length > 0) {
+      let batch: Uint8Array[] = [];
+      for await (const envelope of store.envelopes(dao, toSend)) {
+        batch.push(envelope);
+        if (batch.length >= 64) {
+          for (const frame of envelopeFrames(batch)) await wire.write(frame);
+          report.sent += batch.length;
+          batch = [];
+        }
+      }
+      for (const frame of envelopeFrames(batch)) await wire.write(frame);
+      report.sent += batch.length;
+    }
+    await wire.write({ t: 'end' });
+  };
+  const receive = async (): Promise<void> => {
+    const offer = await wire.read();
+    if (offer.t !== 'offer') throw new SyncProtocolError(`Expected offer, got ${offer.t}.`);
+    for (;;) {
+      const message = await wire.read();
+      if (message.t === 'end') return;
+      if (message.t !== 'envelopes') throw new SyncProtocolError(`Expected envelopes, got ${message.t}.`);
+      for (const envelope of message.envelopes) {
+        if (++report.received > offer.n) throw new SyncProtocolError('The peer sent more envelopes than it offered.');
+        const outcome = await store.accept(dao, envelope, peer);
+        if (outcome === 'accepted') report.accepted++;
+        else if (outcome === 'rejected') report.rejected++;
+      }
+      options.onProgress?.({ dao, peer, received: report.received, expected: offer.n });
+    }
+  };
+  await Promise.all([send(), receive()]);
+  report.bytesIn = wire.bytesIn;
+  report.bytesOut = wire.bytesOut;
+  return report;
+}
+
+function reconcileStep(reconciler: RangeReconciler, message: ReconcileMessage): ReconcileMessage | null {
+  try {
+    return reconciler.receive(message);
+  } catch (error) {
+    if (error instanceof ReconcileError) throw new SyncProtocolError(error.message);
+    throw error;
+  }
+}
+
+/** Length-prefixed sync messages on a stream, each read bounded by a timeout, bytes counted both ways. */
+class SyncWire {
+  readonly #lp: LengthPrefixedStream<Stream>;
+  readonly #signal: AbortSignal | undefined;
+  readonly #readTimeoutMs: number;
+  bytesIn = 0;
+  bytesOut = 0;
+
+  constructor(stream: Stream, options: SyncSessionOptions) {
+    this.#lp = lpStream(stream, { maxDataLength: maxSyncFrameBytes });
+    this.#signal = options.signal;
+    this.#readTimeoutMs = options.readTimeoutMs ?? 20_000;
+  }
+
+  abortOptions(): { signal?: AbortSignal } {
+    return this.#signal ? { signal: this.#signal } : {};
+  }
+
+  async read(): Promise<SyncMessage> {
+    const timeout = AbortSignal.timeout(this.#readTimeoutMs);
+    const signal = this.#signal ? AbortSignal.any([this.#signal, timeout]) : timeout;
+    const frame = await this.#lp.read({ signal });
+    this.bytesIn += frame.byteLength;
+    return decodeSyncMessage(frame.subarray());
+  }
+
+  async write(message: SyncMessage): Promise<void> {
+    const bytes = encodeSyncMessage(message);
+    this.bytesOut += bytes.length;
+    await this.#lp.write(bytes, this.abortOptions());
+  }
+}

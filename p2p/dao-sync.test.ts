@@ -1,0 +1,206 @@
+// Catch-up sync and DAO gossip between real libp2p nodes on 127.0.0.1. The store here is a small stand-in
+// for the host's (test/dao-sync-nodes.test.ts runs the real host, gate and fold): an envelope is accepted only
+// when the one it names as its predecessor is already held, so any ordering mistake shows as a rejection.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { generateKeyPair } from '@libp2p/crypto/keys';
+import { lpStream } from '@libp2p/utils';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { base64urlnopad } from '@scure/base';
+import { createMeshNode, type MeshNode } from './mesh-node.ts';
+import { DaoSync, daoTopic, gossipScore, type DaoSyncHost, type GossipOutcome } from './dao-sync.ts';
+import { daoSyncProtocol, initiateSync, SyncRefusedError, type AcceptOutcome } from './dao-sync-session.ts';
+
+const dao = base64urlnopad.encode(sha256(new TextEncoder().encode('test dao')));
+
+/** An envelope stand-in: [1, predecessor id (32 bytes, zeros for none), payload]. */
+function chain(label: string, length: number, from: Uint8Array = new Uint8Array(32)): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let previous = from;
+  for (let i = 0; i < length; i++) {
+    const bytes = new Uint8Array(1 + 32 + 40);
+    bytes[0] = 1;
+    bytes.set(previous, 1);
+    bytes.set(new TextEncoder().encode(`${label}:${i}`.padEnd(40, '.')), 33);
+    out.push(bytes);
+    previous = sha256(bytes);
+  }
+  return out;
+}
+
+class TestStore implements DaoSyncHost {
+  readonly order: Uint8Array[] = [];
+  readonly byId = new Map<string, Uint8Array>();
+  readonly members = new Set<string>();
+  rejected = 0;
+
+  constructor(envelopes: Uint8Array[] = []) {
+    for (const envelope of envelopes) this.#add(envelope);
+  }
+
+  mayServe(_dao: string, peer: string) {
+    return this.members.has(peer) ? ({ ok: true } as const) : ({ ok: false, code: 'NOT_A_MEMBER', message: 'not a node of this DAO' } as const);
+  }
+  envelopeIds(): Uint8Array[] {
+    return this.order.map((envelope) => sha256(envelope));
+  }
+  async *envelopes(_dao: string, ids: readonly Uint8Array[]): AsyncIterable<Uint8Array> {
+    const wanted = new Set(ids.map((id) => base64urlnopad.encode(id)));
+    for (const envelope of this.order) if (wanted.has(base64urlnopad.encode(sha256(envelope)))) yield envelope;
+  }
+  async accept(_dao: string, envelope: Uint8Array): Promise<AcceptOutcome> {
+    const outcome = this.#check(envelope);
+    return outcome === 'waiting' ? 'rejected' : outcome;
+  }
+  async acceptGossip(_dao: string, envelope: Uint8Array): Promise<GossipOutcome> {
+    return this.#check(envelope);
+  }
+  has(envelope: Uint8Array): boolean {
+    return this.byId.has(base64urlnopad.encode(sha256(envelope)));
+  }
+  #check(envelope: Uint8Array): GossipOutcome {
+    if (envelope.length !== 73 || envelope[0] !== 1) {
+      this.rejected++;
+      return 'rejected';
+    }
+    if (this.has(envelope)) return 'held';
+    const previous = envelope.subarray(1, 33);
+    if (previous.some((byte) => byte !== 0) && !this.byId.has(base64urlnopad.encode(previous))) return 'waiting';
+    this.#add(envelope);
+    return 'accepted';
+  }
+  #add(envelope: Uint8Array): void {
+    this.order.push(envelope);
+    this.byId.set(base64urlnopad.encode(sha256(envelope)), envelope);
+  }
+}
+
+const nodes: MeshNode[] = [];
+const syncs: DaoSync[] = [];
+after(async () => {
+  await Promise.all(syncs.map((sync) => sync.stop()));
+  await Promise.all(nodes.map((node) => node.stop()));
+});
+
+async function startNode(store: TestStore, intervalMs = 60_000): Promise<{ node: MeshNode; sync: DaoSync; peer: string }> {
+  const node = await createMeshNode({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], mdns: false });
+  await node.start();
+  const sync = new DaoSync(node, store, { intervalMs });
+  await sync.start();
+  nodes.push(node);
+  syncs.push(sync);
+  return { node, sync, peer: node.peerId.toString() };
+}
+
+async function eventually(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test('two nodes that each wrote while apart exchange exactly what the other lacks, in an order that applies', async () => {
+  const shared = chain('shared', 100);
+  const onlyA = chain('a', 400, sha256(shared[99]!));
+  const onlyB = chain('b', 300, sha256(shared[99]!));
+  const storeA = new TestStore([...shared, ...onlyA]);
+  const storeB = new TestStore([...shared, ...onlyB]);
+  const a = await startNode(storeA);
+  const b = await startNode(storeB);
+  storeA.members.add(b.peer);
+  storeB.members.add(a.peer);
+
+  const stream = await a.node.dialProtocol(b.node.getMultiaddrs()[0]!, daoSyncProtocol);
+  const report = await initiateSync(stream, dao, b.peer, storeA);
+  assert.equal(report.sent, 400);
+  assert.equal(report.received, 300);
+  assert.equal(report.accepted, 300);
+  assert.equal(report.rejected, 0);
+  await eventually('B to take all of A', () => storeB.order.length === 800);
+  assert.equal(storeB.rejected, 0);
+  assert.ok(onlyA.every((envelope) => storeB.has(envelope)));
+  assert.ok(onlyB.every((envelope) => storeA.has(envelope)));
+  // The envelopes themselves are 700 × 73 bytes; reconciliation adds ids only for the ranges that differ.
+  const payload = 700 * 73;
+  assert.ok(report.bytesIn + report.bytesOut < payload * 1.6, `${report.bytesIn + report.bytesOut} bytes on the wire for ${payload}`);
+
+  const again = await initiateSync(await a.node.dialProtocol(b.node.getMultiaddrs()[0]!, daoSyncProtocol), dao, b.peer, storeA);
+  assert.deepEqual([again.sent, again.received, again.rounds], [0, 0, 2]);
+});
+
+test('joining a DAO syncs with its nodes, gossip carries new envelopes live, and a gap is repaired', async () => {
+  const history = chain('history', 50);
+  const stores = [new TestStore(history), new TestStore(), new TestStore()];
+  const started = await Promise.all(stores.map((store) => startNode(store)));
+  for (const store of stores) for (const { peer } of started) store.members.add(peer);
+  for (const { sync } of started) sync.join(dao);
+  await started[1]!.node.dial(started[0]!.node.getMultiaddrs()[0]!);
+  await started[2]!.node.dial(started[1]!.node.getMultiaddrs()[0]!);
+  await eventually('the history to reach every node', () => stores.every((store) => store.order.length === 50));
+
+  // Live: C hears what A publishes through B, once the gossip mesh has formed.
+  await eventually('the gossip mesh', () => started.every(({ node }) => node.services.pubsub.getSubscribers(daoTopic(dao)).length > 0));
+  const next = chain('live', 3, sha256(history[49]!));
+  for (const envelope of next) {
+    stores[0]!.accept(dao, envelope);
+    await started[0]!.sync.publish(dao, envelope);
+  }
+  await eventually('live envelopes at every node', () => stores.every((store) => next.every((envelope) => store.has(envelope))));
+
+  // A gap: A writes two envelopes but gossips only the second; the others see it waits on the first and fetch it.
+  const gap = chain('gap', 2, sha256(next[2]!));
+  await stores[0]!.accept(dao, gap[0]!);
+  await stores[0]!.accept(dao, gap[1]!);
+  await started[0]!.sync.publish(dao, gap[1]!);
+  await eventually('the gap to be repaired everywhere', () => stores.every((store) => gap.every((envelope) => store.has(envelope))));
+  assert.equal(started[0]!.sync.status(dao).state, 'in-sync');
+  assert.ok(started[0]!.sync.status(dao).peers.includes(started[1]!.peer));
+});
+
+test('a stranger is refused catch-up, its gossip is rejected and costs it score, and garbage frames do not hurt', async () => {
+  const storeA = new TestStore(chain('a', 10));
+  const a = await startNode(storeA);
+  const strangerStore = new TestStore();
+  const stranger = await startNode(strangerStore);
+  strangerStore.members.add(a.peer); // the stranger believes A will talk to it; A does not know it
+  a.sync.join(dao);
+  stranger.sync.join(dao);
+  await stranger.node.dial(a.node.getMultiaddrs()[0]!);
+
+  await assert.rejects(initiateSync(await stranger.node.dialProtocol(a.node.getMultiaddrs()[0]!, daoSyncProtocol), dao, a.peer, strangerStore), (error: unknown) => {
+    assert.ok(error instanceof SyncRefusedError);
+    assert.equal(error.code, 'NOT_A_MEMBER');
+    return true;
+  });
+  assert.equal(strangerStore.order.length, 0);
+
+  await eventually('the stranger to see the topic', () => stranger.node.services.pubsub.getSubscribers(daoTopic(dao)).length > 0);
+  // Published until A has seen one (a first message can go out before the stranger's gossip stream is up).
+  const forged = chain('forged', 200);
+  let sent = 0;
+  await eventually('the stranger to lose score at A', () => {
+    if (sent < forged.length) void stranger.node.services.pubsub.publish(daoTopic(dao), forged[sent++]!).catch(() => {});
+    return gossipScore(a.node, stranger.peer) < 0;
+  });
+  assert.ok(forged.every((envelope) => !storeA.has(envelope)));
+
+  // Garbage on the sync protocol: A drops the stream and goes on serving members.
+  for (const frame of [new Uint8Array([0xff, 0xff, 0xff]), new Uint8Array(10).fill(7)]) {
+    const stream = await stranger.node.dialProtocol(a.node.getMultiaddrs()[0]!, daoSyncProtocol);
+    const lp = lpStream(stream);
+    await lp.write(frame).catch(() => {});
+    await lp.read({ signal: AbortSignal.timeout(5000) }).then(
+      () => assert.fail('A answered garbage'),
+      () => {},
+    );
+  }
+  const memberStore = new TestStore();
+  const member = await startNode(memberStore);
+  storeA.members.add(member.peer);
+  memberStore.members.add(a.peer);
+  // (A may start the session itself on the new connection; either way the member ends with everything.)
+  const report = await initiateSync(await member.node.dialProtocol(a.node.getMultiaddrs()[0]!, daoSyncProtocol), dao, a.peer, memberStore);
+  await eventually('the member to hold A\'s envelopes', () => memberStore.order.length === 10);
+  assert.equal(report.rejected + memberStore.rejected, 0);
+});
