@@ -116,8 +116,12 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   } else if (sig.length !== 65 || sig[0]! > 3 || compareBytes(sig.subarray(33), halfOrder) > 0) {
     throw malformed('a member signature is 65 bytes [recovery, r, s] with a low s');
   }
+  // The id hashes the whole envelope: only on demand, since the gate does not need it.
+  let id: string | undefined;
   return {
-    id: envelopeId(bytes),
+    get id() {
+      return (id ??= envelopeId(bytes));
+    },
     bytes,
     dao: recordIdFromHash(fields.d),
     author: addressFromBytes(fields.a),

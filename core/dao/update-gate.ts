@@ -106,7 +106,7 @@ function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): AcceptedEnv
     if (entry.known) continue;
     let record: LedgerRecord;
     try {
-      record = decodeRecord(entry.bytes);
+      record = decodeRecord(entry.bytes, entry.hash);
     } catch (error) {
       throw new GateRefusal('BAD_RECORD', `Ledger entry ${entry.id}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -145,6 +145,8 @@ class Delegations {
   private readonly doc: Y.Doc;
   private readonly inUpdate: Map<string, LedgerRecord>;
   private readonly context: GateContext;
+  /** What find gave per id: an envelope's records mostly name one delegation, decoded once. */
+  private readonly found = new Map<string, LedgerRecord | undefined>();
 
   constructor(doc: Y.Doc, records: readonly LedgerRecord[], context: GateContext) {
     this.doc = doc;
@@ -161,6 +163,13 @@ class Delegations {
   }
 
   private find(id: string): LedgerRecord | undefined {
+    if (this.found.has(id)) return this.found.get(id);
+    const record = this.lookUp(id);
+    this.found.set(id, record);
+    return record;
+  }
+
+  private lookUp(id: string): LedgerRecord | undefined {
     const accepted = this.context.acceptedDelegation?.(id);
     if (accepted !== undefined) return accepted;
     const bytes = recordBytes(this.doc, id);

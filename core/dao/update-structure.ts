@@ -18,10 +18,11 @@ import * as Y from 'yjs';
 import { ledgerMap, ledgerRootName, textNameOfRoot } from './dao-doc.ts';
 import { GateRefusal } from './gate-rejection.ts';
 import { maxUpdateBytes } from './envelope.ts';
-import { recordId } from '../ledger/record.ts';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { recordIdFromHash } from '../ledger/record.ts';
 
 /** A ledger item the update adds: `known` when the ledger already holds these bytes (a harmless repeat). */
-export type LedgerEntry = { readonly id: string; readonly bytes: Uint8Array; readonly known: boolean };
+export type LedgerEntry = { readonly id: string; readonly hash: Uint8Array; readonly bytes: Uint8Array; readonly known: boolean };
 
 export type UpdateStructure = {
   readonly ledgerEntries: readonly LedgerEntry[];
@@ -59,14 +60,15 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
         throw new GateRefusal('FORBIDDEN_CONTENT', `The update sets ledger entry ${clip(place.key)} to ${contentName(item.content)}; ledger values are record bytes.`);
       }
       const bytes = item.content.content;
-      const id = recordId(bytes);
+      const hash = sha256(bytes);
+      const id = recordIdFromHash(hash);
       const taken = ledger.has(place.key) || keysInUpdate.has(place.key);
       if (id !== place.key) {
         if (taken) throw new GateRefusal('LEDGER_OVERWRITE', `The update sets ledger entry ${clip(place.key)}, which already holds a record, to other bytes; ledger records are never changed.`);
         throw new GateRefusal('BAD_LEDGER_KEY', `Ledger key ${clip(place.key)} is not the id of its value (${id}).`);
       }
       // The same key set again to the same bytes (two devices appending one record concurrently) changes nothing.
-      ledgerEntries.push({ id, bytes, known: taken });
+      ledgerEntries.push({ id, hash, bytes, known: taken });
       keysInUpdate.add(id);
       if (!taken) newEntries++;
       if (newEntries > maxEntries) {

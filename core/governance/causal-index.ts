@@ -15,23 +15,76 @@
 export class CausalIndex {
   private readonly chainOf: number[] = [];
   private readonly positionOf: number[] = [];
-  private readonly vectors: Int32Array[] = [];
+  /** The vectors, back to back (one typed array rather than an object per record); record r's starts at start[r]. */
+  private vectors: Int32Array = new Int32Array(1024);
+  private used = 0;
+  private readonly start: number[] = [];
+  private readonly width: number[] = [];
   /** Records of each chain, in order: `chains[c][p]` is the record at position p of chain c. */
   private readonly chains: number[][] = [];
+  /** Marked records of each chain, in position order (see mark). */
+  private readonly marked: number[][] = [];
+  private scratch: Int32Array = new Int32Array(16);
 
   get size(): number {
-    return this.vectors.length;
+    return this.chainOf.length;
+  }
+
+  /** What a fold snapshot keeps: per record its chain, its position there and its vector's width; the vectors. */
+  parts(): { chainOf: readonly number[]; positionOf: readonly number[]; widths: readonly number[]; vectors: Int32Array } {
+    return { chainOf: this.chainOf, positionOf: this.positionOf, widths: this.width, vectors: this.vectors.subarray(0, this.used) };
+  }
+
+  /**
+   * An index from `parts()` of another, checked record by record as add would have built it (each record
+   * extends a chain or opens the next one, and its vector names only chains that existed); throws a
+   * RangeError saying where it is not. Takes `vectors` as its own.
+   */
+  static fromParts(chainOf: ArrayLike<number>, positionOf: ArrayLike<number>, widths: ArrayLike<number>, vectors: Int32Array): CausalIndex {
+    const index = new CausalIndex();
+    const count = chainOf.length;
+    if (positionOf.length !== count || widths.length !== count) throw new RangeError('the causal index columns differ in length');
+    let offset = 0;
+    for (let record = 0; record < count; record++) {
+      const chain = chainOf[record]!;
+      const position = positionOf[record]!;
+      const width = widths[record]!;
+      if (!Number.isInteger(chain) || chain < 0 || chain > index.chains.length) throw new RangeError(`record ${record} is on chain ${chain}, which does not exist`);
+      if (chain === index.chains.length) index.chains.push([]);
+      if (position !== index.chains[chain]!.length) throw new RangeError(`record ${record} is not the next on its chain`);
+      if (!(width > chain && width <= index.chains.length && offset + width <= vectors.length) || vectors[offset + chain] !== position) {
+        throw new RangeError(`record ${record} has a vector that does not fit`);
+      }
+      for (let other = 0; other < width; other++) {
+        const seen = vectors[offset + other]!;
+        if (other !== chain && (seen < -1 || seen >= index.chains[other]!.length)) throw new RangeError(`record ${record} has seen a record that does not exist`);
+      }
+      index.chains[chain]!.push(record);
+      index.chainOf.push(chain);
+      index.positionOf.push(position);
+      index.start.push(offset);
+      index.width.push(width);
+      offset += width;
+    }
+    if (offset !== vectors.length) throw new RangeError('the vectors do not add up');
+    index.vectors = vectors.length > 0 ? vectors : index.vectors;
+    index.used = offset;
+    return index;
   }
 
   /** Adds a record whose parents (by index) are already in the index; returns its index. */
   add(parents: readonly number[]): number {
-    const index = this.vectors.length;
+    const index = this.chainOf.length;
+    const vectors = this.vectors;
     let width = 0;
-    for (const parent of parents) width = Math.max(width, this.vectors[parent]!.length);
-    const vector = new Int32Array(this.chains.length + 1).fill(-1);
+    for (const parent of parents) width = Math.max(width, this.width[parent]!);
+    // Merged in a scratch vector, then copied once at its final width.
+    if (this.scratch.length < this.chains.length + 1) this.scratch = new Int32Array(2 * (this.chains.length + 1));
+    const vector = this.scratch.subarray(0, this.chains.length + 1).fill(-1);
     for (const parent of parents) {
-      const parentVector = this.vectors[parent]!;
-      for (let chain = 0; chain < parentVector.length; chain++) if (parentVector[chain]! > vector[chain]!) vector[chain] = parentVector[chain]!;
+      const from = this.start[parent]!;
+      const parentWidth = this.width[parent]!;
+      for (let chain = 0; chain < parentWidth; chain++) if (vectors[from + chain]! > vector[chain]!) vector[chain] = vectors[from + chain]!;
     }
     let chain = -1;
     // Prefer continuing a parent's chain; otherwise any chain whose tip is in our past.
@@ -50,28 +103,69 @@ export class CausalIndex {
         }
       }
     }
-    let stored = vector;
+    let stored: number;
     if (chain < 0) {
       chain = this.chains.length;
       this.chains.push([]);
+      stored = chain + 1;
     } else {
-      stored = vector.slice(0, Math.max(width, chain + 1));
+      stored = Math.max(width, chain + 1);
     }
     const position = this.chains[chain]!.length;
     this.chains[chain]!.push(index);
-    stored[chain] = position;
+    vector[chain] = position;
+    if (this.used + stored > this.vectors.length) {
+      const grown = new Int32Array(Math.max(2 * this.vectors.length, this.used + stored));
+      grown.set(this.vectors.subarray(0, this.used));
+      this.vectors = grown;
+    }
+    this.vectors.set(vector.subarray(0, stored), this.used);
+    this.start.push(this.used);
+    this.width.push(stored);
+    this.used += stored;
     this.chainOf.push(chain);
     this.positionOf.push(position);
-    this.vectors.push(stored);
     return index;
   }
 
   /** True when `a` is `b` or one of its ancestors. */
   inPast(a: number, b: number): boolean {
     if (a === b) return true;
-    const vector = this.vectors[b]!;
     const chain = this.chainOf[a]!;
-    return chain < vector.length && vector[chain]! >= this.positionOf[a]!;
+    return chain < this.width[b]! && this.vectors[this.start[b]! + chain]! >= this.positionOf[a]!;
+  }
+
+  /**
+   * Marks a record as one that markedUnseenBy should list. Marks are kept per chain in position order, so a
+   * record is marked while it is the newest of its chain (as it is taken in) or its chain's list is searched.
+   */
+  mark(index: number): void {
+    const chain = this.chainOf[index]!;
+    const list = (this.marked[chain] ??= []);
+    const position = this.positionOf[index]!;
+    let at = list.length;
+    while (at > 0 && this.positionOf[list[at - 1]!]! >= position) {
+      if (list[at - 1] === index) return;
+      at--;
+    }
+    list.splice(at, 0, index);
+  }
+
+  /** Newest position of `chain` in past*(b), or -1. */
+  private seenBy(b: number, chain: number): number {
+    return chain < this.width[b]! ? this.vectors[this.start[b]! + chain]! : -1;
+  }
+
+  /** The marked records not in past*(b): per chain, the marks past b's vector entry. One step per chain plus one per result. */
+  markedUnseenBy(b: number): number[] {
+    const unseen: number[] = [];
+    for (let chain = 0; chain < this.marked.length; chain++) {
+      const list = this.marked[chain];
+      if (list === undefined) continue;
+      const seen = this.seenBy(b, chain);
+      for (let at = list.length - 1; at >= 0 && this.positionOf[list[at]!]! > seen; at--) unseen.push(list[at]!);
+    }
+    return unseen;
   }
 
   /**
@@ -79,11 +173,10 @@ export class CausalIndex {
    * almost everything (the usual case); stops early and returns null when the region exceeds `limit`.
    */
   unseenBy(b: number, limit: number): number[] | null {
-    const vector = this.vectors[b]!;
     const unseen: number[] = [];
     for (let chain = 0; chain < this.chains.length; chain++) {
       const members = this.chains[chain]!;
-      const seen = chain < vector.length ? vector[chain]! : -1;
+      const seen = this.seenBy(b, chain);
       for (let position = members.length - 1; position > seen; position--) {
         const record = members[position]!;
         if (record === b) continue;

@@ -29,12 +29,12 @@ export function proposeCertificate(index: LedgerIndex, proposalId: string, now: 
   const votes: string[] = [];
   for (const voter of proposal.electorate.members) {
     // Only the member's latest vote can be listed; if it no longer counts, none of theirs does.
-    const latest = index.votesOf(proposal, voter, everything)[0];
+    const latest = index.latestVote(proposal, voter, everything);
     if (latest === undefined || index.standing(latest, everything) !== null) continue;
     const info = index.voteInfo(latest);
     if (proposal.mode.type === 'quadratic' && !index.creditsAllow(latest, info, everything, proposal.mode.creditsPerEpoch)) continue;
     ballots.push({ voter, choice: info.choice, votes: info.votes });
-    votes.push(index.node(latest).record.id);
+    votes.push(index.node(latest).id);
   }
   votes.sort((a, b) => compareBytes(recordHashFromId(a), recordHashFromId(b)));
   const result = tally(proposal.mode, proposal.electorate, ballots);

@@ -3,15 +3,17 @@
 // causal past (pending), get a verdict judged in that past (verdict.ts), may finalize tally certificates
 // (finality.ts), and the state the UI sees is derived from all of it (dao-state.ts). Same records, any
 // arrival order, duplicates or not: same state and same state hash.
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { DaomeshError } from '../errors.ts';
 import { recordIdFromHash, type LedgerRecord } from '../ledger/record.ts';
 import { proposeCertificate, type Certificate, type CertificateProposal } from './certificate.ts';
 import { StateDeriver, type DaoState, type DerivedState } from './dao-state.ts';
 import { qualifyingCertificate, settle } from './finality.ts';
+import { decodeFold, encodeFold, type FoldParts } from './fold-snapshot.ts';
 import type { GovernanceState } from './governance-state.ts';
-import { LedgerIndex, type LedgerNode } from './ledger-index.ts';
+import { LedgerIndex, type LedgerNode, type Verdict } from './ledger-index.ts';
 import { proposalKinds, type ProposalKinds } from './proposal-kinds.ts';
-import { judge } from './verdict.ts';
+import { judge, type JudgeContext } from './verdict.ts';
 import { ViewStates } from './view-state.ts';
 
 export type DaoLedgerOptions = {
@@ -34,6 +36,8 @@ export type AddResult = {
   readonly held: readonly string[];
 };
 
+const notJudged: Verdict = { ok: false, reason: 'not judged yet' };
+
 export class DaoLedger {
   readonly daoId: string;
   private readonly index: LedgerIndex;
@@ -46,17 +50,35 @@ export class DaoLedger {
   private readonly neededBy = new Map<string, Set<string>>();
   private readonly held = new Map<string, LedgerRecord>();
   /** Record indices in canonical order (height, then hash). */
-  private readonly order: number[] = [];
+  private readonly order: number[];
   private derived: DerivedState | null = null;
   private readonly deriver: StateDeriver;
+  private readonly judging: JudgeContext;
 
-  constructor(daoId: string, options: DaoLedgerOptions = {}) {
+  /** `imported`: a fold taken back from a snapshot (importFold), instead of an empty one; its parts become this ledger's. */
+  constructor(daoId: string, options: DaoLedgerOptions = {}, imported?: FoldParts) {
     this.daoId = daoId;
-    this.index = new LedgerIndex(daoId);
+    this.index = imported?.index ?? new LedgerIndex(daoId);
+    this.order = imported?.order ?? [];
     this.views = new ViewStates(this.index);
     this.deriver = new StateDeriver(this.index, this.views);
     this.kinds = options.kinds ?? proposalKinds();
     this.maxClockSkewMs = options.maxClockSkewMs ?? 10 * 60 * 1000;
+    this.judging = { index: this.index, views: this.views, kinds: this.kinds };
+  }
+
+  /**
+   * A ledger from exportFold's bytes, as it was, without judging any record again (fold-snapshot.ts). Throws
+   * INTERNAL, saying why, for bytes that are not such a fold of this DAO under this version's rules and kinds:
+   * fold the records instead. Records that were waiting for deps are not in it; add them again.
+   */
+  static importFold(daoId: string, bytes: Uint8Array, options: DaoLedgerOptions = {}): DaoLedger {
+    return new DaoLedger(daoId, options, decodeFold(daoId, bytes, options.kinds ?? proposalKinds()));
+  }
+
+  /** Everything the fold derived, as bytes importFold takes back; not the records waiting for deps or held. */
+  exportFold(): Uint8Array {
+    return encodeFold({ index: this.index, order: this.order }, this.kinds);
   }
 
   /**
@@ -95,6 +117,11 @@ export class DaoLedger {
     return this.index.nodes.length;
   }
 
+  /** Records taken in but not into the fold yet: waiting for deps, or held for claiming a time ahead of `now`. */
+  pendingIds(): string[] {
+    return [...this.waiting.keys(), ...this.held.keys()];
+  }
+
   /** Ids that waiting records depend on and this ledger does not hold at all: what to ask peers for. */
   missing(): string[] {
     return [...this.neededBy.keys()].filter((id) => !this.waiting.has(id) && !this.held.has(id)).sort();
@@ -102,12 +129,12 @@ export class DaoLedger {
 
   /** Current DAG heads in canonical order: the deps of the next record. */
   heads(): string[] {
-    return [...this.index.heads].sort((a, b) => this.index.compare(a, b)).map((index) => this.index.node(index).record.id);
+    return [...this.index.heads].sort((a, b) => this.index.compare(a, b)).map((index) => this.index.node(index).id);
   }
 
   /** Record ids in canonical order. */
   canonicalOrder(): string[] {
-    return this.order.map((index) => this.index.node(index).record.id);
+    return this.order.map((index) => this.index.node(index).id);
   }
 
   /** The state for the UI at `now` (which only moves countdowns, open/voting-closed, and reputation decay). */
@@ -160,7 +187,7 @@ export class DaoLedger {
       const qualifying = qualifyingCertificate(index, this.views, proposal, everything);
       if (!qualifying) continue;
       const signature = proposal.signatures.find((candidate) => index.signatureInfo(candidate).certificate === qualifying.key)!;
-      const votes = index.signatureInfo(signature).votes.map((vote) => index.node(vote).record.id);
+      const votes = index.signatureInfo(signature).votes.map((vote) => index.node(vote).id);
       certificates.push({ proposal: proposal.id, votes, outcome: qualifying.outcome });
     }
     return certificates.sort((a, b) => index.compare(index.byId.get(a.proposal)!, index.byId.get(b.proposal)!));
@@ -201,21 +228,38 @@ export class DaoLedger {
 
   private insert(record: LedgerRecord): void {
     const index = this.index;
+    const signed = record.record;
     const parents = parentIds(record).map((id) => index.byId.get(id)!);
     let height = 0;
-    let time = record.record.time;
+    let time = signed.time;
     for (const parent of parents) {
       const node = index.node(parent);
       height = Math.max(height, node.height + 1);
       time = Math.max(time, node.time);
     }
     const position = index.causal.add(parents);
-    const sawEverything = [...index.heads].every((head) => index.causal.inPast(head, position));
-    const delegation = record.record.device ? index.byId.get(recordIdFromHash(record.record.device.delegation))! : -1;
-    const node: LedgerNode = { index: position, record, parents, height, time, sawEverything, delegation, verdict: { ok: false, reason: 'not judged yet' } };
-    index.nodes.push(node);
-    index.byId.set(record.id, position);
-    node.verdict = judge({ index, views: this.views, kinds: this.kinds }, node);
+    let sawEverything = true;
+    for (const head of index.heads) {
+      if (!index.causal.inPast(head, position)) {
+        sawEverything = false;
+        break;
+      }
+    }
+    const delegation = signed.device ? index.byId.get(recordIdFromHash(signed.device.delegation))! : -1;
+    const node: LedgerNode = {
+      index: position,
+      id: record.id,
+      author: record.author,
+      kind: signed.kind,
+      device: signed.device ? bytesToHex(signed.device.key) : null,
+      height,
+      time,
+      sawEverything,
+      delegation,
+      verdict: notJudged,
+    };
+    index.addNode(node, record.hash);
+    node.verdict = judge(this.judging, node, { record: signed, parentCount: parents.length });
     index.register(node);
     if (index.genesis >= 0) settle(index, this.views, node, sawEverything);
     for (const parent of parents) index.heads.delete(parent);

@@ -99,7 +99,7 @@ export class StateDeriver {
   derive(): DerivedState {
     const index = this.index;
     const heads = [...index.heads].sort((a, b) => index.compare(a, b));
-    const headIds = heads.map((head) => index.node(head).record.id);
+    const headIds = heads.map((head) => index.node(head).id);
     let time = 0;
     for (const head of heads) time = Math.max(time, index.node(head).time);
     const everything: View = { at: -1, time };
@@ -171,8 +171,9 @@ export class StateDeriver {
     if (cached && cached.key === key) return cached;
     const view = proposalView(index, proposal, everything, log);
     const evidence: Array<[number, EvidenceEntry]> = [];
+    const memo: ProposalMemo = {};
     for (const position of [proposal.index, ...proposal.votes, ...proposal.signatures, ...proposal.withdrawals]) {
-      const reason = evidenceReason(index, position, everything);
+      const reason = evidenceReason(index, position, everything, memo);
       if (reason) evidence.push([position, evidenceEntry(index, position, reason)]);
     }
     const entry = [
@@ -190,8 +191,8 @@ export class StateDeriver {
 }
 
 function evidenceEntry(index: LedgerIndex, position: number, reason: string): EvidenceEntry {
-  const record = index.node(position).record;
-  return { record: record.id, kind: record.record.kind, author: record.author, reason };
+  const node = index.node(position);
+  return { record: node.id, kind: node.kind, author: node.author, reason };
 }
 
 function sortEvidence(index: LedgerIndex, positioned: Array<[number, EvidenceEntry]>): EvidenceEntry[] {
@@ -237,7 +238,7 @@ function proposalView(index: LedgerIndex, proposal: ProposalInfo, everything: Vi
   const votes = counted.map((vote) => {
     const info = index.voteInfo(vote);
     const node = index.node(vote);
-    return { record: node.record.id, voter: info.voter, choice: info.choice, votes: info.votes, time: node.time };
+    return { record: node.id, voter: info.voter, choice: info.choice, votes: info.votes, time: node.time };
   });
   const ballots: Ballot[] = votes.map((vote) => ({ voter: vote.voter, choice: vote.choice, votes: vote.votes }));
   const signatures = certificatesSigned(index, proposal, everything);
@@ -259,7 +260,7 @@ function proposalView(index: LedgerIndex, proposal: ProposalInfo, everything: Vi
     tally: tally(proposal.mode, proposal.electorate, ballots),
     certificate:
       final && finalSigned
-        ? { votes: finalSigned.votes, outcome: final.outcome, signers: finalSigned.signers, finalizedBy: index.node(final.at).record.id, finalizedAt: final.time }
+        ? { votes: finalSigned.votes, outcome: final.outcome, signers: finalSigned.signers, finalizedBy: index.node(final.at).id, finalizedAt: final.time }
         : null,
     signatures: signatures.map(({ votes, outcome, signers }) => ({ votes, outcome, signers })),
   };
@@ -274,7 +275,7 @@ function countedVotes(index: LedgerIndex, proposal: ProposalInfo, everything: Vi
   }
   const counted: number[] = [];
   for (const voter of proposal.electorate.members) {
-    const latest = index.votesOf(proposal, voter, everything)[0];
+    const latest = index.latestVote(proposal, voter, everything);
     if (latest !== undefined && index.standing(latest, everything) === null) counted.push(latest);
   }
   return counted;
@@ -288,7 +289,7 @@ function certificatesSigned(index: LedgerIndex, proposal: ProposalInfo, view: Vi
     const info = index.signatureInfo(signature);
     const entry = byKey.get(info.certificate) ?? {
       key: info.certificate,
-      votes: info.votes.map((vote) => index.node(vote).record.id),
+      votes: info.votes.map((vote) => index.node(vote).id),
       outcome: info.outcome,
       signers: new Set<string>(),
     };
@@ -317,7 +318,22 @@ function graceOf(index: LedgerIndex, exit: Exit, everything: View): string[] {
   return during;
 }
 
-function evidenceReason(index: LedgerIndex, position: number, everything: View): string | null {
+/** What evidenceReason works out once per proposal rather than once per vote (a proposal may have thousands). */
+type ProposalMemo = { latest?: Map<string, number>; counted?: number[] };
+
+/** Each voter's latest vote in the view (canonical order), as latestVote gives it. */
+function latestVotes(index: LedgerIndex, proposal: ProposalInfo, view: View): Map<string, number> {
+  const latest = new Map<string, number>();
+  for (const vote of proposal.votes) {
+    if (!index.inView(vote, view)) continue;
+    const voter = index.voteInfo(vote).voter;
+    const current = latest.get(voter);
+    if (current === undefined || index.compare(vote, current) > 0) latest.set(voter, vote);
+  }
+  return latest;
+}
+
+function evidenceReason(index: LedgerIndex, position: number, everything: View, memo: ProposalMemo): string | null {
   const verdict = index.node(position).verdict;
   if (!verdict.ok) return verdict.reason;
   const data = verdict.data;
@@ -327,8 +343,8 @@ function evidenceReason(index: LedgerIndex, position: number, everything: View):
     case 'vote': {
       const { proposal, voter } = data.vote;
       const final = index.finalIn(proposal, everything);
-      if (!final) return index.votesOf(proposal, voter, everything)[0] === position ? null : reasons.superseded;
-      const counted = countedVotes(index, proposal, everything);
+      if (!final) return (memo.latest ??= latestVotes(index, proposal, everything)).get(voter) === position ? null : reasons.superseded;
+      const counted = (memo.counted ??= countedVotes(index, proposal, everything));
       if (counted.includes(position)) return null;
       const later = counted.find((vote) => index.voteInfo(vote).voter === voter && index.compare(vote, position) > 0);
       return later === undefined ? reasons.notCertified : reasons.superseded;

@@ -13,24 +13,21 @@ import type { ViewStates } from './view-state.ts';
 
 export function settle(index: LedgerIndex, views: ViewStates, node: LedgerNode, sawEverything: boolean): void {
   const view = index.viewOf(node.index);
-  const unseen = sawEverything ? [] : index.unseenBy(node.index);
   // A view that misses no exit, finalization or revocation, and none of a proposal's signatures, decides that
   // proposal as "everything" does; so an unsettled proposal whose inputs have not changed since its last
   // failed check cannot qualify now either. (Records written concurrently are mostly votes and signatures.)
-  let likeEverything = unseen !== null;
-  const signedUnseen = new Set<ProposalInfo>();
-  const candidates = new Set<ProposalInfo>();
-  for (const record of unseen ?? []) {
-    const verdict = index.node(record).verdict;
-    const finalized = index.finalizedAt.get(record);
-    if (finalized || (verdict.ok && (verdict.data.kind === 'member.ragequit' || verdict.data.kind === 'device.revoke'))) likeEverything = false;
-    if (verdict.ok && verdict.data.kind === 'tally.sign') signedUnseen.add(verdict.data.signature.proposal);
-    for (const proposal of finalized ?? []) candidates.add(proposal);
-  }
-  if (unseen === null) for (const proposals of index.finalizedAt.values()) for (const proposal of proposals) candidates.add(proposal);
+  const unseenChanges = sawEverything ? [] : index.unseenChanges(node.index);
+  const likeEverything = unseenChanges.length === 0;
   const state = views.stateIn(view);
   const threshold = effectiveThreshold(state.rules, state.members.size);
-  for (const proposal of index.unsettledReaching(threshold)) candidates.add(proposal);
+  // A proposal sits in one bucket of the unsettled ones, so only the unseen finalizations can repeat one.
+  let candidates: Iterable<ProposalInfo> = index.unsettledReaching(threshold);
+  if (!likeEverything) {
+    const all = new Set<ProposalInfo>();
+    for (const record of unseenChanges) for (const proposal of index.finalizedAt.get(record) ?? []) all.add(proposal);
+    for (const proposal of candidates) all.add(proposal);
+    candidates = all;
+  }
 
   // Decide all first, then record: what this record finalizes does not change what else it finalizes.
   const finalized: Array<[ProposalInfo, Finalization]> = [];
@@ -38,8 +35,11 @@ export function settle(index: LedgerIndex, views: ViewStates, node: LedgerNode, 
     // No certificate has as many signers in all, let alone in this view: a proposal stuck on split or too
     // few signatures costs one comparison per record.
     if (proposal.ceiling < threshold || index.finalIn(proposal, view)) continue;
+    // Fewer signers in this view than the threshold, whatever they signed: the usual case for a record written
+    // concurrently with the signatures, and cheaper to see than a failed check.
+    if (!sawEverything && signersInView(index, proposal, node.index) < threshold) continue;
     let inputs: QualificationInputs | null = null;
-    if (likeEverything && proposal.finalizations.length === 0 && !signedUnseen.has(proposal)) {
+    if (likeEverything && proposal.finalizations.length === 0 && (sawEverything || proposal.signatures.every((signature) => index.causal.inPast(signature, node.index)))) {
       inputs = { signatures: proposal.signatures.length, eventsVersion: index.eventsVersion, revocations: index.revocationCount, state };
       const memo = index.qualificationMemo.get(proposal);
       if (memo && memo.signatures === inputs.signatures && memo.eventsVersion === inputs.eventsVersion && memo.revocations === inputs.revocations && memo.state === inputs.state) continue;
@@ -55,12 +55,24 @@ export function settle(index: LedgerIndex, views: ViewStates, node: LedgerNode, 
     const list = index.finalizedAt.get(node.index);
     if (list) list.push(proposal);
     else index.finalizedAt.set(node.index, [proposal]);
+    index.markChange(node.index);
     if (firstPass) index.passed.push(proposal);
     index.qualificationMemo.delete(proposal);
     index.eventsVersion++;
     if (proposal.removes) index.standingVersion++;
     index.eventChanges.push(proposal);
   }
+}
+
+/** Distinct signers of the proposal's signatures in the causal past of record `at`. */
+function signersInView(index: LedgerIndex, proposal: ProposalInfo, at: number): number {
+  const signers: string[] = [];
+  for (const signature of proposal.signatures) {
+    if (!index.causal.inPast(signature, at)) continue;
+    const signer = index.node(signature).author;
+    if (!signers.includes(signer)) signers.push(signer);
+  }
+  return signers.length;
 }
 
 type QualificationInputs = { signatures: number; eventsVersion: number; revocations: number; state: object };

@@ -2,8 +2,7 @@
 // time and verdict), the causal index, and per-proposal lists of votes, signatures, withdrawals and
 // finalizations. The queries here all take a view: the causal past of one record (what its author had seen),
 // or `everything` (what this peer holds). See README.md for why validity is judged in the record's own view.
-import { bytesToHex } from '@noble/hashes/utils.js';
-import { compareBytes, recordHashFromId, type LedgerRecord, type RecordBody } from '../ledger/record.ts';
+import { recordHashFromId, type RecordBody } from '../ledger/record.ts';
 import { CausalIndex } from './causal-index.ts';
 import type { AnyProposalKind } from './proposal-kinds.ts';
 import { reasons } from './reasons.ts';
@@ -38,6 +37,8 @@ export type ProposalInfo = {
   readonly epoch: number;
   readonly removes: string | null;
   readonly votes: number[];
+  /** The same votes by voter (a voter's latest is looked for often: certificates, evidence). */
+  readonly votesByVoter: Map<string, number[]>;
   readonly signatures: number[];
   /** Distinct signers per certificate over every signature held, and the largest such count. */
   readonly signersByCertificate: Map<string, Set<string>>;
@@ -68,10 +69,19 @@ export type NodeData =
 
 export type Verdict = { readonly ok: true; readonly data: NodeData } | { readonly ok: false; readonly reason: string };
 
+/**
+ * What the fold keeps of a record once it is in: its identity, who signed it, and what the fold made of it.
+ * Not the record itself: after its verdict nothing needs the body, and a fold imported from a snapshot
+ * (fold-snapshot.ts) has no decoded records at all.
+ */
 export type LedgerNode = {
   readonly index: number;
-  readonly record: LedgerRecord;
-  readonly parents: readonly number[];
+  readonly id: string;
+  /** EIP-55 address of the author. */
+  readonly author: string;
+  readonly kind: string;
+  /** Hex of the device key that signed it, or null when the member key did. */
+  readonly device: string | null;
   /** 1 + the highest parent's height: the canonical order is (height, hash), a topological order. */
   readonly height: number;
   /** The claimed time, raised to the newest parent's: a record cannot claim to precede what it had seen. */
@@ -86,9 +96,6 @@ export type LedgerNode = {
 /** A view: the causal past of record `at` (inclusive), or everything held when `at` is -1; `time` is its clock. */
 export type View = { readonly at: number; readonly time: number };
 
-/** Past this many unseen records, a view is computed the long way (scanning every event). */
-const unseenWalkLimit = 4096;
-
 export function certificateKey(outcome: string, voteIds: readonly string[]): string {
   return `${outcome}:${voteIds.join(',')}`;
 }
@@ -96,7 +103,9 @@ export function certificateKey(outcome: string, voteIds: readonly string[]): str
 export class LedgerIndex {
   readonly nodes: LedgerNode[] = [];
   readonly byId = new Map<string, number>();
-  readonly causal = new CausalIndex();
+  /** The records' hashes back to back (record i's at 32·i): one array, not an object per record. */
+  private hashes = new Uint8Array(32 * 1024);
+  readonly causal: CausalIndex;
   genesis = -1;
   readonly proposals = new Map<string, ProposalInfo>();
   readonly ragequits = new Map<string, number[]>();
@@ -125,26 +134,27 @@ export class LedgerIndex {
   /** Per unsettled proposal, the inputs of its last failed qualification check (finality.ts). */
   readonly qualificationMemo = new Map<ProposalInfo, { signatures: number; eventsVersion: number; revocations: number; state: object }>();
 
-  private unseenCache: { at: number; size: number; unseen: number[] | null } | null = null;
-
   readonly daoId: string;
   readonly daoHash: Uint8Array;
 
-  constructor(daoId: string) {
+  constructor(daoId: string, causal: CausalIndex = new CausalIndex()) {
     this.daoId = daoId;
     this.daoHash = recordHashFromId(daoId);
+    this.causal = causal;
   }
 
   /**
-   * Records held that `at` had not seen (not in its causal past), or null when there are too many to list
-   * cheaply. Remembered for the newest record, which several steps of its intake ask about.
+   * Records that change what a view decides — finalizations, rage quits, device revocations — held but not
+   * in the causal past of `at`. A record that had not seen a few concurrent ones differs from "everything"
+   * only through these; listing them costs one step per chain, not one per unseen record.
    */
-  unseenBy(at: number): number[] | null {
-    const cached = this.unseenCache;
-    if (cached && cached.at === at && cached.size === this.nodes.length) return cached.unseen;
-    const unseen = this.causal.unseenBy(at, unseenWalkLimit);
-    this.unseenCache = { at, size: this.nodes.length, unseen };
-    return unseen;
+  unseenChanges(at: number): number[] {
+    return this.causal.markedUnseenBy(at);
+  }
+
+  /** Notes that record `index` (the newest on its chain: it is being taken in) changes views (see unseenChanges). */
+  markChange(index: number): void {
+    this.causal.mark(index);
   }
 
   /** Unsettled proposals with at least `threshold` signers of one certificate, in all. */
@@ -164,11 +174,35 @@ export class LedgerIndex {
     return { at: index, time: this.nodes[index]!.time };
   }
 
+  /** Takes in a node (the next index) and its record's hash (at `offset` of `hash`); false if its id is already here. */
+  addNode(node: LedgerNode, hash: Uint8Array, offset = 0): boolean {
+    const size = this.byId.size;
+    this.byId.set(node.id, node.index);
+    if (this.byId.size === size) return false;
+    if (this.hashes.length < 32 * (node.index + 1)) {
+      const grown = new Uint8Array(Math.max(2 * this.hashes.length, 32 * (node.index + 1)));
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    this.hashes.set(offset === 0 && hash.length === 32 ? hash : hash.subarray(offset, offset + 32), 32 * node.index);
+    this.nodes.push(node);
+    return true;
+  }
+
+  /** The hashes of records 0..n-1, back to back (a view: copy it to keep it). */
+  hashBytes(): Uint8Array {
+    return this.hashes.subarray(0, 32 * this.nodes.length);
+  }
+
   /** Canonical order: height, then hash bytes. */
   compare(a: number, b: number): number {
-    const left = this.nodes[a]!;
-    const right = this.nodes[b]!;
-    return left.height - right.height || compareBytes(left.record.hash, right.record.hash);
+    const difference = this.nodes[a]!.height - this.nodes[b]!.height;
+    if (difference !== 0) return difference;
+    const hashes = this.hashes;
+    for (let left = 32 * a, right = 32 * b, end = left + 32; left < end; left++, right++) {
+      if (hashes[left] !== hashes[right]) return hashes[left]! - hashes[right]!;
+    }
+    return 0;
   }
 
   /** The proposal's finalization in `view` (the first in canonical order when there are several), or null. */
@@ -216,8 +250,8 @@ export class LedgerIndex {
    */
   standing(index: number, view: View): string | null {
     const node = this.nodes[index]!;
-    const author = node.record.author;
-    if (node.record.record.kind === 'member.ragequit') return null;
+    const author = node.author;
+    if (node.kind === 'member.ragequit') return null;
     for (const ragequit of this.ragequits.get(author) ?? []) {
       if (ragequit === index || !this.inView(ragequit, view)) continue;
       if (!this.causal.inPast(ragequit, index) && !this.causal.inPast(index, ragequit)) return reasons.concurrentWithRagequit;
@@ -228,10 +262,10 @@ export class LedgerIndex {
       const before = removal.finalizations.some((finalization) => this.inView(finalization.at, view) && this.causal.inPast(index, finalization.at));
       if (!before) return reasons.concurrentWithRemoval;
     }
-    const device = node.record.record.device;
-    if (device && this.revocationCount > 0) {
+    const device = node.device;
+    if (device !== null && this.revocationCount > 0) {
       const delegation = node.delegation;
-      for (const revocation of this.revocations.get(`${author}|${bytesToHex(device.key)}`) ?? []) {
+      for (const revocation of this.revocations.get(`${author}|${device}`) ?? []) {
         if (!this.inView(revocation, view) || delegation < 0 || !this.causal.inPast(delegation, revocation)) continue;
         if (!this.causal.inPast(revocation, index) && !this.causal.inPast(index, revocation)) return reasons.concurrentWithRevocation;
       }
@@ -239,11 +273,14 @@ export class LedgerIndex {
     return null;
   }
 
-  /** The member's votes on `proposal` in `view`, newest (in canonical order) first. */
-  votesOf(proposal: ProposalInfo, voter: string, view: View): number[] {
-    return proposal.votes
-      .filter((vote) => this.voteInfo(vote).voter === voter && this.inView(vote, view))
-      .sort((a, b) => this.compare(b, a));
+  /** The member's latest vote (in canonical order) on `proposal` in `view`, if any. */
+  latestVote(proposal: ProposalInfo, voter: string, view: View): number | undefined {
+    let latest: number | undefined;
+    for (const vote of proposal.votesByVoter.get(voter) ?? []) {
+      if (!this.inView(vote, view)) continue;
+      if (latest === undefined || this.compare(vote, latest) > 0) latest = vote;
+    }
+    return latest;
   }
 
   voteInfo(index: number): VoteInfo {
@@ -293,7 +330,7 @@ export class LedgerIndex {
       return;
     }
     const data = node.verdict.data;
-    const author = node.record.author;
+    const author = node.author;
     switch (data.kind) {
       case 'dao.genesis':
         this.genesis = node.index;
@@ -307,6 +344,7 @@ export class LedgerIndex {
         break;
       case 'vote':
         data.vote.proposal.votes.push(node.index);
+        push(data.vote.proposal.votesByVoter, data.vote.voter, node.index);
         if (data.vote.proposal.epoch >= 0) push(this.ballots, `${author}|${data.vote.proposal.epoch}`, node.index);
         break;
       case 'tally.sign': {
@@ -326,12 +364,14 @@ export class LedgerIndex {
       }
       case 'member.ragequit':
         push(this.ragequits, author, node.index);
+        this.markChange(node.index);
         this.eventsVersion++;
         this.standingVersion++;
         this.eventChanges.push(node.index);
         break;
       case 'device.revoke':
         push(this.revocations, `${author}|${data.device}`, node.index);
+        this.markChange(node.index);
         this.revocationCount++;
         this.standingVersion++;
         this.deviceRecords.push(node.index);

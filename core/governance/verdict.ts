@@ -3,7 +3,7 @@
 // change a verdict, so a late record that sorts early in the canonical order never forces a refold, and a
 // member cannot undo a decided outcome by publishing something crafted to sort before it (README.md).
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { compareBytes, type RecordBody } from '../ledger/record.ts';
+import { compareBytes, type RecordBody, type SignedRecord } from '../ledger/record.ts';
 import type { GovernanceState } from './governance-state.ts';
 import { certificateKey, type LedgerIndex, type LedgerNode, type NodeData, type ProposalInfo, type Verdict, type View, type VoteInfo } from './ledger-index.ts';
 import type { ProposalKinds } from './proposal-kinds.ts';
@@ -19,6 +19,7 @@ import {
   voteBodySchema,
   withdrawBodySchema,
 } from './record-kinds.ts';
+import { quickTallySignBody, quickVoteBody } from './quick-bodies.ts';
 import { memberReputation } from './reputation.ts';
 import { rulesProblem, votingModeFor } from './rules.ts';
 import { tally, type Ballot } from './tally.ts';
@@ -39,31 +40,34 @@ function parse<T>(schema: z.ZodType<T>, body: RecordBody): T {
   return parsed.data;
 }
 
-export function judge(context: JudgeContext, node: LedgerNode): Verdict {
+/** What the verdict reads besides the node: the record's signed fields and body, and its parents' count. */
+export type Judged = { readonly record: SignedRecord; readonly parentCount: number };
+
+export function judge(context: JudgeContext, node: LedgerNode, judged: Judged): Verdict {
   try {
-    return { ok: true, data: judgeOrThrow(context, node) };
+    return { ok: true, data: judgeOrThrow(context, node, judged) };
   } catch (error) {
     if (error instanceof Ignored) return { ok: false, reason: error.message };
     throw error;
   }
 }
 
-function judgeOrThrow(context: JudgeContext, node: LedgerNode): NodeData {
+function judgeOrThrow(context: JudgeContext, node: LedgerNode, judged: Judged): NodeData {
   const { index } = context;
-  const signed = node.record.record;
+  const signed = judged.record;
   const kind = signed.kind;
-  if (kind === 'dao.genesis') return judgeGenesis(context, node);
+  if (kind === 'dao.genesis') return judgeGenesis(context, node, judged);
   if (!signed.dao || compareBytes(signed.dao, index.daoHash) !== 0) ignore(reasons.anotherDao);
   if (index.genesis < 0) ignore(index.byId.has(index.daoId) ? reasons.badGenesis : reasons.notDescended);
   if (!index.causal.inPast(index.genesis, node.index)) ignore(reasons.notDescended);
   if (!isRecordKind(kind)) ignore(reasons.unknownKind);
   const view = index.viewOf(node.index);
-  if (signed.device) {
+  if (node.device !== null) {
     if (kind === 'device.delegate' || kind === 'device.revoke') ignore(reasons.memberKeyOnly);
     checkDevice(context, node);
   }
   const state = context.views.stateIn(view);
-  const author = node.record.author;
+  const author = node.author;
   if (!state.members.has(author)) ignore(reasons.notMember);
   if (kind !== 'member.ragequit' && isBeingRemoved(index, author, view)) ignore(reasons.beingRemoved);
   switch (kind) {
@@ -74,25 +78,25 @@ function judgeOrThrow(context: JudgeContext, node: LedgerNode): NodeData {
       parse(ragequitBodySchema, signed.body);
       return { kind };
     case 'proposal.create':
-      return { kind, proposal: judgeProposal(context, node, state) };
+      return { kind, proposal: judgeProposal(context, node, signed.body, state) };
     case 'proposal.withdraw':
-      return { kind, proposal: judgeWithdrawal(index, node, view) };
+      return { kind, proposal: judgeWithdrawal(index, node, signed.body, view) };
     case 'vote':
-      return { kind, vote: judgeVote(index, node, view) };
+      return { kind, vote: judgeVote(index, node, signed.body, view) };
     case 'tally.sign':
-      return { kind, signature: judgeSignature(index, node, view) };
+      return { kind, signature: judgeSignature(index, node, signed.body, view) };
     default: // dao.genesis, judged above
       return ignore(reasons.anotherGenesis);
   }
 }
 
-function judgeGenesis(context: JudgeContext, node: LedgerNode): NodeData {
-  if (node.record.id !== context.index.daoId) ignore(reasons.anotherGenesis);
-  if (node.record.record.device) ignore(reasons.memberKeyOnly);
-  if (node.parents.length > 0) ignore(`${reasons.badGenesis}: a genesis has no deps`);
-  const genesis = parse(genesisBodySchema, node.record.record.body);
+function judgeGenesis(context: JudgeContext, node: LedgerNode, judged: Judged): NodeData {
+  if (node.id !== context.index.daoId) ignore(reasons.anotherGenesis);
+  if (node.device !== null) ignore(reasons.memberKeyOnly);
+  if (judged.parentCount > 0) ignore(`${reasons.badGenesis}: a genesis has no deps`);
+  const genesis = parse(genesisBodySchema, judged.record.body);
   if (new Set(genesis.founders).size !== genesis.founders.length) ignore(`${reasons.badGenesis}: a founder is listed twice`);
-  if (!genesis.founders.includes(node.record.author)) ignore(`${reasons.badGenesis}: its author is not a founder`);
+  if (!genesis.founders.includes(node.author)) ignore(`${reasons.badGenesis}: its author is not a founder`);
   const problem = rulesProblem(genesis.rules, genesis.founders.length);
   if (problem) ignore(`${reasons.badGenesis}: ${problem}`);
   return { kind: 'dao.genesis', genesis };
@@ -101,19 +105,18 @@ function judgeGenesis(context: JudgeContext, node: LedgerNode): NodeData {
 /** A device-signed record counts only under a valid delegation by its author that it had not seen revoked. */
 function checkDevice(context: JudgeContext, node: LedgerNode): void {
   const { index } = context;
-  const device = node.record.record.device!;
+  const key = node.device!;
   const delegation = node.delegation < 0 ? undefined : index.node(node.delegation);
-  const key = bytesToHex(device.key);
   if (
     !delegation ||
     !delegation.verdict.ok ||
     delegation.verdict.data.kind !== 'device.delegate' ||
     delegation.verdict.data.device !== key ||
-    delegation.record.author !== node.record.author
+    delegation.author !== node.author
   ) {
     ignore(reasons.deviceNotDelegated);
   }
-  for (const revocation of index.revocations.get(`${node.record.author}|${key}`) ?? []) {
+  for (const revocation of index.revocations.get(`${node.author}|${key}`) ?? []) {
     if (index.causal.inPast(revocation, node.index) && index.causal.inPast(delegation.index, revocation)) ignore(reasons.deviceRevoked);
   }
 }
@@ -123,8 +126,8 @@ function isBeingRemoved(index: LedgerIndex, member: string, view: View): boolean
   return (index.removalsOf.get(member) ?? []).some((removal) => index.finalIn(removal, view)?.outcome === 'passed' && !index.executedIn(removal, view));
 }
 
-function judgeProposal(context: JudgeContext, node: LedgerNode, state: GovernanceState): ProposalInfo {
-  const body = parse(proposalBodySchema, node.record.record.body);
+function judgeProposal(context: JudgeContext, node: LedgerNode, raw: RecordBody, state: GovernanceState): ProposalInfo {
+  const body = parse(proposalBodySchema, raw);
   const spec = context.kinds.get(body.kind);
   if (!spec) ignore(`${reasons.unknownProposalKind}: ${body.kind}`);
   const parsed = spec.parse(body.params);
@@ -138,8 +141,8 @@ function judgeProposal(context: JudgeContext, node: LedgerNode, state: Governanc
   if (mode.type === 'reputation-weighted') for (const member of members) weights.set(member, memberReputation(state, member, node.time));
   return {
     index: node.index,
-    id: node.record.id,
-    author: node.record.author,
+    id: node.id,
+    author: node.author,
     kind: body.kind,
     spec,
     params: parsed.params,
@@ -153,6 +156,7 @@ function judgeProposal(context: JudgeContext, node: LedgerNode, state: Governanc
     epoch: mode.type === 'quadratic' ? Math.floor(node.time / mode.epochMs) : -1,
     removes: spec.removes(parsed.params),
     votes: [],
+    votesByVoter: new Map(),
     signatures: [],
     signersByCertificate: new Map(),
     ceiling: 0,
@@ -170,19 +174,19 @@ function targetProposal(index: LedgerIndex, id: string, view: View): ProposalInf
   return proposal;
 }
 
-function judgeWithdrawal(index: LedgerIndex, node: LedgerNode, view: View): ProposalInfo {
-  const body = parse(withdrawBodySchema, node.record.record.body);
+function judgeWithdrawal(index: LedgerIndex, node: LedgerNode, raw: RecordBody, view: View): ProposalInfo {
+  const body = parse(withdrawBodySchema, raw);
   const proposal = targetProposal(index, body.proposal, view);
-  if (proposal.author !== node.record.author) ignore(reasons.notProposalAuthor);
+  if (proposal.author !== node.author) ignore(reasons.notProposalAuthor);
   if (index.finalIn(proposal, view)) ignore(reasons.alreadyDecided);
   if (node.time >= proposal.deadline) ignore(reasons.votingOver);
   return proposal;
 }
 
-function judgeVote(index: LedgerIndex, node: LedgerNode, view: View): VoteInfo {
-  const body = parse(voteBodySchema, node.record.record.body);
+function judgeVote(index: LedgerIndex, node: LedgerNode, raw: RecordBody, view: View): VoteInfo {
+  const body = quickVoteBody(raw) ?? parse(voteBodySchema, raw);
   const proposal = targetProposal(index, body.proposal, view);
-  const voter = node.record.author;
+  const voter = node.author;
   if (!proposal.electorate.members.includes(voter)) ignore(reasons.notInElectorate);
   if (index.withdrawnIn(proposal, view)) ignore(reasons.proposalWithdrawn);
   if (node.time > proposal.deadline) ignore(reasons.voteAfterPeriod);
@@ -204,8 +208,8 @@ function judgeVote(index: LedgerIndex, node: LedgerNode, view: View): VoteInfo {
   return info;
 }
 
-function judgeSignature(index: LedgerIndex, node: LedgerNode, view: View) {
-  const body = parse(tallySignBodySchema, node.record.record.body);
+function judgeSignature(index: LedgerIndex, node: LedgerNode, raw: RecordBody, view: View) {
+  const body = quickTallySignBody(raw) ?? parse(tallySignBodySchema, raw);
   const proposal = targetProposal(index, body.proposal, view);
   if (node.time < proposal.deadline) ignore(reasons.signedEarly);
   if (index.withdrawnIn(proposal, view)) ignore(reasons.proposalWithdrawn);
@@ -221,7 +225,7 @@ function judgeSignature(index: LedgerIndex, node: LedgerNode, view: View) {
     if (index.standing(vote, view)) ignore(reasons.voteNotStanding);
     if (voters.has(info.voter)) ignore(reasons.twoVotesOneMember);
     voters.add(info.voter);
-    if (index.votesOf(proposal, info.voter, view)[0] !== vote) ignore(reasons.notLatestVote);
+    if (index.latestVote(proposal, info.voter, view) !== vote) ignore(reasons.notLatestVote);
     if (proposal.mode.type === 'quadratic' && !index.creditsAllow(vote, info, view, proposal.mode.creditsPerEpoch)) ignore(reasons.certificateOverspends);
     ballots.push({ voter: info.voter, choice: info.choice, votes: info.votes });
     votes.push(vote);
@@ -230,5 +234,5 @@ function judgeSignature(index: LedgerIndex, node: LedgerNode, view: View) {
   const certificate = certificateKey(body.outcome, body.votes);
   const final = index.finalIn(proposal, view);
   if (final && final.certificate !== certificate) ignore(reasons.otherCertificateFinal);
-  return { proposal, signer: node.record.author, certificate, votes, outcome: body.outcome };
+  return { proposal, signer: node.author, certificate, votes, outcome: body.outcome };
 }

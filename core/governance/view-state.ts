@@ -24,6 +24,10 @@ export class ViewStates {
   private prefixes: GovernanceState[] = [];
   /** How many of the index's event changes `all` reflects. */
   private synced = 0;
+  /** States of nearly-everything views by the events they replay on top of a prefix (forgotten with the prefixes). */
+  private readonly nearly = new Map<string, GovernanceState>();
+  /** The state last computed for the newest record's view, while no event changed. */
+  private newest: { at: number; time: number; changes: number; state: GovernanceState } | null = null;
 
   constructor(index: LedgerIndex) {
     this.index = index;
@@ -59,8 +63,12 @@ export class ViewStates {
     const index = this.index;
     if (view.at < 0 || (view.at === index.nodes.length - 1 && index.node(view.at).sawEverything)) return this.prefixState(this.eventsUpTo(view.time));
     if (view.at === index.nodes.length - 1) {
-      const nearly = this.stateOfNearlyAll(view);
-      if (nearly) return nearly;
+      // The newest record's intake asks several times (its verdict, then each proposal it may finalize).
+      const last = this.newest;
+      if (last && last.at === view.at && last.time === view.time && last.changes === index.eventChanges.length) return last.state;
+      const state = this.stateOfNearlyAll(view);
+      this.newest = { at: view.at, time: view.time, changes: index.eventChanges.length, state };
+      return state;
     }
     const events = this.eventsIn(view);
     const signature = events.map((event) => (event.type === 'execute' ? `${event.proposal.index}@${event.time}` : `q${event.index}`)).join(' ');
@@ -90,23 +98,21 @@ export class ViewStates {
       return result.state;
     }
     const record = this.index.node(event.index);
-    const result = exitMember(state, record.record.author, 'ragequit', record.record.id, event.time);
+    const result = exitMember(state, record.author, 'ragequit', record.id, event.time);
     // A second rage quit (say from another device, concurrently) finds the member gone: nothing to do.
     return 'failed' in result ? state : result.state;
   }
 
   /**
-   * The newest record's view when it had not seen a few records (written concurrently): all events, except
+   * The newest record's view when it had not seen some records (written concurrently): all events, except
    * those anchored only in the unseen records (their rage quits, finalizations), replayed from the last
-   * prefix state before the first event that differs. Null when the unseen region is too large to walk.
+   * prefix state before the first event that differs.
    */
-  private stateOfNearlyAll(view: View): GovernanceState | null {
+  private stateOfNearlyAll(view: View): GovernanceState {
     const index = this.index;
-    const unseen = index.unseenBy(view.at);
-    if (!unseen) return null;
     const end = this.eventsUpTo(view.time);
     const affected = new Set<ProposalInfo | number>();
-    for (const record of unseen) {
+    for (const record of index.unseenChanges(view.at)) {
       for (const proposal of index.finalizedAt.get(record) ?? []) affected.add(proposal);
       const verdict = index.node(record).verdict;
       if (verdict.ok && verdict.data.kind === 'member.ragequit') affected.add(record);
@@ -116,15 +122,23 @@ export class ViewStates {
     for (const item of affected) first = Math.min(first, this.positions.get(item) ?? end);
     // From `first` on, recompute which events the view holds and when, as eventsIn does.
     const rest: GovernanceEvent[] = [];
-    for (const event of this.all.slice(first)) {
+    for (let position = first; position < this.all.length; position++) {
+      const event = this.all[position]!;
       if (event.time <= view.time && !affected.has(event.type === 'execute' ? event.proposal : event.index)) rest.push(event);
     }
     for (const item of affected) {
       if (typeof item === 'number' || !index.executedIn(item, view)) continue;
       rest.push({ type: 'execute', proposal: item, time: index.readyAt(item, view)! });
     }
+    rest.sort((a, b) => this.compareEvents(a, b));
+    // Records written concurrently see the same few differences over and over: replay each list once.
+    const signature = `${first}:${rest.map((event) => (event.type === 'execute' ? `${event.proposal.index}@${event.time}` : `q${event.index}`)).join(' ')}`;
+    const cached = this.nearly.get(signature);
+    if (cached) return cached;
     let state = this.prefixState(first);
-    for (const event of rest.sort((a, b) => this.compareEvents(a, b))) state = this.apply(state, event);
+    for (const event of rest) state = this.apply(state, event);
+    if (this.nearly.size >= cacheLimit) this.nearly.clear();
+    this.nearly.set(signature, state);
     return state;
   }
 
@@ -145,8 +159,20 @@ export class ViewStates {
   private sync(): void {
     const changes = this.index.eventChanges;
     if (this.synced === changes.length) return;
-    const index = this.index;
     const everything: View = { at: -1, time: Number.MAX_SAFE_INTEGER };
+    if (this.all.length === 0) {
+      // Nothing to move: sort once (a fold imported from a snapshot brings all its events at once).
+      for (const item of new Set(changes.slice(this.synced))) {
+        const event = this.eventOf(item, everything);
+        if (event) this.all.push(event);
+      }
+      this.all.sort((a, b) => this.compareEvents(a, b));
+      this.reindex(0);
+      this.synced = changes.length;
+      this.prefixes.length = Math.min(this.prefixes.length, 1);
+      this.nearly.clear();
+      return;
+    }
     let lowest = this.all.length;
     for (const item of new Set(changes.slice(this.synced))) {
       const old = this.positions.get(item);
@@ -155,9 +181,7 @@ export class ViewStates {
         lowest = Math.min(lowest, old);
         this.reindex(old);
       }
-      let event: GovernanceEvent | null = null;
-      if (typeof item === 'number') event = { type: 'ragequit', index: item, time: index.node(item).time };
-      else if (index.executedIn(item, everything)) event = { type: 'execute', proposal: item, time: index.readyAt(item, everything)! };
+      const event = this.eventOf(item, everything);
       if (!event) continue;
       let low = 0;
       let high = this.all.length;
@@ -172,6 +196,15 @@ export class ViewStates {
     }
     this.synced = changes.length;
     this.prefixes.length = Math.min(this.prefixes.length, lowest + 1);
+    // Keyed by positions in `all`, which may have moved.
+    this.nearly.clear();
+  }
+
+  /** The event of an anchor as everything held decides it: its rage quit, or its execution; null if none. */
+  private eventOf(item: ProposalInfo | number, everything: View): GovernanceEvent | null {
+    const index = this.index;
+    if (typeof item === 'number') return { type: 'ragequit', index: item, time: index.node(item).time };
+    return index.executedIn(item, everything) ? { type: 'execute', proposal: item, time: index.readyAt(item, everything)! } : null;
   }
 
   private reindex(from: number): void {

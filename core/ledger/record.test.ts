@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import * as dagCbor from '@ipld/dag-cbor';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { base64urlnopad } from '@scure/base';
 import { memberKeyFromPhrase } from '../identity/member-key.ts';
 import {
   addressBytes,
@@ -10,6 +12,7 @@ import {
   encodeRecord,
   recordHashFromId,
   recordId,
+  recordIdFromHash,
   signRecordAsDevice,
   signRecordAsMember,
   verifyRecordSignature,
@@ -93,4 +96,13 @@ test('malformed and non-canonical bytes are rejected with a reason', () => {
     assert.throws(() => decodeRecord(bytes), (error: Error & { code?: string }) => error.code === 'BAD_REQUEST' && reason.test(error.message), reason.source);
   }
   assert.throws(() => decodeRecord(dagCbor.encode(wire)), /not \[payload, signature\]/);
+});
+
+test('record ids are the unpadded base64url of the hash, as the generic codec gives it, and decode back', () => {
+  for (let i = 0; i < 2000; i++) {
+    const hash = sha256(new Uint8Array([i & 255, i >> 8, 7]));
+    const id = recordIdFromHash(hash);
+    assert.equal(id, base64urlnopad.encode(hash));
+    assert.deepEqual(recordHashFromId(id), hash);
+  }
 });

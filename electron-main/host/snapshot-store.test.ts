@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,4 +97,63 @@ test('a cold open from a snapshot reads only the log frames after it', () =>
     for await (const payload of reopened.frames({ from: snapshot.logOffset })) tail.push(new TextDecoder().decode(payload));
     assert.deepEqual(tail, ['envelope 50', 'envelope 51']);
     await reopened.close();
+  }));
+
+test('a payload saved in parts reads back joined, or part by part with only the first ones read up front', () =>
+  withDir(async (dir) => {
+    const store = await SnapshotStore.open(dir);
+    const parts = [new Uint8Array([1, 2, 3]), new Uint8Array(0), new TextEncoder().encode('fold'), new Uint8Array(70_000).fill(9)];
+    await store.save({ ...snapshotAt(10), payload: parts });
+    const { snapshot } = await (await SnapshotStore.open(dir)).loadNewest();
+    assert.deepEqual([...snapshot!.payload], parts.flatMap((part) => [...part]));
+
+    const { snapshot: parted } = await store.loadNewestParts(3);
+    assert.equal(parted!.count, 4);
+    assert.equal(parted!.frameCount, 10);
+    assert.deepEqual(parted!.parts.map((part) => [...part]), parts.slice(0, 3).map((part) => [...part]));
+    assert.deepEqual([...parted!.readPart(3)!], [...parts[3]!]);
+    assert.equal(parted!.readPart(4), null);
+
+    // Damage in the last part: the first parts still load (and the damage shows when that part is read),
+    // but the whole snapshot is never trusted.
+    const path = join(dir, 'snapshot-000000000001.bin');
+    const bytes = await readFile(path);
+    bytes[bytes.length - 5]! ^= 0x01;
+    await writeFile(path, bytes);
+    assert.deepEqual(await store.loadNewest(), { snapshot: null, damaged: [path] });
+    const { snapshot: early } = await store.loadNewestParts(3);
+    assert.ok(early);
+    assert.equal(early.readPart(3), null);
+    // Once found, the damaged snapshot is set aside for good.
+    assert.deepEqual(await readdir(dir), ['snapshot-000000000001.bin.damaged']);
+    assert.deepEqual(await store.loadNewestParts(3), { snapshot: null, damaged: [] });
+    await SnapshotStore.open(dir);
+    assert.deepEqual(await readdir(dir), []);
+    // A damaged early part, or header, skips the snapshot.
+    bytes[bytes.length - 5]! ^= 0x01;
+    bytes[bytes.length - 70_001]! ^= 0x01; // the last byte of 'fold'
+    await writeFile(path, bytes);
+    assert.deepEqual(await store.loadNewestParts(3), { snapshot: null, damaged: [path] });
+  }));
+
+test('a snapshot of the first format (one payload, one checksum) still loads', () =>
+  withDir(async (dir) => {
+    const payload = new TextEncoder().encode('the doc state of an older version');
+    const header = Buffer.alloc(52);
+    header.write('DMSNAPSH', 0, 'latin1');
+    header.writeUInt32LE(1, 8);
+    Buffer.from('0f'.repeat(16), 'hex').copy(header, 12);
+    header.writeBigUInt64LE(532n, 28);
+    header.writeBigUInt64LE(5n, 36);
+    header.writeBigUInt64LE(BigInt(payload.length), 44);
+    const digest = createHash('sha256').update(header).update(payload).digest();
+    await writeFile(join(dir, 'snapshot-000000000007.bin'), Buffer.concat([header, payload, digest]));
+    const store = await SnapshotStore.open(dir);
+    const { snapshot } = await store.loadNewest();
+    assert.deepEqual({ ...snapshot!, payload: [...snapshot!.payload] }, { logId: '0f'.repeat(16), logOffset: 532, frameCount: 5, payload: [...payload] });
+    const { snapshot: parted } = await store.loadNewestParts(2);
+    assert.equal(parted!.count, 1);
+    assert.deepEqual([...parted!.parts[0]!], [...payload]);
+    await store.save(snapshotAt(8)); // the next one is number 8, of the new format
+    assert.equal((await store.loadNewest()).snapshot?.frameCount, 8);
   }));

@@ -1,0 +1,179 @@
+// A fold taken back from its snapshot is the fold it was: same state, hash, order and answers, also after
+// more records; bytes that are damaged, of another version or of another DAO are refused, never trusted.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as dagCbor from '@ipld/dag-cbor';
+import { DaomeshError } from '../errors.ts';
+import { addressBytes, canonicalDeps, recordHashFromId } from '../ledger/record.ts';
+import { DaoLedger } from './dao-ledger.ts';
+import type { DaoState } from './dao-state.ts';
+import { foldRulesVersion, foldSnapshotFormat } from './fold-snapshot.ts';
+import { defineProposalKind, proposalKinds } from './proposal-kinds.ts';
+import { buildDeviceRevocation } from './record-builders.ts';
+import { quadratic, simpleMajority } from './rules.ts';
+import { actor, day, hour, Scenario, type Actor } from './test-dao.ts';
+import { z } from 'zod';
+
+const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map(actor) as [Actor, Actor, Actor, Actor];
+const rules = { ...simpleMajority(3), votingPeriodMs: day, gracePeriodMs: hour };
+
+/** Decisions, executions, device keys, a revocation, a changed vote, an equivocation, a rage quit, evidence. */
+function history(): Scenario {
+  const scenario = new Scenario([alice, bob, carol], rules);
+  scenario.delegateDevice(alice);
+  scenario.delegateDevice(bob);
+  const grant = scenario.propose(alice, { kind: 'reputation.grant', params: { member: bob.key.address, points: 10n }, title: 'Thanks' }, { asDevice: true });
+  const add = scenario.propose(bob, { kind: 'member.add', params: { member: dave.key.address, shares: 50n }, title: 'Dave' }, { asDevice: true });
+  scenario.vote(alice, grant, 'yes', { asDevice: true });
+  scenario.vote(bob, grant, 'no', { asDevice: true });
+  scenario.vote(bob, grant, 'yes', { asDevice: true });
+  scenario.vote(carol, grant, 'no');
+  for (const who of [alice, bob, carol]) scenario.vote(who, add, 'yes');
+  scenario.vote(dave, add, 'yes'); // not a member: evidence
+  scenario.advance(day + 1);
+  scenario.sign(alice, grant);
+  scenario.sign(bob, grant);
+  scenario.sign(alice, add);
+  scenario.sign(carol, add);
+  scenario.advance(2 * hour);
+  scenario.propose(carol, { kind: 'signal', params: { text: 'later' }, title: 'Open' });
+  scenario.write(alice, (context) => ({
+    dao: recordHashFromId(context.dao),
+    kind: 'bounty.post',
+    body: { reward: 5 },
+    author: addressBytes(context.author),
+    deps: canonicalDeps(context.deps.map(recordHashFromId)),
+    time: context.time,
+  }));
+  scenario.ragequit(carol);
+  return scenario;
+}
+
+function comparable(state: DaoState): unknown {
+  return JSON.parse(JSON.stringify(state, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value)));
+}
+
+function assertSameFold(actual: DaoLedger, expected: DaoLedger, now: number): void {
+  assert.equal(actual.size, expected.size);
+  assert.equal(actual.stateHash(), expected.stateHash());
+  assert.deepEqual(comparable(actual.state(now)), comparable(expected.state(now)));
+  assert.deepEqual(actual.canonicalOrder(), expected.canonicalOrder());
+  assert.deepEqual(actual.heads(), expected.heads());
+  assert.deepEqual(actual.everMembers(), expected.everMembers());
+  assert.deepEqual(actual.missing(), expected.missing());
+  assert.deepEqual(actual.certificatesToAnchor(), expected.certificatesToAnchor());
+  assert.deepEqual(
+    [...actual.governanceState().members.keys()].sort(),
+    [...expected.governanceState().members.keys()].sort(),
+  );
+  for (const proposal of expected.state(now).proposals) {
+    assert.deepEqual(actual.proposeCertificate(proposal.id, now), expected.proposeCertificate(proposal.id, now));
+  }
+}
+
+test('an imported fold gives the same state, hash, order and answers as the fold it was exported from', () => {
+  const scenario = history();
+  const imported = DaoLedger.importFold(scenario.daoId, scenario.ledger.exportFold());
+  assertSameFold(imported, scenario.ledger, scenario.now);
+  assert.ok(scenario.state().proposals.some((proposal) => proposal.status === 'executed'));
+  assert.ok(scenario.state().evidence.length > 0);
+  // Exporting the import gives the same bytes: nothing was lost or changed on the way.
+  assert.deepEqual(imported.exportFold(), scenario.ledger.exportFold());
+});
+
+test('records added on top of an imported fold give the same state as on the original', () => {
+  const scenario = history();
+  const imported = DaoLedger.importFold(scenario.daoId, scenario.ledger.exportFold());
+  const open = scenario.state().proposals.find((proposal) => proposal.status === 'open')!.id;
+  const before = scenario.records.length;
+  // Written on the original; one of them by bob from an old view (concurrent with the rage quit).
+  scenario.vote(alice, open, 'yes', { asDevice: true });
+  scenario.vote(bob, open, 'no', { deps: [scenario.records[5]!.id] });
+  scenario.advance(day + 1);
+  scenario.sign(alice, open);
+  scenario.sign(bob, open);
+  scenario.write(alice, (context) => buildDeviceRevocation(context, alice.device!.publicKey));
+  scenario.advance(2 * hour);
+  scenario.propose(alice, { kind: 'signal', params: { text: 'after' }, title: 'After' });
+  imported.add(scenario.records.slice(before));
+  assertSameFold(imported, scenario.ledger, scenario.now);
+  assertSameFold(DaoLedger.importFold(scenario.daoId, imported.exportFold()), scenario.ledger, scenario.now);
+});
+
+test('records the fold was waiting for are not in the snapshot; adding them again completes the import', () => {
+  const scenario = history();
+  const records = scenario.records;
+  const partial = new DaoLedger(scenario.daoId);
+  // Everything but one record in the middle: what came after it waits.
+  const held = records[6]!;
+  partial.add(records.filter((record) => record !== held));
+  assert.ok(partial.pendingIds().length > 0);
+  const imported = DaoLedger.importFold(scenario.daoId, partial.exportFold());
+  assert.equal(imported.size, partial.size);
+  assert.deepEqual(imported.pendingIds(), []);
+  imported.add(records.filter((record) => partial.pendingIds().includes(record.id)));
+  assertSameFold(imported, partial, scenario.now);
+  imported.add(held);
+  partial.add(held);
+  assertSameFold(imported, partial, scenario.now);
+  assertSameFold(imported, scenario.ledger, scenario.now);
+});
+
+test('a fold of quadratic votes and an empty fold come back too', () => {
+  const scenario = new Scenario([alice, bob, carol], { ...quadratic(3), votingPeriodMs: day, gracePeriodMs: 0 });
+  const proposal = scenario.propose(alice, { kind: 'signal', params: { text: 'q' }, title: 'Q' });
+  scenario.vote(alice, proposal, 'yes', { votes: 3 });
+  scenario.vote(bob, proposal, 'no', { votes: 11 }); // overspends: evidence
+  scenario.advance(day + 1);
+  scenario.sign(alice, proposal);
+  scenario.sign(bob, proposal);
+  assertSameFold(DaoLedger.importFold(scenario.daoId, scenario.ledger.exportFold()), scenario.ledger, scenario.now);
+
+  const empty = new DaoLedger(scenario.daoId);
+  const back = DaoLedger.importFold(scenario.daoId, empty.exportFold());
+  assert.equal(back.size, 0);
+  assert.equal(back.stateHash(), empty.stateHash());
+  back.add(scenario.records);
+  assert.equal(back.stateHash(), scenario.ledger.stateHash());
+});
+
+function assertRefused(run: () => unknown, pattern: RegExp): void {
+  assert.throws(run, (error: unknown) => error instanceof DaomeshError && error.code === 'INTERNAL' && pattern.test(error.message));
+}
+
+test('a fold of another format, rules version, DAO or set of proposal kinds is refused', () => {
+  const scenario = history();
+  const bytes = scenario.ledger.exportFold();
+  const wire = dagCbor.decode(bytes) as Record<string, unknown>;
+  const with_ = (change: Record<string, unknown>) => dagCbor.encode({ ...wire, ...change });
+  assertRefused(() => DaoLedger.importFold(scenario.daoId, with_({ v: foldSnapshotFormat + 1 })), /format/);
+  assertRefused(() => DaoLedger.importFold(scenario.daoId, with_({ rules: foldRulesVersion + 1 })), /rules version/);
+  assertRefused(() => DaoLedger.importFold(new Scenario([bob, carol, dave], rules).daoId, bytes), /another DAO/);
+  const extra = defineProposalKind({ kind: 'extra', params: z.strictObject({}), encode: () => ({}), check: () => null, execute: (state) => ({ state }) });
+  assertRefused(() => DaoLedger.importFold(scenario.daoId, bytes, { kinds: proposalKinds([extra]) }), /proposal kinds/);
+});
+
+test('damaged fold bytes are refused with a reason, or (where the damage is only in values) still import; nothing else is thrown', () => {
+  const scenario = history();
+  const bytes = scenario.ledger.exportFold();
+  assertRefused(() => DaoLedger.importFold(scenario.daoId, bytes.subarray(0, bytes.length - 7)), /decode/);
+  assertRefused(() => DaoLedger.importFold(scenario.daoId, new Uint8Array(64)), /./);
+  const wire = dagCbor.decode(bytes) as Record<string, Uint8Array | unknown>;
+  const cut = (field: string) => dagCbor.encode({ ...wire, [field]: (wire[field] as Uint8Array).subarray(4) });
+  for (const field of ['hash', 'author', 'height', 'time', 'verdict', 'ref', 'chain', 'vectors', 'order', 'listed']) {
+    assertRefused(() => DaoLedger.importFold(scenario.daoId, cut(field)), /./);
+  }
+  // Every single-byte change: refused as INTERNAL, or imported; never a TypeError or a RangeError out of it.
+  let refused = 0;
+  for (let at = 0; at < bytes.length; at += 7) {
+    const damaged = bytes.slice();
+    damaged[at] = damaged[at]! ^ 0x5a;
+    try {
+      DaoLedger.importFold(scenario.daoId, damaged);
+    } catch (error) {
+      assert.ok(error instanceof DaomeshError && error.code === 'INTERNAL', `byte ${at}: ${String(error)}`);
+      refused++;
+    }
+  }
+  assert.ok(refused > 0);
+});
