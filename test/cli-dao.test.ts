@@ -2,7 +2,7 @@
 // certificate, restart the node, and find everything as it was.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { DaoSummary, DaoView, ProposalView } from '../core/bridge/api.ts';
+import type { DaoRulesView, DaoSummary, DaoView, ProposalView } from '../core/bridge/api.ts';
 import { removeDir, runCli, startCliNode, waitFor, type RunningNode } from './fixtures/cli.ts';
 
 const env = { DAOMESH_PASSPHRASE: 'a long enough passphrase' };
@@ -30,7 +30,7 @@ after(async () => {
 });
 
 test('found a DAO, propose, vote, sign the result; the state survives a restart', async () => {
-  const { dao } = await json<{ dao: string }>(['dao', 'create', '--name', 'Garden Club', '--charter', 'We grow food.', '--voting-period', '15s', '--grace-period', '1s']);
+  const { dao } = await json<{ dao: string }>(['dao', 'create', '--name', 'Garden Club', '--charter', 'We grow food.', '--voting-period', '40s', '--grace-period', '1s']);
   const listed = await json<DaoSummary[]>(['dao', 'list']);
   assert.deepEqual(listed.map((entry) => [entry.id, entry.name, entry.members, entry.isMember]), [[dao, 'Garden Club', 1, true]]);
 
@@ -48,7 +48,7 @@ test('found a DAO, propose, vote, sign the result; the state survives a restart'
   assert.deepEqual([open.tally.yes, open.tally.no, open.tally.voters], [1, 0, 1]);
   assert.deepEqual(open.myVote, { choice: 'yes', votes: 1 });
 
-  await waitFor('the voting period to end', async () => ((await json<ProposalView>(['proposal', 'show', dao, proposal])).status === 'closed' ? true : undefined));
+  await waitFor('the voting period to end', async () => ((await json<ProposalView>(['proposal', 'show', dao, proposal])).status === 'closed' ? true : undefined), 90_000);
   await json(['tally', 'sign', dao, proposal]);
   const decided = await json<ProposalView>(['proposal', 'show', dao, proposal]);
   assert.equal(decided.status, 'passed');
@@ -78,6 +78,9 @@ test('actions give clear errors: locked identity, unknown DAO, unconfirmed rage 
   const unknown = await cli(['dao', 'show', 'A'.repeat(43), '--json']);
   assert.equal(unknown.code, 1);
   assert.equal((JSON.parse(unknown.stderr) as { error: { code: string } }).error.code, 'DAO_NOT_FOUND');
+  // One id in 64 starts with "-": it is still an id, not an option.
+  const dashed = await cli(['dao', 'show', `-${'A'.repeat(42)}`, '--json']);
+  assert.equal((JSON.parse(dashed.stderr) as { error: { code: string } }).error.code, 'DAO_NOT_FOUND');
   const malformed = await cli(['dao', 'show', 'not-an-id']);
   assert.equal(malformed.code, 1);
   assert.match(malformed.stderr, /record id/);
@@ -102,4 +105,92 @@ test('quadratic voting: n votes cost n² of the epoch’s voice credits', async 
   const view = await json<DaoView>(['dao', 'show', dao]);
   assert.equal(view.myCredits, 64);
   assert.equal(view.proposals[0]!.tally.yes, 6);
+});
+
+/** The fields of `rules` that `expected` names (the view may grow fields a test does not set). */
+function pick(rules: DaoRulesView, expected: Partial<DaoRulesView>): Partial<DaoRulesView> {
+  return Object.fromEntries(Object.keys(expected).map((key) => [key, rules[key as keyof DaoRulesView]]));
+}
+
+test('a rules change: one option per rule, voted, signed, and in force once the grace period is over', async () => {
+  const day = 24 * 3600 * 1000;
+  // Lazy consensus passes unless members object, so the test does not race the short voting period.
+  const { dao } = await json<{ dao: string }>(['dao', 'create', '--name', 'Rule Makers', '--preset', 'lazy-consensus', '--voting-period', '2s', '--grace-period', '1s']);
+  const { proposal } = await json<{ proposal: string }>([
+    ...['proposal', 'create', dao, '--title', 'Quadratic from now on', '--kind', 'rules.change'],
+    ...['--voting-mode', 'quadratic', '--quorum', '60', '--threshold', '66.67', '--credits-per-epoch', '49', '--epoch', '7d'],
+    ...['--voting-period', '1h', '--grace-period', '30m', '--member-cap', '9', '--signature-threshold', '1'],
+    ...['--reputation-half-life', '30d', '--treasury-share', '12.5%', '--income-split', 'equal'],
+  ]);
+  await json(['vote', dao, proposal, 'yes']);
+  const expected: Partial<DaoRulesView> = {
+    votingMode: 'quadratic',
+    quorumBps: 6000,
+    thresholdBps: 6667,
+    creditsPerEpoch: 49,
+    epochMs: 7 * day,
+    votingPeriodMs: 3600_000,
+    gracePeriodMs: 1800_000,
+    memberCap: 9,
+    signatureThreshold: 1,
+    reputationHalfLifeMs: 30 * day,
+    income: { treasuryBps: 1250, split: 'equal' },
+  };
+  const proposed = await json<ProposalView>(['proposal', 'show', dao, proposal]);
+  assert.equal(proposed.kind, 'rules.change');
+  assert.ok(proposed.params?.kind === 'rules.change');
+  assert.deepEqual(pick(proposed.params.rules as DaoRulesView, expected), expected);
+  assert.equal((await json<DaoView>(['dao', 'show', dao])).rules.votingMode, 'lazy', 'nothing changes before the result');
+
+  await waitFor('the voting period to end', async () => ((await json<ProposalView>(['proposal', 'show', dao, proposal])).status === 'closed' ? true : undefined));
+  await json(['tally', 'sign', dao, proposal]);
+  const { executesAt } = await json<ProposalView>(['proposal', 'show', dao, proposal]);
+  assert.ok(executesAt !== null, 'the signed result sets when the change takes effect');
+  // A passed proposal executes in the first record that claims a time after its grace period (core/governance/README.md).
+  await waitFor('the grace period to end', async () => (Date.now() > executesAt ? true : undefined));
+  const { proposal: next } = await json<{ proposal: string }>(['proposal', 'create', dao, '--title', 'Under the new rules']);
+
+  const view = await waitFor('the new rules in force', async () => {
+    const shown = await json<DaoView>(['dao', 'show', dao]);
+    return shown.rules.votingMode === 'quadratic' ? shown : undefined;
+  });
+  assert.deepEqual(pick(view.rules, expected), expected);
+  const [changed, following] = [view.proposals.find((entry) => entry.id === proposal), view.proposals.find((entry) => entry.id === next)];
+  assert.equal(changed?.status, 'executed');
+  assert.equal(following?.votingMode, 'quadratic', 'a proposal made after the change votes by the new rules');
+
+  // Only what the options name changes: the income split stays the one now in force.
+  const { proposal: last } = await json<{ proposal: string }>(['proposal', 'create', dao, '--title', 'Less', '--kind', 'rules.change', '--reputation-half-life', 'none', '--treasury-share', '5']);
+  const lastView = await json<ProposalView>(['proposal', 'show', dao, last]);
+  assert.ok(lastView.params?.kind === 'rules.change');
+  const lastRules: Partial<DaoRulesView> = { ...expected, reputationHalfLifeMs: null, income: { treasuryBps: 500, split: 'equal' } };
+  assert.deepEqual(pick(lastView.params.rules as DaoRulesView, lastRules), lastRules);
+});
+
+test('a rules change with a bad option is refused with one line, and nothing is proposed', async () => {
+  const { dao } = await json<{ dao: string }>(['dao', 'create', '--name', 'Careful Club']);
+  const propose = (...options: string[]) => cli(['proposal', 'create', dao, '--title', 'New rules', ...options]);
+  const refusals: [string[], RegExp][] = [
+    [['--kind', 'rules.change', '--quorum', '120'], /^daomesh: --quorum takes a percentage from 0 to 100 with at most two decimals, not "120"\. For example 50 or 66\.67\.\n$/],
+    [['--kind', 'rules.change', '--threshold', '66.667'], /^daomesh: --threshold takes a percentage/],
+    [['--kind', 'rules.change', '--grace-period', 'soon'], /^daomesh: --grace-period takes a duration, not "soon"\./],
+    [['--kind', 'rules.change', '--member-cap', '0'], /^daomesh: --member-cap takes a whole number from 1 to 1000, not "0"\./],
+    [['--kind', 'rules.change', '--voting-mode', 'dictator'], /^daomesh: --voting-mode takes majority, reputation, quadratic or lazy, not "dictator"\./],
+    [['--kind', 'rules.change'], /^daomesh: A rules.change proposal needs at least one rule to change\. Give one or more of --voting-mode, --quorum/],
+    [['--kind', 'rules.change', '--objection', '25'], /^daomesh: --objection applies only to lazy voting; the DAO would use majority voting\. Add --voting-mode lazy/],
+    [['--kind', 'rules.change', '--voting-mode', 'lazy'], /^daomesh: Moving from majority to lazy voting needs --objection/],
+    [['--kind', 'rules.change', '--member-cap', '15'], /^daomesh: These rules are already in force/],
+    [['--quorum', '40'], /^daomesh: Rule options go only with --kind rules.change, not signal: --quorum\./],
+  ];
+  for (const [options, message] of refusals) {
+    const refused = await propose(...options);
+    assert.equal(refused.code, 1, `refused: ${options.join(' ')}`);
+    assert.match(refused.stderr, message);
+  }
+  const asJson = await propose('--kind', 'rules.change', '--signature-threshold', 'two', '--json');
+  assert.equal(asJson.code, 1);
+  assert.deepEqual(JSON.parse(asJson.stderr), {
+    error: { code: 'BAD_REQUEST', message: '--signature-threshold takes a whole number from 1 to 1000, not "two".' },
+  });
+  assert.deepEqual((await json<DaoView>(['dao', 'show', dao])).proposals, []);
 });

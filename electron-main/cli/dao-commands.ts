@@ -1,9 +1,10 @@
-// `daomesh dao …`, `daomesh proposal …`, `daomesh vote`, `daomesh tally sign`, `daomesh rage-quit`.
+// `daomesh dao …`, `daomesh proposal …` (the rules.change options are in rules-options.ts), `daomesh vote`, `daomesh tally sign`, `daomesh rage-quit`.
 import { Option, type Command } from 'commander';
 import type { DaoView, ProposalParams, ProposalView } from '../../core/bridge/api.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import type { ApiClient } from '../host/api-client.ts';
 import { parseDuration } from './duration.ts';
+import { addRuleOptions, parseRulesEdit, ruleFlagsGiven, rulesChange, type RuleOptionTexts } from './rules-options.ts';
 
 export type CliContext = {
   json: (command: Command) => boolean;
@@ -20,15 +21,38 @@ function describeProposal(proposal: ProposalView): string {
   return `${proposal.id}  [${proposal.status}] ${proposal.kind}: ${proposal.title}  (${tally}; ${proposal.tally.reason})`;
 }
 
+function describeVoting(rules: DaoView['rules']): string {
+  if (rules.votingMode === 'lazy') return `lazy (rejected once ${rules.objectionBps / 100}% of members object)`;
+  const credits = rules.votingMode === 'quadratic' ? `, ${rules.creditsPerEpoch} credits per ${rules.epochMs} ms` : '';
+  return `${rules.votingMode} (quorum ${rules.quorumBps / 100}%, threshold ${rules.thresholdBps / 100}%${credits})`;
+}
+
 function describeDao(dao: DaoView): string {
   return [
     `${dao.name} (${dao.id})`,
     `  members ${dao.memberCount}/${dao.rules.memberCap}${dao.nearCap ? ' — near the cap: consider a sub-DAO or an alliance' : ''}`,
-    `  voting: ${dao.rules.votingMode}, period ${dao.rules.votingPeriodMs} ms, grace ${dao.rules.gracePeriodMs} ms, certificate needs ${dao.rules.signatureThreshold} signatures`,
+    `  voting: ${describeVoting(dao.rules)}, period ${dao.rules.votingPeriodMs} ms, grace ${dao.rules.gracePeriodMs} ms, certificate needs ${dao.rules.signatureThreshold} signatures`,
     `  income: ${dao.rules.income.treasuryBps / 100}% to the treasury, rest split by ${dao.rules.income.split}`,
     ...dao.members.map((member) => `  ${member.address}  shares ${member.shares}  reputation ${member.reputation}`),
     `  ${dao.proposals.length} proposals, ${dao.evidence.length} ignored records, state ${dao.stateHash}`,
   ].join('\n');
+}
+
+type ProposalCreateOptions = RuleOptionTexts & { kind: ProposalParams['kind']; title: string; member?: string; shares: number; points?: number; text: string };
+
+/** The params of the kinds that need no look at the DAO (all but rules.change). */
+function proposalParams(options: ProposalCreateOptions): ProposalParams {
+  const need = (value: string | number | undefined, flag: string): never | string | number => {
+    if (value === undefined) throw new DaomeshError('BAD_REQUEST', `A ${options.kind} proposal needs ${flag}.`);
+    return value;
+  };
+  return options.kind === 'member.add'
+    ? { kind: 'member.add', member: String(need(options.member, '--member')), shares: options.shares }
+    : options.kind === 'member.remove'
+      ? { kind: 'member.remove', member: String(need(options.member, '--member')) }
+      : options.kind === 'reputation.grant'
+        ? { kind: 'reputation.grant', member: String(need(options.member, '--member')), points: Number(need(options.points, '--points')) }
+        : { kind: 'signal', text: options.text };
 }
 
 async function findProposal(api: ApiClient, dao: string, proposal: string): Promise<ProposalView> {
@@ -98,29 +122,27 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
 
   const proposal = program.command('proposal').description('create, list, show and withdraw proposals');
 
-  proposal
+  const createProposal = proposal
     .command('create <dao>')
     .description('make a proposal')
-    .addOption(new Option('--kind <kind>', 'what it decides').choices(['member.add', 'member.remove', 'reputation.grant', 'signal']).default('signal'))
+    .addOption(new Option('--kind <kind>', 'what it decides').choices(['member.add', 'member.remove', 'reputation.grant', 'rules.change', 'signal']).default('signal'))
     .requiredOption('--title <title>', 'a short title')
     .option('--member <address>', 'member.add, member.remove, reputation.grant: who')
     .addOption(new Option('--shares <n>', 'member.add: shares of the new member').default(100).argParser((value) => Number.parseInt(value, 10)))
     .addOption(new Option('--points <n>', 'reputation.grant: points').argParser((value) => Number.parseInt(value, 10)))
-    .option('--text <text>', 'signal: the text', '')
-    .action(async (id: string, options: { kind: ProposalParams['kind']; title: string; member?: string; shares: number; points?: number; text: string }, command: Command) => {
-      const need = (value: string | number | undefined, flag: string): never | string | number => {
-        if (value === undefined) throw new DaomeshError('BAD_REQUEST', `A ${options.kind} proposal needs ${flag}.`);
-        return value;
-      };
-      const params: ProposalParams =
-        options.kind === 'member.add'
-          ? { kind: 'member.add', member: String(need(options.member, '--member')), shares: options.shares }
-          : options.kind === 'member.remove'
-            ? { kind: 'member.remove', member: String(need(options.member, '--member')) }
-            : options.kind === 'reputation.grant'
-              ? { kind: 'reputation.grant', member: String(need(options.member, '--member')), points: Number(need(options.points, '--points')) }
-              : { kind: 'signal', text: options.text };
-      const result = await cli.withApi(command, (api) => api.call('dao.propose', { dao: id, title: options.title, params }));
+    .option('--text <text>', 'signal: the text', '');
+  addRuleOptions(createProposal)
+    .action(async (id: string, options: ProposalCreateOptions, command: Command) => {
+      const ruleFlags = ruleFlagsGiven(options);
+      if (options.kind !== 'rules.change' && ruleFlags.length > 0) {
+        throw new DaomeshError('BAD_REQUEST', `Rule options go only with --kind rules.change, not ${options.kind}: ${ruleFlags.join(', ')}.`, 'Add --kind rules.change, or leave them out.');
+      }
+      // Checked before the node is asked; the rules in force complete the change.
+      const edit = options.kind === 'rules.change' ? parseRulesEdit(options) : null;
+      const result = await cli.withApi(command, async (api) => {
+        const params: ProposalParams = edit ? { kind: 'rules.change', rules: rulesChange(edit, (await api.call('dao.get', { dao: id })).rules) } : proposalParams(options);
+        return await api.call('dao.propose', { dao: id, title: options.title, params });
+      });
       cli.print(cli.json(command), result, `proposal ${result.proposal}`);
     });
 
