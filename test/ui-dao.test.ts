@@ -1,12 +1,22 @@
 // The DAO screens end to end in web mode: create a DAO, make a proposal, vote, see the tally; reload and
-// find everything still there. A real host, the real UI, Debian's Chromium.
+// find everything still there, also while the host does not answer (the UI's own replica in IndexedDB);
+// voting modes per proposal kind. A real host, the real UI, Debian's Chromium.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
+import { base64 } from '@scure/base';
+import * as Y from 'yjs';
+import { maxStateVectorChars, type DaoView, type ProposalView } from '../core/bridge/api.ts';
+import { createDaoDoc, ledgerRecords } from '../core/dao/dao-doc.ts';
+import { DaoLedger } from '../core/governance/dao-ledger.ts';
+import { simpleMajority } from '../core/governance/rules.ts';
+import { actor, Scenario } from '../core/governance/test-dao.ts';
+import { decodeTrustedEntries, feedLedger } from '../app/daos/ledger-feed.ts';
+import { connectApi, readApiEndpoint } from '../electron-main/host/api-client.ts';
 import { launchChromium } from './fixtures/browser.ts';
-import { removeDir, repoRoot, runCli, startCliNode, type RunningNode } from './fixtures/cli.ts';
+import { removeDir, repoRoot, runCli, runCliJson, startCliNode, waitFor, type RunningNode } from './fixtures/cli.ts';
 
 const screenshots = join(repoRoot, 'test-results', 'ui-dao');
 let node: RunningNode;
@@ -70,4 +80,181 @@ test('create a DAO, make a proposal, vote, see the tally; a reload keeps it all'
   await page.getByTestId('dao-home').waitFor();
   assert.equal(await page.getByTestId('proposal-row').count(), 1);
   await page.screenshot({ path: join(screenshots, 'dao-home.png'), fullPage: true });
+});
+
+test('with the host held back, a reload opens the DAO list, the DAO and its proposal from IndexedDB; then what changed meanwhile arrives', async () => {
+  const dao = (await runCliJson<Array<{ id: string; name: string }>>(['--data', node.dataDir, 'dao', 'list'])).find((entry) => entry.name === 'Garden Club');
+  assert.ok(dao);
+
+  // A routed WebSocket that is not connected to the server is open for the page but never answers: the host
+  // "has not answered yet", for as long as the test likes.
+  let holding = true;
+  const held: WebSocketRoute[] = [];
+  await page.routeWebSocket(
+    (url) => url.pathname === '/api',
+    (socket) => {
+      if (!holding) {
+        socket.connectToServer();
+        return;
+      }
+      held.push(socket);
+      socket.onMessage(() => {});
+    },
+  );
+  await page.getByTestId('nav-daos').click();
+  await page.reload();
+  const card = page.locator(`[data-testid="dao-card"][data-dao="${dao.id}"]`);
+  await card.waitFor({ timeout: 15_000 });
+  assert.ok(held.length > 0, 'the page is talking to the held socket');
+  assert.equal(await card.getByTestId('dao-card-name').textContent(), 'Garden Club');
+  await card.click();
+  await page.getByTestId('dao-home').waitFor({ timeout: 15_000 });
+  assert.equal(await page.getByTestId('dao-title').textContent(), 'Garden Club');
+  assert.equal(await page.getByTestId('proposal-row').count(), 1);
+  await page.getByTestId('proposal-row').click();
+  await page.getByTestId('proposal-detail').waitFor({ timeout: 15_000 });
+  assert.equal(await page.getByTestId('proposal-heading').textContent(), 'Buy seeds');
+  assert.equal(await page.getByTestId('tally-yes').textContent(), '1');
+  assert.equal(await page.getByTestId('vote-yes').getAttribute('aria-pressed'), 'true', 'my vote, from the replica and the remembered address');
+  await page.screenshot({ path: join(screenshots, 'held-back.png'), fullPage: true });
+
+  // Meanwhile, through the CLI: a second proposal. The page cannot know yet.
+  const created = await runCliJson<{ proposal: string }>(['--data', node.dataDir, 'proposal', 'create', dao.id, '--title', 'Plant trees', '--text', 'Two apple trees by the gate.']);
+  await page.getByTestId('proposal-back').click();
+  await page.getByTestId('dao-home').waitFor();
+  assert.equal(await page.getByTestId('proposal-row').count(), 1);
+
+  // Let it connect: the held socket closes, the page reconnects (to the real host now) and syncs.
+  holding = false;
+  for (const socket of held) await socket.close({ code: 1001, reason: 'test lets the host answer' });
+  await page.locator(`[data-testid="proposal-row"][data-proposal="${created.proposal}"]`).waitFor({ timeout: 20_000 });
+  assert.equal(await page.getByTestId('proposal-row').count(), 2);
+  await page.screenshot({ path: join(screenshots, 'caught-up.png'), fullPage: true });
+});
+
+test('voting per proposal kind: set in the wizard, shown in the rules, governs a proposal of that kind, and changed by a rules proposal', async () => {
+  await page.getByTestId('nav-daos').click();
+  await page.getByTestId('dao-create-open').click();
+  await page.getByTestId('dao-name').fill('Tool Library');
+  await page.getByTestId('dao-kind-modes-toggle').click();
+  await page.getByTestId('dao-kind-modes-signal').click();
+  await page.getByRole('option', { name: 'Lazy consensus', exact: true }).click();
+  await page.screenshot({ path: join(screenshots, 'kind-modes-wizard.png'), fullPage: true });
+  await page.getByTestId('dao-create-submit').click();
+
+  await page.getByTestId('dao-home').waitFor({ timeout: 15_000 });
+  const daoId = await page.getByTestId('dao-home').getAttribute('data-dao');
+  assert.equal(await page.getByTestId('rule-mode').textContent(), 'One member, one vote');
+  assert.equal(await page.getByTestId('rule-kind-signal').getAttribute('data-mode'), 'lazy');
+  assert.equal(await page.locator('[data-testid^="rule-kind-"]').count(), 1);
+  await page.screenshot({ path: join(screenshots, 'kind-modes-rules.png'), fullPage: true });
+  const shown = await runCliJson<DaoView>(['--data', node.dataDir, 'dao', 'show', daoId!]);
+  assert.deepEqual(shown.rules.votingByKind, { signal: { votingMode: 'lazy', quorumBps: 0, thresholdBps: 0, objectionBps: 2500, creditsPerEpoch: 0, epochMs: 0 } });
+
+  // A signal votes by lazy consensus: silence passes it. (Under the DAO's majority, no votes miss the quorum.)
+  await page.getByTestId('proposal-new').click();
+  await page.getByTestId('proposal-title').fill('Open on Sundays');
+  await page.getByTestId('proposal-submit').click();
+  await page.getByTestId('proposal-detail').waitFor({ timeout: 15_000 });
+  assert.equal(await page.getByTestId('tally-mode').textContent(), 'Silence is consent: only objections can stop it.');
+  assert.equal(await page.getByTestId('tally-outcome').getAttribute('data-outcome'), 'passed');
+  assert.equal(await page.getByTestId('vote-no').textContent(), 'Object');
+  const [signal] = await runCliJson<ProposalView[]>(['--data', node.dataDir, 'proposal', 'list', daoId!]);
+  assert.deepEqual([signal?.votingMode, signal?.tally.outcome], ['lazy', 'passed']);
+
+  // A rules change sets another kind's mode; the change carries the whole map, so the signal's stays.
+  await page.getByTestId('proposal-back').click();
+  await page.getByTestId('proposal-new').click();
+  await page.getByTestId('proposal-kind').click();
+  await page.getByRole('option', { name: 'Change the rules' }).click();
+  await page.getByTestId('proposal-title').fill('Removals need two thirds');
+  await page.getByTestId('proposal-rule-kind-modes-toggle').click();
+  await page.getByTestId('proposal-rule-kind-modes-member.remove').click();
+  await page.getByRole('option', { name: 'Supermajority', exact: true }).click();
+  await page.getByTestId('proposal-submit').click();
+  await page.getByTestId('proposal-detail').waitFor({ timeout: 15_000 });
+  const change = await page.getByTestId('proposal-detail').getAttribute('data-proposal');
+  const proposed = await runCliJson<ProposalView>(['--data', node.dataDir, 'proposal', 'show', daoId!, change!]);
+  const rules = proposed.params?.kind === 'rules.change' ? proposed.params.rules : null;
+  assert.deepEqual(
+    [rules?.votingByKind?.['member.remove']?.thresholdBps, rules?.votingByKind?.signal?.votingMode, rules?.votingMode],
+    [6666, 'lazy', 'majority'],
+  );
+  await page.screenshot({ path: join(screenshots, 'kind-modes.png'), fullPage: true });
+});
+
+test('a passed proposal counts down to when it takes effect, then says it is in effect; its status stays passed', async () => {
+  const data = ['--data', node.dataDir];
+  // Lazy consensus: silence passes it, so no vote has to beat the short voting period.
+  const quick = ['--preset', 'lazy-consensus', '--voting-period', '2s', '--grace-period', '12s'];
+  const { dao } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Quick Club', ...quick]);
+  const { proposal } = await runCliJson<{ proposal: string }>([...data, 'proposal', 'create', dao, '--title', 'Start now']);
+  // Signing the result is refused until the voting period is over.
+  await waitFor('the tally to be signed', async () => ((await runCli([...data, 'tally', 'sign', dao, proposal])).code === 0 ? true : undefined), 15_000);
+
+  await page.getByTestId('nav-daos').click();
+  await page.locator('[data-testid="dao-card"]', { hasText: 'Quick Club' }).click();
+  await page.locator(`[data-testid="proposal-row"][data-proposal="${proposal}"]`).click();
+  await page.getByTestId('proposal-detail').waitFor({ timeout: 15_000 });
+  const note = page.getByTestId('effect-note');
+  await note.and(page.locator('[data-elapsed="false"]')).waitFor({ timeout: 15_000 });
+  assert.match((await note.textContent())!, /^Takes effect in \d+s$/);
+  assert.match((await page.getByTestId('grace-countdown').textContent())!, /, in \d+s$/);
+  assert.equal(await page.getByTestId('proposal-status').getAttribute('data-status'), 'passed');
+
+  await note.and(page.locator('[data-elapsed="true"]')).waitFor({ timeout: 15_000 });
+  assert.equal(await note.textContent(), 'In effect');
+  assert.match((await page.getByTestId('grace-countdown').textContent())!, /^In effect since /);
+  // No record has claimed a later time yet, so the fold still says passed (execution follows record times).
+  assert.equal(await page.getByTestId('proposal-status').getAttribute('data-status'), 'passed');
+  await page.screenshot({ path: join(screenshots, 'in-effect.png'), fullPage: true });
+});
+
+test('dao.sync over the local API: what a replica lacks, folding to the host\'s state; bad state vectors refused', async () => {
+  const api = await connectApi(await readApiEndpoint(node.dataDir));
+  try {
+    const { dao: id } = await api.call('dao.create', { name: 'Sync Club', preset: 'simple-majority' });
+    await api.call('dao.propose', { dao: id, title: 'Compare notes', params: { kind: 'signal', text: 'Same records, same state.' } });
+    const dao = { id };
+    const replica = createDaoDoc();
+    const sync = async (): Promise<Uint8Array> => {
+      const { update } = await api.call('dao.sync', { dao: dao.id, stateVector: base64.encode(Y.encodeStateVector(replica)) });
+      const bytes = base64.decode(update);
+      Y.applyUpdate(replica, bytes);
+      return bytes;
+    };
+    const first = await sync();
+    const ledger = new DaoLedger(dao.id);
+    ledger.add([...ledgerRecords(replica)]);
+    assert.equal(ledger.stateHash(), (await api.call('dao.get', { dao: dao.id })).stateHash);
+    assert.ok((await sync()).length < first.length / 10, 'a replica in step gets next to nothing');
+
+    await assert.rejects(api.call('dao.sync', { dao: dao.id, stateVector: base64.encode(new Uint8Array([0xff])) }), { code: 'BAD_REQUEST' });
+    await assert.rejects(api.callRaw('dao.sync', { dao: dao.id, stateVector: 'A'.repeat(maxStateVectorChars + 4) }), { code: 'BAD_REQUEST' });
+    await assert.rejects(api.call('dao.sync', { dao: 'A'.repeat(43), stateVector: 'AA==' }), { code: 'DAO_NOT_FOUND' });
+  } finally {
+    api.close();
+  }
+});
+
+test('the UI replica folds the entries it can decode and skips the rest, never throwing', () => {
+  const [alice, bob] = [actor('alice'), actor('bob')];
+  const scenario = new Scenario([alice, bob], simpleMajority(2));
+  const proposal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Skip the junk' });
+  scenario.vote(bob, proposal, 'yes');
+  const entries: Array<[string, unknown]> = scenario.records.map((record) => [record.id, record.bytes]);
+  const [genesis, proposed] = scenario.records;
+  entries.push(['A'.repeat(43), new Uint8Array([1, 2, 3])], ['B'.repeat(43), 'not bytes'], ['C'.repeat(43), proposed!.bytes]);
+
+  const { records, skipped } = decodeTrustedEntries(entries);
+  assert.deepEqual(skipped, ['A'.repeat(43), 'B'.repeat(43), 'C'.repeat(43)]);
+  const ledger = new DaoLedger(scenario.daoId);
+  assert.deepEqual(feedLedger(ledger, records), []);
+  assert.equal(ledger.stateHash(), scenario.ledger.stateHash());
+
+  // A record of another DAO folds into nothing here, and still does not throw.
+  const other = new Scenario([bob], simpleMajority(1));
+  const mixed = new DaoLedger(scenario.daoId);
+  assert.doesNotThrow(() => feedLedger(mixed, [genesis!, other.genesis, ...records.slice(1)]));
+  assert.equal(mixed.state(scenario.now).proposals.length, 1);
 });

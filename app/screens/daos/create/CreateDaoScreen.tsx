@@ -1,5 +1,5 @@
-// Found a DAO: what it is for, how it decides, and who starts it. One form in three parts; the host
-// signs the genesis record, and the new DAO opens as soon as it exists.
+// Found a DAO: what it is for, how it decides (optionally per proposal kind), and who starts it. One form in
+// three parts; the host signs the genesis record, and the new DAO opens as soon as it exists.
 import { Button, Group, NumberInput, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { useNavigation } from '../../../shell/navigation.tsx';
 import { useNodeStatus } from '../../../status/node-status-context.tsx';
 import { checkCreateDao, emptyCreateDaoDraft, type CreateDaoDraft, type CreateDaoProblems } from './create-dao-form.ts';
 import { SectionCard } from '../../../components/SectionCard.tsx';
+import { KindModesFields } from '../KindModesFields.tsx';
 import { PresetSelect } from './PresetSelect.tsx';
 
 export function CreateDaoScreen() {
@@ -101,6 +102,7 @@ export function CreateDaoScreen() {
             disabled={busy}
             testId="dao-grace-period"
           />
+          <KindModesFields value={draft.kindModes} onChange={(kindModes) => edit('kindModes', kindModes)} disabled={busy} testId="dao-kind-modes" />
         </SectionCard>
 
         <SectionCard gap="md" title={t('dao.create.members')} description={t('dao.create.membersDescription')}>

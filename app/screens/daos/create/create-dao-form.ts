@@ -2,6 +2,7 @@
 // host agree on what is acceptable; problems come back as translation keys for inline messages.
 import { Address, bridgeMethods, type BridgeParams, type RulePreset } from '../../../../core/bridge/api.ts';
 import { periodToMs, type Period } from '../../../time/period.ts';
+import { everyKindAsTheDao, votingByKindFrom, type KindModeChoices } from '../kind-modes.ts';
 
 export interface CreateDaoDraft {
   name: string;
@@ -12,6 +13,8 @@ export interface CreateDaoDraft {
   memberCap: number | string;
   votingPeriod: Period;
   gracePeriod: Period;
+  /** Optional voting modes of their own for some proposal kinds. */
+  kindModes: KindModeChoices;
 }
 
 export const defaultMemberCap = 15;
@@ -25,6 +28,7 @@ export function emptyCreateDaoDraft(): CreateDaoDraft {
     memberCap: defaultMemberCap,
     votingPeriod: { amount: 3, unit: 'days' },
     gracePeriod: { amount: 1, unit: 'days' },
+    kindModes: everyKindAsTheDao(),
   };
 }
 
@@ -96,6 +100,7 @@ export function checkCreateDao(
   if (typeof gracePeriod === 'string') problems.gracePeriod = gracePeriod;
 
   if (hasCreateDaoProblems(problems) || typeof votingPeriod === 'string' || typeof gracePeriod === 'string') return { problems, params: null };
+  const votingByKind = votingByKindFrom(draft.kindModes);
   return {
     problems,
     params: {
@@ -106,6 +111,7 @@ export function checkCreateDao(
       memberCap,
       votingPeriodMs: votingPeriod,
       gracePeriodMs: gracePeriod,
+      ...(Object.keys(votingByKind).length > 0 ? { votingByKind } : {}),
     },
   };
 }

@@ -1,10 +1,12 @@
-// One proposal in a DAO's list: title, kind, status and, while voting is open, the time left.
+// One proposal in a DAO's list: title, kind, status and the time left: to vote while voting is open, before it
+// takes effect once it passed.
 import { Badge, Group, Stack, Text, UnstyledButton } from '@mantine/core';
 import { IconChevronRight } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { ProposalView } from '../../../../core/bridge/api.ts';
 import { Countdown } from '../../../components/Countdown.tsx';
 import { kindLabel } from '../dao-labels.ts';
+import { EffectNote } from '../EffectNote.tsx';
 import { ProposalStatusBadge } from '../ProposalStatusBadge.tsx';
 import classes from './ProposalRow.module.css';
 
@@ -22,6 +24,7 @@ export function ProposalRow({ proposal, onOpen }: { proposal: ProposalView; onOp
               {t(kindLabel[proposal.kind])}
             </Badge>
             <ProposalStatusBadge status={proposal.status} />
+            <EffectNote proposal={proposal} size="xs" />
             {proposal.status === 'open' && (
               <Countdown
                 until={proposal.votingEndsAt}

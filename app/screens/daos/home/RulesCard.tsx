@@ -1,10 +1,12 @@
-// The DAO's rules in words: how it votes, how long things take, how results become final, how big it may grow.
+// The DAO's rules in words: how it votes (and which kinds of proposal vote their own way), how long things
+// take, how results become final, how big it may grow.
 import { Card, DataList, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { DaoRulesView } from '../../../../core/bridge/api.ts';
 import { formatBps } from '../../../i18n/format-number.ts';
 import { formatDuration } from '../../../time/duration-text.ts';
-import { modeLabel } from '../dao-labels.ts';
+import { kindLabel, modeLabel, proposalKinds } from '../dao-labels.ts';
+import { describeVotingMode } from '../voting-mode-text.ts';
 
 const modeSentence = {
   majority: 'dao.rules.modeSentence.majority',
@@ -58,6 +60,11 @@ export function RulesCard({ rules }: { rules: DaoRulesView }) {
     },
   );
 
+  const ownModes = proposalKinds.flatMap((kind) => {
+    const mode = rules.votingByKind[kind];
+    return mode ? [[kind, mode] as const] : [];
+  });
+
   return (
     <Card withBorder radius="lg" padding="lg" data-testid="dao-rules">
       <Stack gap="md">
@@ -80,6 +87,23 @@ export function RulesCard({ rules }: { rules: DaoRulesView }) {
             </DataList.Item>
           ))}
         </DataList>
+        {ownModes.length > 0 && (
+          <Stack gap="xs" data-testid="rule-kinds">
+            <Text size="sm" fw={600}>
+              {t('dao.rules.byKind')}
+            </Text>
+            <DataList size="sm" labelWidth="40%" withDivider>
+              {ownModes.map(([kind, mode]) => (
+                <DataList.Item key={kind}>
+                  <DataList.ItemLabel>{t(kindLabel[kind])}</DataList.ItemLabel>
+                  <DataList.ItemValue data-testid={`rule-kind-${kind}`} data-mode={mode.votingMode}>
+                    {describeVotingMode(t, mode, language)}
+                  </DataList.ItemValue>
+                </DataList.Item>
+              ))}
+            </DataList>
+          </Stack>
+        )}
       </Stack>
     </Card>
   );

@@ -23,12 +23,14 @@ export interface NewProposalDialogProps {
   dao: DaoView;
   onClose: () => void;
   onCreated: (proposal: string) => void;
+  /** The kind the form opens on (the invite dialog opens it on member.add); a signal otherwise. */
+  initialKind?: ProposalKind;
 }
 
-export function NewProposalDialog({ dao, onClose, onCreated }: NewProposalDialogProps) {
+export function NewProposalDialog({ dao, onClose, onCreated, initialKind }: NewProposalDialogProps) {
   const { t } = useTranslation();
   const bridge = useBridge();
-  const [draft, setDraft] = useState<ProposalDraft>(() => emptyProposalDraft(dao.rules));
+  const [draft, setDraft] = useState<ProposalDraft>(() => ({ ...emptyProposalDraft(dao.rules), ...(initialKind ? { kind: initialKind } : {}) }));
   const [problems, setProblems] = useState<ProposalProblems>({});
   const [hostError, setHostError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -148,7 +150,7 @@ export function NewProposalDialog({ dao, onClose, onCreated }: NewProposalDialog
             />
           )}
           {draft.kind === 'rules.change' && (
-            <RulesChangeFields value={draft.rules} onChange={(rules) => edit('rules', rules)} problems={problems.rules} disabled={busy} />
+            <RulesChangeFields value={draft.rules} current={dao.rules} onChange={(rules) => edit('rules', rules)} problems={problems.rules} disabled={busy} />
           )}
           {draft.kind === 'signal' && (
             <Textarea

@@ -1,24 +1,28 @@
-// The rules a proposal can change, filled in with the DAO's current rules; only changed ones are proposed.
+// The rules a proposal can change, filled in with the DAO's current rules (and its per-kind voting modes);
+// only changed ones are proposed.
 import { Group, NumberInput, Select, SimpleGrid, Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { DaoRulesView } from '../../../../core/bridge/api.ts';
 import { PeriodInput } from '../../../components/PeriodInput.tsx';
 import { modeLabel, votingModes } from '../dao-labels.ts';
+import { KindModesFields } from '../KindModesFields.tsx';
 import type { ProposalProblems, RulesDraft } from './proposal-form.ts';
 
 type VotingMode = DaoRulesView['votingMode'];
 
 export interface RulesChangeFieldsProps {
   value: RulesDraft;
+  /** The rules in force, for the per-kind modes a change may keep. */
+  current: DaoRulesView;
   onChange: (value: RulesDraft) => void;
   problems: ProposalProblems['rules'];
   disabled: boolean;
 }
 
-export function RulesChangeFields({ value, onChange, problems, disabled }: RulesChangeFieldsProps) {
+export function RulesChangeFields({ value, current, onChange, problems, disabled }: RulesChangeFieldsProps) {
   const { t } = useTranslation();
   const set = <K extends keyof RulesDraft>(field: K, next: RulesDraft[K]): void => onChange({ ...value, [field]: next });
-  const problem = (field: keyof RulesDraft): string | undefined => {
+  const problem = (field: keyof NonNullable<ProposalProblems['rules']>): string | undefined => {
     const key = problems?.[field];
     return key ? t(key) : undefined;
   };
@@ -108,6 +112,7 @@ export function RulesChangeFields({ value, onChange, problems, disabled }: Rules
           testId="proposal-rule-grace-period"
         />
       </Group>
+      <KindModesFields value={value.kindModes} onChange={(kindModes) => set('kindModes', kindModes)} current={current.votingByKind} disabled={disabled} testId="proposal-rule-kind-modes" />
     </Stack>
   );
 }

@@ -10,6 +10,7 @@ import {
   type ProposalParams as ProposalParamsValue,
 } from '../../../../core/bridge/api.ts';
 import { periodFromMs, periodToMs, type Period } from '../../../time/period.ts';
+import { choicesFrom, sameVotingByKind, votingByKindFrom, type KindModeChoices } from '../kind-modes.ts';
 
 export interface RulesDraft {
   votingMode: DaoRulesView['votingMode'];
@@ -20,6 +21,7 @@ export interface RulesDraft {
   votingPeriod: Period;
   gracePeriod: Period;
   memberCap: number | string;
+  kindModes: KindModeChoices;
 }
 
 export interface ProposalDraft {
@@ -32,7 +34,7 @@ export interface ProposalDraft {
   rules: RulesDraft;
 }
 
-type RulesProblems = Partial<Record<keyof RulesDraft, 'proposal.form.percentInvalid' | 'proposal.form.numberInvalid' | 'proposal.form.periodInvalid'>>;
+type RulesProblems = Partial<Record<Exclude<keyof RulesDraft, 'kindModes'>, 'proposal.form.percentInvalid' | 'proposal.form.numberInvalid' | 'proposal.form.periodInvalid'>>;
 
 export interface ProposalProblems {
   title?: 'proposal.form.titleRequired' | 'proposal.form.titleTooLong';
@@ -51,10 +53,12 @@ export function rulesDraftFrom(rules: DaoRulesView): RulesDraft {
     quorumPercent: rules.quorumBps / 100,
     thresholdPercent: rules.thresholdBps / 100,
     objectionPercent: rules.objectionBps / 100,
-    creditsPerEpoch: rules.creditsPerEpoch,
+    // A DAO that moves to quadratic voting starts from the quadratic preset's budget.
+    creditsPerEpoch: rules.creditsPerEpoch || 100,
     votingPeriod: periodFromMs(rules.votingPeriodMs),
     gracePeriod: periodFromMs(rules.gracePeriodMs),
     memberCap: rules.memberCap,
+    kindModes: choicesFrom(rules.votingByKind),
   };
 }
 
@@ -85,9 +89,12 @@ function checkRules(draft: RulesDraft, current: DaoRulesView, problems: RulesPro
   bps('thresholdPercent', 'thresholdBps');
   bps('objectionPercent', 'objectionBps');
 
-  const credits = wholeNumber(draft.creditsPerEpoch, 1);
-  if (credits === null) problems.creditsPerEpoch = 'proposal.form.numberInvalid';
-  else if (credits !== current.creditsPerEpoch) changed.creditsPerEpoch = credits;
+  // Voice credits mean something (and have a field) only in quadratic voting; elsewhere the rules hold 0.
+  if (draft.votingMode === 'quadratic') {
+    const credits = wholeNumber(draft.creditsPerEpoch, 1);
+    if (credits === null) problems.creditsPerEpoch = 'proposal.form.numberInvalid';
+    else if (credits !== current.creditsPerEpoch) changed.creditsPerEpoch = credits;
+  }
 
   const cap = wholeNumber(draft.memberCap, 2);
   if (cap === null) problems.memberCap = 'proposal.form.numberInvalid';
@@ -100,6 +107,10 @@ function checkRules(draft: RulesDraft, current: DaoRulesView, problems: RulesPro
   const gracePeriodMs = periodToMs(draft.gracePeriod);
   if (gracePeriodMs === null) problems.gracePeriod = 'proposal.form.periodInvalid';
   else if (gracePeriodMs !== current.gracePeriodMs) changed.gracePeriodMs = gracePeriodMs;
+
+  // The whole map or nothing: the host replaces the per-kind modes with what a change names.
+  const votingByKind = votingByKindFrom(draft.kindModes, current.votingByKind);
+  if (!sameVotingByKind(votingByKind, current.votingByKind)) changed.votingByKind = votingByKind;
 
   return changed;
 }

@@ -1,5 +1,5 @@
 // One proposal: what it asks, where it stands in time, the live tally, this member's vote, the signatures
-// that make its result final, and withdrawing or leaving. Live like the DAO it belongs to.
+// that make its result final, and withdrawing or leaving. Live like the DAO it belongs to (use-dao.ts).
 import { Alert, Badge, Grid, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { useNavigation } from '../../../shell/navigation.tsx';
 import { useRefreshAt } from '../../../time/use-refresh-at.ts';
 import { BackLink } from '../BackLink.tsx';
 import { kindLabel } from '../dao-labels.ts';
+import { EffectNote } from '../EffectNote.tsx';
 import { ProposalStatusBadge } from '../ProposalStatusBadge.tsx';
 import { CertificateCard } from './CertificateCard.tsx';
 import { ProposalActions } from './ProposalActions.tsx';
@@ -19,7 +20,7 @@ import { VoteCard } from './VoteCard.tsx';
 export function ProposalScreen({ dao: daoId, proposal: proposalId }: { dao: string; proposal: string }) {
   const { t } = useTranslation();
   const { navigate } = useNavigation();
-  const { data: dao, error, refresh } = useDao(daoId);
+  const { data: dao, error, syncing, refresh } = useDao(daoId);
   const proposal = dao?.proposals.find((entry) => entry.id === proposalId) ?? null;
   useRefreshAt(proposal ? [proposal.votingEndsAt, proposal.executesAt ?? 0] : [], refresh);
   const back = (
@@ -36,7 +37,7 @@ export function ProposalScreen({ dao: daoId, proposal: proposalId }: { dao: stri
         {back}
         {error ? (
           <FormError error={error} />
-        ) : dao ? (
+        ) : dao && !syncing ? (
           <Alert color="gray" variant="light" icon={<IconInfoCircle size={18} />} data-testid="proposal-missing">
             {t('proposal.detail.missing')}
           </Alert>
@@ -64,6 +65,7 @@ export function ProposalScreen({ dao: daoId, proposal: proposalId }: { dao: stri
             <ProposalStatusBadge status={proposal.status} testId="proposal-status" />
           </Group>
         </Group>
+        <EffectNote proposal={proposal} size="sm" fw={600} />
         {proposal.summary && (
           <Text c="dimmed" data-testid="proposal-summary" style={{ whiteSpace: 'pre-wrap' }}>
             {proposal.summary}

@@ -1,5 +1,5 @@
-// Where the proposal is in its life: proposed, voting (with the time left), result, grace period (with the
-// time left before it takes effect). Countdowns tick every second.
+// Where the proposal is in its life: proposed, voting (with the time left), result, grace period (when it
+// takes effect, with the time left). Countdowns tick every second.
 import { Card, Stack, Text, Timeline, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ProposalView } from '../../../../core/bridge/api.ts';
@@ -45,12 +45,15 @@ export function ProposalTimeline({ proposal, gracePeriodMs }: { proposal: Propos
     rejected: t('proposal.timeline.resultRejected'),
   }[status];
 
+  // Passed: it takes effect at executesAt, and is in effect once the clock is past it, though the status stays
+  // `passed` until a record claims a later time (see EffectNote).
+  const executesAt = proposal.executesAt;
   const effect =
-    status === 'passed' && proposal.executesAt !== null ? (
+    status === 'passed' && executesAt !== null ? (
       <Countdown
-        until={proposal.executesAt}
-        running={(left) => t('proposal.timeline.effectIn', { time: left })}
-        elapsed={t('proposal.timeline.effectNow')}
+        until={executesAt}
+        running={(left) => t('proposal.timeline.effectAt', { date: at(executesAt), time: left })}
+        elapsed={t('proposal.timeline.effectDone', { date: at(executesAt) })}
         size="sm"
         fw={600}
         testId="grace-countdown"

@@ -1,8 +1,20 @@
-// The fold's state as the bridge shows it (core/bridge/api.ts): plain numbers, the bridge's names for
-// voting modes and statuses, and what concerns the member looking at it (my vote, may I rage quit).
-import type { DaoRulesView, DaoSummary, DaoView, ProposalParams, ProposalView } from '../../core/bridge/api.ts';
-import type { DaoState, ProposalView as FoldProposal } from '../../core/governance/dao-state.ts';
-import type { Rules, VotingMode } from '../../core/governance/rules.ts';
+// The fold's state as the bridge shows it (api.ts): plain numbers, the bridge's names for voting modes and
+// statuses, and what concerns the member looking at it (my vote, may I rage quit). The host derives its
+// dao.get and dao.list answers with these functions and the UI derives the same views from its own replica,
+// so both show the same DAO from the same records.
+import { DaomeshError } from '../errors.ts';
+import type { DaoState, ProposalView as FoldProposal } from '../governance/dao-state.ts';
+import type { Rules, VotingMode } from '../governance/rules.ts';
+import {
+  ProposalKind,
+  type DaoRulesView,
+  type DaoSummary,
+  type DaoView,
+  type ProposalParams,
+  type ProposalView,
+  type VotingByKindView,
+  type VotingModeView,
+} from './api.ts';
 
 const modeNames = {
   'one-member-one-vote': 'majority',
@@ -21,8 +33,11 @@ const statusNames = {
   withdrawn: 'withdrawn',
 } as const;
 
-export function rulesView(rules: Rules): DaoRulesView {
-  const mode = rules.voting;
+/** Quadratic voting's defaults when a change names the mode without its numbers (the quadratic preset's). */
+const defaultCreditsPerEpoch = 100;
+const defaultEpochMs = 30 * 24 * 3600 * 1000;
+
+export function votingModeView(mode: VotingMode): VotingModeView {
   return {
     votingMode: modeNames[mode.type],
     quorumBps: 'quorumBps' in mode ? mode.quorumBps : 0,
@@ -30,6 +45,62 @@ export function rulesView(rules: Rules): DaoRulesView {
     objectionBps: mode.type === 'lazy-consensus' ? mode.objectionBps : 0,
     creditsPerEpoch: mode.type === 'quadratic' ? mode.creditsPerEpoch : 0,
     epochMs: mode.type === 'quadratic' ? mode.epochMs : 0,
+  };
+}
+
+/** The fold's voting mode for one given in the bridge's terms (numbers a mode has no use for are dropped). */
+export function votingModeFromView(view: VotingModeView): VotingMode {
+  switch (view.votingMode) {
+    case 'majority':
+      return { type: 'one-member-one-vote', quorumBps: view.quorumBps, thresholdBps: view.thresholdBps };
+    case 'reputation':
+      return { type: 'reputation-weighted', quorumBps: view.quorumBps, thresholdBps: view.thresholdBps };
+    case 'quadratic':
+      return {
+        type: 'quadratic',
+        creditsPerEpoch: Math.max(1, view.creditsPerEpoch || defaultCreditsPerEpoch),
+        epochMs: Math.max(1, view.epochMs || defaultEpochMs),
+        quorumBps: view.quorumBps,
+        thresholdBps: view.thresholdBps,
+      };
+    case 'lazy':
+      return { type: 'lazy-consensus', objectionBps: view.objectionBps };
+  }
+}
+
+function isBridgeKind(kind: string): kind is ProposalKind {
+  return ProposalKind.safeParse(kind).success;
+}
+
+/** The per-kind overrides the bridge can name (kinds it does not know of are left out of the view). */
+export function votingByKindView(byKind: Rules['votingByKind']): VotingByKindView {
+  const view: VotingByKindView = {};
+  for (const [kind, mode] of Object.entries(byKind)) {
+    if (isBridgeKind(kind)) view[kind] = votingModeView(mode);
+  }
+  return view;
+}
+
+/**
+ * The fold's per-kind overrides for the bridge's. Overrides of kinds the bridge cannot name are kept from
+ * `current`, so a change made through the bridge never drops them unseen.
+ */
+export function votingByKindFromView(view: VotingByKindView, current: Rules['votingByKind'] = {}): Rules['votingByKind'] {
+  const byKind: Rules['votingByKind'] = {};
+  for (const [kind, mode] of Object.entries(current)) {
+    if (!isBridgeKind(kind)) byKind[kind] = mode;
+  }
+  for (const kind of ProposalKind.options) {
+    const mode = view[kind];
+    if (mode) byKind[kind] = votingModeFromView(mode);
+  }
+  return byKind;
+}
+
+export function rulesView(rules: Rules): DaoRulesView {
+  return {
+    ...votingModeView(rules.voting),
+    votingByKind: votingByKindView(rules.votingByKind),
     votingPeriodMs: rules.votingPeriodMs,
     gracePeriodMs: rules.gracePeriodMs,
     memberCap: rules.memberCap,
@@ -42,21 +113,10 @@ export function rulesView(rules: Rules): DaoRulesView {
 /** Applies a rules change given in the bridge's terms to the rules in force. */
 export function rulesFromView(current: Rules, change: Partial<DaoRulesView>): Rules {
   const view = { ...rulesView(current), ...change };
-  const byName: Record<DaoRulesView['votingMode'], () => VotingMode> = {
-    majority: () => ({ type: 'one-member-one-vote', quorumBps: view.quorumBps, thresholdBps: view.thresholdBps }),
-    reputation: () => ({ type: 'reputation-weighted', quorumBps: view.quorumBps, thresholdBps: view.thresholdBps }),
-    quadratic: () => ({
-      type: 'quadratic',
-      creditsPerEpoch: Math.max(1, view.creditsPerEpoch || 100),
-      epochMs: Math.max(1, view.epochMs || 30 * 24 * 3600 * 1000),
-      quorumBps: view.quorumBps,
-      thresholdBps: view.thresholdBps,
-    }),
-    lazy: () => ({ type: 'lazy-consensus', objectionBps: view.objectionBps }),
-  };
   return {
     ...current,
-    voting: byName[view.votingMode](),
+    voting: votingModeFromView(view),
+    votingByKind: change.votingByKind === undefined ? current.votingByKind : votingByKindFromView(change.votingByKind, current.votingByKind),
     votingPeriodMs: view.votingPeriodMs,
     gracePeriodMs: view.gracePeriodMs,
     memberCap: view.memberCap,
@@ -156,14 +216,21 @@ export function daoSummary(state: DaoState, me: string | null): DaoSummary {
   };
 }
 
+/** The quadratic mode the member spends credits in: the DAO's own, else the first kind that votes quadratically. */
+function quadraticMode(rules: Rules): Extract<VotingMode, { type: 'quadratic' }> | null {
+  if (rules.voting.type === 'quadratic') return rules.voting;
+  for (const mode of Object.values(rules.votingByKind)) if (mode.type === 'quadratic') return mode;
+  return null;
+}
+
 /**
  * Quadratic voting: the member's voice credits left in the current epoch — the epoch's budget less n² for
  * each counted ballot of theirs on a quadratic proposal made in this epoch (the epoch a ballot spends from
  * is its proposal's, as the fold counts it).
  */
 function creditsLeft(state: DaoState, me: string | null, now: number): number | null {
-  const mode = state.rules?.voting;
-  if (!mode || mode.type !== 'quadratic' || me === null) return null;
+  const mode = state.rules ? quadraticMode(state.rules) : null;
+  if (!mode || me === null) return null;
   const epoch = Math.floor(now / mode.epochMs);
   let spent = 0;
   for (const proposal of state.proposals) {
@@ -174,7 +241,7 @@ function creditsLeft(state: DaoState, me: string | null, now: number): number | 
 }
 
 export function daoView(state: DaoState, me: string | null, now: number): DaoView {
-  if (!state.rules) throw new Error('a DAO view needs the genesis record');
+  if (!state.rules) throw new DaomeshError('INTERNAL', 'A DAO view needs the DAO\'s genesis record, which has not arrived yet.');
   const summary = daoSummary(state, me);
   return {
     id: summary.id,

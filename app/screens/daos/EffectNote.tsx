@@ -1,0 +1,22 @@
+// When a passed proposal takes effect, ticking: "Takes effect in 2h 5m", then "In effect" once the clock is past
+// its executesAt. A display matter only: the fold keeps the status `passed` until a record claiming a later
+// time arrives (execution is decided by record times, by design), and the status badge says so.
+import type { TextProps } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { ProposalView } from '../../../core/bridge/api.ts';
+import { Countdown } from '../../components/Countdown.tsx';
+
+export function EffectNote({ proposal, ...textProps }: { proposal: ProposalView } & TextProps) {
+  const { t } = useTranslation();
+  if (proposal.status !== 'passed' || proposal.executesAt === null) return null;
+  return (
+    <Countdown
+      until={proposal.executesAt}
+      running={(left) => t('proposal.effect.takesEffectIn', { time: left })}
+      elapsed={t('proposal.effect.inEffect')}
+      c="teal"
+      {...textProps}
+      testId="effect-note"
+    />
+  );
+}

@@ -1,0 +1,176 @@
+// The bridge's view of a DAO: what the host answers dao.get with and what the UI derives from its own replica.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { base64 } from '@scure/base';
+import * as Y from 'yjs';
+import { appendRecords, createDaoDoc, ledgerRecords } from '../dao/dao-doc.ts';
+import { DaoLedger } from '../governance/dao-ledger.ts';
+import { lazyConsensus, quadratic, rulePresets, simpleMajority, supermajority, type Rules, type VotingMode } from '../governance/rules.ts';
+import { actor, day, hour, Scenario, type Actor } from '../governance/test-dao.ts';
+import { bridgeMethods, DaoRulesView, DaoSummary, DaoView, maxStateVectorChars } from './api.ts';
+import { daoSummary, daoView, rulesFromView, rulesView, votingByKindFromView, votingModeFromView, votingModeView } from './dao-view.ts';
+
+const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
+const timing = { votingPeriodMs: day, gracePeriodMs: hour };
+const lazy: VotingMode = { type: 'lazy-consensus', objectionBps: 2500 };
+
+function close(scenario: Scenario, proposal: string): void {
+  scenario.advance(day + 1);
+  scenario.sign(alice, proposal);
+  scenario.sign(bob, proposal);
+}
+
+test('every preset\'s rules read back unchanged through the view, and the view passes the bridge schema', () => {
+  for (const [name, preset] of Object.entries(rulePresets)) {
+    const rules = { ...preset(3), votingByKind: { 'member.remove': supermajority(3).voting } };
+    const view = rulesView(rules);
+    assert.ok(DaoRulesView.safeParse(view).success, name);
+    assert.deepEqual(rulesFromView(rules, {}), rules, name);
+    assert.deepEqual(votingModeFromView(votingModeView(rules.voting)), rules.voting, name);
+  }
+});
+
+test('a rules change in the bridge\'s terms changes only what it names; votingByKind replaces the whole map', () => {
+  const rules: Rules = { ...simpleMajority(3), votingByKind: { 'member.remove': supermajority(3).voting } };
+  const lazier = rulesFromView(rules, { votingMode: 'lazy', objectionBps: 1000 });
+  assert.deepEqual(lazier.voting, { type: 'lazy-consensus', objectionBps: 1000 });
+  assert.deepEqual(lazier.votingByKind, rules.votingByKind, 'overrides not named stay');
+  assert.equal(lazier.votingPeriodMs, rules.votingPeriodMs);
+
+  const changed = rulesFromView(rules, { votingByKind: { signal: votingModeView(lazy) } });
+  assert.deepEqual(changed.votingByKind, { signal: lazy }, 'member.remove left out: back to the DAO\'s mode');
+  assert.deepEqual(changed.voting, rules.voting);
+
+  // Quadratic named without its numbers gets the preset's, never a zero budget.
+  assert.deepEqual(rulesFromView(rules, { votingMode: 'quadratic' }).voting, { ...quadratic(3).voting, quorumBps: 5000, thresholdBps: 5000 });
+});
+
+test('overrides of kinds the bridge cannot name are left out of the view and kept by a change', () => {
+  const bountyMode: VotingMode = { type: 'one-member-one-vote', quorumBps: 1000, thresholdBps: 5000 };
+  const rules: Rules = { ...simpleMajority(3), votingByKind: { 'bounty.accept': bountyMode, signal: lazy } };
+  assert.deepEqual(Object.keys(rulesView(rules).votingByKind), ['signal']);
+  assert.deepEqual(votingByKindFromView({}, rules.votingByKind), { 'bounty.accept': bountyMode });
+  assert.deepEqual(rulesFromView(rules, { votingByKind: {} }).votingByKind, { 'bounty.accept': bountyMode });
+});
+
+test('the view of a DAO: proposals newest first, my vote, the tally, signatures, and who may rage quit', () => {
+  const scenario = new Scenario([alice, bob, carol], { ...simpleMajority(3), ...timing });
+  const first = scenario.propose(alice, { kind: 'signal', params: { text: 'Plant beans' }, title: 'Beans' });
+  const second = scenario.propose(bob, { kind: 'member.add', params: { member: actor('dave').key.address, shares: 10n }, title: 'Dave' });
+  scenario.vote(alice, first, 'yes');
+  scenario.vote(bob, first, 'yes');
+  scenario.vote(carol, first, 'no');
+  close(scenario, first);
+
+  const view = daoView(scenario.state(), carol.key.address, scenario.now);
+  assert.ok(DaoView.safeParse(view).success);
+  assert.deepEqual(view.proposals.map((proposal) => proposal.id), [second, first]);
+  const beans = view.proposals[1]!;
+  assert.equal(beans.status, 'passed');
+  assert.deepEqual(beans.tally, { yes: 2, no: 1, abstain: 0, voters: 3, quorumMet: true, outcome: 'passed', reason: 'passed' });
+  assert.deepEqual(beans.myVote, { choice: 'no', votes: 1 });
+  assert.deepEqual(beans.certificate, { signatures: 2, needed: 2, final: true, signedByMe: false });
+  assert.equal(beans.canRageQuit, true, 'carol voted no and the grace period is running');
+  assert.equal(beans.summary, 'Plant beans');
+  assert.deepEqual(view.proposals[0]!.params, { kind: 'member.add', member: actor('dave').key.address, shares: 10 });
+  assert.equal(view.proposals[0]!.status, 'closed', 'its voting period is over, nobody signed');
+  assert.equal(daoView(scenario.state(), alice.key.address, scenario.now).proposals[1]!.canRageQuit, false, 'alice voted yes');
+
+  const summary = daoSummary(scenario.state(), actor('mallory').key.address);
+  assert.ok(DaoSummary.safeParse(summary).success);
+  assert.deepEqual(summary, { id: scenario.daoId, name: 'Test DAO', members: 3, memberCap: 15, isMember: false, openProposals: 0 });
+});
+
+test('votingByKind set at creation shows in the view and governs proposals of that kind only', () => {
+  const rules: Rules = { ...simpleMajority(3), ...timing, votingByKind: { signal: lazy } };
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const quiet = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Nobody objects' });
+  const grant = scenario.propose(alice, { kind: 'reputation.grant', params: { member: bob.key.address, points: 5n }, title: 'Silence' });
+
+  const view = daoView(scenario.state(), alice.key.address, scenario.now);
+  assert.equal(view.rules.votingMode, 'majority');
+  assert.deepEqual(view.rules.votingByKind, { signal: { votingMode: 'lazy', quorumBps: 0, thresholdBps: 0, objectionBps: 2500, creditsPerEpoch: 0, epochMs: 0 } });
+  const byId = new Map(view.proposals.map((proposal) => [proposal.id, proposal]));
+  assert.equal(byId.get(quiet)!.votingMode, 'lazy');
+  assert.equal(byId.get(grant)!.votingMode, 'majority');
+  // With no votes at all, silence passes a lazy-consensus signal; the reputation grant misses its quorum.
+  assert.deepEqual([byId.get(quiet)!.tally.outcome, byId.get(grant)!.tally.outcome], ['passed', 'rejected']);
+
+  close(scenario, quiet);
+  close(scenario, grant);
+  const closed = new Map(daoView(scenario.state(), alice.key.address, scenario.now).proposals.map((proposal) => [proposal.id, proposal.status]));
+  // The signal passed and, a day on (past its hour of grace), took effect; the grant never had its quorum.
+  assert.deepEqual([closed.get(quiet), closed.get(grant)], ['executed', 'rejected']);
+});
+
+test('a rules change made with rulesFromView sets a per-kind mode that later proposals of that kind vote in', () => {
+  const rules: Rules = { ...simpleMajority(3), ...timing };
+  const threeQuarters: VotingMode = { type: 'one-member-one-vote', quorumBps: 5000, thresholdBps: 7500 };
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const change = scenario.propose(alice, {
+    kind: 'rules.change',
+    params: { rules: rulesFromView(rules, { votingByKind: { 'member.remove': votingModeView(threeQuarters) } }) },
+    title: 'Removals need three quarters',
+  });
+  scenario.vote(alice, change, 'yes');
+  scenario.vote(bob, change, 'yes');
+  close(scenario, change);
+  scenario.advance(hour);
+  const removal = scenario.propose(alice, { kind: 'member.remove', params: { member: carol.key.address }, title: 'Carol' });
+  const signal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Same votes, DAO mode' });
+  for (const proposal of [removal, signal]) {
+    scenario.vote(alice, proposal, 'yes');
+    scenario.vote(bob, proposal, 'yes');
+    scenario.vote(carol, proposal, 'no');
+  }
+  const view = daoView(scenario.state(), alice.key.address, scenario.now);
+  const byId = new Map(view.proposals.map((proposal) => [proposal.id, proposal]));
+  assert.equal(byId.get(change)!.status, 'executed');
+  assert.equal(view.rules.votingByKind['member.remove']?.thresholdBps, 7500);
+  const params = byId.get(change)!.params;
+  assert.equal(params?.kind === 'rules.change' ? params.rules.votingByKind?.['member.remove']?.thresholdBps : null, 7500);
+  // Two yes to one no: two thirds, enough for the DAO's majority, not for the removal's three quarters.
+  assert.deepEqual([byId.get(removal)!.tally.reason, byId.get(signal)!.tally.reason], ['threshold not met', 'passed']);
+});
+
+test('voice credits left count against a quadratic per-kind mode when the DAO\'s own is not quadratic', () => {
+  const rules: Rules = { ...simpleMajority(3), ...timing, votingByKind: { signal: quadratic(3).voting } };
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const proposal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'How much?' });
+  scenario.vote(alice, proposal, 'yes', { votes: 3 });
+  assert.equal(daoView(scenario.state(), alice.key.address, scenario.now).myCredits, 100 - 9);
+  assert.equal(daoView(new Scenario([alice], { ...simpleMajority(1), ...timing }).state(), alice.key.address, scenario.now).myCredits, null);
+});
+
+test('a replica synced from the host\'s document by state vector folds to the same view as the host', () => {
+  const scenario = new Scenario([alice, bob, carol], { ...lazyConsensus(3), ...timing });
+  const proposal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Sync me' });
+  scenario.vote(bob, proposal, 'no');
+  const host = createDaoDoc();
+  appendRecords(host, scenario.records.slice(0, 2));
+  const replica = createDaoDoc();
+  const sync = (): void => {
+    const request = bridgeMethods['dao.sync'].params.parse({ dao: scenario.daoId, stateVector: base64.encode(Y.encodeStateVector(replica)) });
+    const answer = bridgeMethods['dao.sync'].result.parse({ update: base64.encode(Y.encodeStateAsUpdate(host, base64.decode(request.stateVector))) });
+    Y.applyUpdate(replica, base64.decode(answer.update));
+  };
+  sync();
+  appendRecords(host, scenario.records.slice(2));
+  sync();
+
+  const ledger = new DaoLedger(scenario.daoId);
+  ledger.add([...ledgerRecords(replica)]);
+  assert.equal(ledger.size, scenario.records.length);
+  assert.deepEqual(daoView(ledger.state(scenario.now), bob.key.address, scenario.now), daoView(scenario.state(), bob.key.address, scenario.now));
+});
+
+test('dao.sync takes a state vector in base64 within its size bound (the host checks that it decodes)', () => {
+  const params = bridgeMethods['dao.sync'].params;
+  const dao = actor('x').key.address.slice(2, 45).padEnd(43, 'A');
+  assert.ok(params.safeParse({ dao, stateVector: base64.encode(Y.encodeStateVector(new Y.Doc())) }).success);
+  assert.equal(params.safeParse({ dao, stateVector: 'not base64!' }).success, false);
+  assert.equal(params.safeParse({ dao, stateVector: 'AAA' }).success, false, 'unpadded');
+  assert.equal(params.safeParse({ dao, stateVector: 'A'.repeat(maxStateVectorChars + 4) }).success, false);
+  assert.equal(params.safeParse({ dao, stateVector: 'AA==', extra: 1 }).success, false);
+  assert.equal(bridgeMethods['dao.sync'].result.safeParse({ update: 'AAA=' }).success, true);
+});
