@@ -1,8 +1,10 @@
 // npm run bench: every benchmark, figures printed side by side. Nothing is asserted.
 import { benchDaoOpen } from './dao-open.ts';
+import { benchDaoSync } from './dao-sync.ts';
 import { benchLedgerBytes, printLedgerBytes } from './ledger-bytes.ts';
 import { benchRecordVerify, type BenchRow } from './record-verify.ts';
 import { benchStorage } from './storage.ts';
+import { benchVerifyApply } from './verify-apply.ts';
 
 function print(title: string, rows: BenchRow[]): void {
   console.log(`\n${title}`);
@@ -18,5 +20,9 @@ print('Record verification (one core)', benchRecordVerify());
 printLedgerBytes(benchLedgerBytes());
 console.log('\nHost storage (envelope log, snapshots)');
 await benchStorage((line) => console.log(`  ${line}`));
+console.log('\nVerify-and-apply through the gate, Yjs and the fold, by envelope size (BENCH_VERIFY_RECORDS records each, default 10,000; one core)');
+await benchVerifyApply(undefined, (line) => console.log(`  ${line}`));
 console.log('\nA DAO on disk (BENCH_DAO_RECORDS records, default 20,000)');
 await benchDaoOpen(undefined, (line) => console.log(`  ${line}`));
+console.log('\nPeer-to-peer sync (BENCH_SYNC_NODES hosts in this process, default 12; BENCH_SYNC_RECORDS each, default 500)');
+await benchDaoSync(undefined, undefined, { print: (line) => console.log(`  ${line}`) });

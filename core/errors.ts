@@ -20,6 +20,10 @@ export const errorCodes = [
   'NOT_A_MEMBER',
   'CANNOT_SIGN_TALLY',
   'STORAGE_FAILED',
+  'INVALID_INVITE',
+  'INVITE_EXPIRED',
+  'INVITE_REVOKED',
+  'SYNC_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

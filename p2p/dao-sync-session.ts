@@ -2,6 +2,7 @@
 // envelope ids each holds (range reconciliation), then each sends what the other lacks, in the order it
 // accepted them so that every envelope arrives after the ones it builds on. Bounded frames, a timeout on
 // every read, back-pressure from the stream; whatever the peer sends goes through the store's gate.
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Stream } from '@libp2p/interface';
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils';
 import { IdSet } from '../core/sync/id-set.ts';
@@ -13,6 +14,8 @@ import {
   maxSyncFrameBytes,
   SyncProtocolError,
   syncProtocolVersion,
+  type SharedKey,
+  type SharedPeer,
   type SyncMessage,
   type SyncRefusalCode,
 } from '../core/sync/sync-messages.ts';
@@ -24,23 +27,43 @@ export type AcceptOutcome = 'accepted' | 'held' | 'rejected';
 
 /** What a sync session needs from the node that holds the DAO (the host's DaoService in the app). */
 export type DaoSyncStore = {
-  /** May this peer sync this DAO with us? Decided from the connection's authenticated peer id. */
-  mayServe(dao: string, peer: string): { ok: true } | { ok: false; code: SyncRefusalCode; message: string };
+  /**
+   * May this peer sync this DAO with us? Decided from the connection's authenticated peer id, or from the
+   * invite code it showed (which the store remembers for that peer while it is valid).
+   */
+  mayServe(dao: string, peer: string, invite?: Uint8Array): { ok: true } | { ok: false; code: SyncRefusalCode; message: string };
   /** The 32-byte ids (hashes) of every envelope held for the DAO. */
-  envelopeIds(dao: string): Uint8Array[];
+  envelopeIds(dao: string): Uint8Array[] | Promise<Uint8Array[]>;
   /** The envelopes with these ids, in the order they were accepted here. */
   envelopes(dao: string, ids: readonly Uint8Array[]): AsyncIterable<Uint8Array>;
   /** Gate, store and apply one envelope from `peer`. */
   accept(dao: string, envelope: Uint8Array, peer: string): Promise<AcceptOutcome>;
+  /** The DAO's gossip keys to hand a peer the DAO authorises (a member's node or an invitee). */
+  shareKeys(dao: string): SharedKey[];
+  /** Keys a node of the DAO handed us. */
+  learnKeys(dao: string, keys: readonly SharedKey[]): void;
 };
 
 export type SyncProgress = { dao: string; peer: string; received: number; expected: number };
 
 export type SyncSessionOptions = {
   signal?: AbortSignal;
+  /** An invite code's bytes, shown in the hello by a device that is not yet one of the DAO's nodes. */
+  invite?: Uint8Array;
+  /** Initiator: the responder is a node of the DAO, so it may have our gossip keys. */
+  trustedPeer?: boolean;
   /** How long to wait for any one frame, in ms. */
   readTimeoutMs?: number;
   onProgress?: (progress: SyncProgress) => void;
+  /** Responder: the DAO's other nodes it is connected to, shared in the welcome so the initiator can reach them. */
+  sharePeers?: (dao: string, requester: string) => SharedPeer[] | Promise<SharedPeer[]>;
+  /**
+   * Responder: claims the (DAO, peer) pair for this session; null refuses it as BUSY (a session between the
+   * two is already running). The function returned is called when the session ends.
+   */
+  beginServing?: (dao: string, peer: string) => (() => void) | null;
+  /** Initiator: the nodes the responder shared. */
+  onPeers?: (dao: string, peers: readonly SharedPeer[]) => void;
 };
 
 export type SyncReport = {
@@ -70,10 +93,20 @@ export class SyncRefusedError extends Error {
 export async function initiateSync(stream: Stream, dao: string, peer: string, store: DaoSyncStore, options: SyncSessionOptions = {}): Promise<SyncReport> {
   const wire = new SyncWire(stream, options);
   try {
-    await wire.write({ t: 'hello', v: syncProtocolVersion, dao: recordHashFromId(dao) });
+    const keys = options.trustedPeer ? store.shareKeys(dao) : [];
+    await wire.write({
+      t: 'hello',
+      v: syncProtocolVersion,
+      dao: recordHashFromId(dao),
+      ...(options.invite ? { invite: options.invite } : {}),
+      ...(keys.length > 0 ? { keys } : {}),
+    });
     const answer = await wire.read();
     if (answer.t === 'refuse') throw new SyncRefusedError(answer.code, answer.message);
     if (answer.t !== 'welcome') throw new SyncProtocolError(`Expected welcome, got ${answer.t}.`);
+    // The responder's keys count when we dialled it as a DAO node or through the invite we were given.
+    if (answer.keys && answer.keys.length > 0 && (options.trustedPeer || options.invite)) store.learnKeys(dao, answer.keys);
+    if (answer.peers && answer.peers.length > 0) options.onPeers?.(dao, answer.peers);
     const report = await exchange(wire, 'initiator', dao, peer, store, options);
     await stream.close(wire.abortOptions());
     return report;
@@ -95,14 +128,29 @@ export async function serveSync(stream: Stream, peer: string, store: DaoSyncStor
       return null;
     }
     const dao = recordIdFromHash(hello.dao);
-    const decision = store.mayServe(dao, peer);
+    const decision = store.mayServe(dao, peer, hello.invite);
     if (!decision.ok) {
       await wire.write({ t: 'refuse', code: decision.code, message: decision.message });
       await stream.close(wire.abortOptions());
       return null;
     }
-    await wire.write({ t: 'welcome' });
-    const report = await exchange(wire, 'responder', dao, peer, store, options);
+    const release = options.beginServing ? options.beginServing(dao, peer) : () => {};
+    if (release === null) {
+      await wire.write({ t: 'refuse', code: 'BUSY', message: 'A session for this DAO between us is already running.' });
+      await stream.close(wire.abortOptions());
+      return null;
+    }
+    let report: SyncReport;
+    try {
+      // Keys from the initiator count only if it is a node of the DAO (an invitee may read, not set keys).
+      if (hello.keys && hello.keys.length > 0 && store.mayServe(dao, peer).ok) store.learnKeys(dao, hello.keys);
+      const peers = ((await options.sharePeers?.(dao, peer)) ?? []).slice(0, 64).map((shared) => ({ id: shared.id, addrs: shared.addrs.slice(0, 8) }));
+      const keys = store.shareKeys(dao);
+      await wire.write({ t: 'welcome', ...(peers.length > 0 ? { peers } : {}), ...(keys.length > 0 ? { keys } : {}) });
+      report = await exchange(wire, 'responder', dao, peer, store, options);
+    } finally {
+      release();
+    }
     await stream.close(wire.abortOptions());
     return report;
   } catch (error) {
@@ -112,7 +160,7 @@ export async function serveSync(stream: Stream, peer: string, store: DaoSyncStor
 }
 
 async function exchange(wire: SyncWire, role: 'initiator' | 'responder', dao: string, peer: string, store: DaoSyncStore, options: SyncSessionOptions): Promise<SyncReport> {
-  const reconciler = new RangeReconciler(new IdSet(store.envelopeIds(dao)));
+  const reconciler = new RangeReconciler(new IdSet(await store.envelopeIds(dao)));
   let rounds = 0;
   // Turn by turn until one side has no ranges left to send (its message is "done").
   let outgoing: ReconcileMessage | null = role === 'initiator' ? reconciler.start() : null;
@@ -138,12 +186,12 @@ async function exchange(wire: SyncWire, role: 'initiator' | 'responder', dao: st
       for await (const envelope of store.envelopes(dao, toSend)) {
         batch.push(envelope);
         if (batch.length >= 64) {
-          for (const frame of envelopeFrames(batch)) await wire.write(frame);
+          for (const frame of envelopeFrames(batch)) await wire.write(frame, { pack: true });
           report.sent += batch.length;
           batch = [];
         }
       }
-      for (const frame of envelopeFrames(batch)) await wire.write(frame);
+      for (const frame of envelopeFrames(batch)) await wire.write(frame, { pack: true });
       report.sent += batch.length;
     }
     await wire.write({ t: 'end' });
@@ -202,11 +250,23 @@ class SyncWire {
     const signal = this.#signal ? AbortSignal.any([this.#signal, timeout]) : timeout;
     const frame = await this.#lp.read({ signal });
     this.bytesIn += frame.byteLength;
-    return decodeSyncMessage(frame.subarray());
+    const message = decodeSyncMessage(frame.subarray());
+    if (message.t !== 'packed') return message;
+    let inner: Uint8Array;
+    try {
+      // Bounded: a small frame must not inflate into more than a frame may hold.
+      inner = inflateRawSync(message.z, { maxOutputLength: maxSyncFrameBytes });
+    } catch {
+      throw new SyncProtocolError('A packed frame does not inflate (or inflates past the frame cap).');
+    }
+    const unpacked = decodeSyncMessage(inner);
+    if (unpacked.t !== 'envelopes') throw new SyncProtocolError('Only envelopes travel packed.');
+    return unpacked;
   }
 
-  async write(message: SyncMessage): Promise<void> {
-    const bytes = encodeSyncMessage(message);
+  async write(message: SyncMessage, options: { pack?: boolean } = {}): Promise<void> {
+    let bytes = encodeSyncMessage(message);
+    if (options.pack) bytes = encodeSyncMessage({ t: 'packed', z: deflateRawSync(bytes) });
     this.bytesOut += bytes.length;
     await this.#lp.write(bytes, this.abortOptions());
   }

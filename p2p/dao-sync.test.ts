@@ -10,6 +10,9 @@ import { base64urlnopad } from '@scure/base';
 import { createMeshNode, type MeshNode } from './mesh-node.ts';
 import { DaoSync, daoTopic, gossipScore, type DaoSyncHost, type GossipOutcome } from './dao-sync.ts';
 import { daoSyncProtocol, initiateSync, SyncRefusedError, type AcceptOutcome } from './dao-sync-session.ts';
+import { groupKeyId, type GroupKey } from './gossip-cipher.ts';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import type { SharedKey } from '../core/sync/sync-messages.ts';
 
 const dao = base64urlnopad.encode(sha256(new TextEncoder().encode('test dao')));
 
@@ -30,6 +33,8 @@ function chain(label: string, length: number, from: Uint8Array = new Uint8Array(
 
 class TestStore implements DaoSyncHost {
   readonly order: Uint8Array[] = [];
+  /** Gossip keys by epoch (hex); members learn the DAO's key from each other in catch-up sessions. */
+  readonly keys = new Map<string, Uint8Array>();
   readonly byId = new Map<string, Uint8Array>();
   readonly members = new Set<string>();
   rejected = 0;
@@ -54,6 +59,20 @@ class TestStore implements DaoSyncHost {
   }
   async acceptGossip(_dao: string, envelope: Uint8Array): Promise<GossipOutcome> {
     return this.#check(envelope);
+  }
+  shareKeys(): SharedKey[] {
+    return [...this.keys].map(([epoch, key]) => ({ epoch: hexToBytes(epoch), key }));
+  }
+  learnKeys(_dao: string, keys: readonly SharedKey[]): void {
+    for (const { epoch, key } of keys) this.keys.set(bytesToHex(epoch), key);
+  }
+  gossipKey(): GroupKey | null {
+    const key = [...this.keys.values()][0];
+    return key ? { id: groupKeyId(key), key } : null;
+  }
+  gossipKeyById(_dao: string, id: Uint8Array): GroupKey | undefined {
+    const key = [...this.keys.values()].find((candidate) => bytesToHex(groupKeyId(candidate)) === bytesToHex(id));
+    return key ? { id: groupKeyId(key), key } : undefined;
   }
   has(envelope: Uint8Array): boolean {
     return this.byId.has(base64urlnopad.encode(sha256(envelope)));
@@ -132,12 +151,15 @@ test('two nodes that each wrote while apart exchange exactly what the other lack
 test('joining a DAO syncs with its nodes, gossip carries new envelopes live, and a gap is repaired', async () => {
   const history = chain('history', 50);
   const stores = [new TestStore(history), new TestStore(), new TestStore()];
+  // Only A holds the DAO's gossip key at first; the others receive it from their first catch-up session.
+  stores[0]!.keys.set('00'.repeat(16), sha256(new TextEncoder().encode('group key')));
   const started = await Promise.all(stores.map((store) => startNode(store)));
   for (const store of stores) for (const { peer } of started) store.members.add(peer);
   for (const { sync } of started) sync.join(dao);
   await started[1]!.node.dial(started[0]!.node.getMultiaddrs()[0]!);
   await started[2]!.node.dial(started[1]!.node.getMultiaddrs()[0]!);
   await eventually('the history to reach every node', () => stores.every((store) => store.order.length === 50));
+  await eventually('the group key to reach every node', () => stores.every((store) => store.keys.size === 1));
 
   // Live: C hears what A publishes through B, once the gossip mesh has formed.
   await eventually('the gossip mesh', () => started.every(({ node }) => node.services.pubsub.getSubscribers(daoTopic(dao)).length > 0));
@@ -154,7 +176,7 @@ test('joining a DAO syncs with its nodes, gossip carries new envelopes live, and
   await stores[0]!.accept(dao, gap[1]!);
   await started[0]!.sync.publish(dao, gap[1]!);
   await eventually('the gap to be repaired everywhere', () => stores.every((store) => gap.every((envelope) => store.has(envelope))));
-  assert.equal(started[0]!.sync.status(dao).state, 'in-sync');
+  await eventually('A to settle in sync', () => started[0]!.sync.status(dao).state === 'in-sync');
   assert.ok(started[0]!.sync.status(dao).peers.includes(started[1]!.peer));
 });
 
@@ -177,7 +199,7 @@ test('a stranger is refused catch-up, its gossip is rejected and costs it score,
 
   await eventually('the stranger to see the topic', () => stranger.node.services.pubsub.getSubscribers(daoTopic(dao)).length > 0);
   // Published until A has seen one (a first message can go out before the stranger's gossip stream is up).
-  const forged = chain('forged', 200);
+  const forged = chain('forged', 200).map((envelope) => Uint8Array.of(2, ...envelope.subarray(1)));
   let sent = 0;
   await eventually('the stranger to lose score at A', () => {
     if (sent < forged.length) void stranger.node.services.pubsub.publish(daoTopic(dao), forged[sent++]!).catch(() => {});

@@ -8,7 +8,11 @@
 import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub';
 import { createTopicScoreParams, type PeerScoreParams } from '@libp2p/gossipsub/score';
 import type { Connection, PeerId } from '@libp2p/interface';
-import type { MeshNode } from './mesh-node.ts';
+import type { Multiaddr } from '@multiformats/multiaddr';
+import { recordHashFromId } from '../core/ledger/record.ts';
+import type { SharedPeer } from '../core/sync/sync-messages.ts';
+import { gossipKeyId, openGossip, sealGossip, type GroupKey } from './gossip-cipher.ts';
+import { dialableAddress, type MeshNode } from './mesh-node.ts';
 import {
   daoSyncProtocol,
   initiateSync,
@@ -16,6 +20,7 @@ import {
   SyncRefusedError,
   type AcceptOutcome,
   type DaoSyncStore,
+  type SyncProgress,
   type SyncReport,
 } from './dao-sync-session.ts';
 
@@ -32,6 +37,10 @@ export type GossipOutcome = AcceptOutcome | 'waiting';
 export type DaoSyncHost = DaoSyncStore & {
   /** Gate, store and apply an envelope from gossip; 'waiting' when it builds on something we lack. */
   acceptGossip(dao: string, envelope: Uint8Array, peer: string): Promise<GossipOutcome>;
+  /** The key to seal this DAO's gossip with now; null when this node has none yet (catch-up carries its writes). */
+  gossipKey(dao: string): GroupKey | null;
+  /** A key this node holds for the DAO, by the id a message names. */
+  gossipKeyById(dao: string, id: Uint8Array): GroupKey | undefined;
 };
 
 export type DaoSyncState = 'offline' | 'syncing' | 'in-sync';
@@ -60,6 +69,8 @@ type Tracked = {
   running: Map<string, { received: number; expected: number }>;
   lastSyncAt: number | null;
   lastError: string | null;
+  /** Peers whose session with us we are serving. */
+  serving: Set<string>;
   /** Peers to sync with again once the running session with them ends. */
   again: Set<string>;
 };
@@ -75,6 +86,10 @@ export class DaoSync {
   #stopped = false;
   readonly #controller = new AbortController();
   readonly #sessions = new Set<Promise<unknown>>();
+  /** Invite codes this node joined DAOs with: shown in every hello until its own delegation makes it a node. */
+  readonly #invites = new Map<string, Uint8Array>();
+  /** Bytes of DAO traffic this node sent and received (sync frames; gossip payloads as published and as validated). */
+  readonly traffic = { syncIn: 0, syncOut: 0, gossipIn: 0, gossipOut: 0 };
 
   constructor(node: MeshNode, host: DaoSyncHost, options: DaoSyncOptions = {}) {
     this.#node = node;
@@ -92,8 +107,14 @@ export class DaoSync {
       (stream, connection) => {
         const peer = connection.remotePeer.toString();
         this.#track(
-          serveSync(stream, peer, this.#host, { signal: this.#controller.signal }).then((report) => {
-            if (report && report.accepted > 0) this.#spread(report.dao, peer);
+          serveSync(stream, peer, this.#host, {
+            signal: this.#controller.signal,
+            sharePeers: (dao, requester) => this.#sharePeers(dao, requester),
+            beginServing: (dao, requester) => this.#beginServing(dao, requester),
+          }).then((report) => {
+            if (!report) return;
+            this.#count(report);
+            if (report.accepted > 0) this.#spread(report.dao, peer);
           }),
         );
       },
@@ -119,12 +140,40 @@ export class DaoSync {
   /** Starts keeping a DAO in sync: subscribes to its topic and compares with the DAO's peers. */
   join(dao: string): void {
     if (this.#daos.has(dao)) return;
-    this.#daos.set(dao, { dao, running: new Map(), lastSyncAt: null, lastError: null, again: new Set() });
+    this.#daos.set(dao, { dao, running: new Map(), serving: new Set(), lastSyncAt: null, lastError: null, again: new Set() });
     const topic = daoTopic(dao);
     this.#pubsub.topicValidators.set(topic, (peer, message) => this.#validate(dao, peer, message.data));
     this.#scoreTopic(topic);
     this.#pubsub.subscribe(topic);
     this.syncNow(dao);
+  }
+
+  /**
+   * Joins a DAO this node does not hold yet, through the inviter's node: dials it, shows the invite and takes
+   * the whole history. Resolves with the session's report; throws the refusal (expired, revoked…) if any.
+   */
+  async joinVia(dao: string, addrs: readonly Multiaddr[], invite: Uint8Array, onProgress?: (progress: SyncProgress) => void): Promise<SyncReport> {
+    this.#invites.set(dao, invite);
+    this.join(dao);
+    const signal = AbortSignal.any([this.#controller.signal, AbortSignal.timeout(30_000)]);
+    const connection = await this.#node.dial([...addrs], { signal });
+    const stream = await connection.newStream(daoSyncProtocol, { signal });
+    const report = await initiateSync(stream, dao, connection.remotePeer.toString(), this.#host, {
+      signal: this.#controller.signal,
+      invite,
+      onPeers: (shared, peers) => this.#meet(shared, peers),
+      ...(onProgress ? { onProgress } : {}),
+    });
+    const tracked = this.#daos.get(dao);
+    if (tracked) tracked.lastSyncAt = (this.#options.now ?? Date.now)();
+    this.#count(report);
+    this.#emit(dao);
+    return report;
+  }
+
+  /** An invite to show in this DAO's catch-up sessions (one this node joined with, remembered across restarts). */
+  rememberInvite(dao: string, invite: Uint8Array): void {
+    this.#invites.set(dao, invite);
   }
 
   leave(dao: string): void {
@@ -134,13 +183,16 @@ export class DaoSync {
     this.#pubsub.topicValidators.delete(topic);
   }
 
-  /** Announces an envelope written here. Large ones go by catch-up sync instead of gossip. */
+  /** Announces an envelope written here, sealed with the DAO's group key. Large ones go by catch-up sync instead. */
   async publish(dao: string, envelope: Uint8Array): Promise<void> {
-    if (envelope.length > maxGossipBytes) {
+    const key = this.#host.gossipKey(dao);
+    if (envelope.length > maxGossipBytes || key === null) {
       this.syncNow(dao);
       return;
     }
-    await this.#pubsub.publish(daoTopic(dao), envelope).catch((error: unknown) => {
+    const sealed = sealGossip(key, recordHashFromId(dao), envelope);
+    this.traffic.gossipOut += sealed.length;
+    await this.#pubsub.publish(daoTopic(dao), sealed).catch((error: unknown) => {
       // No peer on the topic is normal offline; catch-up sends it when one appears.
       this.#options.log?.(`gossip publish for ${dao}: ${error instanceof Error ? error.message : String(error)}`);
     });
@@ -158,7 +210,7 @@ export class DaoSync {
     if (!tracked) return { dao, state: 'offline', peers, progress: null, lastSyncAt: null, lastError: null };
     const sessions = [...tracked.running.values()];
     const progress = sessions.length === 0 ? null : sessions.reduce((sum, session) => ({ received: sum.received + session.received, expected: sum.expected + session.expected }), { received: 0, expected: 0 });
-    const state: DaoSyncState = tracked.running.size > 0 ? 'syncing' : peers.length === 0 ? 'offline' : 'in-sync';
+    const state: DaoSyncState = tracked.running.size + tracked.serving.size > 0 ? 'syncing' : peers.length === 0 ? 'offline' : 'in-sync';
     return { dao, state, peers, progress, lastSyncAt: tracked.lastSyncAt, lastError: tracked.lastError };
   }
 
@@ -174,20 +226,25 @@ export class DaoSync {
   async #syncWith(dao: string, peer: string): Promise<SyncReport | null> {
     const tracked = this.#daos.get(dao);
     if (!tracked || this.#stopped) return null;
-    if (tracked.running.has(peer)) {
+    if (tracked.running.has(peer) || tracked.serving.has(peer)) {
       tracked.again.add(peer);
       return null;
     }
     const progress = { received: 0, expected: 0 };
     tracked.running.set(peer, progress);
     this.#emit(dao);
+    let busy = false;
     const session = (async () => {
       try {
         const connection = this.#node.getConnections().find((candidate) => candidate.remotePeer.toString() === peer && candidate.status === 'open');
         if (!connection) throw new Error('not connected');
         const stream = await connection.newStream(daoSyncProtocol, { signal: AbortSignal.any([this.#controller.signal, AbortSignal.timeout(10_000)]) });
+        const invite = this.#invites.get(dao);
         const report = await initiateSync(stream, dao, peer, this.#host, {
           signal: this.#controller.signal,
+          trustedPeer: this.#host.mayServe(dao, peer).ok,
+          onPeers: (shared, peers) => this.#meet(shared, peers),
+          ...(invite ? { invite } : {}),
           onProgress: (update) => {
             progress.received = update.received;
             progress.expected = update.expected;
@@ -196,10 +253,15 @@ export class DaoSync {
         });
         tracked.lastSyncAt = (this.#options.now ?? Date.now)();
         tracked.lastError = null;
+        this.#count(report);
         if (report.accepted > 0) this.#spread(dao, peer);
         return report;
       } catch (error) {
-        if (!this.#stopped) {
+        if (error instanceof SyncRefusedError && error.code === 'BUSY') {
+          // The peer is already comparing with us: go again when the session we serve for it ends.
+          busy = true;
+          tracked.again.add(peer);
+        } else if (!this.#stopped) {
           tracked.lastError = error instanceof SyncRefusedError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
           this.#options.log?.(`sync ${dao} with ${peer}: ${tracked.lastError}`);
         }
@@ -207,11 +269,55 @@ export class DaoSync {
       } finally {
         tracked.running.delete(peer);
         this.#emit(dao);
-        if (tracked.again.delete(peer) && !this.#stopped) void this.#syncWith(dao, peer);
+        if (!busy && tracked.again.delete(peer) && !this.#stopped) void this.#syncWith(dao, peer);
       }
     })();
     this.#track(session);
     return await session;
+  }
+
+  /**
+   * One session per DAO and peer at a time: serving marks the pair busy like initiating does. When both ends
+   * start at once, the smaller peer id's session goes on and the other is refused (BUSY), then re-run after.
+   */
+  #beginServing(dao: string, peer: string): (() => void) | null {
+    const tracked = this.#daos.get(dao);
+    if (!tracked) return () => {};
+    if (tracked.running.has(peer) && this.#node.peerId.toString() < peer) return null;
+    tracked.serving.add(peer);
+    this.#emit(dao);
+    return () => {
+      tracked.serving.delete(peer);
+      this.#emit(dao);
+      if (tracked.again.delete(peer) && !this.#stopped) void this.#syncWith(dao, peer);
+    };
+  }
+
+  /** The DAO's other nodes we are connected to, with the addresses they listen on (from identify). */
+  async #sharePeers(dao: string, requester: string): Promise<SharedPeer[]> {
+    const shared: SharedPeer[] = [];
+    for (const connection of this.#node.getConnections()) {
+      const id = connection.remotePeer.toString();
+      if (id === requester || shared.some((peer) => peer.id === id) || !this.#host.mayServe(dao, id).ok) continue;
+      // Listen addresses from identify; an inbound connection's remote address has a port nobody listens on.
+      const stored = await this.#node.peerStore.get(connection.remotePeer).catch(() => null);
+      const addrs = stored?.addresses.map((address) => address.multiaddr.toString()) ?? [];
+      shared.push({ id, addrs: addrs.length > 0 ? addrs : [connection.remoteAddr.toString()] });
+    }
+    return shared;
+  }
+
+  /** Dials the DAO nodes a peer told us of that we are not connected to; catch-up starts on the new connection. */
+  #meet(dao: string, peers: readonly SharedPeer[]): void {
+    const self = this.#node.peerId.toString();
+    for (const peer of peers) {
+      if (peer.id === self || this.#node.getConnections().some((connection) => connection.remotePeer.toString() === peer.id)) continue;
+      const addrs = peer.addrs.map((address) => dialableAddress(address, peer.id)).filter((address) => address !== null);
+      if (addrs.length === 0) continue;
+      this.#node.dial(addrs, { signal: AbortSignal.timeout(10_000) }).catch((error: unknown) => {
+        this.#options.log?.(`could not reach ${peer.id} of ${dao}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
   }
 
   /**
@@ -224,17 +330,33 @@ export class DaoSync {
 
   async #validate(dao: string, from: PeerId, data: Uint8Array): Promise<TopicValidatorResult> {
     const peer = from.toString();
-    // Only the DAO's nodes belong on its topic: anything a stranger sends is penalised, whatever it holds.
-    if (!this.#host.mayServe(dao, peer).ok) return TopicValidatorResult.Reject;
-    if (data.length > maxGossipBytes) return TopicValidatorResult.Reject;
-    const outcome = await this.#host.acceptGossip(dao, data, peer).catch((): GossipOutcome => 'rejected');
+    // A valid envelope counts whoever relays it (a member's new device announces itself this way); anything
+    // else from a peer that is not one of the DAO's nodes is penalised.
+    if (data.length > maxGossipBytes + 64) return TopicValidatorResult.Reject;
+    this.traffic.gossipIn += data.length;
+    const fromNode = this.#host.mayServe(dao, peer).ok;
+    const keyId = gossipKeyId(data);
+    if (keyId === null) return TopicValidatorResult.Reject;
+    const key = this.#host.gossipKeyById(dao, keyId);
+    if (key === undefined) {
+      // A key we do not hold yet: a DAO node will hand it over in a catch-up session (which also brings this).
+      if (!fromNode) return TopicValidatorResult.Reject;
+      void this.#syncWith(dao, peer);
+      return TopicValidatorResult.Ignore;
+    }
+    const envelope = openGossip(key, recordHashFromId(dao), data);
+    if (envelope === null) return TopicValidatorResult.Reject;
+    const outcome = await this.#host.acceptGossip(dao, envelope, peer).catch((): GossipOutcome => 'rejected');
     switch (outcome) {
       case 'accepted':
         this.#emit(dao);
         return TopicValidatorResult.Accept;
       case 'held':
-        return TopicValidatorResult.Ignore;
+        // DAO nodes relay repeats as a matter of course; a stranger replaying old messages is penalised.
+        return fromNode ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject;
       case 'waiting':
+        // A stranger's unverifiable message is as bad as an invalid one.
+        if (!fromNode) return TopicValidatorResult.Reject;
         // It builds on something we missed: fetch it from the peer that had it, and let catch-up bring this too.
         void this.#syncWith(dao, peer);
         return TopicValidatorResult.Ignore;
@@ -245,6 +367,8 @@ export class DaoSync {
 
   readonly #onSubscriptionChange = (event: CustomEvent<{ peerId: PeerId; subscriptions: Array<{ topic: string; subscribe: boolean }> }>): void => {
     const peer = event.detail.peerId.toString();
+    // Both ends see the other subscribe; the one with the smaller peer id starts the session.
+    if (this.#node.peerId.toString() > peer) return;
     for (const { topic, subscribe } of event.detail.subscriptions) {
       if (!subscribe) continue;
       for (const dao of this.#daos.keys()) {
@@ -254,6 +378,8 @@ export class DaoSync {
   };
 
   readonly #onConnection = (event: CustomEvent<Connection>): void => {
+    // The dialler compares, so the two ends do not run the same session twice at once.
+    if (event.detail.direction !== 'outbound') return;
     const peer = event.detail.remotePeer.toString();
     for (const dao of this.#daos.keys()) {
       if (this.#host.mayServe(dao, peer).ok) void this.#syncWith(dao, peer);
@@ -273,6 +399,11 @@ export class DaoSync {
       invalidMessageDeliveriesWeight: -100,
       invalidMessageDeliveriesDecay: 0.9,
     });
+  }
+
+  #count(report: SyncReport): void {
+    this.traffic.syncIn += report.bytesIn;
+    this.traffic.syncOut += report.bytesOut;
   }
 
   #emit(dao: string): void {

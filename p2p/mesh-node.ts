@@ -7,7 +7,7 @@ import { bootstrap } from '@libp2p/bootstrap';
 import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { identify, type Identify } from '@libp2p/identify';
-import type { Libp2p, PrivateKey } from '@libp2p/interface';
+import type { ConnectionGater, Libp2p, PrivateKey } from '@libp2p/interface';
 import { mdns } from '@libp2p/mdns';
 import { tcp } from '@libp2p/tcp';
 import { webSockets } from '@libp2p/websockets';
@@ -26,6 +26,8 @@ export type MeshNodeOptions = {
   mdns: boolean;
   /** How often mDNS queries the LAN, in ms. */
   mdnsInterval?: number;
+  /** Which connections to refuse (tests simulate network partitions with it). */
+  connectionGater?: ConnectionGater;
 };
 
 export type MeshServices = { identify: Identify; pubsub: GossipSub };
@@ -70,6 +72,7 @@ export async function createMeshNode(options: MeshNodeOptions): Promise<MeshNode
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery,
+    ...(options.connectionGater ? { connectionGater: options.connectionGater } : {}),
     services: {
       identify: identify(),
       pubsub: gossipsub({
@@ -111,4 +114,14 @@ export function connectedPeers(node: MeshNode): Peer[] {
 
 export function listenAddresses(node: MeshNode): string[] {
   return node.getMultiaddrs().map((address) => address.toString());
+}
+
+/** A peer's address as something to dial: ending in /p2p/<peer id>; null if it does not parse. */
+export function dialableAddress(address: string, peerId: string): Multiaddr | null {
+  try {
+    const parsed = multiaddr(address);
+    return parsed.getComponents().some((component) => component.name === 'p2p') ? parsed : parsed.encapsulate(`/p2p/${peerId}`);
+  } catch {
+    return null;
+  }
 }

@@ -1,15 +1,25 @@
-// A long identifier shown in full (so it can be checked by eye) with a button that copies it.
+// A long identifier shown in full (so it can be checked by eye), or shortened where space is tight (the full
+// value on hover), with a button that copies it whole.
 import { ActionIcon, CopyButton, Group, Text, Tooltip } from '@mantine/core';
 import { IconCheck, IconCopy } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 
-export function CopyableValue({ value, testId }: { value: string; testId?: string }) {
+export function CopyableValue({ value, shown, testId }: { value: string; shown?: string; testId?: string }) {
   const { t } = useTranslation();
+  const text = (
+    <Text ff="monospace" size="sm" style={{ wordBreak: 'break-all' }} translate="no" data-testid={testId} data-value={value}>
+      {shown ?? value}
+    </Text>
+  );
   return (
     <Group gap="xs" wrap="nowrap" align="center">
-      <Text ff="monospace" size="sm" style={{ wordBreak: 'break-all' }} data-testid={testId}>
-        {value}
-      </Text>
+      {shown === undefined ? (
+        text
+      ) : (
+        <Tooltip label={value} withArrow>
+          {text}
+        </Tooltip>
+      )}
       <CopyButton value={value} timeout={1500}>
         {({ copied, copy }) => (
           <Tooltip label={copied ? t('common.copied') : t('common.copy')} withArrow>

@@ -42,17 +42,31 @@ export type ProposalKind = z.infer<typeof ProposalKind>;
 export const VoteChoice = z.enum(['yes', 'no', 'abstain']);
 export const ProposalStatus = z.enum(['open', 'closed', 'passed', 'rejected', 'executed', 'failed', 'withdrawn']);
 
-export const DaoRulesView = z.object({
+const Bps = z.number().int().min(0).max(10_000);
+
+/** A voting mode in the bridge's terms: its name and its numbers (0 where the mode has no such number). */
+export const VotingModeView = z.object({
   votingMode: VotingModeName,
   /** Share of members that must vote (majority, reputation, quadratic), in basis points. */
-  quorumBps: z.number().int(),
+  quorumBps: Bps,
   /** Share of yes among yes + no needed to pass, in basis points. */
-  thresholdBps: z.number().int(),
+  thresholdBps: Bps,
   /** Lazy consensus: objections (no) from this share of members reject. */
-  objectionBps: z.number().int(),
-  creditsPerEpoch: z.number().int(),
+  objectionBps: Bps,
+  creditsPerEpoch: z.number().int().min(0).max(1_000_000),
   /** Quadratic voting: how long an epoch of voice credits lasts. */
-  epochMs: z.number().int(),
+  epochMs: z.number().int().min(0),
+});
+export type VotingModeView = z.infer<typeof VotingModeView>;
+
+/** Proposal kinds that vote in a mode of their own; the kinds left out vote in the DAO's mode. */
+export const VotingByKindView = z.partialRecord(ProposalKind, VotingModeView);
+export type VotingByKindView = z.infer<typeof VotingByKindView>;
+
+/** The DAO's rules: its voting mode (the fields of VotingModeView), per-kind overrides, and the rest. */
+export const DaoRulesView = VotingModeView.extend({
+  /** In a rules change this is the whole new map: a kind left out goes back to the DAO's mode. */
+  votingByKind: VotingByKindView,
   votingPeriodMs: z.number().int(),
   gracePeriodMs: z.number().int(),
   memberCap: z.number().int(),
@@ -116,6 +130,20 @@ export const ProposalView = z.object({
 });
 export type ProposalView = z.infer<typeof ProposalView>;
 
+const base64Pattern = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Bytes as standard base64 (JSON carries no bytes). */
+export const Base64 = z.string().regex(base64Pattern, 'base64');
+
+/**
+ * A Yjs state vector holds one (client id, clock) pair per writer session that ever wrote to the document, at
+ * most about 10 bytes each. 512 KiB of base64 holds about 39,000 of them and stays well inside a bridge frame.
+ * Whether the bytes decode as a state vector is the host's check (it keeps Yjs out of this contract).
+ */
+export const maxStateVectorChars = 512 * 1024;
+
+export const StateVector = Base64.max(maxStateVectorChars, 'a state vector of at most 512 KiB');
+
 export const EvidenceView = z.object({ recordId: RecordId, kind: z.string(), author: Address, reason: z.string() });
 
 export const DaoSummary = z.object({
@@ -144,6 +172,21 @@ export const DaoView = DaoSummary.omit({ members: true }).extend({
 });
 export type DaoView = z.infer<typeof DaoView>;
 
+
+/** An invite code as `daomesh dao invite` prints it (core/sync/invite.ts checks it properly). */
+export const InviteCode = z.string().trim().min(16, 'an invite code').max(4096);
+
+export const DaoSyncStatus = z.object({
+  dao: DaoId,
+  state: z.enum(['offline', 'syncing', 'in-sync']),
+  peers: z.array(z.string()),
+  progress: z.object({ received: z.number().int(), expected: z.number().int() }).nullable(),
+  lastSyncAt: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  /** Members whose nodes are connected to this one now (presence), this node's own member included when a member. */
+  online: z.array(Address),
+});
+export type DaoSyncStatus = z.infer<typeof DaoSyncStatus>;
 
 export const bridgeMethods = {
   'node.status': { params: Empty, result: NodeStatus },
@@ -179,11 +222,18 @@ export const bridgeMethods = {
         memberCap: z.number().int().min(2).max(100).optional(),
         votingPeriodMs: z.number().int().min(1000).max(90 * 24 * 3600 * 1000).optional(),
         gracePeriodMs: z.number().int().min(0).max(90 * 24 * 3600 * 1000).optional(),
+        votingByKind: VotingByKindView.optional(),
       })
       .strict(),
     result: z.object({ dao: DaoId }),
   },
+  /** The DAO's state as the host folds it, for the CLI; the UI folds its own replica (dao.sync). */
   'dao.get': { params: z.object({ dao: DaoId }).strict(), result: DaoView },
+  /**
+   * What the UI's replica of a DAO lacks: the Yjs update from the replica's state vector to the host's document
+   * (Y.encodeStateAsUpdate). Everything in it passed the host's update gate.
+   */
+  'dao.sync': { params: z.object({ dao: DaoId, stateVector: StateVector }).strict(), result: z.object({ update: Base64 }) },
   'dao.propose': {
     params: z.object({ dao: DaoId, title: Title, params: ProposalParams }).strict(),
     result: z.object({ proposal: RecordId }),
@@ -197,6 +247,16 @@ export const bridgeMethods = {
   'dao.withdraw': { params: z.object({ dao: DaoId, proposal: RecordId }).strict(), result: z.object({ record: RecordId }) },
   /** Leaves the DAO with the member's pro-rata share; cannot be undone. */
   'dao.rageQuit': { params: z.object({ dao: DaoId }).strict(), result: z.object({ record: RecordId }) },
+  /** An invite code for a new device: it may sync the DAO until it expires (default 7 days); membership needs a passed member.add. */
+  'dao.invite': {
+    params: z.object({ dao: DaoId, expiresInMs: z.number().int().min(1000).max(90 * 24 * 3600 * 1000).optional() }).strict(),
+    result: z.object({ code: InviteCode, invite: RecordId, expires: z.number().int() }),
+  },
+  'dao.revokeInvite': { params: z.object({ dao: DaoId, invite: RecordId }).strict(), result: z.object({}) },
+  /** Joins a DAO with an invite code: connects to the inviter's node and receives the whole history. */
+  'dao.join': { params: z.object({ code: InviteCode }).strict(), result: z.object({ dao: DaoId, received: z.number().int() }) },
+  /** How the DAO is syncing: state, the DAO's nodes we are connected to, progress. */
+  'dao.peers': { params: z.object({ dao: DaoId }).strict(), result: DaoSyncStatus },
 } as const;
 
 export type BridgeMethod = keyof typeof bridgeMethods;
@@ -206,8 +266,10 @@ export type BridgeResult<M extends BridgeMethod> = z.output<(typeof bridgeMethod
 export const bridgeEvents = {
   /** Pushed whenever identity, listening addresses or peers change. */
   'node.status': NodeStatus,
-  /** A DAO's state changed (a record was added); fetch it again with dao.get. */
+  /** A DAO's state changed (a record was added): the UI asks for what it lacks with dao.sync, the CLI with dao.get. */
   'dao.changed': z.object({ dao: DaoId }),
+  /** A DAO's sync state changed (peers came or went, a session started, made progress or ended). */
+  'dao.syncStatus': DaoSyncStatus,
 } as const;
 
 export type BridgeEvent = keyof typeof bridgeEvents;

@@ -86,9 +86,9 @@ function build(context: RecordContext, kind: string, body: RecordBody): Unsigned
   };
 }
 
-/** Lets `device` (an Ed25519 public key) sign for the author. Signed with the member key itself. */
-export function buildDeviceDelegation(context: RecordContext, device: Uint8Array): UnsignedRecord {
-  return build(context, 'device.delegate', checked(deviceBodySchema, { device }, 'device delegation'));
+/** Lets `device` (an Ed25519 public key) sign for the author, on libp2p node `node`. Signed with the member key itself. */
+export function buildDeviceDelegation(context: RecordContext, device: Uint8Array, node?: Uint8Array): UnsignedRecord {
+  return build(context, 'device.delegate', checked(deviceBodySchema, node ? { device, node } : { device }, 'device delegation'));
 }
 
 export function buildDeviceRevocation(context: RecordContext, device: Uint8Array): UnsignedRecord {

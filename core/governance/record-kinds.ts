@@ -43,7 +43,14 @@ export const genesisBodySchema = z.strictObject({
   nonce: z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.length >= 8 && value.length <= 32, { message: 'expected 8 to 32 bytes' }),
 });
 
-export const deviceBodySchema = z.strictObject({ device: bytesOf(32) });
+export const deviceBodySchema = z.strictObject({
+  device: bytesOf(32),
+  /**
+   * The libp2p peer id (multihash bytes) of the node that holds this device key: the DAO's other nodes sync
+   * with that peer as one of the member's, on the strength of this record (DESIGN.md §5).
+   */
+  node: z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.length >= 2 && value.length <= 64, { message: 'expected a peer id' }).optional(),
+});
 
 export const proposalBodySchema = z.strictObject({
   kind: proposalKindName,

@@ -1,11 +1,12 @@
 // The catch-up sync protocol's messages (DESIGN.md §5): one DAG-CBOR map per length-prefixed frame.
 //
-//   initiator → hello { dao }                       responder → welcome | refuse { code, message }
+//   initiator → hello { dao, invite? }              responder → welcome { peers? } | refuse { code, message }
 //   then reconciliation (range-reconcile.ts), turn by turn:   ranges { r, w } …  until one side sends no ranges
 //   then both at once:                              offer { n } envelopes { e: [bytes…] } … end { }
+//   (envelopes travel packed { z: deflate-raw of the envelopes message }: about a fifth smaller)
 //
-// Who may sync is decided by the responder from the connection's authenticated peer id (Noise proved it), so
-// the hello carries no credentials of its own. Everything decoded here is untrusted: a frame that is not
+// Who may sync is decided by the responder from the connection's authenticated peer id (Noise proved it): a
+// node some member named in their device delegation; or a new device that shows an invite code in its hello. Everything decoded here is untrusted: a frame that is not
 // exactly one of these shapes is a SyncProtocolError, and the session ends.
 import * as dagCbor from '@ipld/dag-cbor';
 import { z } from 'zod';
@@ -19,16 +20,24 @@ export const maxSyncFrameBytes = 4 * 1024 * 1024;
 export const envelopeFrameBudget = 256 * 1024;
 const maxListLength = 200_000;
 
-export type SyncRefusalCode = 'NOT_A_MEMBER' | 'DAO_NOT_FOUND' | 'BUSY' | 'BAD_REQUEST';
+export type SyncRefusalCode = 'NOT_A_MEMBER' | 'DAO_NOT_FOUND' | 'BUSY' | 'BAD_REQUEST' | 'INVALID_INVITE' | 'INVITE_EXPIRED' | 'INVITE_REVOKED';
+
+/** A group key for the DAO's gossip, by membership epoch (p2p/gossip-cipher.ts); only ever sent to DAO nodes. */
+export type SharedKey = { readonly epoch: Uint8Array; readonly key: Uint8Array };
+
+/** Another node of the DAO the responder is connected to: how the initiator can reach it too. */
+export type SharedPeer = { readonly id: string; readonly addrs: readonly string[] };
 
 export type SyncMessage =
-  | { readonly t: 'hello'; readonly v: number; readonly dao: Uint8Array }
-  | { readonly t: 'welcome' }
+  | { readonly t: 'hello'; readonly v: number; readonly dao: Uint8Array; readonly invite?: Uint8Array; readonly keys?: readonly SharedKey[] }
+  | { readonly t: 'welcome'; readonly peers?: readonly SharedPeer[]; readonly keys?: readonly SharedKey[] }
   | { readonly t: 'refuse'; readonly code: SyncRefusalCode; readonly message: string }
   | { readonly t: 'ranges'; readonly reconcile: ReconcileMessage }
   | { readonly t: 'offer'; readonly n: number }
   | { readonly t: 'envelopes'; readonly envelopes: readonly Uint8Array[] }
-  | { readonly t: 'end' };
+  | { readonly t: 'end' }
+  /** Another message, compressed (raw DEFLATE) by the transport: envelopes repeat DAO ids, authors and keys. */
+  | { readonly t: 'packed'; readonly z: Uint8Array };
 
 export class SyncProtocolError extends Error {
   constructor(message: string) {
@@ -47,14 +56,16 @@ const rangeSchema = z.union([
   z.tuple([boundSchema, z.literal(1), bytes(fingerprintBytes)]),
   z.tuple([boundSchema, z.literal(2), z.array(bytes(idBytes)).max(maxListLength)]),
 ]);
+const keysSchema = z.array(z.strictObject({ epoch: bytes(16), key: bytes(32) })).max(16).optional();
 const wireSchema = z.discriminatedUnion('t', [
-  z.strictObject({ t: z.literal('hello'), v: z.number().int(), dao: bytes(idBytes) }),
-  z.strictObject({ t: z.literal('welcome') }),
-  z.strictObject({ t: z.literal('refuse'), code: z.enum(['NOT_A_MEMBER', 'DAO_NOT_FOUND', 'BUSY', 'BAD_REQUEST']), message: z.string().max(500) }),
+  z.strictObject({ t: z.literal('hello'), v: z.number().int(), dao: bytes(idBytes), invite: z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.length <= 4096).optional(), keys: keysSchema }),
+  z.strictObject({ t: z.literal('welcome'), peers: z.array(z.strictObject({ id: z.string().min(1).max(128), addrs: z.array(z.string().min(1).max(300)).max(8) })).max(64).optional(), keys: keysSchema }),
+  z.strictObject({ t: z.literal('refuse'), code: z.enum(['NOT_A_MEMBER', 'DAO_NOT_FOUND', 'BUSY', 'BAD_REQUEST', 'INVALID_INVITE', 'INVITE_EXPIRED', 'INVITE_REVOKED']), message: z.string().max(500) }),
   z.strictObject({ t: z.literal('ranges'), r: z.array(rangeSchema).max(maxListLength), w: z.array(bytes(idBytes)).max(maxListLength) }),
   z.strictObject({ t: z.literal('offer'), n: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
   z.strictObject({ t: z.literal('envelopes'), e: z.array(bytes()).min(1).max(maxListLength) }),
   z.strictObject({ t: z.literal('end') }),
+  z.strictObject({ t: z.literal('packed'), z: bytes() }),
 ]);
 
 export function encodeSyncMessage(message: SyncMessage): Uint8Array {

@@ -9,7 +9,9 @@ import { connectApi, readApiEndpoint, type ApiClient } from '../host/api-client.
 import { defaultDataDir } from '../host/data-dir.ts';
 import { defaultListen, startHost } from '../host/host.ts';
 import { addDaoCommands } from './dao-commands.ts';
+import { markDashIds, unmarkDashIdsBeforeActions } from './dash-ids.ts';
 import { readSecret } from './secret-input.ts';
+import { addSyncCommands } from './sync-commands.ts';
 
 type GlobalOptions = { data?: string; json?: boolean };
 
@@ -58,7 +60,8 @@ program
   .option('--ui', 'serve the UI on 127.0.0.1 (web mode) and print its URL')
   .addOption(new Option('--api-port <port>', 'port of the local API and UI (default: any free port)').argParser((value) => Number.parseInt(value, 10)))
   .option('--passphrase-file <file>', 'unlock the identity at start with the passphrase in this file (or set DAOMESH_PASSPHRASE)')
-  .action(async (options: { listen: string[]; bootstrap: string[]; mdns: boolean; mdnsInterval: number; ui?: boolean; apiPort?: number; passphraseFile?: string }, command: Command) => {
+  .addOption(new Option('--sync-interval <ms>', 'how often each DAO is compared again with its peers').default(30_000).argParser((value) => Number.parseInt(value, 10)))
+  .action(async (options: { listen: string[]; bootstrap: string[]; mdns: boolean; mdnsInterval: number; ui?: boolean; apiPort?: number; passphraseFile?: string; syncInterval: number }, command: Command) => {
     const { dataDir, json } = globals(command);
     const host = await startHost({
       dataDir,
@@ -66,6 +69,7 @@ program
       bootstrap: options.bootstrap,
       mdns: options.mdns,
       mdnsInterval: options.mdnsInterval,
+      syncIntervalMs: options.syncInterval,
       ui: options.ui === true,
       ...(options.apiPort === undefined ? {} : { apiPort: options.apiPort }),
       log: (line) => process.stderr.write(`daomesh: ${line}\n`),
@@ -85,6 +89,7 @@ program
     if (host.keystore.state === 'locked' && (options.passphraseFile !== undefined || process.env.DAOMESH_PASSPHRASE)) {
       try {
         await host.keystore.unlock(await readSecret(passphraseSource(options.passphraseFile)));
+        await host.identityReady();
       } catch (error) {
         await host.stop();
         throw error;
@@ -194,6 +199,7 @@ identity
   });
 
 addDaoCommands(program, { json: (command) => globals(command).json, withApi, print });
+addSyncCommands(program, { json: (command) => globals(command).json, withApi, print });
 
 program.addHelpText(
   'after',
@@ -211,6 +217,7 @@ All commands:
   daomesh dao create --name N [--charter T] [--preset P] [--founder ADDR]... [--member-cap N] [--voting-period D] [--grace-period D]
   daomesh dao list | dao show DAO | dao members DAO
   daomesh proposal create DAO --title T [--kind K] [--member ADDR] [--shares N] [--points N] [--text T]
+  daomesh proposal create DAO --title T --kind rules.change [--voting-mode M] [--quorum %] [--threshold %] [--objection %] [--voting-period D] [--grace-period D] [--epoch D] [--credits-per-epoch N] [--member-cap N] [--signature-threshold N] [--reputation-half-life D|none] [--treasury-share %] [--income-split S]
   daomesh proposal list DAO | proposal show DAO PROPOSAL | proposal withdraw DAO PROPOSAL
   daomesh vote DAO PROPOSAL yes|no|abstain [--votes N]
   daomesh tally sign DAO PROPOSAL
@@ -224,7 +231,8 @@ function errorInfo(error: unknown): ErrorInfo {
 }
 
 try {
-  await program.parseAsync(process.argv);
+  unmarkDashIdsBeforeActions(program);
+  await program.parseAsync(markDashIds(process.argv));
 } catch (error) {
   const info = errorInfo(error);
   const json = process.argv.includes('--json');

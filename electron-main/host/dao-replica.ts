@@ -1,42 +1,83 @@
 // One DAO on this host: its Y.Doc, its fold, its envelope log and snapshots. Every envelope that reaches the
 // log passed the update gate (or was written here); the fold and the doc are rebuilt from the log on open,
 // from the newest snapshot on when there is one, so opening a large DAO re-verifies only what came after it.
+//
+// A snapshot holds, in three parts, the delegations seen, the fold's own state (DaoLedger.exportFold) and the
+// doc's state, so opening judges and decodes nothing it did before: the fold is taken back as it was, and the
+// doc — needed only to check and apply updates, and the biggest part — is read and built the first time
+// something asks for it. A fold state this version cannot take (damaged, older rules, other proposal kinds)
+// is folded again from the doc's records instead; a snapshot whose checksums fail is skipped for an older
+// one or the whole log.
+import * as dagCbor from '@ipld/dag-cbor';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { appendRecords, createDaoDoc, ledgerRecords, localUpdate } from '../../core/dao/dao-doc.ts';
+import { appendRecords, createDaoDoc, ledgerEntries, ledgerRecords, localUpdate, recordBytes } from '../../core/dao/dao-doc.ts';
 import type { Envelope } from '../../core/dao/envelope.ts';
 import { applyCheckedEnvelope, checkEnvelope } from '../../core/dao/update-gate.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import { DaoLedger } from '../../core/governance/dao-ledger.ts';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import type { LedgerRecord } from '../../core/ledger/record.ts';
+import { decodeRecord, type LedgerRecord } from '../../core/ledger/record.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
+import type { GateRejection } from '../../core/dao/gate-rejection.ts';
+import { EnvelopeIndex } from './envelope-index.ts';
 import { EnvelopeLog } from './envelope-log.ts';
 import { SnapshotStore } from './snapshot-store.ts';
 
-/** A snapshot every this many records, so a cold open replays at most about this many envelopes. */
+/**
+ * A snapshot after this many new records, or a sixteenth of the DAO if more: a cold open after a crash replays
+ * at most about that many envelopes, and writing a snapshot (which grows with the DAO) costs each record
+ * about the same at any size.
+ */
 const snapshotEvery = 1000;
+const snapshotShare = 16;
+/**
+ * Snapshot parts: DAG-CBOR { v: 2, pending, delegations }, the fold's state, the doc's state (Yjs V1). A
+ * snapshot of one part is of the first format: the doc's state alone.
+ */
+const snapshotVersion = 2;
 
-export type ReplicaOpenReport = { fromSnapshot: boolean; replayed: number; rejected: number };
+export type ReplicaOpenReport = {
+  fromSnapshot: boolean;
+  /** The fold came back from the snapshot as it was (false: folded again from the records). */
+  foldFromSnapshot: boolean;
+  replayed: number;
+  rejected: number;
+};
+
+/** What the first part says: how many records the fold was waiting for, and the delegations seen. */
+type SnapshotMeta = { v: number; pending: number; delegations: Array<[string, string]> };
+
+export type RemoteOutcome = { ok: true; records: LedgerRecord[] } | { ok: false; reason: GateRejection };
+
+/** An envelope made durable in the log, with the records it added. */
+export type AppendedEnvelope = { bytes: Uint8Array; records: readonly LedgerRecord[]; origin: 'local' | 'remote' };
 
 export class DaoReplica {
   readonly id: string;
-  readonly doc: Y.Doc;
   readonly ledger: DaoLedger;
+  #doc: Y.Doc | null = null;
+  /** Reads the doc's state from the snapshot, until the doc is first needed (null: it was damaged). */
+  #docState: (() => Uint8Array | null) | null = null;
   readonly #log: EnvelopeLog;
   readonly #snapshots: SnapshotStore;
   readonly #verify: Ed25519Verify;
   /** `${author}:${device key hex}` → id of the delegation record. */
   readonly #delegations = new Map<string, string>();
+  /** Delegation records the gate asked for, decoded once (every device-signed envelope names one). */
+  readonly #delegationRecords = new Map<string, LedgerRecord>();
   /** Everyone ever admitted: the gate lets them write; whether a write counts is the fold's business. */
   #everMembers = new Set<string>();
   #recordsAtSnapshot = 0;
+  /** Writes applied to the doc (and fold) whose envelopes are not durable yet: no snapshot while there are any. */
+  #unlogged = 0;
+  #index: Promise<EnvelopeIndex> | null = null;
+  readonly #appendListeners = new Set<(appended: AppendedEnvelope) => void>();
 
-  private constructor(id: string, log: EnvelopeLog, snapshots: SnapshotStore, verify: Ed25519Verify) {
+  private constructor(id: string, log: EnvelopeLog, snapshots: SnapshotStore, verify: Ed25519Verify, ledger: DaoLedger) {
     this.id = id;
-    this.doc = createDaoDoc();
-    this.ledger = new DaoLedger(id);
+    this.ledger = ledger;
     this.#log = log;
     this.#snapshots = snapshots;
     this.#verify = verify;
@@ -50,18 +91,37 @@ export class DaoReplica {
     const dir = DaoReplica.directory(daosDir, id);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const snapshots = await SnapshotStore.open(join(dir, 'snapshots'));
-    const { snapshot } = await snapshots.loadNewest();
+    const { snapshot } = await snapshots.loadNewestParts(2);
     const log = await EnvelopeLog.open(join(dir, 'envelopes.log'), { resumeFrom: snapshot ?? undefined });
-    const replica = new DaoReplica(id, log, snapshots, verify);
-    const report: ReplicaOpenReport = { fromSnapshot: false, replayed: 0, rejected: 0 };
+    const report: ReplicaOpenReport = { fromSnapshot: false, foldFromSnapshot: false, replayed: 0, rejected: 0 };
+    let replica = new DaoReplica(id, log, snapshots, verify, new DaoLedger(id));
     let from = 0;
     if (snapshot && log.recovery.resumed) {
-      // Everything in the snapshot passed the gate when it arrived: apply it without re-verifying.
-      Y.applyUpdate(replica.doc, snapshot.payload, 'snapshot');
-      replica.#take([...ledgerRecords(replica.doc)]);
-      replica.#recordsAtSnapshot = replica.ledger.size;
-      report.fromSnapshot = true;
-      from = snapshot.logOffset;
+      // Everything in the snapshot passed the gate when it arrived: take it back without re-verifying.
+      const meta = snapshot.count === 3 ? decodeMeta(snapshot.parts[0]!) : null;
+      const ledger = meta ? importedFold(id, snapshot.parts[1]!) : null;
+      if (meta && ledger) {
+        replica = new DaoReplica(id, log, snapshots, verify, ledger);
+        for (const [key, delegation] of meta.delegations) replica.#delegations.set(key, delegation);
+        replica.#docState = () => snapshot.readPart(2);
+        // Records the fold was waiting for are only in the doc: build it now, which takes them in again.
+        if (meta.pending > 0) void replica.doc;
+        report.foldFromSnapshot = true;
+        report.fromSnapshot = true;
+      } else {
+        // The first format, or a fold this version cannot take: fold the doc's records again.
+        const state = snapshot.count === 1 ? snapshot.parts[0]! : snapshot.readPart(2);
+        if (state !== null) {
+          Y.applyUpdate(replica.doc, state, 'snapshot');
+          replica.#take([...ledgerRecords(replica.doc)]);
+          report.fromSnapshot = true;
+        }
+      }
+      if (report.fromSnapshot) {
+        replica.#refreshMembers();
+        replica.#recordsAtSnapshot = replica.ledger.size;
+        from = snapshot.logOffset;
+      }
     }
     for await (const frame of log.frames(from > 0 ? { from } : {})) {
       const accepted = replica.#check(frame);
@@ -71,10 +131,42 @@ export class DaoReplica {
     return { replica, report };
   }
 
+  /**
+   * The DAO's Y.Doc; after a cold open from a snapshot, read from it and built on first use. Throws
+   * STORAGE_FAILED if the snapshot's doc part was damaged meanwhile: the store has then set that snapshot
+   * aside, and opening the DAO again starts from an older one or the log.
+   */
+  get doc(): Y.Doc {
+    if (this.#doc === null) {
+      const doc = createDaoDoc();
+      if (this.#docState !== null) {
+        const state = this.#docState();
+        if (state === null) {
+          throw new DaomeshError('STORAGE_FAILED', `The snapshot of DAO ${this.id} could not be read back.`, 'Restart the node: it opens the DAO again from an older snapshot or its log.');
+        }
+        Y.applyUpdate(doc, state, 'snapshot');
+        // The fold has every record of the doc but those it was waiting for; take those in again.
+        this.#addMissingFrom(doc);
+      }
+      this.#doc = doc;
+      this.#docState = null;
+    }
+    return this.#doc;
+  }
+
   isMember(address: string): boolean {
     if (this.#everMembers.has(address)) return true;
     this.#refreshMembers();
     return this.#everMembers.has(address);
+  }
+
+  /** A member now, by the fold (false also while the genesis has not arrived). */
+  isCurrentMember(address: string): boolean {
+    try {
+      return this.ledger.governanceState().members.has(address);
+    } catch {
+      return false;
+    }
   }
 
   delegationOf(author: string, deviceKey: Uint8Array): string | undefined {
@@ -86,21 +178,55 @@ export class DaoReplica {
    * before the fold sees them.
    */
   async writeLocal(records: readonly LedgerRecord[], seal: (update: Uint8Array) => Envelope): Promise<void> {
-    const update = localUpdate(this.doc, () => appendRecords(this.doc, records, 'local'), 'local');
-    if (update === null) return;
-    const envelope = seal(update);
-    await this.#log.append([envelope.bytes]);
-    this.#take(records);
+    let envelope: Envelope;
+    this.#unlogged++;
+    try {
+      const update = localUpdate(this.doc, () => appendRecords(this.doc, records, 'local'), 'local');
+      if (update === null) return;
+      envelope = seal(update);
+      await this.#log.append([envelope.bytes]);
+      this.#take(records);
+    } finally {
+      this.#unlogged--;
+    }
+    await this.#appended({ bytes: envelope.bytes, records, origin: 'local' });
     await this.#maybeSnapshot();
   }
 
-  /** Takes an envelope from outside (a peer, or this log on a cold open): gate, apply, fold; null if refused. */
-  async acceptRemote(bytes: Uint8Array): Promise<LedgerRecord[] | null> {
-    const records = this.#check(bytes);
-    if (records === null) return null;
-    await this.#log.append([bytes]);
+  /** Takes an envelope from a peer: gate, apply, fold, log; or the gate's reason for refusing it. */
+  async acceptRemote(bytes: Uint8Array): Promise<RemoteOutcome> {
+    const result = this.#gate(bytes);
+    if (!result.ok) return result;
+    this.#unlogged++;
+    try {
+      await this.#log.append([bytes]);
+    } finally {
+      this.#unlogged--;
+    }
+    await this.#appended({ bytes, records: result.records, origin: 'remote' });
     await this.#maybeSnapshot();
-    return records;
+    return result;
+  }
+
+  /** Every envelope in the log, by id (built from the log on first use, then kept current). */
+  envelopeIndex(): Promise<EnvelopeIndex> {
+    this.#index ??= (async () => {
+      const index = new EnvelopeIndex();
+      for await (const frame of this.#log.frames()) index.add(frame);
+      return index;
+    })();
+    return this.#index;
+  }
+
+  /** Calls `listener` after each envelope is durable (local writes and accepted remote ones). */
+  onAppend(listener: (appended: AppendedEnvelope) => void): () => void {
+    this.#appendListeners.add(listener);
+    return () => this.#appendListeners.delete(listener);
+  }
+
+  async #appended(appended: AppendedEnvelope): Promise<void> {
+    if (this.#index) (await this.#index).add(appended.bytes);
+    for (const listener of this.#appendListeners) listener(appended);
   }
 
   async close(): Promise<void> {
@@ -109,16 +235,22 @@ export class DaoReplica {
   }
 
   #check(bytes: Uint8Array): LedgerRecord[] | null {
+    const result = this.#gate(bytes);
+    return result.ok ? result.records : null;
+  }
+
+  #gate(bytes: Uint8Array): RemoteOutcome {
     const result = checkEnvelope(this.doc, bytes, {
       dao: this.id,
       isMember: (address) => this.isMember(address),
       verifyEd25519: this.#verify,
+      acceptedDelegation: (id) => this.#delegationRecord(id),
     });
-    if (!result.ok) return null;
+    if (!result.ok) return result;
     applyCheckedEnvelope(this.doc, result, 'remote');
     const records = [...result.records];
     this.#take(records);
-    return records;
+    return { ok: true, records };
   }
 
   #take(records: readonly LedgerRecord[]): void {
@@ -129,7 +261,31 @@ export class DaoReplica {
       }
     }
     this.ledger.add(records);
-    this.#refreshMembers();
+    // Nobody leaves the ever-members, so isMember can keep answering from the set it has, and refresh it
+    // only for an address it does not find there (an admission in these records).
+  }
+
+  /** A delegation record this document holds (so it passed the gate), by id. */
+  #delegationRecord(id: string): LedgerRecord | undefined {
+    let record = this.#delegationRecords.get(id);
+    if (record === undefined) {
+      const bytes = recordBytes(this.doc, id);
+      if (bytes === undefined) return undefined;
+      try {
+        record = decodeRecord(bytes);
+      } catch {
+        return undefined;
+      }
+      this.#delegationRecords.set(id, record);
+    }
+    return record;
+  }
+
+  /** Takes in the doc's records that the fold does not hold (it was waiting for them when the snapshot was taken). */
+  #addMissingFrom(doc: Y.Doc): void {
+    const missing: LedgerRecord[] = [];
+    for (const [id, bytes] of ledgerEntries(doc)) if (!this.ledger.has(id)) missing.push(decodeRecord(bytes));
+    this.ledger.add(missing);
   }
 
   #refreshMembers(): void {
@@ -137,13 +293,43 @@ export class DaoReplica {
   }
 
   async #maybeSnapshot(): Promise<void> {
-    if (this.ledger.size - this.#recordsAtSnapshot >= snapshotEvery) await this.#saveSnapshot();
+    // A snapshot pairs the state with the log's durable end: state ahead of the log would hold records whose
+    // envelopes a crash could lose from the log, which then could not be served to peers.
+    if (this.#unlogged > 0) return;
+    const due = Math.max(snapshotEvery, Math.floor(this.#recordsAtSnapshot / snapshotShare));
+    if (this.ledger.size - this.#recordsAtSnapshot >= due) await this.#saveSnapshot();
   }
 
   async #saveSnapshot(): Promise<void> {
     const checkpoint = this.#log.checkpoint();
-    await this.#snapshots.save({ ...checkpoint, payload: Y.encodeStateAsUpdate(this.doc) });
+    const meta: SnapshotMeta = { v: snapshotVersion, pending: this.ledger.pendingIds().length, delegations: [...this.#delegations] };
+    const payload = [dagCbor.encode(meta), this.ledger.exportFold(), Y.encodeStateAsUpdate(this.doc)];
+    // Claimed before the write, so that callers finishing meanwhile do not each start another snapshot.
     this.#recordsAtSnapshot = this.ledger.size;
+    await this.#snapshots.save({ ...checkpoint, payload });
+  }
+}
+
+/** The first part of a snapshot of this version, or null. */
+function decodeMeta(bytes: Uint8Array): SnapshotMeta | null {
+  let meta: unknown;
+  try {
+    meta = dagCbor.decode(bytes);
+  } catch {
+    return null;
+  }
+  const { v, pending, delegations } = (meta ?? {}) as Partial<SnapshotMeta>;
+  if (v !== snapshotVersion || typeof pending !== 'number' || !Array.isArray(delegations)) return null;
+  if (!delegations.every((entry) => Array.isArray(entry) && entry.length === 2 && entry.every((part) => typeof part === 'string'))) return null;
+  return { v, pending, delegations };
+}
+
+/** The fold from a snapshot, or null when it cannot be taken back (the caller folds the records again). */
+function importedFold(id: string, bytes: Uint8Array): DaoLedger | null {
+  try {
+    return DaoLedger.importFold(id, bytes);
+  } catch {
+    return null;
   }
 }
 

@@ -3,7 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { base64 } from '@scure/base';
+import * as Y from 'yjs';
 import type { BridgeParams, BridgeResult, DaoSummary, DaoView } from '../../core/bridge/api.ts';
+import { daoSummary, daoView, rulesFromView, votingByKindFromView } from '../../core/bridge/dao-view.ts';
 import { sealEnvelopeAsDevice, sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import {
@@ -20,8 +23,8 @@ import { rulePresets, type Rules } from '../../core/governance/rules.ts';
 import type { MemberKey } from '../../core/identity/member-key.ts';
 import { recordHashFromId, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../../core/ledger/record.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
-import { DaoReplica, notFound } from './dao-replica.ts';
-import { daoSummary, daoView, rulesFromView } from './dao-view.ts';
+import { createInvite, type Invite } from '../../core/sync/invite.ts';
+import { DaoReplica, notFound, type RemoteOutcome } from './dao-replica.ts';
 import { deriveDeviceSigner, loadOrCreateDeviceSalt } from './device-signer.ts';
 import type { NativeEd25519Signer } from './native-ed25519.ts';
 
@@ -41,6 +44,8 @@ export type DaoServiceOptions = {
   /** The member address, also while locked (for views). */
   memberAddress: () => string | null;
   onChanged: (dao: string) => void;
+  /** This host's libp2p peer id (multihash bytes), named in its device delegations so peers sync with it. */
+  nodeId?: Uint8Array;
   now?: () => number;
 };
 
@@ -83,6 +88,18 @@ export class DaoService {
     return daoView(state, this.#options.memberAddress(), this.#now());
   }
 
+  /** What a replica whose Yjs state vector is `stateVector` lacks of this DAO's document (dao.sync). */
+  sync(params: BridgeParams<'dao.sync'>): BridgeResult<'dao.sync'> {
+    const replica = this.#replica(params.dao);
+    const stateVector = base64.decode(params.stateVector);
+    try {
+      Y.decodeStateVector(stateVector);
+    } catch {
+      throw new DaomeshError('BAD_REQUEST', 'The state vector of dao.sync does not decode.', 'Send Y.encodeStateVector of the replica, in base64.');
+    }
+    return { update: base64.encode(Y.encodeStateAsUpdate(replica.doc, stateVector)) };
+  }
+
   replica(id: string): DaoReplica | undefined {
     return this.#replicas.get(id);
   }
@@ -94,6 +111,7 @@ export class DaoService {
     if (params.memberCap !== undefined) rules.memberCap = params.memberCap;
     if (params.votingPeriodMs !== undefined) rules.votingPeriodMs = params.votingPeriodMs;
     if (params.gracePeriodMs !== undefined) rules.gracePeriodMs = params.gracePeriodMs;
+    if (params.votingByKind !== undefined) rules.votingByKind = votingByKindFromView(params.votingByKind);
     const now = this.#now();
     const genesis = signRecordAsMember(
       buildGenesis({ author: key.address, name: params.name, charter: params.charter ?? '', founders, rules, nonce: randomBytes(16), time: now }),
@@ -104,7 +122,7 @@ export class DaoService {
       this.#replicas.set(genesis.id, replica);
       const signer = await this.#deviceSigner(key);
       const delegation = signRecordAsMember(
-        buildDeviceDelegation({ dao: genesis.id, author: key.address, deps: [genesis.id], time: now }, signer.publicKey),
+        buildDeviceDelegation({ dao: genesis.id, author: key.address, deps: [genesis.id], time: now }, signer.publicKey, this.#options.nodeId),
         key.privateKey,
       );
       await replica.writeLocal([genesis, delegation], (update) => sealEnvelopeAsMember(genesis.id, update, key));
@@ -158,6 +176,77 @@ export class DaoService {
     return { record: await this.#write(params.dao, (context) => buildRagequit(context)) };
   }
 
+  /** Opens (or creates, empty) the replica of a DAO this host is about to receive by sync. */
+  async hold(dao: string): Promise<DaoReplica> {
+    const held = this.#replicas.get(dao);
+    if (held) return held;
+    return await this.#serially(async () => {
+      const existing = this.#replicas.get(dao);
+      if (existing) return existing;
+      const { replica } = await DaoReplica.open(this.#daosDir, dao, this.#options.verify);
+      this.#replicas.set(dao, replica);
+      return replica;
+    });
+  }
+
+  /** Every DAO replica held, including ones still waiting for their genesis. */
+  held(): string[] {
+    return [...this.#replicas.keys()];
+  }
+
+  /** An envelope from a peer, through the replica's gate; the UI hears of it when it changed something. */
+  async acceptRemote(dao: string, bytes: Uint8Array): Promise<RemoteOutcome> {
+    const outcome = await this.#replica(dao).acceptRemote(bytes);
+    if (outcome.ok && outcome.records.length > 0) this.#options.onChanged(dao);
+    return outcome;
+  }
+
+  /**
+   * Makes sure this device is delegated (naming this node) in every DAO where the unlocked member is a member,
+   * so that the DAO's other nodes sync with it. Writes nothing where a delegation exists. Returns the DAOs written to.
+   */
+  async announceDevice(): Promise<string[]> {
+    let key: MemberKey;
+    try {
+      key = this.#options.memberKey();
+    } catch {
+      return []; // locked or no identity: nothing to announce yet
+    }
+    const signer = await this.#deviceSigner(key);
+    const written: string[] = [];
+    for (const [dao, replica] of this.#replicas) {
+      if (replica.ledger.size === 0 || replica.delegationOf(key.address, signer.publicKey) !== undefined) continue;
+      if (!replica.isCurrentMember(key.address)) continue;
+      await this.#serially(async () => {
+        if (replica.delegationOf(key.address, signer.publicKey) !== undefined) return;
+        const delegation = signRecordAsMember(
+          buildDeviceDelegation({ dao, author: key.address, deps: replica.ledger.heads(), time: this.#now() }, signer.publicKey, this.#options.nodeId),
+          key.privateKey,
+        );
+        await replica.writeLocal([delegation], (update) => sealEnvelopeAsMember(dao, update, key));
+        written.push(dao);
+        this.#options.onChanged(dao);
+      });
+    }
+    return written;
+  }
+
+  /** Signs an invite code with this device's delegated key (delegating it first if this is its first act here). */
+  async createInvite(dao: string, expiresInMs: number, addrs: readonly string[]): Promise<{ code: string; invite: Invite }> {
+    const key = this.#options.memberKey();
+    const replica = this.#replica(dao);
+    if (!replica.isCurrentMember(key.address)) {
+      throw new DaomeshError('NOT_A_MEMBER', `${key.address} is not a member of this DAO.`, 'Only members can invite.');
+    }
+    await this.announceDevice();
+    const signer = await this.#deviceSigner(key);
+    if (replica.delegationOf(key.address, signer.publicKey) === undefined) throw new DaomeshError('INTERNAL', 'This device could not be delegated.');
+    return createInvite(
+      { dao, inviter: key.address, device: signer.publicKey, addrs, expires: this.#now() + expiresInMs, nonce: randomBytes(16) },
+      (message) => signer.sign(message),
+    );
+  }
+
   async close(): Promise<void> {
     await this.#writing.catch(() => {});
     for (const replica of this.#replicas.values()) await replica.close();
@@ -209,7 +298,10 @@ export class DaoService {
       const time = this.#now();
       if (delegation === undefined) {
         // First write from this device: delegate to its key, in the same envelope.
-        const delegate = signRecordAsMember(buildDeviceDelegation({ dao, author: key.address, deps: replica.ledger.heads(), time }, signer.publicKey), key.privateKey);
+        const delegate = signRecordAsMember(
+          buildDeviceDelegation({ dao, author: key.address, deps: replica.ledger.heads(), time }, signer.publicKey, this.#options.nodeId),
+          key.privateKey,
+        );
         records.push(delegate);
         delegation = delegate.id;
       }

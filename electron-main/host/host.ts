@@ -4,16 +4,26 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { NodeStatus } from '../../core/bridge/api.ts';
+import type { BridgeMethod, BridgeParams, BridgeResult, DaoSyncStatus, NodeStatus } from '../../core/bridge/api.ts';
 import { dispatchBridgeCall, type BridgeHandlers } from '../../core/bridge/dispatch.ts';
 import { appVersion } from '../../core/version.ts';
-import { connectedPeers, createMeshNode, listenAddresses, type MeshNode } from '../../p2p/mesh-node.ts';
+import type { ConnectionGater } from '@libp2p/interface';
+import { multiaddr } from '@multiformats/multiaddr';
+import { DaomeshError } from '../../core/errors.ts';
+import { parseInviteCode } from '../../core/sync/invite.ts';
+import { DaoSync } from '../../p2p/dao-sync.ts';
+import { SyncRefusedError } from '../../p2p/dao-sync-session.ts';
+import { connectedPeers, createMeshNode, dialableAddress, listenAddresses, type MeshNode } from '../../p2p/mesh-node.ts';
 import { ApiServer } from './api-server.ts';
 import { DaoService } from './dao-service.ts';
 import { dataFiles, loadOrCreateApiSecret, lockDataDir, writeFileAtomic, type DataDirLock } from './data-dir.ts';
 import { loadOrCreateDeviceKey } from './device-key.ts';
 import { MemberKeystore, defaultScryptParams } from './keystore.ts';
+import { GroupKeys } from './group-keys.ts';
+import { InviteBook } from './invite-book.ts';
+import { KnownPeers } from './known-peers.ts';
 import { createNativeEd25519Verify } from './native-ed25519.ts';
+import { HostSyncStore } from './sync-store.ts';
 
 export type HostOptions = {
   dataDir: string;
@@ -26,6 +36,10 @@ export type HostOptions = {
   uiDir?: string;
   apiPort?: number;
   scryptParams?: { N: number; r: number; p: number };
+  /** How often each DAO is compared again with its peers, in ms (default 30 s). */
+  syncIntervalMs?: number;
+  /** Which connections the libp2p node refuses (tests simulate partitions with it). */
+  connectionGater?: ConnectionGater;
   log?: (line: string) => void;
 };
 
@@ -36,7 +50,12 @@ export type Host = {
   readonly keystore: MemberKeystore;
   readonly mesh: MeshNode;
   readonly daos: DaoService;
+  readonly sync: DaoSync;
   status(): NodeStatus;
+  /** Call after unlocking the identity outside the bridge: delegates this device where needed. */
+  identityReady(): Promise<void>;
+  /** A bridge call made in-process (benchmarks, tests that run several hosts in one process): validated like any other. */
+  call<M extends BridgeMethod>(method: M, params: BridgeParams<M>): Promise<BridgeResult<M>>;
   stop(): Promise<void>;
 };
 
@@ -70,6 +89,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       bootstrap: options.bootstrap ?? [],
       mdns,
       ...(options.mdnsInterval === undefined ? {} : { mdnsInterval: options.mdnsInterval }),
+      ...(options.connectionGater ? { connectionGater: options.connectionGater } : {}),
     });
     await mesh.start();
     cleanup.push(async () => {
@@ -87,14 +107,103 @@ export async function startHost(options: HostOptions): Promise<Host> {
     });
 
     let api: ApiServer | null = null;
+    const verify = createNativeEd25519Verify();
+    const invites = await InviteBook.open(options.dataDir);
+    let following: ((dao: string) => void) | null = null;
+    let syncStatusChanged: ((dao: string) => void) | null = null;
     const daos = await DaoService.open({
       dataDir: options.dataDir,
-      verify: createNativeEd25519Verify(),
+      verify,
       memberKey: () => keystore.key,
       memberAddress: () => keystore.address,
-      onChanged: (dao) => api?.broadcast('dao.changed', { dao }),
+      nodeId: mesh.peerId.toMultihash().bytes,
+      onChanged: (dao) => {
+        api?.broadcast('dao.changed', { dao });
+        following?.(dao);
+        // A record can change who counts as online (a new device's delegation, a removal).
+        syncStatusChanged?.(dao);
+      },
     });
     cleanup.push(() => daos.close());
+
+    // Sync: every DAO held is followed (its topic joined, its local writes gossiped, its peers compared).
+    const groupKeys = await GroupKeys.open(options.dataDir);
+    const syncStore = new HostSyncStore({ daos, verify, invites, keys: groupKeys, me: () => keystore.address });
+    const syncStatus = (dao: string): DaoSyncStatus => {
+      const status = sync.status(dao);
+      const me = keystore.address;
+      const online = new Set(status.peers.map((peer) => syncStore.memberOf(dao, peer)).filter((member) => member !== undefined));
+      if (me !== null && daos.replica(dao)?.isCurrentMember(me)) online.add(me);
+      return { ...status, online: [...online].sort() };
+    };
+    let statusTimers = new Map<string, ReturnType<typeof setTimeout>>();
+    // Sessions report progress often; the UI gets at most a few pushes a second per DAO.
+    const knownPeers = await KnownPeers.open(options.dataDir);
+    const rememberPeers = (peers: readonly string[]): void => {
+      for (const peer of peers) {
+        const connection = mesh.getConnections().find((candidate) => candidate.remotePeer.toString() === peer);
+        if (!connection) continue;
+        void mesh.peerStore
+          .get(connection.remotePeer)
+          .then((stored) => knownPeers.remember(peer, stored.addresses.map((address) => address.multiaddr.toString()), Date.now()))
+          .catch(() => {});
+      }
+    };
+    const pushSyncStatus = (dao: string): void => {
+      if (statusTimers.has(dao)) return;
+      statusTimers.set(
+        dao,
+        setTimeout(() => {
+          statusTimers.delete(dao);
+          if (!daos.replica(dao)) return;
+          const status = syncStatus(dao);
+          rememberPeers(status.peers);
+          api?.broadcast('dao.syncStatus', status);
+        }, 200),
+      );
+    };
+    syncStatusChanged = pushSyncStatus;
+    const sync = new DaoSync(mesh, syncStore, { intervalMs: options.syncIntervalMs ?? 30_000, log, onStatus: (status) => pushSyncStatus(status.dao) });
+    await sync.start();
+    cleanup.push(async () => {
+      await sync.stop();
+      for (const timer of statusTimers.values()) clearTimeout(timer);
+      statusTimers = new Map();
+      await groupKeys.flushed();
+      await knownPeers.flushed();
+    });
+    const followed = new Set<string>();
+    let announcing: Promise<unknown> = Promise.resolve();
+    // Once a DAO admits this member (or it was a founder), delegate this device naming this node, so that the
+    // DAO's other nodes sync with it. Serialised: one check at a time.
+    const announce = (): Promise<unknown> => (announcing = announcing.then(() => daos.announceDevice()).catch((error: unknown) => log(`announcing this device: ${String(error)}`)));
+    const follow = (dao: string): void => {
+      const replica = daos.replica(dao);
+      if (!replica) return;
+      if (!followed.has(dao)) {
+        followed.add(dao);
+        syncStore.watch(replica);
+        replica.onAppend(({ bytes, origin }) => {
+          if (origin === 'local') void sync.publish(dao, bytes);
+        });
+        sync.join(dao);
+      }
+      if (keystore.state === 'unlocked') void announce();
+    };
+    for (const joined of invites.joined()) {
+      try {
+        sync.rememberInvite(joined.dao, parseInviteCode(joined.code, verify).bytes);
+      } catch {
+        // An unreadable entry: this node syncs as the DAO's node once its delegation is in, or not at all.
+      }
+    }
+    for (const dao of daos.held()) follow(dao);
+    // Back on the network: dial the DAO peers met before (best effort; mDNS and bootstrap work alongside).
+    for (const peer of knownPeers.list()) {
+      const addrs = peer.addrs.map((address) => dialableAddress(address, peer.peerId)).filter((address) => address !== null);
+      if (addrs.length > 0) void mesh.dial(addrs, { signal: AbortSignal.timeout(10_000) }).catch(() => {});
+    }
+    following = follow;
     let pending: ReturnType<typeof setTimeout> | null = null;
     // Peers come and go in bursts; coalesce them into one status push.
     const statusChanged = (): void => {
@@ -121,6 +230,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       'identity.unlock': async ({ passphrase }) => {
         const unlocked = await keystore.unlock(passphrase);
         statusChanged();
+        void announce();
         return unlocked;
       },
       'identity.lock': () => {
@@ -132,11 +242,45 @@ export async function startHost(options: HostOptions): Promise<Host> {
       'dao.list': () => daos.list(),
       'dao.create': (params) => daos.create(params),
       'dao.get': ({ dao }) => daos.get(dao),
+      'dao.sync': (params) => daos.sync(params),
       'dao.propose': (params) => daos.propose(params),
       'dao.vote': (params) => daos.vote(params),
       'dao.signTally': (params) => daos.signTally(params),
       'dao.withdraw': (params) => daos.withdraw(params),
       'dao.rageQuit': (params) => daos.rageQuit(params),
+      'dao.invite': async ({ dao, expiresInMs }) => {
+        const { code, invite } = await daos.createInvite(dao, expiresInMs ?? 7 * 24 * 3600 * 1000, listenAddresses(mesh));
+        await invites.record({ id: invite.id, dao, expires: invite.expires, createdAt: Date.now() });
+        return { code, invite: invite.id, expires: invite.expires };
+      },
+      'dao.revokeInvite': async ({ invite }) => {
+        await invites.revoke(invite);
+        return {};
+      },
+      'dao.join': async ({ code }) => {
+        const invite = parseInviteCode(code, verify);
+        if (invite.expires <= Date.now()) throw new DaomeshError('INVITE_EXPIRED', `The invite expired at ${new Date(invite.expires).toISOString()}.`, 'Ask for a new one.');
+        if (invite.addrs.length === 0) throw new DaomeshError('INVALID_INVITE', 'The invite names no address to reach the DAO at.');
+        const addrs = invite.addrs.map((address) => multiaddr(address));
+        await daos.hold(invite.dao);
+        await invites.recordJoin({ dao: invite.dao, code: code.trim() });
+        follow(invite.dao);
+        try {
+          const report = await sync.joinVia(invite.dao, addrs, invite.bytes);
+          void announce();
+          return { dao: invite.dao, received: report.accepted };
+        } catch (error) {
+          if (error instanceof SyncRefusedError) {
+            const code = error.code === 'INVITE_EXPIRED' || error.code === 'INVITE_REVOKED' || error.code === 'INVALID_INVITE' ? error.code : 'SYNC_FAILED';
+            throw new DaomeshError(code, `The inviter's node refused: ${error.message}`);
+          }
+          throw new DaomeshError('SYNC_FAILED', `Could not reach the inviter's node: ${error instanceof Error ? error.message : String(error)}`, 'Check that it is running and reachable, then try again.');
+        }
+      },
+      'dao.peers': ({ dao }) => {
+        if (!daos.replica(dao)) throw new DaomeshError('DAO_NOT_FOUND', `This node holds no DAO ${dao}.`);
+        return syncStatus(dao);
+      },
     };
 
     const uiDir = options.ui ? (options.uiDir ?? findUiDir()) : null;
@@ -174,7 +318,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
       keystore,
       mesh,
       daos,
+      sync,
       status,
+      identityReady: async () => {
+        await announce();
+      },
+      call: async (method, params) => (await dispatchBridgeCall(handlers, method, params)) as never,
       stop: () => {
         keystore.lock();
         stopped ??= unwind();

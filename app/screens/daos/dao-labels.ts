@@ -1,10 +1,11 @@
 // Translation keys (and badge colours) for the names the bridge uses: proposal kinds, statuses, voting
-// modes and rule presets. Kept in one place so every screen calls a thing by the same name.
+// modes, rule presets and sync states. Kept in one place so every screen calls a thing by the same name.
 import type { MantineColor } from '@mantine/core';
-import type { DaoRulesView, ProposalKind, ProposalView, RulePreset } from '../../../core/bridge/api.ts';
+import type { DaoRulesView, DaoSyncStatus, ProposalKind, ProposalView, RulePreset } from '../../../core/bridge/api.ts';
 
 type VotingMode = DaoRulesView['votingMode'];
 type ProposalStatus = ProposalView['status'];
+type SyncState = DaoSyncStatus['state'];
 
 export const proposalKinds: readonly ProposalKind[] = ['member.add', 'member.remove', 'reputation.grant', 'rules.change', 'signal'];
 
@@ -54,3 +55,15 @@ export const presetLabel = {
   'reputation-weighted': { name: 'dao.presets.reputationWeighted.name', explanation: 'dao.presets.reputationWeighted.explanation' },
   'lazy-consensus': { name: 'dao.presets.lazyConsensus.name', explanation: 'dao.presets.lazyConsensus.explanation' },
 } as const satisfies Record<RulePreset, { name: string; explanation: string }>;
+
+export const syncStateLabel = {
+  'in-sync': { name: 'dao.sync.inSync', hint: 'dao.sync.inSyncHint' },
+  syncing: { name: 'dao.sync.syncing', hint: 'dao.sync.syncingHint' },
+  offline: { name: 'dao.sync.offline', hint: 'dao.sync.offlineHint' },
+} as const satisfies Record<SyncState, { name: string; hint: string }>;
+
+export const syncStateColor: Record<SyncState, MantineColor> = {
+  'in-sync': 'teal',
+  syncing: 'blue',
+  offline: 'gray',
+};

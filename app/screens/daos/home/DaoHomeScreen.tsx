@@ -1,16 +1,23 @@
-// One DAO: what it is for, its proposals, its rules and members, what it ignored, and the way out.
-// Live: every dao.changed event for this DAO refetches it, and so does each deadline as it passes.
-import { Alert, Badge, Grid, Group, Loader, Stack, Title } from '@mantine/core';
+// One DAO: how it syncs and who is online, what it is for, its proposals, its rules and members, its peers,
+// what it ignored, and the way out. Shown from the UI's own replica at once, live as the host sends changes;
+// each deadline as it passes derives the view again. Sync status and presence are the host's word (dao.peers).
+import { Alert, Badge, Grid, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { CopyableValue } from '../../../components/CopyableValue.tsx';
 import { FormError } from '../../../components/FormError.tsx';
 import { useDao } from '../../../daos/use-dao.ts';
+import { useDaoSyncStatus } from '../../../daos/use-dao-sync-status.ts';
 import { useNavigation } from '../../../shell/navigation.tsx';
+import { useNodeStatus } from '../../../status/node-status-context.tsx';
 import { useRefreshAt } from '../../../time/use-refresh-at.ts';
 import { BackLink } from '../BackLink.tsx';
 import { modeLabel } from '../dao-labels.ts';
+import { DaoSyncSummary } from '../sync/DaoSyncSummary.tsx';
 import { CharterCard } from './CharterCard.tsx';
+import { DaoPeersCard } from './DaoPeersCard.tsx';
 import { EvidenceCard } from './EvidenceCard.tsx';
+import { InviteButton } from './InviteButton.tsx';
 import { LeaveCard } from './LeaveCard.tsx';
 import { MembersCard } from './MembersCard.tsx';
 import { NearCapNotice } from './NearCapNotice.tsx';
@@ -22,6 +29,8 @@ export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
   const { t } = useTranslation();
   const { navigate } = useNavigation();
   const { data: dao, error, refresh } = useDao(daoId);
+  const { status: sync } = useDaoSyncStatus(daoId);
+  const me = useNodeStatus().status?.address ?? null;
   useRefreshAt(
     (dao?.proposals ?? []).flatMap((proposal) => [proposal.votingEndsAt, proposal.executesAt ?? 0]),
     refresh,
@@ -52,11 +61,20 @@ export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
             <Badge variant="light">{t(modeLabel[dao.rules.votingMode])}</Badge>
           </Group>
         </Group>
+        {(sync || dao.isMember) && (
+          <Group justify="space-between" align="flex-start" gap="sm">
+            {sync ? <DaoSyncSummary status={sync} /> : <span />}
+            {dao.isMember && <InviteButton dao={dao} />}
+          </Group>
+        )}
       </Stack>
       <FormError error={error} />
       {!dao.isMember && (
         <Alert color="gray" variant="light" icon={<IconInfoCircle size={18} />} data-testid="dao-not-member">
-          {t('dao.home.notMember')}
+          <Stack gap={4}>
+            <Text size="sm">{t('dao.home.notMember')}</Text>
+            {me !== null && <CopyableValue value={me} testId="dao-not-member-address" />}
+          </Stack>
         </Alert>
       )}
       {dao.nearCap && <NearCapNotice members={dao.memberCount} cap={dao.rules.memberCap} />}
@@ -71,7 +89,8 @@ export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
           </Stack>
         </Grid.Col>
       </Grid>
-      <MembersCard dao={dao} />
+      <MembersCard dao={dao} online={sync?.online ?? null} />
+      {sync && <DaoPeersCard status={sync} />}
       <EvidenceCard evidence={dao.evidence} />
       {dao.isMember && <LeaveCard dao={dao} />}
       <StateFootnote stateHash={dao.stateHash} records={dao.records} />

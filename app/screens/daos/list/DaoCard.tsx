@@ -1,11 +1,14 @@
-// One DAO in the list: its name, how full it is, and how many proposals wait for a vote.
+// One DAO in the list: its name, how full it is, how many proposals wait for a vote, and how it syncs.
 import { Badge, Card, Group, Progress, Stack, Text, UnstyledButton } from '@mantine/core';
 import { IconChevronRight } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { DaoSummary } from '../../../../core/bridge/api.ts';
+import { useDaoSyncStatus } from '../../../daos/use-dao-sync-status.ts';
+import { DaoSyncBadges } from '../sync/DaoSyncBadges.tsx';
 
 export function DaoCard({ dao, onOpen }: { dao: DaoSummary; onOpen: () => void }) {
   const { t } = useTranslation();
+  const { status: sync } = useDaoSyncStatus(dao.id);
   return (
     <UnstyledButton onClick={onOpen} data-testid="dao-card" data-dao={dao.id} style={{ borderRadius: 'var(--mantine-radius-lg)' }}>
       <Card withBorder radius="lg" padding="lg" h="100%">
@@ -32,6 +35,7 @@ export function DaoCard({ dao, onOpen }: { dao: DaoSummary; onOpen: () => void }
               </Badge>
             )}
           </Group>
+          {sync && <DaoSyncBadges status={sync} size="xs" />}
         </Stack>
       </Card>
     </UnstyledButton>

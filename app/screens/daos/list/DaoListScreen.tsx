@@ -1,20 +1,29 @@
-// The DAOs this node holds, as cards; live, since every dao.changed event refreshes the list.
+// The DAOs this node holds, as cards; live, since every dao.changed event refreshes the list. From here a DAO
+// is created, or joined with an invite code.
 import { Button, EmptyState, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { IconPlus, IconUsersGroup } from '@tabler/icons-react';
+import { IconLogin, IconPlus, IconUsersGroup } from '@tabler/icons-react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../../components/FormError.tsx';
 import { useDaoList } from '../../../daos/use-dao-list.ts';
 import { useNavigation } from '../../../shell/navigation.tsx';
 import { DaoCard } from './DaoCard.tsx';
+import { JoinDialog } from './JoinDialog.tsx';
 
 export function DaoListScreen() {
   const { t } = useTranslation();
   const { navigate } = useNavigation();
   const { data: daos, error } = useDaoList();
-  const createButton = (
-    <Button leftSection={<IconPlus size={16} />} mt={daos?.length === 0 ? 'sm' : 0} onClick={() => navigate({ screen: 'dao-create' })} data-testid="dao-create-open">
-      {t('dao.list.create')}
-    </Button>
+  const [joining, setJoining] = useState(false);
+  const actions = (
+    <Group gap="sm" mt={daos?.length === 0 ? 'sm' : 0}>
+      <Button variant="default" leftSection={<IconLogin size={16} />} onClick={() => setJoining(true)} data-testid="dao-join-open">
+        {t('dao.list.join')}
+      </Button>
+      <Button leftSection={<IconPlus size={16} />} onClick={() => navigate({ screen: 'dao-create' })} data-testid="dao-create-open">
+        {t('dao.list.create')}
+      </Button>
+    </Group>
   );
 
   return (
@@ -26,7 +35,7 @@ export function DaoListScreen() {
             {t('dao.list.subtitle')}
           </Text>
         </Stack>
-        {daos && daos.length > 0 && createButton}
+        {daos && daos.length > 0 && actions}
       </Group>
       <FormError error={error} />
       {daos === null ? (
@@ -40,7 +49,7 @@ export function DaoListScreen() {
           py="xl"
           data-testid="dao-list-empty"
         >
-          {createButton}
+          {actions}
         </EmptyState>
       ) : (
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="lg" data-testid="dao-list">
@@ -49,6 +58,7 @@ export function DaoListScreen() {
           ))}
         </SimpleGrid>
       )}
+      {joining && <JoinDialog onClose={() => setJoining(false)} onJoined={(dao) => navigate({ screen: 'dao', dao })} />}
     </Stack>
   );
 }

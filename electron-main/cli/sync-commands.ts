@@ -1,0 +1,78 @@
+// `daomesh dao invite|revoke-invite|join|peers` and `daomesh sync status`: getting a DAO onto another device
+// and seeing how it syncs.
+import { Option, type Command } from 'commander';
+import type { DaoSyncStatus } from '../../core/bridge/api.ts';
+import type { CliContext } from './dao-commands.ts';
+import { parseDuration } from './duration.ts';
+
+function describeSync(status: DaoSyncStatus): string {
+  const progress = status.progress ? ` (${status.progress.received}/${status.progress.expected})` : '';
+  const last = status.lastSyncAt === null ? 'never synced' : `last synced ${new Date(status.lastSyncAt).toISOString()}`;
+  return [
+    `${status.dao}: ${status.state}${progress}, ${status.peers.length} peer${status.peers.length === 1 ? '' : 's'}, ${last}`,
+    `  online: ${status.online.length === 0 ? 'nobody' : status.online.join(', ')}`,
+    ...status.peers.map((peer) => `  ${peer}`),
+    ...(status.lastError ? [`  last error: ${status.lastError}`] : []),
+  ].join('\n');
+}
+
+export function addSyncCommands(program: Command, cli: CliContext): void {
+  const dao = program.commands.find((command) => command.name() === 'dao');
+  if (!dao) throw new Error('the dao command must be registered first');
+
+  dao
+    .command('invite')
+    .description('print an invite code for a new device (it can sync the DAO; membership needs a passed member.add)')
+    .argument('<dao>', 'DAO id')
+    .addOption(new Option('--expires <duration>', 'how long the code works (e.g. 30m, 2d)').default('7d'))
+    .action(async (id: string, options: { expires: string }, command: Command) => {
+      const expiresInMs = parseDuration(options.expires);
+      const result = await cli.withApi(command, (api) => api.call('dao.invite', { dao: id, expiresInMs }));
+      cli.print(cli.json(command), result, `${result.code}\n(invite ${result.invite}, expires ${new Date(result.expires).toISOString()})`);
+    });
+
+  dao
+    .command('revoke-invite')
+    .description('stop honouring an invite this node issued')
+    .argument('<dao>', 'DAO id')
+    .argument('<invite>', 'invite id (printed by `dao invite`)')
+    .action(async (id: string, invite: string, _options: unknown, command: Command) => {
+      await cli.withApi(command, (api) => api.call('dao.revokeInvite', { dao: id, invite }));
+      cli.print(cli.json(command), { revoked: invite }, `revoked ${invite}`);
+    });
+
+  dao
+    .command('join')
+    .description("join a DAO with an invite code: connect to the inviter's node and receive the whole history")
+    .argument('<code>', 'the invite code')
+    .action(async (code: string, _options: unknown, command: Command) => {
+      const result = await cli.withApi(command, (api) => api.call('dao.join', { code }));
+      cli.print(
+        cli.json(command),
+        result,
+        `joined ${result.dao}: ${result.received} envelopes received. You take part once a member.add proposal for your address passes (or if you are a founder).`,
+      );
+    });
+
+  dao
+    .command('peers')
+    .description("the DAO's nodes this node is connected to, and how it syncs")
+    .argument('<dao>', 'DAO id')
+    .action(async (id: string, _options: unknown, command: Command) => {
+      const status = await cli.withApi(command, (api) => api.call('dao.peers', { dao: id }));
+      cli.print(cli.json(command), status, describeSync(status));
+    });
+
+  program
+    .command('sync')
+    .description('sync status')
+    .command('status')
+    .description('how every DAO on this node syncs')
+    .action(async (_options: unknown, command: Command) => {
+      const statuses = await cli.withApi(command, async (api) => {
+        const daos = await api.call('dao.list', {});
+        return await Promise.all(daos.map((summary) => api.call('dao.peers', { dao: summary.id })));
+      });
+      cli.print(cli.json(command), statuses, statuses.length === 0 ? 'no DAOs' : statuses.map(describeSync).join('\n'));
+    });
+}

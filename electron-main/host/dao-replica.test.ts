@@ -1,0 +1,193 @@
+// A DAO replica on disk: a cold open takes the fold back from its snapshot and ends where a full re-verify of
+// the log does; a snapshot whose fold cannot be taken back, or of the earlier format, is folded again from its
+// doc; what came after the last snapshot comes back from the log.
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import * as dagCbor from '@ipld/dag-cbor';
+import { DaomeshError } from '../../core/errors.ts';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { sealEnvelopeAsDevice, sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
+import { buildDeviceDelegation, buildGenesis, buildProposal, buildVote } from '../../core/governance/record-builders.ts';
+import { rulePresets } from '../../core/governance/rules.ts';
+import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
+import { recordHashFromId, signRecordAsDevice, signRecordAsMember } from '../../core/ledger/record.ts';
+import { DaoReplica } from './dao-replica.ts';
+import { createNativeEd25519Signer, createNativeEd25519Verify } from './native-ed25519.ts';
+import { SnapshotStore } from './snapshot-store.ts';
+
+const member = memberKeyFromPrivateKey(sha256(utf8ToBytes('daomesh replica test member')));
+const device = createNativeEd25519Signer(sha256(utf8ToBytes('daomesh replica test device')));
+const verify = createNativeEd25519Verify();
+const start = Date.UTC(2026, 0, 1);
+
+/** A new DAO of one member in `dir`, written through the host's local path: genesis, delegation, a proposal, `votes` votes. */
+async function writeDao(dir: string, votes: number): Promise<{ dao: string; replica: DaoReplica }> {
+  const genesis = signRecordAsMember(
+    buildGenesis({ author: member.address, name: 'Replica test', charter: '', founders: [member.address], rules: rulePresets.simpleMajority(1), nonce: new Uint8Array(16).fill(7), time: start }),
+    member.privateKey,
+  );
+  const dao = genesis.id;
+  const { replica } = await DaoReplica.open(dir, dao, verify);
+  const delegation = signRecordAsMember(buildDeviceDelegation({ dao, author: member.address, deps: [dao], time: start + 1 }, device.publicKey), member.privateKey);
+  await replica.writeLocal([genesis, delegation], (update) => sealEnvelopeAsMember(dao, update, member));
+  const proposal = signRecordAsDevice(buildProposal(deviceContext(replica), { kind: 'signal', params: { text: '' }, title: 'p' }), device.sign);
+  await replica.writeLocal([proposal], deviceSeal(replica));
+  await writeVotes(replica, votes);
+  return { dao, replica };
+}
+
+function deviceContext(replica: DaoReplica) {
+  const delegation = replica.delegationOf(member.address, device.publicKey)!;
+  return { dao: replica.id, author: member.address, deps: replica.ledger.heads(), time: start + replica.ledger.size, device: { key: device.publicKey, delegation } };
+}
+
+function deviceSeal(replica: DaoReplica) {
+  const delegation = recordHashFromId(replica.delegationOf(member.address, device.publicKey)!);
+  return (update: Uint8Array) => sealEnvelopeAsDevice(replica.id, update, member.address, { key: device.publicKey, delegation }, device.sign);
+}
+
+/** `count` votes on the DAO's proposal, one envelope each, through any replica of it (opened anew or not). */
+async function writeVotes(replica: DaoReplica, count: number): Promise<void> {
+  const proposal = replica.ledger.state(start).proposals[0]!.id;
+  for (let i = 0; i < count; i++) {
+    const vote = signRecordAsDevice(buildVote(deviceContext(replica), { proposal, choice: i % 2 === 0 ? 'yes' : 'no' }), device.sign);
+    await replica.writeLocal([vote], deviceSeal(replica));
+  }
+}
+
+async function withDir(run: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'daomesh-replica-'));
+  try {
+    await run(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+type Parts = { meta: Uint8Array; fold: Uint8Array; doc: Uint8Array };
+
+/** Rewrites the newest snapshot's parts (the checksums are made anew: a snapshot that reads back fine). */
+async function rewriteSnapshot(dir: string, dao: string, change: (parts: Parts) => Uint8Array | Uint8Array[]): Promise<void> {
+  const store = await SnapshotStore.open(join(DaoReplica.directory(dir, dao), 'snapshots'));
+  const { snapshot } = await store.loadNewestParts(3);
+  assert.ok(snapshot && snapshot.count === 3);
+  const [meta, fold, doc] = snapshot.parts as [Uint8Array, Uint8Array, Uint8Array];
+  await store.save({ logId: snapshot.logId, logOffset: snapshot.logOffset, frameCount: snapshot.frameCount, payload: change({ meta, fold, doc }) });
+}
+
+test('a cold open takes the fold back from the snapshot and ends where a full re-verify of the log does', async () => {
+  await withDir(async (dir) => {
+    const { dao, replica } = await writeDao(dir, 40);
+    const hash = replica.ledger.stateHash();
+    await replica.close();
+
+    const warm = await DaoReplica.open(dir, dao, verify);
+    assert.deepEqual(warm.report, { fromSnapshot: true, foldFromSnapshot: true, replayed: 0, rejected: 0 });
+    assert.equal(warm.replica.ledger.stateHash(), hash);
+    assert.equal(warm.replica.ledger.size, 43);
+    assert.ok(warm.replica.isMember(member.address));
+    assert.ok(warm.replica.delegationOf(member.address, device.publicKey));
+    await warm.replica.close();
+
+    // More writes on top of the imported fold (the doc is built from the snapshot for them), then both ways again.
+    const again = await DaoReplica.open(dir, dao, verify);
+    await writeVotes(again.replica, 10);
+    const after = again.replica.ledger.stateHash();
+    assert.equal(again.replica.ledger.size, 43 + 10);
+    await again.replica.close();
+    const reopened = await DaoReplica.open(dir, dao, verify);
+    assert.equal(reopened.report.foldFromSnapshot, true);
+    assert.equal(reopened.replica.ledger.stateHash(), after);
+    await reopened.replica.close();
+    await rm(join(DaoReplica.directory(dir, dao), 'snapshots'), { recursive: true });
+    const full = await DaoReplica.open(dir, dao, verify);
+    assert.deepEqual(full.report, { fromSnapshot: false, foldFromSnapshot: false, replayed: 1 + 1 + 40 + 10, rejected: 0 });
+    assert.equal(full.replica.ledger.stateHash(), after);
+    assert.deepEqual(full.replica.ledger.canonicalOrder(), reopened.replica.ledger.canonicalOrder());
+    await full.replica.close();
+  });
+});
+
+test('a snapshot whose fold cannot be taken back is folded again from its doc, losing nothing', async () => {
+  await withDir(async (dir) => {
+    const { dao, replica } = await writeDao(dir, 20);
+    const hash = replica.ledger.stateHash();
+    await replica.close();
+    for (const damage of [
+      (fold: Uint8Array) => dagCbor.encode({ ...(dagCbor.decode(fold) as object), rules: 999 }), // folded under other rules
+      (fold: Uint8Array) => fold.subarray(0, fold.length >> 1), // cut short
+      (fold: Uint8Array) => fold.map((byte, at) => (at > 40 && at % 3 === 0 ? byte ^ 0xff : byte)), // scrambled
+    ]) {
+      await rewriteSnapshot(dir, dao, (parts) => [parts.meta, damage(parts.fold), parts.doc]);
+      const opened = await DaoReplica.open(dir, dao, verify);
+      assert.equal(opened.report.fromSnapshot, true);
+      assert.equal(opened.report.foldFromSnapshot, false);
+      assert.equal(opened.replica.ledger.stateHash(), hash);
+      assert.ok(opened.replica.delegationOf(member.address, device.publicKey));
+      // Unchanged since the snapshot, so close writes nothing new: the damaged one stays for the next round.
+      await opened.replica.close();
+    }
+  });
+});
+
+test('a snapshot of the earlier format (the doc state alone) still opens, and the next one is of the new format', async () => {
+  await withDir(async (dir) => {
+    const { dao, replica } = await writeDao(dir, 20);
+    const hash = replica.ledger.stateHash();
+    await replica.close();
+    await rewriteSnapshot(dir, dao, (parts) => parts.doc); // one part: the first format
+    const opened = await DaoReplica.open(dir, dao, verify);
+    assert.equal(opened.report.fromSnapshot, true);
+    assert.equal(opened.report.foldFromSnapshot, false);
+    assert.equal(opened.replica.ledger.stateHash(), hash);
+    await writeVotes(opened.replica, 5);
+    await opened.replica.close();
+    const next = await DaoReplica.open(dir, dao, verify);
+    assert.equal(next.report.foldFromSnapshot, true);
+    await next.replica.close();
+  });
+});
+
+test('records written after the last snapshot come back from the log when the replica was not closed', async () => {
+  await withDir(async (dir) => {
+    const { dao, replica } = await writeDao(dir, 1_050); // a snapshot at 1,000 records, then 53 more
+    const snapshots = await readdir(join(DaoReplica.directory(dir, dao), 'snapshots'));
+    assert.equal(snapshots.length, 1);
+    const opened = await DaoReplica.open(dir, dao, verify);
+    assert.equal(opened.report.foldFromSnapshot, true);
+    assert.ok(opened.report.replayed > 0 && opened.report.replayed < 100, `replayed ${opened.report.replayed}`);
+    assert.equal(opened.report.rejected, 0);
+    assert.equal(opened.replica.ledger.size, replica.ledger.size);
+    assert.equal(opened.replica.ledger.stateHash(), replica.ledger.stateHash());
+    await opened.replica.close();
+    await replica.close();
+  });
+});
+
+test('a doc part damaged after the open is refused when first needed, and the next open does without that snapshot', async () => {
+  await withDir(async (dir) => {
+    const { dao, replica } = await writeDao(dir, 20);
+    const hash = replica.ledger.stateHash();
+    await replica.close();
+    const opened = await DaoReplica.open(dir, dao, verify);
+    assert.equal(opened.report.foldFromSnapshot, true);
+    // Bit rot in the doc part (the end of the file), after the open read the other parts.
+    const snapshots = join(DaoReplica.directory(dir, dao), 'snapshots');
+    const [file] = await readdir(snapshots);
+    const bytes = await readFile(join(snapshots, file!));
+    bytes[bytes.length - 3]! ^= 0x10;
+    await writeFile(join(snapshots, file!), bytes);
+    assert.throws(() => opened.replica.doc, (error: unknown) => error instanceof DaomeshError && error.code === 'STORAGE_FAILED');
+    assert.throws(() => opened.replica.doc, (error: unknown) => error instanceof DaomeshError && error.code === 'STORAGE_FAILED');
+    assert.equal(opened.replica.ledger.stateHash(), hash); // the fold itself is fine
+    await opened.replica.close();
+    const again = await DaoReplica.open(dir, dao, verify);
+    assert.deepEqual(again.report, { fromSnapshot: false, foldFromSnapshot: false, replayed: 1 + 1 + 20, rejected: 0 });
+    assert.equal(again.replica.ledger.stateHash(), hash);
+    await again.replica.close();
+  });
+});

@@ -1,0 +1,196 @@
+// What catch-up sync and gossip need from this host's DAOs (p2p/dao-sync.ts): who may sync a DAO with us,
+// the envelopes we hold, and the gate for what peers send.
+//
+// A peer is one of a DAO's nodes when a current member named its libp2p peer id in a device delegation (the
+// Noise handshake proved the peer id, the member's signature the binding). A device that is not yet a node
+// may sync while it shows a valid invite code: signed by a device a current member delegated, unexpired,
+// unrevoked; it is then remembered until the invite expires. A node of a former member is refused, invite or
+// not: after a removal it must not receive what follows, nor the new group key.
+import { peerIdFromString } from '@libp2p/peer-id';
+import { base64urlnopad } from '@scure/base';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { ledgerRecords } from '../../core/dao/dao-doc.ts';
+import { DaomeshError } from '../../core/errors.ts';
+import type { LedgerRecord } from '../../core/ledger/record.ts';
+import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
+import { verifyInviteBytes, type Invite } from '../../core/sync/invite.ts';
+import type { SyncRefusalCode } from '../../core/sync/sync-messages.ts';
+import type { DaoSyncHost, GossipOutcome } from '../../p2p/dao-sync.ts';
+import type { AcceptOutcome } from '../../p2p/dao-sync-session.ts';
+import type { DaoReplica } from './dao-replica.ts';
+import type { DaoService } from './dao-service.ts';
+import type { SharedKey } from '../../core/sync/sync-messages.ts';
+import type { GroupKey } from '../../p2p/gossip-cipher.ts';
+import type { GroupKeys } from './group-keys.ts';
+import type { InviteBook } from './invite-book.ts';
+
+type Decision = { ok: true } | { ok: false; code: SyncRefusalCode; message: string };
+
+/** Device delegations that name a node: node (base64url multihash) → author, and device key → node. */
+type DaoNodes = { byNode: Map<string, string>; byDevice: Map<string, string> };
+
+export class HostSyncStore implements DaoSyncHost {
+  readonly #daos: DaoService;
+  readonly #verify: Ed25519Verify;
+  readonly #invites: InviteBook;
+  readonly #keys: GroupKeys;
+  /** The member address of this host's identity (null before one exists). */
+  readonly #me: () => string | null;
+  readonly #now: () => number;
+  readonly #nodes = new Map<string, DaoNodes>();
+  /** dao → peer → when its invite expires. */
+  readonly #invitees = new Map<string, Map<string, number>>();
+  readonly #peerKeys = new Map<string, string>();
+
+  constructor(options: { daos: DaoService; verify: Ed25519Verify; invites: InviteBook; keys: GroupKeys; me: () => string | null; now?: () => number }) {
+    this.#daos = options.daos;
+    this.#verify = options.verify;
+    this.#invites = options.invites;
+    this.#keys = options.keys;
+    this.#me = options.me;
+    this.#now = options.now ?? Date.now;
+  }
+
+  gossipKey(dao: string): GroupKey | null {
+    const replica = this.#daos.replica(dao);
+    return replica ? this.#keys.current(replica, this.#mayMint(replica)) : null;
+  }
+
+  gossipKeyById(dao: string, id: Uint8Array): GroupKey | undefined {
+    return this.#keys.byId(dao, id);
+  }
+
+  shareKeys(dao: string): SharedKey[] {
+    const replica = this.#daos.replica(dao);
+    return replica ? this.#keys.share(replica, this.#mayMint(replica)) : [];
+  }
+
+  learnKeys(dao: string, keys: readonly SharedKey[]): void {
+    this.#keys.learn(dao, keys);
+  }
+
+  /** Only a current member's node makes a new epoch's key. */
+  #mayMint(replica: DaoReplica): boolean {
+    const me = this.#me();
+    return me !== null && replica.isCurrentMember(me);
+  }
+
+  /** Keeps the node table current as envelopes arrive; call once per replica. */
+  watch(replica: DaoReplica): void {
+    replica.onAppend(({ records }) => {
+      const nodes = this.#nodes.get(replica.id);
+      if (nodes) for (const record of records) noteDevice(nodes, record);
+    });
+  }
+
+  mayServe(dao: string, peer: string, invite?: Uint8Array): Decision {
+    const replica = this.#daos.replica(dao);
+    if (!replica || replica.ledger.size === 0) return { ok: false, code: 'DAO_NOT_FOUND', message: `This node holds no DAO ${dao}.` };
+    const author = this.#nodesOf(replica).byNode.get(this.#peerKey(peer));
+    if (author !== undefined) {
+      if (replica.isCurrentMember(author)) return { ok: true };
+      // The node of someone who was a member and is not any more (removed, or left): no invite brings it back.
+      if (replica.ledger.everMembers().includes(author)) {
+        return { ok: false, code: 'NOT_A_MEMBER', message: 'This node belongs to someone who is no longer a member.' };
+      }
+    }
+    const until = this.#invitees.get(dao)?.get(peer);
+    if (until !== undefined && until > this.#now()) return { ok: true };
+    if (invite === undefined) return { ok: false, code: 'NOT_A_MEMBER', message: 'This node is not one of the DAO\'s nodes, and showed no invite.' };
+    try {
+      const checked = this.checkInvite(replica, invite);
+      const invitees = this.#invitees.get(dao) ?? new Map<string, number>();
+      invitees.set(peer, checked.expires);
+      this.#invitees.set(dao, invitees);
+      return { ok: true };
+    } catch (error) {
+      if (error instanceof DaomeshError && (error.code === 'INVALID_INVITE' || error.code === 'INVITE_EXPIRED' || error.code === 'INVITE_REVOKED')) {
+        return { ok: false, code: error.code, message: error.message };
+      }
+      return { ok: false, code: 'INVALID_INVITE', message: 'The invite could not be checked.' };
+    }
+  }
+
+  /** The member whose node `peer` is, if a current member's. */
+  memberOf(dao: string, peer: string): string | undefined {
+    const replica = this.#daos.replica(dao);
+    if (!replica || replica.ledger.size === 0) return undefined;
+    const author = this.#nodesOf(replica).byNode.get(this.#peerKey(peer));
+    return author !== undefined && replica.isCurrentMember(author) ? author : undefined;
+  }
+
+  /** An invite this DAO honours, or the reason it does not (INVALID_INVITE, INVITE_EXPIRED, INVITE_REVOKED). */
+  checkInvite(replica: DaoReplica, bytes: Uint8Array): Invite {
+    const invite = verifyInviteBytes(bytes, this.#verify);
+    if (invite.dao !== replica.id) throw new DaomeshError('INVALID_INVITE', 'The invite is for another DAO.');
+    if (replica.delegationOf(invite.inviter, invite.device) === undefined || !replica.isCurrentMember(invite.inviter)) {
+      throw new DaomeshError('INVALID_INVITE', 'The invite was not signed by a current member\'s device.');
+    }
+    if (invite.expires <= this.#now()) throw new DaomeshError('INVITE_EXPIRED', `The invite expired at ${new Date(invite.expires).toISOString()}.`, 'Ask for a new one.');
+    if (this.#invites.isRevoked(invite.id)) throw new DaomeshError('INVITE_REVOKED', 'The invite was revoked.', 'Ask for a new one.');
+    return invite;
+  }
+
+  async envelopeIds(dao: string): Promise<Uint8Array[]> {
+    const replica = this.#daos.replica(dao);
+    return replica ? (await replica.envelopeIndex()).ids() : [];
+  }
+
+  async *envelopes(dao: string, ids: readonly Uint8Array[]): AsyncIterable<Uint8Array> {
+    const replica = this.#daos.replica(dao);
+    if (replica) yield* (await replica.envelopeIndex()).inOrder(ids);
+  }
+
+  async accept(dao: string, envelope: Uint8Array): Promise<AcceptOutcome> {
+    const outcome = await this.acceptGossip(dao, envelope);
+    return outcome === 'waiting' ? 'rejected' : outcome;
+  }
+
+  async acceptGossip(dao: string, envelope: Uint8Array): Promise<GossipOutcome> {
+    const replica = this.#daos.replica(dao);
+    if (!replica) return 'rejected';
+    if ((await replica.envelopeIndex()).hasBytes(envelope)) return 'held';
+    const outcome = await this.#daos.acceptRemote(dao, envelope);
+    if (outcome.ok) return 'accepted';
+    // Something this one builds on has not reached us (its Yjs predecessors, or the record admitting its author).
+    if (outcome.reason.code === 'MISSING_UPDATES' || outcome.reason.code === 'NOT_A_MEMBER') return 'waiting';
+    return 'rejected';
+  }
+
+  #nodesOf(replica: DaoReplica): DaoNodes {
+    let nodes = this.#nodes.get(replica.id);
+    if (!nodes) {
+      nodes = { byNode: new Map(), byDevice: new Map() };
+      for (const record of ledgerRecords(replica.doc)) noteDevice(nodes, record);
+      this.#nodes.set(replica.id, nodes);
+    }
+    return nodes;
+  }
+
+  #peerKey(peer: string): string {
+    let key = this.#peerKeys.get(peer);
+    if (key === undefined) {
+      try {
+        key = base64urlnopad.encode(peerIdFromString(peer).toMultihash().bytes);
+      } catch {
+        key = '';
+      }
+      this.#peerKeys.set(peer, key);
+    }
+    return key;
+  }
+}
+
+function noteDevice(nodes: DaoNodes, record: LedgerRecord): void {
+  const { kind, body } = record.record;
+  if ((kind !== 'device.delegate' && kind !== 'device.revoke') || !(body.device instanceof Uint8Array)) return;
+  const device = `${record.author}|${bytesToHex(body.device)}`;
+  if (kind === 'device.delegate' && body.node instanceof Uint8Array) {
+    const node = base64urlnopad.encode(body.node);
+    nodes.byNode.set(node, record.author);
+    nodes.byDevice.set(device, node);
+  } else if (kind === 'device.revoke') {
+    const node = nodes.byDevice.get(device);
+    if (node !== undefined) nodes.byNode.delete(node);
+  }
+}

