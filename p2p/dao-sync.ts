@@ -156,7 +156,7 @@ export class DaoSync {
     this.#invites.set(dao, invite);
     this.join(dao);
     const signal = AbortSignal.any([this.#controller.signal, AbortSignal.timeout(30_000)]);
-    const connection = await this.#node.dial([...addrs], { signal });
+    const connection = await this.#dialWithRetry(addrs, signal);
     const stream = await connection.newStream(daoSyncProtocol, { signal });
     const report = await initiateSync(stream, dao, connection.remotePeer.toString(), this.#host, {
       signal: this.#controller.signal,
@@ -174,6 +174,18 @@ export class DaoSync {
   /** An invite to show in this DAO's catch-up sessions (one this node joined with, remembered across restarts). */
   rememberInvite(dao: string, invite: Uint8Array): void {
     this.#invites.set(dao, invite);
+  }
+
+  /** A busy node may refuse a connection for a moment (inbound rate limits): try a few times before giving up. */
+  async #dialWithRetry(addrs: readonly Multiaddr[], signal: AbortSignal): Promise<Connection> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#node.dial([...addrs], { signal });
+      } catch (error) {
+        if (attempt >= 4 || signal.aborted) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
   }
 
   leave(dao: string): void {

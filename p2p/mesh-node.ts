@@ -73,6 +73,9 @@ export async function createMeshNode(options: MeshNodeOptions): Promise<MeshNode
     streamMuxers: [yamux()],
     peerDiscovery,
     ...(options.connectionGater ? { connectionGater: options.connectionGater } : {}),
+    // libp2p refuses more than 5 inbound connections a second from one IP address; a DAO's members behind one
+    // NAT, or several nodes on one machine, reconnecting at once after a partition would hit that.
+    connectionManager: { inboundConnectionThreshold: 25 },
     services: {
       identify: identify(),
       pubsub: gossipsub({

@@ -201,6 +201,13 @@ export class DaoService {
     return outcome;
   }
 
+  /** A catch-up frame of envelopes through the replica's gate, made durable with one log append. */
+  async acceptRemoteMany(dao: string, envelopes: readonly Uint8Array[]): Promise<RemoteOutcome[]> {
+    const outcomes = await this.#replica(dao).acceptRemoteMany(envelopes);
+    if (outcomes.some((outcome) => outcome.ok && outcome.records.length > 0)) this.#options.onChanged(dao);
+    return outcomes;
+  }
+
   /**
    * Makes sure this device is delegated (naming this node) in every DAO where the unlocked member is a member,
    * so that the DAO's other nodes sync with it. Writes nothing where a delegation exists. Returns the DAOs written to.

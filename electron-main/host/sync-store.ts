@@ -8,6 +8,7 @@
 // not: after a removal it must not receive what follows, nor the new group key.
 import { peerIdFromString } from '@libp2p/peer-id';
 import { base64urlnopad } from '@scure/base';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { ledgerRecords } from '../../core/dao/dao-doc.ts';
 import { DaomeshError } from '../../core/errors.ts';
@@ -144,6 +145,27 @@ export class HostSyncStore implements DaoSyncHost {
   async accept(dao: string, envelope: Uint8Array): Promise<AcceptOutcome> {
     const outcome = await this.acceptGossip(dao, envelope);
     return outcome === 'waiting' ? 'rejected' : outcome;
+  }
+
+  async acceptMany(dao: string, envelopes: readonly Uint8Array[]): Promise<AcceptOutcome[]> {
+    const replica = this.#daos.replica(dao);
+    if (!replica) return envelopes.map(() => 'rejected');
+    const index = await replica.envelopeIndex();
+    // Repeats (held already, or twice in this frame) are left out before the gate: the log keeps one copy.
+    const seen = new Set<number>();
+    const inFrame = new Set<string>();
+    const fresh: Uint8Array[] = [];
+    const result: AcceptOutcome[] = envelopes.map((envelope, i) => {
+      const id = base64urlnopad.encode(sha256(envelope));
+      if (inFrame.has(id) || index.hasBytes(envelope)) return 'held';
+      inFrame.add(id);
+      seen.add(i);
+      fresh.push(envelope);
+      return 'accepted';
+    });
+    const outcomes = await this.#daos.acceptRemoteMany(dao, fresh);
+    let next = 0;
+    return result.map((outcome, i) => (seen.has(i) ? (outcomes[next++]!.ok ? 'accepted' : 'rejected') : outcome));
   }
 
   async acceptGossip(dao: string, envelope: Uint8Array): Promise<GossipOutcome> {
