@@ -11,7 +11,7 @@ import { DaomeshError } from '../../core/errors.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { sealEnvelopeAsDevice, sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
-import { buildDeviceDelegation, buildGenesis, buildProposal, buildVote } from '../../core/governance/record-builders.ts';
+import { buildDeviceDelegation, buildDeviceRevocation, buildGenesis, buildProposal, buildVote } from '../../core/governance/record-builders.ts';
 import { rulePresets } from '../../core/governance/rules.ts';
 import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
 import { recordHashFromId, signRecordAsDevice, signRecordAsMember } from '../../core/ledger/record.ts';
@@ -190,4 +190,28 @@ test('a doc part damaged after the open is refused when first needed, and the ne
     assert.equal(again.replica.ledger.stateHash(), hash);
     await again.replica.close();
   });
+});
+
+test('the node a delegation names is known after a cold open from the snapshot, and forgotten when the device is revoked', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'daomesh-replica-'));
+  try {
+    const node = new Uint8Array([0x00, 0x24, ...sha256(utf8ToBytes('a libp2p node'))]);
+    const nodeKey = Buffer.from(node).toString('base64url');
+    const { dao, replica } = await writeDao(dir, 3);
+    const laptop = createNativeEd25519Signer(sha256(utf8ToBytes('second device')));
+    const delegate = signRecordAsMember(buildDeviceDelegation({ dao, author: member.address, deps: replica.ledger.heads(), time: start + 100 }, laptop.publicKey, node), member.privateKey);
+    await replica.writeLocal([delegate], (update) => sealEnvelopeAsMember(dao, update, member));
+    assert.equal(replica.nodeOwner(nodeKey), member.address);
+    await replica.close(); // saves a snapshot
+
+    const warm = await DaoReplica.open(dir, dao, verify);
+    assert.equal(warm.report.foldFromSnapshot, true);
+    assert.equal(warm.replica.nodeOwner(nodeKey), member.address, 'known without decoding the doc');
+    const revoke = signRecordAsMember(buildDeviceRevocation({ dao, author: member.address, deps: warm.replica.ledger.heads(), time: start + 200 }, laptop.publicKey), member.privateKey);
+    await warm.replica.writeLocal([revoke], (update) => sealEnvelopeAsMember(dao, update, member));
+    assert.equal(warm.replica.nodeOwner(nodeKey), undefined);
+    await warm.replica.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

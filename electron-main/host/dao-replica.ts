@@ -11,6 +11,7 @@
 import * as dagCbor from '@ipld/dag-cbor';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { base64urlnopad } from '@scure/base';
 import * as Y from 'yjs';
 import { appendRecords, createDaoDoc, ledgerEntries, ledgerRecords, localUpdate, recordBytes } from '../../core/dao/dao-doc.ts';
 import type { Envelope } from '../../core/dao/envelope.ts';
@@ -36,7 +37,8 @@ const snapshotShare = 16;
  * Snapshot parts: DAG-CBOR { v: 2, pending, delegations }, the fold's state, the doc's state (Yjs V1). A
  * snapshot of one part is of the first format: the doc's state alone.
  */
-const snapshotVersion = 2;
+/** 3: the meta part also lists the nodes named in delegations (a v2 snapshot refolds from the doc once). */
+const snapshotVersion = 3;
 
 export type ReplicaOpenReport = {
   fromSnapshot: boolean;
@@ -47,7 +49,7 @@ export type ReplicaOpenReport = {
 };
 
 /** What the first part says: how many records the fold was waiting for, and the delegations seen. */
-type SnapshotMeta = { v: number; pending: number; delegations: Array<[string, string]> };
+type SnapshotMeta = { v: number; pending: number; delegations: Array<[string, string]>; nodes: Array<[string, string]> };
 
 export type RemoteOutcome = { ok: true; records: LedgerRecord[] } | { ok: false; reason: GateRejection };
 
@@ -65,6 +67,11 @@ export class DaoReplica {
   readonly #verify: Ed25519Verify;
   /** `${author}:${device key hex}` → id of the delegation record. */
   readonly #delegations = new Map<string, string>();
+  /**
+   * libp2p nodes named in device delegations: node (base64url multihash) → `${author}:${device key hex}`.
+   * Catch-up sync asks it who a peer belongs to; a revocation of the device removes the node.
+   */
+  readonly #nodes = new Map<string, string>();
   /** Delegation records the gate asked for, decoded once (every device-signed envelope names one). */
   readonly #delegationRecords = new Map<string, LedgerRecord>();
   /** Everyone ever admitted: the gate lets them write; whether a write counts is the fold's business. */
@@ -103,6 +110,7 @@ export class DaoReplica {
       if (meta && ledger) {
         replica = new DaoReplica(id, log, snapshots, verify, ledger);
         for (const [key, delegation] of meta.delegations) replica.#delegations.set(key, delegation);
+        for (const [node, device] of meta.nodes) replica.#nodes.set(node, device);
         replica.#docState = () => snapshot.readPart(2);
         // Records the fold was waiting for are only in the doc: build it now, which takes them in again.
         if (meta.pending > 0) void replica.doc;
@@ -167,6 +175,12 @@ export class DaoReplica {
     } catch {
       return false;
     }
+  }
+
+  /** The member whose delegated device names this libp2p node (multihash bytes, base64url), unless revoked. */
+  nodeOwner(node: string): string | undefined {
+    const device = this.#nodes.get(node);
+    return device === undefined ? undefined : device.slice(0, device.indexOf(':'));
   }
 
   delegationOf(author: string, deviceKey: Uint8Array): string | undefined {
@@ -278,8 +292,14 @@ export class DaoReplica {
   #take(records: readonly LedgerRecord[]): void {
     if (records.length === 0) return;
     for (const record of records) {
-      if (record.record.kind === 'device.delegate' && record.record.body.device instanceof Uint8Array) {
-        this.#delegations.set(`${record.author}:${bytesToHex(record.record.body.device)}`, record.id);
+      const { kind, body } = record.record;
+      if ((kind !== 'device.delegate' && kind !== 'device.revoke') || !(body.device instanceof Uint8Array)) continue;
+      const device = `${record.author}:${bytesToHex(body.device)}`;
+      if (kind === 'device.delegate') {
+        this.#delegations.set(device, record.id);
+        if (body.node instanceof Uint8Array) this.#nodes.set(base64urlnopad.encode(body.node), device);
+      } else {
+        for (const [node, named] of this.#nodes) if (named === device) this.#nodes.delete(node);
       }
     }
     this.ledger.add(records);
@@ -324,7 +344,7 @@ export class DaoReplica {
 
   async #saveSnapshot(): Promise<void> {
     const checkpoint = this.#log.checkpoint();
-    const meta: SnapshotMeta = { v: snapshotVersion, pending: this.ledger.pendingIds().length, delegations: [...this.#delegations] };
+    const meta: SnapshotMeta = { v: snapshotVersion, pending: this.ledger.pendingIds().length, delegations: [...this.#delegations], nodes: [...this.#nodes] };
     const payload = [dagCbor.encode(meta), this.ledger.exportFold(), Y.encodeStateAsUpdate(this.doc)];
     // Claimed before the write, so that callers finishing meanwhile do not each start another snapshot.
     this.#recordsAtSnapshot = this.ledger.size;
@@ -340,10 +360,11 @@ function decodeMeta(bytes: Uint8Array): SnapshotMeta | null {
   } catch {
     return null;
   }
-  const { v, pending, delegations } = (meta ?? {}) as Partial<SnapshotMeta>;
-  if (v !== snapshotVersion || typeof pending !== 'number' || !Array.isArray(delegations)) return null;
-  if (!delegations.every((entry) => Array.isArray(entry) && entry.length === 2 && entry.every((part) => typeof part === 'string'))) return null;
-  return { v, pending, delegations };
+  const { v, pending, delegations, nodes } = (meta ?? {}) as Partial<SnapshotMeta>;
+  if (v !== snapshotVersion || typeof pending !== 'number' || !Array.isArray(delegations) || !Array.isArray(nodes)) return null;
+  const pairs = (list: unknown[]) => list.every((entry) => Array.isArray(entry) && entry.length === 2 && entry.every((part) => typeof part === 'string'));
+  if (!pairs(delegations) || !pairs(nodes)) return null;
+  return { v, pending, delegations, nodes };
 }
 
 /** The fold from a snapshot, or null when it cannot be taken back (the caller folds the records again). */

@@ -182,7 +182,6 @@ export async function startHost(options: HostOptions): Promise<Host> {
       if (!replica) return;
       if (!followed.has(dao)) {
         followed.add(dao);
-        syncStore.watch(replica);
         replica.onAppend(({ bytes, origin }) => {
           if (origin === 'local') void sync.publish(dao, bytes);
         });

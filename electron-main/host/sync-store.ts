@@ -9,10 +9,7 @@
 import { peerIdFromString } from '@libp2p/peer-id';
 import { base64urlnopad } from '@scure/base';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
-import { ledgerRecords } from '../../core/dao/dao-doc.ts';
 import { DaomeshError } from '../../core/errors.ts';
-import type { LedgerRecord } from '../../core/ledger/record.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { verifyInviteBytes, type Invite } from '../../core/sync/invite.ts';
 import type { SyncRefusalCode } from '../../core/sync/sync-messages.ts';
@@ -27,9 +24,6 @@ import type { InviteBook } from './invite-book.ts';
 
 type Decision = { ok: true } | { ok: false; code: SyncRefusalCode; message: string };
 
-/** Device delegations that name a node: node (base64url multihash) → author, and device key → node. */
-type DaoNodes = { byNode: Map<string, string>; byDevice: Map<string, string> };
-
 export class HostSyncStore implements DaoSyncHost {
   readonly #daos: DaoService;
   readonly #verify: Ed25519Verify;
@@ -38,7 +32,6 @@ export class HostSyncStore implements DaoSyncHost {
   /** The member address of this host's identity (null before one exists). */
   readonly #me: () => string | null;
   readonly #now: () => number;
-  readonly #nodes = new Map<string, DaoNodes>();
   /** dao → peer → when its invite expires. */
   readonly #invitees = new Map<string, Map<string, number>>();
   readonly #peerKeys = new Map<string, string>();
@@ -76,18 +69,10 @@ export class HostSyncStore implements DaoSyncHost {
     return me !== null && replica.isCurrentMember(me);
   }
 
-  /** Keeps the node table current as envelopes arrive; call once per replica. */
-  watch(replica: DaoReplica): void {
-    replica.onAppend(({ records }) => {
-      const nodes = this.#nodes.get(replica.id);
-      if (nodes) for (const record of records) noteDevice(nodes, record);
-    });
-  }
-
   mayServe(dao: string, peer: string, invite?: Uint8Array): Decision {
     const replica = this.#daos.replica(dao);
     if (!replica || replica.ledger.size === 0) return { ok: false, code: 'DAO_NOT_FOUND', message: `This node holds no DAO ${dao}.` };
-    const author = this.#nodesOf(replica).byNode.get(this.#peerKey(peer));
+    const author = replica.nodeOwner(this.#peerKey(peer));
     if (author !== undefined) {
       if (replica.isCurrentMember(author)) return { ok: true };
       // The node of someone who was a member and is not any more (removed, or left): no invite brings it back.
@@ -116,7 +101,7 @@ export class HostSyncStore implements DaoSyncHost {
   memberOf(dao: string, peer: string): string | undefined {
     const replica = this.#daos.replica(dao);
     if (!replica || replica.ledger.size === 0) return undefined;
-    const author = this.#nodesOf(replica).byNode.get(this.#peerKey(peer));
+    const author = replica.nodeOwner(this.#peerKey(peer));
     return author !== undefined && replica.isCurrentMember(author) ? author : undefined;
   }
 
@@ -179,16 +164,6 @@ export class HostSyncStore implements DaoSyncHost {
     return 'rejected';
   }
 
-  #nodesOf(replica: DaoReplica): DaoNodes {
-    let nodes = this.#nodes.get(replica.id);
-    if (!nodes) {
-      nodes = { byNode: new Map(), byDevice: new Map() };
-      for (const record of ledgerRecords(replica.doc)) noteDevice(nodes, record);
-      this.#nodes.set(replica.id, nodes);
-    }
-    return nodes;
-  }
-
   #peerKey(peer: string): string {
     let key = this.#peerKeys.get(peer);
     if (key === undefined) {
@@ -200,19 +175,5 @@ export class HostSyncStore implements DaoSyncHost {
       this.#peerKeys.set(peer, key);
     }
     return key;
-  }
-}
-
-function noteDevice(nodes: DaoNodes, record: LedgerRecord): void {
-  const { kind, body } = record.record;
-  if ((kind !== 'device.delegate' && kind !== 'device.revoke') || !(body.device instanceof Uint8Array)) return;
-  const device = `${record.author}|${bytesToHex(body.device)}`;
-  if (kind === 'device.delegate' && body.node instanceof Uint8Array) {
-    const node = base64urlnopad.encode(body.node);
-    nodes.byNode.set(node, record.author);
-    nodes.byDevice.set(device, node);
-  } else if (kind === 'device.revoke') {
-    const node = nodes.byDevice.get(device);
-    if (node !== undefined) nodes.byNode.delete(node);
   }
 }
