@@ -1,14 +1,18 @@
 // The libp2p node every DAOmesh host runs: TCP and WebSockets, Noise, Yamux, identify, gossipsub,
-// mDNS on the LAN and a bootstrap list (DESIGN.md §5). Gossipsub is constructed here and only here, so that
+// mDNS on the LAN, a bootstrap list, a DAOmesh-only kad-dht for the wider network, and circuit relay v2 for
+// peers that cannot be dialled directly (DESIGN.md §5). Gossipsub is constructed here and only here, so that
 // swapping the gossipsub/libp2p pair (see TOOLCHAIN.md) is a one-module change.
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { bootstrap } from '@libp2p/bootstrap';
+import { circuitRelayServer, circuitRelayTransport, type CircuitRelayService } from '@libp2p/circuit-relay-v2';
 import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { identify, type Identify } from '@libp2p/identify';
 import type { ConnectionGater, Libp2p, PrivateKey } from '@libp2p/interface';
+import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht';
 import { mdns } from '@libp2p/mdns';
+import { ping, type Ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { webSockets } from '@libp2p/websockets';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
@@ -19,6 +23,15 @@ import { DaomeshError } from '../core/errors.ts';
 /** mDNS answers only DAOmesh peers, not every libp2p node on the LAN. */
 export const mdnsServiceTag = '_daomesh._udp.local';
 
+/**
+ * DAOmesh nodes keep a DHT of their own rather than joining IPFS's: its records are only ever DAO rendezvous
+ * keys, and its peers are the nodes worth relaying for.
+ */
+export const dhtProtocol = '/daomesh/kad/1.0.0';
+
+/** Listening on this asks any relay we meet for a reservation, so peers that cannot dial us reach us through it. */
+export const relayListenAddress = '/p2p-circuit';
+
 export type MeshNodeOptions = {
   privateKey: PrivateKey;
   listen: string[];
@@ -28,9 +41,11 @@ export type MeshNodeOptions = {
   mdnsInterval?: number;
   /** Which connections to refuse (tests simulate network partitions with it). */
   connectionGater?: ConnectionGater;
+  /** Relay connections for other DAOmesh nodes (an always-on node with a public address). */
+  relayServer?: boolean;
 };
 
-export type MeshServices = { identify: Identify; pubsub: GossipSub };
+export type MeshServices = { identify: Identify; ping: Ping; pubsub: GossipSub; dht: KadDHT; relay?: CircuitRelayService };
 export type MeshNode = Libp2p<MeshServices>;
 
 /** Parses a listen address; a clear error instead of libp2p's for a typo on the command line. */
@@ -68,7 +83,7 @@ export async function createMeshNode(options: MeshNodeOptions): Promise<MeshNode
   const node = await createLibp2p({
     privateKey: options.privateKey,
     addresses: { listen: options.listen },
-    transports: [tcp(), webSockets()],
+    transports: [tcp(), webSockets(), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery,
@@ -78,6 +93,24 @@ export async function createMeshNode(options: MeshNodeOptions): Promise<MeshNode
     connectionManager: { inboundConnectionThreshold: 25 },
     services: {
       identify: identify(),
+      ping: ping(),
+      dht: kadDHT({
+        protocol: dhtProtocol,
+        // Keep LAN and loopback addresses: a DAO's nodes often share a LAN with no way to the internet.
+        peerInfoMapper: passthroughMapper,
+        // libp2p would serve the DHT only once it sees a public address; on a LAN none ever shows. A node that
+        // can be dialled at all serves; one reachable only through relays just asks.
+        clientMode: options.listen.every((address) => address === relayListenAddress),
+      }),
+      ...(options.relayServer
+        ? {
+            relay: circuitRelayServer({
+              // Relayed DAO traffic is a catch-up session or gossip: libp2p's default limits (2 min, 128 KiB per
+              // connection) would cut a first sync short. Reservations stay bounded by their count and ttl.
+              reservations: { applyDefaultLimit: false, maxReservations: 64 },
+            }),
+          }
+        : {}),
       pubsub: gossipsub({
         emitSelf: false,
         allowPublishToZeroTopicPeers: true,

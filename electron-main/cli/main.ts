@@ -7,7 +7,7 @@ import { DaomeshError, formatError, type ErrorInfo } from '../../core/errors.ts'
 import { appVersion } from '../../core/version.ts';
 import { connectApi, readApiEndpoint, type ApiClient } from '../host/api-client.ts';
 import { defaultDataDir } from '../host/data-dir.ts';
-import { defaultListen, startHost } from '../host/host.ts';
+import { defaultListenFor, startHost } from '../host/host.ts';
 import { addDaoCommands } from './dao-commands.ts';
 import { markDashIds, unmarkDashIdsBeforeActions } from './dash-ids.ts';
 import { readSecret } from './secret-input.ts';
@@ -56,19 +56,21 @@ program
   .option('--listen <multiaddr>', 'address to listen on, repeatable', collect, [])
   .option('--bootstrap <multiaddr>', 'peer to connect to at start, repeatable (…/p2p/<peer id>)', collect, [])
   .option('--no-mdns', 'do not look for peers on the local network')
+  .option('--relay', 'relay connections for DAOmesh peers that cannot be dialled directly (for an always-on node with a public address)')
   .addOption(new Option('--mdns-interval <ms>', 'how often mDNS asks the LAN for peers').default(10_000).argParser((value) => Number.parseInt(value, 10)))
   .option('--ui', 'serve the UI on 127.0.0.1 (web mode) and print its URL')
   .addOption(new Option('--api-port <port>', 'port of the local API and UI (default: any free port)').argParser((value) => Number.parseInt(value, 10)))
   .option('--passphrase-file <file>', 'unlock the identity at start with the passphrase in this file (or set DAOMESH_PASSPHRASE)')
   .addOption(new Option('--sync-interval <ms>', 'how often each DAO is compared again with its peers').default(30_000).argParser((value) => Number.parseInt(value, 10)))
-  .action(async (options: { listen: string[]; bootstrap: string[]; mdns: boolean; mdnsInterval: number; ui?: boolean; apiPort?: number; passphraseFile?: string; syncInterval: number }, command: Command) => {
+  .action(async (options: { listen: string[]; bootstrap: string[]; mdns: boolean; relay?: boolean; mdnsInterval: number; ui?: boolean; apiPort?: number; passphraseFile?: string; syncInterval: number }, command: Command) => {
     const { dataDir, json } = globals(command);
     const host = await startHost({
       dataDir,
-      listen: options.listen.length > 0 ? options.listen : defaultListen,
+      listen: options.listen.length > 0 ? options.listen : defaultListenFor(options.bootstrap),
       bootstrap: options.bootstrap,
       mdns: options.mdns,
       mdnsInterval: options.mdnsInterval,
+      relayServer: options.relay === true,
       syncIntervalMs: options.syncInterval,
       ui: options.ui === true,
       ...(options.apiPort === undefined ? {} : { apiPort: options.apiPort }),

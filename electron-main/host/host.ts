@@ -13,7 +13,8 @@ import { DaomeshError } from '../../core/errors.ts';
 import { parseInviteCode } from '../../core/sync/invite.ts';
 import { DaoSync } from '../../p2p/dao-sync.ts';
 import { SyncRefusedError } from '../../p2p/dao-sync-session.ts';
-import { connectedPeers, createMeshNode, dialableAddress, listenAddresses, type MeshNode } from '../../p2p/mesh-node.ts';
+import { DaoDiscovery } from '../../p2p/dao-discovery.ts';
+import { connectedPeers, createMeshNode, dialableAddress, listenAddresses, relayListenAddress, type MeshNode } from '../../p2p/mesh-node.ts';
 import { ApiServer } from './api-server.ts';
 import { DaoService } from './dao-service.ts';
 import { dataFiles, loadOrCreateApiSecret, lockDataDir, writeFileAtomic, type DataDirLock } from './data-dir.ts';
@@ -40,6 +41,10 @@ export type HostOptions = {
   syncIntervalMs?: number;
   /** Which connections the libp2p node refuses (tests simulate partitions with it). */
   connectionGater?: ConnectionGater;
+  /** Relay connections for other DAOmesh nodes that cannot be dialled directly (an always-on node). */
+  relayServer?: boolean;
+  /** How often each DAO is announced and looked up on the DHT, in ms (default 5 min). */
+  discoveryIntervalMs?: number;
   log?: (line: string) => void;
 };
 
@@ -60,6 +65,14 @@ export type Host = {
 };
 
 export const defaultListen = ['/ip4/0.0.0.0/tcp/0'];
+
+/**
+ * Where a node listens unless told: any free TCP port, and, on the wider network (bootstrap peers given), a slot
+ * on a DAOmesh relay too, so peers can reach it behind a NAT. On a LAN alone there is no relay to look for.
+ */
+export function defaultListenFor(bootstrap: readonly string[]): string[] {
+  return bootstrap.length > 0 ? [...defaultListen, relayListenAddress] : defaultListen;
+}
 
 /** Where the built UI is: dist/app from the source tree, or beside the bundled host. */
 export function findUiDir(): string | null {
@@ -85,11 +98,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
 
     const mesh = await createMeshNode({
       privateKey: deviceKey,
-      listen: options.listen ?? defaultListen,
+      listen: options.listen ?? defaultListenFor(options.bootstrap ?? []),
       bootstrap: options.bootstrap ?? [],
       mdns,
       ...(options.mdnsInterval === undefined ? {} : { mdnsInterval: options.mdnsInterval }),
       ...(options.connectionGater ? { connectionGater: options.connectionGater } : {}),
+      relayServer: options.relayServer === true,
     });
     await mesh.start();
     cleanup.push(async () => {
@@ -172,6 +186,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
       await groupKeys.flushed();
       await knownPeers.flushed();
     });
+    const discovery = new DaoDiscovery(mesh, { ...(options.discoveryIntervalMs === undefined ? {} : { intervalMs: options.discoveryIntervalMs }), log });
+    discovery.start();
+    cleanup.push(() => discovery.stop());
     const followed = new Set<string>();
     let announcing: Promise<unknown> = Promise.resolve();
     // Once a DAO admits this member (or it was a founder), delegate this device naming this node, so that the
@@ -186,6 +203,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
           if (origin === 'local') void sync.publish(dao, bytes);
         });
         sync.join(dao);
+        discovery.follow(dao);
       }
       if (keystore.state === 'unlocked') void announce();
     };
