@@ -7,7 +7,6 @@ import { DaomeshError, formatError, type ErrorInfo } from '../../core/errors.ts'
 import { appVersion } from '../../core/version.ts';
 import { connectApi, readApiEndpoint, type ApiClient } from '../host/api-client.ts';
 import { defaultDataDir } from '../host/data-dir.ts';
-import { defaultListenFor, startHost } from '../host/host.ts';
 import { addDaoCommands } from './dao-commands.ts';
 import { markDashIds, unmarkDashIdsBeforeActions } from './dash-ids.ts';
 import { readSecret } from './secret-input.ts';
@@ -64,6 +63,8 @@ program
   .addOption(new Option('--sync-interval <ms>', 'how often each DAO is compared again with its peers').default(30_000).argParser((value) => Number.parseInt(value, 10)))
   .action(async (options: { listen: string[]; bootstrap: string[]; mdns: boolean; relay?: boolean; mdnsInterval: number; ui?: boolean; apiPort?: number; passphraseFile?: string; syncInterval: number }, command: Command) => {
     const { dataDir, json } = globals(command);
+    // Loaded here only: the host pulls in libp2p and the rest, which every other command would pay for at start.
+    const { defaultListenFor, startHost } = await import('../host/host.ts');
     const host = await startHost({
       dataDir,
       listen: options.listen.length > 0 ? options.listen : defaultListenFor(options.bootstrap),
