@@ -1,6 +1,7 @@
 // npm run bench: every benchmark, figures printed side by side. Nothing is asserted.
 import { benchDaoOpen } from './dao-open.ts';
 import { benchDaoSync } from './dao-sync.ts';
+import { benchGossipNodes } from './gossip-nodes.ts';
 import { benchLedgerBytes, printLedgerBytes } from './ledger-bytes.ts';
 import { benchRecordVerify, type BenchRow } from './record-verify.ts';
 import { benchStorage } from './storage.ts';
@@ -26,3 +27,5 @@ console.log('\nA DAO on disk (BENCH_DAO_RECORDS records, default 20,000)');
 await benchDaoOpen(undefined, (line) => console.log(`  ${line}`));
 console.log('\nPeer-to-peer sync (BENCH_SYNC_NODES hosts in this process, default 12; BENCH_SYNC_RECORDS each, default 500)');
 await benchDaoSync(undefined, undefined, { print: (line) => console.log(`  ${line}`) });
+console.log('\nGossip at scale (BENCH_GOSSIP_NODES headless node processes, default 50; 0 skips)');
+if (Number(process.env.BENCH_GOSSIP_NODES ?? 50) > 0) await benchGossipNodes(undefined, (line) => console.log(`  ${line}`));

@@ -1,0 +1,93 @@
+// Gossip latency at scale with headless nodes: N `daomesh node` processes on 127.0.0.1 (default 50), the
+// members of one DAO (its member cap raised to N), each its own process with its own gate and fold. One node
+// at a time casts a vote; we time from the call to the moment each other node reports the DAO changed
+// (its `dao.changed` event on the local API, i.e. after the gossiped envelope was opened, gated, stored and
+// folded there). All N processes share this machine's cores, so the figures measure CPU contention as much
+// as the network.
+import { readFile } from 'node:fs/promises';
+import { connectApi, readApiEndpoint, type ApiClient } from '../electron-main/host/api-client.ts';
+import { removeDir, startCliNode, type RunningNode } from '../test/fixtures/cli.ts';
+
+type Node = { process: RunningNode; api: ApiClient; address: string };
+
+export async function benchGossipNodes(count = Number(process.env.BENCH_GOSSIP_NODES ?? 50), print: (line: string) => void = console.log): Promise<void> {
+  const started = performance.now();
+  const nodes: Node[] = [];
+  try {
+    // Start in small batches: each process loads the whole host before it listens.
+    for (let i = 0; i < count; i += 5) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(5, count - i) }, async () => {
+          const running = await startCliNode({ args: ['--sync-interval', '30000'] });
+          const api = await connectApi(await readApiEndpoint(running.dataDir));
+          const { address } = await api.call('identity.create', { passphrase: 'gossip bench passphrase' });
+          return { process: running, api, address };
+        }),
+      );
+      nodes.push(...batch);
+    }
+    const rssMiB = await Promise.all(nodes.map((node) => processRssMiB(node.process.process.pid)));
+    const [first, ...others] = nodes as [Node, ...Node[]];
+    const { dao } = await first.api.call('dao.create', {
+      name: 'Gossip bench',
+      preset: 'simple-majority',
+      founders: others.map((node) => node.address),
+      memberCap: Math.max(count, 15),
+      votingPeriodMs: 30 * 24 * 3600 * 1000,
+    });
+    const { code } = await first.api.call('dao.invite', { dao });
+    for (let i = 0; i < others.length; i += 10) await Promise.all(others.slice(i, i + 10).map((node) => node.api.call('dao.join', { code })));
+    const { proposal } = await first.api.call('dao.propose', { dao, title: 'Bench', params: { kind: 'signal', text: '' } });
+    // Everyone holds everything (every founder's delegation included) before we time anything.
+    await waitUntil('every node to hold the same DAO', 600_000, async () => {
+      const hashes = await Promise.all(nodes.map((node) => node.api.call('dao.get', { dao }).then((view) => view.stateHash)));
+      return new Set(hashes).size === 1 && (await first.api.call('dao.get', { dao })).proposals.length === 1;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // a few gossipsub heartbeats: the mesh is grafted
+    const setupSeconds = (performance.now() - started) / 1000;
+
+    const latencies: number[] = [];
+    let missed = 0;
+    for (const [i, sender] of nodes.entries()) {
+      const arrived = new Map<number, number>();
+      const stops = nodes.map((node, j) => (j === i ? () => {} : node.api.on('dao.changed', (event) => {
+        if (event.dao === dao && !arrived.has(j)) arrived.set(j, performance.now());
+      })));
+      const sent = performance.now();
+      await sender.api.call('dao.vote', { dao, proposal, choice: i % 2 === 0 ? 'yes' : 'no' });
+      await waitUntil('the vote to reach every node', 5_000, () => arrived.size >= count - 1).catch(() => {});
+      stops.forEach((stop) => stop());
+      for (const at of arrived.values()) latencies.push(at - sent);
+      missed += count - 1 - arrived.size;
+    }
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(0);
+    const meanRss = rssMiB.reduce((sum, value) => sum + value, 0) / rssMiB.length;
+    print(`${count} headless node processes (set-up ${setupSeconds.toFixed(0)} s), one vote at a time from each:`);
+    print(`  gossip call → delivery: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms (${latencies.length} deliveries; ${missed} not within 5 s)`);
+    print(`  memory: ${meanRss.toFixed(0)} MiB resident per node process at start (Node itself included)`);
+  } finally {
+    await Promise.all(nodes.map(async (node) => {
+      node.api.close();
+      await node.process.stop();
+      await removeDir(node.process.dataDir);
+    }));
+  }
+}
+
+async function waitUntil(what: string, timeoutMs: number, check: () => Promise<boolean> | boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function processRssMiB(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return 0;
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+if (import.meta.main) await benchGossipNodes();
