@@ -93,7 +93,8 @@ export async function createMeshNode(options: MeshNodeOptions): Promise<MeshNode
     connectionManager: { inboundConnectionThreshold: 25 },
     services: {
       identify: identify(),
-      ping: ping(),
+      // libp2p's connection monitor and the DHT both ping; one stream at a time (the default) is too few.
+      ping: ping({ maxInboundStreams: 8, maxOutboundStreams: 8 }),
       dht: kadDHT({
         protocol: dhtProtocol,
         // Keep LAN and loopback addresses: a DAO's nodes often share a LAN with no way to the internet.
