@@ -24,27 +24,54 @@ export const errorCodes = [
   'INVITE_EXPIRED',
   'INVITE_REVOKED',
   'SYNC_FAILED',
+  'RECORD_REJECTED',
+  'TEXT_TOO_LONG',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
 
-export type ErrorInfo = { code: ErrorCode; message: string; hint?: string | undefined };
+/**
+ * What exactly went wrong, where the code alone does not say and the message would carry English details:
+ * the UI words it in the user's language (app's `errorDetails`), the CLI prints the message.
+ */
+export const errorDetails = [
+  'invite-not-a-code',
+  'invite-damaged',
+  'invite-altered',
+  'invite-no-address',
+  'invite-not-accepted',
+  'inviter-unreachable',
+  'inviter-busy',
+  'inviter-no-dao',
+  'inviter-refused',
+] as const;
+
+export type ErrorDetail = (typeof errorDetails)[number];
+
+export function isErrorDetail(value: unknown): value is ErrorDetail {
+  return typeof value === 'string' && (errorDetails as readonly string[]).includes(value);
+}
+
+export type ErrorInfo = { code: ErrorCode; message: string; hint?: string | undefined; detail?: ErrorDetail | undefined };
 
 export class DaomeshError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
+  readonly detail: ErrorDetail | undefined;
 
-  constructor(code: ErrorCode, message: string, hint?: string) {
+  constructor(code: ErrorCode, message: string, hint?: string, detail?: ErrorDetail) {
     super(message);
     this.name = 'DaomeshError';
     this.code = code;
     this.hint = hint;
+    this.detail = detail;
   }
 
   toJSON(): ErrorInfo {
-    return this.hint === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, hint: this.hint };
+    const info: ErrorInfo = { code: this.code, message: this.message };
+    if (this.hint !== undefined) info.hint = this.hint;
+    if (this.detail !== undefined) info.detail = this.detail;
+    return info;
   }
 }
 

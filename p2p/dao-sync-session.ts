@@ -14,7 +14,6 @@ import {
   maxSyncFrameBytes,
   SyncProtocolError,
   syncProtocolVersion,
-  type SharedKey,
   type SharedPeer,
   type SyncMessage,
   type SyncRefusalCode,
@@ -40,10 +39,6 @@ export type DaoSyncStore = {
   accept(dao: string, envelope: Uint8Array, peer: string): Promise<AcceptOutcome>;
   /** The same for a frame's envelopes at once, in order (one write to disk instead of one each); optional. */
   acceptMany?(dao: string, envelopes: readonly Uint8Array[], peer: string): Promise<AcceptOutcome[]>;
-  /** The DAO's gossip keys to hand a peer the DAO authorises (a member's node or an invitee). */
-  shareKeys(dao: string): SharedKey[];
-  /** Keys a node of the DAO handed us. */
-  learnKeys(dao: string, keys: readonly SharedKey[]): void;
 };
 
 export type SyncProgress = { dao: string; peer: string; received: number; expected: number };
@@ -52,8 +47,6 @@ export type SyncSessionOptions = {
   signal?: AbortSignal;
   /** An invite code's bytes, shown in the hello by a device that is not yet one of the DAO's nodes. */
   invite?: Uint8Array;
-  /** Initiator: the responder is a node of the DAO, so it may have our gossip keys. */
-  trustedPeer?: boolean;
   /** How long to wait for any one frame, in ms. */
   readTimeoutMs?: number;
   onProgress?: (progress: SyncProgress) => void;
@@ -95,19 +88,10 @@ export class SyncRefusedError extends Error {
 export async function initiateSync(stream: Stream, dao: string, peer: string, store: DaoSyncStore, options: SyncSessionOptions = {}): Promise<SyncReport> {
   const wire = new SyncWire(stream, options);
   try {
-    const keys = options.trustedPeer ? store.shareKeys(dao) : [];
-    await wire.write({
-      t: 'hello',
-      v: syncProtocolVersion,
-      dao: recordHashFromId(dao),
-      ...(options.invite ? { invite: options.invite } : {}),
-      ...(keys.length > 0 ? { keys } : {}),
-    });
+    await wire.write({ t: 'hello', v: syncProtocolVersion, dao: recordHashFromId(dao), ...(options.invite ? { invite: options.invite } : {}) });
     const answer = await wire.read();
     if (answer.t === 'refuse') throw new SyncRefusedError(answer.code, answer.message);
     if (answer.t !== 'welcome') throw new SyncProtocolError(`Expected welcome, got ${answer.t}.`);
-    // The responder's keys count when we dialled it as a DAO node or through the invite we were given.
-    if (answer.keys && answer.keys.length > 0 && (options.trustedPeer || options.invite)) store.learnKeys(dao, answer.keys);
     if (answer.peers && answer.peers.length > 0) options.onPeers?.(dao, answer.peers);
     const report = await exchange(wire, 'initiator', dao, peer, store, options);
     await stream.close(wire.abortOptions());
@@ -144,11 +128,8 @@ export async function serveSync(stream: Stream, peer: string, store: DaoSyncStor
     }
     let report: SyncReport;
     try {
-      // Keys from the initiator count only if it is a node of the DAO (an invitee may read, not set keys).
-      if (hello.keys && hello.keys.length > 0 && store.mayServe(dao, peer).ok) store.learnKeys(dao, hello.keys);
       const peers = ((await options.sharePeers?.(dao, peer)) ?? []).slice(0, 64).map((shared) => ({ id: shared.id, addrs: shared.addrs.slice(0, 8) }));
-      const keys = store.shareKeys(dao);
-      await wire.write({ t: 'welcome', ...(peers.length > 0 ? { peers } : {}), ...(keys.length > 0 ? { keys } : {}) });
+      await wire.write({ t: 'welcome', ...(peers.length > 0 ? { peers } : {}) });
       report = await exchange(wire, 'responder', dao, peer, store, options);
     } finally {
       release();

@@ -11,8 +11,7 @@ import { createMeshNode, type MeshNode } from './mesh-node.ts';
 import { DaoSync, daoTopic, gossipScore, type DaoSyncHost, type GossipOutcome } from './dao-sync.ts';
 import { daoSyncProtocol, initiateSync, SyncRefusedError, type AcceptOutcome } from './dao-sync-session.ts';
 import { groupKeyId, type GroupKey } from './gossip-cipher.ts';
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import type { SharedKey } from '../core/sync/sync-messages.ts';
+import { bytesToHex } from '@noble/hashes/utils.js';
 
 const dao = base64urlnopad.encode(sha256(new TextEncoder().encode('test dao')));
 
@@ -33,7 +32,7 @@ function chain(label: string, length: number, from: Uint8Array = new Uint8Array(
 
 class TestStore implements DaoSyncHost {
   readonly order: Uint8Array[] = [];
-  /** Gossip keys by epoch (hex); members learn the DAO's key from each other in catch-up sessions. */
+  /** Gossip keys by epoch (hex); the host learns them from `group.key` records (group-keys.ts), here they are given. */
   readonly keys = new Map<string, Uint8Array>();
   readonly byId = new Map<string, Uint8Array>();
   readonly members = new Set<string>();
@@ -59,12 +58,6 @@ class TestStore implements DaoSyncHost {
   }
   async acceptGossip(_dao: string, envelope: Uint8Array): Promise<GossipOutcome> {
     return this.#check(envelope);
-  }
-  shareKeys(): SharedKey[] {
-    return [...this.keys].map(([epoch, key]) => ({ epoch: hexToBytes(epoch), key }));
-  }
-  learnKeys(_dao: string, keys: readonly SharedKey[]): void {
-    for (const { epoch, key } of keys) this.keys.set(bytesToHex(epoch), key);
   }
   gossipKey(): GroupKey | null {
     const key = [...this.keys.values()][0];
@@ -151,15 +144,14 @@ test('two nodes that each wrote while apart exchange exactly what the other lack
 test('joining a DAO syncs with its nodes, gossip carries new envelopes live, and a gap is repaired', async () => {
   const history = chain('history', 50);
   const stores = [new TestStore(history), new TestStore(), new TestStore()];
-  // Only A holds the DAO's gossip key at first; the others receive it from their first catch-up session.
-  stores[0]!.keys.set('00'.repeat(16), sha256(new TextEncoder().encode('group key')));
+  // Every node holds the DAO's gossip key (the host's come from group.key records; test/group-keys tests those).
+  for (const store of stores) store.keys.set('00'.repeat(16), sha256(new TextEncoder().encode('group key')));
   const started = await Promise.all(stores.map((store) => startNode(store)));
   for (const store of stores) for (const { peer } of started) store.members.add(peer);
   for (const { sync } of started) sync.join(dao);
   await started[1]!.node.dial(started[0]!.node.getMultiaddrs()[0]!);
   await started[2]!.node.dial(started[1]!.node.getMultiaddrs()[0]!);
   await eventually('the history to reach every node', () => stores.every((store) => store.order.length === 50));
-  await eventually('the group key to reach every node', () => stores.every((store) => store.keys.size === 1));
 
   // Live: C hears what A publishes through B, once the gossip mesh has formed.
   await eventually('the gossip mesh', () => started.every(({ node }) => node.services.pubsub.getSubscribers(daoTopic(dao)).length > 0));

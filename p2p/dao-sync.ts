@@ -189,6 +189,7 @@ export class DaoSync {
   }
 
   leave(dao: string): void {
+    this.#invites.delete(dao);
     if (!this.#daos.delete(dao)) return;
     const topic = daoTopic(dao);
     this.#pubsub.unsubscribe(topic);
@@ -254,7 +255,6 @@ export class DaoSync {
         const invite = this.#invites.get(dao);
         const report = await initiateSync(stream, dao, peer, this.#host, {
           signal: this.#controller.signal,
-          trustedPeer: this.#host.mayServe(dao, peer).ok,
           onPeers: (shared, peers) => this.#meet(shared, peers),
           ...(invite ? { invite } : {}),
           onProgress: (update) => {
@@ -351,7 +351,7 @@ export class DaoSync {
     if (keyId === null) return TopicValidatorResult.Reject;
     const key = this.#host.gossipKeyById(dao, keyId);
     if (key === undefined) {
-      // A key we do not hold yet: a DAO node will hand it over in a catch-up session (which also brings this).
+      // A key we do not hold yet (its record, or our box in it, has not reached us): catch-up brings this envelope.
       if (!fromNode) return TopicValidatorResult.Reject;
       void this.#syncWith(dao, peer);
       return TopicValidatorResult.Ignore;

@@ -1,24 +1,21 @@
 // DAO gossip is end-to-end encrypted with the DAO's group key (DESIGN.md §5, issue 4): gossipsub forwards a
 // topic's messages to whoever subscribes, so a stranger on the topic must see only ciphertext. Catch-up sync
-// needs no such layer: it runs point to point, over Noise, only with peers the DAO authorises, and that is
-// also how the group keys themselves travel.
+// needs no such layer: it runs point to point, over Noise, only with peers the DAO authorises. The group keys
+// travel in the ledger, sealed to each member's key (`group.key` records, core/sync/key-box.ts).
 //
 // Message: [version 1][key id 8][nonce 12][AES-256-GCM ciphertext + 16-byte tag], the DAO id as associated data
 // (a message cannot be replayed onto another DAO's topic).
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { groupKeyIdBytes as keyIdBytes } from '../core/sync/key-box.ts';
+
+export { groupKeyId } from '../core/sync/key-box.ts';
 
 const version = 1;
-export const keyIdBytes = 8;
 const nonceBytes = 12;
 const tagBytes = 16;
 const headerBytes = 1 + keyIdBytes + nonceBytes;
 
 export type GroupKey = { readonly id: Uint8Array; readonly key: Uint8Array };
-
-/** The id a key is named by in messages: the first 8 bytes of its SHA-256. */
-export function groupKeyId(key: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(key).digest().subarray(0, keyIdBytes));
-}
 
 export function sealGossip(key: GroupKey, dao: Uint8Array, envelope: Uint8Array): Uint8Array {
   const nonce = randomBytes(nonceBytes);

@@ -54,11 +54,14 @@ test('found a DAO, propose, vote, sign the result; the state survives a restart'
   assert.equal(decided.status, 'passed');
   assert.deepEqual(decided.certificate, { signatures: 1, needed: 1, final: true, signedByMe: true });
 
-  const late = await cli(['vote', dao, proposal, 'no', '--json']);
-  assert.equal(late.code, 0, 'a late vote is recorded as evidence');
+  // A vote the fold would only keep as evidence is refused, with the fold's reason, and not written.
+  const held = await json<DaoView>(['dao', 'show', dao]);
+  const late = await cli(['vote', dao, proposal, 'no']);
+  assert.equal(late.code, 1);
+  assert.match(late.stderr, /^daomesh: The DAO would not count this vote: vote after the voting period\.\n$/);
   const before = await json<DaoView>(['dao', 'show', dao]);
-  assert.equal(before.proposals[0]!.tally.yes, 1, 'a vote after the certificate changes nothing');
-  assert.ok(before.evidence.some((entry) => entry.kind === 'vote'), 'the late vote is kept as evidence with a reason');
+  assert.equal(before.proposals[0]!.tally.yes, 1, 'a refused vote changes nothing');
+  assert.deepEqual([before.records, before.evidence], [held.records, held.evidence], 'nothing was written');
 
   await node.stop();
   node = await startCliNode({ dataDir: node.dataDir });
@@ -122,7 +125,7 @@ test('a rules change: one option per rule, voted, signed, and in force once the 
     ...['--voting-period', '1h', '--grace-period', '30m', '--member-cap', '9', '--signature-threshold', '1'],
     ...['--reputation-half-life', '30d', '--treasury-share', '12.5%', '--income-split', 'equal'],
   ]);
-  await json(['vote', dao, proposal, 'yes']);
+  // No vote: silence passes it, and a vote after the 2 s period would be refused (the node writes no ignored record).
   const expected: Partial<DaoRulesView> = {
     votingMode: 'quadratic',
     quorumBps: 6000,

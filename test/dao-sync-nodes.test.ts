@@ -1,14 +1,20 @@
 // Three real nodes (separate processes, libp2p on 127.0.0.1) keep one DAO in sync: founders join with an
 // invite, everyone proposes and votes at once and all end with the same state hash; a node stopped while the
-// others work catches up when it comes back; expired, revoked and tampered invites are refused clearly; a
-// stranger on the topic sees only ciphertext, and a removed member's node cannot read what comes after.
+// others work catches up when it comes back; expired, revoked and tampered invites are refused clearly, a failed
+// join leaves nothing behind, and a revocation written by one node is honoured by the others; a stranger on the
+// topic sees only ciphertext, and a removed member's node cannot read what comes after.
 import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BridgeParams, BridgeResult, DaoView } from '../core/bridge/api.ts';
 import { connectApi, readApiEndpoint } from '../electron-main/host/api-client.ts';
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import { multiaddr } from '@multiformats/multiaddr';
+import { parseInviteCode } from '../core/sync/invite.ts';
+import { createNativeEd25519Verify } from '../electron-main/host/native-ed25519.ts';
 import { daoTopic } from '../p2p/dao-sync.ts';
+import { daoSyncProtocol, initiateSync, SyncRefusedError, type DaoSyncStore } from '../p2p/dao-sync-session.ts';
 import { gossipKeyId } from '../p2p/gossip-cipher.ts';
 import { createMeshNode } from '../p2p/mesh-node.ts';
 import { removeDir, runCli, startCliNode, waitFor, type RunningNode } from './fixtures/cli.ts';
@@ -156,6 +162,11 @@ test('expired, revoked and tampered invites are refused with a clear error', asy
   const refused = await cli(stranger, ['dao', 'join', revoked.code]);
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /revoked/i);
+  // The failed join left no empty replica behind for the node to follow.
+  assert.deepEqual(await readdir(join(stranger.dataDir, 'daos')).catch(() => []), []);
+  const peers = await cli(stranger, ['dao', 'peers', dao]);
+  assert.equal(peers.code, 1);
+  assert.match(peers.stderr, /holds no DAO/);
 
   const good = await json<{ code: string }>(a, ['dao', 'invite', dao]);
   const middle = 'daomesh-invite:'.length + 40;
@@ -173,6 +184,54 @@ test('expired, revoked and tampered invites are refused with a clear error', asy
   const vote = await cli(stranger, ['vote', dao, view.proposals[0]!.id, 'yes']);
   assert.equal(vote.code, 1);
   assert.match(vote.stderr, /not a member/);
+});
+
+test("an invite revoked at the node that issued it is refused by the DAO's other nodes too", async () => {
+  const [a, b] = nodes as [RunningNode, RunningNode];
+  // A device with an invite, talking to B directly (not to A, which issued it and keeps its own list).
+  const device = await createMeshNode({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], mdns: false });
+  await device.start();
+  const received: Uint8Array[] = [];
+  const store: DaoSyncStore = {
+    mayServe: () => ({ ok: true }),
+    envelopeIds: () => [],
+    envelopes: async function* () {},
+    accept: async (_dao, envelope) => {
+      received.push(envelope);
+      return 'accepted';
+    },
+  };
+  const syncWithB = async (invite: Uint8Array) => {
+    const stream = await device.dialProtocol(multiaddr(b.info.listen[0]!), daoSyncProtocol);
+    return await initiateSync(stream, dao, b.info.peerId, store, { invite });
+  };
+  try {
+    const { code, invite } = await json<{ code: string; invite: string }>(a, ['dao', 'invite', dao]);
+    const bytes = parseInviteCode(code, createNativeEd25519Verify()).bytes;
+    const served = await waitFor('B to honour the invite', async () => {
+      try {
+        return await syncWithB(bytes);
+      } catch {
+        return undefined; // B may not hold A's latest delegation yet
+      }
+    });
+    assert.ok(served.received > 0 && received.length > 0, 'B served the invitee');
+
+    await json(a, ['dao', 'revoke-invite', dao, invite]);
+    // The revocation is a record: once it reaches B, B refuses the invite (and forgets the device it let in).
+    const refusal = await waitFor('B to refuse the revoked invite', async () => {
+      try {
+        await syncWithB(bytes);
+        return undefined;
+      } catch (error) {
+        return error instanceof SyncRefusedError ? error : undefined;
+      }
+    }, 60_000);
+    assert.equal(refusal.code, 'INVITE_REVOKED');
+    assert.match(refusal.message, /revoked/);
+  } finally {
+    await device.stop();
+  }
 });
 
 test('a stranger on the DAO topic sees only ciphertext; a removed member\'s node cannot read what comes after', async () => {

@@ -1,12 +1,15 @@
 // Every failure a bridge call can meet becomes a DaomeshError, so the UI can translate it by its code.
 import { ErrorPayload } from '../../core/bridge/protocol.ts';
-import { DaomeshError } from '../../core/errors.ts';
+import { DaomeshError, isErrorDetail } from '../../core/errors.ts';
 
 /** A host error as it arrived (a frame's `error`, or whatever the preload rejected with). */
 export function errorFromHost(value: unknown): DaomeshError {
   if (value instanceof DaomeshError) return value;
   const parsed = ErrorPayload.safeParse(value);
-  if (parsed.success) return new DaomeshError(parsed.data.code, parsed.data.message, parsed.data.hint);
+  if (parsed.success) {
+    const { code, message, hint, detail } = parsed.data;
+    return new DaomeshError(code, message, hint, isErrorDetail(detail) ? detail : undefined);
+  }
   const message = value instanceof Error ? value.message : String(value);
   return new DaomeshError('INTERNAL', message || 'The node reported an error without details.');
 }

@@ -2,9 +2,10 @@
 // at once and offline; kept current by asking the host for what it lacks (dao.sync); folded by the same core
 // DaoLedger the host uses, so the views match. It only ever reads records the host already verified, and no
 // key ever comes near it.
+import { base64 } from '@scure/base';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import { createDaoDoc, ledgerMap } from '../../core/dao/dao-doc.ts';
+import { createDaoDoc, daoText, ledgerMap, textNames, textRootName, type TextName } from '../../core/dao/dao-doc.ts';
 import { DaoLedger } from '../../core/governance/dao-ledger.ts';
 import type { DaoState } from '../../core/governance/dao-state.ts';
 import { decodeTrustedEntries, feedLedger } from './ledger-feed.ts';
@@ -120,6 +121,25 @@ export class LocalReplica {
       this.#changed();
     }
     return this.#syncing;
+  }
+
+  /** A collaborative text as the replica holds it ('' for one it has not received). */
+  text(name: TextName): string {
+    // Reading one that is not here must not create its root: it would then be listed as a text.
+    return this.#doc.share.has(textRootName(name)) ? daoText(this.#doc, name).toString() : '';
+  }
+
+  /** The texts the replica holds (some may be empty). */
+  textNames(): TextName[] {
+    return textNames(this.#doc);
+  }
+
+  /**
+   * The place before character `index` of a text, as a Yjs relative position (base64) for dao.editText: it names
+   * that character, so it stays right when the host's text has moved on since this replica last synced.
+   */
+  positionAt(name: TextName, index: number): string {
+    return base64.encode(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(daoText(this.#doc, name), index)));
   }
 
   close(): void {

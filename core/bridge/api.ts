@@ -1,6 +1,7 @@
 // The bridge between the UI and the host: one typed interface, carried by Electron IPC or a WebSocket.
 // Every method's params and result are schemas, so both ends validate what crosses.
 import { z } from 'zod';
+import { maxRelativePositionChars, maxTextChars, maxTextDelete, maxTextOps } from '../dao/text-limits.ts';
 
 export const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an Ethereum address (0x and 40 hex digits)');
 export const Passphrase = z.string().min(8, 'a passphrase of at least 8 characters').max(1024);
@@ -188,6 +189,30 @@ export const DaoSyncStatus = z.object({
 });
 export type DaoSyncStatus = z.infer<typeof DaoSyncStatus>;
 
+/** A collaborative text of a DAO: its live charter, or a proposal draft (core/dao/dao-doc.ts TextName). */
+export const TextNameParam = z.string().regex(/^(charter|draft:[A-Za-z0-9_-]{1,64})$/, "'charter' or 'draft:<id>' (1-64 letters, digits, _ or -)");
+
+/**
+ * One splice of a text: at a position, delete `delete` characters, insert `insert`. The position is a Yjs
+ * relative position made on the caller's replica (Y.encodeRelativePosition, base64), which stays on the same
+ * character when the host's text has moved on; or an index into the host's text, for callers without a replica.
+ * Every position of one edit refers to the text as the caller saw it; splices come in text order.
+ */
+export const TextOp = z
+  .object({
+    at: z.union([z.number().int().min(0).max(maxTextDelete), Base64.min(1).max(maxRelativePositionChars)]),
+    delete: z.number().int().min(0).max(maxTextDelete).default(0),
+    insert: z.string().max(maxTextChars).default(''),
+  })
+  .strict();
+export type TextOp = z.input<typeof TextOp>;
+
+export const TextOps = z
+  .array(TextOp)
+  .min(1)
+  .max(maxTextOps)
+  .refine((ops) => ops.reduce((total, op) => total + (op.insert?.length ?? 0), 0) <= maxTextChars, `at most ${maxTextChars} characters inserted by one edit`);
+
 export const bridgeMethods = {
   'node.status': { params: Empty, result: NodeStatus },
   'peers.list': { params: Empty, result: z.array(Peer) },
@@ -257,6 +282,21 @@ export const bridgeMethods = {
   'dao.join': { params: z.object({ code: InviteCode }).strict(), result: z.object({ dao: DaoId, received: z.number().int() }) },
   /** How the DAO is syncing: state, the DAO's nodes we are connected to, progress. */
   'dao.peers': { params: z.object({ dao: DaoId }).strict(), result: DaoSyncStatus },
+  /**
+   * Edits a collaborative text (the live charter or a draft): the host applies the splices as one Yjs update,
+   * signs it with this device and gossips it like any write. Members only; a text grows to at most 20,000 characters.
+   */
+  'dao.editText': {
+    params: z.object({ dao: DaoId, text: TextNameParam, ops: TextOps }).strict(),
+    result: z.object({ length: z.number().int() }),
+  },
+  /** A collaborative text as the host holds it ('' for one nobody wrote yet). */
+  'dao.text': { params: z.object({ dao: DaoId, text: TextNameParam }).strict(), result: z.object({ text: z.string() }) },
+  /** The texts of a DAO that hold something: the charter and the drafts, with their lengths. */
+  'dao.texts': {
+    params: z.object({ dao: DaoId }).strict(),
+    result: z.array(z.object({ name: TextNameParam, length: z.number().int() })),
+  },
 } as const;
 
 export type BridgeMethod = keyof typeof bridgeMethods;

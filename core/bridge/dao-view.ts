@@ -4,7 +4,8 @@
 // so both show the same DAO from the same records.
 import { DaomeshError } from '../errors.ts';
 import type { DaoState, ProposalView as FoldProposal } from '../governance/dao-state.ts';
-import type { Rules, VotingMode } from '../governance/rules.ts';
+import { rulesAfter, type RulesChangeParams } from '../governance/proposal-kinds.ts';
+import type { Rules, RulesChange, VotingMode } from '../governance/rules.ts';
 import {
   ProposalKind,
   type DaoRulesView,
@@ -126,6 +127,59 @@ export function rulesFromView(current: Rules, change: Partial<DaoRulesView>): Ru
   };
 }
 
+/**
+ * A rules change given in the bridge's terms as the fold's change (rules.ts): only the rules the bridge names,
+ * so that it applies on top of whatever rules are in force when it executes. A new voting mode is given whole
+ * (numbers it needs that the bridge does not name come from the rules in force, as rulesFromView does); the
+ * per-kind map, which the bridge gives whole, becomes the kinds whose mode it changes; the income policy, also
+ * given whole, the fields that differ from the rules in force. Throws BAD_REQUEST when it changes nothing.
+ */
+export function rulesChangeFromView(current: Rules, change: Partial<DaoRulesView>): RulesChange {
+  const diff: { -readonly [K in keyof RulesChange]: RulesChange[K] } = {};
+  const mode = votingModeView(current.voting);
+  if (change.votingMode !== undefined && change.votingMode !== mode.votingMode) {
+    diff.voting = votingModeFromView({ ...mode, ...definedFields(change) });
+  } else {
+    const numbers: Record<string, number> = {};
+    for (const key of ['quorumBps', 'thresholdBps', 'objectionBps', 'creditsPerEpoch', 'epochMs'] as const) {
+      // A number the mode in force has no use for is dropped, as votingModeFromView drops it.
+      if (change[key] !== undefined && Object.hasOwn(current.voting, key)) numbers[key] = change[key];
+    }
+    if (Object.keys(numbers).length > 0) diff.voting = numbers;
+  }
+  if (change.votingByKind !== undefined) {
+    const wanted = votingByKindFromView(change.votingByKind, current.votingByKind);
+    const byKind: Record<string, VotingMode | null> = {};
+    for (const kind of new Set([...Object.keys(current.votingByKind), ...Object.keys(wanted)])) {
+      const before = Object.hasOwn(current.votingByKind, kind) ? current.votingByKind[kind] : undefined;
+      const after = Object.hasOwn(wanted, kind) ? wanted[kind] : undefined;
+      if (!sameMode(before, after)) byKind[kind] = after ?? null;
+    }
+    if (Object.keys(byKind).length > 0) diff.votingByKind = byKind;
+  }
+  for (const key of ['votingPeriodMs', 'gracePeriodMs', 'memberCap', 'signatureThreshold', 'reputationHalfLifeMs'] as const) {
+    if (change[key] !== undefined) (diff as Record<typeof key, unknown>)[key] = change[key];
+  }
+  if (change.income !== undefined) {
+    const income: { treasuryBps?: number; split?: Rules['income']['split'] } = {};
+    if (change.income.treasuryBps !== current.income.treasuryBps) income.treasuryBps = change.income.treasuryBps;
+    if (change.income.split !== current.income.split) income.split = change.income.split;
+    if (Object.keys(income).length > 0) diff.income = income;
+  }
+  if (Object.keys(diff).length === 0) throw new DaomeshError('BAD_REQUEST', 'These rules are already in force: the proposal would change nothing.');
+  return diff;
+}
+
+function definedFields<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
+}
+
+function sameMode(a: VotingMode | undefined, b: VotingMode | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => (a as Record<string, unknown>)[key] === (b as Record<string, unknown>)[key]);
+}
+
 function summaryOf(proposal: FoldProposal): string {
   const params = proposal.params as Record<string, unknown> | null;
   switch (proposal.kind) {
@@ -145,7 +199,7 @@ function summaryOf(proposal: FoldProposal): string {
 }
 
 /** The proposal's params in the bridge's terms, so the UI can word them in the user's language. */
-function paramsOf(proposal: FoldProposal): ProposalParams | null {
+function paramsOf(proposal: FoldProposal, inForce: Rules | null): ProposalParams | null {
   const params = proposal.params as Record<string, unknown> | null;
   if (params === null || typeof params !== 'object') return null;
   switch (proposal.kind) {
@@ -155,8 +209,13 @@ function paramsOf(proposal: FoldProposal): ProposalParams | null {
       return { kind: 'member.remove', member: String(params.member) };
     case 'reputation.grant':
       return { kind: 'reputation.grant', member: String(params.member), points: Number(params.points) };
-    case 'rules.change':
-      return { kind: 'rules.change', rules: rulesView(params.rules as Rules) };
+    case 'rules.change': {
+      // The rules it leads to from those in force now (a change names only the rules it changes).
+      // One that no longer applies (new numbers for a mode since replaced) shows the rules in force.
+      if (inForce === null) return null;
+      const next = rulesAfter(inForce, params as RulesChangeParams);
+      return { kind: 'rules.change', rules: rulesView(next.ok ? next.rules : inForce) };
+    }
     case 'signal':
       return { kind: 'signal', text: String(params.text ?? '') };
     default:
@@ -175,7 +234,7 @@ function proposalView(state: DaoState, proposal: FoldProposal, me: string | null
     kind: proposal.kind as ProposalView['kind'],
     title: proposal.title,
     summary: summaryOf(proposal),
-    params: paramsOf(proposal),
+    params: paramsOf(proposal, state.rules),
     author: proposal.author,
     status: statusNames[proposal.status],
     failure: proposal.failure,

@@ -18,6 +18,8 @@ export const ErrorPayload = z.object({
   code: z.enum(errorCodes),
   message: z.string(),
   hint: z.string().optional(),
+  /** A detail code the UI words itself (errorDetails); one it does not know is left out. */
+  detail: z.string().max(60).optional(),
 });
 
 export const ResponseFrame = z.union([

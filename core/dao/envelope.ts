@@ -14,7 +14,7 @@ import { hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { DaomeshError } from '../errors.ts';
 import { recoverAddress, signDigest, type MemberKey } from '../identity/member-key.ts';
 import { addressBytes, addressFromBytes, compareBytes, recordHashFromId, recordIdFromHash, type DeviceSignature } from '../ledger/record.ts';
-import { decodeSignedBytes, encodeSignedBytes, signingMessage, type SignedBytes } from '../ledger/signed-bytes.ts';
+import { decodeSignedBytes, encodeSignedBytes, signingMessage, withSigningMessage, type SignedBytes } from '../ledger/signed-bytes.ts';
 import type { Ed25519Verify } from '../ledger/verifier.ts';
 
 export const envelopeVersion = 1;
@@ -109,8 +109,9 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   }
   const { payload, signature: sig } = signed;
   const fields = fromWire(signed.fields);
-  // One envelope, one encoding: otherwise a relay could re-encode it under a new id.
-  if (compareBytes(dagCbor.encode(fields), payload) !== 0) throw malformed('its payload is not canonically encoded');
+  // One envelope, one encoding: otherwise a relay could re-encode it under a new id. (Bytes the canonical reader
+  // took are the encoding of what it read, and fromWire keeps every field: nothing to re-encode.)
+  if (!signed.canonical && compareBytes(dagCbor.encode(fields), payload) !== 0) throw malformed('its payload is not canonically encoded');
   if (fields.x) {
     if (sig.length !== 64) throw malformed('a device signature is 64 bytes');
   } else if (sig.length !== 65 || sig[0]! > 3 || compareBytes(sig.subarray(33), halfOrder) > 0) {
@@ -135,9 +136,9 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
 
 /** True when the member key of `author`, or the named device key, signed the envelope. Delegation is the gate's to check. */
 export function verifyEnvelopeSignature(envelope: Envelope, ed25519Verify: Ed25519Verify): boolean {
-  const message = envelopeSigningMessage(envelope.payload);
-  if (envelope.device) return ed25519Verify(envelope.sig, message, envelope.device.key);
-  return recoverAddress(keccak_256(message), envelope.sig) === envelope.author;
+  const device = envelope.device;
+  if (device) return withSigningMessage(signingTag, envelope.payload, (message) => ed25519Verify(envelope.sig, message, device.key));
+  return recoverAddress(withSigningMessage(signingTag, envelope.payload, keccak_256), envelope.sig) === envelope.author;
 }
 
 function fromWire(value: unknown): WireEnvelope {

@@ -9,7 +9,7 @@
 import * as Y from 'yjs';
 import { DaomeshError } from '../errors.ts';
 import { compareBytes, decodeRecord, recordHashFromId, recordIdFromHash, verifyRecordSignature, type LedgerRecord } from '../ledger/record.ts';
-import type { Ed25519Verify } from '../ledger/verifier.ts';
+import type { Ed25519Verify, Sha256 } from '../ledger/verifier.ts';
 import { hasRecord, recordBytes } from './dao-doc.ts';
 import { delegationProblem } from './device-delegation.ts';
 import { decodeEnvelope, EnvelopeTooLargeError, maxEnvelopeBytes, verifyEnvelopeSignature, type Envelope } from './envelope.ts';
@@ -26,6 +26,8 @@ export type GateContext = {
   readonly isMember: (address: string) => boolean;
   /** The platform's fastest Ed25519 verifier (Node's native one in the host). */
   readonly verifyEd25519: Ed25519Verify;
+  /** The platform's fastest SHA-256 (Node's native one in the host); @noble/hashes when left out. */
+  readonly sha256?: Sha256 | undefined;
   /**
    * Delegation records already accepted (so already verified), by id. Optional: the gate also looks in the
    * document's ledger (everything there passed the gate) and in the update itself.
@@ -36,7 +38,10 @@ export type GateContext = {
 export type AcceptedEnvelope = {
   readonly ok: true;
   readonly envelope: Envelope;
-  /** The records this update adds to the ledger, verified, in update order (repeats of held records left out). */
+  /**
+   * The records this update adds to the ledger, verified, in update order (repeats of held records left out).
+   * Their bytes and fields are views of the envelope's bytes, which must not change afterwards.
+   */
   readonly records: readonly LedgerRecord[];
   /** True when the update inserts, formats or deletes collaborative text. */
   readonly touchesText: boolean;
@@ -99,14 +104,14 @@ function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): AcceptedEnv
     throw new GateRefusal('BAD_SIGNATURE', `The envelope's signature is not ${envelope.device ? "its device key's" : `${envelope.author}'s`}.`);
   }
 
-  const structure = inspectUpdate(doc, envelope.update, maxRecordsPerEnvelope);
+  const structure = inspectUpdate(doc, envelope.update, maxRecordsPerEnvelope, context.sha256);
   const dao = recordHashFromId(context.dao);
   const records: LedgerRecord[] = [];
   for (const entry of structure.ledgerEntries) {
     if (entry.known) continue;
     let record: LedgerRecord;
     try {
-      record = decodeRecord(entry.bytes, entry.hash);
+      record = decodeRecord(entry.bytes, entry.hash, entry.id);
     } catch (error) {
       throw new GateRefusal('BAD_RECORD', `Ledger entry ${entry.id}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -126,9 +131,9 @@ function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): AcceptedEnv
   }
 
   const delegations = new Delegations(doc, records, context);
-  if (envelope.device) delegations.check(envelope.device.delegation, envelope.authorBytes, envelope.device.key, dao, 'the envelope');
+  if (envelope.device) delegations.check(envelope.device.delegation, envelope.authorBytes, envelope.device.key, dao, null);
   for (const record of records) {
-    if (record.record.device) delegations.check(record.record.device.delegation, record.record.author, record.record.device.key, dao, `record ${record.id}`);
+    if (record.record.device) delegations.check(record.record.device.delegation, record.record.author, record.record.device.key, dao, record.id);
     if (!verifyRecordSignature(record, context.verifyEd25519)) throw new GateRefusal('BAD_RECORD_SIGNATURE', `Record ${record.id} does not carry a valid signature of its ${record.record.device ? 'device key' : 'author'}.`);
   }
   return { ok: true, envelope, records, touchesText: structure.touchesText };
@@ -143,23 +148,31 @@ function listsFounder(genesis: LedgerRecord, address: Uint8Array): boolean {
 /** Finds delegation records: already accepted, in the document, or in this update (verified with the rest). */
 class Delegations {
   private readonly doc: Y.Doc;
-  private readonly inUpdate: Map<string, LedgerRecord>;
+  private readonly records: readonly LedgerRecord[];
+  private inUpdate: Map<string, LedgerRecord> | undefined;
   private readonly context: GateContext;
   /** What find gave per id: an envelope's records mostly name one delegation, decoded once. */
   private readonly found = new Map<string, LedgerRecord | undefined>();
+  /** The last delegation, signer and key that passed: an envelope's records mostly repeat them. */
+  private passed: { delegation: Uint8Array; author: Uint8Array; key: Uint8Array } | null = null;
 
   constructor(doc: Y.Doc, records: readonly LedgerRecord[], context: GateContext) {
     this.doc = doc;
-    this.inUpdate = new Map(records.map((record) => [record.id, record]));
+    this.records = records;
     this.context = context;
   }
 
-  check(delegationHash: Uint8Array, author: Uint8Array, deviceKey: Uint8Array, dao: Uint8Array, what: string): void {
+  /** `record`: the id of the record whose device key this is, or null for the envelope's. */
+  check(delegationHash: Uint8Array, author: Uint8Array, deviceKey: Uint8Array, dao: Uint8Array, record: string | null): void {
+    const passed = this.passed;
+    if (passed !== null && compareBytes(passed.delegation, delegationHash) === 0 && compareBytes(passed.author, author) === 0 && compareBytes(passed.key, deviceKey) === 0) return;
+    const what = record === null ? 'the envelope' : `record ${record}`;
     const id = recordIdFromHash(delegationHash);
     const delegation = this.find(id);
     if (delegation === undefined) throw new GateRefusal('BAD_DELEGATION', `The device key of ${what} names delegation ${id}, which is neither in this document nor in the update.`);
     const problem = delegationProblem(delegation, dao, author, deviceKey);
     if (problem !== null) throw new GateRefusal('BAD_DELEGATION', `The device key of ${what} is not delegated: ${problem}.`);
+    this.passed = { delegation: delegationHash, author, key: deviceKey };
   }
 
   private find(id: string): LedgerRecord | undefined {
@@ -180,6 +193,7 @@ class Delegations {
         return undefined;
       }
     }
+    this.inUpdate ??= new Map(this.records.map((record) => [record.id, record]));
     return this.inUpdate.get(id);
   }
 }

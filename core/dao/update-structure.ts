@@ -20,8 +20,9 @@ import { GateRefusal } from './gate-rejection.ts';
 import { maxUpdateBytes } from './envelope.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { recordIdFromHash } from '../ledger/record.ts';
+import type { Sha256 } from '../ledger/verifier.ts';
 
-/** A ledger item the update adds: `known` when the ledger already holds these bytes (a harmless repeat). */
+/** A ledger item the update adds (`bytes` a view of the update): `known` when the ledger already holds these bytes (a harmless repeat). */
 export type LedgerEntry = { readonly id: string; readonly hash: Uint8Array; readonly bytes: Uint8Array; readonly known: boolean };
 
 export type UpdateStructure = {
@@ -35,11 +36,38 @@ type Place = { readonly root: string; readonly key: string | null };
 
 type Decoded = { structs: Array<Y.Item | Y.GC | Y.Skip>; ds: { clients: Map<number, Array<{ clock: number; len: number }>> } };
 
+/**
+ * Decodes as Y.decodeUpdate does (which is Y.decodeUpdateV2 with Yjs's V1 decoder), except that binary contents
+ * — the record bytes — are views of the update rather than copies: the gate only reads them, and Yjs copies
+ * them again when the update is applied. Reads lib0's decoder state (`arr`, `pos`) as lib0's own readBuf does.
+ */
+class ViewingUpdateDecoder extends Y.UpdateDecoderV1 {
+  override readBuf(): Uint8Array {
+    const decoder = this.restDecoder as unknown as { arr: Uint8Array; pos: number };
+    const bytes = decoder.arr;
+    // lib0's readVarUint: little-endian base-128, at most a safe integer.
+    let length = 0;
+    let scale = 1;
+    for (;;) {
+      if (decoder.pos >= bytes.length) throw new RangeError('Unexpected end of array');
+      const byte = bytes[decoder.pos++]!;
+      length += (byte & 0x7f) * scale;
+      scale *= 128;
+      if (byte < 0x80) break;
+      if (length > Number.MAX_SAFE_INTEGER) throw new RangeError('Integer out of Range');
+    }
+    // As lib0's readUint8Array: a RangeError when it runs past the end.
+    const view = new Uint8Array(bytes.buffer, bytes.byteOffset + decoder.pos, length);
+    decoder.pos += length;
+    return view;
+  }
+}
+
 /** Throws GateRefusal for anything the schema does not allow; `maxEntries` bounds the records to verify. */
-export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number): UpdateStructure {
+export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number, hash: Sha256 = sha256): UpdateStructure {
   let decoded: Decoded;
   try {
-    decoded = Y.decodeUpdate(update);
+    decoded = Y.decodeUpdateV2(update, ViewingUpdateDecoder);
   } catch (error) {
     throw new GateRefusal('MALFORMED_UPDATE', `The update does not decode as a Yjs update (${describe(error)}).`);
   }
@@ -60,15 +88,15 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
         throw new GateRefusal('FORBIDDEN_CONTENT', `The update sets ledger entry ${clip(place.key)} to ${contentName(item.content)}; ledger values are record bytes.`);
       }
       const bytes = item.content.content;
-      const hash = sha256(bytes);
-      const id = recordIdFromHash(hash);
+      const digest = hash(bytes);
+      const id = recordIdFromHash(digest);
       const taken = ledger.has(place.key) || keysInUpdate.has(place.key);
       if (id !== place.key) {
         if (taken) throw new GateRefusal('LEDGER_OVERWRITE', `The update sets ledger entry ${clip(place.key)}, which already holds a record, to other bytes; ledger records are never changed.`);
         throw new GateRefusal('BAD_LEDGER_KEY', `Ledger key ${clip(place.key)} is not the id of its value (${id}).`);
       }
       // The same key set again to the same bytes (two devices appending one record concurrently) changes nothing.
-      ledgerEntries.push({ id, hash, bytes, known: taken });
+      ledgerEntries.push({ id, hash: digest, bytes, known: taken });
       keysInUpdate.add(id);
       if (!taken) newEntries++;
       if (newEntries > maxEntries) {

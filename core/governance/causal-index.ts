@@ -25,6 +25,8 @@ export class CausalIndex {
   /** Marked records of each chain, in position order (see mark). */
   private readonly marked: number[][] = [];
   private scratch: Int32Array = new Int32Array(16);
+  /** How many records are marked (see mark): a view that saw the same records misses the same marked ones while it is unchanged. */
+  markCount = 0;
 
   get size(): number {
     return this.chainOf.length;
@@ -80,7 +82,8 @@ export class CausalIndex {
     for (const parent of parents) width = Math.max(width, this.width[parent]!);
     // Merged in a scratch vector, then copied once at its final width.
     if (this.scratch.length < this.chains.length + 1) this.scratch = new Int32Array(2 * (this.chains.length + 1));
-    const vector = this.scratch.subarray(0, this.chains.length + 1).fill(-1);
+    const vector = this.scratch;
+    vector.fill(-1, 0, this.chains.length + 1);
     for (const parent of parents) {
       const from = this.start[parent]!;
       const parentWidth = this.width[parent]!;
@@ -119,13 +122,43 @@ export class CausalIndex {
       grown.set(this.vectors.subarray(0, this.used));
       this.vectors = grown;
     }
-    this.vectors.set(vector.subarray(0, stored), this.used);
+    for (let at = 0, to = this.used; at < stored; at++, to++) this.vectors[to] = vector[at]!;
     this.start.push(this.used);
     this.width.push(stored);
     this.used += stored;
     this.chainOf.push(chain);
     this.positionOf.push(position);
     return index;
+  }
+
+  /** Takes back the last `add` (a record judged in a dry run and not kept). It must not have been marked. */
+  removeLast(): void {
+    const chain = this.chainOf.pop();
+    if (chain === undefined) return;
+    this.positionOf.pop();
+    this.chains[chain]!.pop();
+    if (chain === this.chains.length - 1 && this.chains[chain]!.length === 0) this.chains.pop();
+    this.used = this.start.pop()!;
+    this.width.pop();
+  }
+
+  /**
+   * True when past*(b) is past*(a) plus b itself: b was written right on top of a and nothing else new (the
+   * next record of an envelope, most of the time). Vectors say it exactly, since a chain is totally ordered.
+   */
+  extendsOnly(b: number, a: number): boolean {
+    if (b === a || !this.inPast(a, b)) return false;
+    const own = this.chainOf[b]!;
+    const widthA = this.width[a]!;
+    const widthB = this.width[b]!;
+    const startA = this.start[a]!;
+    const startB = this.start[b]!;
+    for (let chain = 0, end = Math.max(widthA, widthB); chain < end; chain++) {
+      const seenA = chain < widthA ? this.vectors[startA + chain]! : -1;
+      const seenB = chain < widthB ? this.vectors[startB + chain]! : -1;
+      if (chain === own ? seenB !== this.positionOf[b]! || seenA !== seenB - 1 : seenA !== seenB) return false;
+    }
+    return true;
   }
 
   /** True when `a` is `b` or one of its ancestors. */
@@ -149,6 +182,7 @@ export class CausalIndex {
       at--;
     }
     list.splice(at, 0, index);
+    this.markCount++;
   }
 
   /** Newest position of `chain` in past*(b), or -1. */

@@ -3,7 +3,6 @@
 // causal past (pending), get a verdict judged in that past (verdict.ts), may finalize tally certificates
 // (finality.ts), and the state the UI sees is derived from all of it (dao-state.ts). Same records, any
 // arrival order, duplicates or not: same state and same state hash.
-import { bytesToHex } from '@noble/hashes/utils.js';
 import { DaomeshError } from '../errors.ts';
 import { recordIdFromHash, type LedgerRecord } from '../ledger/record.ts';
 import { proposeCertificate, type Certificate, type CertificateProposal } from './certificate.ts';
@@ -37,6 +36,9 @@ export type AddResult = {
 };
 
 const notJudged: Verdict = { ok: false, reason: 'not judged yet' };
+
+/** What the fold makes of a record: it counts, or it is kept as evidence with the reason. */
+export type RecordVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 export class DaoLedger {
   readonly daoId: string;
@@ -166,6 +168,77 @@ export class DaoLedger {
     return [...new Set([...founders, ...state.members.keys(), ...state.exits.map((exit) => exit.member)])].sort();
   }
 
+  /**
+   * Ids of the records of `kind` that count, in canonical order: valid in their own view and still standing
+   * for everything held (not concurrent with their author's exit or their device's revocation). For records the
+   * host acts on without governance meaning (group keys, invite revocations). One pass over the records.
+   */
+  countingRecordsOf(kind: string): string[] {
+    const index = this.index;
+    let time = 0;
+    for (const head of index.heads) time = Math.max(time, index.node(head).time);
+    const everything = { at: -1, time };
+    const ids: string[] = [];
+    for (const position of this.order) {
+      const node = index.node(position);
+      if (node.kind === kind && node.verdict.ok && index.standing(position, everything) === null) ids.push(node.id);
+    }
+    return ids;
+  }
+
+  /** The fold's verdict on a record it holds (valid, or ignored with the reason), or undefined when it does not hold it. */
+  verdictOf(id: string): RecordVerdict | undefined {
+    const position = this.index.byId.get(id);
+    if (position === undefined) return undefined;
+    const verdict = this.index.node(position).verdict;
+    return verdict.ok ? { ok: true } : { ok: false, reason: verdict.reason };
+  }
+
+  /**
+   * The verdicts the fold would give `records` if they were taken in now, without taking them in: a dry run for
+   * a host about to write them, so that it refuses what the fold would only keep as evidence. A verdict is a
+   * function of the record and its causal past, so it is the one the fold gives once the record is in, however
+   * many records arrive meanwhile. Cheap: each record is judged once, as `add` would judge it, then taken back.
+   *
+   * `records` are judged in order; a later one may rest on an earlier one only as its device delegation (the
+   * host's first write from a device carries its delegation in the same envelope). A record whose parents
+   * are not all held gets the reason `waits for records this peer does not hold`.
+   */
+  dryRun(records: readonly LedgerRecord[]): RecordVerdict[] {
+    const index = this.index;
+    const tentative: LedgerNode[] = [];
+    const verdicts: RecordVerdict[] = [];
+    try {
+      for (const record of records) {
+        const held = this.verdictOf(record.id);
+        if (held !== undefined) {
+          verdicts.push(held);
+          continue;
+        }
+        if (parentIds(record).some((id) => !index.byId.has(id))) {
+          verdicts.push({ ok: false, reason: 'waits for records this peer does not hold' });
+          continue;
+        }
+        if (tentative.some((earlier) => earlier.verdict.ok && earlier.kind !== 'device.delegate')) {
+          throw new DaomeshError('INTERNAL', 'A dry run judges records on top of an earlier one of the list only when that one is a device delegation.');
+        }
+        const { node, parents } = this.newNode(record, tentative);
+        tentative.push(node);
+        index.addNode(node, record.hash);
+        node.verdict = judge(this.judging, node, { record: record.record, parentCount: parents.length });
+        verdicts.push(node.verdict.ok ? { ok: true } : { ok: false, reason: node.verdict.reason });
+      }
+    } finally {
+      for (const node of tentative.reverse()) {
+        index.nodes.pop();
+        index.byId.delete(node.id);
+        index.causal.removeLast();
+        this.views.forget(node.index);
+      }
+    }
+    return verdicts;
+  }
+
   /** What an honest member signs for `proposalId` at `now` (see certificate.ts). */
   proposeCertificate(proposalId: string, now: number): CertificateProposal {
     return proposeCertificate(this.index, proposalId, now);
@@ -199,8 +272,8 @@ export class DaoLedger {
   }
 
   private offer(record: LedgerRecord, applied: string[]): void {
-    const missing = new Set(parentIds(record).filter((id) => !this.has(id)));
-    if (missing.size > 0) {
+    const missing = this.index.parentsOf(record.record) === null ? new Set(parentIds(record).filter((id) => !this.has(id))) : null;
+    if (missing !== null) {
       this.waiting.set(record.id, { record, missing });
       for (const id of missing) {
         const set = this.neededBy.get(id) ?? new Set<string>();
@@ -214,6 +287,7 @@ export class DaoLedger {
       const next = ready.pop()!;
       this.insert(next);
       applied.push(next.id);
+      if (this.neededBy.size === 0) continue;
       for (const waiterId of this.neededBy.get(next.id) ?? []) {
         const waiter = this.waiting.get(waiterId)!;
         waiter.missing.delete(next.id);
@@ -228,8 +302,25 @@ export class DaoLedger {
 
   private insert(record: LedgerRecord): void {
     const index = this.index;
+    const { node, parents } = this.newNode(record, []);
+    index.addNode(node, record.hash);
+    node.verdict = judge(this.judging, node, { record: record.record, parentCount: parents.length });
+    index.register(node);
+    if (index.genesis >= 0) settle(index, this.views, node, node.sawEverything);
+    for (const parent of parents) index.heads.delete(parent);
+    index.heads.add(node.index);
+    this.insertInOrder(node.index);
+    this.derived = null;
+  }
+
+  /**
+   * The node of a record whose parents are all in, added to the causal index (the next position). `tentative`:
+   * nodes of a dry run before this one, which the heads do not list but a record taken in would have to see.
+   */
+  private newNode(record: LedgerRecord, tentative: readonly LedgerNode[]): { node: LedgerNode; parents: number[] } {
+    const index = this.index;
     const signed = record.record;
-    const parents = parentIds(record).map((id) => index.byId.get(id)!);
+    const parents = index.parentsOf(signed)!;
     let height = 0;
     let time = signed.time;
     for (const parent of parents) {
@@ -245,27 +336,21 @@ export class DaoLedger {
         break;
       }
     }
-    const delegation = signed.device ? index.byId.get(recordIdFromHash(signed.device.delegation))! : -1;
+    if (tentative.length > 0 && tentative.some((earlier) => !index.causal.inPast(earlier.index, position))) sawEverything = false;
+    const delegation = signed.device ? index.indexOfHash(signed.device.delegation) : -1;
     const node: LedgerNode = {
       index: position,
       id: record.id,
       author: record.author,
       kind: signed.kind,
-      device: signed.device ? bytesToHex(signed.device.key) : null,
+      device: signed.device ? index.deviceHex(signed.device.key) : null,
       height,
       time,
       sawEverything,
       delegation,
       verdict: notJudged,
     };
-    index.addNode(node, record.hash);
-    node.verdict = judge(this.judging, node, { record: signed, parentCount: parents.length });
-    index.register(node);
-    if (index.genesis >= 0) settle(index, this.views, node, sawEverything);
-    for (const parent of parents) index.heads.delete(parent);
-    index.heads.add(position);
-    this.insertInOrder(position);
-    this.derived = null;
+    return { node, parents };
   }
 
   private insertInOrder(position: number): void {

@@ -13,6 +13,17 @@ import type { ViewStates } from './view-state.ts';
 
 export function settle(index: LedgerIndex, views: ViewStates, node: LedgerNode, sawEverything: boolean): void {
   const view = index.viewOf(node.index);
+  // A record written right on top of the last one settled, when nothing that qualification reads has changed
+  // since (no signature, exit, revocation or finalization anywhere, and the same governance state in its view),
+  // sees exactly the signatures that one saw, judged the same way: it cannot finalize anything that one did not.
+  const last = index.lastSettled;
+  if (last !== null && last.version === index.settleVersion && index.causal.extendsOnly(node.index, last.at)) {
+    const state = views.stateIn(view);
+    if (state === last.state) {
+      last.at = node.index;
+      return;
+    }
+  }
   // A view that misses no exit, finalization or revocation, and none of a proposal's signatures, decides that
   // proposal as "everything" does; so an unsettled proposal whose inputs have not changed since its last
   // failed check cannot qualify now either. (Records written concurrently are mostly votes and signatures.)
@@ -34,7 +45,7 @@ export function settle(index: LedgerIndex, views: ViewStates, node: LedgerNode, 
   for (const proposal of candidates) {
     // No certificate has as many signers in all, let alone in this view: a proposal stuck on split or too
     // few signatures costs one comparison per record.
-    if (proposal.ceiling < threshold || index.finalIn(proposal, view)) continue;
+    if (proposal.ceiling < threshold || index.isFinalIn(proposal, view)) continue;
     // Fewer signers in this view than the threshold, whatever they signed: the usual case for a record written
     // concurrently with the signatures, and cheaper to see than a failed check.
     if (!sawEverything && signersInView(index, proposal, node.index) < threshold) continue;
@@ -48,6 +59,8 @@ export function settle(index: LedgerIndex, views: ViewStates, node: LedgerNode, 
     if (certificate) finalized.push([proposal, { at: node.index, certificate: certificate.key, outcome: certificate.outcome, time: node.time }]);
     else if (inputs) index.qualificationMemo.set(proposal, inputs);
   }
+  if (finalized.length > 0) index.settleVersion++;
+  index.lastSettled = { at: node.index, version: index.settleVersion, state };
   for (const [proposal, finalization] of finalized) {
     const firstPass = finalization.outcome === 'passed' && !proposal.finalizations.some((earlier) => earlier.outcome === 'passed');
     proposal.finalizations.push(finalization);

@@ -26,10 +26,10 @@ export const foldSnapshotFormat = 1;
  * The fold's rules: bump it with any change that would judge a record differently, so that snapshots taken
  * by an older version are refolded from the records instead of being trusted.
  */
-export const foldRulesVersion = 1;
+export const foldRulesVersion = 2;
 
 /** Verdict codes, one byte per record. */
-const verdictCodes = ['invalid', 'dao.genesis', 'device.delegate', 'device.revoke', 'proposal.create', 'proposal.withdraw', 'vote', 'tally.sign', 'member.ragequit'] as const;
+const verdictCodes = ['invalid', 'dao.genesis', 'device.delegate', 'device.revoke', 'proposal.create', 'proposal.withdraw', 'vote', 'tally.sign', 'member.ragequit', 'group.key', 'invite.revoke'] as const;
 const choices: readonly Choice[] = ['yes', 'no', 'abstain'];
 const outcomes = ['passed', 'rejected'] as const;
 
@@ -462,6 +462,8 @@ export function decodeFold(daoId: string, bytes: Uint8Array, kinds: ProposalKind
         break;
       }
       case 'member.ragequit':
+      case 'group.key':
+      case 'invite.revoke':
         data = { kind: code };
         break;
     }

@@ -2,7 +2,8 @@
 // time and verdict), the causal index, and per-proposal lists of votes, signatures, withdrawals and
 // finalizations. The queries here all take a view: the causal past of one record (what its author had seen),
 // or `everything` (what this peer holds). See README.md for why validity is judged in the record's own view.
-import { recordHashFromId, type RecordBody } from '../ledger/record.ts';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { compareBytes, recordHashFromId, type RecordBody, type SignedRecord } from '../ledger/record.ts';
 import { CausalIndex } from './causal-index.ts';
 import type { AnyProposalKind } from './proposal-kinds.ts';
 import { reasons } from './reasons.ts';
@@ -65,7 +66,8 @@ export type NodeData =
   | { readonly kind: 'proposal.withdraw'; readonly proposal: ProposalInfo }
   | { readonly kind: 'vote'; readonly vote: VoteInfo }
   | { readonly kind: 'tally.sign'; readonly signature: SignatureInfo }
-  | { readonly kind: 'member.ragequit' };
+  | { readonly kind: 'member.ragequit' }
+  | { readonly kind: 'group.key' | 'invite.revoke' };
 
 export type Verdict = { readonly ok: true; readonly data: NodeData } | { readonly ok: false; readonly reason: string };
 
@@ -105,6 +107,16 @@ export class LedgerIndex {
   readonly byId = new Map<string, number>();
   /** The records' hashes back to back (record i's at 32·i): one array, not an object per record. */
   private hashes = new Uint8Array(32 * 1024);
+  /**
+   * Open-addressing table from a hash to its record (index + 1; 0 is empty), probed from the hash's first four
+   * bytes: finds deps and delegations from their bytes without making their ids. At most half full.
+   */
+  private slots = new Int32Array(4096);
+  /** Entries in `slots`, counting those of records a dry run took back (until the next rehash drops them). */
+  private slotted = 0;
+  private readonly deviceKeys = new Map<number, Array<[Uint8Array, string]>>();
+  /** The device key asked for last: an envelope's records are mostly signed by one. */
+  private lastDevice: [Uint8Array, string] | null = null;
   readonly causal: CausalIndex;
   genesis = -1;
   readonly proposals = new Map<string, ProposalInfo>();
@@ -126,6 +138,10 @@ export class LedgerIndex {
   /** Anchors whose event changed, in order: proposals newly finalized, rage-quit records. */
   readonly eventChanges: Array<ProposalInfo | number> = [];
   revocationCount = 0;
+  /** Bumped by whatever can change what a record finalizes besides its own view: signatures, exits, revocations, finalizations. */
+  settleVersion = 0;
+  /** The last record settle ran for, and what it saw (finality.ts skips the records written right on top of it). */
+  lastSettled: { at: number; version: number; state: object } | null = null;
   /** Bumped when whether a record stands can change: a rage quit, a revocation, a removal finalized. */
   standingVersion = 0;
   /** Records with a failed verdict, and valid device delegations and revocations (evidence is derived from these and the proposals). */
@@ -186,7 +202,91 @@ export class LedgerIndex {
     }
     this.hashes.set(offset === 0 && hash.length === 32 ? hash : hash.subarray(offset, offset + 32), 32 * node.index);
     this.nodes.push(node);
+    if (2 * (this.slotted + 1) > this.slots.length) this.rehash();
+    else this.slot(node.index);
     return true;
+  }
+
+  /**
+   * A record's parents (its deps, then its device delegation unless a dep already), found by their hashes with
+   * no ids made; null when one is not here.
+   */
+  parentsOf(record: SignedRecord): number[] | null {
+    const parents: number[] = [];
+    for (const dep of record.deps) {
+      const parent = this.indexOfHash(dep);
+      if (parent < 0) return null;
+      parents.push(parent);
+    }
+    if (record.device) {
+      const delegation = this.indexOfHash(record.device.delegation);
+      if (delegation < 0) return null;
+      if (!parents.includes(delegation)) parents.push(delegation);
+    }
+    return parents;
+  }
+
+  /** Hex of a device key, made once per key (every device-signed record names one; a DAO has a few dozen). */
+  deviceHex(key: Uint8Array): string {
+    const last = this.lastDevice;
+    if (last !== null && compareBytes(last[0], key) === 0) return last[1];
+    // A small integer key (a Smi), not a heap number.
+    const start = startSlot(key, 0) & 0x3fffffff;
+    const known = this.deviceKeys.get(start);
+    if (known !== undefined) {
+      for (const entry of known) {
+        if (compareBytes(entry[0], key) === 0) {
+          this.lastDevice = entry;
+          return entry[1];
+        }
+      }
+    }
+    const entry: [Uint8Array, string] = [new Uint8Array(key), bytesToHex(key)];
+    if (this.deviceKeys.size < 4096) {
+      if (known !== undefined) known.push(entry);
+      else this.deviceKeys.set(start, [entry]);
+    }
+    this.lastDevice = entry;
+    return entry[1];
+  }
+
+  /** The index of the record whose hash is the 32 bytes at `offset` of `hash`, or -1 when it is not here. */
+  indexOfHash(hash: Uint8Array, offset = 0): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    const hashes = this.hashes;
+    const count = this.nodes.length;
+    for (let at = startSlot(hash, offset) & mask; ; at = (at + 1) & mask) {
+      const entry = slots[at]! - 1;
+      if (entry < 0) return -1;
+      // Entries past the nodes are records a dry run took back (DaoLedger.dryRun): skipped, never trusted.
+      if (entry >= count) continue;
+      let same = true;
+      for (let i = 0, from = 32 * entry; i < 32; i++) {
+        if (hashes[from + i] !== hash[offset + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return entry;
+    }
+  }
+
+  private slot(index: number): void {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let at = startSlot(this.hashes, 32 * index) & mask;
+    while (slots[at] !== 0) at = (at + 1) & mask;
+    slots[at] = index + 1;
+    this.slotted++;
+  }
+
+  private rehash(): void {
+    let size = 4096;
+    while (size < 4 * this.nodes.length) size *= 2;
+    this.slots = new Int32Array(size);
+    this.slotted = 0;
+    for (let index = 0; index < this.nodes.length; index++) this.slot(index);
   }
 
   /** The hashes of records 0..n-1, back to back (a view: copy it to keep it). */
@@ -213,6 +313,12 @@ export class LedgerIndex {
       if (!first || this.compare(finalization.at, first.at) < 0) first = finalization;
     }
     return first;
+  }
+
+  /** finalIn(proposal, view) !== null, without looking for the first. */
+  isFinalIn(proposal: ProposalInfo, view: View): boolean {
+    for (const finalization of proposal.finalizations) if (this.inView(finalization.at, view)) return true;
+    return false;
   }
 
   /** When a passed proposal executes in `view`: its earliest finalization there plus the grace period. */
@@ -348,6 +454,7 @@ export class LedgerIndex {
         if (data.vote.proposal.epoch >= 0) push(this.ballots, `${author}|${data.vote.proposal.epoch}`, node.index);
         break;
       case 'tally.sign': {
+        this.settleVersion++;
         const { proposal, certificate } = data.signature;
         proposal.signatures.push(node.index);
         const signers = proposal.signersByCertificate.get(certificate) ?? new Set<string>();
@@ -363,6 +470,7 @@ export class LedgerIndex {
         break;
       }
       case 'member.ragequit':
+        this.settleVersion++;
         push(this.ragequits, author, node.index);
         this.markChange(node.index);
         this.eventsVersion++;
@@ -370,6 +478,7 @@ export class LedgerIndex {
         this.eventChanges.push(node.index);
         break;
       case 'device.revoke':
+        this.settleVersion++;
         push(this.revocations, `${author}|${data.device}`, node.index);
         this.markChange(node.index);
         this.revocationCount++;
@@ -381,6 +490,11 @@ export class LedgerIndex {
         break;
     }
   }
+}
+
+/** A hash's first four bytes: SHA-256 output is uniform, so they spread records over the table as they are. */
+function startSlot(bytes: Uint8Array, offset: number): number {
+  return (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24)) >>> 0;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

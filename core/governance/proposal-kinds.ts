@@ -9,7 +9,7 @@ import { addressBytes, type RecordBody } from '../ledger/record.ts';
 import { admitMember, exitMember, replaceRules, type GovernanceState, type Transition } from './governance-state.ts';
 import { addressSchema, schemaProblem } from './record-kinds.ts';
 import { grantReputation } from './reputation.ts';
-import { rulesProblem, rulesSchema, type Rules } from './rules.ts';
+import { applyRulesChange, rulesChangeSchema, rulesProblem, rulesSchema, type Rules, type RulesChange } from './rules.ts';
 
 export type ExecutionContext = {
   /** Id of the proposal being executed. */
@@ -83,14 +83,45 @@ export const memberRemove = defineProposalKind<MemberRemoveParams>({
   removes: (params) => params.member,
 });
 
-export type RulesChangeParams = { rules: Rules };
+/**
+ * `{ change }`: only the rules it names, applied on top of the rules in force when it executes (rules.ts,
+ * `applyRulesChange`). `{ rules }`: the first format, a whole new rule set that replaces the rules in force;
+ * still read, never written (a change made from the rules in force at proposal time reverted any change
+ * passed meanwhile and still in its grace period).
+ */
+export type RulesChangeParams = { change: RulesChange } | { rules: Rules };
 export const rulesChange = defineProposalKind<RulesChangeParams>({
   kind: 'rules.change',
-  params: z.strictObject({ rules: rulesSchema }),
-  encode: (params) => ({ rules: params.rules as unknown as RecordBody }),
-  check: (params, state) => rulesProblem(params.rules, state.members.size),
-  execute: (state, params) => replaceRules(state, params.rules),
+  params: z.union([z.strictObject({ change: rulesChangeSchema }), z.strictObject({ rules: rulesSchema })]),
+  encode(params): RecordBody {
+    return 'change' in params ? { change: definedOnly(params.change) } : { rules: params.rules as unknown as RecordBody };
+  },
+  check(params, state) {
+    const next = rulesAfter(state.rules, params);
+    return next.ok ? rulesProblem(next.rules, state.members.size) : next.problem;
+  },
+  execute(state, params) {
+    const next = rulesAfter(state.rules, params);
+    return next.ok ? replaceRules(state, next.rules) : { failed: next.problem };
+  },
 });
+
+/** The rules a rules.change leads to from `rules` (those in force), or why it cannot apply to them. */
+export function rulesAfter(rules: Rules, params: RulesChangeParams): ReturnType<typeof applyRulesChange> {
+  return 'change' in params ? applyRulesChange(rules, params.change) : { ok: true, rules: params.rules };
+}
+
+/** A CBOR body for a change: the rules it does not name are left out (CBOR has no undefined). */
+function definedOnly(change: RulesChange): RecordBody {
+  const body: RecordBody = {};
+  for (const [key, value] of Object.entries(change)) {
+    if (value === undefined) continue;
+    body[key] = (value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined))
+      : value) as RecordBody[string];
+  }
+  return body;
+}
 
 export type ReputationGrantParams = { member: string; points: bigint };
 export const reputationGrant = defineProposalKind<ReputationGrantParams>({

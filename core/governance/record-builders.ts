@@ -6,9 +6,12 @@ import { DaomeshError } from '../errors.ts';
 import { addressBytes, canonicalDeps, compareBytes, maxDeps, recordHashFromId, type RecordBody, type UnsignedRecord } from '../ledger/record.ts';
 import type { Certificate } from './certificate.ts';
 import { proposalKinds, type ProposalKinds } from './proposal-kinds.ts';
+import type { KeyBox } from '../sync/key-box.ts';
 import {
   deviceBodySchema,
   genesisBodySchema,
+  groupKeyBodySchema,
+  inviteRevokeBodySchema,
   proposalBodySchema,
   ragequitBodySchema,
   schemaProblem,
@@ -128,4 +131,17 @@ export function buildTallySignature(context: RecordContext, certificate: Certifi
 
 export function buildRagequit(context: RecordContext): UnsignedRecord {
   return build(context, 'member.ragequit', checked(ragequitBodySchema, {}, 'rage quit'));
+}
+
+export type GroupKeyInput = { readonly epoch: Uint8Array; readonly keyId: Uint8Array; readonly boxes: readonly KeyBox[] };
+
+/** A group key for a membership epoch, sealed to members (core/sync/key-box.ts); also adds boxes for a key already out. */
+export function buildGroupKey(context: RecordContext, input: GroupKeyInput): UnsignedRecord {
+  const boxes = input.boxes.map((box) => ({ member: box.member, ephemeral: box.ephemeral, sealed: box.sealed }));
+  return build(context, 'group.key', checked(groupKeyBodySchema, { epoch: input.epoch, key: input.keyId, boxes }, 'group key'));
+}
+
+/** Revokes the invite whose id (base64url SHA-256 of its code's bytes) is `invite`. */
+export function buildInviteRevocation(context: RecordContext, invite: string): UnsignedRecord {
+  return build(context, 'invite.revoke', checked(inviteRevokeBodySchema, { invite: recordHashFromId(invite) }, 'invite revocation'));
 }

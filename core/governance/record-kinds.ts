@@ -14,6 +14,8 @@ export const recordKinds = [
   'vote',
   'tally.sign',
   'member.ragequit',
+  'group.key',
+  'invite.revoke',
 ] as const;
 
 export type RecordKind = (typeof recordKinds)[number];
@@ -84,10 +86,27 @@ export const tallySignBodySchema = z.strictObject({
 
 export const ragequitBodySchema = z.strictObject({});
 
+/** Boxes per `group.key` record: a dozen members fit easily; a DAO of more writes several records (16 KiB each). */
+export const maxKeyBoxes = 100;
+
+/**
+ * The DAO's group key for one membership epoch, sealed to each member's key (core/sync/key-box.ts). The fold
+ * only checks the shape and that a current member wrote it; which key wins an epoch is the host's business.
+ */
+export const groupKeyBodySchema = z.strictObject({
+  epoch: bytesOf(16),
+  key: bytesOf(8),
+  boxes: z.array(z.strictObject({ member: bytesOf(20), ephemeral: bytesOf(33), sealed: bytesOf(48) })).min(1).max(maxKeyBoxes),
+});
+
+/** Revokes an invite code (its id: the SHA-256 of the code's bytes): every node of the DAO refuses it after. */
+export const inviteRevokeBodySchema = z.strictObject({ invite: bytesOf(32) });
+
 export type GenesisBody = z.infer<typeof genesisBodySchema>;
 export type ProposalBody = z.infer<typeof proposalBodySchema>;
 export type VoteBody = z.infer<typeof voteBodySchema>;
 export type TallySignBody = z.infer<typeof tallySignBodySchema>;
+export type GroupKeyBody = z.infer<typeof groupKeyBodySchema>;
 
 /** One line naming the first problem, for evidence. */
 export function schemaProblem(error: z.ZodError): string {

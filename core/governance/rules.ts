@@ -60,6 +60,80 @@ export const rulesSchema = z.strictObject({
 
 export type Rules = z.infer<typeof rulesSchema>;
 
+const votingNumberKeys = ['quorumBps', 'thresholdBps', 'objectionBps', 'creditsPerEpoch', 'epochMs'] as const;
+export type VotingNumberKey = (typeof votingNumberKeys)[number];
+
+/** New numbers for the voting mode in force, which stays (a change of mode names the whole new mode instead). */
+export const votingNumbersSchema = z
+  .strictObject({
+    quorumBps: bps.optional(),
+    thresholdBps: bps.optional(),
+    objectionBps: bps.optional(),
+    creditsPerEpoch: z.int().min(1).max(1_000_000).optional(),
+    epochMs: z.int().min(1).max(maxDurationMs).optional(),
+  })
+  .refine((numbers) => Object.keys(numbers).length > 0, 'names no number to change');
+
+/**
+ * What a rules.change proposal changes: only the rules it names, applied on top of the rules in force when it
+ * executes (not when it was made), so two changes of different rules passed one after the other both hold.
+ * `voting` is a whole new mode, or new numbers for the mode in force; `votingByKind` sets (or, with null,
+ * removes) the override of each kind it names; `income` sets the fields it names.
+ */
+export const rulesChangeSchema = z
+  .strictObject({
+    memberCap: rulesSchema.shape.memberCap.optional(),
+    voting: z.union([votingModeSchema, votingNumbersSchema]).optional(),
+    votingByKind: z.record(proposalKindName, votingModeSchema.nullable()).optional(),
+    proposerMayChooseMode: z.boolean().optional(),
+    votingPeriodMs: duration.optional(),
+    gracePeriodMs: duration.optional(),
+    signatureThreshold: rulesSchema.shape.signatureThreshold.optional(),
+    reputationHalfLifeMs: rulesSchema.shape.reputationHalfLifeMs.optional(),
+    income: z.strictObject({ treasuryBps: bps.optional(), split: incomePolicySchema.shape.split.optional() }).optional(),
+    initialShares: rulesSchema.shape.initialShares.optional(),
+  })
+  .refine((change) => Object.values(change).some((value) => value !== undefined), 'changes no rule');
+
+export type RulesChange = z.infer<typeof rulesChangeSchema>;
+
+/** The rules in force with `change` applied, or why it cannot apply to them (new numbers for a mode that has no such number). */
+export function applyRulesChange(rules: Rules, change: RulesChange): { ok: true; rules: Rules } | { ok: false; problem: string } {
+  let voting = rules.voting;
+  if (change.voting !== undefined) {
+    if ('type' in change.voting) {
+      voting = change.voting;
+    } else {
+      const numbers: Record<string, unknown> = { ...rules.voting };
+      for (const key of votingNumberKeys) {
+        const value = change.voting[key];
+        if (value === undefined) continue;
+        if (!Object.hasOwn(rules.voting, key)) return { ok: false, problem: `${key} does not apply to the voting mode in force (${rules.voting.type})` };
+        numbers[key] = value;
+      }
+      voting = numbers as unknown as VotingMode;
+    }
+  }
+  let votingByKind = rules.votingByKind;
+  if (change.votingByKind !== undefined) {
+    votingByKind = { ...rules.votingByKind };
+    for (const [kind, mode] of Object.entries(change.votingByKind)) {
+      if (mode === null) delete votingByKind[kind];
+      else votingByKind[kind] = mode;
+    }
+  }
+  const next: Rules = {
+    ...rules,
+    voting,
+    votingByKind,
+    income: { treasuryBps: change.income?.treasuryBps ?? rules.income.treasuryBps, split: change.income?.split ?? rules.income.split },
+  };
+  for (const key of ['memberCap', 'proposerMayChooseMode', 'votingPeriodMs', 'gracePeriodMs', 'signatureThreshold', 'reputationHalfLifeMs', 'initialShares'] as const) {
+    if (change[key] !== undefined) (next as Record<typeof key, unknown>)[key] = change[key];
+  }
+  return { ok: true, rules: next };
+}
+
 /** Why these rules cannot govern a DAO of `memberCount` members, or null when they can. */
 export function rulesProblem(rules: Rules, memberCount: number): string | null {
   if (memberCount > rules.memberCap) return `the member cap (${rules.memberCap}) is below the ${memberCount} members`;

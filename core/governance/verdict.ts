@@ -11,6 +11,8 @@ import { reasons } from './reasons.ts';
 import {
   deviceBodySchema,
   genesisBodySchema,
+  groupKeyBodySchema,
+  inviteRevokeBodySchema,
   isRecordKind,
   proposalBodySchema,
   ragequitBodySchema,
@@ -85,6 +87,13 @@ function judgeOrThrow(context: JudgeContext, node: LedgerNode, judged: Judged): 
       return { kind, vote: judgeVote(index, node, signed.body, view) };
     case 'tally.sign':
       return { kind, signature: judgeSignature(index, node, signed.body, view) };
+    // Sync's records: valid when a current member wrote them, with no effect on governance.
+    case 'group.key':
+      parse(groupKeyBodySchema, signed.body);
+      return { kind };
+    case 'invite.revoke':
+      parse(inviteRevokeBodySchema, signed.body);
+      return { kind };
     default: // dao.genesis, judged above
       return ignore(reasons.anotherGenesis);
   }
@@ -116,6 +125,7 @@ function checkDevice(context: JudgeContext, node: LedgerNode): void {
   ) {
     ignore(reasons.deviceNotDelegated);
   }
+  if (index.revocationCount === 0) return;
   for (const revocation of index.revocations.get(`${node.author}|${key}`) ?? []) {
     if (index.causal.inPast(revocation, node.index) && index.causal.inPast(delegation.index, revocation)) ignore(reasons.deviceRevoked);
   }

@@ -26,8 +26,13 @@ export class ViewStates {
   private synced = 0;
   /** States of nearly-everything views by the events they replay on top of a prefix (forgotten with the prefixes). */
   private readonly nearly = new Map<string, GovernanceState>();
-  /** The state last computed for the newest record's view, while no event changed. */
-  private newest: { at: number; time: number; changes: number; state: GovernanceState } | null = null;
+  /**
+   * The state last computed for the newest record's view, while no event changed; `marks` and `until` (the
+   * first time at which it could differ) let the record written right on top of it take it as well.
+   */
+  private newest: { at: number; time: number; changes: number; marks: number; until: number; state: GovernanceState } | null = null;
+  /** Set by stateOfNearlyAll: the earliest time after the view's at which its answer could change. */
+  private nearlyUntil = Number.MAX_SAFE_INTEGER;
 
   constructor(index: LedgerIndex) {
     this.index = index;
@@ -66,8 +71,20 @@ export class ViewStates {
       // The newest record's intake asks several times (its verdict, then each proposal it may finalize).
       const last = this.newest;
       if (last && last.at === view.at && last.time === view.time && last.changes === index.eventChanges.length) return last.state;
+      // The next record of an envelope: it saw one record more than the last, and nothing changed since; it
+      // misses the same marked records, so only its time can make a difference, and that is before `until`.
+      if (
+        last &&
+        last.changes === index.eventChanges.length &&
+        last.marks === index.causal.markCount &&
+        view.time < last.until &&
+        index.causal.extendsOnly(view.at, last.at)
+      ) {
+        this.newest = { ...last, at: view.at, time: view.time };
+        return last.state;
+      }
       const state = this.stateOfNearlyAll(view);
-      this.newest = { at: view.at, time: view.time, changes: index.eventChanges.length, state };
+      this.newest = { at: view.at, time: view.time, changes: index.eventChanges.length, marks: index.causal.markCount, until: this.nearlyUntil, state };
       return state;
     }
     const events = this.eventsIn(view);
@@ -78,6 +95,11 @@ export class ViewStates {
     if (this.cache.size >= cacheLimit) this.cache.clear();
     this.cache.set(signature, state);
     return state;
+  }
+
+  /** Forgets what it keeps for record `at`'s view: a dry run judged a record there that was not kept (DaoLedger.dryRun). */
+  forget(at: number): void {
+    if (this.newest?.at === at) this.newest = null;
   }
 
   replay(events: readonly GovernanceEvent[], log?: ReplayLog): GovernanceState {
@@ -111,6 +133,8 @@ export class ViewStates {
   private stateOfNearlyAll(view: View): GovernanceState {
     const index = this.index;
     const end = this.eventsUpTo(view.time);
+    // Later views differ from this one once they reach the next event, or an unseen proposal's execution.
+    this.nearlyUntil = end < this.all.length ? this.all[end]!.time : Number.MAX_SAFE_INTEGER;
     const affected = new Set<ProposalInfo | number>();
     for (const record of index.unseenChanges(view.at)) {
       for (const proposal of index.finalizedAt.get(record) ?? []) affected.add(proposal);
@@ -127,9 +151,15 @@ export class ViewStates {
       if (event.time <= view.time && !affected.has(event.type === 'execute' ? event.proposal : event.index)) rest.push(event);
     }
     for (const item of affected) {
-      if (typeof item === 'number' || !index.executedIn(item, view)) continue;
-      rest.push({ type: 'execute', proposal: item, time: index.readyAt(item, view)! });
+      // Only a passed finalization can execute it (the cheap test first: most affected proposals were rejected).
+      if (typeof item === 'number' || !item.finalizations.some(isPassed)) continue;
+      const ready = index.readyAt(item, view);
+      if (ready !== null && ready > view.time) this.nearlyUntil = Math.min(this.nearlyUntil, ready);
+      if (!index.executedIn(item, view)) continue;
+      rest.push({ type: 'execute', proposal: item, time: ready! });
     }
+    // Nothing to replay: the prefix state itself (which the cache below would give too).
+    if (rest.length === 0) return this.prefixState(first);
     rest.sort((a, b) => this.compareEvents(a, b));
     // Records written concurrently see the same few differences over and over: replay each list once.
     const signature = `${first}:${rest.map((event) => (event.type === 'execute' ? `${event.proposal.index}@${event.time}` : `q${event.index}`)).join(' ')}`;
@@ -220,6 +250,10 @@ export class ViewStates {
   private compareEvents(a: GovernanceEvent, b: GovernanceEvent): number {
     return a.time - b.time || this.index.compare(anchor(a), anchor(b));
   }
+}
+
+function isPassed(finalization: { readonly outcome: string }): boolean {
+  return finalization.outcome === 'passed';
 }
 
 function anchor(event: GovernanceEvent): number {

@@ -11,7 +11,8 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { DaomeshError } from '../errors.ts';
 import { checksumAddress, recoverAddress, signDigest } from '../identity/member-key.ts';
-import { decodeSignedBytes, encodeSignedBytes, signingMessage as signedMessage, type SignedBytes } from './signed-bytes.ts';
+import { CanonicalReader } from './canonical-cbor.ts';
+import { decodeSignedBytes, encodeSignedBytes, signingMessage as signedMessage, splitSignedBytes, withSigningMessage, type SignedBytes } from './signed-bytes.ts';
 import type { Ed25519Verify } from './verifier.ts';
 
 export const recordVersion = 1;
@@ -79,7 +80,16 @@ function toWire(record: UnsignedRecord): WireRecord {
 
 /** EIP-55 needs a keccak per address; a DAO has a dozen authors, so remember them. */
 const checksummedAuthors = new Map<string, string>();
+/** The last author asked for: an envelope's records are all by one member. */
+let lastAuthor: { bytes: Uint8Array; address: string } | null = null;
 function authorAddress(bytes: Uint8Array): string {
+  if (lastAuthor !== null && compareBytes(lastAuthor.bytes, bytes) === 0) return lastAuthor.address;
+  const address = checksummed(bytes);
+  lastAuthor = { bytes: new Uint8Array(bytes), address };
+  return address;
+}
+
+function checksummed(bytes: Uint8Array): string {
   const hex = bytesToHex(bytes);
   let address = checksummedAuthors.get(hex);
   if (address === undefined) {
@@ -187,11 +197,19 @@ export function encodeRecord(record: SignedRecord): LedgerRecord {
 }
 
 /**
- * Decodes untrusted bytes; throws BAD_REQUEST with the reason for anything but a well-formed record. `hash`:
- * the SHA-256 of `bytes` when the caller computed it already (the update gate keys entries by it).
+ * Decodes untrusted bytes; throws BAD_REQUEST with the reason for anything but a well-formed record. `hash`
+ * (and `id`): the SHA-256 of `bytes` (and its id) when the caller computed it already (the update gate keys
+ * entries by it). Byte fields are views of `bytes`, which must not change afterwards.
  */
-export function decodeRecord(bytes: Uint8Array, hash?: Uint8Array): LedgerRecord {
+export function decodeRecord(bytes: Uint8Array, hash?: Uint8Array, id?: string): LedgerRecord {
   if (bytes.length > maxRecordBytes) throw malformed(`it has ${bytes.length} bytes (at most ${maxRecordBytes})`);
+  const split = splitSignedBytes(bytes);
+  const quick = split === null ? null : readRecord(split.payload, split.signature);
+  if (quick !== null) {
+    checkFields(quick);
+    const digest = hash ?? sha256(bytes);
+    return { id: id ?? recordIdFromHash(digest), hash: digest, bytes, record: quick, author: authorAddress(quick.author), payload: split!.payload };
+  }
   let signed: SignedBytes;
   try {
     signed = decodeSignedBytes(bytes);
@@ -208,9 +226,9 @@ export function decodeRecord(bytes: Uint8Array, hash?: Uint8Array): LedgerRecord
 /** True when the signature is the author's (member-signed) or the named device key's (device-signed). */
 export function verifyRecordSignature(record: LedgerRecord, ed25519Verify: Ed25519Verify): boolean {
   const signed = record.record;
-  const message = signingMessage(record.payload);
-  if (signed.device) return signed.sig.length === 64 && ed25519Verify(signed.sig, message, signed.device.key);
-  const signer = recoverAddress(keccak_256(message), signed.sig);
+  const device = signed.device;
+  if (device) return signed.sig.length === 64 && withSigningMessage(signingTag, record.payload, (message) => ed25519Verify(signed.sig, message, device.key));
+  const signer = recoverAddress(withSigningMessage(signingTag, record.payload, keccak_256), signed.sig);
   return signer !== null && signer === record.author;
 }
 
@@ -220,6 +238,43 @@ function malformed(reason: string): DaomeshError {
 
 function isBytes(value: unknown, length?: number): value is Uint8Array {
   return value instanceof Uint8Array && (length === undefined || value.length === length);
+}
+
+/**
+ * The record in a canonically encoded payload, read field by field in the encoding's key order (a, b, d, k, p,
+ * t, v, x): what fromWire gives for such a payload, without a map in between. Null for anything else, which
+ * then takes the general way (and is refused there, with the reason, if it is not a record).
+ */
+function readRecord(payload: Uint8Array, sig: Uint8Array): SignedRecord | null {
+  const reader = new CanonicalReader(payload);
+  const size = reader.mapHeader();
+  if (size !== 7 && size !== 8) return null;
+  const author = reader.key(0x61) ? reader.byteString(20) : undefined;
+  if (author === undefined || !reader.key(0x62)) return null;
+  const body = reader.value();
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || body instanceof Uint8Array || !reader.key(0x64)) return null;
+  const dao = reader.nullOrByteString(32);
+  const kind = dao !== undefined && reader.key(0x6b) ? reader.text() : undefined;
+  const depCount = kind !== undefined && reader.key(0x70) ? reader.listHeader() : -1;
+  if (depCount < 0 || depCount > maxDeps) return null;
+  const deps: Uint8Array[] = [];
+  for (let i = 0; i < depCount; i++) {
+    const dep = reader.byteString(32);
+    if (dep === undefined) return null;
+    deps.push(dep);
+  }
+  const time = reader.key(0x74) ? reader.uint() : -1;
+  if (time < 0 || !reader.key(0x76) || reader.uint() !== recordVersion) return null;
+  let device: DeviceSignature | undefined;
+  if (size === 8) {
+    if (!reader.key(0x78) || reader.listHeader() !== 2) return null;
+    const key = reader.byteString(32);
+    const delegation = key === undefined ? undefined : reader.byteString(32);
+    if (delegation === undefined) return null;
+    device = { key: key!, delegation };
+  }
+  if (!reader.done()) return null;
+  return { dao: dao!, kind: kind!, body: body as RecordBody, author, deps, time, device, sig };
 }
 
 function fromWire(value: unknown, sig: Uint8Array): SignedRecord {

@@ -2,6 +2,7 @@
 // the platform has (Node's native one in the host), and falls back to pure JS anywhere else.
 import { ed25519 } from '@noble/curves/ed25519.js';
 
+/** Checks a signature over `message`, which it must not keep: callers reuse its buffer once it returns. */
 export type Ed25519Verify = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
 
 export const pureEd25519Verify: Ed25519Verify = (signature, message, publicKey) => {
@@ -11,3 +12,9 @@ export const pureEd25519Verify: Ed25519Verify = (signature, message, publicKey) 
     return false;
   }
 };
+
+/**
+ * SHA-256 of the bytes, a plain Uint8Array of 32. The gate hashes every record it takes in (its ledger key is
+ * its hash), so the host passes Node's native one; core falls back to @noble/hashes.
+ */
+export type Sha256 = (bytes: Uint8Array) => Uint8Array;

@@ -10,7 +10,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { base64urlnopad } from '@scure/base';
 import { z } from 'zod';
-import { DaomeshError } from '../errors.ts';
+import { DaomeshError, type ErrorDetail } from '../errors.ts';
 import { addressBytes, addressFromBytes, recordHashFromId, recordIdFromHash } from '../ledger/record.ts';
 import { decodeSignedBytes, encodeSignedBytes, signingMessage } from '../ledger/signed-bytes.ts';
 import type { Ed25519Verify } from '../ledger/verifier.ts';
@@ -66,13 +66,13 @@ export function createInvite(content: InviteContent, sign: (message: Uint8Array)
 export function parseInviteCode(code: string, verify: Ed25519Verify): Invite {
   const trimmed = code.trim();
   if (trimmed.length > maxInviteChars || !trimmed.startsWith(invitePrefix)) {
-    throw invalidInvite('It does not look like a DAOmesh invite code (they start with "daomesh-invite:").');
+    throw invalidInvite('It does not look like a DAOmesh invite code (they start with "daomesh-invite:").', 'invite-not-a-code');
   }
   let bytes: Uint8Array;
   try {
     bytes = base64urlnopad.decode(trimmed.slice(invitePrefix.length));
   } catch {
-    throw invalidInvite('The code is damaged (not base64url). Copy it again, whole.');
+    throw invalidInvite('The code is damaged (not base64url). Copy it again, whole.', 'invite-damaged');
   }
   return verifyInviteBytes(bytes, verify);
 }
@@ -85,10 +85,10 @@ export function verifyInviteBytes(bytes: Uint8Array, verify: Ed25519Verify): Inv
     signed = decodeSignedBytes(bytes);
     invite = readInvite(bytes);
   } catch {
-    throw invalidInvite('The code is damaged or was altered. Copy it again, whole.');
+    throw invalidInvite('The code is damaged or was altered. Copy it again, whole.', 'invite-damaged');
   }
   if (!verify(signed.signature, signingMessage(signingTag, signed.payload), invite.device)) {
-    throw invalidInvite('The code was altered after it was signed. Ask for a new one.');
+    throw invalidInvite('The code was altered after it was signed. Ask for a new one.', 'invite-altered');
   }
   return invite;
 }
@@ -106,6 +106,6 @@ function readInvite(bytes: Uint8Array): Invite {
   };
 }
 
-function invalidInvite(message: string): DaomeshError {
-  return new DaomeshError('INVALID_INVITE', message);
+function invalidInvite(message: string, detail: ErrorDetail): DaomeshError {
+  return new DaomeshError('INVALID_INVITE', message, undefined, detail);
 }

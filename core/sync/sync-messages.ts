@@ -22,15 +22,12 @@ const maxListLength = 200_000;
 
 export type SyncRefusalCode = 'NOT_A_MEMBER' | 'DAO_NOT_FOUND' | 'BUSY' | 'BAD_REQUEST' | 'INVALID_INVITE' | 'INVITE_EXPIRED' | 'INVITE_REVOKED';
 
-/** A group key for the DAO's gossip, by membership epoch (p2p/gossip-cipher.ts); only ever sent to DAO nodes. */
-export type SharedKey = { readonly epoch: Uint8Array; readonly key: Uint8Array };
-
 /** Another node of the DAO the responder is connected to: how the initiator can reach it too. */
 export type SharedPeer = { readonly id: string; readonly addrs: readonly string[] };
 
 export type SyncMessage =
-  | { readonly t: 'hello'; readonly v: number; readonly dao: Uint8Array; readonly invite?: Uint8Array; readonly keys?: readonly SharedKey[] }
-  | { readonly t: 'welcome'; readonly peers?: readonly SharedPeer[]; readonly keys?: readonly SharedKey[] }
+  | { readonly t: 'hello'; readonly v: number; readonly dao: Uint8Array; readonly invite?: Uint8Array }
+  | { readonly t: 'welcome'; readonly peers?: readonly SharedPeer[] }
   | { readonly t: 'refuse'; readonly code: SyncRefusalCode; readonly message: string }
   | { readonly t: 'ranges'; readonly reconcile: ReconcileMessage }
   | { readonly t: 'offer'; readonly n: number }
@@ -56,10 +53,14 @@ const rangeSchema = z.union([
   z.tuple([boundSchema, z.literal(1), bytes(fingerprintBytes)]),
   z.tuple([boundSchema, z.literal(2), z.array(bytes(idBytes)).max(maxListLength)]),
 ]);
-const keysSchema = z.array(z.strictObject({ epoch: bytes(16), key: bytes(32) })).max(16).optional();
+/**
+ * Group keys, as peers of an earlier version handed them over in hello and welcome: still accepted so that such
+ * a peer's session goes on, and dropped unread (keys now travel in `group.key` records, sealed to each member).
+ */
+const legacyKeysSchema = z.array(z.unknown()).max(16).optional();
 const wireSchema = z.discriminatedUnion('t', [
-  z.strictObject({ t: z.literal('hello'), v: z.number().int(), dao: bytes(idBytes), invite: z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.length <= 4096).optional(), keys: keysSchema }),
-  z.strictObject({ t: z.literal('welcome'), peers: z.array(z.strictObject({ id: z.string().min(1).max(128), addrs: z.array(z.string().min(1).max(300)).max(8) })).max(64).optional(), keys: keysSchema }),
+  z.strictObject({ t: z.literal('hello'), v: z.number().int(), dao: bytes(idBytes), invite: z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.length <= 4096).optional(), keys: legacyKeysSchema }),
+  z.strictObject({ t: z.literal('welcome'), peers: z.array(z.strictObject({ id: z.string().min(1).max(128), addrs: z.array(z.string().min(1).max(300)).max(8) })).max(64).optional(), keys: legacyKeysSchema }),
   z.strictObject({ t: z.literal('refuse'), code: z.enum(['NOT_A_MEMBER', 'DAO_NOT_FOUND', 'BUSY', 'BAD_REQUEST', 'INVALID_INVITE', 'INVITE_EXPIRED', 'INVITE_REVOKED']), message: z.string().max(500) }),
   z.strictObject({ t: z.literal('ranges'), r: z.array(rangeSchema).max(maxListLength), w: z.array(bytes(idBytes)).max(maxListLength) }),
   z.strictObject({ t: z.literal('offer'), n: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
@@ -95,6 +96,14 @@ export function decodeSyncMessage(frame: Uint8Array): SyncMessage {
       return { t: 'ranges', reconcile: { ranges: wire.r.map(rangeFromWire), want: wire.w } };
     case 'envelopes':
       return { t: 'envelopes', envelopes: wire.e };
+    case 'hello': {
+      const { keys: _legacy, ...hello } = wire;
+      return hello;
+    }
+    case 'welcome': {
+      const { keys: _legacy, ...welcome } = wire;
+      return welcome;
+    }
     default:
       return wire;
   }

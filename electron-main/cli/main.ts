@@ -11,6 +11,7 @@ import { addDaoCommands } from './dao-commands.ts';
 import { markDashIds, unmarkDashIdsBeforeActions } from './dash-ids.ts';
 import { readSecret } from './secret-input.ts';
 import { addSyncCommands } from './sync-commands.ts';
+import { addTextCommands } from './text-commands.ts';
 
 type GlobalOptions = { data?: string; json?: boolean };
 
@@ -203,6 +204,7 @@ identity
 
 addDaoCommands(program, { json: (command) => globals(command).json, withApi, print });
 addSyncCommands(program, { json: (command) => globals(command).json, withApi, print });
+addTextCommands(program, { json: (command) => globals(command).json, withApi, print });
 
 program.addHelpText(
   'after',
@@ -219,6 +221,7 @@ All commands:
   daomesh identity backup    [--passphrase-file F]
   daomesh dao create --name N [--charter T] [--preset P] [--founder ADDR]... [--member-cap N] [--voting-period D] [--grace-period D]
   daomesh dao list | dao show DAO | dao members DAO
+  daomesh dao text DAO [charter|draft:ID] [--set T | --append T | --list]
   daomesh proposal create DAO --title T [--kind K] [--member ADDR] [--shares N] [--points N] [--text T]
   daomesh proposal create DAO --title T --kind rules.change [--voting-mode M] [--quorum %] [--threshold %] [--objection %] [--voting-period D] [--grace-period D] [--epoch D] [--credits-per-epoch N] [--member-cap N] [--signature-threshold N] [--reputation-half-life D|none] [--treasury-share %] [--income-split S]
   daomesh proposal list DAO | proposal show DAO PROPOSAL | proposal withdraw DAO PROPOSAL

@@ -3,7 +3,7 @@
 // and the params must pass that method's schema before anything reaches the host.
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { bridgeEvents, bridgeMethods, isBridgeMethod } from '../../core/bridge/api.ts';
-import { DaomeshError, isErrorCode, type ErrorInfo } from '../../core/errors.ts';
+import { DaomeshError, isErrorCode, isErrorDetail, type ErrorInfo } from '../../core/errors.ts';
 import type { ApiClient } from '../host/api-client.ts';
 import { callChannel, eventChannel, type RelayAnswer } from './channels.ts';
 
@@ -77,9 +77,14 @@ function isOurPage(event: IpcMainInvokeEvent, page: URL): boolean {
 
 function errorInfo(error: unknown): ErrorInfo {
   if (error instanceof DaomeshError) return error.toJSON();
-  const candidate = error as { code?: unknown; message?: unknown; hint?: unknown } | null;
+  const candidate = error as { code?: unknown; message?: unknown; hint?: unknown; detail?: unknown } | null;
   if (candidate && isErrorCode(candidate.code) && typeof candidate.message === 'string') {
-    return { code: candidate.code, message: candidate.message, ...(typeof candidate.hint === 'string' ? { hint: candidate.hint } : {}) };
+    return {
+      code: candidate.code,
+      message: candidate.message,
+      ...(typeof candidate.hint === 'string' ? { hint: candidate.hint } : {}),
+      ...(isErrorDetail(candidate.detail) ? { detail: candidate.detail } : {}),
+    };
   }
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }

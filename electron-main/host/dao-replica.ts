@@ -9,7 +9,8 @@
 // is folded again from the doc's records instead; a snapshot whose checksums fail is skipped for an older
 // one or the whole log.
 import * as dagCbor from '@ipld/dag-cbor';
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { base64urlnopad } from '@scure/base';
 import * as Y from 'yjs';
@@ -24,6 +25,7 @@ import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import type { GateRejection } from '../../core/dao/gate-rejection.ts';
 import { EnvelopeIndex } from './envelope-index.ts';
 import { EnvelopeLog } from './envelope-log.ts';
+import { nativeSha256 } from './native-sha256.ts';
 import { SnapshotStore } from './snapshot-store.ts';
 
 /**
@@ -50,6 +52,13 @@ export type ReplicaOpenReport = {
 
 /** What the first part says: how many records the fold was waiting for, and the delegations seen. */
 type SnapshotMeta = { v: number; pending: number; delegations: Array<[string, string]>; nodes: Array<[string, string]> };
+
+/**
+ * The Yjs client this host writes the DAO's doc as, and the clock its last write reached, kept in this file next
+ * to the log (DAG-CBOR { client, clock }), so that every session writes as one client and state vectors do not
+ * grow by one entry per session that wrote.
+ */
+const writerFile = 'yjs-writer';
 
 export type RemoteOutcome = { ok: true; records: LedgerRecord[] } | { ok: false; reason: GateRejection };
 
@@ -81,6 +90,9 @@ export class DaoReplica {
   #unlogged = 0;
   #index: Promise<EnvelopeIndex> | null = null;
   readonly #appendListeners = new Set<(appended: AppendedEnvelope) => void>();
+  /** This host's Yjs client for the doc and the clock its own writes reached (null: none chosen yet). */
+  #writer: { client: number; clock: number } | null = null;
+  #writerPath = '';
 
   private constructor(id: string, log: EnvelopeLog, snapshots: SnapshotStore, verify: Ed25519Verify, ledger: DaoLedger) {
     this.id = id;
@@ -136,6 +148,8 @@ export class DaoReplica {
       if (accepted === null) report.rejected++;
       else report.replayed++;
     }
+    replica.#writerPath = join(dir, writerFile);
+    replica.#writer = await readWriter(replica.#writerPath);
     return { replica, report };
   }
 
@@ -188,17 +202,36 @@ export class DaoReplica {
   }
 
   /**
-   * Writes records made on this host: one Yjs transaction, sealed into one envelope, durable in the log
-   * before the fold sees them.
+   * Writes records made on this host, and `change` (a collaborative text edit) in the same transaction: one Yjs
+   * transaction, sealed into one envelope, durable in the log before the fold sees them.
    */
-  async writeLocal(records: readonly LedgerRecord[], seal: (update: Uint8Array) => Envelope): Promise<void> {
+  async writeLocal(records: readonly LedgerRecord[], seal: (update: Uint8Array) => Envelope, change?: (doc: Y.Doc) => void): Promise<void> {
     let envelope: Envelope;
     this.#unlogged++;
     try {
-      const update = localUpdate(this.doc, () => appendRecords(this.doc, records, 'local'), 'local');
+      const doc = this.doc;
+      // The doc writes as this host's own client only inside its local transactions, so that a peer's update
+      // written as the same client (a clash) is taken in like any other and shows here as a clock not ours.
+      const writer = this.#localWriter(doc);
+      const session = doc.clientID;
+      doc.clientID = writer.client;
+      let update: Uint8Array | null;
+      try {
+        update = localUpdate(doc, () => {
+          appendRecords(doc, records, 'local');
+          change?.(doc);
+        }, 'local');
+      } finally {
+        doc.clientID = session;
+      }
       if (update === null) return;
+      const reached = { client: writer.client, clock: Y.getState(doc.store, writer.client) };
+      this.#writer = reached;
       envelope = seal(update);
       await this.#log.append([envelope.bytes]);
+      // Not fsynced: after a crash it may name an older clock, and a clock that is not the doc's makes the next
+      // write choose a new client, which is always safe.
+      await writeWriter(this.#writerPath, reached);
       this.#take(records);
     } finally {
       this.#unlogged--;
@@ -270,6 +303,20 @@ export class DaoReplica {
     await this.#log.close();
   }
 
+  /**
+   * The client to write as: the one this host used before, while the doc holds exactly what this host wrote as
+   * it. Anything else there (a peer that happened to pick the same id wrote on; or the log lost a tail this host
+   * wrote) would make the next update conflict with what peers hold, so a fresh client is chosen instead.
+   */
+  #localWriter(doc: Y.Doc): { client: number; clock: number } {
+    const writer = this.#writer;
+    if (writer !== null && Y.getState(doc.store, writer.client) === writer.clock && writer.client !== doc.clientID) return writer;
+    let client: number;
+    do client = randomBytes(4).readUInt32LE(0);
+    while (client === doc.clientID || Y.getState(doc.store, client) !== 0);
+    return { client, clock: 0 };
+  }
+
   #check(bytes: Uint8Array): LedgerRecord[] | null {
     const result = this.#gate(bytes);
     return result.ok ? result.records : null;
@@ -280,6 +327,7 @@ export class DaoReplica {
       dao: this.id,
       isMember: (address) => this.isMember(address),
       verifyEd25519: this.#verify,
+      sha256: nativeSha256,
       acceptedDelegation: (id) => this.#delegationRecord(id),
     });
     if (!result.ok) return result;
@@ -378,4 +426,23 @@ function importedFold(id: string, bytes: Uint8Array): DaoLedger | null {
 
 export function notFound(id: string): DaomeshError {
   return new DaomeshError('DAO_NOT_FOUND', `This node holds no DAO ${id}.`, 'Check the id with `daomesh dao list`.');
+}
+
+async function readWriter(path: string): Promise<{ client: number; clock: number } | null> {
+  try {
+    const { client, clock } = (dagCbor.decode(await readFile(path)) ?? {}) as { client?: unknown; clock?: unknown };
+    if (Number.isSafeInteger(client) && Number.isSafeInteger(clock) && (client as number) >= 0 && (clock as number) >= 0) return { client: client as number, clock: clock as number };
+  } catch {
+    // Absent or damaged: the next write chooses a new client.
+  }
+  return null;
+}
+
+async function writeWriter(path: string, writer: { client: number; clock: number }): Promise<void> {
+  try {
+    await writeFile(`${path}.tmp`, dagCbor.encode(writer));
+    await rename(`${path}.tmp`, path);
+  } catch {
+    // The write itself is durable in the log; without the file the next session writes as a new client.
+  }
 }

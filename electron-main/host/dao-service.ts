@@ -1,24 +1,30 @@
 // The DAOs this node holds, and the member's actions on them: each action becomes a record built by core,
 // signed by this device's delegated key, written through the replica (log first), and announced.
 import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { base64 } from '@scure/base';
 import * as Y from 'yjs';
 import type { BridgeParams, BridgeResult, DaoSummary, DaoView } from '../../core/bridge/api.ts';
-import { daoSummary, daoView, rulesFromView, votingByKindFromView } from '../../core/bridge/dao-view.ts';
+import { daoSummary, daoView, rulesChangeFromView, votingByKindFromView } from '../../core/bridge/dao-view.ts';
+import { daoText, isTextName, textNames, textRootName, type TextName } from '../../core/dao/dao-doc.ts';
 import { sealEnvelopeAsDevice, sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
+import { applyTextSplices, planTextEdit } from '../../core/dao/text-edit.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import {
   buildDeviceDelegation,
   buildGenesis,
+  buildGroupKey,
+  buildInviteRevocation,
   buildProposal,
   buildRagequit,
   buildTallySignature,
   buildVote,
   buildWithdrawal,
+  type GroupKeyInput,
   type RecordContext,
 } from '../../core/governance/record-builders.ts';
+import type { Certificate } from '../../core/governance/certificate.ts';
 import { rulePresets, type Rules } from '../../core/governance/rules.ts';
 import type { MemberKey } from '../../core/identity/member-key.ts';
 import { recordHashFromId, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../../core/ledger/record.ts';
@@ -36,6 +42,11 @@ const presetRules: Record<BridgeParams<'dao.create'>['preset'], (founders: numbe
   'lazy-consensus': rulePresets.lazyConsensus,
 };
 
+function textName(name: string): TextName {
+  if (!isTextName(name)) throw new DaomeshError('BAD_REQUEST', `Not a text of a DAO: ${name.slice(0, 80)}.`, "Use 'charter' or 'draft:<id>'.");
+  return name;
+}
+
 export type DaoServiceOptions = {
   dataDir: string;
   verify: Ed25519Verify;
@@ -47,6 +58,8 @@ export type DaoServiceOptions = {
   /** This host's libp2p peer id (multihash bytes), named in its device delegations so peers sync with it. */
   nodeId?: Uint8Array;
   now?: () => number;
+  /** How long after accepting envelopes the node checks for certificates to anchor (default 200-600 ms). */
+  anchorDelayMs?: number;
 };
 
 export class DaoService {
@@ -57,6 +70,10 @@ export class DaoService {
   #signer: { address: string; signer: NativeEd25519Signer } | null = null;
   /** Local writes one at a time, so each record's deps are the heads the previous one left. */
   #writing: Promise<unknown> = Promise.resolve();
+  #closed = false;
+  /** DAOs with an anchoring check due (see #anchor), and how often each certificate was anchored here. */
+  readonly #anchorTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #anchored = new Map<string, number>();
 
   private constructor(options: DaoServiceOptions) {
     this.#options = options;
@@ -138,7 +155,7 @@ export class DaoService {
       if (kind === 'rules.change') {
         const rules = replica.ledger.state(this.#now()).rules;
         if (!rules) throw notFound(params.dao);
-        typed = { rules: rulesFromView(rules, params.params.rules) };
+        typed = { change: rulesChangeFromView(rules, params.params.rules) };
       } else if (kind === 'member.add') {
         typed = { member: params.params.member, shares: BigInt(params.params.shares) };
       } else if (kind === 'reputation.grant') {
@@ -176,6 +193,43 @@ export class DaoService {
     return { record: await this.#write(params.dao, (context) => buildRagequit(context)) };
   }
 
+  /**
+   * Edits a collaborative text of the DAO: the splices become one Yjs update, sealed by this device (delegating it
+   * in the same envelope on its first write here), made durable, gossiped and announced like any local write.
+   */
+  async editText(params: BridgeParams<'dao.editText'>): Promise<BridgeResult<'dao.editText'>> {
+    const name = textName(params.text);
+    const key = this.#options.memberKey();
+    const replica = this.#currentMemberReplica(params.dao, key);
+    return await this.#serially(async () => {
+      const signer = await this.#deviceSigner(key);
+      // Planned and written in one tick: nothing else touches the doc in between (remote envelopes apply synchronously too).
+      const plan = planTextEdit(replica.doc, name, params.ops.map((op) => ({ at: op.at, delete: op.delete ?? 0, insert: op.insert ?? '' })));
+      if (plan.splices.length === 0) return { length: plan.lengthBefore };
+      const { records, delegation } = this.#delegated(replica, key, signer, this.#now());
+      const device = { key: signer.publicKey, delegation: recordHashFromId(delegation) };
+      await replica.writeLocal(records, (update) => sealEnvelopeAsDevice(params.dao, update, key.address, device, signer.sign), (doc) => applyTextSplices(doc, plan));
+      this.#options.onChanged(params.dao);
+      return { length: daoText(replica.doc, name).length };
+    });
+  }
+
+  /** A collaborative text as this host holds it ('' for one nobody wrote yet). */
+  text(params: BridgeParams<'dao.text'>): BridgeResult<'dao.text'> {
+    const doc = this.#replica(params.dao).doc;
+    const name = textName(params.text);
+    // Asking for a text nobody wrote must not create its root here.
+    return { text: doc.share.has(textRootName(name)) ? daoText(doc, name).toString() : '' };
+  }
+
+  /** The DAO's texts that hold something. */
+  texts(params: BridgeParams<'dao.texts'>): BridgeResult<'dao.texts'> {
+    const doc = this.#replica(params.dao).doc;
+    return textNames(doc)
+      .map((name) => ({ name, length: daoText(doc, name).length }))
+      .filter((text) => text.length > 0);
+  }
+
   /** Opens (or creates, empty) the replica of a DAO this host is about to receive by sync. */
   async hold(dao: string): Promise<DaoReplica> {
     const held = this.#replicas.get(dao);
@@ -197,14 +251,17 @@ export class DaoService {
   /** An envelope from a peer, through the replica's gate; the UI hears of it when it changed something. */
   async acceptRemote(dao: string, bytes: Uint8Array): Promise<RemoteOutcome> {
     const outcome = await this.#replica(dao).acceptRemote(bytes);
-    if (outcome.ok && outcome.records.length > 0) this.#options.onChanged(dao);
+    // Any accepted envelope is news (repeats never get here): records, or a text edit that adds none.
+    if (outcome.ok) this.#options.onChanged(dao);
+    if (outcome.ok && outcome.records.length > 0) this.#scheduleAnchor(dao);
     return outcome;
   }
 
   /** A catch-up frame of envelopes through the replica's gate, made durable with one log append. */
   async acceptRemoteMany(dao: string, envelopes: readonly Uint8Array[]): Promise<RemoteOutcome[]> {
     const outcomes = await this.#replica(dao).acceptRemoteMany(envelopes);
-    if (outcomes.some((outcome) => outcome.ok && outcome.records.length > 0)) this.#options.onChanged(dao);
+    if (outcomes.some((outcome) => outcome.ok)) this.#options.onChanged(dao);
+    if (outcomes.some((outcome) => outcome.ok && outcome.records.length > 0)) this.#scheduleAnchor(dao);
     return outcomes;
   }
 
@@ -254,7 +311,32 @@ export class DaoService {
     );
   }
 
+  /** Writes a `group.key` record (a group key sealed to members; electron-main/host/group-keys.ts says when). */
+  async writeGroupKey(dao: string, input: GroupKeyInput): Promise<string> {
+    return await this.#write(dao, (context) => buildGroupKey(context, input));
+  }
+
+  /** Writes an `invite.revoke` record: every node of the DAO refuses the invite from then on. */
+  async revokeInvite(dao: string, invite: string): Promise<string> {
+    return await this.#write(dao, (context) => buildInviteRevocation(context, invite));
+  }
+
+  /** Closes and deletes the replica of a DAO that holds nothing yet (a join that failed): nothing follows it after. */
+  async forgetEmpty(dao: string): Promise<boolean> {
+    return await this.#serially(async () => {
+      const replica = this.#replicas.get(dao);
+      if (!replica || replica.ledger.size > 0 || replica.ledger.pendingIds().length > 0) return false;
+      this.#replicas.delete(dao);
+      await replica.close();
+      await rm(DaoReplica.directory(this.#daosDir, dao), { recursive: true, force: true });
+      return true;
+    });
+  }
+
   async close(): Promise<void> {
+    this.#closed = true;
+    for (const timer of this.#anchorTimers.values()) clearTimeout(timer);
+    this.#anchorTimers.clear();
     await this.#writing.catch(() => {});
     for (const replica of this.#replicas.values()) await replica.close();
     this.#replicas.clear();
@@ -262,6 +344,72 @@ export class DaoService {
 
   #now(): number {
     return (this.#options.now ?? Date.now)();
+  }
+
+  /** One anchoring check per burst of accepted envelopes: the first schedules it, the rest of the burst joins it. */
+  #scheduleAnchor(dao: string): void {
+    if (this.#closed || this.#anchorTimers.has(dao)) return;
+    // A little jitter, so that two nodes that received each other's signatures do not both anchor at once.
+    const delay = this.#options.anchorDelayMs ?? 200 + Math.floor(Math.random() * 400);
+    const timer = setTimeout(() => {
+      this.#anchorTimers.delete(dao);
+      this.#serially(() => this.#anchor(dao)).catch(() => {});
+    }, delay);
+    timer.unref?.();
+    this.#anchorTimers.set(dao, timer);
+  }
+
+  /**
+   * Certificates with enough signatures that no record has all of in its causal past (signed concurrently) are
+   * not final until some record has them all (core/governance/README.md). A current member's node writes one
+   * record on top of its heads, which finalizes all of them at once: the identical certificate signed again if
+   * this member signed it (never equivocation); else the certificate signed, if it is exactly the one this
+   * member would sign and they signed no other; else this device's delegation, again (the one record kind a
+   * member may always write that changes no governance state). Each is judged first, like every local write.
+   * It never loops: once written, the certificates are final here, and each is anchored at most twice per run.
+   */
+  async #anchor(dao: string): Promise<void> {
+    const replica = this.#replicas.get(dao);
+    let key: MemberKey;
+    try {
+      key = this.#options.memberKey();
+    } catch {
+      return; // locked: nothing can be signed
+    }
+    if (this.#closed || replica === undefined || !replica.isCurrentMember(key.address)) return;
+    const anchorKey = (certificate: Certificate) => `${dao}|${certificate.proposal}|${certificate.outcome}|${certificate.votes.join(',')}`;
+    const due = replica.ledger.certificatesToAnchor().filter((certificate) => (this.#anchored.get(anchorKey(certificate)) ?? 0) < 2);
+    if (due.length === 0) return;
+    for (const certificate of due) this.#anchored.set(anchorKey(certificate), (this.#anchored.get(anchorKey(certificate)) ?? 0) + 1);
+
+    const me = key.address;
+    const time = this.#now();
+    const proposals = replica.ledger.state(time).proposals;
+    const same = (a: { votes: readonly string[]; outcome: string }, b: Certificate) => a.outcome === b.outcome && a.votes.join() === b.votes.join();
+    const signed = (certificate: Certificate) => proposals.find((proposal) => proposal.id === certificate.proposal)?.signatures ?? [];
+    const wouldSign = (certificate: Certificate) => {
+      const proposed = replica.ledger.proposeCertificate(certificate.proposal, time);
+      return proposed.ok && same(proposed.certificate, certificate);
+    };
+    const candidates = [
+      ...due.filter((certificate) => signed(certificate).some((entry) => same(entry, certificate) && entry.signers.includes(me))),
+      ...due.filter((certificate) => signed(certificate).every((entry) => !entry.signers.includes(me)) && wouldSign(certificate)),
+    ];
+    const signer = await this.#deviceSigner(key);
+    for (const certificate of candidates) {
+      const { records, delegation } = this.#delegated(replica, key, signer, time);
+      const deps = records.length > 0 ? [records[0]!.id] : replica.ledger.heads();
+      const device = { key: signer.publicKey, delegation };
+      records.push(signRecordAsDevice(buildTallySignature({ dao, author: me, deps, time, device }, certificate), signer.sign));
+      if (!replica.ledger.dryRun(records).every((verdict) => verdict.ok)) continue;
+      await replica.writeLocal(records, (update) => sealEnvelopeAsDevice(dao, update, me, { key: signer.publicKey, delegation: recordHashFromId(delegation) }, signer.sign));
+      this.#options.onChanged(dao);
+      return;
+    }
+    const again = signRecordAsMember(buildDeviceDelegation({ dao, author: me, deps: replica.ledger.heads(), time }, signer.publicKey, this.#options.nodeId), key.privateKey);
+    if (!replica.ledger.dryRun([again]).every((verdict) => verdict.ok)) return;
+    await replica.writeLocal([again], (update) => sealEnvelopeAsMember(dao, update, key));
+    this.#options.onChanged(dao);
   }
 
   #replica(id: string): DaoReplica {
@@ -294,28 +442,16 @@ export class DaoService {
   /** Builds one record on the DAO's current heads, signs it with this device, and writes it. */
   async #write(dao: string, build: (context: RecordContext, replica: DaoReplica) => UnsignedRecord): Promise<string> {
     const key = this.#options.memberKey();
-    const replica = this.#replica(dao);
-    if (!replica.ledger.governanceState().members.has(key.address)) {
-      throw new DaomeshError('NOT_A_MEMBER', `${key.address} is not a member of this DAO.`, 'Ask a member to propose adding you.');
-    }
+    const replica = this.#currentMemberReplica(dao, key);
     return await this.#serially(async () => {
       const signer = await this.#deviceSigner(key);
-      const records: LedgerRecord[] = [];
-      let delegation = replica.delegationOf(key.address, signer.publicKey);
       const time = this.#now();
-      if (delegation === undefined) {
-        // First write from this device: delegate to its key, in the same envelope.
-        const delegate = signRecordAsMember(
-          buildDeviceDelegation({ dao, author: key.address, deps: replica.ledger.heads(), time }, signer.publicKey, this.#options.nodeId),
-          key.privateKey,
-        );
-        records.push(delegate);
-        delegation = delegate.id;
-      }
+      const { records, delegation } = this.#delegated(replica, key, signer, time);
       const deps = records.length > 0 ? [records[0]!.id] : replica.ledger.heads();
       const device = { key: signer.publicKey, delegation };
       const record = signRecordAsDevice(build({ dao, author: key.address, deps, time, device }, replica), signer.sign);
       records.push(record);
+      refuseIgnored(replica, records);
       await replica.writeLocal(records, (update) =>
         sealEnvelopeAsDevice(dao, update, key.address, { key: signer.publicKey, delegation: recordHashFromId(device.delegation) }, signer.sign),
       );
@@ -323,4 +459,44 @@ export class DaoService {
       return record.id;
     });
   }
+
+  #currentMemberReplica(dao: string, key: MemberKey): DaoReplica {
+    const replica = this.#replica(dao);
+    if (!replica.ledger.governanceState().members.has(key.address)) {
+      throw new DaomeshError('NOT_A_MEMBER', `${key.address} is not a member of this DAO.`, 'Ask a member to propose adding you.');
+    }
+    return replica;
+  }
+
+  /** This device's delegation in the DAO; on its first write there, the record that delegates it, to go in the same envelope. */
+  #delegated(replica: DaoReplica, key: MemberKey, signer: NativeEd25519Signer, time: number): { records: LedgerRecord[]; delegation: string } {
+    const delegation = replica.delegationOf(key.address, signer.publicKey);
+    if (delegation !== undefined) return { records: [], delegation };
+    const delegate = signRecordAsMember(
+      buildDeviceDelegation({ dao: replica.id, author: key.address, deps: replica.ledger.heads(), time }, signer.publicKey, this.#options.nodeId),
+      key.privateKey,
+    );
+    return { records: [delegate], delegation: delegate.id };
+  }
+}
+
+const recordWords: Record<string, string> = {
+  'proposal.create': 'proposal',
+  'proposal.withdraw': 'withdrawal',
+  vote: 'vote',
+  'tally.sign': 'signature of the result',
+  'member.ragequit': 'rage quit',
+};
+
+/**
+ * Throws RECORD_REJECTED, with the fold's reason, when the fold would keep any of `records` only as evidence:
+ * a member's own node writes nothing that does not count (DaoLedger.dryRun judges them as the fold will).
+ */
+function refuseIgnored(replica: DaoReplica, records: readonly LedgerRecord[]): void {
+  const verdicts = replica.ledger.dryRun(records);
+  verdicts.forEach((verdict, i) => {
+    if (verdict.ok) return;
+    const kind = records[i]!.record.kind;
+    throw new DaomeshError('RECORD_REJECTED', `The DAO would not count this ${recordWords[kind] ?? kind}: ${verdict.reason}.`);
+  });
 }

@@ -1,51 +1,78 @@
-// The DAO group keys this host holds for sealing gossip (p2p/gossip-cipher.ts), by membership epoch.
+// The DAO group keys this host holds for sealing gossip (p2p/gossip-cipher.ts), by membership epoch, and the
+// `group.key` records that carry them (issue 4).
 //
 // An epoch is the set of current members (its id: a hash of the DAO id and the sorted addresses), so it changes
-// whenever someone joins or leaves. A member's node that finds no key for the current epoch makes one; keys
-// travel only in catch-up sessions with the DAO's nodes (over Noise, after the peer is authorised), so a
-// removed member's node never receives a key made after its removal. When two nodes make a key for the same
-// epoch at once, everyone ends up sealing with the same one: the candidate with the smallest id wins, and all
-// candidates stay usable for opening. Kept in the data directory so gossip survives a restart.
-import { randomBytes } from 'node:crypto';
+// whenever someone joins or leaves. Keys travel in the ledger, each sealed to every current member's key
+// (core/sync/key-box.ts): a member's node that finds no key record for the current epoch writes one (a random
+// key, a box for every member whose public key it knows); a member's node that holds the epoch's key and sees a
+// current member without a box for it writes a record adding one. A removed member gets no box for what
+// follows, and an invitee (not a member) none at all: both read the DAO only through catch-up sessions.
+//
+// When two nodes make a key for the same epoch at once, everyone ends up sealing with the same one: the
+// smallest key id among the epoch's counting records wins, and every key held stays usable for opening. A
+// host opens the boxes addressed to its member with the member key while the identity is unlocked, and keeps
+// what it opened in the data directory, so a locked or restarted node still reads and seals gossip.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
-import type { SharedKey } from '../../core/sync/sync-messages.ts';
-import { groupKeyId, type GroupKey } from '../../p2p/gossip-cipher.ts';
+import { recordBytes } from '../../core/dao/dao-doc.ts';
+import type { GroupKeyInput } from '../../core/governance/record-builders.ts';
+import { deviceBodySchema, groupKeyBodySchema, maxKeyBoxes, type GroupKeyBody } from '../../core/governance/record-kinds.ts';
+import type { MemberKey } from '../../core/identity/member-key.ts';
+import { addressBytes, decodeRecord, recordHashFromId } from '../../core/ledger/record.ts';
+import { groupKeyId, newGroupKey, openKeyBox, sealKeyBox, type KeyBox } from '../../core/sync/key-box.ts';
+import { memberPublicKey } from '../../core/sync/member-public-key.ts';
+import type { GroupKey } from '../../p2p/gossip-cipher.ts';
+import { CountingRecords } from './counting-records.ts';
 import type { DaoReplica } from './dao-replica.ts';
 import { writeFileAtomic } from './data-dir.ts';
 
 const keysFile = 'group-keys.json';
 /** Epochs kept per DAO (older ones only open old gossip, which catch-up also carries). */
-const keptEpochs = 8;
-const candidatesPerEpoch = 8;
+const keptEpochs = 32;
+const candidatesPerEpoch = 16;
 
 const Stored = z.record(z.string(), z.array(z.object({ epoch: z.string().regex(/^[0-9a-f]{32}$/), keys: z.array(z.string().regex(/^[0-9a-f]{64}$/)).max(candidatesPerEpoch) })));
 
-type Epoch = { epoch: string; keys: Uint8Array[] };
+type HeldKey = GroupKey & { readonly hex: string };
+type Epoch = { epoch: string; keys: HeldKey[] };
+
+function held(key: Uint8Array): HeldKey {
+  const id = groupKeyId(key);
+  return { id, key, hex: bytesToHex(id) };
+}
 
 export class GroupKeys {
   readonly #path: string;
+  /** The unlocked member key, or null while locked or before an identity exists. */
+  readonly #memberKey: () => MemberKey | null;
   /** dao → epochs, newest last. */
   readonly #daos = new Map<string, Epoch[]>();
+  readonly #keyRecords = new CountingRecords<GroupKeyBody>('group.key', groupKeyBodySchema);
+  readonly #delegations = new CountingRecords('device.delegate', deviceBodySchema);
+  /** `${address}:${record id}` of boxes this host tried to open already (opened, or not openable). */
+  readonly #tried = new Set<string>();
+  /** dao → member address → compressed public key. */
+  readonly #publicKeys = new Map<string, Map<string, Uint8Array>>();
   #saving: Promise<void> = Promise.resolve();
 
-  private constructor(path: string) {
+  private constructor(path: string, memberKey: () => MemberKey | null) {
     this.#path = path;
+    this.#memberKey = memberKey;
   }
 
-  static async open(dataDir: string): Promise<GroupKeys> {
-    const keys = new GroupKeys(join(dataDir, keysFile));
+  static async open(dataDir: string, memberKey: () => MemberKey | null): Promise<GroupKeys> {
+    const keys = new GroupKeys(join(dataDir, keysFile), memberKey);
     const text = await readFile(keys.#path, 'utf8').catch(() => null);
     if (text !== null) {
       try {
         for (const [dao, epochs] of Object.entries(Stored.parse(JSON.parse(text)))) {
-          keys.#daos.set(dao, epochs.map((entry) => ({ epoch: entry.epoch, keys: entry.keys.map((key) => hexToBytes(key)) })));
+          keys.#daos.set(dao, epochs.map((entry) => ({ epoch: entry.epoch, keys: entry.keys.map((key) => held(hexToBytes(key))) })));
         }
       } catch {
-        // A damaged file: keys come back from the DAO's other nodes at the next catch-up.
+        // A damaged file: the boxes in the ledger open again once the identity is unlocked.
       }
     }
     return keys;
@@ -63,52 +90,138 @@ export class GroupKeys {
   }
 
   /**
-   * The key to seal with now. `mayMint`: this host's member is a current member, so it may make the epoch's
-   * key when it has none.
+   * The key to seal with now: the current epoch's winning key (the smallest key id among its counting records)
+   * if this host holds it, else the smallest one of the epoch it holds; null when it holds none of them.
    */
-  current(replica: DaoReplica, mayMint: boolean): GroupKey | null {
+  current(replica: DaoReplica): GroupKey | null {
     const epoch = GroupKeys.epochOf(replica);
     if (epoch === null) return null;
-    let candidates = this.#epoch(replica.id, epoch)?.keys ?? [];
-    if (candidates.length === 0) {
-      if (!mayMint) return null;
-      this.#add(replica.id, epoch, new Uint8Array(randomBytes(32)));
-      candidates = this.#epoch(replica.id, epoch)!.keys;
+    this.#openBoxes(replica);
+    for (const keyId of this.#keyIdsOf(replica, epoch)) {
+      const key = this.#held(replica.id, keyId);
+      if (key) return key;
     }
-    const chosen = candidates.map((key) => ({ id: groupKeyId(key), key })).sort((a, b) => Buffer.compare(a.id, b.id))[0]!;
-    return chosen;
+    return null;
   }
 
-  byId(dao: string, id: Uint8Array): GroupKey | undefined {
-    for (const epoch of this.#daos.get(dao) ?? []) {
-      for (const key of epoch.keys) {
-        const keyId = groupKeyId(key);
-        if (Buffer.compare(keyId, id) === 0) return { id: keyId, key };
-      }
-    }
-    return undefined;
+  /** A key this host holds for the DAO, by the id a message names (opening newly arrived boxes first if need be). */
+  byId(replica: DaoReplica, id: Uint8Array): GroupKey | undefined {
+    const wanted = bytesToHex(id);
+    const held = this.#held(replica.id, wanted);
+    if (held) return held;
+    this.#openBoxes(replica);
+    return this.#held(replica.id, wanted);
   }
 
-  /** What to hand an authorised peer: the current epoch's keys (making one if this host may). */
-  share(replica: DaoReplica, mayMint: boolean): SharedKey[] {
-    this.current(replica, mayMint);
+  /**
+   * What this member's node should write now, as `group.key` records: a new key for a current epoch that has
+   * none, or boxes of the epoch's winning key for current members who have none. Empty when nothing is due,
+   * while locked, and when this host's member is not a current member. A new key is held here at once.
+   */
+  upkeep(replica: DaoReplica): GroupKeyInput[] {
+    const member = this.#memberKey();
     const epoch = GroupKeys.epochOf(replica);
-    const entry = epoch === null ? undefined : this.#epoch(replica.id, epoch);
-    return entry ? entry.keys.map((key) => ({ epoch: hexToBytes(entry.epoch), key })) : [];
+    if (member === null || epoch === null || !replica.isCurrentMember(member.address)) return [];
+    this.#openBoxes(replica);
+    const members = [...replica.ledger.governanceState().members.keys()].sort();
+    const publicKeys = this.#publicKeysOf(replica, member);
+    const keyIds = this.#keyIdsOf(replica, epoch);
+    const context = { dao: recordHashFromId(replica.id), epoch: hexToBytes(epoch) };
+    let key: Uint8Array;
+    let recipients: string[];
+    if (keyIds.length === 0) {
+      key = newGroupKey();
+      recipients = members.filter((address) => publicKeys.has(address));
+      this.#add(replica.id, epoch, key);
+    } else {
+      const winner = this.#held(replica.id, keyIds[0]!);
+      if (!winner) return []; // someone who holds it will add our box
+      key = winner.key;
+      const boxed = new Set<string>();
+      for (const { body } of this.#epochRecords(replica, epoch)) {
+        if (bytesToHex(body.key) !== keyIds[0]) continue;
+        for (const box of body.boxes) boxed.add(bytesToHex(box.member));
+      }
+      recipients = members.filter((address) => publicKeys.has(address) && !boxed.has(bytesToHex(addressBytes(address))));
+    }
+    const keyId = groupKeyId(key);
+    const boxes: KeyBox[] = recipients.map((address) => sealKeyBox({ ...context, keyId }, key, publicKeys.get(address)!, addressBytes(address)));
+    const records: GroupKeyInput[] = [];
+    for (let at = 0; at < boxes.length; at += maxKeyBoxes) records.push({ epoch: context.epoch, keyId, boxes: boxes.slice(at, at + maxKeyBoxes) });
+    return records;
   }
 
-  /** Keys a DAO node handed us (for our current epoch, or one our ledger has not reached yet). */
-  learn(dao: string, keys: readonly SharedKey[]): void {
-    for (const { epoch, key } of keys) this.#add(dao, bytesToHex(epoch), key);
-  }
-
-  /** Resolves once everything learnt so far is on disk. */
+  /** Resolves once everything held so far is on disk. */
   flushed(): Promise<void> {
     return this.#saving;
   }
 
-  #epoch(dao: string, epoch: string): Epoch | undefined {
-    return this.#daos.get(dao)?.find((entry) => entry.epoch === epoch);
+  /** The key ids of the epoch's counting records, smallest (the winner) first. */
+  #keyIdsOf(replica: DaoReplica, epoch: string): string[] {
+    return [...new Set(this.#epochRecords(replica, epoch).map(({ body }) => bytesToHex(body.key)))].sort();
+  }
+
+  #epochRecords(replica: DaoReplica, epoch: string) {
+    return this.#keyRecords.of(replica).filter(({ body }) => bytesToHex(body.epoch) === epoch);
+  }
+
+  /** Opens, with the member key, the boxes addressed to this host's member that it has not tried yet. */
+  #openBoxes(replica: DaoReplica): void {
+    const records = this.#keyRecords.of(replica);
+    if (records.length === 0) return;
+    const member = this.#memberKey();
+    if (member === null) return;
+    const me = addressBytes(member.address);
+    const dao = recordHashFromId(replica.id);
+    for (const { record, body } of records) {
+      const tried = `${member.address}:${record.id}`;
+      if (this.#tried.has(tried)) continue;
+      this.#tried.add(tried);
+      const keyId = bytesToHex(body.key);
+      if (this.#held(replica.id, keyId)) continue;
+      for (const box of body.boxes) {
+        if (bytesToHex(box.member) !== bytesToHex(me)) continue;
+        const key = openKeyBox({ dao, epoch: body.epoch, keyId: body.key }, box, member.privateKey);
+        if (key) {
+          this.#add(replica.id, bytesToHex(body.epoch), key);
+          break;
+        }
+      }
+    }
+  }
+
+  /** Members' public keys, recovered from the records they signed with the member key (genesis, delegations). */
+  #publicKeysOf(replica: DaoReplica, member: MemberKey): Map<string, Uint8Array> {
+    let known = this.#publicKeys.get(replica.id);
+    if (!known) {
+      known = new Map();
+      this.#publicKeys.set(replica.id, known);
+      const genesis = recordBytes(replica.doc, replica.id);
+      if (genesis !== undefined) {
+        try {
+          const record = decodeRecord(genesis);
+          const publicKey = memberPublicKey(record);
+          if (publicKey) known.set(record.author, publicKey);
+        } catch {
+          // A genesis the fold took decodes; if not, the founder's delegation gives the key.
+        }
+      }
+    }
+    if (!known.has(member.address)) known.set(member.address, member.publicKey);
+    for (const { record } of this.#delegations.of(replica)) {
+      if (known.has(record.author)) continue;
+      const publicKey = memberPublicKey(record);
+      if (publicKey) known.set(record.author, publicKey);
+    }
+    return known;
+  }
+
+  #held(dao: string, keyId: string): GroupKey | undefined {
+    for (const epoch of this.#daos.get(dao) ?? []) {
+      const found = epoch.keys.find((key) => key.hex === keyId);
+      if (found) return { id: found.id, key: found.key };
+    }
+    return undefined;
   }
 
   #add(dao: string, epoch: string, key: Uint8Array): void {
@@ -119,14 +232,15 @@ export class GroupKeys {
       epochs.push(entry);
       while (epochs.length > keptEpochs) epochs.shift();
     }
-    if (entry.keys.some((held) => Buffer.compare(held, key) === 0) || entry.keys.length >= candidatesPerEpoch) return;
-    entry.keys.push(key);
+    const candidate = held(key);
+    if (entry.keys.some((known) => known.hex === candidate.hex) || entry.keys.length >= candidatesPerEpoch) return;
+    entry.keys.push(candidate);
     this.#daos.set(dao, epochs);
     this.#save();
   }
 
   #save(): void {
-    const snapshot = Object.fromEntries([...this.#daos].map(([dao, epochs]) => [dao, epochs.map((entry) => ({ epoch: entry.epoch, keys: entry.keys.map(bytesToHex) }))]));
+    const snapshot = Object.fromEntries([...this.#daos].map(([dao, epochs]) => [dao, epochs.map((entry) => ({ epoch: entry.epoch, keys: entry.keys.map((known) => bytesToHex(known.key)) }))]));
     this.#saving = this.#saving.then(() => writeFileAtomic(this.#path, JSON.stringify(snapshot))).catch(() => {});
   }
 }

@@ -8,7 +8,7 @@ import type { BridgeMethod, BridgeParams, BridgeResult, DaoSyncStatus, NodeStatu
 import { dispatchBridgeCall, type BridgeHandlers } from '../../core/bridge/dispatch.ts';
 import { appVersion } from '../../core/version.ts';
 import type { ConnectionGater } from '@libp2p/interface';
-import { multiaddr } from '@multiformats/multiaddr';
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import { DaomeshError } from '../../core/errors.ts';
 import { parseInviteCode } from '../../core/sync/invite.ts';
 import { DaoSync } from '../../p2p/dao-sync.ts';
@@ -65,6 +65,28 @@ export type Host = {
 };
 
 export const defaultListen = ['/ip4/0.0.0.0/tcp/0'];
+
+/** Why a join failed, as the error the user sees (with a detail code the UI words in the user's language). */
+function joinFailure(error: unknown): DaomeshError {
+  if (error instanceof SyncRefusedError) {
+    const message = `The inviter's node refused: ${error.message}`;
+    switch (error.code) {
+      case 'INVITE_EXPIRED':
+      case 'INVITE_REVOKED':
+        return new DaomeshError(error.code, message, 'Ask for a new one.');
+      case 'INVALID_INVITE':
+        return new DaomeshError('INVALID_INVITE', message, 'Ask for a new one.', 'invite-not-accepted');
+      case 'BUSY':
+        return new DaomeshError('SYNC_FAILED', message, 'Try again in a moment.', 'inviter-busy');
+      case 'DAO_NOT_FOUND':
+        return new DaomeshError('SYNC_FAILED', message, undefined, 'inviter-no-dao');
+      default:
+        return new DaomeshError('SYNC_FAILED', message, undefined, 'inviter-refused');
+    }
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new DaomeshError('SYNC_FAILED', `Could not reach the inviter's node: ${reason}`, 'Check that it is running and reachable, then try again.', 'inviter-unreachable');
+}
 
 /**
  * Where a node listens unless told: any free TCP port, and, on the wider network (bootstrap peers given), a slot
@@ -141,8 +163,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
     cleanup.push(() => daos.close());
 
     // Sync: every DAO held is followed (its topic joined, its local writes gossiped, its peers compared).
-    const groupKeys = await GroupKeys.open(options.dataDir);
-    const syncStore = new HostSyncStore({ daos, verify, invites, keys: groupKeys, me: () => keystore.address });
+    const groupKeys = await GroupKeys.open(options.dataDir, () => (keystore.state === 'unlocked' ? keystore.key : null));
+    const syncStore = new HostSyncStore({ daos, verify, invites, keys: groupKeys });
     const syncStatus = (dao: string): DaoSyncStatus => {
       const status = sync.status(dao);
       const me = keystore.address;
@@ -194,6 +216,32 @@ export async function startHost(options: HostOptions): Promise<Host> {
     // Once a DAO admits this member (or it was a founder), delegate this device naming this node, so that the
     // DAO's other nodes sync with it. Serialised: one check at a time.
     const announce = (): Promise<unknown> => (announcing = announcing.then(() => daos.announceDevice()).catch((error: unknown) => log(`announcing this device: ${String(error)}`)));
+    // Group keys (group-keys.ts): a new key for a new membership epoch, boxes for members who lack the current
+    // one. One pass per DAO at a time; changes that come in meanwhile ask for one more pass.
+    const keyUpkeep = new Map<string, { again: boolean }>();
+    const upkeepKeys = (dao: string): void => {
+      const running = keyUpkeep.get(dao);
+      if (running) {
+        running.again = true;
+        return;
+      }
+      const state = { again: false };
+      keyUpkeep.set(dao, state);
+      void (async () => {
+        try {
+          do {
+            state.again = false;
+            const replica = daos.replica(dao);
+            if (!replica || keystore.state !== 'unlocked') break;
+            for (const input of groupKeys.upkeep(replica)) await daos.writeGroupKey(dao, input);
+          } while (state.again);
+        } catch (error) {
+          log(`group key of ${dao}: ${String(error)}`);
+        } finally {
+          keyUpkeep.delete(dao);
+        }
+      })();
+    };
     const follow = (dao: string): void => {
       const replica = daos.replica(dao);
       if (!replica) return;
@@ -205,7 +253,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
         sync.join(dao);
         discovery.follow(dao);
       }
-      if (keystore.state === 'unlocked') void announce();
+      if (keystore.state === 'unlocked') void announce().then(() => upkeepKeys(dao));
     };
     for (const joined of invites.joined()) {
       try {
@@ -247,7 +295,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       'identity.unlock': async ({ passphrase }) => {
         const unlocked = await keystore.unlock(passphrase);
         statusChanged();
-        void announce();
+        void announce().then(() => daos.held().forEach(upkeepKeys));
         return unlocked;
       },
       'identity.lock': () => {
@@ -265,20 +313,31 @@ export async function startHost(options: HostOptions): Promise<Host> {
       'dao.signTally': (params) => daos.signTally(params),
       'dao.withdraw': (params) => daos.withdraw(params),
       'dao.rageQuit': (params) => daos.rageQuit(params),
+      'dao.editText': (params) => daos.editText(params),
+      'dao.text': (params) => daos.text(params),
+      'dao.texts': (params) => daos.texts(params),
       'dao.invite': async ({ dao, expiresInMs }) => {
         const { code, invite } = await daos.createInvite(dao, expiresInMs ?? 7 * 24 * 3600 * 1000, listenAddresses(mesh));
         await invites.record({ id: invite.id, dao, expires: invite.expires, createdAt: Date.now() });
         return { code, invite: invite.id, expires: invite.expires };
       },
-      'dao.revokeInvite': async ({ invite }) => {
+      'dao.revokeInvite': async ({ dao, invite }) => {
+        // Refused here at once; the record makes every other node of the DAO refuse it too.
         await invites.revoke(invite);
+        await daos.revokeInvite(dao, invite);
         return {};
       },
       'dao.join': async ({ code }) => {
         const invite = parseInviteCode(code, verify);
         if (invite.expires <= Date.now()) throw new DaomeshError('INVITE_EXPIRED', `The invite expired at ${new Date(invite.expires).toISOString()}.`, 'Ask for a new one.');
-        if (invite.addrs.length === 0) throw new DaomeshError('INVALID_INVITE', 'The invite names no address to reach the DAO at.');
-        const addrs = invite.addrs.map((address) => multiaddr(address));
+        let addrs: Multiaddr[];
+        try {
+          addrs = invite.addrs.map((address) => multiaddr(address));
+        } catch {
+          addrs = [];
+        }
+        if (addrs.length === 0) throw new DaomeshError('INVALID_INVITE', 'The invite names no address to reach the DAO at.', 'Ask for a new one.', 'invite-no-address');
+        const heldBefore = daos.replica(invite.dao) !== undefined;
         await daos.hold(invite.dao);
         await invites.recordJoin({ dao: invite.dao, code: code.trim() });
         follow(invite.dao);
@@ -287,11 +346,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
           void announce();
           return { dao: invite.dao, received: report.accepted };
         } catch (error) {
-          if (error instanceof SyncRefusedError) {
-            const code = error.code === 'INVITE_EXPIRED' || error.code === 'INVITE_REVOKED' || error.code === 'INVALID_INVITE' ? error.code : 'SYNC_FAILED';
-            throw new DaomeshError(code, `The inviter's node refused: ${error.message}`);
+          // Nothing of the DAO arrived: forget it, so this node does not keep following a DAO it cannot reach.
+          if (!heldBefore && (await daos.forgetEmpty(invite.dao))) {
+            followed.delete(invite.dao);
+            sync.leave(invite.dao);
+            discovery.unfollow(invite.dao);
+            await invites.forgetJoin(invite.dao);
           }
-          throw new DaomeshError('SYNC_FAILED', `Could not reach the inviter's node: ${error instanceof Error ? error.message : String(error)}`, 'Check that it is running and reachable, then try again.');
+          throw joinFailure(error);
         }
       },
       'dao.peers': ({ dao }) => {
@@ -339,6 +401,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       status,
       identityReady: async () => {
         await announce();
+        for (const dao of daos.held()) upkeepKeys(dao);
       },
       call: async (method, params) => (await dispatchBridgeCall(handlers, method, params)) as never,
       stop: () => {

@@ -1,6 +1,6 @@
 // The invites this host issued and the ones it revoked, kept in the data directory. A revoked invite is
-// refused by this node; other nodes of the DAO learn of revocations when they are anchored in the ledger
-// (a later step: today each node honours its own revocations, and expiry everywhere).
+// refused by this node at once; the DAO's other nodes refuse it from the `invite.revoke` record the revocation
+// also writes to the ledger (sync-store.ts).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -50,6 +50,13 @@ export class InviteBook {
 
   async recordJoin(joined: JoinedInvite): Promise<void> {
     this.#book = { ...this.#book, joined: [...this.#book.joined.filter((entry) => entry.dao !== joined.dao), joined] };
+    await this.#save();
+  }
+
+  /** Forgets the invite a join used (the join failed: nothing of the DAO is held). */
+  async forgetJoin(dao: string): Promise<void> {
+    if (!this.#book.joined.some((entry) => entry.dao === dao)) return;
+    this.#book = { ...this.#book, joined: this.#book.joined.filter((entry) => entry.dao !== dao) };
     await this.#save();
   }
 

@@ -4,8 +4,10 @@
 // A peer is one of a DAO's nodes when a current member named its libp2p peer id in a device delegation (the
 // Noise handshake proved the peer id, the member's signature the binding). A device that is not yet a node
 // may sync while it shows a valid invite code: signed by a device a current member delegated, unexpired,
-// unrevoked; it is then remembered until the invite expires. A node of a former member is refused, invite or
-// not: after a removal it must not receive what follows, nor the new group key.
+// unrevoked; it is then remembered until the invite expires or is revoked. A revocation is an `invite.revoke`
+// record any current member may write, so every node of the DAO honours it (and the node that issued the
+// invite also from its own book, before the record is anywhere). A node of a former member is refused, invite
+// or not: after a removal it must not receive what follows.
 import { peerIdFromString } from '@libp2p/peer-id';
 import { base64urlnopad } from '@scure/base';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -13,11 +15,13 @@ import { DaomeshError } from '../../core/errors.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { verifyInviteBytes, type Invite } from '../../core/sync/invite.ts';
 import type { SyncRefusalCode } from '../../core/sync/sync-messages.ts';
+import { inviteRevokeBodySchema } from '../../core/governance/record-kinds.ts';
+import { recordIdFromHash } from '../../core/ledger/record.ts';
+import { CountingRecords } from './counting-records.ts';
 import type { DaoSyncHost, GossipOutcome } from '../../p2p/dao-sync.ts';
 import type { AcceptOutcome } from '../../p2p/dao-sync-session.ts';
 import type { DaoReplica } from './dao-replica.ts';
 import type { DaoService } from './dao-service.ts';
-import type { SharedKey } from '../../core/sync/sync-messages.ts';
 import type { GroupKey } from '../../p2p/gossip-cipher.ts';
 import type { GroupKeys } from './group-keys.ts';
 import type { InviteBook } from './invite-book.ts';
@@ -29,44 +33,34 @@ export class HostSyncStore implements DaoSyncHost {
   readonly #verify: Ed25519Verify;
   readonly #invites: InviteBook;
   readonly #keys: GroupKeys;
-  /** The member address of this host's identity (null before one exists). */
-  readonly #me: () => string | null;
   readonly #now: () => number;
-  /** dao → peer → when its invite expires. */
-  readonly #invitees = new Map<string, Map<string, number>>();
+  /** dao → peer → the invite it showed (its id) and when that expires. */
+  readonly #invitees = new Map<string, Map<string, { invite: string; expires: number }>>();
   readonly #peerKeys = new Map<string, string>();
+  readonly #revocations = new CountingRecords('invite.revoke', inviteRevokeBodySchema);
 
-  constructor(options: { daos: DaoService; verify: Ed25519Verify; invites: InviteBook; keys: GroupKeys; me: () => string | null; now?: () => number }) {
+  constructor(options: { daos: DaoService; verify: Ed25519Verify; invites: InviteBook; keys: GroupKeys; now?: () => number }) {
     this.#daos = options.daos;
     this.#verify = options.verify;
     this.#invites = options.invites;
     this.#keys = options.keys;
-    this.#me = options.me;
     this.#now = options.now ?? Date.now;
   }
 
   gossipKey(dao: string): GroupKey | null {
     const replica = this.#daos.replica(dao);
-    return replica ? this.#keys.current(replica, this.#mayMint(replica)) : null;
+    return replica ? this.#keys.current(replica) : null;
   }
 
   gossipKeyById(dao: string, id: Uint8Array): GroupKey | undefined {
-    return this.#keys.byId(dao, id);
-  }
-
-  shareKeys(dao: string): SharedKey[] {
     const replica = this.#daos.replica(dao);
-    return replica ? this.#keys.share(replica, this.#mayMint(replica)) : [];
+    return replica ? this.#keys.byId(replica, id) : undefined;
   }
 
-  learnKeys(dao: string, keys: readonly SharedKey[]): void {
-    this.#keys.learn(dao, keys);
-  }
-
-  /** Only a current member's node makes a new epoch's key. */
-  #mayMint(replica: DaoReplica): boolean {
-    const me = this.#me();
-    return me !== null && replica.isCurrentMember(me);
+  /** Is this invite revoked, by a record in the DAO's ledger or in this node's own book? */
+  isRevoked(replica: DaoReplica, invite: string): boolean {
+    if (this.#invites.isRevoked(invite)) return true;
+    return this.#revocations.of(replica).some(({ body }) => recordIdFromHash(body.invite) === invite);
   }
 
   mayServe(dao: string, peer: string, invite?: Uint8Array): Decision {
@@ -80,13 +74,17 @@ export class HostSyncStore implements DaoSyncHost {
         return { ok: false, code: 'NOT_A_MEMBER', message: 'This node belongs to someone who is no longer a member.' };
       }
     }
-    const until = this.#invitees.get(dao)?.get(peer);
-    if (until !== undefined && until > this.#now()) return { ok: true };
+    const shown = this.#invitees.get(dao)?.get(peer);
+    if (shown !== undefined && shown.expires > this.#now()) {
+      if (!this.isRevoked(replica, shown.invite)) return { ok: true };
+      this.#invitees.get(dao)?.delete(peer);
+      return { ok: false, code: 'INVITE_REVOKED', message: 'The invite was revoked.' };
+    }
     if (invite === undefined) return { ok: false, code: 'NOT_A_MEMBER', message: 'This node is not one of the DAO\'s nodes, and showed no invite.' };
     try {
       const checked = this.checkInvite(replica, invite);
-      const invitees = this.#invitees.get(dao) ?? new Map<string, number>();
-      invitees.set(peer, checked.expires);
+      const invitees = this.#invitees.get(dao) ?? new Map<string, { invite: string; expires: number }>();
+      invitees.set(peer, { invite: checked.id, expires: checked.expires });
       this.#invitees.set(dao, invitees);
       return { ok: true };
     } catch (error) {
@@ -113,7 +111,7 @@ export class HostSyncStore implements DaoSyncHost {
       throw new DaomeshError('INVALID_INVITE', 'The invite was not signed by a current member\'s device.');
     }
     if (invite.expires <= this.#now()) throw new DaomeshError('INVITE_EXPIRED', `The invite expired at ${new Date(invite.expires).toISOString()}.`, 'Ask for a new one.');
-    if (this.#invites.isRevoked(invite.id)) throw new DaomeshError('INVITE_REVOKED', 'The invite was revoked.', 'Ask for a new one.');
+    if (this.isRevoked(replica, invite.id)) throw new DaomeshError('INVITE_REVOKED', 'The invite was revoked.', 'Ask for a new one.');
     return invite;
   }
 

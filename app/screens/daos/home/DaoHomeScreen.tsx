@@ -24,6 +24,8 @@ import { NearCapNotice } from './NearCapNotice.tsx';
 import { ProposalsCard } from './ProposalsCard.tsx';
 import { RulesCard } from './RulesCard.tsx';
 import { StateFootnote } from './StateFootnote.tsx';
+import { DraftsCard } from '../texts/DraftsCard.tsx';
+import { WorkingCharterCard } from '../texts/WorkingCharterCard.tsx';
 
 export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
   const { t } = useTranslation();
@@ -80,11 +82,15 @@ export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
       {dao.nearCap && <NearCapNotice members={dao.memberCount} cap={dao.rules.memberCap} />}
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 7 }}>
-          <ProposalsCard dao={dao} />
+          <Stack gap="lg">
+            <ProposalsCard dao={dao} />
+            <DraftsCard dao={dao} />
+          </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack gap="lg">
             <CharterCard charter={dao.charter} />
+            <WorkingCharterCard dao={dao} />
             <RulesCard rules={dao.rules} />
           </Stack>
         </Grid.Col>

@@ -25,12 +25,14 @@ export interface NewProposalDialogProps {
   onCreated: (proposal: string) => void;
   /** The kind the form opens on (the invite dialog opens it on member.add); a signal otherwise. */
   initialKind?: ProposalKind;
+  /** Fields the form opens filled in (a proposal made from a draft). */
+  initial?: Partial<Pick<ProposalDraft, 'kind' | 'title' | 'text'>>;
 }
 
-export function NewProposalDialog({ dao, onClose, onCreated, initialKind }: NewProposalDialogProps) {
+export function NewProposalDialog({ dao, onClose, onCreated, initialKind, initial }: NewProposalDialogProps) {
   const { t } = useTranslation();
   const bridge = useBridge();
-  const [draft, setDraft] = useState<ProposalDraft>(() => ({ ...emptyProposalDraft(dao.rules), ...(initialKind ? { kind: initialKind } : {}) }));
+  const [draft, setDraft] = useState<ProposalDraft>(() => ({ ...emptyProposalDraft(dao.rules), ...(initialKind ? { kind: initialKind } : {}), ...initial }));
   const [problems, setProblems] = useState<ProposalProblems>({});
   const [hostError, setHostError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);

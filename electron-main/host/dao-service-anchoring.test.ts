@@ -1,0 +1,95 @@
+// A node that did not sign a certificate still anchors it when it holds signatures that no record has all of:
+// it signs the certificate when it is exactly the one its member would sign, and otherwise writes its device's
+// delegation again (valid, no governance effect). Three nodes in this process, envelopes carried by hand.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { ledgerRecords } from '../../core/dao/dao-doc.ts';
+import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
+import { DaoService } from './dao-service.ts';
+import { createNativeEd25519Verify } from './native-ed25519.ts';
+
+const minute = 60 * 1000;
+const [alice, bob, carol] = ['alice', 'bob', 'carol'].map((name) => memberKeyFromPrivateKey(sha256(utf8ToBytes(`daomesh anchoring test ${name}`))));
+
+test('a node that did not sign anchors concurrently signed certificates: by signing what it would sign, else by its delegation', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'daomesh-anchoring-'));
+  const clock = { now: Date.UTC(2026, 3, 1) };
+  const verify = createNativeEd25519Verify();
+  const [a, b, c] = await Promise.all(
+    [alice, bob, carol].map((key, i) =>
+      DaoService.open({ dataDir: join(root, `n${i}`), verify, memberKey: () => key!, memberAddress: () => key!.address, onChanged: () => {}, now: () => clock.now, anchorDelayMs: 0 }),
+    ),
+  );
+  t.after(async () => {
+    for (const service of [a, b, c]) await service!.close();
+    await rm(root, { recursive: true, force: true });
+  });
+  const { dao } = await a!.create({ name: 'Three', preset: 'simple-majority', founders: [bob!.address, carol!.address], votingPeriodMs: minute, gracePeriodMs: minute });
+  /** Carries every envelope `from` holds that `to` lacks, as catch-up sync does. */
+  const sync = async (from: DaoService, to: DaoService): Promise<void> => {
+    const source = await from.replica(dao)!.envelopeIndex();
+    const target = await (await to.hold(dao)).envelopeIndex();
+    const fresh = source.inOrder(source.ids()).filter((bytes) => !target.hasBytes(bytes));
+    if (fresh.length > 0) await to.acceptRemoteMany(dao, fresh);
+  };
+  const written = (service: DaoService, kind: string, author: string) =>
+    [...ledgerRecords(service.replica(dao)!.doc)].filter((record) => record.record.kind === kind && record.author === author).length;
+  const status = (service: DaoService, proposal: string) => service.get(dao).proposals.find((entry) => entry.id === proposal)?.status;
+  /** Waits for the node's anchoring check, which runs after the envelopes it accepted. */
+  const settled = async (service: DaoService, proposal: string) => {
+    for (let i = 0; i < 100 && status(service, proposal) !== 'passed'; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+  for (const to of [b!, c!]) await sync(a!, to);
+
+  // 1. Carol voted no, but Alice and Bob signed without seeing her vote: what they signed is not what she
+  // would sign, so her node anchors with its delegation.
+  const { proposal: first } = await a!.propose({ dao, title: 'First', params: { kind: 'signal', text: '' } });
+  for (const to of [b!, c!]) await sync(a!, to);
+  await a!.vote({ dao, proposal: first, choice: 'yes' });
+  await b!.vote({ dao, proposal: first, choice: 'yes' });
+  await c!.vote({ dao, proposal: first, choice: 'no' });
+  await sync(a!, b!);
+  await sync(b!, a!);
+  clock.now += minute + 1;
+  await a!.signTally({ dao, proposal: first });
+  await b!.signTally({ dao, proposal: first });
+  const delegations = written(c!, 'device.delegate', carol!.address);
+  await sync(a!, c!);
+  await sync(b!, c!);
+  await settled(c!, first);
+  assert.equal(status(c!, first), 'passed', 'final at Carol: her node wrote a record holding both signatures');
+  assert.equal(written(c!, 'device.delegate', carol!.address), delegations + 1, 'her delegation, again');
+  assert.equal(written(c!, 'tally.sign', carol!.address), 0, 'she signed nothing she would not sign');
+  assert.deepEqual(c!.replica(dao)!.ledger.certificatesToAnchor(), []);
+
+  // 2. Everyone saw every vote; Alice and Bob sign concurrently: Carol's node signs the same certificate.
+  const { proposal: second } = await a!.propose({ dao, title: 'Second', params: { kind: 'signal', text: '' } });
+  for (const to of [b!, c!]) await sync(a!, to);
+  await a!.vote({ dao, proposal: second, choice: 'yes' });
+  await b!.vote({ dao, proposal: second, choice: 'yes' });
+  for (const [from, to] of [[a, b], [b, a], [a, c], [b, c], [c, a], [c, b]] as const) await sync(from!, to!);
+  clock.now += minute + 1;
+  await a!.signTally({ dao, proposal: second });
+  await b!.signTally({ dao, proposal: second });
+  await sync(a!, c!);
+  await sync(b!, c!);
+  await settled(c!, second);
+  assert.equal(status(c!, second), 'passed');
+  assert.equal(written(c!, 'tally.sign', carol!.address), 1, 'Carol signed the certificate she would sign anyway');
+  // Only her vote on the first, which the final certificate left out, is evidence: nothing her node wrote itself.
+  assert.deepEqual(c!.get(dao).evidence.map((entry) => [entry.kind, entry.reason]), [['vote', 'not in the final tally certificate']]);
+
+  // Back at Alice's and Bob's nodes, all of it is final too, and nobody anchors again.
+  for (const [from, to] of [[c, a], [c, b]] as const) await sync(from!, to!);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  for (const service of [a!, b!]) {
+    assert.deepEqual([first, second].map((proposal) => service.get(dao).proposals.find((entry) => entry.id === proposal)?.certificate?.final), [true, true]);
+    assert.deepEqual(service.replica(dao)!.ledger.certificatesToAnchor(), []);
+  }
+  assert.equal(a!.replica(dao)!.ledger.size, c!.replica(dao)!.ledger.size, 'nobody wrote after Carol');
+});

@@ -1,0 +1,92 @@
+// What a member's own node writes: rules changes name only what they change (so a second change does not
+// revert a first one still in its grace period), and nothing the fold would only keep as evidence is written.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { DaomeshError } from '../../core/errors.ts';
+import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
+import { DaoService } from './dao-service.ts';
+import { createNativeEd25519Verify } from './native-ed25519.ts';
+
+const member = memberKeyFromPrivateKey(sha256(utf8ToBytes('daomesh service writes test member')));
+const minute = 60 * 1000;
+const hour = 60 * minute;
+
+/** A node of one member with a clock the test moves, holding a DAO of that member alone (so one signature decides). */
+async function soloDao(t: TestContext): Promise<{ service: DaoService; dao: string; clock: { now: number } }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'daomesh-writes-'));
+  const clock = { now: Date.UTC(2026, 2, 1) };
+  const service = await DaoService.open({
+    dataDir,
+    verify: createNativeEd25519Verify(),
+    memberKey: () => member,
+    memberAddress: () => member.address,
+    onChanged: () => {},
+    now: () => clock.now,
+  });
+  t.after(async () => {
+    await service.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  const { dao } = await service.create({ name: 'Solo', preset: 'simple-majority', founders: [], votingPeriodMs: minute, gracePeriodMs: hour });
+  return { service, dao, clock };
+}
+
+/** Proposes, votes yes, lets the vote close and signs the result: the proposal has passed, its grace period starts. */
+async function pass(service: DaoService, dao: string, clock: { now: number }, title: string, rules: Record<string, unknown>): Promise<string> {
+  const { proposal } = await service.propose({ dao, title, params: { kind: 'rules.change', rules } });
+  await service.vote({ dao, proposal, choice: 'yes' });
+  clock.now += minute + 1;
+  await service.signTally({ dao, proposal });
+  return proposal;
+}
+
+test('a second rules change passed while the first is in its grace period does not revert it', async (t) => {
+  const { service, dao, clock } = await soloDao(t);
+  const first = await pass(service, dao, clock, 'Fewer members', { memberCap: 9 });
+  assert.equal(service.get(dao).proposals.find((proposal) => proposal.id === first)?.status, 'passed');
+  assert.equal(service.get(dao).rules.memberCap, 15, 'the first change is in its grace period');
+  clock.now += 10 * minute;
+  const second = await pass(service, dao, clock, 'Longer grace', { gracePeriodMs: 2 * hour });
+  clock.now += 3 * hour;
+  // Executions happen in the first record past a grace period.
+  await service.propose({ dao, title: 'Later', params: { kind: 'signal', text: '' } });
+  const view = service.get(dao);
+  assert.deepEqual(
+    [first, second].map((id) => view.proposals.find((proposal) => proposal.id === id)?.status),
+    ['executed', 'executed'],
+  );
+  assert.equal(view.rules.memberCap, 9, "the second change kept the first one's member cap");
+  assert.equal(view.rules.gracePeriodMs, 2 * hour);
+  // A change that changes nothing is refused before anything is signed.
+  await assert.rejects(service.propose({ dao, title: 'Same', params: { kind: 'rules.change', rules: { income: view.rules.income } } }), /already in force/);
+});
+
+test('a record the fold would ignore is refused with its reason, and nothing is written', async (t) => {
+  const { service, dao, clock } = await soloDao(t);
+  const replica = service.replica(dao)!;
+  const refused = async (write: () => Promise<unknown>, reason: RegExp): Promise<void> => {
+    const size = replica.ledger.size;
+    const envelopes = (await replica.envelopeIndex()).size;
+    await assert.rejects(write(), (error: unknown) => error instanceof DaomeshError && error.code === 'RECORD_REJECTED' && reason.test(error.message));
+    assert.equal(replica.ledger.size, size, 'no record taken in');
+    assert.equal((await replica.envelopeIndex()).size, envelopes, 'no envelope logged');
+  };
+
+  await refused(
+    () => service.propose({ dao, title: 'Two of one', params: { kind: 'rules.change', rules: { signatureThreshold: 2 } } }),
+    /^The DAO would not count this proposal: a signature threshold of 2 is more than the 1 members\.$/,
+  );
+  const { proposal } = await service.propose({ dao, title: 'Go', params: { kind: 'signal', text: '' } });
+  await service.vote({ dao, proposal, choice: 'yes' });
+  clock.now += minute + 1;
+  await refused(() => service.vote({ dao, proposal, choice: 'no' }), /^The DAO would not count this vote: vote after the voting period\.$/);
+  await refused(() => service.withdraw({ dao, proposal }), /^The DAO would not count this withdrawal: /);
+  await service.signTally({ dao, proposal });
+  assert.equal(service.get(dao).proposals.find((entry) => entry.id === proposal)?.status, 'passed');
+  assert.deepEqual(service.get(dao).evidence, [], 'the node wrote no record that does not count');
+});

@@ -1,0 +1,218 @@
+// Group keys as ledger records (issue 4): each members' node works from real replicas on disk and its own
+// GroupKeys, records pass between them as a host's would (the records, written into each replica), and the
+// test checks who can open what: members get the epoch's key, a member whose delegation comes later gets a box,
+// a removed member's node holds the new epoch's records but opens none of them, concurrent mints converge.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
+import { buildGroupKey, type GroupKeyInput } from '../../core/governance/record-builders.ts';
+import { reasons } from '../../core/governance/reasons.ts';
+import { simpleMajority, type Rules } from '../../core/governance/rules.ts';
+import { actor, day, hour, Scenario, type Actor } from '../../core/governance/test-dao.ts';
+import type { MemberKey } from '../../core/identity/member-key.ts';
+import { addressBytes, recordHashFromId, type LedgerRecord } from '../../core/ledger/record.ts';
+import { groupKeyId, newGroupKey, sealKeyBox } from '../../core/sync/key-box.ts';
+import { openGossip, sealGossip, type GroupKey } from '../../p2p/gossip-cipher.ts';
+import { DaoReplica } from './dao-replica.ts';
+import { GroupKeys } from './group-keys.ts';
+import { createNativeEd25519Verify } from './native-ed25519.ts';
+
+const rules: Rules = { ...simpleMajority(3), votingPeriodMs: day, gracePeriodMs: hour };
+const verify = createNativeEd25519Verify();
+const roots: string[] = [];
+const replicas: DaoReplica[] = [];
+after(async () => {
+  for (const replica of replicas) await replica.close();
+  for (const root of roots) await rm(root, { recursive: true, force: true });
+});
+
+/** One member's node: its replica of the DAO and its group keys, with the member key while unlocked. */
+type Node = { who: Actor; replica: DaoReplica; keys: GroupKeys; dataDir: string; unlocked: { key: MemberKey | null } };
+
+async function node(scenario: Scenario, who: Actor): Promise<Node> {
+  const dataDir = await mkdtemp(join(tmpdir(), `daomesh-keys-${who.name}-`));
+  roots.push(dataDir);
+  const { replica } = await DaoReplica.open(join(dataDir, 'daos'), scenario.daoId, verify);
+  replicas.push(replica);
+  const unlocked = { key: who.key as MemberKey | null };
+  return { who, replica, keys: await GroupKeys.open(dataDir, () => unlocked.key), dataDir, unlocked };
+}
+
+/** Delivers records (all the scenario's by default) to nodes, as catch-up would. */
+async function deliver(nodes: readonly Node[], records: readonly LedgerRecord[]): Promise<void> {
+  for (const { replica, who } of nodes) {
+    const fresh = records.filter((record) => !replica.ledger.has(record.id));
+    if (fresh.length > 0) await replica.writeLocal(fresh, (update) => sealEnvelopeAsMember(replica.id, update, who.key));
+  }
+}
+
+/** Writes what the node's upkeep asks for, as its member, into the scenario (and so to whoever it is delivered). */
+function upkeep(scenario: Scenario, from: Node, options: { into?: null } = {}): LedgerRecord[] {
+  return from.keys.upkeep(from.replica).map((input: GroupKeyInput) => scenario.write(from.who, (context) => buildGroupKey(context, input), options));
+}
+
+function sameKey(a: GroupKey | null | undefined, b: GroupKey | null | undefined): boolean {
+  return a != null && b != null && bytesToHex(a.key) === bytesToHex(b.key);
+}
+
+/** Proposes, passes and executes a member.add or member.remove (A and B vote and sign; a record after the grace period). */
+function pass(scenario: Scenario, by: readonly [Actor, Actor], input: { kind: 'member.add' | 'member.remove'; member: string }): void {
+  const params = input.kind === 'member.add' ? { member: input.member, shares: 100n } : { member: input.member };
+  const proposal = scenario.propose(by[0], { kind: input.kind, params, title: input.kind });
+  for (const member of by) scenario.vote(member, proposal, 'yes');
+  scenario.advance(day + 1);
+  for (const member of by) scenario.sign(member, proposal);
+  scenario.advance(hour + 1);
+  scenario.propose(by[0], { kind: 'signal', params: { text: '' }, title: 'after' });
+  if (scenario.proposal(proposal).status !== 'executed') throw new Error(`${input.kind} did not execute`);
+}
+
+test("members' nodes agree on one key; a member whose delegation comes later gets a box; a removed member's node holds the new key's records but opens none", async () => {
+  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const nodes = await Promise.all([alice, bob, carol].map((who) => node(scenario, who)));
+  const [a, b, c] = nodes as [Node, Node, Node];
+  await deliver(nodes, scenario.records);
+
+  // Only Alice's public key is known (she signed the genesis): her node makes the key with her box alone.
+  const first = upkeep(scenario, a);
+  assert.equal(first.length, 1);
+  await deliver(nodes, scenario.records);
+  const key = a.keys.current(a.replica);
+  assert.ok(key);
+  assert.equal(b.keys.current(b.replica), null, 'no box for Bob yet');
+  assert.deepEqual(upkeep(scenario, b), [], "Bob's node waits for a box rather than making a second key");
+
+  // Bob's and Carol's delegations arrive (member-signed: their public keys): Alice's node adds their boxes.
+  scenario.delegateDevice(bob);
+  scenario.delegateDevice(carol);
+  await deliver(nodes, scenario.records);
+  assert.equal(upkeep(scenario, a).length, 1);
+  await deliver(nodes, scenario.records);
+  for (const other of [b, c]) assert.ok(sameKey(other.keys.current(other.replica), key));
+  assert.deepEqual(upkeep(scenario, a), [], 'every member has a box: nothing more to write');
+
+  // Carol is removed; Alice's node makes the new epoch's key, sealed to Alice and Bob only.
+  pass(scenario, [alice, bob], { kind: 'member.remove', member: carol.key.address });
+  await deliver(nodes, scenario.records);
+  const removalEpochRecords = upkeep(scenario, a);
+  assert.equal(removalEpochRecords.length, 1);
+  await deliver(nodes, scenario.records);
+  const next = a.keys.current(a.replica)!;
+  assert.ok(next && !sameKey(next, key), 'a new key for the new epoch');
+  assert.ok(sameKey(b.keys.current(b.replica), next));
+  assert.deepEqual(upkeep(scenario, c), [], 'a former member writes no keys');
+
+  // Carol's node holds the record of the new key, but there is no box for her in it.
+  const record = removalEpochRecords[0]!;
+  assert.ok(c.replica.ledger.has(record.id));
+  assert.equal(c.keys.current(c.replica), null);
+  assert.equal(c.keys.byId(c.replica, next.id), undefined);
+  // Gossip sealed after the removal: Bob opens it, Carol cannot with any key she holds.
+  const dao = recordHashFromId(scenario.daoId);
+  const message = sealGossip(next, dao, new TextEncoder().encode('plans without Carol'));
+  assert.equal(new TextDecoder().decode(openGossip(b.keys.byId(b.replica, next.id)!, dao, message)!), 'plans without Carol');
+  assert.equal(openGossip(c.keys.byId(c.replica, key.id)!, dao, message), null);
+
+  // Locked (or restarted and locked), a member's node still seals and opens with the keys it opened before.
+  await b.keys.flushed();
+  const reopened = await GroupKeys.open(b.dataDir, () => null);
+  assert.ok(sameKey(reopened.current(b.replica), next));
+  assert.ok(sameKey(reopened.byId(b.replica, key.id), key), 'the old epoch still opens old gossip');
+});
+
+test('two nodes that make a key for the same epoch at once converge on one (the smaller key id)', async () => {
+  const [alice, bob] = ['alice', 'bob'].map(actor) as [Actor, Actor];
+  const scenario = new Scenario([alice, bob], { ...rules, ...simpleMajority(2), votingPeriodMs: day, gracePeriodMs: hour });
+  scenario.delegateDevice(bob);
+  const nodes = await Promise.all([alice, bob].map((who) => node(scenario, who)));
+  const [a, b] = nodes as [Node, Node];
+  await deliver(nodes, scenario.records);
+  // Both write on the same heads, neither having seen the other's key.
+  const fromA = upkeep(scenario, a, { into: null });
+  const fromB = upkeep(scenario, b, { into: null });
+  assert.equal(fromA.length + fromB.length, 2);
+  await deliver([a], fromA);
+  await deliver([b], fromB);
+  assert.ok(!sameKey(a.keys.current(a.replica), b.keys.current(b.replica)), 'apart, each seals with its own');
+  await deliver(nodes, [...fromA, ...fromB]);
+  const sealA = a.keys.current(a.replica)!;
+  const sealB = b.keys.current(b.replica)!;
+  assert.ok(sameKey(sealA, sealB), 'together, both seal with the same key');
+  const ids = [fromA[0]!, fromB[0]!].map((record) => bytesToHex(record.record.body.key as Uint8Array)).sort();
+  assert.equal(bytesToHex(sealA.id), ids[0]);
+  // Both keys still open what was sealed with either.
+  for (const record of [...fromA, ...fromB]) assert.ok(a.keys.byId(a.replica, record.record.body.key as Uint8Array) && b.keys.byId(b.replica, record.record.body.key as Uint8Array));
+  assert.deepEqual([...upkeep(scenario, a), ...upkeep(scenario, b)], [], 'nothing more to write');
+});
+
+test('a member admitted later gets a box once their delegation arrives, and reads gossip', async () => {
+  const [alice, bob, dave] = ['alice', 'bob', 'dave'].map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario([alice, bob], { ...rules, ...simpleMajority(2), votingPeriodMs: day, gracePeriodMs: hour });
+  scenario.delegateDevice(bob);
+  const nodes = await Promise.all([alice, bob, dave].map((who) => node(scenario, who)));
+  const [a, b, d] = nodes as [Node, Node, Node];
+  await deliver(nodes, scenario.records);
+  upkeep(scenario, a);
+  await deliver(nodes, scenario.records);
+  const before = a.keys.current(a.replica)!;
+  assert.equal(d.keys.current(d.replica), null, 'an invitee reads nothing from gossip');
+  assert.deepEqual(upkeep(scenario, d), [], 'nor writes keys');
+
+  pass(scenario, [alice, bob], { kind: 'member.add', member: dave.key.address });
+  await deliver(nodes, scenario.records);
+  upkeep(scenario, b);
+  await deliver(nodes, scenario.records);
+  const after = a.keys.current(a.replica)!;
+  assert.ok(!sameKey(after, before), 'a new epoch: a new key');
+  assert.ok(sameKey(b.keys.current(b.replica), after));
+  assert.equal(d.keys.current(d.replica), null, "Dave's public key was not known yet");
+
+  scenario.delegateDevice(dave);
+  await deliver(nodes, scenario.records);
+  assert.equal(upkeep(scenario, a).length, 1, "Alice's node adds Dave's box");
+  await deliver(nodes, scenario.records);
+  const atDave = d.keys.current(d.replica)!;
+  assert.ok(sameKey(atDave, after));
+  const dao = recordHashFromId(scenario.daoId);
+  const message = sealGossip(after, dao, new TextEncoder().encode('welcome, Dave'));
+  assert.equal(new TextDecoder().decode(openGossip(d.keys.byId(d.replica, after.id)!, dao, message)!), 'welcome, Dave');
+  assert.equal(d.keys.byId(d.replica, before.id), undefined, 'the key from before his admission was never sealed to him');
+});
+
+test('bad boxes and bad key records are left out cleanly: a wrong box, a stranger\'s record, a malformed one', async () => {
+  const [alice, bob, mallory] = ['alice', 'bob', 'mallory'].map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario([alice, bob], { ...rules, ...simpleMajority(2), votingPeriodMs: day, gracePeriodMs: hour });
+  scenario.delegateDevice(bob);
+  const nodes = await Promise.all([alice, bob].map((who) => node(scenario, who)));
+  const [a, b] = nodes as [Node, Node];
+  await deliver(nodes, scenario.records);
+  const epoch = Uint8Array.from(Buffer.from(GroupKeys.epochOf(b.replica)!, 'hex'));
+  const dao = recordHashFromId(scenario.daoId);
+  const key = newGroupKey();
+  const keyId = groupKeyId(key);
+  const boxFor = (who: Actor, sealedTo: Actor = who) => sealKeyBox({ dao, epoch, keyId }, key, sealedTo.key.publicKey, addressBytes(who.key.address));
+
+  // Alice writes a key whose box for Bob is sealed to Mallory's key, and whose box for herself is sound.
+  const wrongBox = scenario.write(alice, (context) => buildGroupKey(context, { epoch, keyId, boxes: [boxFor(alice), boxFor(bob, mallory)] }));
+  // A stranger's record with a good box for Bob: not a member, so it does not count.
+  const strangers = newGroupKey();
+  const strangerId = groupKeyId(strangers);
+  const stranger = scenario.write(mallory, (context) =>
+    buildGroupKey(context, { epoch, keyId: strangerId, boxes: [sealKeyBox({ dao, epoch, keyId: strangerId }, strangers, bob.key.publicKey, addressBytes(bob.key.address))] }),
+  );
+  // A malformed body (a box cut short).
+  const malformed = scenario.write(alice, (context) => ({ ...buildGroupKey(context, { epoch, keyId, boxes: [boxFor(alice)] }), body: { epoch, key: keyId, boxes: [{ member: addressBytes(bob.key.address), ephemeral: new Uint8Array(3), sealed: new Uint8Array(48) }] } }));
+  assert.equal(scenario.evidenceFor(wrongBox), undefined, 'a well-formed record by a member counts in the fold');
+  assert.equal(scenario.evidenceFor(stranger), reasons.notMember);
+  assert.match(scenario.evidenceFor(malformed)!, /^malformed body/);
+  await deliver(nodes, scenario.records);
+
+  assert.equal(b.keys.current(b.replica), null, 'the box sealed to another key does not open, and nothing throws');
+  assert.equal(b.keys.byId(b.replica, strangerId), undefined, "a stranger's key is never taken");
+  assert.ok(sameKey(a.keys.current(a.replica), { id: keyId, key }), 'Alice opens her own box');
+});

@@ -1,0 +1,93 @@
+// Collaborative texts in the UI, in web mode: edit the working charter, see an edit made elsewhere (the CLI)
+// arrive in the field, find it all after a reload; write a draft and propose from it. A real host, the real UI,
+// Debian's Chromium.
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { connectApi, readApiEndpoint, type ApiClient } from '../electron-main/host/api-client.ts';
+import { launchChromium } from './fixtures/browser.ts';
+import { removeDir, repoRoot, runCli, runCliJson, startCliNode, waitFor, type RunningNode } from './fixtures/cli.ts';
+
+const screenshots = join(repoRoot, 'test-results', 'ui-texts');
+let node: RunningNode;
+let browser: Browser;
+let page: Page;
+let dao: string;
+/** The node's local API, as the CLI uses it (a CLI process per look would cost seconds each). */
+let api: ApiClient;
+
+before(async () => {
+  await mkdir(screenshots, { recursive: true });
+  node = await startCliNode({ args: ['--ui'] });
+  const created = await runCli(['--data', node.dataDir, 'identity', 'create', '--json'], { env: { DAOMESH_PASSPHRASE: 'a long enough passphrase' } });
+  assert.equal(created.code, 0, created.stderr);
+  api = await connectApi(await readApiEndpoint(node.dataDir));
+  ({ dao } = await api.call('dao.create', { name: 'Bike Co-op', charter: 'We fix bikes.', preset: 'simple-majority' }));
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  await page.goto(node.info.ui!);
+  await page.getByTestId('home-address').waitFor({ timeout: 15_000 });
+  await page.getByTestId('nav-daos').click();
+  await page.locator(`[data-testid="dao-card"][data-dao="${dao}"]`).click();
+  await page.getByTestId('dao-home').waitFor({ timeout: 15_000 });
+});
+
+after(async () => {
+  api?.close();
+  await browser?.close();
+  await node?.stop();
+  if (node) await removeDir(node.dataDir);
+});
+
+async function hostText(name = 'charter'): Promise<string> {
+  return (await api.call('dao.text', { dao, text: name })).text;
+}
+
+test('the working charter: typed in the UI, edited from the CLI meanwhile, kept across a reload', async () => {
+  assert.equal(await page.getByTestId('dao-charter-text').textContent(), 'We fix bikes.', 'the charter as founded');
+  const field = page.getByTestId('working-charter-text');
+  await field.click();
+  await field.pressSequentially('Repairs on Saturdays.', { delay: 5 });
+  await page.locator('[data-testid="working-charter-text"][data-pending="false"]').waitFor({ timeout: 15_000 });
+  await waitFor('the host to hold the typed charter', async () => ((await hostText()) === 'Repairs on Saturdays.' ? true : undefined), 15_000);
+
+  // Someone else's edit (here the CLI, through the node) arrives in the field while it has the focus.
+  await runCli(['--data', node.dataDir, 'dao', 'text', dao, '--append', ' Bring your own tubes.']);
+  await waitFor('the field to show the appended text', async () => ((await field.inputValue()) === 'Repairs on Saturdays. Bring your own tubes.' ? true : undefined), 15_000);
+  // Typing goes on where the cursor was, not at the end the other edit moved.
+  await field.press('Home');
+  await field.pressSequentially('Free ', { delay: 5 });
+  await page.locator('[data-testid="working-charter-text"][data-pending="false"]').waitFor({ timeout: 15_000 });
+  await waitFor('the host to hold both edits', async () => ((await hostText()) === 'Free Repairs on Saturdays. Bring your own tubes.' ? true : undefined), 15_000);
+  await page.screenshot({ path: join(screenshots, 'working-charter.png'), fullPage: true });
+
+  await page.reload();
+  await page.getByTestId('dao-home').waitFor({ timeout: 15_000 });
+  await waitFor('the charter after the reload', async () => ((await page.getByTestId('working-charter-text').inputValue()) === 'Free Repairs on Saturdays. Bring your own tubes.' ? true : undefined), 15_000);
+});
+
+test('a draft written in the UI becomes a signal proposal, titled by its first line', async () => {
+  await page.getByTestId('drafts-empty').waitFor();
+  await page.getByTestId('draft-new').click();
+  const field = page.getByTestId('draft-text');
+  await field.fill('Buy a bike stand\nA proper stand for the workshop, about 80 euros.');
+  await page.locator('[data-testid="draft-text"][data-pending="false"]').waitFor({ timeout: 15_000 });
+  const name = await page.getByTestId('draft-dialog').getAttribute('data-draft');
+  assert.match(name ?? '', /^draft:[A-Za-z0-9_-]+$/);
+  assert.equal(await hostText(name!), 'Buy a bike stand\nA proper stand for the workshop, about 80 euros.');
+  const texts = await runCliJson<Array<{ name: string }>>(['--data', node.dataDir, 'dao', 'text', dao, '--list']);
+  assert.deepEqual(texts.map((text) => text.name).sort(), ['charter', name].sort());
+
+  await page.getByTestId('draft-propose').click();
+  assert.equal(await page.getByTestId('proposal-title').inputValue(), 'Buy a bike stand');
+  assert.equal(await page.getByTestId('proposal-text').inputValue(), 'A proper stand for the workshop, about 80 euros.');
+  await page.getByTestId('proposal-submit').click();
+  await page.getByTestId('proposal-detail').waitFor({ timeout: 15_000 });
+  assert.equal(await page.getByTestId('proposal-heading').textContent(), 'Buy a bike stand');
+  await page.getByTestId('proposal-back').click();
+  await page.getByTestId('dao-home').waitFor();
+  assert.equal(await page.locator(`[data-testid="draft-row"][data-draft="${name}"]`).count(), 1, 'the draft stays in the list');
+  await page.screenshot({ path: join(screenshots, 'drafts.png'), fullPage: true });
+});
