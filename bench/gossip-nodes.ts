@@ -1,4 +1,4 @@
-// Gossip latency at scale with headless nodes: N `daomesh node` processes on 127.0.0.1 (default 50), the
+// Gossip latency at scale with headless nodes: N `daomesh node` processes on 127.0.0.1 (default 16), the
 // members of one DAO (its member cap raised to N), each its own process with its own gate and fold. One node
 // at a time casts a vote; we time from the call to the moment each other node reports the DAO changed
 // (its `dao.changed` event on the local API, i.e. after the gossiped envelope was opened, gated, stored and
@@ -10,7 +10,7 @@ import { removeDir, startCliNode, type RunningNode } from '../test/fixtures/cli.
 
 type Node = { process: RunningNode; api: ApiClient; address: string };
 
-export async function benchGossipNodes(count = Number(process.env.BENCH_GOSSIP_NODES ?? 50), print: (line: string) => void = console.log): Promise<void> {
+export async function benchGossipNodes(count = Number(process.env.BENCH_GOSSIP_NODES ?? 16), print: (line: string) => void = console.log): Promise<void> {
   const started = performance.now();
   const nodes: Node[] = [];
   try {
@@ -36,7 +36,8 @@ export async function benchGossipNodes(count = Number(process.env.BENCH_GOSSIP_N
       votingPeriodMs: 30 * 24 * 3600 * 1000,
     });
     const { code } = await first.api.call('dao.invite', { dao });
-    for (let i = 0; i < others.length; i += 10) await Promise.all(others.slice(i, i + 10).map((node) => node.api.call('dao.join', { code })));
+    // One at a time (every join goes through the first node), each tried again if that node was too busy.
+    for (const node of others) await joinWithRetry(node, code);
     const { proposal } = await first.api.call('dao.propose', { dao, title: 'Bench', params: { kind: 'signal', text: '' } });
     // Everyone holds everything (every founder's delegation included) before we time anything.
     await waitUntil('every node to hold the same DAO', 600_000, async () => {
@@ -72,6 +73,18 @@ export async function benchGossipNodes(count = Number(process.env.BENCH_GOSSIP_N
       await node.process.stop();
       await removeDir(node.process.dataDir);
     }));
+  }
+}
+
+async function joinWithRetry(node: Node, code: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await node.api.call('dao.join', { code });
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
   }
 }
 

@@ -27,5 +27,5 @@ console.log('\nA DAO on disk (BENCH_DAO_RECORDS records, default 20,000)');
 await benchDaoOpen(undefined, (line) => console.log(`  ${line}`));
 console.log('\nPeer-to-peer sync (BENCH_SYNC_NODES hosts in this process, default 12; BENCH_SYNC_RECORDS each, default 500)');
 await benchDaoSync(undefined, undefined, { print: (line) => console.log(`  ${line}`) });
-console.log('\nGossip at scale (BENCH_GOSSIP_NODES headless node processes, default 50; 0 skips)');
-if (Number(process.env.BENCH_GOSSIP_NODES ?? 50) > 0) await benchGossipNodes(undefined, (line) => console.log(`  ${line}`));
+console.log('\nGossip at scale (BENCH_GOSSIP_NODES headless node processes, default 16; 0 skips)');
+if (Number(process.env.BENCH_GOSSIP_NODES ?? 16) > 0) await benchGossipNodes(undefined, (line) => console.log(`  ${line}`));

@@ -157,13 +157,23 @@ export class DaoSync {
     this.join(dao);
     const signal = AbortSignal.any([this.#controller.signal, AbortSignal.timeout(30_000)]);
     const connection = await this.#dialWithRetry(addrs, signal);
-    const stream = await connection.newStream(daoSyncProtocol, { signal });
-    const report = await initiateSync(stream, dao, connection.remotePeer.toString(), this.#host, {
-      signal: this.#controller.signal,
-      invite,
-      onPeers: (shared, peers) => this.#meet(shared, peers),
-      ...(onProgress ? { onProgress } : {}),
-    });
+    let report: SyncReport;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const stream = await connection.newStream(daoSyncProtocol, { signal });
+        report = await initiateSync(stream, dao, connection.remotePeer.toString(), this.#host, {
+          signal: this.#controller.signal,
+          invite,
+          onPeers: (shared, peers) => this.#meet(shared, peers),
+          ...(onProgress ? { onProgress } : {}),
+        });
+        break;
+      } catch (error) {
+        // The inviter is already comparing with us (a session an earlier attempt or the connection started).
+        if (!(error instanceof SyncRefusedError && error.code === 'BUSY') || attempt >= 8 || signal.aborted) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
     const tracked = this.#daos.get(dao);
     if (tracked) tracked.lastSyncAt = (this.#options.now ?? Date.now)();
     this.#count(report);
