@@ -1,14 +1,14 @@
 // The DAO's nodes this node is connected to now (peer ids, shortened and copyable) and the members online.
 // The bridge does not say which member runs which node, so the two lists stand side by side. Folded away by
 // default: the badges at the top of the page already say how many.
-import { Badge, Button, Card, Collapse, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { IconChevronDown, IconChevronUp } from '@tabler/icons-react';
+import { Badge, Card, Collapse, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DaoSyncStatus } from '../../../../core/bridge/api.ts';
 import { CopyableValue } from '../../../components/CopyableValue.tsx';
 import { MemberAddress } from '../../../components/MemberAddress.tsx';
 import { MemberAvatar } from '../../../components/MemberAvatar.tsx';
+import { ShowHideButton } from '../../../components/ShowHideButton.tsx';
 
 function shortPeerId(peerId: string): string {
   return peerId.length > 20 ? `${peerId.slice(0, 10)}…${peerId.slice(-6)}` : peerId;
@@ -32,17 +32,7 @@ export function DaoPeersCard({ status }: { status: DaoSyncStatus }) {
               {t('dao.peers.description')}
             </Text>
           </div>
-          <Button
-            variant="subtle"
-            size="xs"
-            rightSection={open ? <IconChevronUp size={14} /> : <IconChevronDown size={14} />}
-            onClick={() => setOpen((current) => !current)}
-            aria-expanded={open}
-            style={{ flexShrink: 0 }}
-            data-testid="dao-peers-toggle"
-          >
-            {open ? t('dao.peers.hide') : t('dao.peers.show')}
-          </Button>
+          <ShowHideButton open={open} onToggle={() => setOpen((current) => !current)} showLabel={t('dao.peers.show')} hideLabel={t('dao.peers.hide')} testId="dao-peers-toggle" />
         </Group>
         <Collapse expanded={open}>
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg" pt="xs">

@@ -1,11 +1,11 @@
 // Records the DAO keeps but gave no effect (a vote after the close, a removed member acting, …), each with
 // the reason; folded away by default, as they matter mostly when something looks wrong.
-import { Badge, Button, Card, Collapse, Group, Stack, Table, Text, Title } from '@mantine/core';
-import { IconChevronDown, IconChevronUp } from '@tabler/icons-react';
+import { Badge, Card, Collapse, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DaoView } from '../../../../core/bridge/api.ts';
 import { MemberAddress } from '../../../components/MemberAddress.tsx';
+import { ShowHideButton } from '../../../components/ShowHideButton.tsx';
 
 export function EvidenceCard({ evidence }: { evidence: DaoView['evidence'] }) {
   const { t } = useTranslation();
@@ -26,17 +26,7 @@ export function EvidenceCard({ evidence }: { evidence: DaoView['evidence'] }) {
             </Text>
           </div>
           {evidence.length > 0 && (
-            <Button
-              variant="subtle"
-              size="xs"
-              rightSection={open ? <IconChevronUp size={14} /> : <IconChevronDown size={14} />}
-              onClick={() => setOpen((current) => !current)}
-              aria-expanded={open}
-              style={{ flexShrink: 0 }}
-              data-testid="evidence-toggle"
-            >
-              {open ? t('dao.evidence.hide') : t('dao.evidence.show')}
-            </Button>
+            <ShowHideButton open={open} onToggle={() => setOpen((current) => !current)} showLabel={t('dao.evidence.show')} hideLabel={t('dao.evidence.hide')} testId="evidence-toggle" />
           )}
         </Group>
         <Collapse expanded={open}>
