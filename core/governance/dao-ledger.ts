@@ -53,6 +53,7 @@ export class DaoLedger {
   private readonly held = new Map<string, LedgerRecord>();
   /** Record indices in canonical order (height, then hash). */
   private readonly order: number[];
+  readonly #kindScan = { upTo: 0, byKind: new Map<string, number[]>() };
   private derived: DerivedState | null = null;
   private readonly deriver: StateDeriver;
   private readonly judging: JudgeContext;
@@ -178,12 +179,26 @@ export class DaoLedger {
     let time = 0;
     for (const head of index.heads) time = Math.max(time, index.node(head).time);
     const everything = { at: -1, time };
-    const ids: string[] = [];
-    for (const position of this.order) {
-      const node = index.node(position);
-      if (node.kind === kind && node.verdict.ok && index.standing(position, everything) === null) ids.push(node.id);
+    const positions = this.#positionsOf(kind).filter((position) => index.node(position).verdict.ok && index.standing(position, everything) === null);
+    return positions.sort((a, b) => index.compare(a, b)).map((position) => index.node(position).id);
+  }
+
+  /**
+   * Positions of the records of one kind, kept up to date by scanning only the nodes added since the last call
+   * (nodes are append-only by position): hosts ask after every change, and a pass over every record would make
+   * a catch-up of n envelopes cost n² .
+   */
+  #positionsOf(kind: string): number[] {
+    // A dry run adds and takes back its nodes within one synchronous call, so no scan ever sees them.
+    const nodes = this.index.nodes;
+    const scan = this.#kindScan;
+    for (; scan.upTo < nodes.length; scan.upTo++) {
+      const node = nodes[scan.upTo]!;
+      const list = scan.byKind.get(node.kind);
+      if (list) list.push(scan.upTo);
+      else scan.byKind.set(node.kind, [scan.upTo]);
     }
-    return ids;
+    return [...(scan.byKind.get(kind) ?? [])];
   }
 
   /** The fold's verdict on a record it holds (valid, or ignored with the reason), or undefined when it does not hold it. */
