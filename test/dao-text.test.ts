@@ -70,10 +70,12 @@ test('two members edit the charter at once: both nodes converge on one text, car
   assert.equal(merged.length, 'We share tools.'.length + 8 + ' Ask first.'.length + ' Return them clean.'.length);
 
   // What crossed the network: envelopes signed by each writer's delegated device key, with text in them.
+  // The gate applies an envelope to the doc before its log append tells listeners, so wait for the append.
   const verify = createNativeEd25519Verify();
+  const textBy = (author: string): Envelope[] => arrived.filter((envelope) => envelope.author === author && holdsText(envelope));
+  await until('each writer’s text envelopes to be durable on the other node', () => textBy(addressA).length > 0 && textBy(addressB).length > 0, 30_000);
   for (const author of [addressA, addressB]) {
-    const theirs = arrived.filter((envelope) => envelope.author === author && holdsText(envelope));
-    assert.ok(theirs.length >= 1, `text envelopes by ${author}`);
+    const theirs = textBy(author);
     for (const envelope of theirs) {
       assert.ok(envelope.device, 'signed by a device key');
       assert.ok(verifyEnvelopeSignature(envelope, verify));
