@@ -45,12 +45,15 @@ export async function benchDaoSync(
     await Promise.all(hosts.slice(1).map((host) => dialWithRetry(host, first)));
     await until('the healed mesh to converge', () => sameState(hosts, dao), 600_000);
     const healSeconds = (performance.now() - healStart) / 1000;
-    const wire = hosts.reduce((sum, host, i) => sum + host.sync.traffic.syncIn - trafficBefore[i]!.syncIn + host.sync.traffic.gossipIn - trafficBefore[i]!.gossipIn, 0);
+    const since = (key: keyof Host['sync']['traffic']) => hosts.reduce((sum, host, i) => sum + host.sync.traffic[key] - trafficBefore[i]![key], 0);
+    const wire = since('syncIn') + since('gossipIn');
     // Everyone lacked everyone else's records: each record's bytes had to reach N - 1 nodes.
     const moved = recordBytes * (nodeCount - 1);
     const yjs = yProtocolsStarBytes(partitionDocs);
     print(`${nodeCount} nodes, ${recordsEach} records each written while partitioned (${(recordBytes / 1024).toFixed(0)} KiB of records), healed as a star:`);
     print(`  converged in ${healSeconds.toFixed(1)} s; ${(wire / 1024).toFixed(0)} KiB on the wire = ${(wire / moved).toFixed(2)}x the records' own bytes (goal ≤ 1.3x), ${(wire / yjs).toFixed(2)}x plain Yjs sync of the same data (${(yjs / 1024).toFixed(0)} KiB)`);
+    const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+    print(`  of which envelopes ${kib(since('syncEnvelopesIn'))} (deflated), reconciliation and session set-up ${kib(since('syncIn') - since('syncEnvelopesIn'))}, gossip ${kib(since('gossipIn'))}; ${since('repeatsIn')} envelopes arrived twice`);
 
     // Gossip latency, everyone connected to everyone through the mesh.
     const latencies = await gossipLatencies(hosts, dao, proposal, 20);

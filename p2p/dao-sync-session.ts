@@ -57,6 +57,8 @@ export type SyncSessionOptions = {
    * two is already running). The function returned is called when the session ends.
    */
   beginServing?: (dao: string, peer: string) => (() => void) | null;
+  /** Every frame's bytes as it crosses, refused and broken sessions included; `envelopes`: a frame of envelopes. */
+  onBytes?: (direction: 'in' | 'out', bytes: number, envelopes: boolean) => void;
   /** Initiator: the nodes the responder shared. */
   onPeers?: (dao: string, peers: readonly SharedPeer[]) => void;
 };
@@ -224,6 +226,7 @@ class SyncWire {
   readonly #lp: LengthPrefixedStream<Stream>;
   readonly #signal: AbortSignal | undefined;
   readonly #readTimeoutMs: number;
+  readonly #onBytes: SyncSessionOptions['onBytes'];
   bytesIn = 0;
   bytesOut = 0;
 
@@ -231,6 +234,7 @@ class SyncWire {
     this.#lp = lpStream(stream, { maxDataLength: maxSyncFrameBytes });
     this.#signal = options.signal;
     this.#readTimeoutMs = options.readTimeoutMs ?? 20_000;
+    this.#onBytes = options.onBytes;
   }
 
   abortOptions(): { signal?: AbortSignal } {
@@ -243,6 +247,7 @@ class SyncWire {
     const frame = await this.#lp.read({ signal });
     this.bytesIn += frame.byteLength;
     const message = decodeSyncMessage(frame.subarray());
+    this.#onBytes?.('in', frame.byteLength, message.t === 'packed');
     if (message.t !== 'packed') return message;
     let inner: Uint8Array;
     try {
@@ -260,6 +265,7 @@ class SyncWire {
     let bytes = encodeSyncMessage(message);
     if (options.pack) bytes = encodeSyncMessage({ t: 'packed', z: deflateRawSync(bytes) });
     this.bytesOut += bytes.length;
+    this.#onBytes?.('out', bytes.length, options.pack === true);
     await this.#lp.write(bytes, this.abortOptions());
   }
 }

@@ -71,9 +71,25 @@ type Tracked = {
   lastError: string | null;
   /** Peers whose session with us we are serving. */
   serving: Set<string>;
-  /** Peers to sync with again once the running session with them ends. */
-  again: Set<string>;
+  /**
+   * Peers waiting for a session, first come first served, each not before a time (a busy peer is asked again
+   * later). A node takes part in one session per DAO at a time, so no envelope reaches it twice at once.
+   */
+  queue: Map<string, { notBefore: number; busyTries: number }>;
+  /** Wakes the queue when its first entry is due. */
+  wake: ReturnType<typeof setTimeout> | null;
 };
+
+/** A busy peer is asked again after about this long, doubling with each refusal up to `busyRetryMaxMs`. */
+const busyRetryMs = 150;
+const busyRetryMaxMs = 5_000;
+/** How long a join keeps asking an inviter that is busy with other sessions. */
+const joinDeadlineMs = 120_000;
+
+/** The pause before asking a busy peer again: doubling, capped, jittered so that peers refused together spread out. */
+function busyDelay(busyTries: number): number {
+  return Math.min(busyRetryMs * 2 ** busyTries, busyRetryMaxMs) * (0.5 + Math.random());
+}
 
 type ScoredGossip = GossipSub & { score: { params: PeerScoreParams }; getScore(peer: string): number };
 
@@ -88,8 +104,19 @@ export class DaoSync {
   readonly #sessions = new Set<Promise<unknown>>();
   /** Invite codes this node joined DAOs with: shown in every hello until its own delegation makes it a node. */
   readonly #invites = new Map<string, Uint8Array>();
-  /** Bytes of DAO traffic this node sent and received (sync frames; gossip payloads as published and as validated). */
-  readonly traffic = { syncIn: 0, syncOut: 0, gossipIn: 0, gossipOut: 0 };
+  /**
+   * DAO traffic this node sent and received: sync frames in bytes (every session's, refused ones too; of them,
+   * the frames of envelopes), gossip payloads as published and as validated, and envelopes that arrived by
+   * sync when this node held them already.
+   */
+  readonly traffic = { syncIn: 0, syncOut: 0, syncEnvelopesIn: 0, gossipIn: 0, gossipOut: 0, repeatsIn: 0 };
+  readonly #onBytes = (direction: 'in' | 'out', bytes: number, envelopes: boolean): void => {
+    if (direction === 'out') this.traffic.syncOut += bytes;
+    else {
+      this.traffic.syncIn += bytes;
+      if (envelopes) this.traffic.syncEnvelopesIn += bytes;
+    }
+  };
 
   constructor(node: MeshNode, host: DaoSyncHost, options: DaoSyncOptions = {}) {
     this.#node = node;
@@ -109,6 +136,7 @@ export class DaoSync {
         this.#track(
           serveSync(stream, peer, this.#host, {
             signal: this.#controller.signal,
+            onBytes: this.#onBytes,
             sharePeers: (dao, requester) => this.#sharePeers(dao, requester),
             beginServing: (dao, requester) => this.#beginServing(dao, requester),
           }).then((report) => {
@@ -129,6 +157,7 @@ export class DaoSync {
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
+    for (const tracked of this.#daos.values()) if (tracked.wake) clearTimeout(tracked.wake);
     this.#pubsub.removeEventListener('subscription-change', this.#onSubscriptionChange);
     this.#node.removeEventListener('connection:open', this.#onConnection);
     this.#controller.abort();
@@ -140,7 +169,7 @@ export class DaoSync {
   /** Starts keeping a DAO in sync: subscribes to its topic and compares with the DAO's peers. */
   join(dao: string): void {
     if (this.#daos.has(dao)) return;
-    this.#daos.set(dao, { dao, running: new Map(), serving: new Set(), lastSyncAt: null, lastError: null, again: new Set() });
+    this.#daos.set(dao, { dao, running: new Map(), serving: new Set(), lastSyncAt: null, lastError: null, queue: new Map(), wake: null });
     const topic = daoTopic(dao);
     this.#pubsub.topicValidators.set(topic, (peer, message) => this.#validate(dao, peer, message.data));
     this.#scoreTopic(topic);
@@ -155,27 +184,42 @@ export class DaoSync {
   async joinVia(dao: string, addrs: readonly Multiaddr[], invite: Uint8Array, onProgress?: (progress: SyncProgress) => void): Promise<SyncReport> {
     this.#invites.set(dao, invite);
     this.join(dao);
-    const signal = AbortSignal.any([this.#controller.signal, AbortSignal.timeout(30_000)]);
+    const tracked = this.#daos.get(dao)!;
+    const signal = AbortSignal.any([this.#controller.signal, AbortSignal.timeout(joinDeadlineMs)]);
     const connection = await this.#dialWithRetry(addrs, signal);
+    const inviter = connection.remotePeer.toString();
     let report: SyncReport;
-    for (let attempt = 1; ; attempt++) {
+    for (let busyTries = 0; ; busyTries++) {
+      // Counted as this node's session for the DAO (status shows it; nothing else runs alongside).
+      const progress = { received: 0, expected: 0 };
+      tracked.running.set(inviter, progress);
+      this.#emit(dao);
       try {
         const stream = await connection.newStream(daoSyncProtocol, { signal });
-        report = await initiateSync(stream, dao, connection.remotePeer.toString(), this.#host, {
+        report = await initiateSync(stream, dao, inviter, this.#host, {
           signal: this.#controller.signal,
+          onBytes: this.#onBytes,
           invite,
           onPeers: (shared, peers) => this.#meet(shared, peers),
-          ...(onProgress ? { onProgress } : {}),
+          onProgress: (update) => {
+            progress.received = update.received;
+            progress.expected = update.expected;
+            onProgress?.(update);
+          },
         });
         break;
       } catch (error) {
-        // The inviter is already comparing with us (a session an earlier attempt or the connection started).
-        if (!(error instanceof SyncRefusedError && error.code === 'BUSY') || attempt >= 8 || signal.aborted) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+        // The inviter is in a session for this DAO with another node: ask again until the deadline.
+        if (!(error instanceof SyncRefusedError && error.code === 'BUSY') || signal.aborted) throw error;
+        await new Promise((resolve) => setTimeout(resolve, busyDelay(busyTries)));
+        if (signal.aborted) throw error;
+      } finally {
+        tracked.running.delete(inviter);
+        this.#emit(dao);
+        this.#pump(tracked);
       }
     }
-    const tracked = this.#daos.get(dao);
-    if (tracked) tracked.lastSyncAt = (this.#options.now ?? Date.now)();
+    tracked.lastSyncAt = (this.#options.now ?? Date.now)();
     this.#count(report);
     this.#emit(dao);
     return report;
@@ -233,38 +277,79 @@ export class DaoSync {
     if (!tracked) return { dao, state: 'offline', peers, progress: null, lastSyncAt: null, lastError: null };
     const sessions = [...tracked.running.values()];
     const progress = sessions.length === 0 ? null : sessions.reduce((sum, session) => ({ received: sum.received + session.received, expected: sum.expected + session.expected }), { received: 0, expected: 0 });
-    const state: DaoSyncState = tracked.running.size + tracked.serving.size > 0 ? 'syncing' : peers.length === 0 ? 'offline' : 'in-sync';
+    const state: DaoSyncState = tracked.running.size + tracked.serving.size + tracked.queue.size > 0 ? 'syncing' : peers.length === 0 ? 'offline' : 'in-sync';
     return { dao, state, peers, progress, lastSyncAt: tracked.lastSyncAt, lastError: tracked.lastError };
   }
 
-  /** Compares the DAO with each of its connected nodes (or the given ones) now; resolves with the reports. */
-  syncNow(dao: string, peers: readonly string[] = this.peersOf(dao)): Promise<SyncReport[]> {
-    return Promise.all(peers.map((peer) => this.#syncWith(dao, peer))).then((reports) => reports.filter((report) => report !== null));
+  /** Compares the DAO with each of its connected nodes (or the given ones), one session after another. */
+  syncNow(dao: string, peers: readonly string[] = this.peersOf(dao)): void {
+    for (const peer of peers) this.#request(dao, peer);
   }
 
   #syncAll(): void {
     for (const dao of this.#daos.keys()) this.syncNow(dao);
   }
 
-  async #syncWith(dao: string, peer: string): Promise<SyncReport | null> {
+  /** Queues a session with `peer` (once: a peer already waiting keeps its place and time), not before `delayMs` from now. */
+  #request(dao: string, peer: string, delayMs = 0, busyTries = 0): void {
     const tracked = this.#daos.get(dao);
-    if (!tracked || this.#stopped) return null;
-    if (tracked.running.has(peer) || tracked.serving.has(peer)) {
-      tracked.again.add(peer);
-      return null;
+    if (!tracked || this.#stopped) return;
+    const notBefore = performance.now() + delayMs;
+    const waiting = tracked.queue.get(peer);
+    if (waiting === undefined) tracked.queue.set(peer, { notBefore, busyTries });
+    else if (delayMs > 0) {
+      // Asked again after a refusal: a request queued meanwhile waits out the same pause.
+      waiting.notBefore = Math.max(waiting.notBefore, notBefore);
+      waiting.busyTries = busyTries;
     }
+    this.#pump(tracked);
+  }
+
+  /** Starts the first due session when none is running for the DAO; otherwise waits for the end of one, or a timer. */
+  #pump(tracked: Tracked): void {
+    if (this.#stopped || tracked.running.size + tracked.serving.size > 0) return;
+    const now = performance.now();
+    let due: string | null = null;
+    let earliest = Infinity;
+    for (const [peer, entry] of tracked.queue) {
+      if (entry.notBefore <= now) {
+        due = peer;
+        break;
+      }
+      earliest = Math.min(earliest, entry.notBefore);
+    }
+    if (tracked.wake) clearTimeout(tracked.wake);
+    tracked.wake = null;
+    if (due === null) {
+      if (earliest < Infinity) {
+        tracked.wake = setTimeout(() => {
+          tracked.wake = null;
+          this.#pump(tracked);
+        }, earliest - now);
+        tracked.wake.unref?.();
+      }
+      return;
+    }
+    const { busyTries } = tracked.queue.get(due)!;
+    tracked.queue.delete(due);
+    void this.#session(tracked, due, busyTries);
+  }
+
+  async #session(tracked: Tracked, peer: string, busyTries: number): Promise<void> {
+    const dao = tracked.dao;
     const progress = { received: 0, expected: 0 };
     tracked.running.set(peer, progress);
     this.#emit(dao);
-    let busy = false;
     const session = (async () => {
       try {
         const connection = this.#node.getConnections().find((candidate) => candidate.remotePeer.toString() === peer && candidate.status === 'open');
         if (!connection) throw new Error('not connected');
         const stream = await connection.newStream(daoSyncProtocol, { signal: AbortSignal.any([this.#controller.signal, AbortSignal.timeout(10_000)]) });
-        const invite = this.#invites.get(dao);
+        // The invite only until a member's delegation names this node: the same test the peer makes of us.
+        const invite = this.#host.mayServe(dao, this.#node.peerId.toString()).ok ? undefined : this.#invites.get(dao);
         const report = await initiateSync(stream, dao, peer, this.#host, {
           signal: this.#controller.signal,
+          onBytes: this.#onBytes,
           onPeers: (shared, peers) => this.#meet(shared, peers),
           ...(invite ? { invite } : {}),
           onProgress: (update) => {
@@ -277,41 +362,43 @@ export class DaoSync {
         tracked.lastError = null;
         this.#count(report);
         if (report.accepted > 0) this.#spread(dao, peer);
-        return report;
       } catch (error) {
         if (error instanceof SyncRefusedError && error.code === 'BUSY') {
-          // The peer is already comparing with us: go again when the session we serve for it ends.
-          busy = true;
-          tracked.again.add(peer);
+          // The peer is in another session for this DAO: ask again a little later, while it stays connected.
+          if (this.peersOf(dao).includes(peer)) this.#request(dao, peer, busyDelay(busyTries), busyTries + 1);
         } else if (!this.#stopped) {
           tracked.lastError = error instanceof SyncRefusedError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
           this.#options.log?.(`sync ${dao} with ${peer}: ${tracked.lastError}`);
         }
-        return null;
       } finally {
         tracked.running.delete(peer);
         this.#emit(dao);
-        if (!busy && tracked.again.delete(peer) && !this.#stopped) void this.#syncWith(dao, peer);
+        this.#pump(tracked);
       }
     })();
     this.#track(session);
-    return await session;
+    await session;
   }
 
   /**
-   * One session per DAO and peer at a time: serving marks the pair busy like initiating does. When both ends
-   * start at once, the smaller peer id's session goes on and the other is refused (BUSY), then re-run after.
+   * One session per DAO at a time on this node, initiated or served: a peer that asks while another runs is
+   * refused (BUSY) and asks again later. When two nodes start one with each other at once, the smaller peer
+   * id's session goes on. A served session covers what was queued for that peer before it began.
    */
   #beginServing(dao: string, peer: string): (() => void) | null {
     const tracked = this.#daos.get(dao);
     if (!tracked) return () => {};
-    if (tracked.running.has(peer) && this.#node.peerId.toString() < peer) return null;
+    const mine = tracked.running.has(peer);
+    if (mine && this.#node.peerId.toString() < peer) return null;
+    // Our own session with this peer is about to be refused by it (its id is smaller): this one goes on instead.
+    if (tracked.running.size + tracked.serving.size > (mine ? 1 : 0)) return null;
     tracked.serving.add(peer);
+    tracked.queue.delete(peer);
     this.#emit(dao);
     return () => {
       tracked.serving.delete(peer);
       this.#emit(dao);
-      if (tracked.again.delete(peer) && !this.#stopped) void this.#syncWith(dao, peer);
+      this.#pump(tracked);
     };
   }
 
@@ -347,7 +434,7 @@ export class DaoSync {
    * (a session that finds nothing new stops the spread).
    */
   #spread(dao: string, source: string): void {
-    for (const peer of this.peersOf(dao)) if (peer !== source) void this.#syncWith(dao, peer);
+    for (const peer of this.peersOf(dao)) if (peer !== source) this.#request(dao, peer);
   }
 
   async #validate(dao: string, from: PeerId, data: Uint8Array): Promise<TopicValidatorResult> {
@@ -363,7 +450,7 @@ export class DaoSync {
     if (key === undefined) {
       // A key we do not hold yet (its record, or our box in it, has not reached us): catch-up brings this envelope.
       if (!fromNode) return TopicValidatorResult.Reject;
-      void this.#syncWith(dao, peer);
+      this.#request(dao, peer);
       return TopicValidatorResult.Ignore;
     }
     const envelope = openGossip(key, recordHashFromId(dao), data);
@@ -380,7 +467,7 @@ export class DaoSync {
         // A stranger's unverifiable message is as bad as an invalid one.
         if (!fromNode) return TopicValidatorResult.Reject;
         // It builds on something we missed: fetch it from the peer that had it, and let catch-up bring this too.
-        void this.#syncWith(dao, peer);
+        this.#request(dao, peer);
         return TopicValidatorResult.Ignore;
       case 'rejected':
         return TopicValidatorResult.Reject;
@@ -394,7 +481,7 @@ export class DaoSync {
     for (const { topic, subscribe } of event.detail.subscriptions) {
       if (!subscribe) continue;
       for (const dao of this.#daos.keys()) {
-        if (daoTopic(dao) === topic && this.#host.mayServe(dao, peer).ok) void this.#syncWith(dao, peer);
+        if (daoTopic(dao) === topic && this.#host.mayServe(dao, peer).ok) this.#request(dao, peer);
       }
     }
   };
@@ -404,7 +491,7 @@ export class DaoSync {
     if (event.detail.direction !== 'outbound') return;
     const peer = event.detail.remotePeer.toString();
     for (const dao of this.#daos.keys()) {
-      if (this.#host.mayServe(dao, peer).ok) void this.#syncWith(dao, peer);
+      if (this.#host.mayServe(dao, peer).ok) this.#request(dao, peer);
     }
   };
 
@@ -424,8 +511,7 @@ export class DaoSync {
   }
 
   #count(report: SyncReport): void {
-    this.traffic.syncIn += report.bytesIn;
-    this.traffic.syncOut += report.bytesOut;
+    this.traffic.repeatsIn += report.received - report.accepted - report.rejected;
   }
 
   #emit(dao: string): void {

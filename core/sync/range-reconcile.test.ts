@@ -7,6 +7,7 @@ import { IdSet } from './id-set.ts';
 import { RangeReconciler, ReconcileError, type ReconcileMessage } from './range-reconcile.ts';
 
 const id = (n: number): Uint8Array => sha256(new Uint8Array(new Uint32Array([n]).buffer));
+const none = new Uint8Array(0);
 const hexes = (ids: Iterable<Uint8Array>): string[] => [...ids].map(bytesToHex).sort();
 
 /** Runs the exchange to the end; returns what each side must send and how many messages it took. */
@@ -64,28 +65,53 @@ test('an empty side receives everything without either side listing its ids', ()
 test('a peer that breaks the protocol gets a ReconcileError, not a crash', () => {
   const fresh = () => new RangeReconciler(new IdSet([id(1), id(2)]));
   const bad: ReconcileMessage[] = [
-    { ranges: [{ upper: new Uint8Array([5]), mode: 'skip' }], want: [] }, // does not reach the top
-    { ranges: [{ upper: null, mode: 'skip' }, { upper: null, mode: 'skip' }], want: [] }, // null before the end
-    { ranges: [{ upper: new Uint8Array([9]), mode: 'skip' }, { upper: new Uint8Array([3]), mode: 'skip' }, { upper: null, mode: 'skip' }], want: [] },
-    { ranges: [{ upper: null, mode: 'fingerprint', fingerprint: new Uint8Array(3) }], want: [] },
-    { ranges: [{ upper: null, mode: 'ids', ids: [id(2), id(1)].sort((x, y) => y[0]! - x[0]!) }], want: [] }, // falling
-    { ranges: [{ upper: null, mode: 'ids', ids: [new Uint8Array(31)] }], want: [] },
-    { ranges: [{ upper: new Uint8Array(33).fill(255), mode: 'skip' }, { upper: null, mode: 'skip' }], want: [] },
-    { ranges: [], want: [new Uint8Array(7)] },
+    { ranges: [{ upper: new Uint8Array([5]), mode: 'skip' }], want: none }, // does not reach the top
+    { ranges: [{ upper: null, mode: 'skip' }, { upper: null, mode: 'skip' }], want: none }, // null before the end
+    { ranges: [{ upper: new Uint8Array([9]), mode: 'skip' }, { upper: new Uint8Array([3]), mode: 'skip' }, { upper: null, mode: 'skip' }], want: none },
+    { ranges: [{ upper: null, mode: 'fingerprint', fingerprint: new Uint8Array(3) }], want: none },
+    { ranges: [{ upper: null, mode: 'ids', ids: [id(2), id(1)].sort((x, y) => y[0]! - x[0]!) }], want: none }, // falling
+    { ranges: [{ upper: null, mode: 'ids', ids: [new Uint8Array(31)] }], want: none },
+    { ranges: [{ upper: new Uint8Array(33).fill(255), mode: 'skip' }, { upper: null, mode: 'skip' }], want: none },
+    { ranges: [], want: new Uint8Array([1]) }, // wants an id when nothing was listed
   ];
   for (const message of bad) assert.throws(() => fresh().receive(message), ReconcileError);
   const chatty = fresh();
-  chatty.receive({ ranges: [], want: [] });
-  assert.throws(() => chatty.receive({ ranges: [], want: [] }), ReconcileError);
+  chatty.receive({ ranges: [], want: none });
+  assert.throws(() => chatty.receive({ ranges: [], want: none }), ReconcileError);
   const endless = new RangeReconciler(new IdSet([id(1)]), { maxRounds: 2 });
-  const keepAsking: ReconcileMessage = { ranges: [{ upper: null, mode: 'fingerprint', fingerprint: new Uint8Array(16) }], want: [] };
+  const keepAsking: ReconcileMessage = { ranges: [{ upper: null, mode: 'fingerprint', fingerprint: new Uint8Array(16) }], want: none };
   endless.receive(keepAsking);
   endless.receive(keepAsking);
   assert.throws(() => endless.receive(keepAsking), /more than 2 rounds/);
 });
 
-test('wanting an id we do not hold is ignored, not sent', () => {
-  const reconciler = new RangeReconciler(new IdSet([id(1)]));
-  reconciler.receive({ ranges: [], want: [id(1), id(99)] });
-  assert.deepEqual(hexes(reconciler.toSend()), hexes([id(1)]));
+test('wants point at the ids the last message listed: a wrong-sized bitmap or a bit past the list is refused', () => {
+  const ours = [id(1), id(2), id(3)];
+  const listing = () => {
+    const reconciler = new RangeReconciler(new IdSet(ours));
+    reconciler.start(); // three ids: at most the threshold, so listed
+    return reconciler;
+  };
+  const wantsFirstAndLast = listing();
+  wantsFirstAndLast.receive({ ranges: [], want: new Uint8Array([0b101]) });
+  const sorted = [...ours].sort((a, b) => hexes([a])[0]!.localeCompare(hexes([b])[0]!));
+  assert.deepEqual(hexes(wantsFirstAndLast.toSend()), hexes([sorted[0]!, sorted[2]!]));
+  assert.throws(() => listing().receive({ ranges: [], want: new Uint8Array([0b1000]) }), /past the list/);
+  assert.throws(() => listing().receive({ ranges: [], want: new Uint8Array([1, 0]) }), /listed 3/);
+});
+
+test('a node far behind asks for thousands of ids with one bit each', () => {
+  const all = Array.from({ length: 4000 }, (_, n) => id(n));
+  const initiator = new RangeReconciler(new IdSet(all.slice(0, 100)));
+  const responder = new RangeReconciler(new IdSet(all));
+  let message: ReconcileMessage | null = initiator.start();
+  let speaker = responder;
+  let wantBytes = 0;
+  while (message !== null) {
+    message = speaker.receive(message);
+    if (message !== null) wantBytes += message.want.length;
+    speaker = speaker === responder ? initiator : responder;
+  }
+  assert.equal(responder.toSend().length, 3900);
+  assert.ok(wantBytes < 1000, `${wantBytes} bytes of wants`);
 });

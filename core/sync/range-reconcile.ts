@@ -4,7 +4,9 @@
 // A message splits the id space into consecutive ranges, each with a fingerprint, the sender's ids in it, or
 // "skip" (settled). The receiver answers a fingerprint that differs with smaller ranges (or its ids, when it
 // holds few), and a list of ids with the difference both ways: what the other lacks goes into `toSend`, what
-// it lacks itself goes back as `want`. A message with no ranges says "I am done"; the other does not reply.
+// it lacks itself goes back as `want`: one bit per id the other listed in the message answered, in order (a
+// node far behind wants thousands of ids; naming each again would cost 32 bytes apiece). A message with no
+// ranges says "I am done"; the other does not reply.
 // Everything received is checked: a peer that breaks the protocol gets a ReconcileError, never a crash.
 import { compareBytes } from '../ledger/record.ts';
 import { boundBetween, fingerprintBytes, idBelow, idBytes, type Bound, type IdSet } from './id-set.ts';
@@ -14,8 +16,12 @@ export type RangeItem =
   | { readonly upper: Bound; readonly mode: 'fingerprint'; readonly fingerprint: Uint8Array }
   | { readonly upper: Bound; readonly mode: 'ids'; readonly ids: readonly Uint8Array[] };
 
-/** `ranges` cover the id space from the bottom, in order, the last one up to null; empty means "done". */
-export type ReconcileMessage = { readonly ranges: readonly RangeItem[]; readonly want: readonly Uint8Array[] };
+/**
+ * `ranges` cover the id space from the bottom, in order, the last one up to null; empty means "done". `want`:
+ * bit i (of byte i >> 3, low bit first) asks for the i-th id listed in the message this one answers; empty
+ * when nothing is wanted.
+ */
+export type ReconcileMessage = { readonly ranges: readonly RangeItem[]; readonly want: Uint8Array };
 
 export type ReconcileOptions = {
   /** How many ranges a differing range splits into. */
@@ -44,6 +50,8 @@ export class RangeReconciler {
   readonly #toSend = new Set<number>();
   /** Ids we asked the peer for. */
   #wanted = 0;
+  /** Our ids (by index in the set) listed in the last message we sent, in order: what the peer's `want` bits name. */
+  #listed: number[] = [];
 
   constructor(set: IdSet, options: ReconcileOptions = {}) {
     this.#set = set;
@@ -69,25 +77,20 @@ export class RangeReconciler {
 
   /** The initiator's first message. */
   start(): ReconcileMessage {
-    return { ranges: [this.#describe(0, this.#set.size, null)], want: [] };
+    return this.#sent({ ranges: [this.#describe(0, this.#set.size, null)], want: noWant });
   }
 
   /** Answers a peer's message; null when there is nothing to answer (the peer said it was done). */
   receive(message: ReconcileMessage): ReconcileMessage | null {
     if (this.#done) throw new ReconcileError('The peer kept talking after reconciliation ended.');
     if (++this.#rounds > this.#maxRounds) throw new ReconcileError(`The peer needed more than ${this.#maxRounds} rounds.`);
-    for (const id of message.want) {
-      checkId(id);
-      const index = this.#set.lowerIndex(id);
-      // An id we do not hold was never offered: ignore it rather than fail the whole exchange.
-      if (index < this.#set.size && compareBytes(this.#set.ids[index]!, id) === 0) this.#toSend.add(index);
-    }
+    this.#takeWants(message.want);
     if (message.ranges.length === 0) {
       this.#done = true;
       return null;
     }
     const reply: RangeItem[] = [];
-    const want: Uint8Array[] = [];
+    const want: boolean[] = [];
     let lower: Uint8Array = new Uint8Array(0);
     let lowerIndex = 0;
     message.ranges.forEach((range, position) => {
@@ -111,16 +114,41 @@ export class RangeReconciler {
       lower = range.upper ?? lower;
       lowerIndex = upperIndex;
     });
-    this.#wanted += want.length;
+    const wantBits = packWants(want);
     if (reply.every((range) => range.mode === 'skip')) {
       this.#done = true;
-      return { ranges: [], want };
+      return this.#sent({ ranges: [], want: wantBits });
     }
-    return { ranges: reply, want };
+    return this.#sent({ ranges: reply, want: wantBits });
   }
 
-  /** Their ids in [lower, upper) against ours: ours they lack to send, theirs we lack to want. */
-  #compare(theirs: readonly Uint8Array[], lower: Uint8Array, upper: Bound, from: number, to: number, want: Uint8Array[]): void {
+  /** The peer's want bits, over the ids our last message listed. */
+  #takeWants(want: Uint8Array): void {
+    if (!(want instanceof Uint8Array)) throw new ReconcileError('Wants are a bitmap.');
+    if (want.length === 0) return;
+    const listed = this.#listed;
+    if (want.length !== Math.ceil(listed.length / 8)) throw new ReconcileError(`Wants name ${want.length * 8} ids; the last message listed ${listed.length}.`);
+    for (let bit = 0; bit < want.length * 8; bit++) {
+      if ((want[bit >> 3]! & (1 << (bit & 7))) === 0) continue;
+      if (bit >= listed.length) throw new ReconcileError('Wants name an id past the list.');
+      this.#toSend.add(listed[bit]!);
+    }
+  }
+
+  /** Notes which of our ids a message lists (the peer's wants will point at them), and returns it. */
+  #sent(message: ReconcileMessage): ReconcileMessage {
+    const listed: number[] = [];
+    for (const range of message.ranges) {
+      if (range.mode !== 'ids') continue;
+      let index = range.ids.length === 0 ? 0 : this.#set.lowerIndex(range.ids[0]!);
+      for (let i = 0; i < range.ids.length; i++) listed.push(index++);
+    }
+    this.#listed = listed;
+    return message;
+  }
+
+  /** Their ids in [lower, upper) against ours: ours they lack to send, theirs we lack to want (one flag per id of theirs). */
+  #compare(theirs: readonly Uint8Array[], lower: Uint8Array, upper: Bound, from: number, to: number, want: boolean[]): void {
     let previous: Uint8Array | null = null;
     let mine = from;
     for (const id of theirs) {
@@ -129,8 +157,13 @@ export class RangeReconciler {
       if (compareBytes(id, lower) < 0 || !idBelow(id, upper)) throw new ReconcileError('An id lies outside its range.');
       previous = id;
       while (mine < to && compareBytes(this.#set.ids[mine]!, id) < 0) this.#toSend.add(mine++);
-      if (mine < to && compareBytes(this.#set.ids[mine]!, id) === 0) mine++;
-      else want.push(id);
+      if (mine < to && compareBytes(this.#set.ids[mine]!, id) === 0) {
+        mine++;
+        want.push(false);
+      } else {
+        want.push(true);
+        this.#wanted++;
+      }
     }
     while (mine < to) this.#toSend.add(mine++);
   }
@@ -157,6 +190,18 @@ export class RangeReconciler {
     }
     return parts;
   }
+}
+
+const noWant = new Uint8Array(0);
+
+/** One bit per flag, low bit first; empty when no flag is set. */
+function packWants(flags: readonly boolean[]): Uint8Array {
+  if (!flags.includes(true)) return noWant;
+  const bits = new Uint8Array(Math.ceil(flags.length / 8));
+  flags.forEach((flag, i) => {
+    if (flag) bits[i >> 3]! |= 1 << (i & 7);
+  });
+  return bits;
 }
 
 /** Adds a range, merging a skip into the skip before it (fewer bytes, same meaning). */

@@ -13,7 +13,8 @@ import { z } from 'zod';
 import { fingerprintBytes, idBytes } from './id-set.ts';
 import type { RangeItem, ReconcileMessage } from './range-reconcile.ts';
 
-export const syncProtocolVersion = 1;
+/** 2: wants are a bitmap over the ids just listed, and a range's ids travel as one byte string. */
+export const syncProtocolVersion = 2;
 /** A frame carries at most this much: one large envelope (1 MiB update) fits, with room for the framing. */
 export const maxSyncFrameBytes = 4 * 1024 * 1024;
 /** Envelopes are sent in frames of at most this many bytes of envelopes (or one envelope, if larger). */
@@ -51,18 +52,14 @@ const boundSchema = z.union([z.null(), z.custom<Uint8Array>((value) => value ins
 const rangeSchema = z.union([
   z.tuple([boundSchema, z.literal(0)]),
   z.tuple([boundSchema, z.literal(1), bytes(fingerprintBytes)]),
-  z.tuple([boundSchema, z.literal(2), z.array(bytes(idBytes)).max(maxListLength)]),
+  // The ids back to back: 32 bytes each (a CBOR header per id would add 2 bytes to every 32).
+  z.tuple([boundSchema, z.literal(2), z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.length % idBytes === 0 && value.length <= maxListLength * idBytes, { message: 'expected ids of 32 bytes back to back' })]),
 ]);
-/**
- * Group keys, as peers of an earlier version handed them over in hello and welcome: still accepted so that such
- * a peer's session goes on, and dropped unread (keys now travel in `group.key` records, sealed to each member).
- */
-const legacyKeysSchema = z.array(z.unknown()).max(16).optional();
 const wireSchema = z.discriminatedUnion('t', [
-  z.strictObject({ t: z.literal('hello'), v: z.number().int(), dao: bytes(idBytes), invite: z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.length <= 4096).optional(), keys: legacyKeysSchema }),
-  z.strictObject({ t: z.literal('welcome'), peers: z.array(z.strictObject({ id: z.string().min(1).max(128), addrs: z.array(z.string().min(1).max(300)).max(8) })).max(64).optional(), keys: legacyKeysSchema }),
+  z.strictObject({ t: z.literal('hello'), v: z.number().int(), dao: bytes(idBytes), invite: z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.length <= 4096).optional() }),
+  z.strictObject({ t: z.literal('welcome'), peers: z.array(z.strictObject({ id: z.string().min(1).max(128), addrs: z.array(z.string().min(1).max(300)).max(8) })).max(64).optional() }),
   z.strictObject({ t: z.literal('refuse'), code: z.enum(['NOT_A_MEMBER', 'DAO_NOT_FOUND', 'BUSY', 'BAD_REQUEST', 'INVALID_INVITE', 'INVITE_EXPIRED', 'INVITE_REVOKED']), message: z.string().max(500) }),
-  z.strictObject({ t: z.literal('ranges'), r: z.array(rangeSchema).max(maxListLength), w: z.array(bytes(idBytes)).max(maxListLength) }),
+  z.strictObject({ t: z.literal('ranges'), r: z.array(rangeSchema).max(maxListLength), w: z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.length <= maxListLength / 8, { message: 'expected a want bitmap' }) }),
   z.strictObject({ t: z.literal('offer'), n: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
   z.strictObject({ t: z.literal('envelopes'), e: z.array(bytes()).min(1).max(maxListLength) }),
   z.strictObject({ t: z.literal('end') }),
@@ -72,7 +69,7 @@ const wireSchema = z.discriminatedUnion('t', [
 export function encodeSyncMessage(message: SyncMessage): Uint8Array {
   switch (message.t) {
     case 'ranges':
-      return dagCbor.encode({ t: 'ranges', r: message.reconcile.ranges.map(wireRange), w: [...message.reconcile.want] });
+      return dagCbor.encode({ t: 'ranges', r: message.reconcile.ranges.map(wireRange), w: message.reconcile.want });
     case 'envelopes':
       return dagCbor.encode({ t: 'envelopes', e: [...message.envelopes] });
     default:
@@ -96,14 +93,6 @@ export function decodeSyncMessage(frame: Uint8Array): SyncMessage {
       return { t: 'ranges', reconcile: { ranges: wire.r.map(rangeFromWire), want: wire.w } };
     case 'envelopes':
       return { t: 'envelopes', envelopes: wire.e };
-    case 'hello': {
-      const { keys: _legacy, ...hello } = wire;
-      return hello;
-    }
-    case 'welcome': {
-      const { keys: _legacy, ...welcome } = wire;
-      return welcome;
-    }
     default:
       return wire;
   }
@@ -131,13 +120,17 @@ function wireRange(range: RangeItem): unknown[] {
       return [range.upper, 0];
     case 'fingerprint':
       return [range.upper, 1, range.fingerprint];
-    case 'ids':
-      return [range.upper, 2, [...range.ids]];
+    case 'ids': {
+      const joined = new Uint8Array(range.ids.length * idBytes);
+      range.ids.forEach((id, i) => joined.set(id, i * idBytes));
+      return [range.upper, 2, joined];
+    }
   }
 }
 
 function rangeFromWire(range: z.infer<typeof rangeSchema>): RangeItem {
   if (range[1] === 0) return { upper: range[0], mode: 'skip' };
   if (range[1] === 1) return { upper: range[0], mode: 'fingerprint', fingerprint: range[2] };
-  return { upper: range[0], mode: 'ids', ids: range[2] };
+  const joined = range[2];
+  return { upper: range[0], mode: 'ids', ids: Array.from({ length: joined.length / idBytes }, (_, i) => joined.subarray(i * idBytes, (i + 1) * idBytes)) };
 }
