@@ -172,6 +172,24 @@ test('joining a DAO syncs with its nodes, gossip carries new envelopes live, and
   assert.ok(started[0]!.sync.status(dao).peers.includes(started[1]!.peer));
 });
 
+test('five nodes that all meet at once take each envelope once: one session per DAO at a time, the busy asked again', async () => {
+  const history = chain('common', 20);
+  const own = Array.from({ length: 5 }, (_, i) => chain(`node${i}`, 120, sha256(history[19]!)));
+  const stores = own.map((envelopes) => new TestStore([...history, ...envelopes]));
+  const started = await Promise.all(stores.map((store) => startNode(store)));
+  for (const store of stores) for (const { peer } of started) store.members.add(peer);
+  for (const { sync } of started) sync.join(dao);
+  // Everyone dials everyone: every connection starts a session, and each node is asked by four at once.
+  await Promise.all(started.flatMap((from, i) => started.slice(i + 1).map((to) => from.node.dial(to.node.getMultiaddrs()[0]!))));
+  const total = 20 + 5 * 120;
+  await eventually('every node to hold every envelope', () => stores.every((store) => store.order.length === total), 60_000);
+  await eventually('every node to settle in sync', () => started.every(({ sync }) => sync.status(dao).state === 'in-sync'), 30_000);
+  for (const [i, { sync }] of started.entries()) {
+    assert.equal(sync.traffic.repeatsIn, 0, `node ${i} received envelopes it held`);
+    assert.equal(stores[i]!.rejected, 0);
+  }
+});
+
 test('a stranger is refused catch-up, its gossip is rejected and costs it score, and garbage frames do not hurt', async () => {
   const storeA = new TestStore(chain('a', 10));
   const a = await startNode(storeA);
