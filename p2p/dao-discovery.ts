@@ -9,7 +9,7 @@ import type { PeerId } from '@libp2p/interface';
 import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import { sha256 } from 'multiformats/hashes/sha2';
-import type { MeshNode } from './mesh-node.ts';
+import { maxDaoPeers, type MeshNode } from './mesh-node.ts';
 
 /** How often a followed DAO is announced and looked up again (the DHT also re-announces on its own). */
 const defaultIntervalMs = 5 * 60_000;
@@ -99,11 +99,17 @@ export class DaoDiscovery {
     }
     const self = this.#node.peerId;
     const dials: Promise<unknown>[] = [];
+    let connected = 0;
     try {
       for await (const provider of this.#node.contentRouting.findProviders(key, { signal })) {
         if (provider.id.equals(self) || result.found.includes(provider.id.toString())) continue;
         result.found.push(provider.id.toString());
-        if (this.#node.getConnections(provider.id).length > 0) continue;
+        if (this.#node.getConnections(provider.id).length > 0) {
+          connected++;
+          continue;
+        }
+        // Enough of the DAO's nodes to sync and gossip through; a large DAO need not be a full mesh.
+        if (connected + result.dialled.length >= maxDaoPeers) continue;
         result.dialled.push(provider.id.toString());
         dials.push(this.#dial(dao, provider.id, provider.multiaddrs.length > 0 ? provider.multiaddrs : null));
       }

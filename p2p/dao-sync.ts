@@ -12,7 +12,7 @@ import type { Multiaddr } from '@multiformats/multiaddr';
 import { recordHashFromId } from '../core/ledger/record.ts';
 import type { SharedPeer } from '../core/sync/sync-messages.ts';
 import { gossipKeyId, openGossip, sealGossip, type GroupKey } from './gossip-cipher.ts';
-import { dialableAddress, type MeshNode } from './mesh-node.ts';
+import { dialableAddress, maxDaoPeers, type MeshNode } from './mesh-node.ts';
 import {
   daoSyncProtocol,
   initiateSync,
@@ -83,6 +83,12 @@ type Tracked = {
 /** A busy peer is asked again after about this long, doubling with each refusal up to `busyRetryMaxMs`. */
 const busyRetryMs = 150;
 const busyRetryMaxMs = 5_000;
+/** How many of a DAO's nodes each periodic round compares with. */
+const periodicPeers = 2;
+/** How many of a DAO's nodes hear of what a catch-up session brought (they pass it on in turn). */
+const spreadPeers = 3;
+/** The DAO's other nodes are named to a requester at most this often (a newcomer needs them; a neighbour has them). */
+const sharePeersEveryMs = 10 * 60_000;
 /** How long a join keeps asking an inviter that is busy with other sessions. */
 const joinDeadlineMs = 120_000;
 
@@ -102,6 +108,8 @@ export class DaoSync {
   #stopped = false;
   readonly #controller = new AbortController();
   readonly #sessions = new Set<Promise<unknown>>();
+  /** When the DAO's nodes were last named to a requester ("dao peer"), over which connection. */
+  readonly #sharedWith = new Map<string, { connection: string; at: number }>();
   /** Invite codes this node joined DAOs with: shown in every hello until its own delegation makes it a node. */
   readonly #invites = new Map<string, Uint8Array>();
   /**
@@ -286,8 +294,13 @@ export class DaoSync {
     for (const peer of peers) this.#request(dao, peer);
   }
 
+  /**
+   * The periodic repair: each DAO compared with a few of its nodes picked at random, not all of them (with
+   * every node asking every other each round, 50 nodes would run 80 sessions a second doing nothing). Whatever
+   * one node lacks spreads from node to node like gossip, within a few rounds.
+   */
   #syncAll(): void {
-    for (const dao of this.#daos.keys()) this.syncNow(dao);
+    for (const dao of this.#daos.keys()) this.#requestRandom(dao, periodicPeers);
   }
 
   /** Queues a session with `peer` (once: a peer already waiting keeps its place and time), not before `delayMs` from now. */
@@ -402,8 +415,18 @@ export class DaoSync {
     };
   }
 
-  /** The DAO's other nodes we are connected to, with the addresses they listen on (from identify). */
+  /**
+   * The DAO's other nodes we are connected to, with the addresses they listen on (from identify): on a
+   * requester's first session over a connection, then at most every `sharePeersEveryMs`.
+   */
   async #sharePeers(dao: string, requester: string): Promise<SharedPeer[]> {
+    const connectionId = this.#node.getConnections().find((connection) => connection.remotePeer.toString() === requester)?.id ?? '';
+    const key = `${dao} ${requester}`;
+    const last = this.#sharedWith.get(key);
+    const now = performance.now();
+    if (last && last.connection === connectionId && now - last.at < sharePeersEveryMs) return [];
+    this.#sharedWith.set(key, { connection: connectionId, at: now });
+    if (this.#sharedWith.size > 4096) this.#sharedWith.clear();
     const shared: SharedPeer[] = [];
     for (const connection of this.#node.getConnections()) {
       const id = connection.remotePeer.toString();
@@ -416,11 +439,22 @@ export class DaoSync {
     return shared;
   }
 
-  /** Dials the DAO nodes a peer told us of that we are not connected to; catch-up starts on the new connection. */
+  /**
+   * Dials the DAO nodes a peer told us of that we are not connected to, in random order (so that in a large
+   * DAO not everyone dials the same few), until `maxDaoPeers` of them; catch-up starts on each new connection.
+   */
   #meet(dao: string, peers: readonly SharedPeer[]): void {
     const self = this.#node.peerId.toString();
-    for (const peer of peers) {
+    let budget = maxDaoPeers - this.peersOf(dao).length;
+    const shuffled = [...peers];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+    }
+    for (const peer of shuffled) {
+      if (budget <= 0) return;
       if (peer.id === self || this.#node.getConnections().some((connection) => connection.remotePeer.toString() === peer.id)) continue;
+      budget--;
       const addrs = peer.addrs.map((address) => dialableAddress(address, peer.id)).filter((address) => address !== null);
       if (addrs.length === 0) continue;
       this.#node.dial(addrs, { signal: AbortSignal.timeout(10_000) }).catch((error: unknown) => {
@@ -430,11 +464,22 @@ export class DaoSync {
   }
 
   /**
-   * Catch-up brought something new: compare with the DAO's other nodes too, since gossip did not carry it
-   * (a session that finds nothing new stops the spread).
+   * Catch-up brought something new: compare with a few of the DAO's other nodes too, since gossip did not carry
+   * it. Each node that takes it in passes it on the same way, so it reaches all in a few hops; a session that
+   * finds nothing new stops the spread. (Asking every node, every node did the same: in a DAO of 50 that was
+   * thousands of sessions for one envelope.)
    */
   #spread(dao: string, source: string): void {
-    for (const peer of this.peersOf(dao)) if (peer !== source) this.#request(dao, peer);
+    this.#requestRandom(dao, spreadPeers, source);
+  }
+
+  /** Queues sessions with `count` of the DAO's nodes picked at random (other than `except`). */
+  #requestRandom(dao: string, count: number, except?: string): void {
+    const peers = this.peersOf(dao).filter((peer) => peer !== except);
+    for (let picked = 0; picked < count && peers.length > 0; picked++) {
+      const [peer] = peers.splice(Math.floor(Math.random() * peers.length), 1);
+      this.#request(dao, peer!);
+    }
   }
 
   async #validate(dao: string, from: PeerId, data: Uint8Array): Promise<TopicValidatorResult> {

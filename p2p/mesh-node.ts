@@ -32,6 +32,13 @@ export const dhtProtocol = '/daomesh/kad/1.0.0';
 /** Listening on this asks any relay we meet for a reservation, so peers that cannot dial us reach us through it. */
 export const relayListenAddress = '/p2p-circuit';
 
+/**
+ * How many of a DAO's other nodes this node dials on its own (peers named in sync sessions, DHT providers).
+ * A DAO of a dozen members stays a full mesh, so presence shows everyone; a larger one is not, since every
+ * connection costs pings, streams and gossip heartbeats on both ends. Inbound connections are not refused.
+ */
+export const maxDaoPeers = 24;
+
 export type MeshNodeOptions = {
   privateKey: PrivateKey;
   listen: string[];
