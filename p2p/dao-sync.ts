@@ -85,7 +85,12 @@ const busyRetryMs = 150;
 const busyRetryMaxMs = 5_000;
 /** How many of a DAO's nodes each periodic round compares with. */
 const periodicPeers = 2;
-/** How many of a DAO's nodes hear of what a catch-up session brought (they pass it on in turn). */
+/**
+ * Who hears of what a catch-up session brought (each passes it on in turn): every node of a DAO of up to
+ * `spreadToAllUpTo` nodes, so news reaches them all at once; in a larger DAO, `spreadPeers` picked at random
+ * (a spread stops where it finds nothing new, so the few it misses get it from the periodic round).
+ */
+const spreadToAllUpTo = 12;
 const spreadPeers = 3;
 /** The DAO's other nodes are named to a requester at most this often (a newcomer needs them; a neighbour has them). */
 const sharePeersEveryMs = 10 * 60_000;
@@ -464,13 +469,12 @@ export class DaoSync {
   }
 
   /**
-   * Catch-up brought something new: compare with a few of the DAO's other nodes too, since gossip did not carry
-   * it. Each node that takes it in passes it on the same way, so it reaches all in a few hops; a session that
-   * finds nothing new stops the spread. (Asking every node, every node did the same: in a DAO of 50 that was
-   * thousands of sessions for one envelope.)
+   * Catch-up brought something new: compare with the DAO's other nodes too (all, or a few in a large DAO), since
+   * gossip did not carry it. Each node that takes it in passes it on the same way; a session that finds nothing
+   * new stops the spread. (Every node asking every other, a DAO of 50 ran thousands of sessions for one envelope.)
    */
   #spread(dao: string, source: string): void {
-    this.#requestRandom(dao, spreadPeers, source);
+    this.#requestRandom(dao, this.peersOf(dao).length <= spreadToAllUpTo ? spreadToAllUpTo : spreadPeers, source);
   }
 
   /** Queues sessions with `count` of the DAO's nodes picked at random (other than `except`). */
