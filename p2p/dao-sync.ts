@@ -90,7 +90,7 @@ const periodicPeers = 2;
  * `spreadToAllUpTo` nodes, so news reaches them all at once; in a larger DAO, `spreadPeers` picked at random
  * (a spread stops where it finds nothing new, so the few it misses get it from the periodic round).
  */
-const spreadToAllUpTo = 12;
+const spreadToAllUpTo = maxDaoPeers;
 const spreadPeers = 3;
 /** The DAO's other nodes are named to a requester at most this often (a newcomer needs them; a neighbour has them). */
 const sharePeersEveryMs = 10 * 60_000;
