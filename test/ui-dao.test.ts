@@ -15,7 +15,7 @@ import { simpleMajority } from '../core/governance/rules.ts';
 import { actor, Scenario } from '../core/governance/test-dao.ts';
 import { decodeTrustedEntries, feedLedger } from '../app/daos/ledger-feed.ts';
 import { connectApi, readApiEndpoint } from '../electron-main/host/api-client.ts';
-import { launchChromium } from './fixtures/browser.ts';
+import { chooseOption, launchChromium } from './fixtures/browser.ts';
 import { removeDir, repoRoot, runCli, runCliJson, startCliNode, waitFor, type RunningNode } from './fixtures/cli.ts';
 
 const screenshots = join(repoRoot, 'test-results', 'ui-dao');
@@ -45,8 +45,7 @@ test('create a DAO, make a proposal, vote, see the tally; a reload keeps it all'
   await page.getByTestId('dao-create-open').click();
   await page.getByTestId('dao-name').fill('Garden Club');
   await page.getByTestId('dao-charter').fill('We grow food together.');
-  await page.getByTestId('dao-preset').click();
-  await page.getByRole('option', { name: 'Supermajority' }).click();
+  await chooseOption(page, 'dao-preset', { name: 'Supermajority' });
   await page.getByTestId('dao-create-submit').click();
 
   await page.getByTestId('dao-home').waitFor({ timeout: 15_000 });
@@ -137,8 +136,7 @@ test('voting per proposal kind: set in the wizard, shown in the rules, governs a
   await page.getByTestId('dao-create-open').click();
   await page.getByTestId('dao-name').fill('Tool Library');
   await page.getByTestId('dao-kind-modes-toggle').click();
-  await page.getByTestId('dao-kind-modes-signal').click();
-  await page.getByRole('option', { name: 'Lazy consensus', exact: true }).click();
+  await chooseOption(page, 'dao-kind-modes-signal', { name: 'Lazy consensus', exact: true });
   await page.screenshot({ path: join(screenshots, 'kind-modes-wizard.png'), fullPage: true });
   await page.getByTestId('dao-create-submit').click();
 
@@ -165,12 +163,10 @@ test('voting per proposal kind: set in the wizard, shown in the rules, governs a
   // A rules change sets another kind's mode; the change carries the whole map, so the signal's stays.
   await page.getByTestId('proposal-back').click();
   await page.getByTestId('proposal-new').click();
-  await page.getByTestId('proposal-kind').click();
-  await page.getByRole('option', { name: 'Change the rules' }).click();
+  await chooseOption(page, 'proposal-kind', { name: 'Change the rules' });
   await page.getByTestId('proposal-title').fill('Removals need two thirds');
   await page.getByTestId('proposal-rule-kind-modes-toggle').click();
-  await page.getByTestId('proposal-rule-kind-modes-member.remove').click();
-  await page.getByRole('option', { name: 'Supermajority', exact: true }).click();
+  await chooseOption(page, 'proposal-rule-kind-modes-member.remove', { name: 'Supermajority', exact: true });
   await page.getByTestId('proposal-submit').click();
   await page.getByTestId('proposal-detail').waitFor({ timeout: 15_000 });
   const change = await page.getByTestId('proposal-detail').getAttribute('data-proposal');
