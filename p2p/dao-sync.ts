@@ -97,6 +97,16 @@ const sharePeersEveryMs = 10 * 60_000;
 /** How long a join keeps asking an inviter that is busy with other sessions. */
 const joinDeadlineMs = 120_000;
 
+/** A copy in random order (Fisher-Yates). */
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
 /** The pause before asking a busy peer again: doubling, capped, jittered so that peers refused together spread out. */
 function busyDelay(busyTries: number): number {
   return Math.min(busyRetryMs * 2 ** busyTries, busyRetryMaxMs) * (0.5 + Math.random());
@@ -305,7 +315,7 @@ export class DaoSync {
    * one node lacks spreads from node to node like gossip, within a few rounds.
    */
   #syncAll(): void {
-    for (const dao of this.#daos.keys()) this.#requestRandom(dao, periodicPeers);
+    for (const dao of this.#daos.keys()) for (const peer of shuffled(this.peersOf(dao)).slice(0, periodicPeers)) this.#request(dao, peer);
   }
 
   /** Queues a session with `peer` (once: a peer already waiting keeps its place and time), not before `delayMs` from now. */
@@ -361,7 +371,8 @@ export class DaoSync {
     const session = (async () => {
       try {
         const connection = this.#node.getConnections().find((candidate) => candidate.remotePeer.toString() === peer && candidate.status === 'open');
-        if (!connection) throw new Error('not connected');
+        // Gone while it waited in the queue: nothing to compare with, and no error to show (a new connection asks again).
+        if (!connection) return;
         const stream = await connection.newStream(daoSyncProtocol, { signal: AbortSignal.any([this.#controller.signal, AbortSignal.timeout(10_000)]) });
         // The invite only until a member's delegation names this node: the same test the peer makes of us.
         const invite = this.#host.mayServe(dao, this.#node.peerId.toString()).ok ? undefined : this.#invites.get(dao);
@@ -451,17 +462,12 @@ export class DaoSync {
   #meet(dao: string, peers: readonly SharedPeer[]): void {
     const self = this.#node.peerId.toString();
     let budget = maxDaoPeers - this.peersOf(dao).length;
-    const shuffled = [...peers];
-    for (let i = shuffled.length - 1; i > 0; i--) {
-      const j = Math.floor(Math.random() * (i + 1));
-      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
-    }
-    for (const peer of shuffled) {
+    for (const peer of shuffled(peers)) {
       if (budget <= 0) return;
       if (peer.id === self || this.#node.getConnections().some((connection) => connection.remotePeer.toString() === peer.id)) continue;
-      budget--;
       const addrs = peer.addrs.map((address) => dialableAddress(address, peer.id)).filter((address) => address !== null);
       if (addrs.length === 0) continue;
+      budget--;
       this.#node.dial(addrs, { signal: AbortSignal.timeout(10_000) }).catch((error: unknown) => {
         this.#options.log?.(`could not reach ${peer.id} of ${dao}: ${error instanceof Error ? error.message : String(error)}`);
       });
@@ -474,16 +480,9 @@ export class DaoSync {
    * new stops the spread. (Every node asking every other, a DAO of 50 ran thousands of sessions for one envelope.)
    */
   #spread(dao: string, source: string): void {
-    this.#requestRandom(dao, this.peersOf(dao).length <= spreadToAllUpTo ? spreadToAllUpTo : spreadPeers, source);
-  }
-
-  /** Queues sessions with `count` of the DAO's nodes picked at random (other than `except`). */
-  #requestRandom(dao: string, count: number, except?: string): void {
-    const peers = this.peersOf(dao).filter((peer) => peer !== except);
-    for (let picked = 0; picked < count && peers.length > 0; picked++) {
-      const [peer] = peers.splice(Math.floor(Math.random() * peers.length), 1);
-      this.#request(dao, peer!);
-    }
+    const peers = this.peersOf(dao).filter((peer) => peer !== source);
+    const told = peers.length < spreadToAllUpTo ? peers : shuffled(peers).slice(0, spreadPeers);
+    for (const peer of told) this.#request(dao, peer);
   }
 
   async #validate(dao: string, from: PeerId, data: Uint8Array): Promise<TopicValidatorResult> {
