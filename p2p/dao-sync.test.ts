@@ -190,6 +190,35 @@ test('five nodes that all meet at once take each envelope once: one session per 
   }
 });
 
+test('sixteen nodes on one IP address (one machine, one NAT, one relay) take a new envelope by gossip, not by catch-up', async () => {
+  // gossipsub's default IP colocation penalty graylists every peer past the tenth on one address: here gossip
+  // then reached nobody and every vote travelled by catch-up sessions, seconds late.
+  const history = chain('history', 5);
+  const stores = Array.from({ length: 16 }, () => new TestStore(history));
+  for (const store of stores) store.keys.set('00'.repeat(16), sha256(new TextEncoder().encode('group key')));
+  const started = await Promise.all(stores.map((store) => startNode(store)));
+  for (const store of stores) for (const { peer } of started) store.members.add(peer);
+  for (const { sync } of started) sync.join(dao);
+  // Everyone dials everyone; a dial that crosses one the other end started (nodes also dial the peers a
+  // welcome names) can fail, and is tried again until each node has all fifteen.
+  const connectAll = () => Promise.all(started.flatMap((from, i) => started.slice(i + 1).filter((to) => from.node.getConnections(to.node.peerId).length === 0).map((to) => from.node.dial(to.node.getMultiaddrs()[0]!).catch(() => {}))));
+  for (let round = 0; round < 20 && started.some(({ sync }) => sync.peersOf(dao).length < 15); round++) await connectAll();
+  await eventually('every node to see the topic at every other', () => started.every(({ node }) => node.services.pubsub.getSubscribers(daoTopic(dao)).length === 15), 30_000);
+  await eventually('every node to settle in sync', () => started.every(({ sync }) => sync.status(dao).state === 'in-sync'), 30_000);
+  const caughtUp = started.map(({ sync }) => sync.traffic.syncEnvelopesIn);
+
+  const next = chain('live', 3, sha256(history[4]!));
+  for (const envelope of next) {
+    await stores[0]!.accept(dao, envelope);
+    await started[0]!.sync.publish(dao, envelope);
+  }
+  await eventually('the live envelopes at every node', () => stores.every((store) => next.every((envelope) => store.has(envelope))), 30_000);
+  for (const [i, { sync, peer }] of started.entries()) {
+    assert.equal(sync.traffic.syncEnvelopesIn, caughtUp[i], `node ${i} took envelopes by catch-up`);
+    for (const other of started) if (other.peer !== peer) assert.ok(gossipScore(other.node, peer) >= 0, `node ${i} is scored down for sharing an address`);
+  }
+});
+
 test('a stranger is refused catch-up, its gossip is rejected and costs it score, and garbage frames do not hurt', async () => {
   const storeA = new TestStore(chain('a', 10));
   const a = await startNode(storeA);

@@ -128,6 +128,12 @@ export async function createMeshNode(options: MeshNodeOptions): Promise<MeshNode
         msgIdFn: (message) => sha256(message.data),
         // Past this, messages are dropped unread (large envelopes travel by catch-up sync, in chunks).
         maxInboundDataLength: 1024 * 1024,
+        // No penalty for many peers on one IP address (gossipsub's P6, by default past 10 of them): a DAO's
+        // nodes legitimately share one (an office behind NAT, a relay, headless nodes on one machine), and with
+        // 16 nodes on one address every peer was graylisted, so gossip reached nobody. What keeps strangers
+        // out is the topic validator (their messages are rejected, at a cost in score) and catch-up only with
+        // nodes the ledger names, not their addresses.
+        scoreParams: { IPColocationFactorWeight: 0 },
       }),
     },
   });
