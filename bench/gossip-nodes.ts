@@ -5,11 +5,14 @@
 // folded there). All N processes share this machine's cores, so the figures measure CPU contention as much
 // as the network.
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { connectApi, readApiEndpoint, type ApiClient } from '../electron-main/host/api-client.ts';
 import { removeDir, startCliNode, type RunningNode } from '../test/fixtures/cli.ts';
 
 type Node = { process: RunningNode; api: ApiClient; address: string };
 
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat CPU times (100 on every common build). */
+const clockTicksPerSecond = 100;
 /** How long each vote is given to reach every node. */
 const windowMs = 5_000;
 
@@ -55,6 +58,8 @@ export async function benchGossipNodes(count = Number(process.env.BENCH_GOSSIP_N
 
     const latencies: number[] = [];
     let missed = 0;
+    const votingCpu = await cpuSeconds(nodes);
+    const votingStarted = performance.now();
     for (const [i, sender] of nodes.entries()) {
       const arrived = new Map<number, number>();
       const stops = nodes.map((node, j) => (j === i ? () => {} : node.api.on('dao.changed', (event) => {
@@ -67,6 +72,11 @@ export async function benchGossipNodes(count = Number(process.env.BENCH_GOSSIP_N
       for (const at of arrived.values()) latencies.push(at - sent);
       missed += count - 1 - arrived.size;
     }
+    const voting = ((await cpuSeconds(nodes)) - votingCpu) / ((performance.now() - votingStarted) / 1000);
+    // What the nodes cost the machine with nothing to do (heartbeats, pings, timers), once the votes have
+    // settled: at many processes per core this alone leaves little room for the votes.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const idle = await coresUsed(nodes, 10_000);
     latencies.sort((a, b) => a - b);
     // Over every delivery expected: one that had not come within the window counts as later than it.
     const expected = latencies.length + missed;
@@ -77,6 +87,7 @@ export async function benchGossipNodes(count = Number(process.env.BENCH_GOSSIP_N
     const meanRss = rssMiB.reduce((sum, value) => sum + value, 0) / rssMiB.length;
     print(`${count} headless node processes (set-up ${setupSeconds.toFixed(0)} s), one vote at a time from each:`);
     print(`  gossip call → delivery: p50 ${at(0.5)}, p99 ${at(0.99)}, max ${at(1)} (${expected} deliveries expected; ${missed} not within ${windowMs / 1000} s)`);
+    print(`  CPU of all node processes: ${idle.toFixed(2)} cores while idle, ${voting.toFixed(2)} while voting (this machine has ${availableParallelism()})`);
     print(`  memory: ${meanRss.toFixed(0)} MiB resident per node process at start (Node itself included)`);
   } finally {
     await Promise.all(nodes.map(async (node) => {
@@ -105,6 +116,24 @@ async function waitUntil(what: string, timeoutMs: number, check: () => Promise<b
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
+}
+
+/** User and system CPU seconds the node processes have used so far (Linux /proc; 0 elsewhere). */
+async function cpuSeconds(nodes: readonly Node[]): Promise<number> {
+  const ticks = await Promise.all(nodes.map(async (node) => {
+    const stat = await readFile(`/proc/${node.process.process.pid}/stat`, 'utf8').catch(() => '');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }));
+  return ticks.reduce((sum, value) => sum + value, 0) / clockTicksPerSecond;
+}
+
+/** Cores' worth of CPU the node processes use over `ms`. */
+async function coresUsed(nodes: readonly Node[], ms: number): Promise<number> {
+  const before = await cpuSeconds(nodes);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return ((await cpuSeconds(nodes)) - before) / (ms / 1000);
 }
 
 async function processRssMiB(pid: number | undefined): Promise<number> {
