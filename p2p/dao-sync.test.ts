@@ -219,6 +219,36 @@ test('sixteen nodes on one IP address (one machine, one NAT, one relay) take a n
   }
 });
 
+test('the periodic round compares with two of the DAO\'s nodes, picked at random, not with all of them', async () => {
+  const history = chain('history', 5);
+  const stores = Array.from({ length: 7 }, () => new TestStore(history));
+  const [watched, ...peers] = await Promise.all(stores.map((store, i) => startNode(store, i === 0 ? 500 : 600_000)));
+  // The others know only the watched node as the DAO's: sessions among them (the DHT connects them too) would
+  // blur the count.
+  for (const { peer } of peers) stores[0]!.members.add(peer);
+  for (const store of stores.slice(1)) store.members.add(watched!.peer);
+  for (const { sync } of [watched!, ...peers]) sync.join(dao);
+  for (const { node } of peers) await node.dial(watched!.node.getMultiaddrs()[0]!);
+  await eventually('the first sessions to end', () => [watched!, ...peers].every(({ sync }) => sync.status(dao).state === 'in-sync'));
+  // Sessions the others take part in from now on are the watched node's periodic ones (theirs are an hour apart).
+  const served = peers.map(() => 0);
+  for (const [i, store] of stores.slice(1).entries()) {
+    const envelopeIds = store.envelopeIds.bind(store);
+    store.envelopeIds = () => {
+      served[i]!++;
+      return envelopeIds();
+    };
+  }
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  const rounds = Math.ceil((performance.now() - started) / 500);
+  const total = served.reduce((sum, count) => sum + count, 0);
+  assert.ok(total >= 2, `the periodic round ran (${total} sessions)`);
+  assert.ok(total <= 2 * rounds, `${total} sessions in ${rounds} rounds of at most two`);
+  // Picked at random: over ten rounds the same two are unlikely to be the only ones asked.
+  assert.ok(served.filter((count) => count > 0).length > 2, `sessions by peer: ${served.join(', ')}`);
+});
+
 test('a stranger is refused catch-up, its gossip is rejected and costs it score, and garbage frames do not hurt', async () => {
   const storeA = new TestStore(chain('a', 10));
   const a = await startNode(storeA);
