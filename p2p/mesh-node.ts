@@ -35,7 +35,9 @@ export const relayListenAddress = '/p2p-circuit';
 /**
  * How many of a DAO's other nodes this node dials on its own (peers named in sync sessions, DHT providers).
  * A DAO of a dozen members stays a full mesh, so presence shows everyone; a larger one is not, since every
- * connection costs pings, streams and gossip heartbeats on both ends. Inbound connections are not refused.
+ * connection costs pings, streams and gossip heartbeats on both ends. Inbound connections are not refused,
+ * and kad-dht's own queries dial whom they like: on a LAN a node's lookups reach most of a DAO's nodes anyway
+ * (a newcomer told of 30 by one peer ended with 30 connections, 24 with the DHT off). A bound on our dialling.
  */
 export const maxDaoPeers = 24;
 
