@@ -158,6 +158,21 @@ test('an honest member envelope with a record and a text edit is accepted, repor
   assert.deepEqual(Y.encodeStateAsUpdate(peer), Y.encodeStateAsUpdate(writer));
 });
 
+test('an envelope inside a larger buffer (a catch-up frame) is taken as its own copy: the frame may change or go', () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  const record = vote(member);
+  const envelope = sealed(writer, member, () => appendRecords(writer, [record]));
+  const frame = new Uint8Array(envelope.length + 200);
+  frame.set(envelope, 100);
+  const result = accept(peer, frame.subarray(100, 100 + envelope.length));
+  frame.fill(0);
+  assert.deepEqual(recordBytes(peer, record.id), Uint8Array.from(record.bytes), 'the document holds the record as it was');
+  assert.deepEqual(Uint8Array.from(result.records[0]!.bytes), Uint8Array.from(record.bytes));
+  assert.ok(result.records[0]!.bytes.buffer.byteLength < frame.length, 'the record does not keep the frame alive');
+  assert.deepEqual(Y.encodeStateAsUpdate(peer), Y.encodeStateAsUpdate(writer));
+});
+
 test('device keys: a delegation and a device-signed record in one envelope, then a device-signed envelope', () => {
   const { peer } = founded();
   const device = ed25519.keygen();

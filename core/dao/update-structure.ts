@@ -37,11 +37,11 @@ type Place = { readonly root: string; readonly key: string | null };
 type Decoded = { structs: Array<Y.Item | Y.GC | Y.Skip>; ds: { clients: Map<number, Array<{ clock: number; len: number }>> } };
 
 /**
- * Decodes as Y.decodeUpdate does (which is Y.decodeUpdateV2 with Yjs's V1 decoder), except that binary contents
- * — the record bytes — are views of the update rather than copies: the gate only reads them, and Yjs copies
- * them again when the update is applied. Reads lib0's decoder state (`arr`, `pos`) as lib0's own readBuf does.
+ * Yjs's V1 update decoder, except that binary contents — the record bytes — are views of the update rather
+ * than copies: the gate only reads them, and applying keeps them (the envelope's bytes never change after
+ * the gate took them). Reads lib0's decoder state (`arr`, `pos`) as lib0's own readBuf does.
  */
-class ViewingUpdateDecoder extends Y.UpdateDecoderV1 {
+export class ViewingUpdateDecoder extends Y.UpdateDecoderV1 {
   override readBuf(): Uint8Array {
     const decoder = this.restDecoder as unknown as { arr: Uint8Array; pos: number };
     const bytes = decoder.arr;
