@@ -10,6 +10,8 @@ import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../ledger/record.ts';
 import { DaoLedger } from './dao-ledger.ts';
 import type { DaoState } from './dao-state.ts';
+import { qualifyingCertificate } from './finality.ts';
+import type { LedgerIndex, View } from './ledger-index.ts';
 import {
   buildDeviceDelegation,
   buildDeviceRevocation,
@@ -24,6 +26,7 @@ import {
 import { rulePresets, type RulePresetName, type Rules } from './rules.ts';
 import { actor, signAs, startTime, type Actor } from './test-dao.ts';
 import type { Choice } from './tally.ts';
+import type { ViewStates } from './view-state.ts';
 
 const minute = 60 * 1000;
 // Weighted: mostly votes and signatures, so that proposals get decided and executed.
@@ -319,3 +322,46 @@ test('a fold exported at any point of a random delivery and imported ends where 
     { numRuns: 40 },
   );
 });
+
+/**
+ * The fold's internals, for checking finality by brute force: settle (finality.ts) skips most records and most
+ * proposals with shortcuts, and every replica would agree on a shortcut's mistake, so agreement alone cannot
+ * catch one. TypeScript's `private` is not enforced at run time.
+ */
+function internals(ledger: DaoLedger): { index: LedgerIndex; views: ViewStates } {
+  return ledger as unknown as { index: LedgerIndex; views: ViewStates };
+}
+
+test('a proposal is finalized exactly at the records whose own view first holds a qualifying certificate (brute force over every record)', () => {
+  let finalizations = 0;
+  fc.assert(
+    fc.property(historyArbitrary, (history) => {
+      const played = playHistory(history);
+      const { index, views } = internals(deliver(played.daoId, played.records, history.seed + 11));
+      const proposals = [...index.proposals.values()];
+      // Qualification as settle judges it: the record's view before its own finalizations are in (a member.add
+      // with no grace period that it finalizes would otherwise already count in its view), with nothing cached.
+      const uncached = { stateIn: (view: View) => views.replay(views.eventsIn(view)) } as ViewStates;
+      for (let at = 0; at < index.nodes.length; at++) {
+        const view = index.viewOf(at);
+        const held = proposals.map((proposal) => [...proposal.finalizations]);
+        const own = held.map((list) => list.filter((finalization) => finalization.at === at));
+        for (const proposal of proposals) removeWhere(proposal.finalizations, (finalization) => finalization.at === at);
+        const expected = proposals.map((proposal) => {
+          if (!index.inView(proposal.index, view) || index.isFinalIn(proposal, view)) return [];
+          const certificate = qualifyingCertificate(index, uncached, proposal, view);
+          return certificate ? [{ at, certificate: certificate.key, outcome: certificate.outcome, time: index.node(at).time }] : [];
+        });
+        proposals.forEach((proposal, position) => proposal.finalizations.splice(0, Infinity, ...held[position]!));
+        assert.deepEqual(own, expected, `finalizations at record ${at}`);
+        finalizations += own.flat().length;
+      }
+    }),
+    { numRuns: 30 },
+  );
+  assert.ok(finalizations > 30, `only ${finalizations} finalizations to check`);
+});
+
+function removeWhere<T>(list: T[], remove: (item: T) => boolean): void {
+  for (let i = list.length - 1; i >= 0; i--) if (remove(list[i]!)) list.splice(i, 1);
+}
