@@ -321,7 +321,7 @@ export class DaoLedger {
     index.addNode(node, record.hash);
     node.verdict = judge(this.judging, node, { record: record.record, parentCount: parents.length });
     index.register(node);
-    if (index.genesis >= 0) settle(index, this.views, node, node.sawEverything);
+    if (index.genesis >= 0) settle(index, this.views, node, parents);
     for (const parent of parents) index.heads.delete(parent);
     index.heads.add(node.index);
     this.insertInOrder(node.index);

@@ -11,33 +11,42 @@ import type { Finalization, LedgerIndex, LedgerNode, ProposalInfo, View } from '
 import { effectiveThreshold } from './rules.ts';
 import type { ViewStates } from './view-state.ts';
 
-export function settle(index: LedgerIndex, views: ViewStates, node: LedgerNode, sawEverything: boolean): void {
+/** Records the proposals `node` finalizes; `parents`: its parents' indices (deps and device delegation). */
+export function settle(index: LedgerIndex, views: ViewStates, node: LedgerNode, parents: readonly number[]): void {
+  const sawEverything = node.sawEverything;
   const view = index.viewOf(node.index);
-  // A record written right on top of the last one settled, when nothing that qualification reads has changed
-  // since (no signature, exit, revocation or finalization anywhere, and the same governance state in its view),
-  // sees exactly the signatures that one saw, judged the same way: it cannot finalize anything that one did not.
-  const last = index.lastSettled;
-  if (last !== null && last.version === index.settleVersion && index.causal.extendsOnly(node.index, last.at)) {
-    const state = views.stateIn(view);
-    if (state === last.state) {
-      last.at = node.index;
-      return;
-    }
+  const state = views.stateIn(view);
+  // A record written on top of one record and nothing else new (its past is that record's plus itself: the next
+  // record of an envelope, a member's next record while others write concurrently), in the governance state
+  // that record was settled in, sees the signatures that record saw, judged the same way (its own exits and
+  // revocations aside): it finalizes nothing that record did not, unless its own signature tips a proposal.
+  const parent = parentExtended(index, node, parents);
+  const shortcut = parent >= 0 && index.settledStates[parent] === state && node.kind !== 'member.ragequit' && node.kind !== 'device.revoke';
+  const own = shortcut && node.verdict.ok && node.verdict.data.kind === 'tally.sign' ? node.verdict.data.signature.proposal : null;
+  if (shortcut && own === null) {
+    noteSettled(index, node, state);
+    return;
   }
   // A view that misses no exit, finalization or revocation, and none of a proposal's signatures, decides that
   // proposal as "everything" does; so an unsettled proposal whose inputs have not changed since its last
   // failed check cannot qualify now either. (Records written concurrently are mostly votes and signatures.)
-  const unseenChanges = sawEverything ? [] : index.unseenChanges(node.index);
-  const likeEverything = unseenChanges.length === 0;
-  const state = views.stateIn(view);
+  let candidates: Iterable<ProposalInfo>;
+  let likeEverything = true;
   const threshold = effectiveThreshold(state.rules, state.members.size);
-  // A proposal sits in one bucket of the unsettled ones, so only the unseen finalizations can repeat one.
-  let candidates: Iterable<ProposalInfo> = index.unsettledReaching(threshold);
-  if (!likeEverything) {
-    const all = new Set<ProposalInfo>();
-    for (const record of unseenChanges) for (const proposal of index.finalizedAt.get(record) ?? []) all.add(proposal);
-    for (const proposal of candidates) all.add(proposal);
-    candidates = all;
+  if (own !== null) {
+    candidates = [own];
+    if (!sawEverything) likeEverything = index.unseenChanges(node.index).length === 0;
+  } else {
+    const unseenChanges = sawEverything ? [] : index.unseenChanges(node.index);
+    likeEverything = unseenChanges.length === 0;
+    // A proposal sits in one bucket of the unsettled ones, so only the unseen finalizations can repeat one.
+    candidates = index.unsettledReaching(threshold);
+    if (!likeEverything) {
+      const all = new Set<ProposalInfo>();
+      for (const record of unseenChanges) for (const proposal of index.finalizedAt.get(record) ?? []) all.add(proposal);
+      for (const proposal of candidates) all.add(proposal);
+      candidates = all;
+    }
   }
 
   // Decide all first, then record: what this record finalizes does not change what else it finalizes.
@@ -59,8 +68,7 @@ export function settle(index: LedgerIndex, views: ViewStates, node: LedgerNode, 
     if (certificate) finalized.push([proposal, { at: node.index, certificate: certificate.key, outcome: certificate.outcome, time: node.time }]);
     else if (inputs) index.qualificationMemo.set(proposal, inputs);
   }
-  if (finalized.length > 0) index.settleVersion++;
-  index.lastSettled = { at: node.index, version: index.settleVersion, state };
+  noteSettled(index, node, state);
   for (const [proposal, finalization] of finalized) {
     const firstPass = finalization.outcome === 'passed' && !proposal.finalizations.some((earlier) => earlier.outcome === 'passed');
     proposal.finalizations.push(finalization);
@@ -75,6 +83,19 @@ export function settle(index: LedgerIndex, views: ViewStates, node: LedgerNode, 
     if (proposal.removes) index.standingVersion++;
     index.eventChanges.push(proposal);
   }
+}
+
+function noteSettled(index: LedgerIndex, node: LedgerNode, state: object): void {
+  // Records of an imported fold have no entry (they take the long way): filled so the array stays packed.
+  const settled = index.settledStates;
+  while (settled.length < node.index) settled.push(null);
+  settled[node.index] = state;
+}
+
+/** The parent of `node` whose causal past is node's but for node itself, or -1 when it has none (a merge). */
+function parentExtended(index: LedgerIndex, node: LedgerNode, parents: readonly number[]): number {
+  for (const parent of parents) if (index.causal.extendsOnly(node.index, parent)) return parent;
+  return -1;
 }
 
 /** Distinct signers of the proposal's signatures in the causal past of record `at`. */
