@@ -14,6 +14,7 @@ import { deviceDelegation } from './device-delegation.ts';
 import { maxUpdateBytes, sealEnvelopeAsDevice, sealEnvelopeAsMember } from './envelope.ts';
 import type { GateRejectionCode } from './gate-rejection.ts';
 import { applyCheckedEnvelope, checkEnvelope, maxRecordsPerEnvelope, type AcceptedEnvelope, type GateContext } from './update-gate.ts';
+import { ViewingUpdateDecoder, withExpectedTexts } from './update-structure.ts';
 
 const founder = memberKeyFromPhrase('test test test test test test test test test test test junk');
 const member = memberKeyFromPhrase('legal winner thank year wave sausage worth useful legal winner thank yellow');
@@ -171,6 +172,27 @@ test('an envelope inside a larger buffer (a catch-up frame) is taken as its own 
   assert.deepEqual(Uint8Array.from(result.records[0]!.bytes), Uint8Array.from(record.bytes));
   assert.ok(result.records[0]!.bytes.buffer.byteLength < frame.length, 'the record does not keep the frame alive');
   assert.deepEqual(Y.encodeStateAsUpdate(peer), Y.encodeStateAsUpdate(writer));
+});
+
+test("the apply decoder hands back the gate's id strings only for keys with the same characters: any expectation gives the same document", () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  const records = [vote(member), vote(member), vote(member)];
+  const update = localUpdate(writer, () => {
+    appendRecords(writer, records);
+    daoText(writer, 'charter').insert(0, 'Brücken für alle');
+  })!;
+  const ids = records.map((record) => record.id);
+  const expectations: string[][] = [[], ids, [...ids].reverse(), ['x'.repeat(ids[0]!.length), ...ids.slice(1)], ['ü'.repeat(ids[0]!.length)], [...ids, ...ids]];
+  for (const texts of expectations) {
+    const doc = writerFrom(peer);
+    withExpectedTexts(texts, () => Y.applyUpdateV2(doc, update, 'remote', ViewingUpdateDecoder));
+    assert.deepEqual([...ledgerEntries(doc)].map(([id]) => id).sort(), [...ids, dao].sort(), `keys with expectation ${texts.length}`);
+    for (const record of records) assert.deepEqual(recordBytes(doc, record.id), Uint8Array.from(record.bytes));
+    assert.equal(daoText(doc, 'charter').toString(), daoText(writer, 'charter').toString());
+    assert.ok(daoText(doc, 'charter').toString().startsWith('Brücken für alle'));
+    assert.deepEqual(Y.encodeStateAsUpdate(doc), Y.encodeStateAsUpdate(writer));
+  }
 });
 
 test('device keys: a delegation and a device-signed record in one envelope, then a device-signed envelope', () => {

@@ -14,7 +14,7 @@ import { hasRecord, recordBytes } from './dao-doc.ts';
 import { delegationProblem } from './device-delegation.ts';
 import { decodeEnvelope, EnvelopeTooLargeError, maxEnvelopeBytes, verifyEnvelopeSignature, type Envelope } from './envelope.ts';
 import { GateRefusal, rejection, type GateRejection } from './gate-rejection.ts';
-import { inspectUpdate, ViewingUpdateDecoder } from './update-structure.ts';
+import { inspectUpdate, ViewingUpdateDecoder, withExpectedTexts } from './update-structure.ts';
 
 /** At most this many new records per envelope: each costs a signature check (~1.4 ms for a member signature). */
 export const maxRecordsPerEnvelope = 256;
@@ -80,7 +80,10 @@ export function applyCheckedEnvelope(doc: Y.Doc, result: AcceptedEnvelope, origi
     throw new DaomeshError('INTERNAL', 'The document changed after the envelope was checked.', 'Check the envelope again.');
   }
   checkedAgainst.delete(result);
-  Y.applyUpdateV2(doc, result.envelope.update, origin, ViewingUpdateDecoder);
+  withExpectedTexts(
+    result.records.map((record) => record.id),
+    () => Y.applyUpdateV2(doc, result.envelope.update, origin, ViewingUpdateDecoder),
+  );
   if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
     throw new DaomeshError('INTERNAL', `Envelope ${result.envelope.id} left Yjs waiting for missing updates after the gate accepted it.`);
   }

@@ -36,12 +36,65 @@ type Place = { readonly root: string; readonly key: string | null };
 
 type Decoded = { structs: Array<Y.Item | Y.GC | Y.Skip>; ds: { clients: Map<number, Array<{ clock: number; len: number }>> } };
 
+/** The texts the next ViewingUpdateDecoder expects (see withExpectedTexts); taken by its constructor. */
+let textsForNextDecoder: readonly string[] | null = null;
+
+/**
+ * Runs `apply` (a Y.applyUpdateV2 with ViewingUpdateDecoder) so that its decoder returns these very strings
+ * for texts with the same characters, met in this order: an envelope's ledger keys are its records' ids, which
+ * the gate made already, so the document and the fold share one string per record instead of two.
+ */
+export function withExpectedTexts<T>(texts: readonly string[], apply: () => T): T {
+  textsForNextDecoder = texts;
+  try {
+    return apply();
+  } finally {
+    textsForNextDecoder = null;
+  }
+}
+
 /**
  * Yjs's V1 update decoder, except that binary contents — the record bytes — are views of the update rather
  * than copies: the gate only reads them, and applying keeps them (the envelope's bytes never change after
- * the gate took them). Reads lib0's decoder state (`arr`, `pos`) as lib0's own readBuf does.
+ * the gate took them); and that texts the caller expects come back as the caller's strings (withExpectedTexts).
+ * Reads lib0's decoder state (`arr`, `pos`) as lib0's own readBuf does.
  */
 export class ViewingUpdateDecoder extends Y.UpdateDecoderV1 {
+  private readonly expected: readonly string[] | null;
+  private nextExpected = 0;
+
+  constructor(decoder: ConstructorParameters<typeof Y.UpdateDecoderV1>[0]) {
+    super(decoder);
+    this.expected = textsForNextDecoder;
+    textsForNextDecoder = null;
+  }
+
+  override readString(): string {
+    const expected = this.expected;
+    if (expected !== null && this.nextExpected < expected.length) {
+      const text = expected[this.nextExpected]!;
+      const decoder = this.restDecoder as unknown as { arr: Uint8Array; pos: number };
+      const bytes = decoder.arr;
+      const start = decoder.pos + 1;
+      // A length under 128 is one byte of lib0's varUint; texts are UTF-8, so ASCII compares byte for character.
+      if (text.length < 128 && bytes[decoder.pos] === text.length && start + text.length <= bytes.length) {
+        let same = true;
+        for (let i = 0; i < text.length; i++) {
+          if (bytes[start + i] !== text.charCodeAt(i) || text.charCodeAt(i) >= 0x80) {
+            same = false;
+            break;
+          }
+        }
+        if (same) {
+          decoder.pos = start + text.length;
+          this.nextExpected++;
+          return text;
+        }
+      }
+    }
+    return super.readString();
+  }
+
   override readBuf(): Uint8Array {
     const decoder = this.restDecoder as unknown as { arr: Uint8Array; pos: number };
     const bytes = decoder.arr;

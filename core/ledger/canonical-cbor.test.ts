@@ -106,3 +106,19 @@ test('decodeCanonical returns byte strings as plain Uint8Array views of the inpu
   assert.deepEqual([...value.u], [1, 2, 3]);
   assert.equal(value.u.buffer, bytes.buffer);
 });
+
+test('short texts come from a cache of texts read before: thousands of colliding ones, read over and over, are each read exactly', () => {
+  // More texts than the cache has entries, of every length it keeps and a few past it, so that many share a slot.
+  const texts = Array.from({ length: 5000 }, (_, i) => `t${i.toString(36)}${'x'.repeat(i % 40)}`.slice(0, 2 + (i % 36)));
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < texts.length; i += 1 + round) {
+      const text = texts[(i * 7919) % texts.length]!;
+      assert.equal(decodeCanonical(dagCbor.encode({ [text]: text })) !== undefined, true);
+      assert.deepEqual(decodeCanonical(dagCbor.encode({ [text]: [text, text] })), { [text]: [text, text] });
+    }
+  }
+  // A text of the same length and hash slot as a cached one, but other characters, is not taken for it.
+  assert.equal(decodeCanonical(dagCbor.encode('ab')), 'ab');
+  assert.equal(decodeCanonical(dagCbor.encode('ba')), 'ba');
+  assert.equal(decodeCanonical(dagCbor.encode('ab\u0080')), undefined);
+});

@@ -221,6 +221,14 @@ function keyFollows(bytes: Uint8Array, previousStart: number, previousLength: nu
   return false;
 }
 
+/**
+ * Short texts read before, by a hash of their bytes: map keys, record kinds and choices repeat in every record,
+ * and building each anew (then V8 internalizing every key) was a visible share of decoding one. A cache only:
+ * a text is returned from it when its bytes are the same, and a collision replaces the entry.
+ */
+const internedTexts: Array<string | undefined> = new Array<string | undefined>(1024).fill(undefined);
+const maxInternedLength = 32;
+
 /** ASCII text of `length` bytes at reader.at; undefined when it runs past the end or holds any other byte. */
 function readAscii(reader: Reader, length: number): string | undefined {
   const bytes = reader.bytes;
@@ -233,6 +241,31 @@ function readAscii(reader: Reader, length: number): string | undefined {
     reader.at = end;
     return oneCharacter[code];
   }
+  let slot = -1;
+  if (length <= maxInternedLength) {
+    // FNV-1a over the bytes, which also checks that they are ASCII.
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) {
+      const code = bytes[i]!;
+      if (code >= 0x80) return undefined;
+      hash = Math.imul(hash ^ code, 0x01000193);
+    }
+    slot = (hash >>> 0) & (internedTexts.length - 1);
+    const known = internedTexts[slot];
+    if (known !== undefined && known.length === length) {
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        if (known.charCodeAt(i) !== bytes[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        reader.at = end;
+        return known;
+      }
+    }
+  }
   let text = '';
   for (let i = start; i < end; i++) {
     const code = bytes[i]!;
@@ -240,5 +273,6 @@ function readAscii(reader: Reader, length: number): string | undefined {
     text += oneCharacter[code];
   }
   reader.at = end;
+  if (slot >= 0) internedTexts[slot] = text;
   return text;
 }
