@@ -15,11 +15,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDaoDoc, ledgerEntries } from '../core/dao/dao-doc.ts';
+import { createDaoDoc, ledgerEntries, recordBytes } from '../core/dao/dao-doc.ts';
 import { applyCheckedEnvelope, checkEnvelope } from '../core/dao/update-gate.ts';
 import { DaoLedger } from '../core/governance/dao-ledger.ts';
 import { decodeEnvelope } from '../core/dao/envelope.ts';
-import { decodeRecord, signingMessage } from '../core/ledger/record.ts';
+import { decodeRecord, signingMessage, type LedgerRecord } from '../core/ledger/record.ts';
 import { createNativeEd25519Verify } from '../electron-main/host/native-ed25519.ts';
 import { DaoReplica } from '../electron-main/host/dao-replica.ts';
 import { nativeSha256 } from '../electron-main/host/native-sha256.ts';
@@ -64,16 +64,26 @@ function rawVerifyRate(workload: Workload): () => Rates {
     });
 }
 
-/** The gate, Yjs and the fold in memory, as DaoReplica runs them (membership refreshed only on a miss). */
+/**
+ * The gate, Yjs and the fold in memory, as DaoReplica runs them: membership refreshed only on a miss, device
+ * delegations decoded once and kept.
+ */
 function inMemoryRate(workload: Workload): Rates {
   const verify = createNativeEd25519Verify();
   const doc = createDaoDoc();
   const ledger = new DaoLedger(workload.dao);
   let members = new Set<string>();
   const isMember = (address: string): boolean => members.has(address) || (members = new Set(ledger.everMembers())).has(address);
+  const delegations = new Map<string, LedgerRecord>();
+  const acceptedDelegation = (id: string): LedgerRecord | undefined => {
+    let record = delegations.get(id);
+    const bytes = record === undefined ? recordBytes(doc, id) : undefined;
+    if (bytes !== undefined) delegations.set(id, (record = decodeRecord(bytes)));
+    return record;
+  };
   const rates = measure(workload.records, () => {
     for (const bytes of workload.envelopes) {
-      const result = checkEnvelope(doc, bytes, { dao: workload.dao, isMember, verifyEd25519: verify, sha256: nativeSha256 });
+      const result = checkEnvelope(doc, bytes, { dao: workload.dao, isMember, verifyEd25519: verify, sha256: nativeSha256, acceptedDelegation });
       if (!result.ok) throw new Error(`the workload was refused: ${result.reason.message}`);
       applyCheckedEnvelope(doc, result, 'remote');
       ledger.add(result.records);

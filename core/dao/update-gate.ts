@@ -195,7 +195,7 @@ class Delegations {
     const bytes = recordBytes(this.doc, id);
     if (bytes !== undefined) {
       try {
-        return decodeRecord(bytes);
+        return decodeRecord(bytes, this.context.sha256?.(bytes));
       } catch {
         return undefined;
       }
