@@ -32,3 +32,27 @@ test('native verify rejects tampered messages, signatures and malformed keys wit
   assert.equal(verify(signature, message, new Uint8Array(32).fill(0xff)), false);
   assert.equal(verify(signature, message, createNativeEd25519Signer().publicKey), false);
 });
+
+test('native verify follows the key bytes, not the array: views at offsets, keys taken in turn, an array changed in place', () => {
+  const verify = createNativeEd25519Verify();
+  const [a, b] = [createNativeEd25519Signer(), createNativeEd25519Signer()];
+  const message = new TextEncoder().encode('tally');
+  const [signedByA, signedByB] = [a.sign(message), b.sign(message)];
+  const shared = new Uint8Array(100);
+  shared.set(a.publicKey, 3);
+  shared.set(b.publicKey, 50);
+  const [keyA, keyB] = [shared.subarray(3, 35), shared.subarray(50, 82)];
+  for (let round = 0; round < 3; round++) {
+    assert.equal(verify(signedByA, message, keyA), true);
+    assert.equal(verify(signedByA, message, keyA), true);
+    assert.equal(verify(signedByB, message, keyA), false);
+    assert.equal(verify(signedByB, message, keyB), true);
+    assert.equal(verify(signedByA, message, keyB), false);
+  }
+  // The same array, now holding B's key: what it holds counts.
+  const key = Uint8Array.from(a.publicKey);
+  assert.equal(verify(signedByA, message, key), true);
+  key.set(b.publicKey);
+  assert.equal(verify(signedByA, message, key), false);
+  assert.equal(verify(signedByB, message, key), true);
+});
