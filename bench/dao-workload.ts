@@ -6,7 +6,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { appendRecords, createDaoDoc, localUpdate } from '../core/dao/dao-doc.ts';
-import { sealEnvelopeAsDevice, sealEnvelopeAsMember } from '../core/dao/envelope.ts';
+import { sealEnvelopeAsDevice } from '../core/dao/envelope.ts';
 import { DaoLedger } from '../core/governance/dao-ledger.ts';
 import { buildDeviceDelegation, buildGenesis, buildProposal, buildTallySignature, buildVote, type RecordContext } from '../core/governance/record-builders.ts';
 import { rulePresets, type Rules } from '../core/governance/rules.ts';
@@ -73,15 +73,15 @@ export function buildWorkload(options: { records: number; perEnvelope: number; m
   const envelopes: Uint8Array[] = [];
   let records = 1;
 
-  const seal = (writer: Writer, batch: LedgerRecord[], asMember: boolean): void => {
+  const seal = (writer: Writer, batch: LedgerRecord[]): void => {
     const update = localUpdate(writer.doc, () => appendRecords(writer.doc, batch))!;
-    const envelope = asMember
-      ? sealEnvelopeAsMember(dao, update, writer.key)
-      : sealEnvelopeAsDevice(dao, update, writer.key.address, { key: writer.device.publicKey, delegation: recordHashFromId(writer.delegation!) }, writer.device.sign);
-    envelopes.push(envelope.bytes);
+    const device = { key: writer.device.publicKey, delegation: recordHashFromId(writer.delegation!) };
+    envelopes.push(sealEnvelopeAsDevice(dao, update, writer.key.address, device, writer.device.sign).bytes);
   };
 
-  // Round 0: the founder brings the genesis; everyone delegates to their device key (member-signed).
+
+  // Round 0: the founder brings the genesis; everyone delegates to their device key (the record member-signed,
+  // its envelope sealed by the device key it delegates, as the host seals it).
   let time = startTime + second;
   const genesisBatch = [genesis];
   for (const writer of writers) {
@@ -91,9 +91,9 @@ export function buildWorkload(options: { records: number; perEnvelope: number; m
     records++;
     if (writer === founder) {
       genesisBatch.push(delegation);
-      seal(writer, genesisBatch, true);
+      seal(writer, genesisBatch);
     } else {
-      seal(writer, [delegation], true);
+      seal(writer, [delegation]);
     }
   }
 
@@ -115,7 +115,7 @@ export function buildWorkload(options: { records: number; perEnvelope: number; m
         deps = [record.id];
         records++;
       }
-      seal(writer, batch, false);
+      seal(writer, batch);
     }
     time = roundStart + roundMs;
   }

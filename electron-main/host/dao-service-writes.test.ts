@@ -9,6 +9,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { DaomeshError } from '../../core/errors.ts';
 import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
+import { decodeEnvelope } from '../../core/dao/envelope.ts';
+import { DaoReplica } from './dao-replica.ts';
 import { DaoService } from './dao-service.ts';
 import { createNativeEd25519Verify } from './native-ed25519.ts';
 
@@ -89,4 +91,26 @@ test('a record the fold would ignore is refused with its reason, and nothing is 
   await service.signTally({ dao, proposal });
   assert.equal(service.get(dao).proposals.find((entry) => entry.id === proposal)?.status, 'passed');
   assert.deepEqual(service.get(dao).evidence, [], 'the node wrote no record that does not count');
+});
+
+test("a new DAO's first envelope is sealed by the device key it delegates, and a peer takes the log in", async (t) => {
+  const { service, dao, clock } = await soloDao(t);
+  await service.propose({ dao, title: 'Hello', params: { kind: 'signal', text: 'first' } });
+  clock.now += minute;
+  const index = await service.replica(dao)!.envelopeIndex();
+  const envelopes = index.inOrder(index.ids());
+  assert.ok(envelopes.length >= 2);
+  // Peers check an Ed25519 signature for each, and recover no member (secp256k1) signature but the records'.
+  for (const bytes of envelopes) assert.ok(decodeEnvelope(bytes).device, 'sealed by a device key');
+  const peerDir = await mkdtemp(join(tmpdir(), 'daomesh-writes-peer-'));
+  const { replica: peer } = await DaoReplica.open(peerDir, dao, createNativeEd25519Verify());
+  t.after(async () => {
+    await peer.close();
+    await rm(peerDir, { recursive: true, force: true });
+  });
+  for (const bytes of envelopes) {
+    const outcome = await peer.acceptRemote(bytes);
+    assert.ok(outcome.ok, outcome.ok ? '' : outcome.reason.message);
+  }
+  assert.equal(peer.ledger.stateHash(), service.replica(dao)!.ledger.stateHash());
 });

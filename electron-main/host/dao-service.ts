@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import type { BridgeParams, BridgeResult, DaoSummary, DaoView } from '../../core/bridge/api.ts';
 import { daoSummary, daoView, rulesChangeFromView, votingByKindFromView } from '../../core/bridge/dao-view.ts';
 import { daoText, isTextName, textNames, textRootName, type TextName } from '../../core/dao/dao-doc.ts';
-import { sealEnvelopeAsDevice, sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
+import { sealEnvelopeAsDevice } from '../../core/dao/envelope.ts';
 import { applyTextSplices, planTextEdit } from '../../core/dao/text-edit.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import {
@@ -142,7 +142,11 @@ export class DaoService {
         buildDeviceDelegation({ dao: genesis.id, author: key.address, deps: [genesis.id], time: now }, signer.publicKey, this.#options.nodeId),
         key.privateKey,
       );
-      await replica.writeLocal([genesis, delegation], (update) => sealEnvelopeAsMember(genesis.id, update, key));
+      // Sealed by the device key it delegates (the gate finds the delegation in the update): peers check one
+      // Ed25519 signature instead of recovering a second secp256k1 one, ~1.3 ms each in pure JS.
+      await replica.writeLocal([genesis, delegation], (update) =>
+        sealEnvelopeAsDevice(genesis.id, update, key.address, { key: signer.publicKey, delegation: delegation.hash }, signer.sign),
+      );
       this.#options.onChanged(genesis.id);
       return { dao: genesis.id };
     });
@@ -287,7 +291,7 @@ export class DaoService {
           buildDeviceDelegation({ dao, author: key.address, deps: replica.ledger.heads(), time: this.#now() }, signer.publicKey, this.#options.nodeId),
           key.privateKey,
         );
-        await replica.writeLocal([delegation], (update) => sealEnvelopeAsMember(dao, update, key));
+        await replica.writeLocal([delegation], (update) => sealEnvelopeAsDevice(dao, update, key.address, { key: signer.publicKey, delegation: delegation.hash }, signer.sign));
         written.push(dao);
         this.#options.onChanged(dao);
       });
@@ -408,7 +412,7 @@ export class DaoService {
     }
     const again = signRecordAsMember(buildDeviceDelegation({ dao, author: me, deps: replica.ledger.heads(), time }, signer.publicKey, this.#options.nodeId), key.privateKey);
     if (!replica.ledger.dryRun([again]).every((verdict) => verdict.ok)) return;
-    await replica.writeLocal([again], (update) => sealEnvelopeAsMember(dao, update, key));
+    await replica.writeLocal([again], (update) => sealEnvelopeAsDevice(dao, update, me, { key: signer.publicKey, delegation: again.hash }, signer.sign));
     this.#options.onChanged(dao);
   }
 
