@@ -122,6 +122,17 @@ export function qualifyingCertificate(
   if (signatures.length === 0) return null;
   const state = views.stateIn(view);
   const threshold = effectiveThreshold(state.rules, state.members.size);
+  // The usual case: every signature in the view is of one certificate, so nobody equivocated; count its signers.
+  const first = index.signatureInfo(signatures[0]!);
+  if (signatures.every((signature) => index.signatureInfo(signature).certificate === first.certificate)) {
+    const signers: string[] = [];
+    for (const signature of signatures) {
+      const signer = index.signatureInfo(signature).signer;
+      if (signers.includes(signer) || !state.members.has(signer) || index.standing(signature, view) !== null) continue;
+      signers.push(signer);
+    }
+    return signers.length >= threshold ? { key: first.certificate, outcome: first.outcome, signers: signers.sort() } : null;
+  }
   const certificatesBySigner = new Map<string, Set<string>>();
   for (const signature of signatures) {
     const info = index.signatureInfo(signature);
