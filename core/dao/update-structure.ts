@@ -56,7 +56,8 @@ export function withExpectedTexts<T>(texts: readonly string[], apply: () => T): 
 /**
  * Yjs's V1 update decoder, except that binary contents — the record bytes — are views of the update rather
  * than copies: the gate only reads them, and applying keeps them (the envelope's bytes never change after
- * the gate took them); and that texts the caller expects come back as the caller's strings (withExpectedTexts).
+ * the gate took them); and that texts the caller expects, and the ledger root's name that every ledger entry
+ * repeats, come back as existing strings instead of new ones (withExpectedTexts).
  * Reads lib0's decoder state (`arr`, `pos`) as lib0's own readBuf does.
  */
 export class ViewingUpdateDecoder extends Y.UpdateDecoderV1 {
@@ -71,28 +72,22 @@ export class ViewingUpdateDecoder extends Y.UpdateDecoderV1 {
 
   override readString(): string {
     const expected = this.expected;
-    if (expected !== null && this.nextExpected < expected.length) {
-      const text = expected[this.nextExpected]!;
-      const decoder = this.restDecoder as unknown as { arr: Uint8Array; pos: number };
-      const bytes = decoder.arr;
-      const start = decoder.pos + 1;
-      // A length under 128 is one byte of lib0's varUint; texts are UTF-8, so ASCII compares byte for character.
-      if (text.length < 128 && bytes[decoder.pos] === text.length && start + text.length <= bytes.length) {
-        let same = true;
-        for (let i = 0; i < text.length; i++) {
-          if (bytes[start + i] !== text.charCodeAt(i) || text.charCodeAt(i) >= 0x80) {
-            same = false;
-            break;
-          }
-        }
-        if (same) {
-          decoder.pos = start + text.length;
-          this.nextExpected++;
-          return text;
-        }
-      }
-    }
+    if (expected !== null && this.nextExpected < expected.length && this.takeText(expected[this.nextExpected]!)) return expected[this.nextExpected++]!;
+    // Every ledger entry names its parent, the ledger root, by name.
+    if (this.takeText(ledgerRootName)) return ledgerRootName;
     return super.readString();
+  }
+
+  /** True (and past it) when the next string is `text`, which must be ASCII. */
+  private takeText(text: string): boolean {
+    const decoder = this.restDecoder as unknown as { arr: Uint8Array; pos: number };
+    const bytes = decoder.arr;
+    const start = decoder.pos + 1;
+    // A length under 128 is one byte of lib0's varUint; texts are UTF-8, so ASCII compares byte for character.
+    if (text.length >= 128 || bytes[decoder.pos] !== text.length || start + text.length > bytes.length) return false;
+    for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i) || text.charCodeAt(i) >= 0x80) return false;
+    decoder.pos = start + text.length;
+    return true;
   }
 
   override readBuf(): Uint8Array {
