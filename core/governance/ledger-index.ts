@@ -354,12 +354,6 @@ export class LedgerIndex {
     return proposal.withdrawals.some((withdrawal) => this.inView(withdrawal, view));
   }
 
-  /** The proposal record `id` when it is a valid proposal within `view`. */
-  proposalIn(id: string, view: View): ProposalInfo | null {
-    const proposal = this.proposals.get(id);
-    return proposal && this.inView(proposal.index, view) ? proposal : null;
-  }
-
   /**
    * Why record `index` no longer counts for a consumer with `view` although it was valid in its own view, or
    * null when it stands. Exits and revocations win over what their author did concurrently (DESIGN.md §4a):

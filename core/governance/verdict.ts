@@ -175,9 +175,17 @@ function judgeProposal(context: JudgeContext, node: LedgerNode, raw: RecordBody,
   };
 }
 
+/** The position of a record a body names: by its hash (quick bodies) or its id (bodies the schema parsed); -1 when not held. */
+function positionOf(index: LedgerIndex, record: Uint8Array | string): number {
+  return typeof record === 'string' ? (index.byId.get(record) ?? -1) : index.indexOfHash(record);
+}
+
 /** The proposal a vote, withdrawal or signature is about, valid and standing in the record's view. */
-function targetProposal(index: LedgerIndex, id: string, view: View): ProposalInfo {
-  const proposal = index.proposalIn(id, view);
+function targetProposal(index: LedgerIndex, named: Uint8Array | string, view: View): ProposalInfo {
+  const position = positionOf(index, named);
+  const verdict = position < 0 ? null : index.node(position).verdict;
+  // A valid proposal record: what index.proposals holds, found without making its id.
+  const proposal = verdict?.ok && verdict.data.kind === 'proposal.create' && index.inView(position, view) ? verdict.data.proposal : null;
   if (!proposal) ignore(reasons.unknownProposal);
   const standing = index.standing(proposal.index, view);
   if (standing) ignore(`${reasons.authorLeft}: the proposal was ${standing}`);
@@ -226,9 +234,9 @@ function judgeSignature(index: LedgerIndex, node: LedgerNode, raw: RecordBody, v
   const voters = new Set<string>();
   const ballots: Ballot[] = [];
   const votes: number[] = [];
-  for (const id of body.votes) {
-    const vote = index.byId.get(id);
-    if (vote === undefined || !index.causal.inPast(vote, node.index)) ignore(reasons.unseenVote);
+  for (const named of body.votes) {
+    const vote = positionOf(index, named);
+    if (vote < 0 || !index.causal.inPast(vote, node.index)) ignore(reasons.unseenVote);
     const verdict = index.node(vote).verdict;
     if (!verdict.ok || verdict.data.kind !== 'vote' || verdict.data.vote.proposal !== proposal) ignore(reasons.notAVote);
     const info = verdict.data.vote;
@@ -241,7 +249,7 @@ function judgeSignature(index: LedgerIndex, node: LedgerNode, raw: RecordBody, v
     votes.push(vote);
   }
   if (tally(proposal.mode, proposal.electorate, ballots).outcome !== body.outcome) ignore(reasons.wrongOutcome);
-  const certificate = certificateKey(body.outcome, body.votes);
+  const certificate = certificateKey(body.outcome, votes.map((vote) => index.node(vote).id));
   const final = index.finalIn(proposal, view);
   if (final && final.certificate !== certificate) ignore(reasons.otherCertificateFinal);
   return { proposal, signer: node.author, certificate, votes, outcome: body.outcome };
