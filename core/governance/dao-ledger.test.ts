@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { addressBytes, canonicalDeps, recordHashFromId, signRecordAsMember, type LedgerRecord } from '../ledger/record.ts';
 import { DaoLedger } from './dao-ledger.ts';
+import { SettledStates } from './ledger-index.ts';
 import { buildGenesis, buildProposal } from './record-builders.ts';
 import { reasons } from './reasons.ts';
 import { simpleMajority } from './rules.ts';
@@ -129,4 +130,23 @@ test('incremental: a record appended after everything else updates the state; th
   assert.deepEqual(scenario.ledger.heads(), [next]);
   assert.equal(scenario.ledger.canonicalOrder().at(-1), next);
   assert.equal(scenario.state().records, scenario.records.length);
+});
+
+test("settle's shortcut keeps the states of recent records only, from wherever the fold starts", () => {
+  const states = new SettledStates();
+  const [a, b] = [{ state: 'a' }, { state: 'b' }];
+  for (let index = 0; index < 20_000; index++) states.set(index, index % 2 === 0 ? a : b);
+  assert.equal(states.get(19_999), b);
+  assert.equal(states.get(19_998), a);
+  assert.equal(states.get(16_000), a);
+  assert.equal(states.get(100), undefined, 'long-gone records keep no state');
+  assert.equal(states.get(20_000), undefined);
+  // A fold imported from a snapshot settles from its first new record on, with nothing kept before it.
+  const imported = new SettledStates();
+  imported.set(100_000, a);
+  imported.set(100_002, b);
+  assert.equal(imported.get(100_000), a);
+  assert.equal(imported.get(100_001), null);
+  assert.equal(imported.get(100_002), b);
+  assert.equal(imported.get(99_999), undefined);
 });

@@ -21,10 +21,10 @@ export function settle(index: LedgerIndex, views: ViewStates, node: LedgerNode, 
   // that record was settled in, sees the signatures that record saw, judged the same way (its own exits and
   // revocations aside): it finalizes nothing that record did not, unless its own signature tips a proposal.
   const parent = parentExtended(index, node, parents);
-  const shortcut = parent >= 0 && index.settledStates[parent] === state && node.kind !== 'member.ragequit' && node.kind !== 'device.revoke';
+  const shortcut = parent >= 0 && index.settledStates.get(parent) === state && node.kind !== 'member.ragequit' && node.kind !== 'device.revoke';
   const own = shortcut && node.verdict.ok && node.verdict.data.kind === 'tally.sign' ? node.verdict.data.signature.proposal : null;
   if (shortcut && own === null) {
-    noteSettled(index, node, state);
+    index.settledStates.set(node.index, state);
     return;
   }
   // A view that misses no exit, finalization or revocation, and none of a proposal's signatures, decides that
@@ -68,7 +68,7 @@ export function settle(index: LedgerIndex, views: ViewStates, node: LedgerNode, 
     if (certificate) finalized.push([proposal, { at: node.index, certificate: certificate.key, outcome: certificate.outcome, time: node.time }]);
     else if (inputs) index.qualificationMemo.set(proposal, inputs);
   }
-  noteSettled(index, node, state);
+  index.settledStates.set(node.index, state);
   for (const [proposal, finalization] of finalized) {
     const firstPass = finalization.outcome === 'passed' && !proposal.finalizations.some((earlier) => earlier.outcome === 'passed');
     proposal.finalizations.push(finalization);
@@ -83,13 +83,6 @@ export function settle(index: LedgerIndex, views: ViewStates, node: LedgerNode, 
     if (proposal.removes) index.standingVersion++;
     index.eventChanges.push(proposal);
   }
-}
-
-function noteSettled(index: LedgerIndex, node: LedgerNode, state: object): void {
-  // Records of an imported fold have no entry (they take the long way): filled so the array stays packed.
-  const settled = index.settledStates;
-  while (settled.length < node.index) settled.push(null);
-  settled[node.index] = state;
 }
 
 /** The parent of `node` whose causal past is node's but for node itself, or -1 when it has none (a merge). */

@@ -143,11 +143,8 @@ export class LedgerIndex {
   /** Anchors whose event changed, in order: proposals newly finalized, rage-quit records. */
   readonly eventChanges: Array<ProposalInfo | number> = [];
   revocationCount = 0;
-  /**
-   * Per record, the governance state its view had when settle ran for it (finality.ts takes a shortcut for a
-   * record written on top of one in the same state). Empty for records of an imported fold: they take the long way.
-   */
-  readonly settledStates: Array<object | null> = [];
+  /** The governance state settle saw for each recent record (finality.ts). */
+  readonly settledStates = new SettledStates();
   /** Bumped when whether a record stands can change: a rage quit, a revocation, a removal finalized. */
   standingVersion = 0;
   /** Records with a failed verdict, and valid device delegations and revocations (evidence is derived from these and the proposals). */
@@ -502,6 +499,38 @@ export class LedgerIndex {
     let at = list.length;
     while (at > 0 && this.compare(list[at - 1]!, index) > 0) at--;
     list.splice(at, 0, index);
+  }
+}
+
+/**
+ * Per record, the governance state its view had when settle ran for it: settle takes a shortcut for a record
+ * written on top of one in the same state. Only the last few thousand records keep theirs, so that the states
+ * of long-gone views are not kept alive; a record on top of an older one (or of one from an imported fold,
+ * which has none) takes the long way.
+ */
+export class SettledStates {
+  private static readonly kept = 4096;
+  /** Record index of states[0]. */
+  private base = 0;
+  private states: Array<object | null> = [];
+
+  get(index: number): object | null | undefined {
+    const at = index - this.base;
+    return at >= 0 && at < this.states.length ? this.states[at] : undefined;
+  }
+
+  set(index: number, state: object): void {
+    if (this.states.length === 0 || index < this.base) {
+      this.base = index;
+      this.states = [];
+    }
+    // Records settle in index order; a gap is records that never settled (before the genesis).
+    while (this.base + this.states.length < index) this.states.push(null);
+    this.states[index - this.base] = state;
+    if (this.states.length >= 2 * SettledStates.kept) {
+      this.states = this.states.slice(SettledStates.kept);
+      this.base += SettledStates.kept;
+    }
   }
 }
 
