@@ -370,15 +370,26 @@ export class DaoLedger {
 
   private insertInOrder(position: number): void {
     const order = this.order;
-    let low = 0;
-    let high = order.length;
-    if (high === 0 || this.index.compare(order[high - 1]!, position) < 0) {
+    const index = this.index;
+    let high = order.length - 1;
+    if (high < 0 || index.compare(order[high]!, position) < 0) {
       order.push(position);
       return;
     }
+    // A new record sorts near the end (its height is close to the newest ones'): gallop back from the end, so
+    // that the search reads recent entries, not the middle of a long order.
+    let low = 0;
+    for (let step = 1; high - step >= 0; step *= 2) {
+      if (index.compare(order[high - step]!, position) < 0) {
+        low = high - step + 1;
+        break;
+      }
+      high -= step;
+    }
+    // Now order[high] sorts after the record and everything before `low` before it.
     while (low < high) {
       const middle = (low + high) >> 1;
-      if (this.index.compare(order[middle]!, position) < 0) low = middle + 1;
+      if (index.compare(order[middle]!, position) < 0) low = middle + 1;
       else high = middle;
     }
     order.splice(low, 0, position);

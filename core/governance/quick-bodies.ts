@@ -17,7 +17,8 @@ const tallyKeys: readonly string[] = ['proposal', 'votes', 'outcome'];
 /** A plain map whose own keys are all among `keys` (what a strict object schema allows). */
 function onlyKeys(body: RecordBody, keys: readonly string[]): boolean {
   if (Object.getPrototypeOf(body) !== Object.prototype) return false;
-  for (const key of Object.keys(body)) if (!keys.includes(key)) return false;
+  // for-in sees the own enumerable keys here (the prototype has none) without making an array of them.
+  for (const key in body) if (!keys.includes(key)) return false;
   return true;
 }
 
