@@ -4,11 +4,11 @@
 // the same Ed25519 verifier measured in the same run. Realistic records (bench/dao-workload.ts): five members
 // writing votes, proposals and tally signatures from delegated device keys, concurrently in rounds.
 //
-// Printed side by side, one row per size: the raw rate, the path "in memory" (the gate, Yjs and the fold as
-// DaoReplica runs them, but without disk; what the goal is about), its ratio to raw and that ratio's ceiling,
-// and "replica" (DaoReplica.acceptRemote on a real envelope log, 64 envelopes in flight so that they share
-// fsyncs, as catch-up sync feeds them). An envelope of n records carries n + 1 signatures (the envelope's and
-// each record's), so its ceiling is n / (n + 1) of raw: half for one record.
+// The envelopes arrive as catch-up sync delivers them, in frames of up to 256 KiB. Printed side by side, one row
+// per size: the raw rate, the path "in memory" (the gate, Yjs and the fold as DaoReplica.acceptRemoteMany runs
+// them, but without disk; what the goal is about), its ratio to raw and that ratio's ceiling, and "replica"
+// (acceptRemoteMany on a real envelope log, one fsync per frame). An envelope of n records carries n + 1
+// signatures (the envelope's and each record's), so its ceiling is n / (n + 1) of raw: half for one record.
 //
 // BENCH_VERIFY_RECORDS (default 10,000), BENCH_VERIFY_SIZES (default 1,16,128), BENCH_VERIFY_ROUNDS (default 3),
 // BENCH_VERIFY_VERBOSE=1 (every round). Profile one size: BENCH_VERIFY_SIZES=128 node --cpu-prof bench/verify-apply.ts
@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { createDaoDoc, ledgerEntries, recordBytes } from '../core/dao/dao-doc.ts';
 import { applyCheckedEnvelope, checkEnvelope } from '../core/dao/update-gate.ts';
 import { DaoLedger } from '../core/governance/dao-ledger.ts';
+import { envelopeFrames } from '../core/sync/sync-messages.ts';
 import { decodeEnvelope } from '../core/dao/envelope.ts';
 import { decodeRecord, signingMessage, type LedgerRecord } from '../core/ledger/record.ts';
 import { createNativeEd25519Verify } from '../electron-main/host/native-ed25519.ts';
@@ -34,7 +35,7 @@ export type VerifyApplyRow = {
   /** The same two, per second of this process's CPU time (all its threads, so GC helpers count): what neighbours on a shared machine move least. */
   rawCpu: number;
   inMemoryCpu: number;
-  /** Path over raw with the two timed envelope by envelope (pairedRatio): the ratio neighbours move least. */
+  /** Path over raw with the two timed frame by frame (pairedRatio): the ratio neighbours move least. */
   paired: number;
   replica: number;
 };
@@ -67,15 +68,33 @@ function rawVerifyRate(workload: Workload): () => Rates {
 }
 
 /**
- * The gate, Yjs and the fold in memory, as DaoReplica runs them: membership refreshed only on a miss, device
- * delegations decoded once and kept. `take` runs one envelope through; `finish` checks the fold's state hash.
+ * The envelopes as catch-up sync delivers them: runs of at most 64 envelopes (dao-sync-session.ts), each cut
+ * into frames of about envelopeFrameBudget bytes; the host takes a frame at a time (DaoReplica.acceptRemoteMany).
  */
-function createPath(workload: Workload): { take(bytes: Uint8Array): readonly LedgerRecord[]; finish(): void } {
+function catchUpFrames(envelopes: readonly Uint8Array[]): Uint8Array[][] {
+  const frames: Uint8Array[][] = [];
+  for (let i = 0; i < envelopes.length; i += 64) {
+    for (const message of envelopeFrames(envelopes.slice(i, i + 64))) if (message.t === 'envelopes') frames.push([...message.envelopes]);
+  }
+  return frames;
+}
+
+/**
+ * The gate, Yjs and the fold in memory, as DaoReplica.acceptRemoteMany runs them: each envelope of a frame
+ * through the gate and into the doc, the frame's records folded together at its end (and before membership is
+ * asked again on a miss); device delegations decoded once and kept. `finish` checks the fold's state hash.
+ */
+function createPath(workload: Workload): { take(frame: readonly Uint8Array[]): readonly LedgerRecord[]; finish(): void } {
   const verify = createNativeEd25519Verify();
   const doc = createDaoDoc();
   const ledger = new DaoLedger(workload.dao);
+  let unfolded: LedgerRecord[] = [];
+  const fold = (): void => {
+    if (unfolded.length > 0) ledger.add(unfolded);
+    unfolded = [];
+  };
   let members = new Set<string>();
-  const isMember = (address: string): boolean => members.has(address) || (members = new Set(ledger.everMembers())).has(address);
+  const isMember = (address: string): boolean => members.has(address) || (fold(), (members = new Set(ledger.everMembers())).has(address));
   const delegations = new Map<string, LedgerRecord>();
   const acceptedDelegation = (id: string): LedgerRecord | undefined => {
     let record = delegations.get(id);
@@ -84,12 +103,19 @@ function createPath(workload: Workload): { take(bytes: Uint8Array): readonly Led
     return record;
   };
   return {
-    take(bytes) {
-      const result = checkEnvelope(doc, bytes, { dao: workload.dao, isMember, verifyEd25519: verify, sha256: nativeSha256, acceptedDelegation });
-      if (!result.ok) throw new Error(`the workload was refused: ${result.reason.message}`);
-      applyCheckedEnvelope(doc, result, 'remote');
-      ledger.add(result.records);
-      return result.records;
+    take(frame) {
+      const taken: LedgerRecord[] = [];
+      for (const bytes of frame) {
+        const result = checkEnvelope(doc, bytes, { dao: workload.dao, isMember, verifyEd25519: verify, sha256: nativeSha256, acceptedDelegation });
+        if (!result.ok) throw new Error(`the workload was refused: ${result.reason.message}`);
+        applyCheckedEnvelope(doc, result, 'remote');
+        for (const record of result.records) {
+          unfolded.push(record);
+          taken.push(record);
+        }
+      }
+      fold();
+      return taken;
     },
     finish() {
       if (ledger.stateHash() !== workload.stateHash) throw new Error('the fold disagrees with the writers');
@@ -97,10 +123,10 @@ function createPath(workload: Workload): { take(bytes: Uint8Array): readonly Led
   };
 }
 
-function inMemoryRate(workload: Workload): Rates {
+function inMemoryRate(workload: Workload, frames: readonly Uint8Array[][]): Rates {
   const path = createPath(workload);
   const rates = measure(workload.records, () => {
-    for (const bytes of workload.envelopes) path.take(bytes);
+    for (const frame of frames) path.take(frame);
   });
   path.finish();
   return rates;
@@ -109,22 +135,19 @@ function inMemoryRate(workload: Workload): Rates {
 type RawSignature = { sig: Uint8Array; key: Uint8Array; message: Uint8Array };
 
 /**
- * The path and the raw verifier taken envelope by envelope, `rounds` times: each envelope through the gate, Yjs
- * and the fold, then that envelope's own record signatures through the raw verifier, each timed. Neighbours on a
- * shared machine slow both alike within a few milliseconds, so this ratio moves far less than one of rates
- * measured a second apart. Gives the median over the rounds of (path records/s) / (raw verifications/s).
+ * The path and the raw verifier taken frame by frame, `rounds` times: each frame through the gate, Yjs and the
+ * fold, then its records' own signatures through the raw verifier, each timed. Neighbours on a shared machine
+ * slow both alike within a few milliseconds, so this ratio moves far less than one of rates measured a second
+ * apart. Gives the median over the rounds of (path records/s) / (raw verifications/s).
  */
-function pairedRatio(workload: Workload, rounds: number): number {
-  const chunks: RawSignature[][] = [];
+function pairedRatio(workload: Workload, frames: readonly Uint8Array[][], rounds: number): number {
   const first = createPath(workload);
-  for (const bytes of workload.envelopes) {
-    chunks.push(
-      first
-        .take(bytes)
-        .filter((record) => record.record.device)
-        .map((record) => ({ sig: record.record.sig, key: record.record.device!.key, message: signingMessage(record.payload) })),
-    );
-  }
+  const chunks: RawSignature[][] = frames.map((frame) =>
+    first
+      .take(frame)
+      .filter((record) => record.record.device)
+      .map((record) => ({ sig: record.record.sig, key: record.record.device!.key, message: signingMessage(record.payload) })),
+  );
   first.finish();
   const verify = createNativeEd25519Verify();
   const rawCount = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
@@ -133,9 +156,9 @@ function pairedRatio(workload: Workload, rounds: number): number {
     const path = createPath(workload);
     let pathMs = 0;
     let rawMs = 0;
-    for (let i = 0; i < workload.envelopes.length; i++) {
+    for (let i = 0; i < frames.length; i++) {
       const start = performance.now();
-      path.take(workload.envelopes[i]!);
+      path.take(frames[i]!);
       const middle = performance.now();
       for (const { sig, key, message } of chunks[i]!) if (!verify(sig, message, key)) throw new Error('bad signature in the workload');
       rawMs += performance.now() - middle;
@@ -147,12 +170,11 @@ function pairedRatio(workload: Workload, rounds: number): number {
   return ratios.sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
 }
 
-async function replicaRate(workload: Workload, dir: string): Promise<number> {
+async function replicaRate(workload: Workload, frames: readonly Uint8Array[][], dir: string): Promise<number> {
   const { replica } = await DaoReplica.open(dir, workload.dao, createNativeEd25519Verify());
-  const inFlight = 64;
   const start = performance.now();
-  for (let i = 0; i < workload.envelopes.length; i += inFlight) {
-    const outcomes = await Promise.all(workload.envelopes.slice(i, i + inFlight).map((bytes) => replica.acceptRemote(bytes)));
+  for (const frame of frames) {
+    const outcomes = await replica.acceptRemoteMany(frame);
     for (const outcome of outcomes) if (!outcome.ok) throw new Error(`the workload was refused: ${outcome.reason.message}`);
   }
   const seconds = (performance.now() - start) / 1000;
@@ -175,20 +197,21 @@ export async function benchVerifyApply(records = Number(process.env.BENCH_VERIFY
     for (const perEnvelope of envelopeSizes()) {
       const workload = buildWorkload({ records: perEnvelope === 1 ? Math.min(records, 5_000) : records, perEnvelope });
       const raw = rawVerifyRate(workload);
+      const frames = catchUpFrames(workload.envelopes);
       // Raw and full path taken turn about, best of `rounds` each: the machine is shared, so a ratio of figures
       // measured minutes apart says more about the neighbours than about the code.
       const best = { raw: 0, inMemory: 0, rawCpu: 0, inMemoryCpu: 0 };
       for (let round = 0; round < rounds; round++) {
         const rawRates = raw();
-        const path = inMemoryRate(workload);
+        const path = inMemoryRate(workload, frames);
         if (process.env.BENCH_VERIFY_VERBOSE) print(`  ${perEnvelope} per envelope, round ${round}: raw ${Math.round(rawRates.wall)} /s, in memory ${Math.round(path.wall)} records/s`);
         best.raw = Math.max(best.raw, rawRates.wall);
         best.inMemory = Math.max(best.inMemory, path.wall);
         best.rawCpu = Math.max(best.rawCpu, rawRates.cpu);
         best.inMemoryCpu = Math.max(best.inMemoryCpu, path.cpu);
       }
-      const paired = pairedRatio(workload, rounds);
-      const replica = await replicaRate(workload, join(dir, String(perEnvelope)));
+      const paired = pairedRatio(workload, frames, rounds);
+      const replica = await replicaRate(workload, frames, join(dir, String(perEnvelope)));
       rows.push({ perEnvelope, records: workload.records, ...best, paired, replica });
     }
     const rate = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -211,7 +234,7 @@ export async function benchVerifyApply(records = Number(process.env.BENCH_VERIFY
     for (const line of table) print(line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   '));
     print(`raw: Node's native Ed25519 over the workload's own record signatures, taken turn about with the path, best of ${rounds} each;`);
     print('rates per second of wall time; "by CPU time": the same ratio per second of this process\'s CPU time (every thread);');
-    print(`"paired": path and raw timed envelope by envelope, each envelope's own signatures right after it, median of ${rounds} runs (neighbours move it least)`);
+    print(`"paired": path and raw timed frame by frame, each frame's own signatures right after it, median of ${rounds} runs (neighbours move it least)`);
     print('goal: >= 5,000 records/s, and >= 0.8 of raw for batched envelopes (one record per envelope carries two signatures: at most 0.5)');
   } finally {
     await rm(dir, { recursive: true, force: true });

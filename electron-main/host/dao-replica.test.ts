@@ -215,3 +215,48 @@ test('the node a delegation names is known after a cold open from the snapshot, 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a catch-up frame is folded once at its end, yet an author admitted earlier in the frame is let in', async () => {
+  await withDir(async (dir) => {
+    // Two founders. B's envelopes are let in only because of the genesis earlier in the same frame, whose fold is
+    // put off to the frame's end.
+    const other = memberKeyFromPrivateKey(sha256(utf8ToBytes('daomesh replica test second founder')));
+    const otherDevice = createNativeEd25519Signer(sha256(utf8ToBytes('daomesh replica test second device')));
+    const genesis = signRecordAsMember(
+      buildGenesis({ author: member.address, name: 'Two', charter: '', founders: [member.address, other.address], rules: rulePresets.simpleMajority(2), nonce: new Uint8Array(16).fill(9), time: start }),
+      member.privateKey,
+    );
+    const dao = genesis.id;
+    const sealedBy = (author: string, signer: typeof device, delegation: string) => (update: Uint8Array) =>
+      sealEnvelopeAsDevice(dao, update, author, { key: signer.publicKey, delegation: recordHashFromId(delegation) }, signer.sign);
+    const frame: Uint8Array[] = [];
+    const { replica: a } = await DaoReplica.open(join(dir, 'a'), dao, verify);
+    a.onAppend((appended) => frame.push(appended.bytes));
+    const delegationA = signRecordAsMember(buildDeviceDelegation({ dao, author: member.address, deps: [dao], time: start + 1 }, device.publicKey), member.privateKey);
+    await a.writeLocal([genesis, delegationA], sealedBy(member.address, device, delegationA.id));
+    const { replica: b } = await DaoReplica.open(join(dir, 'b'), dao, verify);
+    assert.ok((await b.acceptRemote(frame[0]!)).ok);
+    b.onAppend((appended) => appended.origin === 'local' && frame.push(appended.bytes));
+    const delegationB = signRecordAsMember(buildDeviceDelegation({ dao, author: other.address, deps: b.ledger.heads(), time: start + 2 }, otherDevice.publicKey), other.privateKey);
+    await b.writeLocal([delegationB], sealedBy(other.address, otherDevice, delegationB.id));
+    const context = { dao, author: other.address, deps: b.ledger.heads(), time: start + 3, device: { key: otherDevice.publicKey, delegation: delegationB.id } };
+    await b.writeLocal([signRecordAsDevice(buildProposal(context, { kind: 'signal', params: { text: '' }, title: 'p' }), otherDevice.sign)], sealedBy(other.address, otherDevice, delegationB.id));
+    await a.close();
+    await b.close();
+    assert.equal(frame.length, 3);
+
+    const { replica: c } = await DaoReplica.open(join(dir, 'c'), dao, verify);
+    const stranger = memberKeyFromPrivateKey(sha256(utf8ToBytes('daomesh replica test stranger')));
+    const foreign = sealEnvelopeAsMember(dao, new Uint8Array([0]), stranger).bytes;
+    const outcomes = await c.acceptRemoteMany([...frame, foreign]);
+    assert.deepEqual(outcomes.map((outcome) => outcome.ok), [true, true, true, false]);
+    assert.equal(c.ledger.size, 4);
+    assert.equal(c.ledger.state(start + 3).proposals.length, 1);
+    await c.close();
+    // The replay on open folds in runs as well, and ends in the same state.
+    const { replica: again, report } = await DaoReplica.open(join(dir, 'c'), dao, verify);
+    assert.equal(again.ledger.size, 4);
+    assert.equal(report.rejected, 0);
+    await again.close();
+  });
+});
