@@ -1,6 +1,7 @@
 // Node's native Ed25519 (OpenSSL): ~20x the pure-JS verifier here, and signature checking is what opening a
 // DAO costs. Public keys are wrapped as KeyObjects once and cached, since a DAO has few device keys.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { compareBytes } from '../../core/ledger/record.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 
 // DER prefixes of an Ed25519 SubjectPublicKeyInfo and PKCS#8 private key; the raw 32-byte key follows.
@@ -14,7 +15,7 @@ export function createNativeEd25519Verify(): Ed25519Verify {
   // costs less than naming the key for the map (about a microsecond per signature).
   let last: { publicKey: Uint8Array; key: KeyObject | null } | null = null;
   const keyObject = (publicKey: Uint8Array): KeyObject | null => {
-    if (last !== null && sameBytes(last.publicKey, publicKey)) return last.key;
+    if (last !== null && compareBytes(last.publicKey, publicKey) === 0) return last.key;
     const cacheKey = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('base64');
     let key = keys.get(cacheKey);
     if (key === undefined) {
@@ -38,12 +39,6 @@ export function createNativeEd25519Verify(): Ed25519Verify {
       return false;
     }
   };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export type NativeEd25519Signer = { publicKey: Uint8Array; seed: Uint8Array; sign(message: Uint8Array): Uint8Array };
