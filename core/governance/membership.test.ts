@@ -131,3 +131,28 @@ test('only genesis founders and passed admissions are members; a vote by someone
   const vote = scenario.vote(dave, before, 'yes');
   assert.equal(scenario.evidenceFor(vote), reasons.notInElectorate);
 });
+
+test('a removal taking effect lowers the signature threshold: the next record, written on top of the last one, finalizes what now has enough', () => {
+  // Two founders: two signatures needed, then one once Bob is gone. Nothing but time changes between Alice's
+  // last two records, so only the governance state in the new record's view can tell that a proposal is final.
+  const [alice, bob] = ['alice', 'bob'].map(actor) as [Actor, Actor];
+  const scenario = new Scenario([alice, bob], { ...simpleMajority(2), votingPeriodMs: day, gracePeriodMs: hour });
+  const removal = scenario.propose(alice, { kind: 'member.remove', params: { member: bob.key.address }, title: 'Bob leaves' });
+  const question = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Question' });
+  scenario.vote(alice, removal, 'yes');
+  scenario.vote(bob, removal, 'yes');
+  scenario.vote(alice, question, 'yes');
+  scenario.advance(day + 1);
+  scenario.sign(alice, removal);
+  scenario.sign(bob, removal);
+  scenario.sign(alice, question);
+  assert.equal(scenario.proposal(question).certificate, null, 'one signature of two members is not enough');
+  scenario.advance(hour);
+  scenario.propose(alice, { kind: 'signal', params: { text: 'later' }, title: 'Later' });
+  assert.equal(scenario.proposal(removal).status, 'executed');
+  assert.notEqual(scenario.proposal(question).certificate, null, 'one signature of the one member left is enough');
+  // And a fold of the same records in another order agrees.
+  const other = new DaoLedger(scenario.daoId);
+  other.add([...scenario.records].reverse());
+  assert.equal(other.stateHash(), scenario.ledger.stateHash());
+});
