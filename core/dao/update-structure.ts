@@ -145,7 +145,8 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
       }
       // The same key set again to the same bytes (two devices appending one record concurrently) changes nothing.
       ledgerEntries.push({ id, hash: digest, bytes, known: taken });
-      keysInUpdate.add(id);
+      // The key, equal to id: its string hash is computed already.
+      keysInUpdate.add(place.key);
       if (!taken) newEntries++;
       if (newEntries > maxEntries) {
         throw new GateRefusal('TOO_MANY_RECORDS', `The update adds more than ${maxEntries} records; an envelope may carry at most ${maxEntries}.`);

@@ -101,7 +101,7 @@ export class DaoLedger {
       }
     }
     for (const record of candidates) {
-      if (this.has(record.id) || this.waiting.has(record.id)) continue;
+      if (this.index.indexOfHash(record.hash) >= 0 || (this.waiting.size > 0 && this.waiting.has(record.id))) continue;
       if (now !== undefined && record.record.time > now + this.maxClockSkewMs) {
         this.held.set(record.id, record);
         continue;
@@ -112,7 +112,7 @@ export class DaoLedger {
   }
 
   has(id: string): boolean {
-    return this.index.byId.has(id);
+    return this.index.indexOfId(id) >= 0;
   }
 
   /** Records taken into the fold (not pending, not held). */
@@ -203,8 +203,8 @@ export class DaoLedger {
 
   /** The fold's verdict on a record it holds (valid, or ignored with the reason), or undefined when it does not hold it. */
   verdictOf(id: string): RecordVerdict | undefined {
-    const position = this.index.byId.get(id);
-    if (position === undefined) return undefined;
+    const position = this.index.indexOfId(id);
+    if (position < 0) return undefined;
     const verdict = this.index.node(position).verdict;
     return verdict.ok ? { ok: true } : { ok: false, reason: verdict.reason };
   }
@@ -230,14 +230,15 @@ export class DaoLedger {
           verdicts.push(held);
           continue;
         }
-        if (parentIds(record).some((id) => !index.byId.has(id))) {
+        if (index.parentsOf(record.record) === null) {
           verdicts.push({ ok: false, reason: 'waits for records this peer does not hold' });
           continue;
         }
         if (tentative.some((earlier) => earlier.verdict.ok && earlier.kind !== 'device.delegate')) {
           throw new DaomeshError('INTERNAL', 'A dry run judges records on top of an earlier one of the list only when that one is a device delegation.');
         }
-        const { node, parents } = this.newNode(record, tentative);
+        const parents = index.parentsOf(record.record)!;
+        const node = this.newNode(record, tentative, parents);
         tentative.push(node);
         index.addNode(node, record.hash);
         node.verdict = judge(this.judging, node, { record: record.record, parentCount: parents.length });
@@ -246,7 +247,6 @@ export class DaoLedger {
     } finally {
       for (const node of tentative.reverse()) {
         index.nodes.pop();
-        index.byId.delete(node.id);
         index.causal.removeLast();
         this.views.forget(node.index);
       }
@@ -278,7 +278,7 @@ export class DaoLedger {
       const votes = index.signatureInfo(signature).votes.map((vote) => index.node(vote).id);
       certificates.push({ proposal: proposal.id, votes, outcome: qualifying.outcome });
     }
-    return certificates.sort((a, b) => index.compare(index.byId.get(a.proposal)!, index.byId.get(b.proposal)!));
+    return certificates.sort((a, b) => index.compare(index.indexOfId(a.proposal), index.indexOfId(b.proposal)));
   }
 
   private derive(): DerivedState {
@@ -287,8 +287,9 @@ export class DaoLedger {
   }
 
   private offer(record: LedgerRecord, applied: string[]): void {
-    const missing = this.index.parentsOf(record.record) === null ? new Set(parentIds(record).filter((id) => !this.has(id))) : null;
-    if (missing !== null) {
+    const parents = this.index.parentsOf(record.record);
+    if (parents === null) {
+      const missing = new Set(parentIds(record).filter((id) => !this.has(id)));
       this.waiting.set(record.id, { record, missing });
       for (const id of missing) {
         const set = this.neededBy.get(id) ?? new Set<string>();
@@ -297,27 +298,37 @@ export class DaoLedger {
       }
       return;
     }
-    const ready = [record];
+    this.insert(record, parents);
+    applied.push(record.id);
+    // Records that waited for this one (nearly always none), and for those in turn.
+    if (this.neededBy.size === 0) return;
+    const ready: LedgerRecord[] = [];
+    this.release(record.id, ready);
     while (ready.length > 0) {
       const next = ready.pop()!;
-      this.insert(next);
+      // Its parents are all in now that its last missing one is.
+      this.insert(next, this.index.parentsOf(next.record)!);
       applied.push(next.id);
-      if (this.neededBy.size === 0) continue;
-      for (const waiterId of this.neededBy.get(next.id) ?? []) {
-        const waiter = this.waiting.get(waiterId)!;
-        waiter.missing.delete(next.id);
-        if (waiter.missing.size === 0) {
-          this.waiting.delete(waiterId);
-          ready.push(waiter.record);
-        }
-      }
-      this.neededBy.delete(next.id);
+      this.release(next.id, ready);
     }
   }
 
-  private insert(record: LedgerRecord): void {
+  /** Moves the records that waited for `id` and for nothing else to `ready`. */
+  private release(id: string, ready: LedgerRecord[]): void {
+    for (const waiterId of this.neededBy.get(id) ?? []) {
+      const waiter = this.waiting.get(waiterId)!;
+      waiter.missing.delete(id);
+      if (waiter.missing.size === 0) {
+        this.waiting.delete(waiterId);
+        ready.push(waiter.record);
+      }
+    }
+    this.neededBy.delete(id);
+  }
+
+  private insert(record: LedgerRecord, parents: number[]): void {
     const index = this.index;
-    const { node, parents } = this.newNode(record, []);
+    const node = this.newNode(record, [], parents);
     index.addNode(node, record.hash);
     node.verdict = judge(this.judging, node, { record: record.record, parentCount: parents.length });
     index.register(node);
@@ -329,13 +340,13 @@ export class DaoLedger {
   }
 
   /**
-   * The node of a record whose parents are all in, added to the causal index (the next position). `tentative`:
-   * nodes of a dry run before this one, which the heads do not list but a record taken in would have to see.
+   * The node of a record whose parents (`parents`, from parentsOf) are all in, added to the causal index (the
+   * next position). `tentative`: nodes of a dry run before this one, which the heads do not list but a record
+   * taken in would have to see.
    */
-  private newNode(record: LedgerRecord, tentative: readonly LedgerNode[]): { node: LedgerNode; parents: number[] } {
+  private newNode(record: LedgerRecord, tentative: readonly LedgerNode[], parents: readonly number[]): LedgerNode {
     const index = this.index;
     const signed = record.record;
-    const parents = index.parentsOf(signed)!;
     let height = 0;
     let time = signed.time;
     for (const parent of parents) {
@@ -365,7 +376,7 @@ export class DaoLedger {
       delegation,
       verdict: notJudged,
     };
-    return { node, parents };
+    return node;
   }
 
   private insertInOrder(position: number): void {

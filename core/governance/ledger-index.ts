@@ -104,7 +104,6 @@ export function certificateKey(outcome: string, voteIds: readonly string[]): str
 
 export class LedgerIndex {
   readonly nodes: LedgerNode[] = [];
-  readonly byId = new Map<string, number>();
   /** The records' hashes back to back (record i's at 32·i): one array, not an object per record. */
   private hashes = new Uint8Array(32 * 1024);
   /**
@@ -193,11 +192,9 @@ export class LedgerIndex {
     return { at: index, time: this.nodes[index]!.time };
   }
 
-  /** Takes in a node (the next index) and its record's hash (at `offset` of `hash`); false if its id is already here. */
+  /** Takes in a node (the next index) and its record's hash (at `offset` of `hash`); false if that record is already here. */
   addNode(node: LedgerNode, hash: Uint8Array, offset = 0): boolean {
-    const size = this.byId.size;
-    this.byId.set(node.id, node.index);
-    if (this.byId.size === size) return false;
+    if (this.indexOfHash(hash, offset) >= 0) return false;
     if (this.hashes.length < 32 * (node.index + 1)) {
       const grown = new Uint8Array(Math.max(2 * this.hashes.length, 32 * (node.index + 1)));
       grown.set(this.hashes);
@@ -257,6 +254,20 @@ export class LedgerIndex {
     }
     this.lastDevice = entry;
     return entry[1];
+  }
+
+  /**
+   * The index of the record with this id, or -1 when it is not here or `id` is not a record id. By its hash, as
+   * indexOfHash: the records' id strings are not kept in a map of their own.
+   */
+  indexOfId(id: string): number {
+    let hash: Uint8Array;
+    try {
+      hash = recordHashFromId(id);
+    } catch {
+      return -1;
+    }
+    return this.indexOfHash(hash);
   }
 
   /** The index of the record whose hash is the 32 bytes at `offset` of `hash`, or -1 when it is not here. */

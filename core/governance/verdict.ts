@@ -60,7 +60,7 @@ function judgeOrThrow(context: JudgeContext, node: LedgerNode, judged: Judged): 
   const kind = signed.kind;
   if (kind === 'dao.genesis') return judgeGenesis(context, node, judged);
   if (!signed.dao || compareBytes(signed.dao, index.daoHash) !== 0) ignore(reasons.anotherDao);
-  if (index.genesis < 0) ignore(index.byId.has(index.daoId) ? reasons.badGenesis : reasons.notDescended);
+  if (index.genesis < 0) ignore(index.indexOfHash(index.daoHash) >= 0 ? reasons.badGenesis : reasons.notDescended);
   if (!index.causal.inPast(index.genesis, node.index)) ignore(reasons.notDescended);
   if (!isRecordKind(kind)) ignore(reasons.unknownKind);
   const view = index.viewOf(node.index);
@@ -177,7 +177,7 @@ function judgeProposal(context: JudgeContext, node: LedgerNode, raw: RecordBody,
 
 /** The position of a record a body names: by its hash (quick bodies) or its id (bodies the schema parsed); -1 when not held. */
 function positionOf(index: LedgerIndex, record: Uint8Array | string): number {
-  return typeof record === 'string' ? (index.byId.get(record) ?? -1) : index.indexOfHash(record);
+  return typeof record === 'string' ? index.indexOfId(record) : index.indexOfHash(record);
 }
 
 /** The proposal a vote, withdrawal or signature is about, valid and standing in the record's view. */

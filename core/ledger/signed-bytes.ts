@@ -39,7 +39,12 @@ export function splitSignedBytes(bytes: Uint8Array): { payload: Uint8Array; sign
   if (payload === null) return null;
   const signature = byteString(bytes, payload.end);
   if (signature === null || signature.end !== bytes.length) return null;
-  return { payload: bytes.subarray(payload.start, payload.end), signature: bytes.subarray(signature.start, signature.end) };
+  // Views made by the constructor: subarray looks up the species constructor first (a Buffer's would be a Buffer).
+  const buffer = bytes.buffer;
+  return {
+    payload: new Uint8Array(buffer, bytes.byteOffset + payload.start, payload.end - payload.start),
+    signature: new Uint8Array(buffer, bytes.byteOffset + signature.start, signature.end - signature.start),
+  };
 }
 
 /** The byte string whose header is at `at`, if its length is encoded minimally and it fits. */
