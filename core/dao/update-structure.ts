@@ -138,15 +138,16 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
       const bytes = item.content.content;
       const digest = hash(bytes);
       const id = recordIdFromHash(digest);
-      const taken = ledger.has(place.key) || keysInUpdate.has(place.key);
       if (id !== place.key) {
-        if (taken) throw new GateRefusal('LEDGER_OVERWRITE', `The update sets ledger entry ${clip(place.key)}, which already holds a record, to other bytes; ledger records are never changed.`);
+        if (ledger.has(place.key) || keysInUpdate.has(place.key)) throw new GateRefusal('LEDGER_OVERWRITE', `The update sets ledger entry ${clip(place.key)}, which already holds a record, to other bytes; ledger records are never changed.`);
         throw new GateRefusal('BAD_LEDGER_KEY', `Ledger key ${clip(place.key)} is not the id of its value (${id}).`);
       }
+      // Looked up by id, not by the equal key: the document and the fold keep the id string (withExpectedTexts),
+      // so its string hash, computed here, serves them too.
+      const taken = ledger.has(id) || keysInUpdate.has(id);
       // The same key set again to the same bytes (two devices appending one record concurrently) changes nothing.
       ledgerEntries.push({ id, hash: digest, bytes, known: taken });
-      // The key, equal to id: its string hash is computed already.
-      keysInUpdate.add(place.key);
+      keysInUpdate.add(id);
       if (!taken) newEntries++;
       if (newEntries > maxEntries) {
         throw new GateRefusal('TOO_MANY_RECORDS', `The update adds more than ${maxEntries} records; an envelope may carry at most ${maxEntries}.`);
