@@ -122,6 +122,26 @@ test('a record claiming a time far ahead of now waits until it is not', () => {
   assert.deepEqual(ledger.add([], scenario.now + day).applied, [future]);
 });
 
+test('records are found by id through their hashes; a string that is no record id finds nothing and throws nothing', () => {
+  const scenario = history();
+  const ledger = scenario.ledger;
+  for (const record of scenario.records) {
+    assert.equal(ledger.has(record.id), true);
+    assert.deepEqual(ledger.verdictOf(record.id), { ok: true });
+  }
+  const absent = signRecordAsMember(buildProposal({ dao: scenario.daoId, author: alice.key.address, deps: [scenario.daoId], time: scenario.now }, { kind: 'signal', params: { text: '' }, title: 'Never sent' }), alice.key.privateKey);
+  for (const id of [absent.id, '', 'not a record id', `${scenario.daoId}=`, scenario.daoId.slice(1), '!'.repeat(43)]) {
+    assert.equal(ledger.has(id), false, id);
+    assert.equal(ledger.verdictOf(id), undefined, id);
+  }
+  // The same record again, and a list holding it twice: taken once.
+  const size = ledger.size;
+  assert.deepEqual(ledger.add([absent, absent]).applied, [absent.id]);
+  assert.deepEqual(ledger.add(absent).applied, []);
+  assert.equal(ledger.size, size + 1);
+  assert.equal(ledger.has(absent.id), true);
+});
+
 test('incremental: a record appended after everything else updates the state; the heads move', () => {
   const scenario = history();
   const heads = scenario.ledger.heads();
