@@ -97,3 +97,33 @@ test('a refused edit is taken back with its error, keeping what was typed after 
   await binding.flush();
   assert.equal(hostText(), 'Yabc');
 });
+
+test('settle waits for an edit on its way and for what was typed after it; clearing after typing empties the text', async () => {
+  const { binding, sent, hostText, hold } = setup('Draft');
+  const release = hold();
+  binding.input('Draft one');
+  void binding.flush();
+  // Typed while the first edit is on its way, then cleared (as DraftDialog's delete does).
+  binding.input('Draft one two');
+  binding.input('');
+  const settled = binding.settle();
+  let done = false;
+  void settled.then(() => (done = true));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(done, false, 'settle waits while the host has not taken the first edit');
+  release();
+  await settled;
+  assert.equal(binding.pending, false);
+  assert.equal(binding.error, null);
+  assert.equal(hostText(), '');
+  assert.equal(sent.length, 2, 'the edit on its way, then the clearing');
+});
+
+test('settle ends with the error when the host refuses, instead of waiting forever', async () => {
+  const { binding, hostText, refuseNext } = setup('Keep me');
+  refuseNext(true);
+  binding.input('');
+  await binding.settle();
+  assert.ok(binding.error instanceof DaomeshError);
+  assert.equal(hostText(), 'Keep me');
+});

@@ -91,3 +91,44 @@ test('a draft written in the UI becomes a signal proposal, titled by its first l
   assert.equal(await page.locator(`[data-testid="draft-row"][data-draft="${name}"]`).count(), 1, 'the draft stays in the list');
   await page.screenshot({ path: join(screenshots, 'drafts.png'), fullPage: true });
 });
+
+test('a member deletes a draft: asked first, then emptied for everyone, even just after typing in it, and gone from the list', async () => {
+  const row = page.locator('[data-testid="draft-row"]').first();
+  const name = (await row.getAttribute('data-draft'))!;
+  const before = await hostText(name);
+  await row.click();
+  const field = page.getByTestId('draft-text');
+  await waitFor('the draft in its dialog', async () => ((await field.inputValue()) === before ? true : undefined), 15_000);
+
+  // Asked first; keeping it changes nothing.
+  await page.getByTestId('draft-delete').click();
+  await page.getByTestId('draft-delete-confirmation').waitFor();
+  await page.screenshot({ path: join(screenshots, 'draft-delete.png'), fullPage: true });
+  await page.getByTestId('draft-delete-cancel').click();
+  await page.getByTestId('draft-delete-confirmation').waitFor({ state: 'detached' });
+  assert.equal(await hostText(name), before);
+
+  // Typing, then deleting at once: the typing goes first, then the text is emptied.
+  await field.click();
+  await field.press('End');
+  await field.pressSequentially(' Or two.', { delay: 5 });
+  await page.getByTestId('draft-delete').click();
+  await page.getByTestId('draft-delete-confirm').click();
+  await page.getByTestId('draft-dialog').waitFor({ state: 'detached', timeout: 15_000 });
+  assert.equal(await hostText(name), '');
+  await page.getByTestId('drafts-empty').waitFor({ timeout: 15_000 });
+
+  await page.reload();
+  await page.getByTestId('dao-home').waitFor({ timeout: 15_000 });
+  await page.getByTestId('drafts-empty').waitFor({ timeout: 15_000 });
+  assert.equal(await page.locator(`[data-testid="draft-row"][data-draft="${name}"]`).count(), 0);
+
+  // From the CLI the same way: a draft set there shows up in the list, and set to nothing leaves it.
+  const set = (text: string) => runCli(['--data', node.dataDir, 'dao', 'text', dao, 'draft:from-cli', '--set', text]);
+  assert.equal((await set('Paint the door')).code, 0);
+  await page.locator('[data-testid="draft-row"][data-draft="draft:from-cli"]').waitFor({ timeout: 15_000 });
+  const cleared = await set('');
+  assert.equal(cleared.code, 0, cleared.stderr);
+  assert.equal(await hostText('draft:from-cli'), '');
+  await page.getByTestId('drafts-empty').waitFor({ timeout: 15_000 });
+});

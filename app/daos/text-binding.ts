@@ -35,6 +35,8 @@ export class TextBinding {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #selection: TextSelection | null = null;
   #disposed = false;
+  /** The edit on its way, while one is. */
+  #inflight: Promise<void> | null = null;
 
   constructor(options: TextBindingOptions) {
     this.#options = options;
@@ -98,6 +100,14 @@ export class TextBinding {
     return this.#send();
   }
 
+  /**
+   * Sends what was typed and waits until the host holds it all (nothing pending), or an edit was refused
+   * (then `error` says why). For an action that must come after the typing, such as clearing a draft.
+   */
+  async settle(): Promise<void> {
+    while (!this.#disposed && this.pending && this.#error === null) await (this.#inflight ?? this.flush());
+  }
+
   dispose(): void {
     if (this.#timer !== null) void this.flush();
     this.#disposed = true;
@@ -111,8 +121,17 @@ export class TextBinding {
     }, this.#options.delayMs ?? 300);
   }
 
-  async #send(): Promise<void> {
-    if (this.#sending || this.#value === this.#base) return;
+  #send(): Promise<void> {
+    if (this.#sending || this.#value === this.#base) return this.#inflight ?? Promise.resolve();
+    const sending = this.#sendNow();
+    this.#inflight = sending;
+    void sending.finally(() => {
+      if (this.#inflight === sending) this.#inflight = null;
+    });
+    return sending;
+  }
+
+  async #sendNow(): Promise<void> {
     // Others' edits first, so the splice is made on a replica that reads exactly `base`.
     this.replicaChanged();
     const splice = spliceBetween(this.#base, this.#value);

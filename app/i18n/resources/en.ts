@@ -585,6 +585,11 @@ export const en = {
       placeholder: 'First line: the title. Then what you propose, and why…',
       propose: 'Propose from this draft',
       close: 'Close',
+      delete: 'Delete draft',
+      deleteTitle: 'Delete this draft for everyone?',
+      deleteBody: 'Its text is emptied for every member and it leaves the list. Whatever someone writes in it meanwhile brings it back.',
+      deleteCancel: 'Keep it',
+      deleteConfirm: 'Delete draft',
     },
   },
   errorDetails: {

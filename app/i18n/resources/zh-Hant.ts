@@ -577,6 +577,11 @@ export const zhHant: Messages = {
       placeholder: '第一行是標題，接著寫下你的提案內容與理由……',
       propose: '用這份草稿提案',
       close: '關閉',
+      delete: '刪除草稿',
+      deleteTitle: '要為所有人刪除這份草稿嗎？',
+      deleteBody: '草稿的內容會為每位成員清空，並從清單中移除。如果有人同時還在編輯，草稿會帶著他們寫的內容回來。',
+      deleteCancel: '保留',
+      deleteConfirm: '刪除草稿',
     },
   },
   errorDetails: {

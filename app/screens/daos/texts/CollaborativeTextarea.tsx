@@ -1,7 +1,7 @@
 // A text field bound to a collaborative text of a DAO (text-binding.ts): what others write appears as the
 // replica syncs, what you type goes to the host in bursts. Read-only for visitors.
 import { Group, Text, Textarea } from '@mantine/core';
-import { useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
+import { useEffect, useImperativeHandle, useLayoutEffect, useMemo, useReducer, useRef, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TextName } from '../../../../core/dao/dao-doc.ts';
 import { maxTextChars } from '../../../../core/dao/text-limits.ts';
@@ -21,9 +21,19 @@ export interface CollaborativeTextareaProps {
   testId: string;
   /** The text as the field shows it, whenever it changes (for a caller that acts on it). */
   onValue?: (value: string) => void;
+  ref?: Ref<CollaborativeTextHandle>;
 }
 
-export function CollaborativeTextarea({ dao, name, editable, label, description, placeholder, minRows = 4, testId, onValue }: CollaborativeTextareaProps) {
+/** What a caller may do to the text beyond typing. */
+export interface CollaborativeTextHandle {
+  /**
+   * Empties the text as this field shows it, after whatever was typed in it, and resolves once the host holds
+   * that; throws why the host refused. Text someone else wrote meanwhile and this field has not shown stays.
+   */
+  clear(): Promise<void>;
+}
+
+export function CollaborativeTextarea({ dao, name, editable, label, description, placeholder, minRows = 4, testId, onValue, ref }: CollaborativeTextareaProps) {
   const { t, i18n } = useTranslation();
   const bridge = useBridge();
   const store = useReplicaStore();
@@ -51,6 +61,19 @@ export function CollaborativeTextarea({ dao, name, editable, label, description,
     [replica, name, dao, bridge],
   );
   useEffect(() => () => binding?.dispose(), [binding]);
+  useImperativeHandle(
+    ref,
+    () => ({
+      async clear() {
+        // Without a replica the field shows nothing, so there is nothing of its to clear.
+        if (binding === null) return;
+        binding.input('');
+        await binding.settle();
+        if (binding.error !== null) throw binding.error;
+      },
+    }),
+    [binding],
+  );
 
   // The replica moved (a sync brought something): take in others' edits, keeping the cursor in place.
   const version = replica?.version ?? -1;
