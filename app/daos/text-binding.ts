@@ -123,11 +123,11 @@ export class TextBinding {
 
   #send(): Promise<void> {
     if (this.#sending || this.#value === this.#base) return this.#inflight ?? Promise.resolve();
-    const sending = this.#sendNow();
-    this.#inflight = sending;
-    void sending.finally(() => {
+    // The promise handed out is the one that forgets itself: nothing is left dangling if sending throws.
+    const sending: Promise<void> = this.#sendNow().finally(() => {
       if (this.#inflight === sending) this.#inflight = null;
     });
+    this.#inflight = sending;
     return sending;
   }
 
