@@ -289,7 +289,7 @@ export class DaoLedger {
   private offer(record: LedgerRecord, applied: string[]): void {
     const parents = this.index.parentsOf(record.record);
     if (parents === null) {
-      const missing = new Set(parentIds(record).filter((id) => !this.has(id)));
+      const missing = new Set(missingParentIds(this.index, record));
       this.waiting.set(record.id, { record, missing });
       for (const id of missing) {
         const set = this.neededBy.get(id) ?? new Set<string>();
@@ -408,11 +408,14 @@ export class DaoLedger {
 }
 
 /** Deps plus the device delegation: a device-signed record's delegation is part of its causal past. */
-function parentIds(record: LedgerRecord): string[] {
-  const ids = record.record.deps.map((dep) => recordIdFromHash(dep));
-  if (record.record.device) {
-    const delegation = recordIdFromHash(record.record.device.delegation);
-    if (!ids.includes(delegation)) ids.push(delegation);
+/** Ids of the record's parents (its deps, then its device delegation) that the index does not hold, found by hash. */
+function missingParentIds(index: LedgerIndex, record: LedgerRecord): string[] {
+  const missing: string[] = [];
+  for (const dep of record.record.deps) if (index.indexOfHash(dep) < 0) missing.push(recordIdFromHash(dep));
+  const device = record.record.device;
+  if (device && index.indexOfHash(device.delegation) < 0) {
+    const delegation = recordIdFromHash(device.delegation);
+    if (!missing.includes(delegation)) missing.push(delegation);
   }
-  return ids;
+  return missing;
 }
