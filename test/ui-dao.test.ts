@@ -247,6 +247,11 @@ test('the UI replica folds the entries it can decode and skips the rest, never t
   const ledger = new DaoLedger(scenario.daoId);
   assert.deepEqual(feedLedger(ledger, records), []);
   assert.equal(ledger.stateHash(), scenario.ledger.stateHash());
+  // Newest first, as no document lists them: the same fold (the feed orders records by claimed time).
+  const reversed = new DaoLedger(scenario.daoId);
+  assert.deepEqual(feedLedger(reversed, [...records].reverse()), []);
+  assert.equal(reversed.stateHash(), scenario.ledger.stateHash());
+  assert.deepEqual(reversed.pendingIds(), []);
 
   // A record of another DAO folds into nothing here, and still does not throw.
   const other = new Scenario([bob], simpleMajority(1));
