@@ -230,14 +230,14 @@ export class DaoLedger {
           verdicts.push(held);
           continue;
         }
-        if (index.parentsOf(record.record) === null) {
+        const parents = index.parentsOf(record.record);
+        if (parents === null) {
           verdicts.push({ ok: false, reason: 'waits for records this peer does not hold' });
           continue;
         }
         if (tentative.some((earlier) => earlier.verdict.ok && earlier.kind !== 'device.delegate')) {
           throw new DaomeshError('INTERNAL', 'A dry run judges records on top of an earlier one of the list only when that one is a device delegation.');
         }
-        const parents = index.parentsOf(record.record)!;
         const node = this.newNode(record, tentative, parents);
         tentative.push(node);
         index.addNode(node, record.hash);
@@ -407,8 +407,10 @@ export class DaoLedger {
   }
 }
 
-/** Deps plus the device delegation: a device-signed record's delegation is part of its causal past. */
-/** Ids of the record's parents (its deps, then its device delegation) that the index does not hold, found by hash. */
+/**
+ * Ids of the record's parents that the index does not hold, found by hash: its deps, then its device delegation
+ * (a device-signed record's delegation is part of its causal past).
+ */
 function missingParentIds(index: LedgerIndex, record: LedgerRecord): string[] {
   const missing: string[] = [];
   for (const dep of record.record.deps) if (index.indexOfHash(dep) < 0) missing.push(recordIdFromHash(dep));

@@ -163,6 +163,10 @@ test('damaged fold bytes are refused with a reason, or (where the damage is only
   for (const field of ['hash', 'author', 'height', 'time', 'verdict', 'ref', 'chain', 'vectors', 'order', 'listed']) {
     assertRefused(() => DaoLedger.importFold(scenario.daoId, cut(field)), /./);
   }
+  // One record's hash in another's place: the same record twice.
+  const hashes = (wire.hash as Uint8Array).slice();
+  hashes.copyWithin(64, 32, 64);
+  assertRefused(() => DaoLedger.importFold(scenario.daoId, dagCbor.encode({ ...wire, hash: hashes })), /there twice/);
   // Every single-byte change: refused as INTERNAL, or imported; never a TypeError or a RangeError out of it.
   let refused = 0;
   for (let at = 0; at < bytes.length; at += 7) {

@@ -468,7 +468,8 @@ export function decodeFold(daoId: string, bytes: Uint8Array, kinds: ProposalKind
         break;
     }
     if (data !== null) node.verdict = { ok: true, data } satisfies Verdict;
-    if (!index.addNode(node, hashes, 32 * at)) refuse(`record ${id} is there twice`);
+    if (index.indexOfHash(hashes, 32 * at) >= 0) refuse(`record ${id} is there twice`);
+    index.addNode(node, hashes, 32 * at);
     // As when it came in: filed by its verdict (a finalized proposal stays out of the unsettled ones), and
     // marked if it finalized something (marks go in index order, which is chain order).
     index.register(node);

@@ -192,9 +192,11 @@ export class LedgerIndex {
     return { at: index, time: this.nodes[index]!.time };
   }
 
-  /** Takes in a node (the next index) and its record's hash (at `offset` of `hash`); false if that record is already here. */
-  addNode(node: LedgerNode, hash: Uint8Array, offset = 0): boolean {
-    if (this.indexOfHash(hash, offset) >= 0) return false;
+  /**
+   * Takes in a node (the next index) and its record's hash (at `offset` of `hash`). The caller has made sure the
+   * record is not here yet (indexOfHash), as it must before judging it anyway.
+   */
+  addNode(node: LedgerNode, hash: Uint8Array, offset = 0): void {
     if (this.hashes.length < 32 * (node.index + 1)) {
       const grown = new Uint8Array(Math.max(2 * this.hashes.length, 32 * (node.index + 1)));
       grown.set(this.hashes);
@@ -210,7 +212,6 @@ export class LedgerIndex {
     this.nodes.push(node);
     if (2 * (this.slotted + 1) > this.slots.length) this.rehash();
     else this.slot(node.index);
-    return true;
   }
 
   /**
