@@ -1,23 +1,27 @@
 // The UI's own replica of one DAO (DESIGN.md §3): a Y.Doc that y-indexeddb keeps in IndexedDB, so the DAO opens
 // at once and offline; kept current by asking the host for what it lacks (dao.sync); folded by the same core
-// DaoLedger the host uses, so the views match. It only ever reads records the host already verified, and no
-// key ever comes near it.
+// DaoLedger the host uses, so the views match, in a Web Worker (fold-client.ts) so that a large DAO never
+// freezes the page. It only ever reads records the host already verified, and no key ever comes near it.
 import { base64 } from '@scure/base';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { createDaoDoc, daoText, ledgerMap, textNames, textRootName, type TextName } from '../../core/dao/dao-doc.ts';
-import { DaoLedger } from '../../core/governance/dao-ledger.ts';
-import type { DaoState } from '../../core/governance/dao-state.ts';
-import { decodeTrustedEntries, feedLedger } from './ledger-feed.ts';
+import type { DaoSummary, DaoView } from '../../core/bridge/api.ts';
+import { FoldClient } from './fold-client.ts';
+import type { FoldViews } from './replica-fold.ts';
 
 /** Asks the host for the update that takes a document at `stateVector` to the host's. */
 export type FetchUpdate = (dao: string, stateVector: Uint8Array) => Promise<Uint8Array>;
 
 export type LocalReplicaOptions = {
   dao: string;
+  /** The member looking at the DAO (their vote, their credits), null for none. */
+  me: string | null;
   /** The IndexedDB database that keeps this replica. */
   databaseName: string;
   fetchUpdate: FetchUpdate;
+  /** Test hook: false folds in the page. */
+  foldInWorker?: boolean;
   /** Called after anything a view shows may have changed: records, loading, syncing, an error. */
   onChange: () => void;
 };
@@ -34,7 +38,7 @@ const hostOrigin = 'host';
 export class LocalReplica {
   readonly dao: string;
   readonly #doc: Y.Doc;
-  readonly #ledger: DaoLedger;
+  readonly #fold: FoldClient;
   readonly #persistence: IndexeddbPersistence;
   readonly #storageRead: Promise<void>;
   readonly #fetchUpdate: FetchUpdate;
@@ -45,7 +49,9 @@ export class LocalReplica {
   #syncing: Promise<void> | null = null;
   #again = false;
   #error: unknown = null;
-  #skipped = 0;
+  #views: FoldViews = { view: null, summary: null, skipped: 0 };
+  #viewing = false;
+  #viewsAgain = false;
   #closed = false;
 
   constructor(options: LocalReplicaOptions) {
@@ -53,9 +59,14 @@ export class LocalReplica {
     this.#fetchUpdate = options.fetchUpdate;
     this.#onChange = options.onChange;
     this.#doc = createDaoDoc();
-    this.#ledger = new DaoLedger(options.dao);
-    // Watch the ledger before anything arrives: IndexedDB's records, then the host's, all come through here.
     const ledger = ledgerMap(this.#doc);
+    this.#fold = new FoldClient({
+      dao: options.dao,
+      me: options.me,
+      allEntries: () => [...ledger.entries()],
+      useWorker: options.foldInWorker,
+    });
+    // Watch the ledger before anything arrives: IndexedDB's records, then the host's, all come through here.
     ledger.observe((event) => {
       const added: Array<[string, unknown]> = [];
       for (const [id, change] of event.changes.keys) if (change.action === 'add') added.push([id, ledger.get(id)]);
@@ -96,13 +107,42 @@ export class LocalReplica {
 
   /** Ledger entries that could not be folded (never expected from an honest host). */
   get skipped(): number {
-    return this.#skipped;
+    return this.#views.skipped;
   }
 
-  /** The fold's state at `now`, or null until the DAO's genesis record is here. */
-  state(now: number): DaoState | null {
-    const state = this.#ledger.state(now);
-    return state.ready ? state : null;
+  /** The DAO as the fold last showed it, or null until the DAO's genesis record is folded. */
+  get view(): DaoView | null {
+    return this.#views.view;
+  }
+
+  /** The DAO's line in the DAO list, as the fold last showed it. */
+  get summary(): DaoSummary | null {
+    return this.#views.summary;
+  }
+
+  /** Views are being derived: what the document holds may not be in `view` yet. */
+  get folding(): boolean {
+    return this.#viewing;
+  }
+
+  /** Where the fold runs: in a worker, or in the page where no worker could start. */
+  get foldsIn(): 'worker' | 'page' {
+    return this.#fold.where;
+  }
+
+  /**
+   * Asks the fold for the views at the current time (a deadline went by), and again after each change. Calls
+   * while one is asked are folded into one more after it, as with sync.
+   */
+  refreshViews(): void {
+    if (this.#closed) return;
+    this.#viewsAgain = true;
+    if (this.#viewing) return;
+    this.#viewing = true;
+    void this.#viewRounds().finally(() => {
+      this.#viewing = false;
+      this.#changed();
+    });
   }
 
   /**
@@ -147,6 +187,7 @@ export class LocalReplica {
     this.#closed = true;
     this.#persistence.destroy().catch(() => {}); // a database that never opened has nothing to close
     this.#doc.destroy();
+    this.#fold.close();
   }
 
   async #syncRounds(): Promise<void> {
@@ -169,11 +210,23 @@ export class LocalReplica {
 
   #take(entries: Array<[string, unknown]>): void {
     if (entries.length === 0) return;
-    const { records, skipped } = decodeTrustedEntries(entries);
-    const unfolded = feedLedger(this.#ledger, records);
-    this.#skipped += skipped.length + unfolded.length;
-    if (skipped.length + unfolded.length > 0) console.warn(`daomesh: skipped ${skipped.length + unfolded.length} ledger entries of DAO ${this.dao} that do not fold`);
-    this.#changed();
+    this.#fold.add(entries);
+    this.refreshViews();
+  }
+
+  async #viewRounds(): Promise<void> {
+    while (this.#viewsAgain && !this.#closed) {
+      this.#viewsAgain = false;
+      try {
+        const views = await this.#fold.views(Date.now());
+        if (this.#closed) return;
+        this.#views = views;
+        this.#changed();
+      } catch (error) {
+        // The fold does not throw on records (it skips them); this is a closed replica or a bug, said once.
+        if (!this.#closed) console.warn(`daomesh: the fold of DAO ${this.dao} could not show it:`, error);
+      }
+    }
   }
 
   #changed(): void {

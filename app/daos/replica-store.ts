@@ -56,6 +56,7 @@ export class ReplicaStore {
     if (!replica) {
       replica = new LocalReplica({
         dao,
+        me: this.owner.address,
         databaseName: replicaDatabaseName(this.owner, dao),
         fetchUpdate: async (id, stateVector) => {
           const { update } = await this.#bridge.call('dao.sync', { dao: id, stateVector: base64.encode(stateVector) });

@@ -3,10 +3,8 @@
 // the host answers, and shows the host's summary only for a DAO whose replica has nothing yet.
 import { useCallback, useEffect, useMemo } from 'react';
 import type { DaoSummary } from '../../core/bridge/api.ts';
-import { daoSummary } from '../../core/bridge/dao-view.ts';
 import { useBridge } from '../bridge/bridge-context.tsx';
 import { useLiveQuery } from '../bridge/use-live-query.ts';
-import { useNodeStatus } from '../status/node-status-context.tsx';
 import { hiddenWhileShowing } from './replica-error.ts';
 import { useReplicaStore } from './replica-context.tsx';
 
@@ -18,7 +16,6 @@ export interface DaoListQuery {
 export function useDaoList(): DaoListQuery {
   const bridge = useBridge();
   const store = useReplicaStore();
-  const me = useNodeStatus().status?.address ?? null;
   const load = useCallback(() => bridge.call('dao.list', {}), [bridge]);
   const subscribe = useCallback((onChange: () => void) => bridge.on('dao.changed', onChange), [bridge]);
   const host = useLiveQuery(load, subscribe);
@@ -35,16 +32,14 @@ export function useDaoList(): DaoListQuery {
   const version = store?.getVersion() ?? -1;
   const data = useMemo(() => {
     if (ids === null) return null;
-    const now = Date.now();
     const summaries: DaoSummary[] = [];
     for (const id of ids) {
-      const state = store?.peek(id)?.state(now) ?? null;
-      const summary = state ? daoSummary(state, me) : host.data?.find((dao) => dao.id === id);
+      const summary = store?.peek(id)?.summary ?? host.data?.find((dao) => dao.id === id);
       if (summary) summaries.push(summary);
     }
     return summaries.sort((a, b) => a.name.localeCompare(b.name));
     // `version` stands for the replicas' changes, which React does not see by itself.
-  }, [ids, store, me, host.data, version]);
+  }, [ids, store, host.data, version]);
 
   return { data, error: hiddenWhileShowing(host.error, data) };
 }

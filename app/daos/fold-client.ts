@@ -1,0 +1,121 @@
+// A UI replica's handle on its fold. The fold runs in a Web Worker (fold-worker.ts): decoding and folding the
+// records of a large DAO takes seconds (~2 s for 100k records), which must not freeze the page. Where no
+// worker starts (a browser or policy that refuses it, or a worker that dies), the same fold runs in the page,
+// fed again from the replica's document, and the replica goes on; only the page's responsiveness suffers.
+import { FoldServer, type FoldReply, type FoldRequest } from './fold-protocol.ts';
+import type { FoldViews } from './replica-fold.ts';
+
+export type FoldClientOptions = {
+  dao: string;
+  me: string | null;
+  /** Every ledger entry the replica holds, to feed a fold that starts over in the page. */
+  allEntries: () => Array<[string, unknown]>;
+  /** Test hook: false folds in the page from the start. */
+  useWorker?: boolean;
+};
+
+type Pending = { resolve: (views: FoldViews) => void; reject: (error: Error) => void; now: number };
+
+export class FoldClient {
+  readonly #options: FoldClientOptions;
+  readonly #pending = new Map<number, Pending>();
+  #worker: Worker | null = null;
+  /** The fold in the page, once the worker is out of the picture. */
+  #inPage: FoldServer | null = null;
+  #nextId = 0;
+  #closed = false;
+
+  constructor(options: FoldClientOptions) {
+    this.#options = options;
+    if (options.useWorker !== false && typeof Worker === 'function') {
+      try {
+        const worker = new Worker(new URL('./fold-worker.ts', import.meta.url), { type: 'module', name: 'daomesh fold' });
+        worker.addEventListener('message', (event: MessageEvent<FoldReply>) => this.#answer(event.data));
+        worker.addEventListener('error', (event) => {
+          event.preventDefault();
+          this.#fallBack(`the fold worker failed: ${event.message || 'it did not start'}`);
+        });
+        worker.addEventListener('messageerror', () => this.#fallBack('a fold answer could not be read'));
+        this.#worker = worker;
+        this.#post({ type: 'open', dao: options.dao, me: options.me });
+        return;
+      } catch (error) {
+        console.warn('daomesh: no fold worker, folding in the page:', error);
+      }
+    }
+    this.#inPage = this.#startInPage([]);
+  }
+
+  /** Where the fold runs now. */
+  get where(): 'worker' | 'page' {
+    return this.#worker ? 'worker' : 'page';
+  }
+
+  /** Hands ledger entries to the fold; views asked for afterwards include them. */
+  add(entries: Array<[string, unknown]>): void {
+    if (this.#closed || entries.length === 0) return;
+    if (this.#worker) this.#post({ type: 'add', entries });
+    else this.#inPage?.handle({ type: 'add', entries });
+  }
+
+  /** The views at `now`. */
+  views(now: number): Promise<FoldViews> {
+    if (this.#closed) return Promise.reject(new Error('The replica is closed.'));
+    const id = this.#nextId++;
+    return new Promise<FoldViews>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, now });
+      if (this.#worker) this.#post({ type: 'views', id, now });
+      // In the page, answer on a later task, as the worker would: callers never see an answer before they return.
+      else setTimeout(() => this.#answerInPage(id), 0);
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#inPage = null;
+    for (const pending of this.#pending.values()) pending.reject(new Error('The replica is closed.'));
+    this.#pending.clear();
+  }
+
+  #post(request: FoldRequest): void {
+    this.#worker?.postMessage(request);
+  }
+
+  #answer(reply: FoldReply): void {
+    if (reply.id === null) {
+      if (reply.type === 'failed') console.warn(`daomesh: the fold refused a request: ${reply.message}`);
+      return;
+    }
+    const pending = this.#pending.get(reply.id);
+    if (!pending) return;
+    this.#pending.delete(reply.id);
+    if (reply.type === 'views') pending.resolve(reply.views);
+    else pending.reject(new Error(reply.message));
+  }
+
+  #answerInPage(id: number): void {
+    const pending = this.#pending.get(id);
+    if (!pending || !this.#inPage) return;
+    this.#answer(this.#inPage.handle({ type: 'views', id, now: pending.now }) ?? { type: 'failed', id, message: 'no answer' });
+  }
+
+  #fallBack(why: string): void {
+    if (this.#closed || !this.#worker) return;
+    console.warn(`daomesh: ${why}; folding in the page`);
+    this.#worker.terminate();
+    this.#worker = null;
+    this.#inPage = this.#startInPage(this.#options.allEntries());
+    // What the worker never answered, the page does, with everything the replica holds.
+    for (const id of this.#pending.keys()) setTimeout(() => this.#answerInPage(id), 0);
+  }
+
+  #startInPage(entries: Array<[string, unknown]>): FoldServer {
+    const server = new FoldServer();
+    server.handle({ type: 'open', dao: this.#options.dao, me: this.#options.me });
+    if (entries.length > 0) server.handle({ type: 'add', entries });
+    return server;
+  }
+}
