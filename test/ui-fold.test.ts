@@ -2,73 +2,169 @@
 // freezes the page; in the page when no worker starts. The worker's side of the messages on its own (it
 // answers malformed requests, never throws), then both ways in Debian's Chromium against a real host.
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { daoSummary, daoView } from '../core/bridge/dao-view.ts';
 import { simpleMajority } from '../core/governance/rules.ts';
 import { actor, Scenario } from '../core/governance/test-dao.ts';
 import { FoldServer, type FoldReply } from '../app/daos/fold-protocol.ts';
+import type { FoldSnapshotStore } from '../app/daos/replica-fold.ts';
+import { EnvelopeLog } from '../electron-main/host/envelope-log.ts';
+import { buildWorkload, type Workload } from '../bench/dao-workload.ts';
 import { launchChromium } from './fixtures/browser.ts';
-import { removeDir, runCli, runCliJson, startCliNode, type RunningNode } from './fixtures/cli.ts';
+import { makeDataDir, removeDir, runCli, runCliJson, startCliNode, type RunningNode } from './fixtures/cli.ts';
 
-test('the fold worker folds what it is given and answers views at the time asked, the same as the core functions', () => {
+test('the fold worker folds what it is given and answers views at the time asked, the same as the core functions', async () => {
   const [alice, bob] = [actor('alice'), actor('bob')];
   const scenario = new Scenario([alice, bob], simpleMajority(2));
   const proposal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Fold elsewhere' });
   scenario.vote(bob, proposal, 'yes');
   const server = new FoldServer();
-  assert.equal(server.handle({ type: 'open', dao: scenario.daoId, me: bob.key.address }), null);
+  assert.equal(await server.handle({ type: 'open', dao: scenario.daoId, me: bob.key.address, database: null }), null);
 
   // Before the genesis record: nothing to show yet.
-  assert.deepEqual(server.handle({ type: 'views', id: 1, now: scenario.now }), { type: 'views', id: 1, views: { view: null, summary: null, skipped: 0 } });
+  assert.deepEqual(await server.handle({ type: 'views', id: 1, now: scenario.now }), { type: 'views', id: 1, views: { view: null, summary: null, skipped: 0, restored: 0 } });
   const entries = scenario.records.map((record) => [record.id, record.bytes]);
   const [first, ...rest] = entries;
   // Newest first and in two batches, with junk the fold skips and counts.
-  assert.equal(server.handle({ type: 'add', entries: [...rest].reverse() }), null);
-  assert.equal(server.handle({ type: 'add', entries: [first, ['A'.repeat(43), new Uint8Array([1, 2])], ['B'.repeat(43), 'not bytes']] }), null);
+  assert.equal(await server.handle({ type: 'add', entries: [...rest].reverse() }), null);
+  assert.equal(await server.handle({ type: 'add', entries: [first, ['A'.repeat(43), new Uint8Array([1, 2])], ['B'.repeat(43), 'not bytes']] }), null);
 
   const state = scenario.ledger.state(scenario.now);
-  const answer = server.handle({ type: 'views', id: 2, now: scenario.now });
-  assert.deepEqual(answer, { type: 'views', id: 2, views: { view: daoView(state, bob.key.address, scenario.now), summary: daoSummary(state, bob.key.address), skipped: 2 } });
+  const answer = await server.handle({ type: 'views', id: 2, now: scenario.now });
+  assert.deepEqual(answer, { type: 'views', id: 2, views: { view: daoView(state, bob.key.address, scenario.now), summary: daoSummary(state, bob.key.address), skipped: 2, restored: 0 } });
   const view = (answer as Extract<FoldReply, { type: 'views' }>).views.view!;
   assert.equal(view.proposals[0]?.myVote?.choice, 'yes', 'the member looking is the one the fold was opened for');
   // Later, the same fold answers for the later time: the vote's period is over.
   const later = scenario.now + 10 * 24 * 3600_000;
-  const laterAnswer = server.handle({ type: 'views', id: 3, now: later }) as Extract<FoldReply, { type: 'views' }>;
+  const laterAnswer = await server.handle({ type: 'views', id: 3, now: later }) as Extract<FoldReply, { type: 'views' }>;
   assert.deepEqual(laterAnswer.views.view, daoView(scenario.ledger.state(later), bob.key.address, later));
 });
 
-test('the fold worker answers requests it cannot take with a reason, and goes on', () => {
+test('the fold worker answers requests it cannot take with a reason, and goes on', async () => {
   const server = new FoldServer();
   const failed = (reply: FoldReply | null, id: number | null, reason: RegExp): void => {
     assert.equal(reply?.type, 'failed');
     assert.equal(reply.id, id);
     assert.match(reply.message, reason);
   };
-  failed(server.handle({ type: 'views', id: 7, now: 0 }), 7, /not opened/);
-  failed(server.handle({ type: 'add', entries: [] }), null, /not opened/);
-  for (const junk of [null, 42, 'views', [], { type: 'nope' }, { type: 'views', id: -1, now: 0 }, { type: 'open', dao: 'not a dao', me: null }, { type: 'add', entries: [[1, 2]] }, { type: 'add', entries: 'x' }]) {
-    failed(server.handle(junk), null, /Not a fold request/);
+  failed(await server.handle({ type: 'views', id: 7, now: 0 }), 7, /not opened/);
+  failed(await server.handle({ type: 'add', entries: [] }), null, /not opened/);
+  for (const junk of [{ type: 'open', dao: 'A'.repeat(43), me: null }, null, 42, 'views', [], { type: 'nope' }, { type: 'views', id: -1, now: 0 }, { type: 'open', dao: 'not a dao', me: null }, { type: 'add', entries: [[1, 2]] }, { type: 'add', entries: 'x' }]) {
+    failed(await server.handle(junk), null, /Not a fold request/);
   }
-  failed(server.handle({ type: 'views', id: 9, now: 'soon' }), 9, /Not a fold request/);
-  failed(server.handle({ type: 'views', id: 8, now: Number.NaN }), 8, /Not a fold request/);
+  failed(await server.handle({ type: 'views', id: 9, now: 'soon' }), 9, /Not a fold request/);
+  failed(await server.handle({ type: 'views', id: 8, now: Number.NaN }), 8, /Not a fold request/);
 
   const scenario = new Scenario([actor('carol')], simpleMajority(1));
-  assert.equal(server.handle({ type: 'open', dao: scenario.daoId, me: null }), null);
-  failed(server.handle({ type: 'open', dao: scenario.daoId, me: null }), null, /open already/);
-  assert.equal(server.handle({ type: 'add', entries: scenario.records.map((record) => [record.id, record.bytes]) }), null);
-  const reply = server.handle({ type: 'views', id: 10, now: scenario.now });
+  assert.equal(await server.handle({ type: 'open', dao: scenario.daoId, me: null, database: null }), null);
+  failed(await server.handle({ type: 'open', dao: scenario.daoId, me: null, database: null }), null, /open already/);
+  assert.equal(await server.handle({ type: 'add', entries: scenario.records.map((record) => [record.id, record.bytes]) }), null);
+  const reply = await server.handle({ type: 'views', id: 10, now: scenario.now });
   assert.equal(reply?.type, 'views');
   assert.equal(reply.views.summary?.members, 1);
   assert.equal(reply.views.view?.isMember, false, 'no member is looking');
 });
 
+/** A snapshot store in memory, counting its writes; IndexedDB's own runs in the browser tests below. */
+function memoryStore(): FoldSnapshotStore & { bytes: Uint8Array | null; saves: number } {
+  return {
+    bytes: null,
+    saves: 0,
+    async load() {
+      return this.bytes;
+    },
+    async save(bytes) {
+      this.bytes = bytes;
+      this.saves += 1;
+    },
+    async clear() {
+      this.bytes = null;
+    },
+  };
+}
+
+const until = async (done: () => boolean): Promise<void> => {
+  for (let waited = 0; !done(); waited += 5) {
+    if (waited > 5_000) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+};
+
+test('a large fold keeps a snapshot once idle, and the next open takes it instead of folding every record again', async () => {
+  const [alice, bob] = [actor('alice'), actor('bob')];
+  const scenario = new Scenario([alice, bob], simpleMajority(2));
+  for (let round = 0; round < 3; round++) {
+    const proposal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: `Round ${round}` });
+    scenario.vote(bob, proposal, 'yes');
+  }
+  const entries = scenario.records.map((record): [string, unknown] => [record.id, record.bytes]);
+  const policy = { minRecords: 5, every: 2, idleMs: 10 };
+  const store = memoryStore();
+  const views = (server: FoldServer, id: number) => server.handle({ type: 'views', id, now: scenario.now }) as Promise<Extract<FoldReply, { type: 'views' }>>;
+
+  // Too few records for a snapshot: none is written.
+  const first = new FoldServer({ snapshots: () => store, policy });
+  await first.handle({ type: 'open', dao: scenario.daoId, me: null, database: 'db' });
+  await first.handle({ type: 'add', entries: entries.slice(0, 3) });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(store.saves, 0);
+  // Enough, in two bursts: one snapshot after the fold went idle.
+  await first.handle({ type: 'add', entries: entries.slice(3, 6) });
+  await first.handle({ type: 'add', entries: entries.slice(6) });
+  await until(() => store.saves > 0);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(store.saves, 1);
+  const expected = (await views(first, 1)).views;
+  assert.equal(expected.restored, 0);
+  first.close();
+
+  // The next open restores the fold: the document's entries are all held, the views the same.
+  const second = new FoldServer({ snapshots: () => store, policy });
+  await second.handle({ type: 'open', dao: scenario.daoId, me: null, database: 'db' });
+  assert.equal((await views(second, 1)).views.restored, entries.length);
+  await second.handle({ type: 'add', entries });
+  assert.deepEqual((await views(second, 2)).views, { ...expected, restored: entries.length });
+  // Records after the snapshot fold on top of it; a new snapshot once `every` of them came in.
+  const proposal = scenario.propose(bob, { kind: 'signal', params: { text: '' }, title: 'After the snapshot' });
+  scenario.vote(alice, proposal, 'no');
+  await second.handle({ type: 'add', entries: scenario.records.slice(-2).map((record) => [record.id, record.bytes]) });
+  const after = (await views(second, 3)).views;
+  assert.equal(after.view?.stateHash, scenario.ledger.stateHash());
+  await until(() => store.saves > 1);
+  second.close();
+});
+
+test('a damaged fold snapshot is dropped with a warning, and the fold starts from the records', async () => {
+  const scenario = new Scenario([actor('dave')], simpleMajority(1));
+  const store = memoryStore();
+  store.bytes = new Uint8Array([0xa1, 0x61, 0x76, 0x01]);
+  const server = new FoldServer({ snapshots: () => store });
+  await server.handle({ type: 'open', dao: scenario.daoId, me: null, database: 'db' });
+  assert.equal(store.bytes, null, 'dropped');
+  await server.handle({ type: 'add', entries: scenario.records.map((record) => [record.id, record.bytes]) });
+  const reply = (await server.handle({ type: 'views', id: 1, now: scenario.now })) as Extract<FoldReply, { type: 'views' }>;
+  assert.equal(reply.views.view?.stateHash, scenario.ledger.stateHash());
+  assert.equal(reply.views.restored, 0);
+  server.close();
+});
+
 let node: RunningNode;
 let browser: Browser;
 let dao: string;
+/** A DAO large enough for the fold to keep a snapshot (2,000 records and up), in the host's log before it starts. */
+let large: Workload;
 
 before(async () => {
-  node = await startCliNode({ args: ['--ui'] });
+  const dataDir = await makeDataDir();
+  large = buildWorkload({ records: 2_400, perEnvelope: 16 });
+  await mkdir(join(dataDir, 'daos', large.dao), { recursive: true });
+  const log = await EnvelopeLog.open(join(dataDir, 'daos', large.dao, 'envelopes.log'));
+  await log.append([...large.envelopes]);
+  await log.close();
+  node = await startCliNode({ dataDir, args: ['--ui'] });
   const created = await runCli(['--data', node.dataDir, 'identity', 'create', '--json'], { env: { DAOMESH_PASSPHRASE: 'a long enough passphrase' } });
   assert.equal(created.code, 0, created.stderr);
   ({ dao } = await runCliJson<{ dao: string }>(['--data', node.dataDir, 'dao', 'create', '--name', 'Worker Club', '--charter', 'We fold elsewhere.']));
@@ -83,7 +179,7 @@ after(async () => {
 });
 
 /** A fresh browser profile on the DAO's home screen; `blockWorker` makes the fold worker's script fail to load. */
-async function openDaoHome(blockWorker: boolean): Promise<{ context: BrowserContext; page: Page; warnings: string[] }> {
+async function openDaoHome(blockWorker: boolean, id = dao): Promise<{ context: BrowserContext; page: Page; warnings: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   if (blockWorker) await context.route(/fold-worker-[^/]*\.js$/, (route) => route.abort());
   const page = await context.newPage();
@@ -94,8 +190,8 @@ async function openDaoHome(blockWorker: boolean): Promise<{ context: BrowserCont
   await page.goto(node.info.ui!);
   await page.getByTestId('home-address').waitFor({ timeout: 15_000 });
   await page.getByTestId('nav-daos').click();
-  await page.locator(`[data-testid="dao-card"][data-dao="${dao}"]`).click();
-  await page.getByTestId('dao-home').waitFor({ timeout: 15_000 });
+  await page.locator(`[data-testid="dao-card"][data-dao="${id}"]`).click();
+  await page.getByTestId('dao-home').waitFor({ timeout: 30_000 });
   return { context, page, warnings };
 }
 
@@ -104,8 +200,10 @@ test('the UI folds its replica in a Web Worker', async () => {
   try {
     assert.equal(await page.getByTestId('dao-title').textContent(), 'Worker Club');
     assert.equal(await page.getByTestId('proposal-row').count(), 1);
+    assert.equal(await page.getByTestId('dao-home').getAttribute('data-fold-in'), 'worker');
+    // The DAO list opened a replica of each DAO the host holds, each with its fold worker.
     const folds = page.workers().filter((worker) => /fold-worker-[^/]*\.js$/.test(worker.url()));
-    assert.equal(folds.length, 1, `one fold worker for the one DAO open, got ${page.workers().map((worker) => worker.url()).join(', ')}`);
+    assert.equal(folds.length, 2, `a fold worker for each of the two DAOs, got ${page.workers().map((worker) => worker.url()).join(', ')}`);
   } finally {
     await context.close();
   }
@@ -117,12 +215,58 @@ test('where the fold worker cannot start, the page folds the replica itself and 
     assert.equal(await page.getByTestId('dao-title').textContent(), 'Worker Club');
     assert.equal(await page.getByTestId('proposal-row').count(), 1);
     assert.deepEqual(page.workers().map((worker) => worker.url()).filter((url) => /fold-worker/.test(url)), []);
+    assert.equal(await page.getByTestId('dao-home').getAttribute('data-fold-in'), 'page');
     assert.ok(warnings.some((text) => /folding in the page/.test(text)), `says why: ${warnings.join(' | ')}`);
 
     // New records still arrive and fold in the page.
     await runCliJson(['--data', node.dataDir, 'proposal', 'create', dao, '--title', 'Fold in the page', '--text', 'When no worker starts.']);
     await page.getByTestId('proposal-row').nth(1).waitFor({ timeout: 20_000 });
     assert.equal(await page.getByTestId('proposal-row').count(), 2);
+  } finally {
+    await context.close();
+  }
+});
+
+/**
+ * The size of the fold snapshot the page keeps for `dao`, or 0 for none. Browser code, as text: the tests are
+ * type-checked without the DOM's types.
+ */
+async function snapshotBytes(page: Page, id: string): Promise<number> {
+  const readSnapshot = `async (daoId) => {
+    const names = (await indexedDB.databases()).map((database) => database.name ?? '').filter((name) => name.endsWith(':dao:' + daoId + ':fold'));
+    if (names.length !== 1) return 0;
+    const done = (request) => new Promise((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const database = await done(indexedDB.open(names[0]));
+    try {
+      const value = await done(database.transaction('snapshots').objectStore('snapshots').get('fold'));
+      return value instanceof Uint8Array ? value.byteLength : 0;
+    } finally {
+      database.close();
+    }
+  }`;
+  return await page.evaluate(`(${readSnapshot})(${JSON.stringify(id)})`);
+}
+
+test('a large DAO: the fold keeps a snapshot in IndexedDB, and a reload opens the DAO from it', async () => {
+  const { context, page } = await openDaoHome(false, large.dao);
+  try {
+    const home = page.getByTestId('dao-home');
+    await page.locator(`[data-testid="dao-state-hash"]:text-is("${large.stateHash}")`).waitFor({ timeout: 30_000 });
+    assert.equal(await home.getAttribute('data-fold-restored'), '0', 'the first open folds every record');
+    const deadline = Date.now() + 30_000;
+    while ((await snapshotBytes(page, large.dao)) === 0) {
+      assert.ok(Date.now() < deadline, 'a snapshot is saved once the fold is idle');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+
+    await page.reload();
+    await home.waitFor({ timeout: 30_000 });
+    await page.locator(`[data-testid="dao-state-hash"]:text-is("${large.stateHash}")`).waitFor({ timeout: 30_000 });
+    assert.equal(await home.getAttribute('data-fold-restored'), String(large.records), 'every record came from the snapshot');
+    assert.equal(await home.getAttribute('data-fold-in'), 'worker');
   } finally {
     await context.close();
   }

@@ -3,11 +3,14 @@
 // worker starts (a browser or policy that refuses it, or a worker that dies), the same fold runs in the page,
 // fed again from the replica's document, and the replica goes on; only the page's responsiveness suffers.
 import { FoldServer, type FoldReply, type FoldRequest } from './fold-protocol.ts';
+import { indexedDbSnapshotStore } from './fold-snapshot-store.ts';
 import type { FoldViews } from './replica-fold.ts';
 
 export type FoldClientOptions = {
   dao: string;
   me: string | null;
+  /** The replica's IndexedDB database, beside which the fold keeps its snapshot. */
+  database: string;
   /** Every ledger entry the replica holds, to feed a fold that starts over in the page. */
   allEntries: () => Array<[string, unknown]>;
   /** Test hook: false folds in the page from the start. */
@@ -37,7 +40,7 @@ export class FoldClient {
         });
         worker.addEventListener('messageerror', () => this.#fallBack('a fold answer could not be read'));
         this.#worker = worker;
-        this.#post({ type: 'open', dao: options.dao, me: options.me });
+        this.#post({ type: 'open', dao: options.dao, me: options.me, database: options.database });
         return;
       } catch (error) {
         console.warn('daomesh: no fold worker, folding in the page:', error);
@@ -55,7 +58,7 @@ export class FoldClient {
   add(entries: Array<[string, unknown]>): void {
     if (this.#closed || entries.length === 0) return;
     if (this.#worker) this.#post({ type: 'add', entries });
-    else this.#inPage?.handle({ type: 'add', entries });
+    else void this.#inPage?.handle({ type: 'add', entries });
   }
 
   /** The views at `now`. */
@@ -65,8 +68,7 @@ export class FoldClient {
     return new Promise<FoldViews>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, now });
       if (this.#worker) this.#post({ type: 'views', id, now });
-      // In the page, answer on a later task, as the worker would: callers never see an answer before they return.
-      else setTimeout(() => this.#answerInPage(id), 0);
+      else this.#answerInPage(id);
     });
   }
 
@@ -75,6 +77,7 @@ export class FoldClient {
     this.#closed = true;
     this.#worker?.terminate();
     this.#worker = null;
+    this.#inPage?.close();
     this.#inPage = null;
     for (const pending of this.#pending.values()) pending.reject(new Error('The replica is closed.'));
     this.#pending.clear();
@@ -99,7 +102,7 @@ export class FoldClient {
   #answerInPage(id: number): void {
     const pending = this.#pending.get(id);
     if (!pending || !this.#inPage) return;
-    this.#answer(this.#inPage.handle({ type: 'views', id, now: pending.now }) ?? { type: 'failed', id, message: 'no answer' });
+    void this.#inPage.handle({ type: 'views', id, now: pending.now }).then((reply) => this.#answer(reply ?? { type: 'failed', id, message: 'no answer' }));
   }
 
   #fallBack(why: string): void {
@@ -109,13 +112,13 @@ export class FoldClient {
     this.#worker = null;
     this.#inPage = this.#startInPage(this.#options.allEntries());
     // What the worker never answered, the page does, with everything the replica holds.
-    for (const id of this.#pending.keys()) setTimeout(() => this.#answerInPage(id), 0);
+    for (const id of this.#pending.keys()) this.#answerInPage(id);
   }
 
   #startInPage(entries: Array<[string, unknown]>): FoldServer {
-    const server = new FoldServer();
-    server.handle({ type: 'open', dao: this.#options.dao, me: this.#options.me });
-    if (entries.length > 0) server.handle({ type: 'add', entries });
+    const server = new FoldServer({ snapshots: indexedDbSnapshotStore });
+    void server.handle({ type: 'open', dao: this.#options.dao, me: this.#options.me, database: this.#options.database });
+    if (entries.length > 0) void server.handle({ type: 'add', entries });
     return server;
   }
 }

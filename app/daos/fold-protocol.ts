@@ -4,11 +4,11 @@
 // whatever does not decode, as it does in the page.
 import { z } from 'zod';
 import { DaoId } from '../../core/bridge/api.ts';
-import { ReplicaFold, type FoldViews } from './replica-fold.ts';
+import { defaultSnapshotPolicy, ReplicaFold, type FoldSnapshotStore, type FoldViews, type SnapshotPolicy } from './replica-fold.ts';
 
 export const FoldRequest = z.discriminatedUnion('type', [
-  /** The first message: whose fold this is. */
-  z.object({ type: z.literal('open'), dao: DaoId, me: z.string().max(128).nullable() }),
+  /** The first message: whose fold this is, and the replica's database (its snapshot is kept beside it). */
+  z.object({ type: z.literal('open'), dao: DaoId, me: z.string().max(128).nullable(), database: z.string().min(1).max(512).nullable() }),
   /** Ledger entries as the replica's document holds them: [record id, record bytes]. */
   z.object({ type: z.literal('add'), entries: z.array(z.tuple([z.string(), z.unknown()])) }),
   /** The views at `now`, answered with the same `id`. */
@@ -20,20 +20,50 @@ export type FoldReply =
   | { readonly type: 'views'; readonly id: number; readonly views: FoldViews }
   | { readonly type: 'failed'; readonly id: number | null; readonly message: string };
 
-/** The worker's side: takes requests in order, answers `views` requests and anything it cannot take. */
-export class FoldServer {
-  #fold: ReplicaFold | null = null;
+export type FoldServerOptions = {
+  /** The snapshot store of a replica's database; none keeps no snapshots. */
+  snapshots?: (database: string) => FoldSnapshotStore;
+  policy?: SnapshotPolicy;
+};
 
-  handle(message: unknown): FoldReply | null {
+/**
+ * The worker's side: answers `views` requests and anything it cannot take. Requests are taken strictly in the
+ * order they came, each after the one before has finished (opening reads the snapshot, which takes a while).
+ */
+export class FoldServer {
+  readonly #options: FoldServerOptions;
+  #fold: ReplicaFold | null = null;
+  #opening = false;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: FoldServerOptions = {}) {
+    this.#options = options;
+  }
+
+  handle(message: unknown): Promise<FoldReply | null> {
+    const reply = this.#queue.then(() => this.#handleNow(message));
+    this.#queue = reply;
+    return reply;
+  }
+
+  /** Stops the fold's snapshots; requests after this are refused. */
+  close(): void {
+    this.#fold?.close();
+  }
+
+  async #handleNow(message: unknown): Promise<FoldReply | null> {
     const parsed = FoldRequest.safeParse(message);
     if (!parsed.success) return { type: 'failed', id: idOf(message), message: `Not a fold request: ${parsed.error.message}` };
     const request = parsed.data;
     try {
       switch (request.type) {
-        case 'open':
-          if (this.#fold) return { type: 'failed', id: null, message: 'The fold is open already.' };
-          this.#fold = new ReplicaFold(request.dao, request.me);
+        case 'open': {
+          if (this.#fold || this.#opening) return { type: 'failed', id: null, message: 'The fold is open already.' };
+          this.#opening = true;
+          const snapshots = request.database !== null && this.#options.snapshots ? this.#options.snapshots(request.database) : null;
+          this.#fold = await ReplicaFold.open(request.dao, request.me, snapshots, this.#options.policy ?? defaultSnapshotPolicy);
           return null;
+        }
         case 'add':
           this.#openFold().add(request.entries);
           return null;

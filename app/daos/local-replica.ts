@@ -49,7 +49,7 @@ export class LocalReplica {
   #syncing: Promise<void> | null = null;
   #again = false;
   #error: unknown = null;
-  #views: FoldViews = { view: null, summary: null, skipped: 0 };
+  #views: FoldViews = { view: null, summary: null, skipped: 0, restored: 0 };
   #viewing = false;
   #viewsAgain = false;
   #closed = false;
@@ -63,6 +63,7 @@ export class LocalReplica {
     this.#fold = new FoldClient({
       dao: options.dao,
       me: options.me,
+      database: options.databaseName,
       allEntries: () => [...ledger.entries()],
       useWorker: options.foldInWorker,
     });
@@ -123,6 +124,11 @@ export class LocalReplica {
   /** Views are being derived: what the document holds may not be in `view` yet. */
   get folding(): boolean {
     return this.#viewing;
+  }
+
+  /** Records the fold took from its snapshot when it opened (0: it folded them all). */
+  get restored(): number {
+    return this.#views.restored;
   }
 
   /** Where the fold runs: in a worker, or in the page where no worker could start. */

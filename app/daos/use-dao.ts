@@ -11,6 +11,8 @@ export interface DaoQuery {
   error: unknown;
   /** A sync with the host or a fold is on its way: a record just written may not be in `data` yet. */
   syncing: boolean;
+  /** Where the replica's fold runs, and how many records it took from its snapshot (for diagnosis). */
+  fold: { in: 'worker' | 'page'; restored: number } | null;
   /** Derives the view again (a deadline went by) and asks the host for anything new. */
   refresh: () => void;
 }
@@ -29,5 +31,11 @@ export function useDao(dao: string): DaoQuery {
     void replica?.sync();
   }, [replica]);
 
-  return { data, error: hiddenWhileShowing(replica?.error ?? null, data), syncing: (replica?.syncing ?? true) || (replica?.folding ?? false), refresh };
+  return {
+    data,
+    error: hiddenWhileShowing(replica?.error ?? null, data),
+    syncing: (replica?.syncing ?? true) || (replica?.folding ?? false),
+    fold: replica ? { in: replica.foldsIn, restored: replica.restored } : null,
+    refresh,
+  };
 }

@@ -30,7 +30,7 @@ import { WorkingCharterCard } from '../texts/WorkingCharterCard.tsx';
 export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
   const { t } = useTranslation();
   const { navigate } = useNavigation();
-  const { data: dao, error, refresh } = useDao(daoId);
+  const { data: dao, error, fold, refresh } = useDao(daoId);
   const { status: sync } = useDaoSyncStatus(daoId);
   const me = useNodeStatus().status?.address ?? null;
   useRefreshAt(
@@ -49,7 +49,7 @@ export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
   }
 
   return (
-    <Stack gap="lg" maw={1100} data-testid="dao-home" data-dao={dao.id}>
+    <Stack gap="lg" maw={1100} data-testid="dao-home" data-dao={dao.id} data-fold-in={fold?.in} data-fold-restored={fold?.restored}>
       <Stack gap="xs">
         {back}
         <Group justify="space-between" align="flex-end" gap="sm">
