@@ -5,6 +5,7 @@ import { benchGossipNodes } from './gossip-nodes.ts';
 import { benchLedgerBytes, printLedgerBytes } from './ledger-bytes.ts';
 import { benchRecordVerify, type BenchRow } from './record-verify.ts';
 import { benchStorage } from './storage.ts';
+import { benchUiOpen } from './ui-open.ts';
 import { benchVerifyApply } from './verify-apply.ts';
 
 function print(title: string, rows: BenchRow[]): void {
@@ -25,6 +26,8 @@ console.log('\nVerify-and-apply through the gate, Yjs and the fold, by envelope 
 await benchVerifyApply(undefined, (line) => console.log(`  ${line}`));
 console.log('\nA DAO on disk (BENCH_DAO_RECORDS records, default 20,000)');
 await benchDaoOpen(undefined, (line) => console.log(`  ${line}`));
+console.log('\nA DAO opened in the UI (BENCH_UI_RECORDS records, default 20,000): page main thread vs fold worker');
+await benchUiOpen(undefined, (line) => console.log(`  ${line}`));
 console.log('\nPeer-to-peer sync (BENCH_SYNC_NODES hosts in this process, default 12; BENCH_SYNC_RECORDS each, default 500)');
 await benchDaoSync(undefined, undefined, { print: (line) => console.log(`  ${line}`) });
 console.log('\nGossip at scale (BENCH_GOSSIP_NODES headless node processes, default 16; 0 skips)');

@@ -10,6 +10,7 @@ import { daoSummary, daoView } from '../core/bridge/dao-view.ts';
 import { simpleMajority } from '../core/governance/rules.ts';
 import { actor, Scenario } from '../core/governance/test-dao.ts';
 import { FoldServer, type FoldReply } from '../app/daos/fold-protocol.ts';
+import { packEntries, unpackEntries } from '../app/daos/packed-entries.ts';
 import type { FoldSnapshotStore } from '../app/daos/replica-fold.ts';
 import { EnvelopeLog } from '../electron-main/host/envelope-log.ts';
 import { buildWorkload, type Workload } from '../bench/dao-workload.ts';
@@ -22,19 +23,19 @@ test('the fold worker folds what it is given and answers views at the time asked
   const proposal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Fold elsewhere' });
   scenario.vote(bob, proposal, 'yes');
   const server = new FoldServer();
-  assert.equal(await server.handle({ type: 'open', dao: scenario.daoId, me: bob.key.address, database: null }), null);
+  assert.deepEqual(await server.handle({ type: 'open', dao: scenario.daoId, me: bob.key.address, database: null }), { type: 'opened', held: '' });
 
   // Before the genesis record: nothing to show yet.
   assert.deepEqual(await server.handle({ type: 'views', id: 1, now: scenario.now }), { type: 'views', id: 1, views: { view: null, summary: null, skipped: 0, restored: 0 } });
-  const entries = scenario.records.map((record) => [record.id, record.bytes]);
+  const entries = scenario.records.map((record): [string, unknown] => [record.id, record.bytes]);
   const [first, ...rest] = entries;
   // Newest first and in two batches, with junk the fold skips and counts.
-  assert.equal(await server.handle({ type: 'add', entries: [...rest].reverse() }), null);
-  assert.equal(await server.handle({ type: 'add', entries: [first, ['A'.repeat(43), new Uint8Array([1, 2])], ['B'.repeat(43), 'not bytes']] }), null);
+  assert.equal(await server.handle({ type: 'add', entries: packEntries([...rest].reverse()) }), null);
+  assert.equal(await server.handle({ type: 'add', entries: packEntries([first!, ['A'.repeat(43), new Uint8Array([1, 2])], ['B'.repeat(43), 'not bytes'], ['C\n'.repeat(20), new Uint8Array([3])]]) }), null);
 
   const state = scenario.ledger.state(scenario.now);
   const answer = await server.handle({ type: 'views', id: 2, now: scenario.now });
-  assert.deepEqual(answer, { type: 'views', id: 2, views: { view: daoView(state, bob.key.address, scenario.now), summary: daoSummary(state, bob.key.address), skipped: 2, restored: 0 } });
+  assert.deepEqual(answer, { type: 'views', id: 2, views: { view: daoView(state, bob.key.address, scenario.now), summary: daoSummary(state, bob.key.address), skipped: 3, restored: 0 } });
   const view = (answer as Extract<FoldReply, { type: 'views' }>).views.view!;
   assert.equal(view.proposals[0]?.myVote?.choice, 'yes', 'the member looking is the one the fold was opened for');
   // Later, the same fold answers for the later time: the vote's period is over.
@@ -51,7 +52,7 @@ test('the fold worker answers requests it cannot take with a reason, and goes on
     assert.match(reply.message, reason);
   };
   failed(await server.handle({ type: 'views', id: 7, now: 0 }), 7, /not opened/);
-  failed(await server.handle({ type: 'add', entries: [] }), null, /not opened/);
+  failed(await server.handle({ type: 'add', entries: packEntries([]) }), null, /not opened/);
   for (const junk of [{ type: 'open', dao: 'A'.repeat(43), me: null }, null, 42, 'views', [], { type: 'nope' }, { type: 'views', id: -1, now: 0 }, { type: 'open', dao: 'not a dao', me: null }, { type: 'add', entries: [[1, 2]] }, { type: 'add', entries: 'x' }]) {
     failed(await server.handle(junk), null, /Not a fold request/);
   }
@@ -59,13 +60,36 @@ test('the fold worker answers requests it cannot take with a reason, and goes on
   failed(await server.handle({ type: 'views', id: 8, now: Number.NaN }), 8, /Not a fold request/);
 
   const scenario = new Scenario([actor('carol')], simpleMajority(1));
-  assert.equal(await server.handle({ type: 'open', dao: scenario.daoId, me: null, database: null }), null);
+  assert.deepEqual(await server.handle({ type: 'open', dao: scenario.daoId, me: null, database: null }), { type: 'opened', held: '' });
+  // Packs whose parts disagree: refused whole, nothing folded.
+  const bytes = new Uint8Array(10);
+  for (const [entries, reason] of [
+    [{ ids: 'a\nb', bytes, ends: Int32Array.of(10) }, /2 ids for 1 entries/],
+    [{ ids: 'a', bytes, ends: Int32Array.of(11) }, /outside/],
+    [{ ids: 'a\nb', bytes, ends: Int32Array.of(6, 4) }, /outside/],
+    [{ ids: 'a', bytes, ends: Int32Array.of(4) }, /left over/],
+    [{ ids: 'a', bytes, ends: new Int32Array(0) }, /no entries/],
+    [{ ids: 'a', bytes: [1, 2], ends: Int32Array.of(2) }, /Not a fold request/],
+  ] as const) {
+    failed(await server.handle({ type: 'add', entries }), null, reason);
+  }
   failed(await server.handle({ type: 'open', dao: scenario.daoId, me: null, database: null }), null, /open already/);
-  assert.equal(await server.handle({ type: 'add', entries: scenario.records.map((record) => [record.id, record.bytes]) }), null);
+  assert.equal(await server.handle({ type: 'add', entries: packEntries(scenario.records.map((record) => [record.id, record.bytes])) }), null);
   const reply = await server.handle({ type: 'views', id: 10, now: scenario.now });
   assert.equal(reply?.type, 'views');
   assert.equal(reply.views.summary?.members, 1);
   assert.equal(reply.views.view?.isMember, false, 'no member is looking');
+});
+
+test('ledger entries packed for the worker come back as they were; what is not an entry comes back as nothing', () => {
+  const entries: Array<[string, unknown]> = [['a', new Uint8Array([1, 2, 3])], ['b', new Uint8Array(0)], ['c', 'text'], ['d\ne', new Uint8Array([4])], ['f', new Uint8Array([5, 6])]];
+  const packed = packEntries(entries);
+  assert.equal(packed.bytes.byteLength, 5, 'only usable entries carry bytes');
+  assert.deepEqual(
+    unpackEntries(packed).map(([id, value]) => [id, value && [...value]]),
+    [['a', [1, 2, 3]], ['b', []], ['', null], ['', null], ['f', [5, 6]]],
+  );
+  assert.deepEqual(unpackEntries(packEntries([])), []);
 });
 
 /** A snapshot store in memory, counting its writes; IndexedDB's own runs in the browser tests below. */
@@ -107,13 +131,13 @@ test('a large fold keeps a snapshot once idle, and the next open takes it instea
 
   // Too few records for a snapshot: none is written.
   const first = new FoldServer({ snapshots: () => store, policy });
-  await first.handle({ type: 'open', dao: scenario.daoId, me: null, database: 'db' });
-  await first.handle({ type: 'add', entries: entries.slice(0, 3) });
+  assert.deepEqual(await first.handle({ type: 'open', dao: scenario.daoId, me: null, database: 'db' }), { type: 'opened', held: '' });
+  await first.handle({ type: 'add', entries: packEntries(entries.slice(0, 3)) });
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(store.saves, 0);
   // Enough, in two bursts: one snapshot after the fold went idle.
-  await first.handle({ type: 'add', entries: entries.slice(3, 6) });
-  await first.handle({ type: 'add', entries: entries.slice(6) });
+  await first.handle({ type: 'add', entries: packEntries(entries.slice(3, 6)) });
+  await first.handle({ type: 'add', entries: packEntries(entries.slice(6)) });
   await until(() => store.saves > 0);
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(store.saves, 1);
@@ -123,14 +147,17 @@ test('a large fold keeps a snapshot once idle, and the next open takes it instea
 
   // The next open restores the fold: the document's entries are all held, the views the same.
   const second = new FoldServer({ snapshots: () => store, policy });
-  await second.handle({ type: 'open', dao: scenario.daoId, me: null, database: 'db' });
+  // It says which records it holds, so the page sends none of them.
+  const opened = await second.handle({ type: 'open', dao: scenario.daoId, me: null, database: 'db' });
+  assert.equal(opened?.type, 'opened');
+  assert.deepEqual(opened.held.split('\n').sort(), entries.map(([id]) => id).sort());
   assert.equal((await views(second, 1)).views.restored, entries.length);
-  await second.handle({ type: 'add', entries });
+  await second.handle({ type: 'add', entries: packEntries(entries) });
   assert.deepEqual((await views(second, 2)).views, { ...expected, restored: entries.length });
   // Records after the snapshot fold on top of it; a new snapshot once `every` of them came in.
   const proposal = scenario.propose(bob, { kind: 'signal', params: { text: '' }, title: 'After the snapshot' });
   scenario.vote(alice, proposal, 'no');
-  await second.handle({ type: 'add', entries: scenario.records.slice(-2).map((record) => [record.id, record.bytes]) });
+  await second.handle({ type: 'add', entries: packEntries(scenario.records.slice(-2).map((record) => [record.id, record.bytes])) });
   const after = (await views(second, 3)).views;
   assert.equal(after.view?.stateHash, scenario.ledger.stateHash());
   await until(() => store.saves > 1);
@@ -144,7 +171,7 @@ test('a damaged fold snapshot is dropped with a warning, and the fold starts fro
   const server = new FoldServer({ snapshots: () => store });
   await server.handle({ type: 'open', dao: scenario.daoId, me: null, database: 'db' });
   assert.equal(store.bytes, null, 'dropped');
-  await server.handle({ type: 'add', entries: scenario.records.map((record) => [record.id, record.bytes]) });
+  await server.handle({ type: 'add', entries: packEntries(scenario.records.map((record) => [record.id, record.bytes])) });
   const reply = (await server.handle({ type: 'views', id: 1, now: scenario.now })) as Extract<FoldReply, { type: 'views' }>;
   assert.equal(reply.views.view?.stateHash, scenario.ledger.stateHash());
   assert.equal(reply.views.restored, 0);

@@ -2,8 +2,12 @@
 // records of a large DAO takes seconds (~2 s for 100k records), which must not freeze the page. Where no
 // worker starts (a browser or policy that refuses it, or a worker that dies), the same fold runs in the page,
 // fed again from the replica's document, and the replica goes on; only the page's responsiveness suffers.
+// Until the worker has opened its fold, requests wait here: it answers with the records its snapshot holds,
+// and the first entries (a whole document, loaded from IndexedDB) go without those, since copying 100k
+// records' bytes to the worker costs the page ~0.2 s.
 import { FoldServer, type FoldReply, type FoldRequest } from './fold-protocol.ts';
 import { indexedDbSnapshotStore } from './fold-snapshot-store.ts';
+import { packEntries } from './packed-entries.ts';
 import type { FoldViews } from './replica-fold.ts';
 
 export type FoldClientOptions = {
@@ -18,6 +22,7 @@ export type FoldClientOptions = {
 };
 
 type Pending = { resolve: (views: FoldViews) => void; reject: (error: Error) => void; now: number };
+type Waiting = { type: 'add'; entries: Array<[string, unknown]> } | { type: 'views'; id: number; now: number };
 
 export class FoldClient {
   readonly #options: FoldClientOptions;
@@ -25,6 +30,8 @@ export class FoldClient {
   #worker: Worker | null = null;
   /** The fold in the page, once the worker is out of the picture. */
   #inPage: FoldServer | null = null;
+  /** Requests for the worker made before it opened its fold; null once it has. */
+  #waiting: Waiting[] | null = [];
   #nextId = 0;
   #closed = false;
 
@@ -57,8 +64,9 @@ export class FoldClient {
   /** Hands ledger entries to the fold; views asked for afterwards include them. */
   add(entries: Array<[string, unknown]>): void {
     if (this.#closed || entries.length === 0) return;
-    if (this.#worker) this.#post({ type: 'add', entries });
-    else void this.#inPage?.handle({ type: 'add', entries });
+    if (this.#worker && this.#waiting) this.#waiting.push({ type: 'add', entries });
+    else if (this.#worker) this.#postEntries(entries);
+    else void this.#inPage?.handle({ type: 'add', entries: packEntries(entries) });
   }
 
   /** The views at `now`. */
@@ -67,7 +75,8 @@ export class FoldClient {
     const id = this.#nextId++;
     return new Promise<FoldViews>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, now });
-      if (this.#worker) this.#post({ type: 'views', id, now });
+      if (this.#worker && this.#waiting) this.#waiting.push({ type: 'views', id, now });
+      else if (this.#worker) this.#post({ type: 'views', id, now });
       else this.#answerInPage(id);
     });
   }
@@ -83,11 +92,32 @@ export class FoldClient {
     this.#pending.clear();
   }
 
-  #post(request: FoldRequest): void {
-    this.#worker?.postMessage(request);
+  #post(request: FoldRequest, transfer: Transferable[] = []): void {
+    this.#worker?.postMessage(request, transfer);
+  }
+
+  /** Entries to the worker in one buffer, moved rather than copied (packed-entries.ts). */
+  #postEntries(entries: ReadonlyArray<readonly [string, unknown]>): void {
+    if (entries.length === 0) return;
+    const packed = packEntries(entries);
+    this.#post({ type: 'add', entries: packed }, [packed.bytes.buffer]);
+  }
+
+  #opened(heldIds: string): void {
+    const waiting = this.#waiting ?? [];
+    this.#waiting = null;
+    const held = heldIds === '' ? null : new Set(heldIds.split('\n'));
+    for (const request of waiting) {
+      if (request.type === 'views') this.#post(request);
+      else this.#postEntries(held ? request.entries.filter(([id]) => !held.has(id)) : request.entries);
+    }
   }
 
   #answer(reply: FoldReply): void {
+    if (reply.type === 'opened') {
+      if (this.#worker) this.#opened(reply.held);
+      return;
+    }
     if (reply.id === null) {
       if (reply.type === 'failed') console.warn(`daomesh: the fold refused a request: ${reply.message}`);
       return;
@@ -110,6 +140,7 @@ export class FoldClient {
     console.warn(`daomesh: ${why}; folding in the page`);
     this.#worker.terminate();
     this.#worker = null;
+    this.#waiting = null;
     this.#inPage = this.#startInPage(this.#options.allEntries());
     // What the worker never answered, the page does, with everything the replica holds.
     for (const id of this.#pending.keys()) this.#answerInPage(id);
@@ -118,7 +149,7 @@ export class FoldClient {
   #startInPage(entries: Array<[string, unknown]>): FoldServer {
     const server = new FoldServer({ snapshots: indexedDbSnapshotStore });
     void server.handle({ type: 'open', dao: this.#options.dao, me: this.#options.me, database: this.#options.database });
-    if (entries.length > 0) void server.handle({ type: 'add', entries });
+    if (entries.length > 0) void server.handle({ type: 'add', entries: packEntries(entries) });
     return server;
   }
 }

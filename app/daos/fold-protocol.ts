@@ -1,22 +1,25 @@
 // The messages between a UI replica and its fold (replica-fold.ts) in a Web Worker. The worker checks each
 // request before it acts on it: a message that is not one of these is answered with `failed`, never a throw
-// that would end the worker. The ledger entries inside are not checked here: the fold skips (and counts)
-// whatever does not decode, as it does in the page.
+// that would end the worker. The ledger entries inside are checked only for how they are packed: the fold
+// skips (and counts) whatever does not decode, as it does in the page.
 import { z } from 'zod';
 import { DaoId } from '../../core/bridge/api.ts';
+import { PackedEntries, unpackEntries } from './packed-entries.ts';
 import { defaultSnapshotPolicy, ReplicaFold, type FoldSnapshotStore, type FoldViews, type SnapshotPolicy } from './replica-fold.ts';
 
 export const FoldRequest = z.discriminatedUnion('type', [
   /** The first message: whose fold this is, and the replica's database (its snapshot is kept beside it). */
   z.object({ type: z.literal('open'), dao: DaoId, me: z.string().max(128).nullable(), database: z.string().min(1).max(512).nullable() }),
-  /** Ledger entries as the replica's document holds them: [record id, record bytes]. */
-  z.object({ type: z.literal('add'), entries: z.array(z.tuple([z.string(), z.unknown()])) }),
+  /** Ledger entries as the replica's document holds them ([record id, record bytes]), packed. */
+  z.object({ type: z.literal('add'), entries: PackedEntries }),
   /** The views at `now`, answered with the same `id`. */
   z.object({ type: z.literal('views'), id: z.number().int().nonnegative(), now: z.number().finite() }),
 ]);
 export type FoldRequest = z.infer<typeof FoldRequest>;
 
 export type FoldReply =
+  /** The answer to `open`: the ids of the records the fold holds already (from its snapshot), newline-joined. */
+  | { readonly type: 'opened'; readonly held: string }
   | { readonly type: 'views'; readonly id: number; readonly views: FoldViews }
   | { readonly type: 'failed'; readonly id: number | null; readonly message: string };
 
@@ -62,10 +65,10 @@ export class FoldServer {
           this.#opening = true;
           const snapshots = request.database !== null && this.#options.snapshots ? this.#options.snapshots(request.database) : null;
           this.#fold = await ReplicaFold.open(request.dao, request.me, snapshots, this.#options.policy ?? defaultSnapshotPolicy);
-          return null;
+          return { type: 'opened', held: this.#fold.heldIds().join('\n') };
         }
         case 'add':
-          this.#openFold().add(request.entries);
+          this.#openFold().add(unpackEntries(request.entries));
           return null;
         case 'views':
           return { type: 'views', id: request.id, views: this.#openFold().views(request.now) };

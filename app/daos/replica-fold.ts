@@ -78,11 +78,21 @@ export class ReplicaFold {
     this.#policy = policy;
   }
 
+  /** The records it holds (those from its snapshot, right after opening): the page need not send them. */
+  heldIds(): string[] {
+    return this.#ledger.recordIds();
+  }
+
   /** Folds ledger entries ([id, bytes] as the document holds them); returns how many were skipped. */
   add(entries: Iterable<readonly [string, unknown]>): number {
     // Held ones first, by id: after a snapshot, that is nearly all of them, and decoding each costs more.
     const fresh: Array<readonly [string, unknown]> = [];
-    for (const entry of entries) if (!this.#ledger.has(entry[0])) fresh.push(entry);
+    for (const [id, value] of entries) {
+      if (this.#ledger.has(id)) continue;
+      // A view into a packed buffer (packed-entries.ts) gets bytes of its own: the fold keeps records, and one
+      // kept view would keep every record's bytes of that message alive.
+      fresh.push([id, value instanceof Uint8Array && value.byteLength !== value.buffer.byteLength ? value.slice() : value]);
+    }
     if (fresh.length === 0) return 0;
     const { records, skipped } = decodeTrustedEntries(fresh);
     const unfolded = feedLedger(this.#ledger, records);

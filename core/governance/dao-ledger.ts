@@ -120,6 +120,11 @@ export class DaoLedger {
     return this.index.nodes.length;
   }
 
+  /** The ids of the records in the fold (valid or kept as evidence), in the order they came in. */
+  recordIds(): string[] {
+    return this.index.nodes.map((node) => node.id);
+  }
+
   /** Records taken in but not into the fold yet: waiting for deps, or held for claiming a time ahead of `now`. */
   pendingIds(): string[] {
     return [...this.waiting.keys(), ...this.held.keys()];
