@@ -100,7 +100,7 @@ function catchUpFrames(envelopes: readonly Uint8Array[]): Uint8Array[][] {
 
 /**
  * The gate, Yjs and the fold in memory, as DaoReplica.acceptRemoteMany runs them: each envelope of a frame
- * through the gate and into the doc, the frame's records folded together at its end (and before membership is
+ * through the gate and into the doc (the frame in one Yjs transaction), the frame's records folded together at its end (and before membership is
  * asked again on a miss); device delegations decoded once and kept. `finish` checks the fold's state hash.
  */
 function createPath(workload: Workload): { take(frame: readonly Uint8Array[]): readonly LedgerRecord[]; finish(): void } {
@@ -124,15 +124,17 @@ function createPath(workload: Workload): { take(frame: readonly Uint8Array[]): r
   return {
     take(frame) {
       const taken: LedgerRecord[] = [];
-      for (const bytes of frame) {
-        const result = checkEnvelope(doc, bytes, { dao: workload.dao, isMember, verifyEd25519: verify, sha256: nativeSha256, acceptedDelegation });
-        if (!result.ok) throw new Error(`the workload was refused: ${result.reason.message}`);
-        applyCheckedEnvelope(doc, result, 'remote');
-        for (const record of result.records) {
-          unfolded.push(record);
-          taken.push(record);
+      doc.transact(() => {
+        for (const bytes of frame) {
+          const result = checkEnvelope(doc, bytes, { dao: workload.dao, isMember, verifyEd25519: verify, sha256: nativeSha256, acceptedDelegation });
+          if (!result.ok) throw new Error(`the workload was refused: ${result.reason.message}`);
+          applyCheckedEnvelope(doc, result, 'remote');
+          for (const record of result.records) {
+            unfolded.push(record);
+            taken.push(record);
+          }
         }
-      }
+      }, 'remote');
       fold();
       return taken;
     },

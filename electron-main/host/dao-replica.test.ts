@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as dagCbor from '@ipld/dag-cbor';
+import * as Y from 'yjs';
 import { DaomeshError } from '../../core/errors.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { ledgerEntries } from '../../core/dao/dao-doc.ts';
 import { sealEnvelopeAsDevice, sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
 import { buildDeviceDelegation, buildDeviceRevocation, buildGenesis, buildProposal, buildVote } from '../../core/governance/record-builders.ts';
 import { rulePresets } from '../../core/governance/rules.ts';
@@ -252,6 +254,15 @@ test('a catch-up frame is folded once at its end, yet an author admitted earlier
     assert.deepEqual(outcomes.map((outcome) => outcome.ok), [true, true, true, false]);
     assert.equal(c.ledger.size, 4);
     assert.equal(c.ledger.state(start + 3).proposals.length, 1);
+    // A frame is one Yjs transaction: a refusal in its middle leaves the envelopes around it as they would be alone.
+    const { replica: d } = await DaoReplica.open(join(dir, 'd'), dao, verify);
+    const middle = await d.acceptRemoteMany([frame[0]!, foreign, frame[1]!, frame[0]!, frame[2]!]);
+    // (An envelope taken twice writes clocks the doc holds already: refused, as it is outside a frame.)
+    assert.deepEqual(middle.map((outcome) => (outcome.ok ? true : outcome.reason.code)), [true, 'NOT_A_MEMBER', true, 'CLOCK_CONFLICT', true]);
+    assert.equal(d.ledger.stateHash(), c.ledger.stateHash());
+    assert.deepEqual(Y.encodeStateVector(d.doc), Y.encodeStateVector(c.doc));
+    assert.deepEqual([...ledgerEntries(d.doc)].map(([id]) => id).sort(), [...ledgerEntries(c.doc)].map(([id]) => id).sort());
+    await d.close();
     await c.close();
     // The replay on open folds in runs as well, and ends in the same state.
     const { replica: again, report } = await DaoReplica.open(join(dir, 'c'), dao, verify);

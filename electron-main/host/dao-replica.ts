@@ -35,6 +35,8 @@ import { SnapshotStore } from './snapshot-store.ts';
  */
 const snapshotEvery = 1000;
 const snapshotShare = 16;
+/** The replay on open takes envelopes from the log in runs of this many (frames are copies, so a run can wait). */
+const replayRunEnvelopes = 64;
 /** The replay on open folds the records of its envelopes in runs of about this many. */
 const foldBatch = 1024;
 /**
@@ -151,13 +153,28 @@ export class DaoReplica {
         from = snapshot.logOffset;
       }
     }
+    // Envelopes are read a run at a time and each run goes through the gate in one Yjs transaction, as a
+    // catch-up frame does (acceptRemoteMany).
+    let run: Uint8Array[] = [];
+    const replayRun = (): void => {
+      const envelopes = run;
+      run = [];
+      if (envelopes.length === 0) return; // the doc is built on first use: not for nothing
+      replica.doc.transact(() => {
+        for (const envelope of envelopes) {
+          const accepted = replica.#check(envelope, true);
+          if (accepted === null) report.rejected++;
+          else report.replayed++;
+          if (replica.#unfolded.length >= foldBatch) replica.#foldUnfolded();
+        }
+      }, 'remote');
+    };
     try {
       for await (const frame of log.frames(from > 0 ? { from } : {})) {
-        const accepted = replica.#check(frame, true);
-        if (accepted === null) report.rejected++;
-        else report.replayed++;
-        if (replica.#unfolded.length >= foldBatch) replica.#foldUnfolded();
+        run.push(frame);
+        if (run.length >= replayRunEnvelopes) replayRun();
       }
+      replayRun();
     } finally {
       replica.#foldUnfolded();
     }
@@ -275,9 +292,14 @@ export class DaoReplica {
    * accepted one durable in a single log append, so a frame costs one fsync instead of one per envelope.
    */
   async acceptRemoteMany(envelopes: readonly Uint8Array[]): Promise<RemoteOutcome[]> {
-    let outcomes: RemoteOutcome[];
+    const outcomes: RemoteOutcome[] = [];
+    if (envelopes.length === 0) return outcomes;
     try {
-      outcomes = envelopes.map((bytes) => this.#gate(bytes, true));
+      // One Yjs transaction for the frame: each envelope's update applies at once (the gate reads the doc as it
+      // stands), but Yjs's per-transaction work (state-vector snapshot, cleanup, events) runs once, not per envelope.
+      this.doc.transact(() => {
+        for (const bytes of envelopes) outcomes.push(this.#gate(bytes, true));
+      }, 'remote');
     } finally {
       this.#foldUnfolded();
     }
