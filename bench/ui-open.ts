@@ -10,7 +10,7 @@ import { DaoLedger } from '../core/governance/dao-ledger.ts';
 import { FoldServer } from '../app/daos/fold-protocol.ts';
 import { decodeTrustedEntries, feedLedger } from '../app/daos/ledger-feed.ts';
 import { packEntries, type PackedEntries } from '../app/daos/packed-entries.ts';
-import type { FoldSnapshotStore } from '../app/daos/replica-fold.ts';
+import { defaultSnapshotPolicy, type FoldSnapshotStore } from '../app/daos/replica-fold.ts';
 import { buildWorkload } from './dao-workload.ts';
 
 const ms = (since: number): number => performance.now() - since;
@@ -43,7 +43,7 @@ function sendEntries(entries: Array<[string, unknown]>, heldIds: string): { pack
 
 /** A whole open: the worker opens its fold (from the snapshot if `store` has one), the page sends, the worker folds and answers. */
 async function open(dao: string, entries: Array<[string, unknown]>, store: FoldSnapshotStore, now: number) {
-  const server = new FoldServer({ snapshots: () => store, policy: { minRecords: 2_000, every: 1_000, idleMs: 3_600_000 } });
+  const server = new FoldServer({ snapshots: () => store, policy: { ...defaultSnapshotPolicy, idleMs: 3_600_000 } });
   let begin = performance.now();
   const opened = await server.handle({ type: 'open', dao, me: null, database: 'bench' });
   const openMs = ms(begin);

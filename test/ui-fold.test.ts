@@ -125,7 +125,7 @@ test('a large fold keeps a snapshot once idle, and the next open takes it instea
     scenario.vote(bob, proposal, 'yes');
   }
   const entries = scenario.records.map((record): [string, unknown] => [record.id, record.bytes]);
-  const policy = { minRecords: 5, every: 2, idleMs: 10 };
+  const policy = { minRecords: 5, every: 2, idleMs: 10, loadWaitMs: 1_000 };
   const store = memoryStore();
   const views = (server: FoldServer, id: number) => server.handle({ type: 'views', id, now: scenario.now }) as Promise<Extract<FoldReply, { type: 'views' }>>;
 
@@ -162,6 +162,17 @@ test('a large fold keeps a snapshot once idle, and the next open takes it instea
   assert.equal(after.view?.stateHash, scenario.ledger.stateHash());
   await until(() => store.saves > 1);
   second.close();
+});
+
+test('a snapshot store that never answers delays the fold only so long, then it folds from the records', async () => {
+  const scenario = new Scenario([actor('erin')], simpleMajority(1));
+  const silent: FoldSnapshotStore = { load: () => new Promise(() => {}), save: async () => {}, clear: async () => {} };
+  const server = new FoldServer({ snapshots: () => silent, policy: { minRecords: 2_000, every: 1_000, idleMs: 2_000, loadWaitMs: 50 } });
+  assert.deepEqual(await server.handle({ type: 'open', dao: scenario.daoId, me: null, database: 'db' }), { type: 'opened', held: '' });
+  await server.handle({ type: 'add', entries: packEntries(scenario.records.map((record) => [record.id, record.bytes])) });
+  const reply = (await server.handle({ type: 'views', id: 1, now: scenario.now })) as Extract<FoldReply, { type: 'views' }>;
+  assert.equal(reply.views.view?.stateHash, scenario.ledger.stateHash());
+  server.close();
 });
 
 test('a damaged fold snapshot is dropped with a warning, and the fold starts from the records', async () => {

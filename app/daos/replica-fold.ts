@@ -34,9 +34,14 @@ export type SnapshotPolicy = {
   readonly every: number;
   /** ...and the fold has been idle this long, so a burst of records is saved once. */
   readonly idleMs: number;
+  /**
+   * How long opening waits for the stored snapshot. A browser may never answer an IndexedDB request (storage
+   * refused); the fold then starts from the records, as it would without a snapshot.
+   */
+  readonly loadWaitMs: number;
 };
 
-export const defaultSnapshotPolicy: SnapshotPolicy = { minRecords: 2_000, every: 1_000, idleMs: 2_000 };
+export const defaultSnapshotPolicy: SnapshotPolicy = { minRecords: 2_000, every: 1_000, idleMs: 2_000, loadWaitMs: 3_000 };
 
 export class ReplicaFold {
   readonly #dao: string;
@@ -58,7 +63,7 @@ export class ReplicaFold {
     let ledger: DaoLedger | null = null;
     if (snapshots) {
       try {
-        const bytes = await snapshots.load();
+        const bytes = await loadWithin(snapshots, policy.loadWaitMs);
         if (bytes) ledger = DaoLedger.importFold(dao, bytes);
       } catch (error) {
         console.warn(`daomesh: the fold snapshot of DAO ${dao} could not be used, folding from the records:`, error);
@@ -143,5 +148,20 @@ export class ReplicaFold {
     } finally {
       this.#saving = false;
     }
+  }
+}
+
+async function loadWithin(snapshots: FoldSnapshotStore, waitMs: number): Promise<Uint8Array | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const gaveUp = new Promise<null>((resolve) => {
+    timer = setTimeout(() => {
+      console.warn(`daomesh: the fold snapshot did not load within ${waitMs} ms; folding from the records`);
+      resolve(null);
+    }, waitMs);
+  });
+  try {
+    return await Promise.race([snapshots.load(), gaveUp]);
+  } finally {
+    clearTimeout(timer);
   }
 }
