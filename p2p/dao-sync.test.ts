@@ -8,8 +8,8 @@ import { lpStream } from '@libp2p/utils';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { base64urlnopad } from '@scure/base';
 import { createMeshNode, type MeshNode } from './mesh-node.ts';
-import { DaoSync, daoTopic, gossipScore, type DaoSyncHost, type GossipOutcome } from './dao-sync.ts';
-import { daoSyncProtocol, initiateSync, SyncRefusedError, type AcceptOutcome } from './dao-sync-session.ts';
+import { DaoSync, daoTopic, gossipScore, type DaoSyncHost, type DaoSyncOptions, type GossipOutcome } from './dao-sync.ts';
+import { daoSyncProtocol, initiateSync, serveSync, SyncRefusedError, type AcceptOutcome } from './dao-sync-session.ts';
 import { groupKeyId, type GroupKey } from './gossip-cipher.ts';
 import { bytesToHex } from '@noble/hashes/utils.js';
 
@@ -94,10 +94,10 @@ after(async () => {
   await Promise.all(nodes.map((node) => node.stop()));
 });
 
-async function startNode(store: TestStore, intervalMs = 60_000): Promise<{ node: MeshNode; sync: DaoSync; peer: string }> {
+async function startNode(store: TestStore, intervalMs = 60_000, options: Omit<DaoSyncOptions, 'intervalMs'> = {}): Promise<{ node: MeshNode; sync: DaoSync; peer: string }> {
   const node = await createMeshNode({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], mdns: false });
   await node.start();
-  const sync = new DaoSync(node, store, { intervalMs });
+  const sync = new DaoSync(node, store, { intervalMs, ...options });
   await sync.start();
   nodes.push(node);
   syncs.push(sync);
@@ -294,4 +294,33 @@ test('a stranger is refused catch-up, its gossip is rejected and costs it score,
   const report = await initiateSync(await member.node.dialProtocol(a.node.getMultiaddrs()[0]!, daoSyncProtocol), dao, a.peer, memberStore);
   await eventually('the member to hold A\'s envelopes', () => memberStore.order.length === 10);
   assert.equal(report.rejected + memberStore.rejected, 0);
+});
+
+test('a peer that always answers BUSY is asked again a few times, then left to the next round', async () => {
+  const store = new TestStore(chain('a', 3));
+  const lines: string[] = [];
+  const a = await startNode(store, 60_000, { busyRetry: { firstMs: 10, maxMs: 20, maxTries: 4 }, log: (line) => lines.push(line) });
+  // B serves the protocol but is always busy, and follows the DAO's topic like any of its nodes.
+  const busyStore = new TestStore();
+  const b = await createMeshNode({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], mdns: false });
+  await b.start();
+  nodes.push(b);
+  let asked = 0;
+  await b.handle(daoSyncProtocol, (stream, connection) => {
+    asked++;
+    void serveSync(stream, connection.remotePeer.toString(), busyStore, { beginServing: () => null });
+  });
+  busyStore.members.add(a.peer);
+  b.services.pubsub.subscribe(daoTopic(dao));
+  store.members.add(b.peerId.toString());
+  a.sync.join(dao);
+  await a.node.dial(b.getMultiaddrs()[0]!);
+
+  await eventually('A to give up on B for now', () => lines.some((line) => line.includes('busy 4 times in a row')));
+  const settled = asked;
+  // Uncapped, A would ask every ~20 ms; it asks no more (a subscription seen late may start one more series).
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  assert.ok(asked <= settled + 4, `asked ${asked} times after ${settled}`);
+  assert.ok(asked >= 4 && asked <= 8, `asked ${asked} times`);
+  assert.equal(store.order.length, 3, 'nothing taken from a busy peer');
 });

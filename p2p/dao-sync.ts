@@ -56,9 +56,25 @@ export type DaoSyncStatus = {
   lastError: string | null;
 };
 
+/** How a peer that refuses a session as BUSY is asked again. */
+export type BusyRetry = {
+  /** The first pause, doubling with each refusal up to `maxMs` (jittered). */
+  readonly firstMs: number;
+  readonly maxMs: number;
+  /**
+   * Refusals in a row after which a session with that peer is no longer asked for: the periodic round, new
+   * gossip or a new connection ask again. Without a cap, a peer that always says BUSY would be asked every
+   * `maxMs` for as long as it stays connected.
+   */
+  readonly maxTries: number;
+};
+
+export const defaultBusyRetry: BusyRetry = { firstMs: 150, maxMs: 5_000, maxTries: 10 };
+
 export type DaoSyncOptions = {
   /** How often every DAO is compared again with a peer, in ms. */
   intervalMs?: number;
+  busyRetry?: BusyRetry;
   now?: () => number;
   onStatus?: (status: DaoSyncStatus) => void;
   log?: (line: string) => void;
@@ -80,9 +96,6 @@ type Tracked = {
   wake: ReturnType<typeof setTimeout> | null;
 };
 
-/** A busy peer is asked again after about this long, doubling with each refusal up to `busyRetryMaxMs`. */
-const busyRetryMs = 150;
-const busyRetryMaxMs = 5_000;
 /** How many of a DAO's nodes each periodic round compares with. */
 const periodicPeers = 2;
 /**
@@ -108,8 +121,8 @@ function shuffled<T>(items: readonly T[]): T[] {
 }
 
 /** The pause before asking a busy peer again: doubling, capped, jittered so that peers refused together spread out. */
-function busyDelay(busyTries: number): number {
-  return Math.min(busyRetryMs * 2 ** busyTries, busyRetryMaxMs) * (0.5 + Math.random());
+function busyDelay(retry: BusyRetry, busyTries: number): number {
+  return Math.min(retry.firstMs * 2 ** busyTries, retry.maxMs) * (0.5 + Math.random());
 }
 
 type ScoredGossip = GossipSub & { score: { params: PeerScoreParams }; getScore(peer: string): number };
@@ -234,7 +247,7 @@ export class DaoSync {
       } catch (error) {
         // The inviter is in a session for this DAO with another node: ask again until the deadline.
         if (!(error instanceof SyncRefusedError && error.code === 'BUSY') || signal.aborted) throw error;
-        await new Promise((resolve) => setTimeout(resolve, busyDelay(busyTries)));
+        await new Promise((resolve) => setTimeout(resolve, busyDelay(this.#options.busyRetry ?? defaultBusyRetry, busyTries)));
         if (signal.aborted) throw error;
       } finally {
         tracked.running.delete(inviter);
@@ -393,8 +406,11 @@ export class DaoSync {
         if (report.accepted > 0) this.#spread(dao, peer);
       } catch (error) {
         if (error instanceof SyncRefusedError && error.code === 'BUSY') {
-          // The peer is in another session for this DAO: ask again a little later, while it stays connected.
-          if (this.peersOf(dao).includes(peer)) this.#request(dao, peer, busyDelay(busyTries), busyTries + 1);
+          // The peer is in another session for this DAO: ask again a little later, while it stays connected,
+          // up to a point (then the periodic round, gossip or a reconnection ask again).
+          const retry = this.#options.busyRetry ?? defaultBusyRetry;
+          if (busyTries + 1 >= retry.maxTries) this.#options.log?.(`sync ${dao} with ${peer}: busy ${retry.maxTries} times in a row; asking again at the next round`);
+          else if (this.peersOf(dao).includes(peer)) this.#request(dao, peer, busyDelay(retry, busyTries), busyTries + 1);
         } else if (!this.#stopped) {
           tracked.lastError = error instanceof SyncRefusedError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
           this.#options.log?.(`sync ${dao} with ${peer}: ${tracked.lastError}`);
