@@ -164,6 +164,23 @@ test('a large fold keeps a snapshot once idle, and the next open takes it instea
   second.close();
 });
 
+test('records that keep coming put the snapshot off, but not for ever', async () => {
+  const [alice, bob] = [actor('alice'), actor('bob')];
+  const scenario = new Scenario([alice, bob], simpleMajority(2));
+  const proposal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Change your mind' });
+  for (let i = 0; i < 40; i++) scenario.vote(bob, proposal, i % 2 === 0 ? 'yes' : 'no');
+  const store = memoryStore();
+  const server = new FoldServer({ snapshots: () => store, policy: { minRecords: 1, every: 1, idleMs: 30, loadWaitMs: 1_000 } });
+  await server.handle({ type: 'open', dao: scenario.daoId, me: null, database: 'db' });
+  // One record every 10 ms: never 30 ms idle while they come (~0.4 s).
+  for (const record of scenario.records) {
+    await server.handle({ type: 'add', entries: packEntries([[record.id, record.bytes]]) });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.ok(store.saves >= 1, 'saved while records kept coming');
+  server.close();
+});
+
 test('a snapshot store that never answers delays the fold only so long, then it folds from the records', async () => {
   const scenario = new Scenario([actor('erin')], simpleMajority(1));
   const silent: FoldSnapshotStore = { load: () => new Promise(() => {}), save: async () => {}, clear: async () => {} };

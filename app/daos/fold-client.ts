@@ -17,8 +17,6 @@ export type FoldClientOptions = {
   database: string;
   /** Every ledger entry the replica holds, to feed a fold that starts over in the page. */
   allEntries: () => Array<[string, unknown]>;
-  /** Test hook: false folds in the page from the start. */
-  useWorker?: boolean;
 };
 
 type Pending = { resolve: (views: FoldViews) => void; reject: (error: Error) => void; now: number };
@@ -37,7 +35,7 @@ export class FoldClient {
 
   constructor(options: FoldClientOptions) {
     this.#options = options;
-    if (options.useWorker !== false && typeof Worker === 'function') {
+    if (typeof Worker === 'function') {
       try {
         const worker = new Worker(new URL('./fold-worker.ts', import.meta.url), { type: 'module', name: 'daomesh fold' });
         worker.addEventListener('message', (event: MessageEvent<FoldReply>) => this.#answer(event.data));

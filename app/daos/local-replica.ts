@@ -20,8 +20,6 @@ export type LocalReplicaOptions = {
   /** The IndexedDB database that keeps this replica. */
   databaseName: string;
   fetchUpdate: FetchUpdate;
-  /** Test hook: false folds in the page. */
-  foldInWorker?: boolean;
   /** Called after anything a view shows may have changed: records, loading, syncing, an error. */
   onChange: () => void;
 };
@@ -65,7 +63,6 @@ export class LocalReplica {
       me: options.me,
       database: options.databaseName,
       allEntries: () => [...ledger.entries()],
-      useWorker: options.foldInWorker,
     });
     // Watch the ledger before anything arrives: IndexedDB's records, then the host's, all come through here.
     ledger.observe((event) => {

@@ -55,6 +55,8 @@ export class ReplicaFold {
   #unsaved = 0;
   #hasSnapshot: boolean;
   #saveTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the save now planned was first planned. */
+  #firstPlannedAt: number | null = null;
   #saving = false;
   #closed = false;
 
@@ -126,12 +128,20 @@ export class ReplicaFold {
   #planSnapshot(): void {
     if (!this.#snapshots || this.#closed || this.#ledger.size < this.#policy.minRecords) return;
     if (this.#unsaved < (this.#hasSnapshot ? this.#policy.every : 1)) return;
-    if (this.#saveTimer !== null) clearTimeout(this.#saveTimer);
+    const now = Date.now();
+    // Each new record puts the save off until the fold is idle, but never more than ten pauses in all: a DAO
+    // whose records keep coming still gets its snapshot.
+    this.#firstPlannedAt ??= now;
+    if (this.#saveTimer !== null) {
+      if (now - this.#firstPlannedAt >= 10 * this.#policy.idleMs) return;
+      clearTimeout(this.#saveTimer);
+    }
     this.#saveTimer = setTimeout(() => void this.#saveSnapshot(), this.#policy.idleMs);
   }
 
   async #saveSnapshot(): Promise<void> {
     this.#saveTimer = null;
+    this.#firstPlannedAt = null;
     if (!this.#snapshots || this.#closed) return;
     if (this.#saving) return this.#planSnapshot();
     this.#saving = true;
