@@ -92,15 +92,16 @@ export class ReplicaFold {
 
   /** Folds ledger entries ([id, bytes] as the document holds them); returns how many were skipped. */
   add(entries: Iterable<readonly [string, unknown]>): number {
-    // Held ones first, by id: after a snapshot, that is nearly all of them, and decoding each costs more.
-    const fresh: Array<readonly [string, unknown]> = [];
-    for (const [id, value] of entries) {
-      if (this.#ledger.has(id)) continue;
-      // A view into a packed buffer (packed-entries.ts) gets bytes of its own: the fold keeps records, and one
-      // kept view would keep every record's bytes of that message alive.
-      fresh.push([id, value instanceof Uint8Array && value.byteLength !== value.buffer.byteLength ? value.slice() : value]);
-    }
+    // Held ones first, by id (decoding each costs more): the page leaves out what a snapshot brought, but a
+    // record can reach the page twice (IndexedDB, then the host).
+    const given = [...entries];
+    const fresh = given.filter(([id]) => !this.#ledger.has(id));
     if (fresh.length === 0) return 0;
+    // The values are views into one packed buffer (packed-entries.ts), which the fold's records then keep alive:
+    // no waste when most of them are new, as they nearly always are; otherwise the new ones get their own bytes.
+    if (fresh.length * 2 < given.length) {
+      for (const [index, [id, value]] of fresh.entries()) if (value instanceof Uint8Array) fresh[index] = [id, value.slice()];
+    }
     const { records, skipped } = decodeTrustedEntries(fresh);
     const unfolded = feedLedger(this.#ledger, records);
     const count = skipped.length + unfolded.length;
