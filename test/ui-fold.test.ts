@@ -210,12 +210,16 @@ test('a damaged fold snapshot is dropped with a warning, and the fold starts fro
 let node: RunningNode;
 let browser: Browser;
 let dao: string;
-/** A DAO large enough for the fold to keep a snapshot (2,000 records and up), in the host's log before it starts. */
+/**
+ * A DAO large enough for the fold to keep a snapshot (2,000 records and up) and for its first dao.sync answer to
+ * be megabytes (~11 MB of base64, over what a regexp-checked schema once overflowed its stack on), in the host's
+ * log before it starts.
+ */
 let large: Workload;
 
 before(async () => {
   const dataDir = await makeDataDir();
-  large = buildWorkload({ records: 2_400, perEnvelope: 16 });
+  large = buildWorkload({ records: 20_000, perEnvelope: 16 });
   await mkdir(join(dataDir, 'daos', large.dao), { recursive: true });
   const log = await EnvelopeLog.open(join(dataDir, 'daos', large.dao, 'envelopes.log'));
   await log.append([...large.envelopes]);
@@ -306,7 +310,7 @@ async function snapshotBytes(page: Page, id: string): Promise<number> {
   return await page.evaluate(`(${readSnapshot})(${JSON.stringify(id)})`);
 }
 
-test('a large DAO: the fold keeps a snapshot in IndexedDB, and a reload opens the DAO from it', async () => {
+test('a large DAO: opened in a fresh browser, its fold keeps a snapshot in IndexedDB, and a reload opens the DAO from it', async () => {
   const { context, page } = await openDaoHome(false, large.dao);
   try {
     const home = page.getByTestId('dao-home');

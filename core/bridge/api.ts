@@ -131,10 +131,19 @@ export const ProposalView = z.object({
 });
 export type ProposalView = z.infer<typeof ProposalView>;
 
-const base64Pattern = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/**
+ * Standard base64: the alphabet, then at most two '=', in whole quads. Checked with a plain character class and
+ * the length, not a pattern of repeated quads: V8's regexp engine recurses per repetition of a group and
+ * overflows its stack on a few megabytes, which a large DAO's dao.sync answer is.
+ */
+const base64Characters = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export function isBase64(text: string): boolean {
+  return text.length % 4 === 0 && base64Characters.test(text);
+}
 
 /** Bytes as standard base64 (JSON carries no bytes). */
-export const Base64 = z.string().regex(base64Pattern, 'base64');
+export const Base64 = z.string().refine(isBase64, 'base64');
 
 /**
  * A Yjs state vector holds one (client id, clock) pair per writer session that ever wrote to the document, at

@@ -114,7 +114,10 @@ export class DaoService {
     } catch {
       throw new DaomeshError('BAD_REQUEST', 'The state vector of dao.sync does not decode.', 'Send Y.encodeStateVector of the replica, in base64.');
     }
-    return { update: base64.encode(Y.encodeStateAsUpdate(replica.doc, stateVector)) };
+    const update = Y.encodeStateAsUpdate(replica.doc, stateVector);
+    // Node's own base64: a first sync of a large DAO is tens of megabytes, which the pure-JS encoder takes a
+    // second over (40 MB at 100k records), holding up everything else the host does.
+    return { update: Buffer.from(update.buffer, update.byteOffset, update.byteLength).toString('base64') };
   }
 
   replica(id: string): DaoReplica | undefined {
