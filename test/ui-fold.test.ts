@@ -15,7 +15,7 @@ import type { FoldSnapshotStore } from '../app/daos/replica-fold.ts';
 import { EnvelopeLog } from '../electron-main/host/envelope-log.ts';
 import { buildWorkload, type Workload } from '../bench/dao-workload.ts';
 import { launchChromium } from './fixtures/browser.ts';
-import { makeDataDir, removeDir, runCli, runCliJson, startCliNode, type RunningNode } from './fixtures/cli.ts';
+import { makeDataDir, removeDir, repoRoot, runCli, runCliJson, startCliNode, type RunningNode } from './fixtures/cli.ts';
 
 test('the fold worker folds what it is given and answers views at the time asked, the same as the core functions', async () => {
   const [alice, bob] = [actor('alice'), actor('bob')];
@@ -327,6 +327,23 @@ test('a large DAO: opened in a fresh browser, its fold keeps a snapshot in Index
     await page.locator(`[data-testid="dao-state-hash"]:text-is("${large.stateHash}")`).waitFor({ timeout: 30_000 });
     assert.equal(await home.getAttribute('data-fold-restored'), String(large.records), 'every record came from the snapshot');
     assert.equal(await home.getAttribute('data-fold-in'), 'worker');
+
+    // Hundreds of proposals and thousands of ignored records: shown a page at a time, the rest on demand.
+    assert.equal(await page.getByTestId('proposal-row').count(), 20);
+    await page.screenshot({ path: join(repoRoot, 'test-results', 'ui-fold-large-dao.png'), fullPage: true });
+    const showAll = page.getByTestId('proposal-show-all');
+    const total = Number((await showAll.textContent())?.match(/\d[\d,]*/)?.[0].replace(/,/g, ''));
+    assert.ok(total > 20, `the button names all ${total} proposals`);
+    await showAll.click();
+    await page.getByTestId('proposal-row').nth(total - 1).waitFor();
+    assert.equal(await page.getByTestId('proposal-row').count(), total);
+    await page.getByTestId('evidence-toggle').click();
+    await page.getByTestId('evidence-row').nth(99).waitFor();
+    assert.equal(await page.getByTestId('evidence-row').count(), 100);
+    await page.getByTestId('evidence-more').click();
+    await page.getByTestId('evidence-row').nth(199).waitFor();
+    assert.equal(await page.getByTestId('evidence-row').count(), 200);
+
   } finally {
     await context.close();
   }

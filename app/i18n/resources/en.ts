@@ -347,6 +347,7 @@ export const en = {
       kind: 'Record',
       author: 'Signed by',
       reason: 'Why it was ignored',
+      more: 'Show {{count}} more',
     },
     state: {
       label: 'State',
@@ -403,6 +404,8 @@ export const en = {
       emptyBody: 'Every decision starts as a proposal: a new member, a rule change, reputation, or simply a question.',
       emptyBodyVisitor: 'Nobody has proposed anything yet.',
       visitorNote: 'Only members can propose and vote.',
+      showAll: 'Show all {{count}} proposals',
+      showFewer: 'Show fewer',
       endsIn: 'Ends in {{time}}',
       votingOver: 'Voting has ended',
     },

@@ -342,6 +342,7 @@ export const zhHant: Messages = {
       kind: '紀錄',
       author: '簽署者',
       reason: '忽略原因',
+      more: '再顯示 {{count}} 筆',
     },
     state: {
       label: '狀態',
@@ -397,6 +398,8 @@ export const zhHant: Messages = {
       emptyBody: '每個決定都從提案開始：新成員、修改規則、授予聲望，或只是提出一個問題。',
       emptyBodyVisitor: '目前還沒有人提出任何提案。',
       visitorNote: '只有成員可以提案和投票。',
+      showAll: '顯示全部 {{count}} 個提案',
+      showFewer: '顯示較少',
       endsIn: '{{time}}後結束',
       votingOver: '投票已結束',
     },

@@ -1,15 +1,19 @@
 // Records the DAO keeps but gave no effect (a vote after the close, a removed member acting, …), each with
 // the reason; folded away by default, as they matter mostly when something looks wrong.
-import { Badge, Card, Collapse, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Collapse, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DaoView } from '../../../../core/bridge/api.ts';
 import { MemberAddress } from '../../../components/MemberAddress.tsx';
 import { ShowHideButton } from '../../../components/ShowHideButton.tsx';
 
+/** Rows shown at a time: a DAO of years keeps tens of thousands (each superseded vote is one). */
+const rowsAtATime = 100;
+
 export function EvidenceCard({ evidence }: { evidence: DaoView['evidence'] }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
+  const [shown, setShown] = useState(rowsAtATime);
   return (
     <Card withBorder radius="lg" padding="lg" data-testid="evidence-list" data-open={open ? 'true' : 'false'}>
       <Stack gap="sm">
@@ -40,7 +44,7 @@ export function EvidenceCard({ evidence }: { evidence: DaoView['evidence'] }) {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {evidence.map((entry) => (
+                {evidence.slice(0, shown).map((entry) => (
                   <Table.Tr key={entry.recordId} data-testid="evidence-row" data-record={entry.recordId}>
                     <Table.Td>
                       <Text size="sm" ff="monospace">
@@ -58,6 +62,13 @@ export function EvidenceCard({ evidence }: { evidence: DaoView['evidence'] }) {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
+          {evidence.length > shown && (
+            <Group justify="center" mt="xs">
+              <Button size="xs" variant="subtle" onClick={() => setShown((current) => current + rowsAtATime)} data-testid="evidence-more">
+                {t('dao.evidence.more', { count: Math.min(rowsAtATime, evidence.length - shown) })}
+              </Button>
+            </Group>
+          )}
         </Collapse>
       </Stack>
     </Card>

@@ -9,6 +9,11 @@ import { NewProposalDialog } from '../new-proposal/NewProposalDialog.tsx';
 import { ProposalRow } from './ProposalRow.tsx';
 
 const undecided = new Set<ProposalView['status']>(['open', 'closed']);
+/**
+ * Proposals shown before "Show all": those still being decided come first, so these are what needs attention.
+ * A DAO of years holds thousands, and rendering them all would hold up the page on every change.
+ */
+const shownAtFirst = 20;
 
 function byAttention(a: ProposalView, b: ProposalView): number {
   const rank = (proposal: ProposalView): number => (undecided.has(proposal.status) ? 0 : 1);
@@ -19,7 +24,9 @@ export function ProposalsCard({ dao }: { dao: DaoView }) {
   const { t } = useTranslation();
   const { navigate } = useNavigation();
   const [composing, setComposing] = useState(false);
+  const [showAll, setShowAll] = useState(false);
   const proposals = [...dao.proposals].sort(byAttention);
+  const shown = showAll ? proposals : proposals.slice(0, shownAtFirst);
 
   return (
     <Card withBorder radius="lg" padding="lg">
@@ -43,7 +50,7 @@ export function ProposalsCard({ dao }: { dao: DaoView }) {
           />
         ) : (
           <Stack gap="xs" data-testid="proposal-list">
-            {proposals.map((proposal) => (
+            {shown.map((proposal) => (
               <ProposalRow
                 key={proposal.id}
                 proposal={proposal}
@@ -51,6 +58,13 @@ export function ProposalsCard({ dao }: { dao: DaoView }) {
               />
             ))}
           </Stack>
+        )}
+        {proposals.length > shownAtFirst && (
+          <Group justify="center">
+            <Button size="xs" variant="subtle" onClick={() => setShowAll((current) => !current)} data-testid="proposal-show-all">
+              {showAll ? t('proposal.list.showFewer') : t('proposal.list.showAll', { count: proposals.length })}
+            </Button>
+          </Group>
         )}
         {!dao.isMember && (
           <Text size="sm" c="dimmed">
