@@ -1,8 +1,8 @@
 // Opening a DAO in the UI (app/daos/): what the page's main thread does and what the fold worker does, on the
 // first open (every record folded) and on later ones (the fold's snapshot imported), side by side with the
 // page folding by itself as it did before the worker. Same JavaScript engine as the renderer (V8), one core;
-// IndexedDB's own reads are not in it (y-indexeddb hands the page the stored updates; the snapshot is one
-// value). Run alone with `node bench/ui-open.ts` (BENCH_UI_RECORDS, default 20,000).
+// IndexedDB's own reads are not in it (stored-updates.ts hands the page the stored updates; the snapshot is
+// one value). Run alone with `node bench/ui-open.ts` (BENCH_UI_RECORDS, default 20,000).
 import * as Y from 'yjs';
 import { createDaoDoc, ledgerMap } from '../core/dao/dao-doc.ts';
 import { decodeEnvelope } from '../core/dao/envelope.ts';

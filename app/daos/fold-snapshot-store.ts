@@ -1,5 +1,5 @@
 // Where a UI replica's fold keeps its snapshot (DaoLedger.exportFold's bytes): IndexedDB, beside the replica's
-// document, in a database of its own so y-indexeddb's never holds anything it did not write. Read and written
+// document, in a database of its own so the document's (stored-updates.ts) holds nothing else. Read and written
 // from the fold worker.
 import { createStore, del, get, set } from 'idb-keyval';
 import type { FoldSnapshotStore } from './replica-fold.ts';

@@ -1,14 +1,14 @@
-// The UI's own replica of one DAO (DESIGN.md §3): a Y.Doc that y-indexeddb keeps in IndexedDB, so the DAO opens
+// The UI's own replica of one DAO (DESIGN.md §3): a Y.Doc kept in IndexedDB (stored-updates.ts), so the DAO opens
 // at once and offline; kept current by asking the host for what it lacks (dao.sync); folded by the same core
 // DaoLedger the host uses, so the views match, in a Web Worker (fold-client.ts) so that a large DAO never
 // freezes the page. It only ever reads records the host already verified, and no key ever comes near it.
 import { base64 } from '@scure/base';
-import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { createDaoDoc, daoText, ledgerMap, textNames, textRootName, type TextName } from '../../core/dao/dao-doc.ts';
 import type { DaoSummary, DaoView } from '../../core/bridge/api.ts';
 import { FoldClient } from './fold-client.ts';
 import type { FoldViews } from './replica-fold.ts';
+import { StoredUpdates } from './stored-updates.ts';
 
 /** Asks the host for the update that takes a document at `stateVector` to the host's. */
 export type FetchUpdate = (dao: string, stateVector: Uint8Array) => Promise<Uint8Array>;
@@ -32,12 +32,16 @@ const storageWaitMs = 3000;
 
 /** The origin of updates from the host, so nothing mistakes them for local edits. */
 const hostOrigin = 'host';
+/** The origin of what IndexedDB handed over. */
+const storageOrigin = 'storage';
+/** Stored updates folded into one past this many (as y-indexeddb did): loading many small ones costs little. */
+const compactAfterUpdates = 500;
 
 export class LocalReplica {
   readonly dao: string;
   readonly #doc: Y.Doc;
   readonly #fold: FoldClient;
-  readonly #persistence: IndexeddbPersistence;
+  readonly #storage: StoredUpdates;
   readonly #storageRead: Promise<void>;
   readonly #fetchUpdate: FetchUpdate;
   readonly #onChange: () => void;
@@ -70,11 +74,25 @@ export class LocalReplica {
       for (const [id, change] of event.changes.keys) if (change.action === 'add') added.push([id, ledger.get(id)]);
       this.#take(added);
     });
-    this.#persistence = new IndexeddbPersistence(options.databaseName, this.#doc);
-    const stored = this.#persistence.whenSynced.then(() => {
-      this.#stored = true;
-      this.#changed();
-    });
+    this.#storage = new StoredUpdates(options.databaseName);
+    const stored = this.#storage.load().then(
+      (updates) => {
+        if (this.#closed) return;
+        Y.transact(this.#doc, () => {
+          for (const update of updates) {
+            try {
+              Y.applyUpdate(this.#doc, update, storageOrigin);
+            } catch (error) {
+              // A damaged update loses only itself: the host sends what it held again on the next sync.
+              console.warn(`daomesh: a stored update of DAO ${this.dao} did not apply:`, error);
+            }
+          }
+        }, storageOrigin);
+        this.#stored = true;
+        this.#changed();
+      },
+      (error: unknown) => console.warn(`daomesh: IndexedDB did not hand over the replica of DAO ${this.dao}; syncing from the host:`, error),
+    );
     this.#storageRead = Promise.race([stored, new Promise<void>((resolve) => setTimeout(resolve, storageWaitMs))]);
   }
 
@@ -188,7 +206,6 @@ export class LocalReplica {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#persistence.destroy().catch(() => {}); // a database that never opened has nothing to close
     this.#doc.destroy();
     this.#fold.close();
   }
@@ -201,7 +218,7 @@ export class LocalReplica {
       try {
         const update = await this.#fetchUpdate(this.dao, Y.encodeStateVector(this.#doc));
         if (this.#closed) return;
-        Y.applyUpdate(this.#doc, update, hostOrigin);
+        if (applyChanges(this.#doc, update, hostOrigin)) this.#keep(update);
         this.#synced = true;
         this.#error = null;
       } catch (error) {
@@ -209,6 +226,13 @@ export class LocalReplica {
         this.#error = error;
       }
     }
+  }
+
+  /** Stores an update the document took; past `compactAfterUpdates`, the whole state in their place. */
+  #keep(update: Uint8Array): void {
+    const warn = (error: unknown): void => console.warn(`daomesh: the replica of DAO ${this.dao} could not be stored; it syncs again on the next open:`, error);
+    this.#storage.append(update).catch(warn);
+    if (this.#storage.compactionDue(compactAfterUpdates)) this.#storage.compact(Y.encodeStateAsUpdate(this.#doc)).catch(warn);
   }
 
   #take(entries: Array<[string, unknown]>): void {
@@ -237,4 +261,21 @@ export class LocalReplica {
     this.#version += 1;
     this.#onChange();
   }
+}
+
+/** Applies `update`; true when it changed the document (added anything, or deleted anything). */
+function applyChanges(doc: Y.Doc, update: Uint8Array, origin: unknown): boolean {
+  let changed = false;
+  const watch = (transaction: Y.Transaction): void => {
+    if (transaction.origin !== origin) return;
+    const { beforeState, afterState } = transaction;
+    changed ||= transaction.deleteSet.clients.size > 0 || [...afterState].some(([client, clock]) => beforeState.get(client) !== clock);
+  };
+  doc.on('afterTransaction', watch);
+  try {
+    Y.applyUpdate(doc, update, origin);
+  } finally {
+    doc.off('afterTransaction', watch);
+  }
+  return changed;
 }
