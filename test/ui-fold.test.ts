@@ -12,6 +12,10 @@ import { actor, Scenario } from '../core/governance/test-dao.ts';
 import { FoldServer, type FoldReply } from '../app/daos/fold-protocol.ts';
 import { packEntries, unpackEntries } from '../app/daos/packed-entries.ts';
 import type { FoldSnapshotStore } from '../app/daos/replica-fold.ts';
+import { base64 } from '@scure/base';
+import * as Y from 'yjs';
+import { createDaoDoc, ledgerEntries } from '../core/dao/dao-doc.ts';
+import { connectApi, readApiEndpoint } from '../electron-main/host/api-client.ts';
 import { EnvelopeLog } from '../electron-main/host/envelope-log.ts';
 import { buildWorkload, type Workload } from '../bench/dao-workload.ts';
 import { launchChromium } from './fixtures/browser.ts';
@@ -212,14 +216,14 @@ let browser: Browser;
 let dao: string;
 /**
  * A DAO large enough for the fold to keep a snapshot (2,000 records and up) and for its first dao.sync answer to
- * be megabytes (~11 MB of base64, over what a regexp-checked schema once overflowed its stack on), in the host's
- * log before it starts.
+ * be megabytes (~18 MB of base64: over what a regexp-checked schema once overflowed its stack on, and over the
+ * CLI client's former 16 MiB limit), in the host's log before it starts.
  */
 let large: Workload;
 
 before(async () => {
   const dataDir = await makeDataDir();
-  large = buildWorkload({ records: 20_000, perEnvelope: 16 });
+  large = buildWorkload({ records: 32_000, perEnvelope: 16 });
   await mkdir(join(dataDir, 'daos', large.dao), { recursive: true });
   const log = await EnvelopeLog.open(join(dataDir, 'daos', large.dao, 'envelopes.log'));
   await log.append([...large.envelopes]);
@@ -309,6 +313,19 @@ async function snapshotBytes(page: Page, id: string): Promise<number> {
   }`;
   return await page.evaluate(`(${readSnapshot})(${JSON.stringify(id)})`);
 }
+
+test('a large DAO\'s whole document comes over the local API in one dao.sync answer of tens of megabytes', async () => {
+  const api = await connectApi(await readApiEndpoint(node.dataDir));
+  try {
+    const { update } = await api.call('dao.sync', { dao: large.dao, stateVector: base64.encode(Y.encodeStateVector(new Y.Doc())) });
+    assert.ok(update.length > 16 * 1024 * 1024, `${update.length} characters`);
+    const doc = createDaoDoc();
+    Y.applyUpdate(doc, base64.decode(update));
+    assert.equal([...ledgerEntries(doc)].length, large.records);
+  } finally {
+    api.close();
+  }
+});
 
 test('a large DAO: opened in a fresh browser, its fold keeps a snapshot in IndexedDB, and a reload opens the DAO from it', async () => {
   const { context, page } = await openDaoHome(false, large.dao);

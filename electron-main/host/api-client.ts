@@ -13,7 +13,7 @@ import {
   type BridgeParams,
   type BridgeResult,
 } from '../../core/bridge/api.ts';
-import { bridgeProtocol, maxFrameBytes, secretProtocolPrefix, ServerFrame } from '../../core/bridge/protocol.ts';
+import { bridgeProtocol, secretProtocolPrefix, ServerFrame } from '../../core/bridge/protocol.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import { dataFiles } from './data-dir.ts';
 
@@ -42,9 +42,14 @@ export type ApiClient = {
   close(): void;
 };
 
+/** The largest answer this client reads from the host. */
+const maxAnswerBytes = 256 * 1024 * 1024;
+
 export async function connectApi(endpoint: ApiEndpoint, options: { timeoutMs?: number } = {}): Promise<ApiClient> {
   const socket = new WebSocket(endpoint.url, [bridgeProtocol, `${secretProtocolPrefix}${endpoint.secret}`], {
-    maxPayload: maxFrameBytes * 16,
+    // The host's answers can be large: a DAO of 100k records is ~14 MB of dao.get (tens of thousands of
+    // ignored records) and ~54 MB of dao.sync. The host is this machine's own node, reached over loopback.
+    maxPayload: maxAnswerBytes,
     handshakeTimeout: options.timeoutMs ?? 10_000,
   });
   await new Promise<void>((resolve, reject) => {
