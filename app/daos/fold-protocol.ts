@@ -45,11 +45,11 @@ export class FoldServer {
 
   handle(message: unknown): Promise<FoldReply | null> {
     const reply = this.#queue.then(() => this.#handleNow(message));
-    this.#queue = reply;
+    this.#queue = reply.catch(() => null); // #handleNow answers every failure; never let one stop the queue
     return reply;
   }
 
-  /** Stops the fold's snapshots; requests after this are refused. */
+  /** Stops the fold saving snapshots (the worker or page is going away). */
   close(): void {
     this.#fold?.close();
   }
