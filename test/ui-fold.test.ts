@@ -11,7 +11,7 @@ import { simpleMajority } from '../core/governance/rules.ts';
 import { actor, Scenario } from '../core/governance/test-dao.ts';
 import { FoldServer, type FoldReply } from '../app/daos/fold-protocol.ts';
 import { packEntries, unpackEntries } from '../app/daos/packed-entries.ts';
-import type { FoldSnapshotStore } from '../app/daos/replica-fold.ts';
+import { evidenceInView, type FoldSnapshotStore } from '../app/daos/replica-fold.ts';
 import { base64 } from '@scure/base';
 import * as Y from 'yjs';
 import { createDaoDoc, ledgerEntries } from '../core/dao/dao-doc.ts';
@@ -30,7 +30,7 @@ test('the fold worker folds what it is given and answers views at the time asked
   assert.deepEqual(await server.handle({ type: 'open', dao: scenario.daoId, me: bob.key.address, database: null }), { type: 'opened', held: '' });
 
   // Before the genesis record: nothing to show yet.
-  assert.deepEqual(await server.handle({ type: 'views', id: 1, now: scenario.now }), { type: 'views', id: 1, views: { view: null, summary: null, skipped: 0, restored: 0 } });
+  assert.deepEqual(await server.handle({ type: 'views', id: 1, now: scenario.now }), { type: 'views', id: 1, views: { view: null, summary: null, skipped: 0, restored: 0, evidenceTotal: 0 } });
   const entries = scenario.records.map((record): [string, unknown] => [record.id, record.bytes]);
   const [first, ...rest] = entries;
   // Newest first and in two batches, with junk the fold skips and counts.
@@ -39,13 +39,30 @@ test('the fold worker folds what it is given and answers views at the time asked
 
   const state = scenario.ledger.state(scenario.now);
   const answer = await server.handle({ type: 'views', id: 2, now: scenario.now });
-  assert.deepEqual(answer, { type: 'views', id: 2, views: { view: daoView(state, bob.key.address, scenario.now), summary: daoSummary(state, bob.key.address), skipped: 3, restored: 0 } });
+  assert.deepEqual(answer, { type: 'views', id: 2, views: { view: daoView(state, bob.key.address, scenario.now), summary: daoSummary(state, bob.key.address), skipped: 3, restored: 0, evidenceTotal: state.evidence.length } });
   const view = (answer as Extract<FoldReply, { type: 'views' }>).views.view!;
   assert.equal(view.proposals[0]?.myVote?.choice, 'yes', 'the member looking is the one the fold was opened for');
   // Later, the same fold answers for the later time: the vote's period is over.
   const later = scenario.now + 10 * 24 * 3600_000;
   const laterAnswer = await server.handle({ type: 'views', id: 3, now: later }) as Extract<FoldReply, { type: 'views' }>;
   assert.deepEqual(laterAnswer.views.view, daoView(scenario.ledger.state(later), bob.key.address, later));
+});
+
+test('a view carries the first thousand ignored records and says how many there are', async () => {
+  const [alice, bob] = [actor('alice'), actor('bob')];
+  const scenario = new Scenario([alice, bob], simpleMajority(2));
+  const proposal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Make up your mind' });
+  // Each vote but the last is superseded by the next: kept as evidence.
+  for (let i = 0; i < evidenceInView + 5; i++) scenario.vote(bob, proposal, i % 2 === 0 ? 'yes' : 'no');
+  const server = new FoldServer();
+  await server.handle({ type: 'open', dao: scenario.daoId, me: null, database: null });
+  await server.handle({ type: 'add', entries: packEntries(scenario.records.map((record) => [record.id, record.bytes])) });
+  const { views } = (await server.handle({ type: 'views', id: 1, now: scenario.now })) as Extract<FoldReply, { type: 'views' }>;
+  const state = scenario.ledger.state(scenario.now);
+  assert.ok(state.evidence.length > evidenceInView);
+  assert.equal(views.evidenceTotal, state.evidence.length);
+  assert.deepEqual(views.view?.evidence, daoView(state, null, scenario.now).evidence.slice(0, evidenceInView));
+  assert.equal(views.view?.stateHash, state.stateHash, 'the rest of the view is whole');
 });
 
 test('the fold worker answers requests it cannot take with a reason, and goes on', async () => {
@@ -354,12 +371,21 @@ test('a large DAO: opened in a fresh browser, its fold keeps a snapshot in Index
     await showAll.click();
     await page.getByTestId('proposal-row').nth(total - 1).waitFor();
     assert.equal(await page.getByTestId('proposal-row').count(), total);
+    const api = await connectApi(await readApiEndpoint(node.dataDir));
+    const evidence = await api.call('dao.get', { dao: large.dao }).then((view) => view.evidence.length, (error: unknown) => { api.close(); throw error; });
+    api.close();
+    assert.ok(evidence > evidenceInView, `${evidence} ignored records`);
+    assert.equal(await page.getByTestId('evidence-count').textContent(), String(evidence), 'the badge counts them all');
     await page.getByTestId('evidence-toggle').click();
     await page.getByTestId('evidence-row').nth(99).waitFor();
     assert.equal(await page.getByTestId('evidence-row').count(), 100);
-    await page.getByTestId('evidence-more').click();
-    await page.getByTestId('evidence-row').nth(199).waitFor();
-    assert.equal(await page.getByTestId('evidence-row').count(), 200);
+    for (let shown = 200; shown <= evidenceInView; shown += 100) {
+      await page.getByTestId('evidence-more').click();
+      await page.getByTestId('evidence-row').nth(shown - 1).waitFor();
+    }
+    assert.equal(await page.getByTestId('evidence-row').count(), evidenceInView);
+    assert.equal(await page.getByTestId('evidence-more').count(), 0);
+    assert.match((await page.getByTestId('evidence-rest').textContent()) ?? '', new RegExp(`first 1,?000 of ${evidence}`));
 
   } finally {
     await context.close();

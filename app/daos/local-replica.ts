@@ -51,7 +51,7 @@ export class LocalReplica {
   #syncing: Promise<void> | null = null;
   #again = false;
   #error: unknown = null;
-  #views: FoldViews = { view: null, summary: null, skipped: 0, restored: 0 };
+  #views: FoldViews = { view: null, summary: null, skipped: 0, restored: 0, evidenceTotal: 0 };
   #viewing = false;
   #viewsAgain = false;
   #closed = false;
@@ -139,6 +139,11 @@ export class LocalReplica {
   /** Views are being derived: what the document holds may not be in `view` yet. */
   get folding(): boolean {
     return this.#viewing;
+  }
+
+  /** How many ignored records the DAO keeps (the view lists the first of them). */
+  get evidenceTotal(): number {
+    return this.#views.evidenceTotal;
   }
 
   /** Records the fold took from its snapshot when it opened (0: it folded them all). */

@@ -11,6 +11,8 @@ export interface DaoQuery {
   error: unknown;
   /** A sync with the host or a fold is on its way: a record just written may not be in `data` yet. */
   syncing: boolean;
+  /** How many ignored records the DAO keeps: `data.evidence` lists the first of them only. */
+  evidenceTotal: number;
   /** Where the replica's fold runs, and how many records it took from its snapshot (for diagnosis). */
   fold: { in: 'worker' | 'page'; restored: number } | null;
   /** Derives the view again (a deadline went by) and asks the host for anything new. */
@@ -35,6 +37,7 @@ export function useDao(dao: string): DaoQuery {
     data,
     error: hiddenWhileShowing(replica?.error ?? null, data),
     syncing: (replica?.syncing ?? true) || (replica?.folding ?? false),
+    evidenceTotal: replica?.evidenceTotal ?? data?.evidence.length ?? 0,
     fold: replica ? { in: replica.foldsIn, restored: replica.restored } : null,
     refresh,
   };

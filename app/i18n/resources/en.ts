@@ -348,6 +348,7 @@ export const en = {
       author: 'Signed by',
       reason: 'Why it was ignored',
       more: 'Show {{count}} more',
+      rest: 'These are the first {{shown}} of {{total}}. The CLI lists them all: daomesh dao show DAO --json',
     },
     state: {
       label: 'State',

@@ -343,6 +343,7 @@ export const zhHant: Messages = {
       author: '簽署者',
       reason: '忽略原因',
       more: '再顯示 {{count}} 筆',
+      rest: '這裡列出 {{total}} 筆中的前 {{shown}} 筆。命令列會列出全部：daomesh dao show DAO --json',
     },
     state: {
       label: '狀態',

@@ -30,7 +30,7 @@ import { WorkingCharterCard } from '../texts/WorkingCharterCard.tsx';
 export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
   const { t } = useTranslation();
   const { navigate } = useNavigation();
-  const { data: dao, error, fold, refresh } = useDao(daoId);
+  const { data: dao, error, fold, evidenceTotal, refresh } = useDao(daoId);
   const { status: sync } = useDaoSyncStatus(daoId);
   const me = useNodeStatus().status?.address ?? null;
   useRefreshAt(
@@ -97,7 +97,7 @@ export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
       </Grid>
       <MembersCard dao={dao} online={sync?.online ?? null} />
       {sync && <DaoPeersCard status={sync} />}
-      <EvidenceCard evidence={dao.evidence} />
+      <EvidenceCard evidence={dao.evidence} total={evidenceTotal} />
       {dao.isMember && <LeaveCard dao={dao} />}
       <StateFootnote stateHash={dao.stateHash} records={dao.records} />
     </Stack>

@@ -10,7 +10,8 @@ import { ShowHideButton } from '../../../components/ShowHideButton.tsx';
 /** Rows shown at a time: a DAO of years keeps tens of thousands (each superseded vote is one). */
 const rowsAtATime = 100;
 
-export function EvidenceCard({ evidence }: { evidence: DaoView['evidence'] }) {
+/** `evidence` may be the first of `total` (the replica's view carries a bounded number, replica-fold.ts). */
+export function EvidenceCard({ evidence, total }: { evidence: DaoView['evidence']; total: number }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [shown, setShown] = useState(rowsAtATime);
@@ -21,15 +22,15 @@ export function EvidenceCard({ evidence }: { evidence: DaoView['evidence'] }) {
           <div>
             <Group gap="sm">
               <Title order={4}>{t('dao.evidence.title')}</Title>
-              <Badge variant="light" color={evidence.length > 0 ? 'orange' : 'gray'} data-testid="evidence-count">
-                {evidence.length}
+              <Badge variant="light" color={total > 0 ? 'orange' : 'gray'} data-testid="evidence-count">
+                {total}
               </Badge>
             </Group>
             <Text size="sm" c="dimmed">
               {t('dao.evidence.description')}
             </Text>
           </div>
-          {evidence.length > 0 && (
+          {total > 0 && (
             <ShowHideButton open={open} onToggle={() => setOpen((current) => !current)} showLabel={t('dao.evidence.show')} hideLabel={t('dao.evidence.hide')} testId="evidence-toggle" />
           )}
         </Group>
@@ -68,6 +69,11 @@ export function EvidenceCard({ evidence }: { evidence: DaoView['evidence'] }) {
                 {t('dao.evidence.more', { count: Math.min(rowsAtATime, evidence.length - shown) })}
               </Button>
             </Group>
+          )}
+          {evidence.length <= shown && total > evidence.length && (
+            <Text size="sm" c="dimmed" ta="center" mt="xs" data-testid="evidence-rest">
+              {t('dao.evidence.rest', { shown: evidence.length, total })}
+            </Text>
           )}
         </Collapse>
       </Stack>
