@@ -104,3 +104,22 @@ test('writes made before the stored updates are read wait for them, and never ta
   `);
   assert.deepEqual(loaded, [[1], [2], [3]]);
 });
+
+test('a database whose updates cannot be read is not written to either', async () => {
+  const outcome = await inPage<string[]>(`
+    // A database of this name without the 'updates' store: reading it fails.
+    await new Promise((resolve, reject) => {
+      const request = indexedDB.open('unreadable', 1);
+      request.onupgradeneeded = () => request.result.createObjectStore('custom');
+      request.onsuccess = () => { request.result.close(); resolve(); };
+      request.onerror = () => reject(request.error);
+    });
+    const stored = new StoredUpdates('unreadable');
+    let readError = null;
+    const read = await stored.load().then(() => 'read', (error) => { readError = error; return 'not read: ' + error.name; });
+    // Refused for the read's reason, without trying: a write after a failed read could take a key in use.
+    const written = await stored.append(Uint8Array.of(1)).then(() => 'written', (error) => (error === readError ? 'not tried' : 'tried: ' + error.name));
+    return [read, written];
+  `);
+  assert.deepEqual(outcome, ['not read: NotFoundError', 'not tried']);
+});

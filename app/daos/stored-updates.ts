@@ -13,6 +13,8 @@ export class StoredUpdates {
   #keys: number[] = [];
   #appending = 0;
   #compacting = false;
+  /** Why the stored updates could not be read: then nothing is written either, lest it take a key in use. */
+  #unreadable: unknown = null;
   /** Writes, one after the other: a compaction must not delete an update appended after its state. */
   #writes: Promise<unknown> = Promise.resolve();
 
@@ -31,7 +33,9 @@ export class StoredUpdates {
    */
   load(): Promise<Uint8Array[]> {
     const loaded = this.#read();
-    this.#writes = loaded.catch(() => {});
+    this.#writes = loaded.catch((error: unknown) => {
+      this.#unreadable = error ?? new Error('IndexedDB failed');
+    });
     return loaded;
   }
 
@@ -72,7 +76,10 @@ export class StoredUpdates {
   }
 
   #queue(write: () => Promise<void>): Promise<void> {
-    const done = this.#writes.then(write);
+    const done = this.#writes.then(() => {
+      if (this.#unreadable !== null) throw this.#unreadable;
+      return write();
+    });
     this.#writes = done.catch(() => {});
     return done;
   }
