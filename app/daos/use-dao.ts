@@ -37,7 +37,7 @@ export function useDao(dao: string): DaoQuery {
     data,
     error: hiddenWhileShowing(replica?.error ?? null, data),
     syncing: (replica?.syncing ?? true) || (replica?.folding ?? false),
-    evidenceTotal: replica?.evidenceTotal ?? data?.evidence.length ?? 0,
+    evidenceTotal: replica?.evidenceTotal ?? 0,
     fold: replica ? { in: replica.foldsIn, restored: replica.restored } : null,
     refresh,
   };
