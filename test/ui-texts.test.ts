@@ -70,7 +70,11 @@ test('the working charter: typed in the UI, edited from the CLI meanwhile, kept 
 
 test('a draft written in the UI becomes a signal proposal, titled by its first line', async () => {
   await page.getByTestId('drafts-empty').waitFor();
-  await page.getByTestId('draft-new').click();
+  // The button keeps its whole label beside the card's description (it was squeezed to "New dra" once).
+  const button = page.getByTestId('draft-new');
+  const clipped = await page.evaluate(`(() => { const button = document.querySelector('[data-testid="draft-new"]'); return [button, ...button.querySelectorAll('*')].some((part) => part.scrollWidth > part.clientWidth + 1); })()`);
+  assert.equal(clipped, false, 'the New draft button shows its whole label');
+  await button.click();
   const field = page.getByTestId('draft-text');
   await field.fill('Buy a bike stand\nA proper stand for the workshop, about 80 euros.');
   await page.locator('[data-testid="draft-text"][data-pending="false"]').waitFor({ timeout: 15_000 });

@@ -49,7 +49,7 @@ export function DraftsCard({ dao }: { dao: DaoView }) {
             </Text>
           </div>
           {dao.isMember && (
-            <Button size="xs" variant="light" leftSection={<IconPlus size={14} />} onClick={() => setOpen(newDraftName())} data-testid="draft-new">
+            <Button size="xs" variant="light" leftSection={<IconPlus size={14} />} onClick={() => setOpen(newDraftName())} data-testid="draft-new" style={{ flexShrink: 0 }}>
               {t('texts.drafts.new')}
             </Button>
           )}
