@@ -13,7 +13,7 @@ import { createNativeEd25519Verify } from '../electron-main/host/native-ed25519.
 import { DaoService } from '../electron-main/host/dao-service.ts';
 import { DaoReplica } from '../electron-main/host/dao-replica.ts';
 import { EnvelopeLog } from '../electron-main/host/envelope-log.ts';
-import { buildWorkload } from './dao-workload.ts';
+import { buildWorkload, catchUpFrames } from './dao-workload.ts';
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
 
@@ -66,6 +66,22 @@ export async function benchDaoOpen(records = Number(process.env.BENCH_DAO_RECORD
         `then the first state ${stateSeconds.toFixed(2)} s, the Y.Doc on first use ${docSeconds.toFixed(2)} s`,
     );
     print(`snapshot of ${total} records (doc state + fold state), saved on close: ${saveSeconds.toFixed(2)} s`);
+
+    // Catch-up into a new replica of the DAO, frame by frame as a peer sends them (one fsync each): with the
+    // snapshots paced (a due one waits for 9x the last one's duration) and, side by side, on the record count alone.
+    const frames = catchUpFrames(workload.envelopes);
+    const catchUp = async (name: string, snapshotPause: number): Promise<string> => {
+      const { replica } = await DaoReplica.open(join(dataDir, name), workload.dao, verify, { snapshotPause });
+      begin = performance.now();
+      for (const frame of frames) for (const outcome of await replica.acceptRemoteMany(frame)) if (!outcome.ok) throw new Error(outcome.reason.message);
+      const rate = workload.records / seconds(begin);
+      const taken = replica.snapshotsTaken;
+      await replica.close();
+      return `${Math.round(rate).toLocaleString('en-US')} records/s with ${taken} snapshots`;
+    };
+    const paced = await catchUp('paced', 9);
+    const eager = await catchUp('eager', 0);
+    print(`catch-up of ${total} records into a new replica (gate, Yjs, fold, log): snapshots paced ${paced}; on the record count alone ${eager}`);
 
     // Local writes into the DAO, as its first member from a new device (the first write delegates to it).
     const member = memberKeyFromPrivateKey(sha256(utf8ToBytes('daomesh bench member 0')));

@@ -10,6 +10,7 @@ import { sealEnvelopeAsDevice } from '../core/dao/envelope.ts';
 import { DaoLedger } from '../core/governance/dao-ledger.ts';
 import { buildDeviceDelegation, buildGenesis, buildProposal, buildTallySignature, buildVote, type RecordContext } from '../core/governance/record-builders.ts';
 import { rulePresets, type Rules } from '../core/governance/rules.ts';
+import { envelopeFrames } from '../core/sync/sync-messages.ts';
 import { memberKeyFromPrivateKey, type MemberKey } from '../core/identity/member-key.ts';
 import { recordHashFromId, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../core/ledger/record.ts';
 import { createNativeEd25519Signer, type NativeEd25519Signer } from '../electron-main/host/native-ed25519.ts';
@@ -157,4 +158,16 @@ function nextRecord(
   }
   const proposal = open[Math.floor(next() * open.length)]!;
   return { unsigned: buildVote(context, { proposal: proposal.id, choice: next() < 0.6 ? 'yes' : 'no' }), proposes: false };
+}
+
+/**
+ * The envelopes as catch-up sync delivers them: runs of at most 64 envelopes (dao-sync-session.ts), each cut
+ * into frames of about envelopeFrameBudget bytes; the host takes a frame at a time (DaoReplica.acceptRemoteMany).
+ */
+export function catchUpFrames(envelopes: readonly Uint8Array[]): Uint8Array[][] {
+  const frames: Uint8Array[][] = [];
+  for (let i = 0; i < envelopes.length; i += 64) {
+    for (const message of envelopeFrames(envelopes.slice(i, i + 64))) if (message.t === 'envelopes') frames.push([...message.envelopes]);
+  }
+  return frames;
 }

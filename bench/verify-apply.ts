@@ -20,7 +20,6 @@ import { join } from 'node:path';
 import { createDaoDoc, ledgerEntries, recordBytes } from '../core/dao/dao-doc.ts';
 import { applyCheckedEnvelope, checkEnvelope } from '../core/dao/update-gate.ts';
 import { DaoLedger } from '../core/governance/dao-ledger.ts';
-import { envelopeFrames } from '../core/sync/sync-messages.ts';
 import { decodeEnvelope } from '../core/dao/envelope.ts';
 import { recoverAddress } from '../core/identity/member-key.ts';
 import { decodeRecord, signingMessage, type LedgerRecord } from '../core/ledger/record.ts';
@@ -30,7 +29,7 @@ import { createNativeEd25519Verify } from '../electron-main/host/native-ed25519.
 import { DaoReplica } from '../electron-main/host/dao-replica.ts';
 import { nativeSha256 } from '../electron-main/host/native-sha256.ts';
 import * as Y from 'yjs';
-import { buildWorkload, type Workload } from './dao-workload.ts';
+import { buildWorkload, catchUpFrames, type Workload } from './dao-workload.ts';
 
 export type VerifyApplyRow = {
   perEnvelope: number;
@@ -84,18 +83,6 @@ function rawVerifyRate(workload: Workload): { rate: () => Rates; memberSigned: n
   const signatures = rawSignatures([...ledgerEntries(doc)].map(([, bytes]) => decodeRecord(bytes)));
   const verify = createNativeEd25519Verify();
   return { rate: () => measure(signatures.length, () => verifyRaw(signatures, verify)), memberSigned: signatures.filter((signature) => signature.key === null).length };
-}
-
-/**
- * The envelopes as catch-up sync delivers them: runs of at most 64 envelopes (dao-sync-session.ts), each cut
- * into frames of about envelopeFrameBudget bytes; the host takes a frame at a time (DaoReplica.acceptRemoteMany).
- */
-function catchUpFrames(envelopes: readonly Uint8Array[]): Uint8Array[][] {
-  const frames: Uint8Array[][] = [];
-  for (let i = 0; i < envelopes.length; i += 64) {
-    for (const message of envelopeFrames(envelopes.slice(i, i + 64))) if (message.t === 'envelopes') frames.push([...message.envelopes]);
-  }
-  return frames;
 }
 
 /**

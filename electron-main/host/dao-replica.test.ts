@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import * as dagCbor from '@ipld/dag-cbor';
 import * as Y from 'yjs';
 import { DaomeshError } from '../../core/errors.ts';
@@ -18,6 +18,7 @@ import { rulePresets } from '../../core/governance/rules.ts';
 import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
 import { recordHashFromId, signRecordAsDevice, signRecordAsMember } from '../../core/ledger/record.ts';
 import { DaoReplica } from './dao-replica.ts';
+import { EnvelopeLog } from './envelope-log.ts';
 import { createNativeEd25519Signer, createNativeEd25519Verify } from './native-ed25519.ts';
 import { SnapshotStore } from './snapshot-store.ts';
 
@@ -269,5 +270,60 @@ test('a catch-up frame is folded once at its end, yet an author admitted earlier
     assert.equal(again.ledger.size, 4);
     assert.equal(report.rejected, 0);
     await again.close();
+  });
+});
+
+/** `count` votes on the DAO's proposal, each on top of the one before, in envelopes of up to 250 records. */
+async function writeVoteBatches(replica: DaoReplica, count: number): Promise<void> {
+  const proposal = replica.ledger.state(start).proposals[0]!.id;
+  for (let written = 0; written < count; ) {
+    const batch = [];
+    let deps = replica.ledger.heads();
+    for (let i = 0; i < Math.min(250, count - written); i++) {
+      const context = { ...deviceContext(replica), deps, time: start + replica.ledger.size + i };
+      const vote = signRecordAsDevice(buildVote(context, { proposal, choice: i % 2 === 0 ? 'yes' : 'no' }), device.sign);
+      batch.push(vote);
+      deps = [vote.id];
+    }
+    await replica.writeLocal(batch, deviceSeal(replica));
+    written += batch.length;
+  }
+}
+
+test('while records pour in, a due snapshot waits for a pause after the last one, and is taken once the pause is over', async () => {
+  await withDir(async (dir) => {
+    const { dao, replica: source } = await writeDao(join(dir, 'source'), 0);
+    await writeVoteBatches(source, 2_300);
+    await source.close();
+    // The source's envelopes (of up to 250 records), each a catch-up frame of its own.
+    const log = await EnvelopeLog.open(join(DaoReplica.directory(join(dir, 'source'), dao), 'envelopes.log'));
+    const envelopes: Uint8Array[] = [];
+    for await (const frame of log.frames()) envelopes.push(frame);
+    await log.close();
+    // A pause far longer than the test (a million times the last snapshot's duration), and its timer moved
+    // by the test (a due snapshot is put off a minute at most).
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const { replica } = await DaoReplica.open(join(dir, 'target'), dao, verify, { snapshotPause: 1e6 });
+      for (const envelope of envelopes) for (const outcome of await replica.acceptRemoteMany([envelope])) assert.ok(outcome.ok);
+      assert.equal(replica.ledger.size, 2_303);
+      // Due at 1,000 records and again at 2,000: the first taken at once, the second put off (no time passed).
+      assert.equal(replica.snapshotsTaken, 1);
+      const before = await DaoReplica.open(join(dir, 'target'), dao, verify);
+      assert.ok(before.report.replayed > 0, 'records after the first snapshot come from the log');
+      await before.replica.close();
+
+      mock.timers.tick(60_000);
+      for (let turn = 0; replica.snapshotsTaken < 2 && turn < 10_000; turn++) await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(replica.snapshotsTaken, 2, 'the put-off snapshot is taken when its pause is over, with no write to prompt it');
+      // As after a crash (the replica is not closed): everything comes back from that snapshot.
+      const after = await DaoReplica.open(join(dir, 'target'), dao, verify);
+      assert.equal(after.report.replayed, 0);
+      assert.equal(after.replica.ledger.stateHash(), replica.ledger.stateHash());
+      await after.replica.close();
+      await replica.close();
+    } finally {
+      mock.timers.reset();
+    }
   });
 });

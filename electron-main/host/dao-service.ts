@@ -60,6 +60,8 @@ export type DaoServiceOptions = {
   now?: () => number;
   /** How long after accepting envelopes the node checks for certificates to anchor (default 200-600 ms). */
   anchorDelayMs?: number;
+  /** Where failures that no caller awaits are told (a DAO's snapshot taken by its timer). */
+  log?: (line: string) => void;
 };
 
 export class DaoService {
@@ -84,7 +86,7 @@ export class DaoService {
     const service = new DaoService(options);
     const ids = await readdir(service.#daosDir).catch(() => [] as string[]);
     for (const id of ids.filter((name) => /^[A-Za-z0-9_-]{43}$/.test(name)).sort()) {
-      const { replica } = await DaoReplica.open(service.#daosDir, id, options.verify);
+      const { replica } = await DaoReplica.open(service.#daosDir, id, options.verify, { log: options.log });
       service.#replicas.set(id, replica);
     }
     return service;
@@ -138,7 +140,7 @@ export class DaoService {
       key.privateKey,
     );
     return await this.#serially(async () => {
-      const { replica } = await DaoReplica.open(this.#daosDir, genesis.id, this.#options.verify);
+      const { replica } = await DaoReplica.open(this.#daosDir, genesis.id, this.#options.verify, { log: this.#options.log });
       this.#replicas.set(genesis.id, replica);
       const signer = await this.#deviceSigner(key);
       const delegation = signRecordAsMember(
@@ -244,7 +246,7 @@ export class DaoService {
     return await this.#serially(async () => {
       const existing = this.#replicas.get(dao);
       if (existing) return existing;
-      const { replica } = await DaoReplica.open(this.#daosDir, dao, this.#options.verify);
+      const { replica } = await DaoReplica.open(this.#daosDir, dao, this.#options.verify, { log: this.#options.log });
       this.#replicas.set(dao, replica);
       return replica;
     });

@@ -153,6 +153,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       memberKey: () => keystore.key,
       memberAddress: () => keystore.address,
       nodeId: mesh.peerId.toMultihash().bytes,
+      log,
       onChanged: (dao) => {
         api?.broadcast('dao.changed', { dao });
         following?.(dao);
