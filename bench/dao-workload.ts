@@ -7,6 +7,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { appendRecords, createDaoDoc, localUpdate } from '../core/dao/dao-doc.ts';
 import { sealEnvelopeAsDevice } from '../core/dao/envelope.ts';
+import { yjsClientOf } from '../core/dao/yjs-client.ts';
 import { DaoLedger } from '../core/governance/dao-ledger.ts';
 import { buildDeviceDelegation, buildGenesis, buildProposal, buildTallySignature, buildVote, type RecordContext } from '../core/governance/record-builders.ts';
 import { rulePresets, type Rules } from '../core/governance/rules.ts';
@@ -48,7 +49,11 @@ export function buildWorkload(options: { records: number; perEnvelope: number; m
   const next = random(options.seed ?? 1);
   const writers: Writer[] = Array.from({ length: memberCount }, (_, i) => {
     const secret = sha256(utf8ToBytes(`daomesh bench member ${i}`));
-    return { key: memberKeyFromPrivateKey(secret), device: createNativeEd25519Signer(sha256(secret)), doc: createDaoDoc(), delegation: null, signed: new Set() };
+    const device = createNativeEd25519Signer(sha256(secret));
+    // Each writes as its device key's first Yjs client, as a host does (the gate takes no other).
+    const doc = createDaoDoc();
+    doc.clientID = yjsClientOf(device.publicKey, 0);
+    return { key: memberKeyFromPrivateKey(secret), device, doc, delegation: null, signed: new Set() };
   });
   // In a round every member writes one envelope, its records one second apart (so the round spans perEnvelope
   // + 1 seconds); voting stays open for about 600 records, and at least three rounds.

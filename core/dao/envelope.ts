@@ -82,6 +82,20 @@ export function sealEnvelopeAsDevice(dao: string, update: Uint8Array, author: st
   return finish(payload, sign(envelopeSigningMessage(payload)));
 }
 
+/**
+ * What a writer seals its local transactions with: the signing key (which names the Yjs clients it may write
+ * as, yjs-client.ts) and the sealing itself.
+ */
+export type EnvelopeSealer = { readonly key: Uint8Array; seal(update: Uint8Array): Envelope };
+
+export function memberSealer(dao: string, member: MemberKey): EnvelopeSealer {
+  return { key: addressBytes(member.address), seal: (update) => sealEnvelopeAsMember(dao, update, member) };
+}
+
+export function deviceSealer(dao: string, author: string, device: DeviceSignature, sign: (message: Uint8Array) => Uint8Array): EnvelopeSealer {
+  return { key: device.key, seal: (update) => sealEnvelopeAsDevice(dao, update, author, device, sign) };
+}
+
 function encodePayload(content: EnvelopeContent): Uint8Array {
   if (content.update.length > maxUpdateBytes) throw new EnvelopeTooLargeError(`An update may hold at most ${maxUpdateBytes} bytes; this one has ${content.update.length}.`);
   if (content.device && (content.device.key.length !== 32 || content.device.delegation.length !== 32)) {

@@ -20,6 +20,8 @@ export const gateRejectionCodes = [
   'MISSING_UPDATES',
   /** The update reuses Yjs positions this document already holds: a duplicate of an applied envelope or a conflicting one. */
   'CLOCK_CONFLICT',
+  /** The update writes as a Yjs client that is not one of its signer's (core/dao/yjs-client.ts). */
+  'FOREIGN_CLIENT',
   /** An item under a root that is neither the ledger nor a text of the schema. */
   'UNKNOWN_ROOT',
   /** Content a place in the schema does not allow (nested types, subdocuments, embeds, non-binary ledger values...). */

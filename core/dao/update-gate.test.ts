@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as dagCbor from '@ipld/dag-cbor';
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
 import * as Y from 'yjs';
 import { memberKeyFromPhrase, type MemberKey } from '../identity/member-key.ts';
@@ -12,6 +13,7 @@ import { pureEd25519Verify } from '../ledger/verifier.ts';
 import { appendRecords, createDaoDoc, daoText, hasRecord, ledgerEntries, ledgerMap, localUpdate, recordBytes } from './dao-doc.ts';
 import { deviceDelegation } from './device-delegation.ts';
 import { maxUpdateBytes, sealEnvelopeAsDevice, sealEnvelopeAsMember } from './envelope.ts';
+import { clientsPerKey, yjsClientOf } from './yjs-client.ts';
 import type { GateRejectionCode } from './gate-rejection.ts';
 import { applyCheckedEnvelope, checkEnvelope, maxRecordsPerEnvelope, type AcceptedEnvelope, type GateContext } from './update-gate.ts';
 import { ViewingUpdateDecoder, withExpectedTexts } from './update-structure.ts';
@@ -55,13 +57,31 @@ function writerFrom(source: Y.Doc): Y.Doc {
   return doc;
 }
 
+/** Writers here write as the signing key's clients, each writer doc its own, as a host does (yjs-client.ts). */
+const clientsTaken = new Map<string, number>();
+const writerClients = new WeakMap<Y.Doc, Map<string, number>>();
+function writeAsClientOf(doc: Y.Doc, key: Uint8Array): void {
+  const name = bytesToHex(key);
+  let clients = writerClients.get(doc);
+  if (clients === undefined) writerClients.set(doc, (clients = new Map()));
+  let client = clients.get(name);
+  if (client === undefined) {
+    const n = clientsTaken.get(name) ?? 0;
+    clientsTaken.set(name, n + 1);
+    clients.set(name, (client = yjsClientOf(key, n % clientsPerKey)));
+  }
+  doc.clientID = client;
+}
+
 function sealed(doc: Y.Doc, author: MemberKey, change: () => void): Uint8Array {
+  writeAsClientOf(doc, addressBytes(author.address));
   const update = localUpdate(doc, change);
   assert.ok(update, 'the change produced an update');
   return sealEnvelopeAsMember(dao, update, author).bytes;
 }
 
 function sealedByDevice(doc: Y.Doc, author: MemberKey, device: Device, delegation: Uint8Array, change: () => void): Uint8Array {
+  writeAsClientOf(doc, device.publicKey);
   const update = localUpdate(doc, change)!;
   return sealEnvelopeAsDevice(dao, update, author.address, { key: device.publicKey, delegation }, (message) => ed25519.sign(message, device.secretKey)).bytes;
 }
@@ -228,6 +248,7 @@ test('a bad envelope signature is refused: another key signed, or the signature 
 test('a genesis that does not list its author among the founders is refused', () => {
   const unlisted = signRecordAsMember({ ...genesis.record, body: { name: 'Not mine', founders: [addressBytes(member.address)] } }, founder.privateKey);
   const doc = createDaoDoc();
+  writeAsClientOf(doc, addressBytes(founder.address));
   const update = localUpdate(doc, () => appendRecords(doc, [unlisted]))!;
   refuse(createDaoDoc(), sealEnvelopeAsMember(unlisted.id, update, founder).bytes, 'NOT_A_MEMBER', { ...context, dao: unlisted.id });
 });
@@ -388,11 +409,11 @@ test('a deletion of items not received yet is refused: Yjs would keep it and rem
   assert.ok(hasRecord(peer, record.id));
 });
 
-/** The update `change` makes on a copy of `source` (with the same Yjs client), leaving `source` as it was. */
-function localUpdateAfter(source: Y.Doc, change: (doc: Y.Doc) => void): Uint8Array {
+/** The update `change` makes on a copy of `source`, written as a client of `key`, leaving `source` as it was. */
+function localUpdateAfter(source: Y.Doc, key: Uint8Array, change: (doc: Y.Doc) => void): Uint8Array {
   const copy = new Y.Doc({ gc: true });
   Y.applyUpdate(copy, Y.encodeStateAsUpdate(source));
-  copy.clientID = source.clientID; // after applying: Yjs picks a new id when a remote update touches its own
+  writeAsClientOf(copy, key);
   return localUpdate(copy, () => change(copy))!;
 }
 
@@ -420,9 +441,33 @@ test('an edit building on updates not received yet is refused as missing, and ac
 test('a second delivery of an applied envelope, or a writer posing as this replica, is refused as a clock conflict', () => {
   const { peer, genesisEnvelope } = founded();
   refuse(peer, genesisEnvelope, 'CLOCK_CONFLICT');
+  // A replica whose own client is one of the member's (a host between its local transactions is not).
+  const replica = writerFrom(peer);
+  writeAsClientOf(replica, addressBytes(member.address));
   const impostor = writerFrom(peer);
-  impostor.clientID = peer.clientID;
-  refuse(peer, sealed(impostor, member, () => appendRecords(impostor, [vote(member)])), 'CLOCK_CONFLICT');
+  impostor.clientID = replica.clientID;
+  const update = localUpdate(impostor, () => appendRecords(impostor, [vote(member)]))!;
+  refuse(replica, sealEnvelopeAsMember(dao, update, member).bytes, 'CLOCK_CONFLICT');
+});
+
+test("a member writing as another member's Yjs client is refused, so it cannot take that client's next position", () => {
+  // Unrefused, the member's update would hold the founder's next clock at the peers that got it first, and the
+  // founder's real update there would be refused as a clock conflict, for good.
+  const { peer, founderDoc } = founded();
+  const squatter = writerFrom(peer);
+  squatter.clientID = founderDoc.clientID;
+  const squat = localUpdate(squatter, () => appendRecords(squatter, [vote(member)]))!;
+  assert.equal(Y.decodeUpdate(squat).structs[0]!.id.client, founderDoc.clientID, "written at the founder's client");
+  assert.equal(Y.decodeUpdate(squat).structs[0]!.id.clock, Y.getState(founderDoc.store, founderDoc.clientID), 'at its next clock');
+  assert.match(refuse(peer, sealEnvelopeAsMember(dao, squat, member).bytes, 'FOREIGN_CLIENT'), /not one of the clients of the key that signed it/);
+  // Sealed by the member's delegated device key instead: refused the same; the founder's real update is taken in.
+  const device = ed25519.keygen();
+  const delegation = delegationFor(member, device);
+  const writer = writerFrom(peer);
+  accept(peer, sealed(writer, member, () => appendRecords(writer, [delegation])));
+  const bySquattersDevice = sealEnvelopeAsDevice(dao, squat, member.address, { key: device.publicKey, delegation: delegation.hash }, (message) => ed25519.sign(message, device.secretKey));
+  refuse(peer, bySquattersDevice.bytes, 'FOREIGN_CLIENT');
+  accept(peer, sealed(founderDoc, founder, () => appendRecords(founderDoc, [vote(founder)])));
 });
 
 test('an update with a gap in its positions (a merge of non-adjacent transactions) is refused', () => {
@@ -571,14 +616,14 @@ test('mutated honest updates, signed by a member, are refused cleanly or are saf
   accept(peer, sealed(writer, member, () => appendRecords(writer, [delegation])));
   const held = new Map([...ledgerEntries(peer)].map(([id, bytes]) => [id, Uint8Array.from(bytes)]));
   // Both bases continue from the same replica state (each is checked alone).
-  const honest = localUpdateAfter(writer, (doc) => {
+  const honest = localUpdateAfter(writer, device.publicKey, (doc) => {
     appendRecords(doc, [deviceVote(member, device, delegation.hash)]);
     daoText(doc, 'charter').insert(3, 'all ');
     daoText(doc, 'charter').delete(0, 2);
     daoText(doc, 'draft:p1').insert(0, 'A draft');
   });
   // Mostly text, so that many mutations keep a valid shape and go all the way through the gate and Yjs.
-  const typing = localUpdateAfter(writer, (doc) => {
+  const typing = localUpdateAfter(writer, device.publicKey, (doc) => {
     daoText(doc, 'charter').insert(5, 'strong ');
     daoText(doc, 'charter').delete(12, 4);
   });

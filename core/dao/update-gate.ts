@@ -3,7 +3,8 @@
 // a member's record counts is the fold's business, not the gate's.
 //
 // Order: cheap checks first (size, envelope shape, DAO, membership), then one signature, then the update's
-// structure (update-structure.ts), then one signature per new record. Nothing in here throws out: every
+// structure (update-structure.ts; it writes only as a Yjs client of the signing key, yjs-client.ts), then one
+// signature per new record. Nothing in here throws out: every
 // failure, expected or not, comes back as a rejection with a code and a sentence, and the document is never
 // touched (the gate only reads it).
 import * as Y from 'yjs';
@@ -121,7 +122,7 @@ function check(doc: Y.Doc, given: Uint8Array, context: GateContext): AcceptedEnv
     throw new GateRefusal('BAD_SIGNATURE', `The envelope's signature is not ${envelope.device ? "its device key's" : `${envelope.author}'s`}.`);
   }
 
-  const structure = inspectUpdate(doc, envelope.update, maxRecordsPerEnvelope, context.sha256);
+  const structure = inspectUpdate(doc, envelope.update, maxRecordsPerEnvelope, envelope.device?.key ?? envelope.authorBytes, context.sha256);
   const dao = recordHashFromId(context.dao);
   const records: LedgerRecord[] = [];
   for (const entry of structure.ledgerEntries) {

@@ -21,6 +21,7 @@ import { maxUpdateBytes } from './envelope.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { recordIdFromHash } from '../ledger/record.ts';
 import type { Sha256 } from '../ledger/verifier.ts';
+import { isClientOf } from './yjs-client.ts';
 
 /** A ledger item the update adds (`bytes` a view of the update): `known` when the ledger already holds these bytes (a harmless repeat). */
 export type LedgerEntry = { readonly id: string; readonly hash: Uint8Array; readonly bytes: Uint8Array; readonly known: boolean };
@@ -111,8 +112,11 @@ export class ViewingUpdateDecoder extends Y.UpdateDecoderV1 {
   }
 }
 
-/** Throws GateRefusal for anything the schema does not allow; `maxEntries` bounds the records to verify. */
-export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number, hash: Sha256 = sha256): UpdateStructure {
+/**
+ * Throws GateRefusal for anything the schema does not allow; `maxEntries` bounds the records to verify, and
+ * `signer` (the key that signed the envelope) names the Yjs clients the update may write as (yjs-client.ts).
+ */
+export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number, signer: Uint8Array, hash: Sha256 = sha256): UpdateStructure {
   let decoded: Decoded;
   try {
     decoded = Y.decodeUpdateV2(update, ViewingUpdateDecoder);
@@ -166,6 +170,12 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
 
   if (checkDeletions(doc, decoded.ds.clients, items, places)) touchesText = true;
   if (items.length === 0 && decoded.ds.clients.size === 0) throw new GateRefusal('MALFORMED_UPDATE', 'The update is empty.');
+  // Yjs keeps the first item it gets at a position: writing as another key's client at that client's next
+  // clock would make peers that got it first refuse the real update there, for good (yjs-client.ts).
+  const client = items[0]?.id.client;
+  if (client !== undefined && !isClientOf(signer, client)) {
+    throw new GateRefusal('FOREIGN_CLIENT', `The update writes as Yjs client ${client}, which is not one of the clients of the key that signed it.`);
+  }
   return { ledgerEntries, touchesText };
 }
 

@@ -1,6 +1,7 @@
-// The Yjs client a host writes a DAO's doc as: one per (DAO, data directory), kept across sessions so that
-// state vectors do not grow by one entry per session that wrote; a new one only when the doc holds writes as
-// that client that are not this host's (a peer picked the same id), whose next clock would conflict.
+// The Yjs client a host writes a DAO's doc as: one of its signing key's (core/dao/yjs-client.ts), kept across
+// sessions so that state vectors do not grow by one entry per session that wrote; another of the key's only
+// when the doc holds writes as that client that are not this host's (another host with the same key wrote on),
+// whose next clock would conflict.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
 import { buildGenesis, buildProposal } from '../../core/governance/record-builders.ts';
 import { rulePresets } from '../../core/governance/rules.ts';
 import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
-import { signRecordAsMember, type LedgerRecord } from '../../core/ledger/record.ts';
+import { addressBytes, signRecordAsMember, type LedgerRecord } from '../../core/ledger/record.ts';
 import { DaoReplica } from './dao-replica.ts';
 import { createNativeEd25519Verify } from './native-ed25519.ts';
 
@@ -41,10 +42,13 @@ function signal(replica: DaoReplica | { heads: string[] }, text: string): Ledger
 /** Writes a record through the host's local path and returns the envelope it made. */
 async function write(replica: DaoReplica, records: LedgerRecord[]): Promise<Uint8Array> {
   let bytes: Uint8Array | null = null;
-  await replica.writeLocal(records, (update) => {
-    const envelope = sealEnvelopeAsMember(dao, update, member);
-    bytes = envelope.bytes;
-    return envelope;
+  await replica.writeLocal(records, {
+    key: addressBytes(member.address),
+    seal: (update) => {
+      const envelope = sealEnvelopeAsMember(dao, update, member);
+      bytes = envelope.bytes;
+      return envelope;
+    },
   });
   return bytes!;
 }
@@ -76,7 +80,7 @@ test('a peer writing as the same client: the next write picks a new one, which e
   const first = await write(replica, [genesis]);
   const [client] = clients(replica.doc) as [number];
 
-  // A peer whose doc happens to write as the same client, on top of the host's envelope.
+  // Another host with the same key (the member's, here) writing as the same client, on top of the host's envelope.
   const clash = createDaoDoc();
   Y.applyUpdate(clash, Y.encodeStateAsUpdate(replica.doc));
   clash.clientID = client;

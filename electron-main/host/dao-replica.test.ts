@@ -12,7 +12,7 @@ import { DaomeshError } from '../../core/errors.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { ledgerEntries } from '../../core/dao/dao-doc.ts';
-import { sealEnvelopeAsDevice, sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
+import { deviceSealer, memberSealer, sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
 import { buildDeviceDelegation, buildDeviceRevocation, buildGenesis, buildProposal, buildVote } from '../../core/governance/record-builders.ts';
 import { rulePresets } from '../../core/governance/rules.ts';
 import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
@@ -36,7 +36,7 @@ async function writeDao(dir: string, votes: number): Promise<{ dao: string; repl
   const dao = genesis.id;
   const { replica } = await DaoReplica.open(dir, dao, verify);
   const delegation = signRecordAsMember(buildDeviceDelegation({ dao, author: member.address, deps: [dao], time: start + 1 }, device.publicKey), member.privateKey);
-  await replica.writeLocal([genesis, delegation], (update) => sealEnvelopeAsMember(dao, update, member));
+  await replica.writeLocal([genesis, delegation], memberSealer(dao, member));
   const proposal = signRecordAsDevice(buildProposal(deviceContext(replica), { kind: 'signal', params: { text: '' }, title: 'p' }), device.sign);
   await replica.writeLocal([proposal], deviceSeal(replica));
   await writeVotes(replica, votes);
@@ -50,7 +50,7 @@ function deviceContext(replica: DaoReplica) {
 
 function deviceSeal(replica: DaoReplica) {
   const delegation = recordHashFromId(replica.delegationOf(member.address, device.publicKey)!);
-  return (update: Uint8Array) => sealEnvelopeAsDevice(replica.id, update, member.address, { key: device.publicKey, delegation }, device.sign);
+  return deviceSealer(replica.id, member.address, { key: device.publicKey, delegation }, device.sign);
 }
 
 /** `count` votes on the DAO's proposal, one envelope each, through any replica of it (opened anew or not). */
@@ -203,7 +203,7 @@ test('the node a delegation names is known after a cold open from the snapshot, 
     const { dao, replica } = await writeDao(dir, 3);
     const laptop = createNativeEd25519Signer(sha256(utf8ToBytes('second device')));
     const delegate = signRecordAsMember(buildDeviceDelegation({ dao, author: member.address, deps: replica.ledger.heads(), time: start + 100 }, laptop.publicKey, node), member.privateKey);
-    await replica.writeLocal([delegate], (update) => sealEnvelopeAsMember(dao, update, member));
+    await replica.writeLocal([delegate], memberSealer(dao, member));
     assert.equal(replica.nodeOwner(nodeKey), member.address);
     await replica.close(); // saves a snapshot
 
@@ -211,7 +211,7 @@ test('the node a delegation names is known after a cold open from the snapshot, 
     assert.equal(warm.report.foldFromSnapshot, true);
     assert.equal(warm.replica.nodeOwner(nodeKey), member.address, 'known without decoding the doc');
     const revoke = signRecordAsMember(buildDeviceRevocation({ dao, author: member.address, deps: warm.replica.ledger.heads(), time: start + 200 }, laptop.publicKey), member.privateKey);
-    await warm.replica.writeLocal([revoke], (update) => sealEnvelopeAsMember(dao, update, member));
+    await warm.replica.writeLocal([revoke], memberSealer(dao, member));
     assert.equal(warm.replica.nodeOwner(nodeKey), undefined);
     await warm.replica.close();
   } finally {
@@ -230,8 +230,8 @@ test('a catch-up frame is folded once at its end, yet an author admitted earlier
       member.privateKey,
     );
     const dao = genesis.id;
-    const sealedBy = (author: string, signer: typeof device, delegation: string) => (update: Uint8Array) =>
-      sealEnvelopeAsDevice(dao, update, author, { key: signer.publicKey, delegation: recordHashFromId(delegation) }, signer.sign);
+    const sealedBy = (author: string, signer: typeof device, delegation: string) =>
+      deviceSealer(dao, author, { key: signer.publicKey, delegation: recordHashFromId(delegation) }, signer.sign);
     const frame: Uint8Array[] = [];
     const { replica: a } = await DaoReplica.open(join(dir, 'a'), dao, verify);
     a.onAppend((appended) => frame.push(appended.bytes));

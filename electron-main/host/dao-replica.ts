@@ -9,13 +9,13 @@
 // is folded again from the doc's records instead; a snapshot whose checksums fail is skipped for an older
 // one or the whole log.
 import * as dagCbor from '@ipld/dag-cbor';
-import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { base64urlnopad } from '@scure/base';
 import * as Y from 'yjs';
 import { appendRecords, createDaoDoc, ledgerEntries, ledgerRecords, localUpdate, recordBytes } from '../../core/dao/dao-doc.ts';
-import type { Envelope } from '../../core/dao/envelope.ts';
+import type { Envelope, EnvelopeSealer } from '../../core/dao/envelope.ts';
+import { clientsPerKey, isClientOf, yjsClientOf } from '../../core/dao/yjs-client.ts';
 import { applyCheckedEnvelope, checkEnvelope } from '../../core/dao/update-gate.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import { DaoLedger } from '../../core/governance/dao-ledger.ts';
@@ -268,14 +268,14 @@ export class DaoReplica {
    * Writes records made on this host, and `change` (a collaborative text edit) in the same transaction: one Yjs
    * transaction, sealed into one envelope, durable in the log before the fold sees them.
    */
-  async writeLocal(records: readonly LedgerRecord[], seal: (update: Uint8Array) => Envelope, change?: (doc: Y.Doc) => void): Promise<void> {
+  async writeLocal(records: readonly LedgerRecord[], sealer: EnvelopeSealer, change?: (doc: Y.Doc) => void): Promise<void> {
     let envelope: Envelope;
     this.#unlogged++;
     try {
       const doc = this.doc;
       // The doc writes as this host's own client only inside its local transactions, so that a peer's update
       // written as the same client (a clash) is taken in like any other and shows here as a clock not ours.
-      const writer = this.#localWriter(doc);
+      const writer = this.#localWriter(doc, sealer.key);
       const session = doc.clientID;
       doc.clientID = writer.client;
       let update: Uint8Array | null;
@@ -290,7 +290,7 @@ export class DaoReplica {
       if (update === null) return;
       const reached = { client: writer.client, clock: Y.getState(doc.store, writer.client) };
       this.#writer = reached;
-      envelope = seal(update);
+      envelope = sealer.seal(update);
       await this.#log.append([envelope.bytes]);
       // Not fsynced: after a crash it may name an older clock, and a clock that is not the doc's makes the next
       // write choose a new client, which is always safe.
@@ -386,17 +386,20 @@ export class DaoReplica {
   }
 
   /**
-   * The client to write as: the one this host used before, while the doc holds exactly what this host wrote as
-   * it. Anything else there (a peer that happened to pick the same id wrote on; or the log lost a tail this host
-   * wrote) would make the next update conflict with what peers hold, so a fresh client is chosen instead.
+   * The client to write as, one of the signing key's (yjs-client.ts): the one this host used before, while the
+   * doc holds exactly what this host wrote as it. Anything else there (another host with the same key wrote on,
+   * or the log lost a tail this host wrote) would make the next update conflict with what peers hold, so a
+   * client of the key the doc has nothing of is taken instead.
    */
-  #localWriter(doc: Y.Doc): { client: number; clock: number } {
+  #localWriter(doc: Y.Doc, key: Uint8Array): { client: number; clock: number } {
     const writer = this.#writer;
-    if (writer !== null && Y.getState(doc.store, writer.client) === writer.clock && writer.client !== doc.clientID) return writer;
-    let client: number;
-    do client = randomBytes(4).readUInt32LE(0);
-    while (client === doc.clientID || Y.getState(doc.store, client) !== 0);
-    return { client, clock: 0 };
+    if (writer !== null && isClientOf(key, writer.client) && Y.getState(doc.store, writer.client) === writer.clock && writer.client !== doc.clientID) return writer;
+    // A client of the signing key (the gate takes no other) that the doc has nothing of.
+    for (let n = 0; n < clientsPerKey; n++) {
+      const client = yjsClientOf(key, n);
+      if (client !== doc.clientID && Y.getState(doc.store, client) === 0) return { client, clock: 0 };
+    }
+    throw new DaomeshError('STORAGE_FAILED', `This node has written to DAO ${this.id} as every one of its signing key's ${clientsPerKey} Yjs clients.`, 'Write from another device of yours.');
   }
 
   #check(bytes: Uint8Array, foldLater = false): LedgerRecord[] | null {

@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import type { BridgeParams, BridgeResult, DaoSummary, DaoView } from '../../core/bridge/api.ts';
 import { daoSummary, daoView, rulesChangeFromView, votingByKindFromView } from '../../core/bridge/dao-view.ts';
 import { daoText, isTextName, textNames, textRootName, type TextName } from '../../core/dao/dao-doc.ts';
-import { sealEnvelopeAsDevice } from '../../core/dao/envelope.ts';
+import { deviceSealer } from '../../core/dao/envelope.ts';
 import { applyTextSplices, planTextEdit } from '../../core/dao/text-edit.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import {
@@ -149,9 +149,7 @@ export class DaoService {
       );
       // Sealed by the device key it delegates (the gate finds the delegation in the update): peers check one
       // Ed25519 signature instead of recovering a second secp256k1 one, ~1.3 ms each in pure JS.
-      await replica.writeLocal([genesis, delegation], (update) =>
-        sealEnvelopeAsDevice(genesis.id, update, key.address, { key: signer.publicKey, delegation: delegation.hash }, signer.sign),
-      );
+      await replica.writeLocal([genesis, delegation], deviceSealer(genesis.id, key.address, { key: signer.publicKey, delegation: delegation.hash }, signer.sign));
       this.#options.onChanged(genesis.id);
       return { dao: genesis.id };
     });
@@ -217,7 +215,7 @@ export class DaoService {
       if (plan.splices.length === 0) return { length: plan.lengthBefore };
       const { records, delegation } = this.#delegated(replica, key, signer, this.#now());
       const device = { key: signer.publicKey, delegation: recordHashFromId(delegation) };
-      await replica.writeLocal(records, (update) => sealEnvelopeAsDevice(params.dao, update, key.address, device, signer.sign), (doc) => applyTextSplices(doc, plan));
+      await replica.writeLocal(records, deviceSealer(params.dao, key.address, device, signer.sign), (doc) => applyTextSplices(doc, plan));
       this.#options.onChanged(params.dao);
       return { length: daoText(replica.doc, name).length };
     });
@@ -296,7 +294,7 @@ export class DaoService {
           buildDeviceDelegation({ dao, author: key.address, deps: replica.ledger.heads(), time: this.#now() }, signer.publicKey, this.#options.nodeId),
           key.privateKey,
         );
-        await replica.writeLocal([delegation], (update) => sealEnvelopeAsDevice(dao, update, key.address, { key: signer.publicKey, delegation: delegation.hash }, signer.sign));
+        await replica.writeLocal([delegation], deviceSealer(dao, key.address, { key: signer.publicKey, delegation: delegation.hash }, signer.sign));
         written.push(dao);
         this.#options.onChanged(dao);
       });
@@ -411,13 +409,13 @@ export class DaoService {
       const device = { key: signer.publicKey, delegation };
       records.push(signRecordAsDevice(buildTallySignature({ dao, author: me, deps, time, device }, certificate), signer.sign));
       if (!replica.ledger.dryRun(records).every((verdict) => verdict.ok)) continue;
-      await replica.writeLocal(records, (update) => sealEnvelopeAsDevice(dao, update, me, { key: signer.publicKey, delegation: recordHashFromId(delegation) }, signer.sign));
+      await replica.writeLocal(records, deviceSealer(dao, me, { key: signer.publicKey, delegation: recordHashFromId(delegation) }, signer.sign));
       this.#options.onChanged(dao);
       return;
     }
     const again = signRecordAsMember(buildDeviceDelegation({ dao, author: me, deps: replica.ledger.heads(), time }, signer.publicKey, this.#options.nodeId), key.privateKey);
     if (!replica.ledger.dryRun([again]).every((verdict) => verdict.ok)) return;
-    await replica.writeLocal([again], (update) => sealEnvelopeAsDevice(dao, update, me, { key: signer.publicKey, delegation: again.hash }, signer.sign));
+    await replica.writeLocal([again], deviceSealer(dao, me, { key: signer.publicKey, delegation: again.hash }, signer.sign));
     this.#options.onChanged(dao);
   }
 
@@ -461,9 +459,7 @@ export class DaoService {
       const record = signRecordAsDevice(build({ dao, author: key.address, deps, time, device }, replica), signer.sign);
       records.push(record);
       refuseIgnored(replica, records);
-      await replica.writeLocal(records, (update) =>
-        sealEnvelopeAsDevice(dao, update, key.address, { key: signer.publicKey, delegation: recordHashFromId(device.delegation) }, signer.sign),
-      );
+      await replica.writeLocal(records, deviceSealer(dao, key.address, { key: signer.publicKey, delegation: recordHashFromId(device.delegation) }, signer.sign));
       this.#options.onChanged(dao);
       return record.id;
     });

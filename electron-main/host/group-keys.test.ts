@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
+import { memberSealer } from '../../core/dao/envelope.ts';
 import { buildGroupKey, type GroupKeyInput } from '../../core/governance/record-builders.ts';
 import { reasons } from '../../core/governance/reasons.ts';
 import { simpleMajority, type Rules } from '../../core/governance/rules.ts';
@@ -46,7 +46,7 @@ async function node(scenario: Scenario, who: Actor): Promise<Node> {
 async function deliver(nodes: readonly Node[], records: readonly LedgerRecord[]): Promise<void> {
   for (const { replica, who } of nodes) {
     const fresh = records.filter((record) => !replica.ledger.has(record.id));
-    if (fresh.length > 0) await replica.writeLocal(fresh, (update) => sealEnvelopeAsMember(replica.id, update, who.key));
+    if (fresh.length > 0) await replica.writeLocal(fresh, memberSealer(replica.id, who.key));
   }
 }
 

@@ -1,0 +1,48 @@
+// Which Yjs clients a signing key may write as. Yjs names every item by (client, clock), and a peer keeps the
+// first item it gets at a position: without a rule, a member could write its own records as another member's
+// client at that client's next clock, and peers that got those first would refuse the other member's real
+// update there (a clock conflict) for good. So a client belongs to a key: it is one of `clientsPerKey` ids
+// derived from the key that signs the envelope (the device key, or the member's address for a member-signed
+// one), and the gate refuses an update written as any other (FOREIGN_CLIENT).
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { compareBytes } from '../ledger/record.ts';
+
+/** How many clients a key may write as: a writer takes a new one only when its log lost a tail or it clashed. */
+export const clientsPerKey = 256;
+
+const tag = utf8ToBytes('daomesh-yjs-client-v1\0');
+/** Clients per key, by the key's bytes as text: a DAO has a few dozen keys. */
+const derived = new Map<string, Set<number>>();
+const maxCachedKeys = 4096;
+
+/** The `n`th client of `key`: a nonzero 32-bit id from SHA-256(tag, key, n). */
+export function yjsClientOf(key: Uint8Array, n: number): number {
+  if (!Number.isInteger(n) || n < 0 || n >= clientsPerKey) throw new RangeError(`A key has clients 0 to ${clientsPerKey - 1}, not ${n}.`);
+  const input = new Uint8Array(tag.length + key.length + 2);
+  input.set(tag);
+  input.set(key, tag.length);
+  input[input.length - 2] = n >> 8;
+  input[input.length - 1] = n & 0xff;
+  const hash = sha256(input);
+  // Yjs ids are unsigned 32-bit numbers; 0 is left out so that no id can look unset.
+  return ((hash[0]! << 24) | (hash[1]! << 16) | (hash[2]! << 8) | hash[3]!) >>> 0 || 1;
+}
+
+/** The key asked for last: a run of envelopes is mostly one writer's. */
+let last: { key: Uint8Array; clients: Set<number> } | null = null;
+
+/** True when `client` is one of `key`'s clients. */
+export function isClientOf(key: Uint8Array, client: number): boolean {
+  if (last === null || compareBytes(last.key, key) !== 0) {
+    const name = String.fromCharCode(...key);
+    let clients = derived.get(name);
+    if (clients === undefined) {
+      clients = new Set(Array.from({ length: clientsPerKey }, (_, n) => yjsClientOf(key, n)));
+      if (derived.size >= maxCachedKeys) derived.clear();
+      derived.set(name, clients);
+    }
+    last = { key: Uint8Array.from(key), clients };
+  }
+  return last.clients.has(client);
+}
