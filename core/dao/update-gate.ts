@@ -4,9 +4,8 @@
 //
 // Order: cheap checks first (size, envelope shape, DAO, membership), then one signature, then the update's
 // structure (update-structure.ts; it writes only as a Yjs client of the signing key, yjs-client.ts), then one
-// signature per new record. Nothing in here throws out: every
-// failure, expected or not, comes back as a rejection with a code and a sentence, and the document is never
-// touched (the gate only reads it).
+// signature per new record. Nothing in here throws out: every failure, expected or not, comes back as a
+// rejection with a code and a sentence, and the document is never touched (the gate only reads it).
 import * as Y from 'yjs';
 import { DaomeshError } from '../errors.ts';
 import { compareBytes, decodeRecord, recordHashFromId, recordIdFromHash, verifyRecordSignature, type LedgerRecord } from '../ledger/record.ts';

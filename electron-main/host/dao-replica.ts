@@ -112,10 +112,8 @@ export class DaoReplica {
   #lastSnapshot = { end: -Infinity, took: 0 };
   #snapshotTimer: ReturnType<typeof setTimeout> | null = null;
   #snapshotsTaken = 0;
-  /** A snapshot is being written: none other is started meanwhile. */
-  #snapshotting = false;
-  /** The snapshot being written, which close waits for. */
-  #saving: Promise<void> = Promise.resolve();
+  /** The snapshot being written (none other is started meanwhile), which close waits for. */
+  #saving: Promise<void> | null = null;
   #closed = false;
   readonly #report: (line: string) => void;
   readonly #snapshotPause: number;
@@ -495,7 +493,7 @@ export class DaoReplica {
   #snapshotDue(): boolean {
     // A snapshot pairs the state with the log's durable end: state ahead of the log would hold records whose
     // envelopes a crash could lose from the log, which then could not be served to peers.
-    if (this.#unlogged > 0 || this.#closed || this.#snapshotting) return false;
+    if (this.#unlogged > 0 || this.#closed || this.#saving !== null) return false;
     const due = Math.max(snapshotEvery, Math.floor(this.#recordsAtSnapshot / snapshotShare));
     return this.ledger.size - this.#recordsAtSnapshot >= due;
   }
@@ -519,11 +517,10 @@ export class DaoReplica {
     const payload = [dagCbor.encode(meta), this.ledger.exportFold(), Y.encodeStateAsUpdate(this.doc)];
     // Claimed before the write, so that callers finishing meanwhile do not each start another snapshot.
     this.#recordsAtSnapshot = this.ledger.size;
-    this.#snapshotting = true;
     const saving = this.#snapshots.save({ ...checkpoint, payload }).finally(() => {
       const end = performance.now();
       this.#lastSnapshot = { end, took: end - start };
-      this.#snapshotting = false;
+      this.#saving = null;
       // Records that came during the write asked for no snapshot: ask for them now.
       this.#maybeSnapshot().catch((error: unknown) => this.#snapshotFailed(error));
     });
