@@ -310,6 +310,31 @@ test('records signed by an undelegated device key are refused', () => {
   refuse(peer, sealed(again, member, () => appendRecords(again, [delegation, forged])), 'BAD_RECORD_SIGNATURE');
 });
 
+test("a record signed by the envelope's own key is taken on the envelope's signature; by another key, on its own", () => {
+  const { peer } = founded();
+  const device = ed25519.keygen();
+  const delegation = delegationFor(member, device);
+  const delegated = writerFrom(peer);
+  accept(peer, sealedByDevice(delegated, member, device, delegation.hash, () => appendRecords(delegated, [delegation])));
+  // The device's record with a signature its key never made: only that key's holder could have sealed the
+  // envelope around these bytes, so its signature is the one that counts, and the record goes in.
+  const unsigned = { ...unsignedVote(member), device: { key: device.publicKey, delegation: delegation.hash } };
+  const selfBroken = signRecordAsDevice(unsigned, () => new Uint8Array(64).fill(7));
+  const writer = writerFrom(peer);
+  const accepted = accept(peer, sealedByDevice(writer, member, device, delegation.hash, () => appendRecords(writer, [selfBroken])));
+  assert.deepEqual(accepted.records.map((record) => record.id), [selfBroken.id]);
+  assert.ok(hasRecord(peer, selfBroken.id));
+  // The same kind of record under the member's own seal is checked on its own signature, and refused.
+  const other = signRecordAsDevice({ ...unsignedVote(member), device: { key: device.publicKey, delegation: delegation.hash } }, () => new Uint8Array(64).fill(7));
+  const sealedByMember = writerFrom(peer);
+  refuse(peer, sealed(sealedByMember, member, () => appendRecords(sealedByMember, [other])), 'BAD_RECORD_SIGNATURE');
+  // And a member-signed record with a broken signature under the member's own seal goes in, as above.
+  const memberBroken = signRecordAsMember(unsignedVote(member), founder.privateKey);
+  const byMember = writerFrom(peer);
+  accept(peer, sealed(byMember, member, () => appendRecords(byMember, [memberBroken])));
+  assert.ok(hasRecord(peer, memberBroken.id));
+});
+
 test('a record of another DAO is refused', () => {
   const { peer } = founded();
   const writer = writerFrom(peer);
@@ -318,9 +343,13 @@ test('a record of another DAO is refused', () => {
 
 test('a record with a broken member signature, or bytes that are no record, are refused', () => {
   const { peer } = founded();
-  const tampered = signRecordAsMember(unsignedVote(member), founder.privateKey); // author says member, founder signed
+  // Author says member, founder signed; the envelope is by the member's device key, so the record's own
+  // signature is what vouches for it, and it is checked.
+  const tampered = signRecordAsMember(unsignedVote(member), founder.privateKey);
+  const device = ed25519.keygen();
+  const delegation = delegationFor(member, device);
   const writer = writerFrom(peer);
-  refuse(peer, sealed(writer, member, () => appendRecords(writer, [tampered])), 'BAD_RECORD_SIGNATURE');
+  refuse(peer, sealedByDevice(writer, member, device, delegation.hash, () => appendRecords(writer, [delegation, tampered])), 'BAD_RECORD_SIGNATURE');
   const junk = Uint8Array.from([1, 2, 3]);
   const raw = writerFrom(peer);
   refuse(peer, sealed(raw, member, () => ledgerMap(raw).set(recordId(junk), junk)), 'BAD_RECORD');

@@ -3,8 +3,10 @@
 // a member's record counts is the fold's business, not the gate's.
 //
 // Order: cheap checks first (size, envelope shape, DAO, membership), then one signature, then the update's
-// structure (update-structure.ts; it writes only as a Yjs client of the signing key, yjs-client.ts), then one
-// signature per new record. Nothing in here throws out: every failure, expected or not, comes back as a
+// structure (update-structure.ts; it writes only as a Yjs client of the signing key, yjs-client.ts), then the
+// signatures of new records that another key signed. A record signed by the envelope's own key is taken on the
+// envelope's signature, which covers its bytes: checking its own signature as well would prove again what
+// that one proved, at the cost of a second signature per record (hosts write one record per envelope). Nothing in here throws out: every failure, expected or not, comes back as a
 // rejection with a code and a sentence, and the document is never touched (the gate only reads it).
 import * as Y from 'yjs';
 import { DaomeshError } from '../errors.ts';
@@ -16,7 +18,7 @@ import { decodeEnvelope, EnvelopeTooLargeError, maxEnvelopeBytes, verifyEnvelope
 import { GateRefusal, rejection, type GateRejection } from './gate-rejection.ts';
 import { inspectUpdate, ViewingUpdateDecoder, withExpectedTexts } from './update-structure.ts';
 
-/** At most this many new records per envelope: each costs a signature check (~1.4 ms for a member signature). */
+/** At most this many new records per envelope: each one another key signed costs a signature check (~1.4 ms for a member signature). */
 export const maxRecordsPerEnvelope = 256;
 
 export type GateContext = {
@@ -151,9 +153,20 @@ function check(doc: Y.Doc, given: Uint8Array, context: GateContext): AcceptedEnv
   if (envelope.device) delegations.check(envelope.device.delegation, envelope.authorBytes, envelope.device.key, dao, null);
   for (const record of records) {
     if (record.record.device) delegations.check(record.record.device.delegation, record.record.author, record.record.device.key, dao, record.id);
-    if (!verifyRecordSignature(record, context.verifyEd25519)) throw new GateRefusal('BAD_RECORD_SIGNATURE', `Record ${record.id} does not carry a valid signature of its ${record.record.device ? 'device key' : 'author'}.`);
+    if (!signedBySealer(record, envelope) && !verifyRecordSignature(record, context.verifyEd25519)) throw new GateRefusal('BAD_RECORD_SIGNATURE', `Record ${record.id} does not carry a valid signature of its ${record.record.device ? 'device key' : 'author'}.`);
   }
   return { ok: true, envelope, records, touchesText: structure.touchesText };
+}
+
+/**
+ * True when the key that signed the envelope is the one the record names as its signer (the same device key,
+ * or, both member-signed, the author: the gate has checked that the record's author is the envelope's).
+ * The envelope's signature then covers the record's bytes: only that key's holder could have made them.
+ */
+function signedBySealer(record: LedgerRecord, envelope: Envelope): boolean {
+  const device = record.record.device;
+  if (device === undefined) return envelope.device === undefined;
+  return envelope.device !== undefined && compareBytes(device.key, envelope.device.key) === 0;
 }
 
 /** The genesis body names its founders as 20-byte addresses (core/governance/record-kinds.ts). */
