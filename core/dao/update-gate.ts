@@ -12,6 +12,7 @@ import * as Y from 'yjs';
 import { DaomeshError } from '../errors.ts';
 import { compareBytes, decodeRecord, recordHashFromId, recordIdFromHash, verifyRecordSignature, type LedgerRecord } from '../ledger/record.ts';
 import type { Ed25519Verify, Sha256 } from '../ledger/verifier.ts';
+import { ByteArena } from './byte-arena.ts';
 import { hasRecord, recordBytes } from './dao-doc.ts';
 import { delegationProblem } from './device-delegation.ts';
 import { decodeEnvelope, EnvelopeTooLargeError, maxEnvelopeBytes, verifyEnvelopeSignature, type Envelope } from './envelope.ts';
@@ -56,12 +57,24 @@ export type GateResult = AcceptedEnvelope | RejectedEnvelope;
 /** What applyCheckedEnvelope needs to know that the document has not moved since the check. */
 const checkedAgainst = new WeakMap<AcceptedEnvelope, { doc: Y.Doc; clocks: number }>();
 
+/** Where envelopes that arrive as views of larger buffers are copied to (byte-arena.ts). */
+const copies = new ByteArena();
+
 export function checkEnvelope(doc: Y.Doc, envelopeBytes: Uint8Array, context: GateContext): GateResult {
+  let copy: Uint8Array | null = null;
   try {
-    const accepted = check(doc, envelopeBytes, context);
+    const given = envelopeBytes;
+    if (!(given instanceof Uint8Array)) throw new GateRefusal('MALFORMED_ENVELOPE', 'An envelope is bytes.');
+    if (given.length > maxEnvelopeBytes) throw new GateRefusal('TOO_LARGE', `An envelope may hold at most ${maxEnvelopeBytes} bytes; this one has ${given.length}.`);
+    // The records, and the document once applied, keep views of these bytes: an envelope that is a view of a
+    // larger buffer (a catch-up frame of many envelopes) gets its own copy, so that it does not keep the rest alive.
+    const bytes = given.byteOffset === 0 && given.byteLength === given.buffer.byteLength ? given : (copy = copies.copy(given));
+    const accepted = check(doc, bytes, context);
     checkedAgainst.set(accepted, { doc, clocks: clockSum(doc) });
     return accepted;
   } catch (error) {
+    // Nothing keeps a view of a refused envelope: its copy's space goes back to the arena.
+    if (copy !== null) copies.release(copy);
     if (error instanceof GateRefusal) return { ok: false, reason: error.rejection };
     // A failure the checks did not foresee (a Yjs internal on hostile bytes, a context callback that threw):
     // still a refusal, never a crash.
@@ -101,12 +114,7 @@ function clockSum(doc: Y.Doc): number {
   return sum;
 }
 
-function check(doc: Y.Doc, given: Uint8Array, context: GateContext): AcceptedEnvelope {
-  if (!(given instanceof Uint8Array)) throw new GateRefusal('MALFORMED_ENVELOPE', 'An envelope is bytes.');
-  if (given.length > maxEnvelopeBytes) throw new GateRefusal('TOO_LARGE', `An envelope may hold at most ${maxEnvelopeBytes} bytes; this one has ${given.length}.`);
-  // The records, and the document once applied, keep views of these bytes: an envelope that is a view of a
-  // larger buffer (a catch-up frame of many envelopes) gets its own copy, so that it does not keep the rest alive.
-  const bytes = given.byteOffset === 0 && given.byteLength === given.buffer.byteLength ? given : given.slice();
+function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): AcceptedEnvelope {
   let envelope: Envelope;
   try {
     envelope = decodeEnvelope(bytes);

@@ -15,6 +15,9 @@ const tag = utf8ToBytes('daomesh-yjs-client-v1\0');
 /** Clients per key, by the key's bytes as text: a DAO has a few dozen keys. */
 const derived = new Map<string, Set<number>>();
 const maxCachedKeys = 4096;
+/** The keys asked for lately, newest first: a run of envelopes is mostly a few writers', and comparing bytes is cheaper than naming the key. */
+const recent: Array<{ key: Uint8Array; clients: Set<number> }> = [];
+const recentKeys = 8;
 
 /** The `n`th client of `key`: a nonzero 32-bit id from SHA-256(tag, key, n). */
 export function yjsClientOf(key: Uint8Array, n: number): number {
@@ -29,20 +32,25 @@ export function yjsClientOf(key: Uint8Array, n: number): number {
   return ((hash[0]! << 24) | (hash[1]! << 16) | (hash[2]! << 8) | hash[3]!) >>> 0 || 1;
 }
 
-/** The key asked for last: a run of envelopes is mostly one writer's. */
-let last: { key: Uint8Array; clients: Set<number> } | null = null;
-
 /** True when `client` is one of `key`'s clients. */
 export function isClientOf(key: Uint8Array, client: number): boolean {
-  if (last === null || compareBytes(last.key, key) !== 0) {
-    const name = String.fromCharCode(...key);
-    let clients = derived.get(name);
-    if (clients === undefined) {
-      clients = new Set(Array.from({ length: clientsPerKey }, (_, n) => yjsClientOf(key, n)));
-      if (derived.size >= maxCachedKeys) derived.clear();
-      derived.set(name, clients);
+  for (let i = 0; i < recent.length; i++) {
+    const entry = recent[i]!;
+    if (compareBytes(entry.key, key) !== 0) continue;
+    if (i > 0) {
+      recent.copyWithin(1, 0, i);
+      recent[0] = entry;
     }
-    last = { key: Uint8Array.from(key), clients };
+    return entry.clients.has(client);
   }
-  return last.clients.has(client);
+  const name = String.fromCharCode(...key);
+  let clients = derived.get(name);
+  if (clients === undefined) {
+    clients = new Set(Array.from({ length: clientsPerKey }, (_, n) => yjsClientOf(key, n)));
+    if (derived.size >= maxCachedKeys) derived.clear();
+    derived.set(name, clients);
+  }
+  if (recent.length >= recentKeys) recent.pop();
+  recent.unshift({ key: Uint8Array.from(key), clients });
+  return clients.has(client);
 }
