@@ -8,9 +8,11 @@
 //
 // The envelopes arrive as catch-up sync delivers them, in frames of up to 256 KiB. Printed side by side, one row
 // per size: the raw rate, the path "in memory" (the gate, Yjs and the fold as DaoReplica.acceptRemoteMany runs
-// them, but without disk; what the goal is about), its ratio to raw and that ratio's ceiling, and "replica"
-// (acceptRemoteMany on a real envelope log, one fsync per frame). An envelope of n records carries n + 1
-// signatures (the envelope's and each record's), so its ceiling is n / (n + 1) of raw: half for one record.
+// them, but without disk; what the goal is about), its ratio to raw, how many signatures it checks per record,
+// and "replica" (acceptRemoteMany on a real envelope log, one fsync per frame). The gate checks the envelope's
+// signature and those of records another key signed; a record signed by the envelope's own key is taken on the
+// envelope's (update-gate.ts). Hosts write one record per envelope, so the 1-record row is a real DAO's history:
+// one signature per record, as raw. Larger envelopes check fewer signatures than they carry records.
 //
 // BENCH_VERIFY_RECORDS (default 10,000), BENCH_VERIFY_SIZES (default 1,16,128), BENCH_VERIFY_ROUNDS (default 3),
 // BENCH_VERIFY_VERBOSE=1 (every round). Profile one size: BENCH_VERIFY_SIZES=128 node --cpu-prof bench/verify-apply.ts
@@ -18,7 +20,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDaoDoc, ledgerEntries, recordBytes } from '../core/dao/dao-doc.ts';
-import { applyCheckedEnvelope, checkEnvelope } from '../core/dao/update-gate.ts';
+import { applyCheckedEnvelope, checkEnvelope, signedBySealer } from '../core/dao/update-gate.ts';
 import { DaoLedger } from '../core/governance/dao-ledger.ts';
 import { decodeEnvelope } from '../core/dao/envelope.ts';
 import { recoverAddress } from '../core/identity/member-key.ts';
@@ -44,6 +46,8 @@ export type VerifyApplyRow = {
   replica: number;
   /** How many of the workload's record signatures are members' own (secp256k1), the rest being device keys' (Ed25519). */
   memberSigned: number;
+  /** Signatures the gate checks per record: one per envelope, and one per record another key than the envelope's signed. */
+  checkedPerRecord: number;
 };
 
 /** Per second of wall time and of the process's CPU time (user + system, every thread). */
@@ -90,7 +94,7 @@ function rawVerifyRate(workload: Workload): { rate: () => Rates; memberSigned: n
  * through the gate and into the doc (the frame in one Yjs transaction), the frame's records folded together at its end (and before membership is
  * asked again on a miss); device delegations decoded once and kept. `finish` checks the fold's state hash.
  */
-function createPath(workload: Workload): { take(frame: readonly Uint8Array[]): readonly LedgerRecord[]; finish(): void } {
+function createPath(workload: Workload, checked?: { signatures: number }): { take(frame: readonly Uint8Array[]): readonly LedgerRecord[]; finish(): void } {
   const verify = createNativeEd25519Verify();
   const doc = createDaoDoc();
   const ledger = new DaoLedger(workload.dao);
@@ -116,6 +120,7 @@ function createPath(workload: Workload): { take(frame: readonly Uint8Array[]): r
           const result = checkEnvelope(doc, bytes, { dao: workload.dao, isMember, verifyEd25519: verify, sha256: nativeSha256, acceptedDelegation });
           if (!result.ok) throw new Error(`the workload was refused: ${result.reason.message}`);
           applyCheckedEnvelope(doc, result, 'remote');
+          if (checked) checked.signatures += 1 + result.records.filter((record) => !signedBySealer(record, result.envelope)).length;
           for (const record of result.records) {
             unfolded.push(record);
             taken.push(record);
@@ -146,8 +151,9 @@ function inMemoryRate(workload: Workload, frames: readonly Uint8Array[][]): Rate
  * slow both alike within a few milliseconds, so this ratio moves far less than one of rates measured a second
  * apart. Gives the median over the rounds of (path records/s) / (raw verifications/s).
  */
-function pairedRatio(workload: Workload, frames: readonly Uint8Array[][], rounds: number): number {
-  const first = createPath(workload);
+function pairedRatio(workload: Workload, frames: readonly Uint8Array[][], rounds: number): { paired: number; checkedPerRecord: number } {
+  const checked = { signatures: 0 };
+  const first = createPath(workload, checked);
   const chunks = frames.map((frame) => rawSignatures(first.take(frame)));
   first.finish();
   const verify = createNativeEd25519Verify();
@@ -168,7 +174,7 @@ function pairedRatio(workload: Workload, frames: readonly Uint8Array[][], rounds
     path.finish();
     ratios.push(workload.records / pathMs / (rawCount / rawMs));
   }
-  return ratios.sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
+  return { paired: ratios.sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!, checkedPerRecord: checked.signatures / workload.records };
 }
 
 async function replicaRate(workload: Workload, frames: readonly Uint8Array[][], dir: string): Promise<number> {
@@ -211,23 +217,22 @@ export async function benchVerifyApply(records = Number(process.env.BENCH_VERIFY
         best.rawCpu = Math.max(best.rawCpu, rawRates.cpu);
         best.inMemoryCpu = Math.max(best.inMemoryCpu, path.cpu);
       }
-      const paired = pairedRatio(workload, frames, rounds);
+      const { paired, checkedPerRecord } = pairedRatio(workload, frames, rounds);
       const replica = await replicaRate(workload, frames, join(dir, String(perEnvelope)));
-      rows.push({ perEnvelope, records: workload.records, ...best, paired, replica, memberSigned: raw.memberSigned });
+      rows.push({ perEnvelope, records: workload.records, ...best, paired, replica, memberSigned: raw.memberSigned, checkedPerRecord });
     }
     const rate = (value: number) => Math.round(value).toLocaleString('en-US');
     const table = [
-      ['records per envelope', 'records', 'raw verify /s', 'verify-and-apply records/s', 'of raw', 'of raw by CPU time', 'of raw, paired', 'ceiling', 'replica with its log records/s'],
-      // An envelope of n records carries n + 1 signatures: the path cannot beat n / (n + 1) of raw.
+      ['records per envelope', 'records', 'signatures checked per record', 'raw verify /s', 'verify-and-apply records/s', 'of raw', 'of raw by CPU time', 'of raw, paired', 'replica with its log records/s'],
       ...rows.map((row) => [
         String(row.perEnvelope),
         rate(row.records),
+        row.checkedPerRecord.toFixed(3),
         rate(row.raw),
         rate(row.inMemory),
         (row.inMemory / row.raw).toFixed(2),
         (row.inMemoryCpu / row.rawCpu).toFixed(2),
         row.paired.toFixed(2),
-        (row.perEnvelope / (row.perEnvelope + 1)).toFixed(2),
         rate(row.replica),
       ]),
     ];
@@ -237,7 +242,8 @@ export async function benchVerifyApply(records = Number(process.env.BENCH_VERIFY
     print(`taken turn about with the path, best of ${rounds} each;`);
     print('rates per second of wall time; "by CPU time": the same ratio per second of this process\'s CPU time (every thread);');
     print(`"paired": path and raw timed frame by frame, each frame's own signatures right after it, median of ${rounds} runs (neighbours move it least)`);
-    print('goal: >= 5,000 records/s, and >= 0.8 of raw for batched envelopes (one record per envelope carries two signatures: at most 0.5)');
+    print('"signatures checked per record": the envelope\'s, and those of records another key signed (a record signed by the envelope\'s own key is taken on it);');
+    print('goal: >= 5,000 records/s and >= 0.8 of raw; the 1-record row is what a real DAO\'s history is (hosts write each member action as an envelope)');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

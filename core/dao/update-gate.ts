@@ -171,7 +171,7 @@ function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): AcceptedEnv
  * or, both member-signed, the author: the gate has checked that the record's author is the envelope's).
  * The envelope's signature then covers the record's bytes: only that key's holder could have made them.
  */
-function signedBySealer(record: LedgerRecord, envelope: Envelope): boolean {
+export function signedBySealer(record: LedgerRecord, envelope: Envelope): boolean {
   const device = record.record.device;
   if (device === undefined) return envelope.device === undefined;
   return envelope.device !== undefined && compareBytes(device.key, envelope.device.key) === 0;
