@@ -39,8 +39,13 @@ export function createDaoDoc(): Y.Doc {
   return doc;
 }
 
+/** Each document's ledger, found once: Y.Doc.getMap allocates on every call, and the gate asks several times per envelope. */
+const ledgers = new WeakMap<Y.Doc, Y.Map<Uint8Array>>();
+
 export function ledgerMap(doc: Y.Doc): Y.Map<Uint8Array> {
-  return doc.getMap<Uint8Array>(ledgerRootName);
+  let ledger = ledgers.get(doc);
+  if (ledger === undefined) ledgers.set(doc, (ledger = doc.getMap<Uint8Array>(ledgerRootName)));
+  return ledger;
 }
 
 export function hasRecord(doc: Y.Doc, id: string): boolean {

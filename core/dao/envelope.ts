@@ -131,21 +131,47 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   } else if (sig.length !== 65 || sig[0]! > 3 || compareBytes(sig.subarray(33), halfOrder) > 0) {
     throw malformed('a member signature is 65 bytes [recovery, r, s] with a low s');
   }
-  // The id hashes the whole envelope: only on demand, since the gate does not need it.
-  let id: string | undefined;
-  return {
-    get id() {
-      return (id ??= envelopeId(bytes));
-    },
-    bytes,
-    dao: recordIdFromHash(fields.d),
-    author: addressFromBytes(fields.a),
-    authorBytes: fields.a,
-    update: fields.u,
-    device: fields.x ? { key: fields.x[0], delegation: fields.x[1] } : undefined,
-    sig,
-    payload,
-  };
+  return new DecodedEnvelope(bytes, daoId(fields.d), fields, sig, payload);
+}
+
+/**
+ * A decoded envelope. A class, not an object literal with a getter: V8 builds such a literal slowly and big
+ * (1.6 KB), once per envelope the gate reads.
+ */
+class DecodedEnvelope implements Envelope {
+  readonly bytes: Uint8Array;
+  readonly dao: string;
+  readonly author: string;
+  readonly authorBytes: Uint8Array;
+  readonly update: Uint8Array;
+  readonly device: DeviceSignature | undefined;
+  readonly sig: Uint8Array;
+  readonly payload: Uint8Array;
+  #id: string | undefined;
+
+  constructor(bytes: Uint8Array, dao: string, fields: WireEnvelope, sig: Uint8Array, payload: Uint8Array) {
+    this.bytes = bytes;
+    this.dao = dao;
+    this.author = addressFromBytes(fields.a);
+    this.authorBytes = fields.a;
+    this.update = fields.u;
+    this.device = fields.x ? { key: fields.x[0], delegation: fields.x[1] } : undefined;
+    this.sig = sig;
+    this.payload = payload;
+  }
+
+  /** The id hashes the whole envelope: only on demand, since the gate does not need it. */
+  get id(): string {
+    return (this.#id ??= envelopeId(this.bytes));
+  }
+}
+
+/** The DAO id last decoded: a run of envelopes is nearly always one DAO's. */
+let lastDao: { hash: Uint8Array; id: string } | null = null;
+
+function daoId(hash: Uint8Array): string {
+  if (lastDao === null || compareBytes(lastDao.hash, hash) !== 0) lastDao = { hash: Uint8Array.from(hash), id: recordIdFromHash(hash) };
+  return lastDao.id;
 }
 
 /** True when the member key of `author`, or the named device key, signed the envelope. Delegation is the gate's to check. */

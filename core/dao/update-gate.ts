@@ -132,7 +132,7 @@ function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): AcceptedEnv
   }
 
   const structure = inspectUpdate(doc, envelope.update, maxRecordsPerEnvelope, envelope.device?.key ?? envelope.authorBytes, context.sha256);
-  const dao = recordHashFromId(context.dao);
+  const dao = daoHash(context.dao);
   const records: LedgerRecord[] = [];
   for (const entry of structure.ledgerEntries) {
     if (entry.known) continue;
@@ -177,6 +177,14 @@ export function signedBySealer(record: LedgerRecord, envelope: Envelope): boolea
   return envelope.device !== undefined && compareBytes(device.key, envelope.device.key) === 0;
 }
 
+/** The DAO's hash by its id, for the last DAO asked for: a run of envelopes is one DAO's. Read only. */
+let lastDao: { id: string; hash: Uint8Array } | null = null;
+
+function daoHash(id: string): Uint8Array {
+  if (lastDao === null || lastDao.id !== id) lastDao = { id, hash: recordHashFromId(id) };
+  return lastDao.hash;
+}
+
 /** The genesis body names its founders as 20-byte addresses (core/governance/record-kinds.ts). */
 function listsFounder(genesis: LedgerRecord, address: Uint8Array): boolean {
   const founders = genesis.record.body.founders;
@@ -189,8 +197,8 @@ class Delegations {
   private readonly records: readonly LedgerRecord[];
   private inUpdate: Map<string, LedgerRecord> | undefined;
   private readonly context: GateContext;
-  /** What find gave per id: an envelope's records mostly name one delegation, decoded once. */
-  private readonly found = new Map<string, LedgerRecord | undefined>();
+  /** What find gave last: an envelope's records mostly name one delegation, decoded once. */
+  private found: { id: string; record: LedgerRecord | undefined } | null = null;
   /** The last delegation, signer and key that passed: an envelope's records mostly repeat them. */
   private passed: { delegation: Uint8Array; author: Uint8Array; key: Uint8Array } | null = null;
 
@@ -214,9 +222,9 @@ class Delegations {
   }
 
   private find(id: string): LedgerRecord | undefined {
-    if (this.found.has(id)) return this.found.get(id);
+    if (this.found?.id === id) return this.found.record;
     const record = this.lookUp(id);
-    this.found.set(id, record);
+    this.found = { id, record };
     return record;
   }
 

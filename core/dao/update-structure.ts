@@ -127,7 +127,9 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
   const places = new Places(doc, items);
   const ledger = ledgerMap(doc);
   const ledgerEntries: LedgerEntry[] = [];
-  const keysInUpdate = new Set<string>();
+  // The keys this update sets: looked through while few (one, nearly always), a Set once many.
+  let keysInUpdate: Set<string> | null = null;
+  const setHere = (key: string): boolean => (keysInUpdate !== null ? keysInUpdate.has(key) : ledgerEntries.some((entry) => entry.id === key));
   let newEntries = 0;
   let touchesText = false;
 
@@ -143,15 +145,16 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
       const digest = hash(bytes);
       const id = recordIdFromHash(digest);
       if (id !== place.key) {
-        if (ledger.has(place.key) || keysInUpdate.has(place.key)) throw new GateRefusal('LEDGER_OVERWRITE', `The update sets ledger entry ${clip(place.key)}, which already holds a record, to other bytes; ledger records are never changed.`);
+        if (ledger.has(place.key) || setHere(place.key)) throw new GateRefusal('LEDGER_OVERWRITE', `The update sets ledger entry ${clip(place.key)}, which already holds a record, to other bytes; ledger records are never changed.`);
         throw new GateRefusal('BAD_LEDGER_KEY', `Ledger key ${clip(place.key)} is not the id of its value (${id}).`);
       }
       // Looked up by id, not by the equal key: the document and the fold keep the id string (withExpectedTexts),
       // so its string hash, computed here, serves them too.
-      const taken = ledger.has(id) || keysInUpdate.has(id);
+      const taken = ledger.has(id) || setHere(id);
       // The same key set again to the same bytes (two devices appending one record concurrently) changes nothing.
       ledgerEntries.push({ id, hash: digest, bytes, known: taken });
-      keysInUpdate.add(id);
+      if (keysInUpdate !== null) keysInUpdate.add(id);
+      else if (ledgerEntries.length > 8) keysInUpdate = new Set(ledgerEntries.map((entry) => entry.id));
       if (!taken) newEntries++;
       if (newEntries > maxEntries) {
         throw new GateRefusal('TOO_MANY_RECORDS', `The update adds more than ${maxEntries} records; an envelope may carry at most ${maxEntries}.`);

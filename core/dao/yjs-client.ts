@@ -6,7 +6,7 @@
 // one), and the gate refuses an update written as any other (FOREIGN_CLIENT).
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { compareBytes } from '../ledger/record.ts';
+import { RecentByBytes } from '../ledger/recent-by-bytes.ts';
 
 /** How many clients a key may write as: a writer takes a new one only when its log lost a tail or it clashed. */
 export const clientsPerKey = 256;
@@ -15,9 +15,8 @@ const tag = utf8ToBytes('daomesh-yjs-client-v1\0');
 /** Clients per key, by the key's bytes as text: a DAO has a few dozen keys. */
 const derived = new Map<string, Set<number>>();
 const maxCachedKeys = 4096;
-/** The keys asked for lately, newest first: a run of envelopes is mostly a few writers', and comparing bytes is cheaper than naming the key. */
-const recent: Array<{ key: Uint8Array; clients: Set<number> }> = [];
-const recentKeys = 8;
+/** The keys asked for lately: a run of envelopes is mostly a few writers'. */
+const recent = new RecentByBytes<Set<number>>();
 
 /** The `n`th client of `key`: a nonzero 32-bit id from SHA-256(tag, key, n). */
 export function yjsClientOf(key: Uint8Array, n: number): number {
@@ -34,23 +33,16 @@ export function yjsClientOf(key: Uint8Array, n: number): number {
 
 /** True when `client` is one of `key`'s clients. */
 export function isClientOf(key: Uint8Array, client: number): boolean {
-  for (let i = 0; i < recent.length; i++) {
-    const entry = recent[i]!;
-    if (compareBytes(entry.key, key) !== 0) continue;
-    if (i > 0) {
-      recent.copyWithin(1, 0, i);
-      recent[0] = entry;
-    }
-    return entry.clients.has(client);
-  }
-  const name = String.fromCharCode(...key);
-  let clients = derived.get(name);
+  let clients = recent.get(key);
   if (clients === undefined) {
-    clients = new Set(Array.from({ length: clientsPerKey }, (_, n) => yjsClientOf(key, n)));
-    if (derived.size >= maxCachedKeys) derived.clear();
-    derived.set(name, clients);
+    const name = String.fromCharCode(...key);
+    clients = derived.get(name);
+    if (clients === undefined) {
+      clients = new Set(Array.from({ length: clientsPerKey }, (_, n) => yjsClientOf(key, n)));
+      if (derived.size >= maxCachedKeys) derived.clear();
+      derived.set(name, clients);
+    }
+    recent.set(key, clients);
   }
-  if (recent.length >= recentKeys) recent.pop();
-  recent.unshift({ key: Uint8Array.from(key), clients });
   return clients.has(client);
 }

@@ -175,9 +175,11 @@ export class LedgerIndex {
     this.causal.mark(index);
   }
 
-  /** Unsettled proposals with at least `threshold` signers of one certificate, in all. */
-  *unsettledReaching(threshold: number): Generator<ProposalInfo> {
-    for (const [ceiling, proposals] of this.unsettled) if (ceiling >= threshold) yield* proposals;
+  /** Unsettled proposals with at least `threshold` signers of one certificate, in all. (An array: asked for per record, a generator allocated several times more.) */
+  unsettledReaching(threshold: number): ProposalInfo[] {
+    const reaching: ProposalInfo[] = [];
+    for (const [ceiling, proposals] of this.unsettled) if (ceiling >= threshold) for (const proposal of proposals) reaching.push(proposal);
+    return reaching;
   }
 
   node(index: number): LedgerNode {

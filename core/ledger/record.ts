@@ -14,6 +14,7 @@ import { checksumAddress, recoverAddress, signDigest } from '../identity/member-
 import { CanonicalReader } from './canonical-cbor.ts';
 import { decodeSignedBytes, encodeSignedBytes, signingMessage as signedMessage, splitSignedBytes, withSigningMessage, type SignedBytes } from './signed-bytes.ts';
 import type { Ed25519Verify } from './verifier.ts';
+import { RecentByBytes } from './recent-by-bytes.ts';
 
 export const recordVersion = 1;
 export const maxRecordBytes = 16 * 1024;
@@ -80,12 +81,11 @@ function toWire(record: UnsignedRecord): WireRecord {
 
 /** EIP-55 needs a keccak per address; a DAO has a dozen authors, so remember them. */
 const checksummedAuthors = new Map<string, string>();
-/** The last author asked for: an envelope's records are all by one member. */
-let lastAuthor: { bytes: Uint8Array; address: string } | null = null;
+/** The authors asked for lately: envelopes come from a few members in turn. */
+const recentAuthors = new RecentByBytes<string>();
 function authorAddress(bytes: Uint8Array): string {
-  if (lastAuthor !== null && compareBytes(lastAuthor.bytes, bytes) === 0) return lastAuthor.address;
-  const address = checksummed(bytes);
-  lastAuthor = { bytes: new Uint8Array(bytes), address };
+  let address = recentAuthors.get(bytes);
+  if (address === undefined) recentAuthors.set(bytes, (address = checksummed(bytes)));
   return address;
 }
 
