@@ -1,7 +1,8 @@
 // Copies of small byte arrays into shared slabs. The gate keeps every envelope it accepts (the document and the
 // fold hold views of its records), and an envelope that arrives as a view of a larger buffer (a catch-up frame,
 // a gossip message) gets a copy of its own so that it does not keep the rest of that buffer alive. A fresh
-// ArrayBuffer per copy was about a fifth of checking a one-record envelope; a slab is one for dozens of copies.
+// ArrayBuffer per copy cost about a microsecond of the ~17 µs of JS a one-record envelope takes through the
+// gate, Yjs and the fold; a slab is one allocation for dozens of copies.
 //
 // What a slab costs: it lives as long as any copy in it does. The gate gives back the copy of an envelope it
 // refuses (release), so refused bytes never hold a slab; envelopes it accepts are kept anyway, but for those

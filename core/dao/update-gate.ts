@@ -6,8 +6,9 @@
 // structure (update-structure.ts; it writes only as a Yjs client of the signing key, yjs-client.ts), then the
 // signatures of new records that another key signed. A record signed by the envelope's own key is taken on the
 // envelope's signature, which covers its bytes: checking its own signature as well would prove again what
-// that one proved, at the cost of a second signature per record (hosts write one record per envelope). Nothing in here throws out: every failure, expected or not, comes back as a
-// rejection with a code and a sentence, and the document is never touched (the gate only reads it).
+// that one proved, at the cost of a second signature per record (hosts write one record per envelope).
+// Nothing in here throws out: every failure, expected or not, comes back as a rejection with a code and a
+// sentence, and the document is never touched (the gate only reads it).
 import * as Y from 'yjs';
 import { DaomeshError } from '../errors.ts';
 import { compareBytes, decodeRecord, recordHashFromId, recordIdFromHash, verifyRecordSignature, type LedgerRecord } from '../ledger/record.ts';
@@ -57,8 +58,17 @@ export type GateResult = AcceptedEnvelope | RejectedEnvelope;
 /** What applyCheckedEnvelope needs to know that the document has not moved since the check. */
 const checkedAgainst = new WeakMap<AcceptedEnvelope, { doc: Y.Doc; clocks: number }>();
 
-/** Where envelopes that arrive as views of larger buffers are copied to (byte-arena.ts). */
-const copies = new ByteArena();
+/**
+ * Where envelopes that arrive as views of larger buffers are copied to (byte-arena.ts): one arena per document,
+ * so that a slab holds one DAO's envelopes and goes with that DAO's document.
+ */
+const arenas = new WeakMap<Y.Doc, ByteArena>();
+
+function arenaOf(doc: Y.Doc): ByteArena {
+  let arena = arenas.get(doc);
+  if (arena === undefined) arenas.set(doc, (arena = new ByteArena()));
+  return arena;
+}
 
 export function checkEnvelope(doc: Y.Doc, envelopeBytes: Uint8Array, context: GateContext): GateResult {
   let copy: Uint8Array | null = null;
@@ -68,13 +78,13 @@ export function checkEnvelope(doc: Y.Doc, envelopeBytes: Uint8Array, context: Ga
     if (given.length > maxEnvelopeBytes) throw new GateRefusal('TOO_LARGE', `An envelope may hold at most ${maxEnvelopeBytes} bytes; this one has ${given.length}.`);
     // The records, and the document once applied, keep views of these bytes: an envelope that is a view of a
     // larger buffer (a catch-up frame of many envelopes) gets its own copy, so that it does not keep the rest alive.
-    const bytes = given.byteOffset === 0 && given.byteLength === given.buffer.byteLength ? given : (copy = copies.copy(given));
+    const bytes = given.byteOffset === 0 && given.byteLength === given.buffer.byteLength ? given : (copy = arenaOf(doc).copy(given));
     const accepted = check(doc, bytes, context);
     checkedAgainst.set(accepted, { doc, clocks: clockSum(doc) });
     return accepted;
   } catch (error) {
     // Nothing keeps a view of a refused envelope: its copy's space goes back to the arena.
-    if (copy !== null) copies.release(copy);
+    if (copy !== null) arenaOf(doc).release(copy);
     if (error instanceof GateRefusal) return { ok: false, reason: error.rejection };
     // A failure the checks did not foresee (a Yjs internal on hostile bytes, a context callback that threw):
     // still a refusal, never a crash.
