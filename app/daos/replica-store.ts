@@ -65,6 +65,10 @@ export class ReplicaStore {
         onChange: () => this.#changed(),
       });
       this.#replicas.set(dao, replica);
+      // A DAO opened here (just founded, joined, or listed) opens from IndexedDB after a reload too, even before
+      // the host has listed it to this page.
+      const known = this.knownDaos() ?? [];
+      if (!known.includes(dao)) this.rememberDaos([...known, dao]);
       void replica.sync();
       this.#changed();
     }
@@ -84,7 +88,7 @@ export class ReplicaStore {
 
   getVersion = (): number => this.#version;
 
-  /** The DAOs the host last listed for this owner, or null if it never has on this origin. */
+  /** The DAOs the host last listed for this owner and those opened since, or null if there are none on this origin. */
   knownDaos(): string[] | null {
     try {
       const stored = window.localStorage.getItem(knownDaosKey(this.owner));
