@@ -29,24 +29,6 @@ const signingTag = utf8ToBytes('daomesh-envelope-v1\0');
 /** secp256k1's group order halved: a larger s is the other form of the same signature (malleable ids). */
 const halfOrder = hexToBytes('7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0');
 
-export type Envelope = {
-  /** base64url SHA-256 of `bytes`: the id peers dedupe and store by. */
-  readonly id: string;
-  readonly bytes: Uint8Array;
-  /** The DAO's id (its genesis record's id). */
-  readonly dao: string;
-  /** EIP-55 address of the member who wrote the update. */
-  readonly author: string;
-  readonly authorBytes: Uint8Array;
-  /** The Yjs update, V1 encoding. */
-  readonly update: Uint8Array;
-  /** Present when a delegated device key signed. */
-  readonly device: DeviceSignature | undefined;
-  readonly sig: Uint8Array;
-  /** The signed bytes: the envelope without its signature. */
-  readonly payload: Uint8Array;
-};
-
 /** Thrown by decodeEnvelope for an envelope or update over its cap, so the gate can say TOO_LARGE. */
 export class EnvelopeTooLargeError extends DaomeshError {
   constructor(message: string) {
@@ -131,21 +113,27 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   } else if (sig.length !== 65 || sig[0]! > 3 || compareBytes(sig.subarray(33), halfOrder) > 0) {
     throw malformed('a member signature is 65 bytes [recovery, r, s] with a low s');
   }
-  return new DecodedEnvelope(bytes, daoId(fields.d), fields, sig, payload);
+  return new Envelope(bytes, daoId(fields.d), fields, sig, payload);
 }
 
 /**
- * A decoded envelope. A class, not an object literal with a getter: V8 builds such a literal slowly and big
- * (over a kilobyte more), once per envelope the gate reads.
+ * A decoded envelope, as decodeEnvelope makes it (not checked: see verifyEnvelopeSignature and the gate).
+ * A class, not an object literal with a getter: V8 builds such a literal slowly and big (over a kilobyte
+ * more), once per envelope the gate reads.
  */
-class DecodedEnvelope implements Envelope {
+export class Envelope {
   readonly bytes: Uint8Array;
+  /** The DAO's id (its genesis record's id). */
   readonly dao: string;
+  /** EIP-55 address of the member who wrote the update. */
   readonly author: string;
   readonly authorBytes: Uint8Array;
+  /** The Yjs update, V1 encoding. */
   readonly update: Uint8Array;
+  /** Present when a delegated device key signed. */
   readonly device: DeviceSignature | undefined;
   readonly sig: Uint8Array;
+  /** The signed bytes: the envelope without its signature. */
   readonly payload: Uint8Array;
   #id: string | undefined;
 
@@ -160,7 +148,7 @@ class DecodedEnvelope implements Envelope {
     this.payload = payload;
   }
 
-  /** The id hashes the whole envelope: only on demand, since the gate does not need it. */
+  /** base64url SHA-256 of `bytes`: the id peers dedupe and store by. Hashed on first use: the gate does not need it. */
   get id(): string {
     return (this.#id ??= envelopeId(this.bytes));
   }
