@@ -125,6 +125,8 @@ export class Envelope {
   readonly bytes: Uint8Array;
   /** The DAO's id (its genesis record's id). */
   readonly dao: string;
+  /** The same as its hash's bytes. */
+  readonly daoBytes: Uint8Array;
   /** EIP-55 address of the member who wrote the update. */
   readonly author: string;
   readonly authorBytes: Uint8Array;
@@ -140,6 +142,7 @@ export class Envelope {
   constructor(bytes: Uint8Array, dao: string, fields: WireEnvelope, sig: Uint8Array, payload: Uint8Array) {
     this.bytes = bytes;
     this.dao = dao;
+    this.daoBytes = fields.d;
     this.author = addressFromBytes(fields.a);
     this.authorBytes = fields.a;
     this.update = fields.u;

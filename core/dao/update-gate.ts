@@ -11,7 +11,7 @@
 // sentence, and the document is never touched (the gate only reads it).
 import * as Y from 'yjs';
 import { DaomeshError } from '../errors.ts';
-import { compareBytes, decodeRecord, recordHashFromId, recordIdFromHash, verifyRecordSignature, type LedgerRecord } from '../ledger/record.ts';
+import { compareBytes, decodeRecord, recordIdFromHash, verifyRecordSignature, type LedgerRecord } from '../ledger/record.ts';
 import type { Ed25519Verify, Sha256 } from '../ledger/verifier.ts';
 import { ByteArena } from './byte-arena.ts';
 import { hasRecord, recordBytes } from './dao-doc.ts';
@@ -142,7 +142,8 @@ function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): AcceptedEnv
   }
 
   const structure = inspectUpdate(doc, envelope.update, maxRecordsPerEnvelope, envelope.device?.key ?? envelope.authorBytes, context.sha256);
-  const dao = daoHash(context.dao);
+  // The envelope's DAO is this one (checked above): its bytes are the DAO's hash.
+  const dao = envelope.daoBytes;
   const records: LedgerRecord[] = [];
   for (const entry of structure.ledgerEntries) {
     if (entry.known) continue;
@@ -187,14 +188,6 @@ export function signedBySealer(record: LedgerRecord, envelope: Envelope): boolea
   return envelope.device !== undefined && compareBytes(device.key, envelope.device.key) === 0;
 }
 
-/** The DAO's hash by its id, for the last DAO asked for: a run of envelopes is one DAO's. Read only. */
-let lastDao: { id: string; hash: Uint8Array } | null = null;
-
-function daoHash(id: string): Uint8Array {
-  if (lastDao === null || lastDao.id !== id) lastDao = { id, hash: recordHashFromId(id) };
-  return lastDao.hash;
-}
-
 /** The genesis body names its founders as 20-byte addresses (core/governance/record-kinds.ts). */
 function listsFounder(genesis: LedgerRecord, address: Uint8Array): boolean {
   const founders = genesis.record.body.founders;
@@ -207,8 +200,6 @@ class Delegations {
   private readonly records: readonly LedgerRecord[];
   private inUpdate: Map<string, LedgerRecord> | undefined;
   private readonly context: GateContext;
-  /** What find gave last: an envelope's records mostly name one delegation, decoded once. */
-  private found: { id: string; record: LedgerRecord | undefined } | null = null;
   /** The last delegation, signer and key that passed: an envelope's records mostly repeat them. */
   private passed: { delegation: Uint8Array; author: Uint8Array; key: Uint8Array } | null = null;
 
@@ -232,13 +223,6 @@ class Delegations {
   }
 
   private find(id: string): LedgerRecord | undefined {
-    if (this.found?.id === id) return this.found.record;
-    const record = this.lookUp(id);
-    this.found = { id, record };
-    return record;
-  }
-
-  private lookUp(id: string): LedgerRecord | undefined {
     const accepted = this.context.acceptedDelegation?.(id);
     if (accepted !== undefined) return accepted;
     const bytes = recordBytes(this.doc, id);
