@@ -18,6 +18,7 @@ import { hasRecord, recordBytes } from './dao-doc.ts';
 import { delegationProblem } from './device-delegation.ts';
 import { decodeEnvelope, EnvelopeTooLargeError, maxEnvelopeBytes, verifyEnvelopeSignature, type Envelope } from './envelope.ts';
 import { GateRefusal, rejection, type GateRejection } from './gate-rejection.ts';
+import { integrateSingleRecord, type SingleRecordUpdate } from './single-record-update.ts';
 import { inspectUpdate, ViewingUpdateDecoder, withExpectedTexts } from './update-structure.ts';
 
 /** At most this many new records per envelope: each one another key signed costs a signature check (~1.4 ms for a member signature). */
@@ -55,8 +56,12 @@ export type RejectedEnvelope = { readonly ok: false; readonly reason: GateReject
 
 export type GateResult = AcceptedEnvelope | RejectedEnvelope;
 
-/** What applyCheckedEnvelope needs to know that the document has not moved since the check. */
-const checkedAgainst = new WeakMap<AcceptedEnvelope, { doc: Y.Doc; clocks: number }>();
+/**
+ * What applyCheckedEnvelope needs: that the document has not moved since the check, and the update's one new
+ * record when it is a host's one-record update (integrated without Yjs's decode, single-record-update.ts).
+ */
+type Checked = { doc: Y.Doc; clocks: number; single: { update: SingleRecordUpdate; id: string } | null };
+const checkedAgainst = new WeakMap<AcceptedEnvelope, Checked>();
 
 /**
  * Where envelopes that arrive as views of larger buffers are copied to (byte-arena.ts): one arena per document,
@@ -79,8 +84,8 @@ export function checkEnvelope(doc: Y.Doc, envelopeBytes: Uint8Array, context: Ga
     // The records, and the document once applied, keep views of these bytes: an envelope that is a view of a
     // larger buffer (a catch-up frame of many envelopes) gets its own copy, so that it does not keep the rest alive.
     const bytes = given.byteOffset === 0 && given.byteLength === given.buffer.byteLength ? given : (copy = arenaOf(doc).copy(given));
-    const accepted = check(doc, bytes, context);
-    checkedAgainst.set(accepted, { doc, clocks: clockSum(doc) });
+    const { accepted, single } = check(doc, bytes, context);
+    checkedAgainst.set(accepted, { doc, clocks: clockSum(doc), single });
     return accepted;
   } catch (error) {
     // Nothing keeps a view of a refused envelope: its copy's space goes back to the arena.
@@ -105,10 +110,14 @@ export function applyCheckedEnvelope(doc: Y.Doc, result: AcceptedEnvelope, origi
     throw new DaomeshError('INTERNAL', 'The document changed after the envelope was checked.', 'Check the envelope again.');
   }
   checkedAgainst.delete(result);
-  withExpectedTexts(
-    result.records.map((record) => record.id),
-    () => Y.applyUpdateV2(doc, result.envelope.update, origin, ViewingUpdateDecoder),
-  );
+  if (checked.single !== null) {
+    integrateSingleRecord(doc, checked.single.update, checked.single.id, origin);
+  } else {
+    withExpectedTexts(
+      result.records.map((record) => record.id),
+      () => Y.applyUpdateV2(doc, result.envelope.update, origin, ViewingUpdateDecoder),
+    );
+  }
   if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
     throw new DaomeshError('INTERNAL', `Envelope ${result.envelope.id} left Yjs waiting for missing updates after the gate accepted it.`);
   }
@@ -124,7 +133,7 @@ function clockSum(doc: Y.Doc): number {
   return sum;
 }
 
-function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): AcceptedEnvelope {
+function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): { accepted: AcceptedEnvelope; single: Checked['single'] } {
   let envelope: Envelope;
   try {
     envelope = decodeEnvelope(bytes);
@@ -174,7 +183,9 @@ function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): AcceptedEnv
     if (record.record.device) delegations.check(record.record.device.delegation, record.record.author, record.record.device.key, dao, record.id);
     if (!signedBySealer(record, envelope) && !verifyRecordSignature(record, context.verifyEd25519)) throw new GateRefusal('BAD_RECORD_SIGNATURE', `Record ${record.id} does not carry a valid signature of its ${record.record.device ? 'device key' : 'author'}.`);
   }
-  return { ok: true, envelope, records, touchesText: structure.touchesText };
+  // A repeat of a held record goes through Yjs, which settles the two items of one key.
+  const single = structure.single !== null && records.length === 1 ? { update: structure.single, id: records[0]!.id } : null;
+  return { accepted: { ok: true, envelope, records, touchesText: structure.touchesText }, single };
 }
 
 /**

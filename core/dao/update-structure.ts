@@ -14,6 +14,9 @@
 //   gate refuses anything that does not resolve now (MISSING_UPDATES: retry after catch-up).
 // - Items that refer to themselves or to later items of the same client make Yjs throw halfway through
 //   applying: they are refused as malformed before that.
+//
+// The update a host writes for one record is recognised by its bytes and checked without that decode
+// (single-record-update.ts); whatever it does not accept at once goes through the decode.
 import * as Y from 'yjs';
 import { ledgerMap, ledgerRootName, textNameOfRoot } from './dao-doc.ts';
 import { GateRefusal } from './gate-rejection.ts';
@@ -22,6 +25,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { recordIdFromHash } from '../ledger/record.ts';
 import type { Sha256 } from '../ledger/verifier.ts';
 import { isClientOf } from './yjs-client.ts';
+import { keyIs, readSingleRecordUpdate, type SingleRecordUpdate } from './single-record-update.ts';
 
 /** A ledger item the update adds (`bytes` a view of the update): `known` when the ledger already holds these bytes (a harmless repeat). */
 export type LedgerEntry = { readonly id: string; readonly hash: Uint8Array; readonly bytes: Uint8Array; readonly known: boolean };
@@ -30,6 +34,8 @@ export type UpdateStructure = {
   readonly ledgerEntries: readonly LedgerEntry[];
   /** True when the update inserts, formats or deletes text. */
   readonly touchesText: boolean;
+  /** The update's one item, when it is a host's one-record update (single-record-update.ts). */
+  readonly single: SingleRecordUpdate | null;
 };
 
 /** Where an item lands: a root of the document and, for map entries, the key. */
@@ -117,6 +123,9 @@ export class ViewingUpdateDecoder extends Y.UpdateDecoderV1 {
  * `signer` (the key that signed the envelope) names the Yjs clients the update may write as (yjs-client.ts).
  */
 export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number, signer: Uint8Array, hash: Sha256 = sha256): UpdateStructure {
+  const single = readSingleRecordUpdate(update);
+  const quick = single !== null ? inspectSingleRecord(doc, single, maxEntries, signer, hash) : null;
+  if (quick !== null) return quick;
   let decoded: Decoded;
   try {
     decoded = Y.decodeUpdateV2(update, ViewingUpdateDecoder);
@@ -179,7 +188,21 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
   if (client !== undefined && !isClientOf(signer, client)) {
     throw new GateRefusal('FOREIGN_CLIENT', `The update writes as Yjs client ${client}, which is not one of the clients of the key that signed it.`);
   }
-  return { ledgerEntries, touchesText };
+  return { ledgerEntries, touchesText, single: null };
+}
+
+/**
+ * The checks the full decode makes, for a one-record update: its clock is its client's next, the client is
+ * one of the signer's and not this document's own writer, and the key is the id of the bytes. Null when any
+ * fails, and the full decode then says why (the same refusal, in one place).
+ */
+function inspectSingleRecord(doc: Y.Doc, single: SingleRecordUpdate, maxEntries: number, signer: Uint8Array, hash: Sha256): UpdateStructure | null {
+  const { client, clock, bytes } = single;
+  if (maxEntries < 1 || client === doc.clientID || clock !== Y.getState(doc.store, client) || !isClientOf(signer, client)) return null;
+  const digest = hash(bytes);
+  const id = recordIdFromHash(digest);
+  if (!keyIs(single, id)) return null;
+  return { ledgerEntries: [{ id, hash: digest, bytes, known: ledgerMap(doc).has(id) }], touchesText: false, single };
 }
 
 /**
