@@ -7,6 +7,8 @@
 // signatures of new records that another key signed. A record signed by the envelope's own key is taken on the
 // envelope's signature, which covers its bytes: checking its own signature as well would prove again what
 // that one proved, at the cost of a second signature per record (hosts write one record per envelope).
+// Applying: Y.applyUpdate, except for a host's one-record update, whose one item is integrated directly
+// (single-record-update.ts) rather than decoded a second time.
 // Nothing in here throws out: every failure, expected or not, comes back as a rejection with a code and a
 // sentence, and the document is never touched (the gate only reads it).
 import * as Y from 'yjs';
