@@ -2,7 +2,7 @@
 // with no neighbours and no deletions. Hosts write every action as its own envelope, so nearly every update a
 // DAO ever receives has this shape. The gate recognises it byte for byte, as Yjs's V1 encoding of exactly that
 // item, and integrates the item itself: decoding it through Yjs twice, once to inspect and once to apply, took
-// about a fifth of the JS a one-record envelope costs. Anything else, however close, is not recognised and
+// about a sixth of the JS a one-record envelope costs. Anything else, however close, is not recognised and
 // goes through the full decode (update-structure.ts) and Y.applyUpdate. Recognising only accepts a shape;
 // every check on what it says is the gate's (update-structure.ts).
 import * as Y from 'yjs';

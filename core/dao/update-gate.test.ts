@@ -12,7 +12,8 @@ import { addressBytes, recordId, recordIdFromHash, signRecordAsDevice, signRecor
 import { pureEd25519Verify } from '../ledger/verifier.ts';
 import { appendRecords, createDaoDoc, daoText, hasRecord, ledgerEntries, ledgerMap, localUpdate, recordBytes } from './dao-doc.ts';
 import { deviceDelegation } from './device-delegation.ts';
-import { maxUpdateBytes, sealEnvelopeAsDevice, sealEnvelopeAsMember } from './envelope.ts';
+import { decodeEnvelope, maxUpdateBytes, sealEnvelopeAsDevice, sealEnvelopeAsMember } from './envelope.ts';
+import { readSingleRecordUpdate } from './single-record-update.ts';
 import { clientsPerKey, yjsClientOf } from './yjs-client.ts';
 import type { GateRejectionCode } from './gate-rejection.ts';
 import { applyCheckedEnvelope, checkEnvelope, maxRecordsPerEnvelope, type AcceptedEnvelope, type GateContext } from './update-gate.ts';
@@ -192,6 +193,26 @@ test('an envelope inside a larger buffer (a catch-up frame) is taken as its own 
   assert.deepEqual(Uint8Array.from(result.records[0]!.bytes), Uint8Array.from(record.bytes));
   assert.notEqual(result.records[0]!.bytes.buffer, frame.buffer, 'the record does not keep the frame alive');
   assert.deepEqual(Y.encodeStateAsUpdate(peer), Y.encodeStateAsUpdate(writer));
+});
+
+test("one-record envelopes, alone or several in one transaction, make the same document as Yjs's own apply", () => {
+  const { peer } = founded();
+  const authors = [founder, member];
+  const writers = authors.map(() => writerFrom(peer));
+  const envelopes = Array.from({ length: 6 }, (_, i) => {
+    const writer = writers[i % 2]!;
+    return sealed(writer, authors[i % 2]!, () => appendRecords(writer, [vote(authors[i % 2]!)]));
+  });
+  // Host-written one-record updates: the gate integrates their items itself (single-record-update.ts).
+  for (const envelope of envelopes) assert.ok(readSingleRecordUpdate(decodeEnvelope(envelope).update));
+  const reference = writerFrom(peer);
+  for (const envelope of envelopes) Y.applyUpdate(reference, decodeEnvelope(envelope).update, 'remote');
+  peer.transact(() => {
+    for (const envelope of envelopes.slice(0, 3)) accept(peer, envelope);
+  }, 'remote');
+  for (const envelope of envelopes.slice(3)) accept(peer, envelope);
+  assert.deepEqual(Y.encodeStateAsUpdate(peer), Y.encodeStateAsUpdate(reference));
+  assert.equal([...ledgerEntries(peer)].length, 7);
 });
 
 test("the apply decoder hands back the gate's id strings only for keys with the same characters: any expectation gives the same document", () => {
