@@ -1,7 +1,7 @@
 // Node's native Ed25519 (OpenSSL): ~20x the pure-JS verifier here, and signature checking is what opening a
 // DAO costs. Public keys are wrapped as KeyObjects once and cached, since a DAO has few device keys.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { compareBytes } from '../../core/ledger/record.ts';
+import { RecentByBytes } from '../../core/ledger/recent-by-bytes.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 
 // DER prefixes of an Ed25519 SubjectPublicKeyInfo and PKCS#8 private key; the raw 32-byte key follows.
@@ -11,13 +11,14 @@ const maxCachedKeys = 4096;
 
 export function createNativeEd25519Verify(): Ed25519Verify {
   const keys = new Map<string, KeyObject | null>();
-  // The key asked for last: an envelope's records are mostly signed by one device key, and comparing 32 bytes
-  // costs less than naming the key for the map (about a microsecond per signature).
-  let last: { publicKey: Uint8Array; key: KeyObject | null } | null = null;
+  // The keys asked for lately: a DAO's few writers take turns, and comparing 32 bytes costs less than naming the
+  // key for the map (a base64 string, about a microsecond per signature).
+  const recent = new RecentByBytes<KeyObject | null>();
   const keyObject = (publicKey: Uint8Array): KeyObject | null => {
-    if (last !== null && compareBytes(last.publicKey, publicKey) === 0) return last.key;
+    let key = recent.get(publicKey);
+    if (key !== undefined) return key;
     const cacheKey = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('base64');
-    let key = keys.get(cacheKey);
+    key = keys.get(cacheKey);
     if (key === undefined) {
       try {
         key = publicKey.length === 32 ? createPublicKey({ key: Buffer.concat([spkiPrefix, publicKey]), format: 'der', type: 'spki' }) : null;
@@ -27,7 +28,7 @@ export function createNativeEd25519Verify(): Ed25519Verify {
       if (keys.size >= maxCachedKeys) keys.clear();
       keys.set(cacheKey, key);
     }
-    last = { publicKey: new Uint8Array(publicKey), key };
+    recent.set(publicKey, key);
     return key;
   };
   return (signature, message, publicKey) => {
