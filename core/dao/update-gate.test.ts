@@ -637,6 +637,39 @@ test('applyCheckedEnvelope refuses a result from another document or from before
   assert.throws(() => applyCheckedEnvelope(peer, result), /changed after the envelope was checked/);
 });
 
+test('applyCheckedEnvelope refuses a result whose Yjs client moved since the check, even with no new record', () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  const envelope = sealed(writer, member, () => appendRecords(writer, [vote(member)]));
+  // Another update of the same client at the same clock: a text edit, so the ledger does not grow.
+  const fork = writerFrom(peer);
+  fork.clientID = writer.clientID;
+  const edit = localUpdate(fork, () => daoText(fork, 'charter').insert(0, 'Forked: '));
+  assert.ok(edit);
+  const result = checkEnvelope(peer, envelope, context);
+  assert.ok(result.ok);
+  accept(peer, sealEnvelopeAsMember(dao, edit, member).bytes);
+  assert.throws(() => applyCheckedEnvelope(peer, result), /changed after the envelope was checked/);
+});
+
+test("applyCheckedEnvelope takes a result after changes its check did not rest on: another writer's text edit", () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  const record = vote(member);
+  const envelope = sealed(writer, member, () => appendRecords(writer, [record]));
+  const other = writerFrom(peer);
+  const edit = sealed(other, founder, () => daoText(other, 'charter').insert(0, 'Edited: '));
+  const result = checkEnvelope(peer, envelope, context);
+  assert.ok(result.ok);
+  accept(peer, edit);
+  applyCheckedEnvelope(peer, result, 'remote');
+  assert.deepEqual(recordBytes(peer, record.id), Uint8Array.from(record.bytes));
+  assert.equal(daoText(peer, 'charter').toString(), 'Edited: We build bridges.');
+  const both = writerFrom(writer);
+  Y.applyUpdate(both, Y.encodeStateAsUpdate(other));
+  assert.deepEqual(Y.encodeStateVector(peer), Y.encodeStateVector(both));
+});
+
 test('envelopes that are views of a larger buffer are copied: a refused one between them leaves the accepted ones whole', () => {
   const { peer } = founded();
   const first = vote(member);

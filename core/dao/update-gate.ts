@@ -16,7 +16,7 @@ import { DaomeshError } from '../errors.ts';
 import { compareBytes, decodeRecord, recordIdFromHash, verifyRecordSignature, type LedgerRecord } from '../ledger/record.ts';
 import type { Ed25519Verify, Sha256 } from '../ledger/verifier.ts';
 import { ByteArena } from './byte-arena.ts';
-import { hasRecord, recordBytes } from './dao-doc.ts';
+import { hasRecord, ledgerSize, recordBytes } from './dao-doc.ts';
 import { delegationProblem } from './device-delegation.ts';
 import { decodeEnvelope, EnvelopeTooLargeError, maxEnvelopeBytes, verifyEnvelopeSignature, type Envelope } from './envelope.ts';
 import { GateRefusal, rejection, type GateRejection } from './gate-rejection.ts';
@@ -59,10 +59,27 @@ export type RejectedEnvelope = { readonly ok: false; readonly reason: GateReject
 export type GateResult = AcceptedEnvelope | RejectedEnvelope;
 
 /**
- * What applyCheckedEnvelope needs: that the document has not moved since the check, and the update's one new
- * record when it is a host's one-record update (integrated without Yjs's decode, single-record-update.ts).
+ * What applyCheckedEnvelope needs: that what the check read of the document has not moved since (`mark`), and
+ * the update's one new record when it is a host's one-record update (integrated without Yjs's decode,
+ * single-record-update.ts).
  */
-type Checked = { doc: Y.Doc; clocks: number; single: { update: SingleRecordUpdate; id: string } | null };
+type Checked = { doc: Y.Doc; mark: DocumentMark; single: { update: SingleRecordUpdate; id: string } | null };
+
+/**
+ * What the gate's decision rests on that can change: the ledger, marked by its size (entries are only ever
+ * added), and the clock of the Yjs client the update writes as. The rest it reads only grows in ways that
+ * cannot make an accepted update wrong: items it builds on stay, deletions stay. (The sum of every client's
+ * clock said the same and more, but it grew with every client a DAO ever had, at each check and each apply.)
+ */
+type DocumentMark = { readonly ledgerSize: number; readonly client: number | null; readonly clock: number };
+
+function markOf(doc: Y.Doc, client: number | null): DocumentMark {
+  return { ledgerSize: ledgerSize(doc), client, clock: client === null ? 0 : Y.getState(doc.store, client) };
+}
+
+function sameMark(a: DocumentMark, b: DocumentMark): boolean {
+  return a.ledgerSize === b.ledgerSize && a.client === b.client && a.clock === b.clock;
+}
 const checkedAgainst = new WeakMap<AcceptedEnvelope, Checked>();
 
 /**
@@ -86,8 +103,8 @@ export function checkEnvelope(doc: Y.Doc, envelopeBytes: Uint8Array, context: Ga
     // The records, and the document once applied, keep views of these bytes: an envelope that is a view of a
     // larger buffer (a catch-up frame of many envelopes) gets its own copy, so that it does not keep the rest alive.
     const bytes = given.byteOffset === 0 && given.byteLength === given.buffer.byteLength ? given : (copy = arenaOf(doc).copy(given));
-    const { accepted, single } = check(doc, bytes, context);
-    checkedAgainst.set(accepted, { doc, clocks: clockSum(doc), single });
+    const { accepted, client, single } = check(doc, bytes, context);
+    checkedAgainst.set(accepted, { doc, mark: markOf(doc, client), single });
     return accepted;
   } catch (error) {
     // Nothing keeps a view of a refused envelope: its copy's space goes back to the arena.
@@ -108,7 +125,7 @@ export function checkEnvelope(doc: Y.Doc, envelopeBytes: Uint8Array, context: Ga
 export function applyCheckedEnvelope(doc: Y.Doc, result: AcceptedEnvelope, origin?: unknown): void {
   const checked = checkedAgainst.get(result);
   if (checked === undefined || checked.doc !== doc) throw new DaomeshError('INTERNAL', 'This envelope was not checked against this document.');
-  if (checked.clocks !== clockSum(doc)) {
+  if (!sameMark(checked.mark, markOf(doc, checked.mark.client))) {
     throw new DaomeshError('INTERNAL', 'The document changed after the envelope was checked.', 'Check the envelope again.');
   }
   checkedAgainst.delete(result);
@@ -125,17 +142,7 @@ export function applyCheckedEnvelope(doc: Y.Doc, result: AcceptedEnvelope, origi
   }
 }
 
-/**
- * The sum of the document's clocks, one per Yjs client: every struct added raises one, so an unchanged sum
- * means nothing was added (what the state vector says, without encoding it twice per envelope).
- */
-function clockSum(doc: Y.Doc): number {
-  let sum = 0;
-  for (const client of doc.store.clients.keys()) sum += Y.getState(doc.store, client);
-  return sum;
-}
-
-function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): { accepted: AcceptedEnvelope; single: Checked['single'] } {
+function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): { accepted: AcceptedEnvelope; client: number | null; single: Checked['single'] } {
   let envelope: Envelope;
   try {
     envelope = decodeEnvelope(bytes);
@@ -187,7 +194,7 @@ function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): { accepted:
   }
   // A repeat of a held record goes through Yjs, which settles the two items of one key.
   const single = structure.single !== null && records.length === 1 ? { update: structure.single, id: records[0]!.id } : null;
-  return { accepted: { ok: true, envelope, records, touchesText: structure.touchesText }, single };
+  return { accepted: { ok: true, envelope, records, touchesText: structure.touchesText }, client: structure.client, single };
 }
 
 /**

@@ -34,6 +34,8 @@ export type UpdateStructure = {
   readonly ledgerEntries: readonly LedgerEntry[];
   /** True when the update inserts, formats or deletes text. */
   readonly touchesText: boolean;
+  /** The Yjs client the update writes as (null when it only deletes). */
+  readonly client: number | null;
   /** The update's one item, when it is a host's one-record update (single-record-update.ts). */
   readonly single: SingleRecordUpdate | null;
 };
@@ -188,7 +190,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
   if (client !== undefined && !isClientOf(signer, client)) {
     throw new GateRefusal('FOREIGN_CLIENT', `The update writes as Yjs client ${client}, which is not one of the clients of the key that signed it.`);
   }
-  return { ledgerEntries, touchesText, single: null };
+  return { ledgerEntries, touchesText, client: client ?? null, single: null };
 }
 
 /**
@@ -202,7 +204,7 @@ function inspectSingleRecord(doc: Y.Doc, single: SingleRecordUpdate, maxEntries:
   const digest = hash(bytes);
   const id = recordIdFromHash(digest);
   if (!keyIs(single, id)) return null;
-  return { ledgerEntries: [{ id, hash: digest, bytes, known: ledgerMap(doc).has(id) }], touchesText: false, single };
+  return { ledgerEntries: [{ id, hash: digest, bytes, known: ledgerMap(doc).has(id) }], touchesText: false, client, single };
 }
 
 /**
