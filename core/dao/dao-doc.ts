@@ -57,6 +57,7 @@ export function recordBytes(doc: Y.Doc, id: string): Uint8Array | undefined {
   return value instanceof Uint8Array ? value : undefined;
 }
 
+/** How many records the ledger holds. Y.Map counts them one by one: not for a hot path. */
 export function ledgerSize(doc: Y.Doc): number {
   return ledgerMap(doc).size;
 }

@@ -16,7 +16,7 @@ import { DaomeshError } from '../errors.ts';
 import { compareBytes, decodeRecord, recordIdFromHash, verifyRecordSignature, type LedgerRecord } from '../ledger/record.ts';
 import type { Ed25519Verify, Sha256 } from '../ledger/verifier.ts';
 import { ByteArena } from './byte-arena.ts';
-import { hasRecord, ledgerSize, recordBytes } from './dao-doc.ts';
+import { hasRecord, recordBytes } from './dao-doc.ts';
 import { delegationProblem } from './device-delegation.ts';
 import { decodeEnvelope, EnvelopeTooLargeError, maxEnvelopeBytes, verifyEnvelopeSignature, type Envelope } from './envelope.ts';
 import { GateRefusal, rejection, type GateRejection } from './gate-rejection.ts';
@@ -59,28 +59,28 @@ export type RejectedEnvelope = { readonly ok: false; readonly reason: GateReject
 export type GateResult = AcceptedEnvelope | RejectedEnvelope;
 
 /**
- * What applyCheckedEnvelope needs: that what the check read of the document has not moved since (`mark`), and
- * the update's one new record when it is a host's one-record update (integrated without Yjs's decode,
+ * What applyCheckedEnvelope needs: the clock the update's Yjs client had at the check (see unchangedSinceCheck),
+ * and the update's one new record when it is a host's one-record update (integrated without Yjs's decode,
  * single-record-update.ts).
  */
-type Checked = { doc: Y.Doc; mark: DocumentMark; single: { update: SingleRecordUpdate; id: string } | null };
+type Checked = { doc: Y.Doc; client: number | null; clock: number; single: { update: SingleRecordUpdate; id: string } | null };
+const checkedAgainst = new WeakMap<AcceptedEnvelope, Checked>();
+
+function clockOf(doc: Y.Doc, client: number | null): number {
+  return client === null ? 0 : Y.getState(doc.store, client);
+}
 
 /**
- * What the gate's decision rests on that can change: the ledger, marked by its size (entries are only ever
- * added), and the clock of the Yjs client the update writes as. The rest it reads only grows in ways that
- * cannot make an accepted update wrong: items it builds on stay, deletions stay. (The sum of every client's
- * clock said the same and more, but it grew with every client a DAO ever had, at each check and each apply.)
+ * What the gate's decision rests on that can change before the apply: whether the update's records are still
+ * new to the ledger (one that arrived meanwhile would make its item a twin in Yjs and a second copy in the
+ * fold), and the clock of the Yjs client the update writes as. The rest it reads only grows in ways that cannot
+ * make an accepted update wrong: the genesis and delegations stay, items it builds on stay, deletions stay.
+ * (Comparing the sum of every client's clock said as much, but cost a step per client a DAO ever had, twice
+ * per envelope.)
  */
-type DocumentMark = { readonly ledgerSize: number; readonly client: number | null; readonly clock: number };
-
-function markOf(doc: Y.Doc, client: number | null): DocumentMark {
-  return { ledgerSize: ledgerSize(doc), client, clock: client === null ? 0 : Y.getState(doc.store, client) };
+function unchangedSinceCheck(doc: Y.Doc, checked: Checked, result: AcceptedEnvelope): boolean {
+  return clockOf(doc, checked.client) === checked.clock && result.records.every((record) => !hasRecord(doc, record.id));
 }
-
-function sameMark(a: DocumentMark, b: DocumentMark): boolean {
-  return a.ledgerSize === b.ledgerSize && a.client === b.client && a.clock === b.clock;
-}
-const checkedAgainst = new WeakMap<AcceptedEnvelope, Checked>();
 
 /**
  * Where envelopes that arrive as views of larger buffers are copied to (byte-arena.ts): one arena per document,
@@ -104,7 +104,7 @@ export function checkEnvelope(doc: Y.Doc, envelopeBytes: Uint8Array, context: Ga
     // larger buffer (a catch-up frame of many envelopes) gets its own copy, so that it does not keep the rest alive.
     const bytes = given.byteOffset === 0 && given.byteLength === given.buffer.byteLength ? given : (copy = arenaOf(doc).copy(given));
     const { accepted, client, single } = check(doc, bytes, context);
-    checkedAgainst.set(accepted, { doc, mark: markOf(doc, client), single });
+    checkedAgainst.set(accepted, { doc, client, clock: clockOf(doc, client), single });
     return accepted;
   } catch (error) {
     // Nothing keeps a view of a refused envelope: its copy's space goes back to the arena.
@@ -125,7 +125,7 @@ export function checkEnvelope(doc: Y.Doc, envelopeBytes: Uint8Array, context: Ga
 export function applyCheckedEnvelope(doc: Y.Doc, result: AcceptedEnvelope, origin?: unknown): void {
   const checked = checkedAgainst.get(result);
   if (checked === undefined || checked.doc !== doc) throw new DaomeshError('INTERNAL', 'This envelope was not checked against this document.');
-  if (!sameMark(checked.mark, markOf(doc, checked.mark.client))) {
+  if (!unchangedSinceCheck(doc, checked, result)) {
     throw new DaomeshError('INTERNAL', 'The document changed after the envelope was checked.', 'Check the envelope again.');
   }
   checkedAgainst.delete(result);
