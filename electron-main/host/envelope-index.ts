@@ -2,23 +2,35 @@
 // serves (bytes, in an order in which each arrives after what it builds on). Built from the log the first time
 // a peer asks, then kept current by every append. Holds the bytes in memory: a small DAO's whole history is a
 // few MB (a 100k-record DAO ~30 MB; reading frames back by offset would be the next step past that).
-import { sha256 } from '@noble/hashes/sha2.js';
 import { base64urlnopad } from '@scure/base';
+import { recordIdFromHash } from '../../core/ledger/record.ts';
+import { nativeSha256 } from './native-sha256.ts';
 
 export class EnvelopeIndex {
   /** base64url id → bytes; a Map keeps insertion order, which is acceptance order. */
   readonly #byId = new Map<string, Uint8Array>();
 
-  /** Adds an envelope; false if it was already here. */
-  add(bytes: Uint8Array): boolean {
-    const id = base64urlnopad.encode(sha256(bytes));
+  /**
+   * An envelope's id (base64url SHA-256, as core's envelopeId) by Node's native hash: catch-up names every
+   * envelope it is offered, and the pure-JS hash took ~7 µs for a one-record envelope, ~1.5 µs here.
+   */
+  static idOf(bytes: Uint8Array): string {
+    return recordIdFromHash(nativeSha256(bytes));
+  }
+
+  /** Adds an envelope (`id`: its idOf, when the caller has it); false if it was already here. */
+  add(bytes: Uint8Array, id = EnvelopeIndex.idOf(bytes)): boolean {
     if (this.#byId.has(id)) return false;
     this.#byId.set(id, bytes);
     return true;
   }
 
+  has(id: string): boolean {
+    return this.#byId.has(id);
+  }
+
   hasBytes(bytes: Uint8Array): boolean {
-    return this.#byId.has(base64urlnopad.encode(sha256(bytes)));
+    return this.has(EnvelopeIndex.idOf(bytes));
   }
 
   get size(): number {

@@ -10,7 +10,6 @@
 // or not: after a removal it must not receive what follows.
 import { peerIdFromString } from '@libp2p/peer-id';
 import { base64urlnopad } from '@scure/base';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { DaomeshError } from '../../core/errors.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { verifyInviteBytes, type Invite } from '../../core/sync/invite.ts';
@@ -18,6 +17,7 @@ import type { SyncRefusalCode } from '../../core/sync/sync-messages.ts';
 import { inviteRevokeBodySchema } from '../../core/governance/record-kinds.ts';
 import { recordIdFromHash } from '../../core/ledger/record.ts';
 import { CountingRecords } from './counting-records.ts';
+import { EnvelopeIndex } from './envelope-index.ts';
 import type { DaoSyncHost, GossipOutcome } from '../../p2p/dao-sync.ts';
 import type { AcceptOutcome } from '../../p2p/dao-sync-session.ts';
 import type { DaoReplica } from './dao-replica.ts';
@@ -139,8 +139,8 @@ export class HostSyncStore implements DaoSyncHost {
     const inFrame = new Set<string>();
     const fresh: Uint8Array[] = [];
     const result: AcceptOutcome[] = envelopes.map((envelope, i) => {
-      const id = base64urlnopad.encode(sha256(envelope));
-      if (inFrame.has(id) || index.hasBytes(envelope)) return 'held';
+      const id = EnvelopeIndex.idOf(envelope);
+      if (inFrame.has(id) || index.has(id)) return 'held';
       inFrame.add(id);
       seen.add(i);
       fresh.push(envelope);
