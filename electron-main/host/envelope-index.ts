@@ -18,8 +18,9 @@ export class EnvelopeIndex {
     return recordIdFromHash(nativeSha256(bytes));
   }
 
-  /** Adds an envelope (`id`: its idOf, when the caller has it); false if it was already here. */
-  add(bytes: Uint8Array, id = EnvelopeIndex.idOf(bytes)): boolean {
+  /** Adds an envelope; false if it was already here. */
+  add(bytes: Uint8Array): boolean {
+    const id = EnvelopeIndex.idOf(bytes);
     if (this.#byId.has(id)) return false;
     this.#byId.set(id, bytes);
     return true;
