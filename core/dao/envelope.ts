@@ -14,6 +14,7 @@ import { hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { DaomeshError } from '../errors.ts';
 import { recoverAddress, signDigest, type MemberKey } from '../identity/member-key.ts';
 import { addressBytes, addressFromBytes, compareBytes, recordHashFromId, recordIdFromHash, type DeviceSignature } from '../ledger/record.ts';
+import { RecentByBytes } from '../ledger/recent-by-bytes.ts';
 import { decodeSignedBytes, encodeSignedBytes, signingMessage, withSigningMessage, type SignedBytes } from '../ledger/signed-bytes.ts';
 import type { Ed25519Verify } from '../ledger/verifier.ts';
 
@@ -157,12 +158,13 @@ export class Envelope {
   }
 }
 
-/** The DAO id last decoded: a run of envelopes is nearly always one DAO's. */
-let lastDao: { hash: Uint8Array; id: string } | null = null;
+/** The DAO ids decoded lately: a run of envelopes is nearly always one DAO's. */
+const recentDaos = new RecentByBytes<string>(4);
 
 function daoId(hash: Uint8Array): string {
-  if (lastDao === null || compareBytes(lastDao.hash, hash) !== 0) lastDao = { hash: Uint8Array.from(hash), id: recordIdFromHash(hash) };
-  return lastDao.id;
+  let id = recentDaos.get(hash);
+  if (id === undefined) recentDaos.set(hash, (id = recordIdFromHash(hash)));
+  return id;
 }
 
 /** True when the member key of `author`, or the named device key, signed the envelope. Delegation is the gate's to check. */

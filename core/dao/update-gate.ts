@@ -60,10 +60,10 @@ export type GateResult = AcceptedEnvelope | RejectedEnvelope;
 
 /**
  * What applyCheckedEnvelope needs: the clock the update's Yjs client had at the check (see unchangedSinceCheck),
- * and the update's one new record when it is a host's one-record update (integrated without Yjs's decode,
- * single-record-update.ts).
+ * and the update's one item when it is a host's one-record update adding a new record (integrated without
+ * Yjs's decode, single-record-update.ts).
  */
-type Checked = { doc: Y.Doc; client: number | null; clock: number; single: { update: SingleRecordUpdate; id: string } | null };
+type Checked = { doc: Y.Doc; client: number | null; clock: number; single: SingleRecordUpdate | null };
 const checkedAgainst = new WeakMap<AcceptedEnvelope, Checked>();
 
 function clockOf(doc: Y.Doc, client: number | null): number {
@@ -130,7 +130,8 @@ export function applyCheckedEnvelope(doc: Y.Doc, result: AcceptedEnvelope, origi
   }
   checkedAgainst.delete(result);
   if (checked.single !== null) {
-    integrateSingleRecord(doc, checked.single.update, checked.single.id, origin);
+    // Its one new record is the item's value, and the record's id string its key.
+    integrateSingleRecord(doc, checked.single, result.records[0]!.id, origin);
   } else {
     withExpectedTexts(
       result.records.map((record) => record.id),
@@ -193,7 +194,7 @@ function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): { accepted:
     if (!signedBySealer(record, envelope) && !verifyRecordSignature(record, context.verifyEd25519)) throw new GateRefusal('BAD_RECORD_SIGNATURE', `Record ${record.id} does not carry a valid signature of its ${record.record.device ? 'device key' : 'author'}.`);
   }
   // A repeat of a held record goes through Yjs, which settles the two items of one key.
-  const single = structure.single !== null && records.length === 1 ? { update: structure.single, id: records[0]!.id } : null;
+  const single = structure.single !== null && records.length === 1 ? structure.single : null;
   return { accepted: { ok: true, envelope, records, touchesText: structure.touchesText }, client: structure.client, single };
 }
 
