@@ -96,6 +96,8 @@ test('actions give clear errors: locked identity, unknown DAO, unconfirmed rage 
   const view = await json<DaoView>(['dao', 'show', dao!.id]);
   assert.equal(view.memberCount, 0);
   assert.equal(view.isMember, false);
+  const nobody = await cli(['dao', 'members', dao!.id]);
+  assert.equal(nobody.stdout, 'no members: everyone has left or been removed\n');
   const afterQuit = await cli(['proposal', 'create', dao!.id, '--title', 'still here?', '--json']);
   assert.equal((JSON.parse(afterQuit.stderr) as { error: { code: string } }).error.code, 'NOT_A_MEMBER');
 });

@@ -117,7 +117,8 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
     .description('members with shares and reputation')
     .action(async (id: string, _options, command: Command) => {
       const view = await cli.withApi(command, (api) => api.call('dao.get', { dao: id }));
-      cli.print(cli.json(command), view.members, view.members.map((member) => `${member.address}  shares ${member.shares}  reputation ${member.reputation}`).join('\n'));
+      const lines = view.members.map((member) => `${member.address}  shares ${member.shares}  reputation ${member.reputation}`);
+      cli.print(cli.json(command), view.members, lines.length === 0 ? 'no members: everyone has left or been removed' : lines.join('\n'));
     });
 
   const proposal = program.command('proposal').description('create, list, show and withdraw proposals');
