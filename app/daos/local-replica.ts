@@ -46,8 +46,6 @@ export class LocalReplica {
   readonly #fetchUpdate: FetchUpdate;
   readonly #onChange: () => void;
   #version = 0;
-  #stored = false;
-  #synced = false;
   #syncing: Promise<void> | null = null;
   #again = false;
   #error: unknown = null;
@@ -88,7 +86,6 @@ export class LocalReplica {
             }
           }
         }, storageOrigin);
-        this.#stored = true;
         this.#changed();
       },
       (error: unknown) => console.warn(`daomesh: IndexedDB did not hand over the replica of DAO ${this.dao}; syncing from the host:`, error),
@@ -101,16 +98,6 @@ export class LocalReplica {
     return this.#version;
   }
 
-  /** IndexedDB has handed over what it keeps of this DAO. */
-  get stored(): boolean {
-    return this.#stored;
-  }
-
-  /** The host has answered a sync since the replica opened. */
-  get synced(): boolean {
-    return this.#synced;
-  }
-
   /** A sync is on its way. */
   get syncing(): boolean {
     return this.#syncing !== null;
@@ -119,11 +106,6 @@ export class LocalReplica {
   /** Why the last sync failed; null once one succeeds. */
   get error(): unknown {
     return this.#error;
-  }
-
-  /** Ledger entries that could not be folded (never expected from an honest host). */
-  get skipped(): number {
-    return this.#views.skipped;
   }
 
   /** The DAO as the fold last showed it, or null until the DAO's genesis record is folded. */
@@ -224,7 +206,6 @@ export class LocalReplica {
         const update = await this.#fetchUpdate(this.dao, Y.encodeStateVector(this.#doc));
         if (this.#closed) return;
         if (applyChanges(this.#doc, update, hostOrigin)) this.#keep(update);
-        this.#synced = true;
         this.#error = null;
       } catch (error) {
         if (this.#closed) return;
