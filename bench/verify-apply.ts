@@ -176,7 +176,12 @@ function pairedRatio(workload: Workload, frames: readonly Uint8Array[][], rounds
     path.finish();
     ratios.push(workload.records / pathMs / (rawCount / rawMs));
   }
-  return { paired: ratios.sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!, checkedPerRecord: checked.signatures / workload.records };
+  return { paired: median(ratios), checkedPerRecord: checked.signatures / workload.records };
+}
+
+/** The middle value (the upper one of an even count). */
+function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
 
 /** Microseconds of the path per record outside its Ed25519 checks, median of `rounds`, with each kind of check. */
@@ -196,7 +201,8 @@ type JsAroundChecks = { alone: number; betweenChecks: number; betweenStandIns: n
  */
 function jsAroundChecks(workload: Workload, frames: readonly Uint8Array[][], rounds: number): JsAroundChecks {
   const native = createNativeEd25519Verify();
-  let checkMs = 0.08;
+  // Set by each round's real checks, which run before its stand-ins.
+  let checkMs = 0;
   const standIn = (): boolean => {
     const end = performance.now() + checkMs;
     while (performance.now() < end);
@@ -230,7 +236,6 @@ function jsAroundChecks(workload: Workload, frames: readonly Uint8Array[][], rou
       }
     }
   }
-  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   return { alone: median(js.alone), betweenChecks: median(js.betweenChecks), betweenStandIns: median(js.betweenStandIns), check: median(checks) };
 }
 
