@@ -34,6 +34,18 @@ import { DaoReplica, notFound, type RemoteOutcome } from './dao-replica.ts';
 import { deriveDeviceSigner, loadOrCreateDeviceSalt } from './device-signer.ts';
 import type { NativeEd25519Signer } from './native-ed25519.ts';
 
+/** setTimeout's longest delay. */
+const maxTimerMs = 2 ** 31 - 1;
+
+/** The earliest execution time of the DAO's passed proposals not executed yet, or null for none. */
+function nextExecution(replica: DaoReplica, now: number): number | null {
+  let next: number | null = null;
+  for (const proposal of replica.ledger.state(now).proposals) {
+    if (proposal.status === 'passed' && proposal.executesAt !== null && (next === null || proposal.executesAt < next)) next = proposal.executesAt;
+  }
+  return next;
+}
+
 const presetRules: Record<BridgeParams<'dao.create'>['preset'], (founders: number) => Rules> = {
   'simple-majority': rulePresets.simpleMajority,
   supermajority: rulePresets.supermajority,
@@ -58,8 +70,14 @@ export type DaoServiceOptions = {
   /** This host's libp2p peer id (multihash bytes), named in its device delegations so peers sync with it. */
   nodeId?: Uint8Array;
   now?: () => number;
-  /** How long after accepting envelopes the node checks for certificates to anchor (default 200-600 ms). */
+  /**
+   * How long after accepting envelopes the node checks for certificates to anchor (default 200-600 ms); also how
+   * long after a change it looks for the next execution, and how long past an execution time it waits before
+   * writing the record that carries it (default up to 2 s, so that one node's record usually reaches the rest first).
+   */
   anchorDelayMs?: number;
+  /** Write a record once a passed proposal's grace period is over, so that it executes (default true; see #execute). */
+  executeWhenDue?: boolean;
   /** Where failures that no caller awaits are told (a DAO's snapshot taken by its timer). */
   log?: (line: string) => void;
 };
@@ -76,6 +94,9 @@ export class DaoService {
   /** DAOs with an anchoring check due (see #anchor), and how often each certificate was anchored here. */
   readonly #anchorTimers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #anchored = new Map<string, number>();
+  /** DAOs with a look for their next execution pending (after a change), and the timer of each one's next execution. */
+  readonly #executionChecks = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #executionTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   private constructor(options: DaoServiceOptions) {
     this.#options = options;
@@ -88,6 +109,7 @@ export class DaoService {
     for (const id of ids.filter((name) => /^[A-Za-z0-9_-]{43}$/.test(name)).sort()) {
       const { replica } = await DaoReplica.open(service.#daosDir, id, options.verify, { log: options.log });
       service.#replicas.set(id, replica);
+      service.#scheduleExecutionCheck(id);
     }
     return service;
   }
@@ -150,7 +172,7 @@ export class DaoService {
       // Sealed by the device key it delegates (the gate finds the delegation in the update): peers check one
       // Ed25519 signature instead of recovering a second secp256k1 one, ~1.3 ms each in pure JS.
       await replica.writeLocal([genesis, delegation], deviceSealer(genesis.id, key.address, { key: signer.publicKey, delegation: delegation.hash }, signer.sign));
-      this.#options.onChanged(genesis.id);
+      this.#changed(genesis.id);
       return { dao: genesis.id };
     });
   }
@@ -216,7 +238,7 @@ export class DaoService {
       const { records, delegation } = this.#delegated(replica, key, signer, this.#now());
       const device = { key: signer.publicKey, delegation: recordHashFromId(delegation) };
       await replica.writeLocal(records, deviceSealer(params.dao, key.address, device, signer.sign), (doc) => applyTextSplices(doc, plan));
-      this.#options.onChanged(params.dao);
+      this.#changed(params.dao);
       return { length: daoText(replica.doc, name).length };
     });
   }
@@ -259,7 +281,7 @@ export class DaoService {
   async acceptRemote(dao: string, bytes: Uint8Array): Promise<RemoteOutcome> {
     const outcome = await this.#replica(dao).acceptRemote(bytes);
     // Any accepted envelope is news (repeats never get here): records, or a text edit that adds none.
-    if (outcome.ok) this.#options.onChanged(dao);
+    if (outcome.ok) this.#changed(dao);
     if (outcome.ok && outcome.records.length > 0) this.#scheduleAnchor(dao);
     return outcome;
   }
@@ -267,7 +289,7 @@ export class DaoService {
   /** A catch-up frame of envelopes through the replica's gate, made durable with one log append. */
   async acceptRemoteMany(dao: string, envelopes: readonly Uint8Array[]): Promise<RemoteOutcome[]> {
     const outcomes = await this.#replica(dao).acceptRemoteMany(envelopes);
-    if (outcomes.some((outcome) => outcome.ok)) this.#options.onChanged(dao);
+    if (outcomes.some((outcome) => outcome.ok)) this.#changed(dao);
     if (outcomes.some((outcome) => outcome.ok && outcome.records.length > 0)) this.#scheduleAnchor(dao);
     return outcomes;
   }
@@ -283,6 +305,8 @@ export class DaoService {
     } catch {
       return []; // locked or no identity: nothing to announce yet
     }
+    // Called when the identity unlocks: executions that came due while it was locked can be written now.
+    for (const dao of this.#replicas.keys()) this.#scheduleExecutionCheck(dao);
     const signer = await this.#deviceSigner(key);
     const written: string[] = [];
     for (const [dao, replica] of this.#replicas) {
@@ -296,7 +320,7 @@ export class DaoService {
         );
         await replica.writeLocal([delegation], deviceSealer(dao, key.address, { key: signer.publicKey, delegation: delegation.hash }, signer.sign));
         written.push(dao);
-        this.#options.onChanged(dao);
+        this.#changed(dao);
       });
     }
     return written;
@@ -342,8 +366,10 @@ export class DaoService {
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const timer of this.#anchorTimers.values()) clearTimeout(timer);
-    this.#anchorTimers.clear();
+    for (const timers of [this.#anchorTimers, this.#executionChecks, this.#executionTimers]) {
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    }
     await this.#writing.catch(() => {});
     for (const replica of this.#replicas.values()) await replica.close();
     this.#replicas.clear();
@@ -410,13 +436,86 @@ export class DaoService {
       records.push(signRecordAsDevice(buildTallySignature({ dao, author: me, deps, time, device }, certificate), signer.sign));
       if (!replica.ledger.dryRun(records).every((verdict) => verdict.ok)) continue;
       await replica.writeLocal(records, deviceSealer(dao, me, { key: signer.publicKey, delegation: recordHashFromId(delegation) }, signer.sign));
-      this.#options.onChanged(dao);
+      this.#changed(dao);
       return;
     }
-    const again = signRecordAsMember(buildDeviceDelegation({ dao, author: me, deps: replica.ledger.heads(), time }, signer.publicKey, this.#options.nodeId), key.privateKey);
-    if (!replica.ledger.dryRun([again]).every((verdict) => verdict.ok)) return;
-    await replica.writeLocal([again], deviceSealer(dao, me, { key: signer.publicKey, delegation: again.hash }, signer.sign));
+    if (await this.#delegateAgain(dao, replica, key, signer, time)) this.#changed(dao);
+  }
+
+  /**
+   * Writes this device's delegation again on top of the heads: the one record kind a current member may always
+   * write that changes no governance state, for when a record is needed only for what it holds in its past and
+   * the time it claims. False when the fold would not take it.
+   */
+  async #delegateAgain(dao: string, replica: DaoReplica, key: MemberKey, signer: NativeEd25519Signer, time: number): Promise<boolean> {
+    const again = signRecordAsMember(buildDeviceDelegation({ dao, author: key.address, deps: replica.ledger.heads(), time }, signer.publicKey, this.#options.nodeId), key.privateKey);
+    if (!replica.ledger.dryRun([again]).every((verdict) => verdict.ok)) return false;
+    await replica.writeLocal([again], deviceSealer(dao, key.address, { key: signer.publicKey, delegation: again.hash }, signer.sign));
+    return true;
+  }
+
+  /** Tells the UI, and looks again for the DAO's next execution. */
+  #changed(dao: string): void {
     this.#options.onChanged(dao);
+    this.#scheduleExecutionCheck(dao);
+  }
+
+  /** One look for the next execution per burst of changes: a catch-up changes a DAO many times a second. */
+  #scheduleExecutionCheck(dao: string): void {
+    if (this.#closed || this.#options.executeWhenDue === false || this.#executionChecks.has(dao)) return;
+    const timer = setTimeout(() => {
+      this.#executionChecks.delete(dao);
+      this.#planExecution(dao);
+    }, this.#options.anchorDelayMs ?? 500);
+    timer.unref?.();
+    this.#executionChecks.set(dao, timer);
+  }
+
+  /** Sets the DAO's timer for the earliest execution time of its passed proposals, a little past it. */
+  #planExecution(dao: string): void {
+    clearTimeout(this.#executionTimers.get(dao));
+    this.#executionTimers.delete(dao);
+    const replica = this.#replicas.get(dao);
+    if (this.#closed || replica === undefined || replica.ledger.size === 0) return;
+    const now = this.#now();
+    const next = nextExecution(replica, now);
+    if (next === null) return;
+    const jitter = this.#options.anchorDelayMs ?? Math.floor(Math.random() * 2000);
+    // Timers take at most ~24.8 days; a longer wait is taken in steps (#execute plans again when nothing is due).
+    const delay = Math.min(maxTimerMs, Math.max(0, next - now) + jitter);
+    const timer = setTimeout(() => {
+      this.#executionTimers.delete(dao);
+      this.#serially(() => this.#execute(dao)).catch((error: unknown) => this.#options.log?.(`executing in DAO ${dao}: ${String(error)}`));
+    }, delay);
+    timer.unref?.();
+    this.#executionTimers.set(dao, timer);
+  }
+
+  /**
+   * A passed proposal executes in the first record that claims a time past its grace period on top of its final
+   * certificate (core/governance/README.md, "Execution and grace"). In a DAO where nobody writes, that record
+   * never comes, and its effect (a member, reputation, rules) would wait for whatever is written next. So once
+   * one is due, a current member's node writes its device's delegation again, which executes every due proposal
+   * at once. Several nodes may do so at about the same time (the jitter makes one usually first); each writes
+   * at most one record per due time, since the next look finds the proposal executed.
+   */
+  async #execute(dao: string): Promise<void> {
+    const replica = this.#replicas.get(dao);
+    let key: MemberKey;
+    try {
+      key = this.#options.memberKey();
+    } catch {
+      return; // locked: an unlock looks again (announceDevice)
+    }
+    if (this.#closed || replica === undefined || !replica.isCurrentMember(key.address)) return;
+    const time = this.#now();
+    const next = nextExecution(replica, time);
+    if (next === null) return;
+    if (next > time) {
+      this.#planExecution(dao);
+      return;
+    }
+    if (await this.#delegateAgain(dao, replica, key, await this.#deviceSigner(key), time)) this.#changed(dao);
   }
 
   #replica(id: string): DaoReplica {
@@ -460,7 +559,7 @@ export class DaoService {
       records.push(record);
       refuseIgnored(replica, records);
       await replica.writeLocal(records, deviceSealer(dao, key.address, { key: signer.publicKey, delegation: recordHashFromId(device.delegation) }, signer.sign));
-      this.#options.onChanged(dao);
+      this.#changed(dao);
       return record.id;
     });
   }

@@ -1,6 +1,7 @@
 // When a passed proposal takes effect, ticking: "Takes effect in 2h 5m", then "In effect" once the clock is past
-// its executesAt. A display matter only: the fold keeps the status `passed` until a record claiming a later
-// time arrives (execution is decided by record times, by design), and the status badge says so.
+// its executesAt. The fold keeps the status `passed` until a record claiming a later time arrives (execution is
+// decided by record times, by design); a member's node writes one within seconds if nobody else does
+// (DaoService, "#execute"), and the status then becomes `executed`, which has no note.
 import type { TextProps } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ProposalView } from '../../../core/bridge/api.ts';

@@ -46,7 +46,7 @@ export function ProposalTimeline({ proposal, gracePeriodMs }: { proposal: Propos
   }[status];
 
   // Passed: it takes effect at executesAt, and is in effect once the clock is past it, though the status stays
-  // `passed` until a record claims a later time (see EffectNote).
+  // `passed` until a record claims a later time, within seconds (see EffectNote).
   const executesAt = proposal.executesAt;
   const effect =
     status === 'passed' && executesAt !== null ? (
