@@ -1,9 +1,9 @@
 // `daomesh dao …`, `daomesh proposal …` (the rules.change options are in rules-options.ts), `daomesh vote`, `daomesh tally sign`, `daomesh rage-quit`.
 import { Option, type Command } from 'commander';
-import type { DaoView, ProposalParams, ProposalView } from '../../core/bridge/api.ts';
+import type { DaoView, ProposalParams, ProposalView, VotingModeView } from '../../core/bridge/api.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import type { ApiClient } from '../host/api-client.ts';
-import { parseDuration } from './duration.ts';
+import { formatDuration, parseDuration } from './duration.ts';
 import { addRuleOptions, parseRulesEdit, ruleFlagsGiven, rulesChange, type RuleOptionTexts } from './rules-options.ts';
 
 export type CliContext = {
@@ -21,18 +21,22 @@ function describeProposal(proposal: ProposalView): string {
   return `${proposal.id}  [${proposal.status}] ${proposal.kind}: ${proposal.title}  (${tally}; ${proposal.tally.reason})`;
 }
 
-function describeVoting(rules: DaoView['rules']): string {
-  if (rules.votingMode === 'lazy') return `lazy (rejected once ${rules.objectionBps / 100}% of members object)`;
-  const credits = rules.votingMode === 'quadratic' ? `, ${rules.creditsPerEpoch} credits per ${rules.epochMs} ms` : '';
-  return `${rules.votingMode} (quorum ${rules.quorumBps / 100}%, threshold ${rules.thresholdBps / 100}%${credits})`;
+function describeVoting(mode: VotingModeView): string {
+  if (mode.votingMode === 'lazy') return `lazy (rejected once ${mode.objectionBps / 100}% of members object)`;
+  const credits = mode.votingMode === 'quadratic' ? `, ${mode.creditsPerEpoch} credits per ${formatDuration(mode.epochMs)}` : '';
+  return `${mode.votingMode} (quorum ${mode.quorumBps / 100}%, threshold ${mode.thresholdBps / 100}%${credits})`;
 }
 
 function describeDao(dao: DaoView): string {
+  const { rules } = dao;
+  const byKind = Object.entries(rules.votingByKind).map(([kind, mode]) => `  ${kind} votes: ${describeVoting(mode)}`);
   return [
     `${dao.name} (${dao.id})`,
-    `  members ${dao.memberCount}/${dao.rules.memberCap}${dao.nearCap ? ' — near the cap: consider a sub-DAO or an alliance' : ''}`,
-    `  voting: ${describeVoting(dao.rules)}, period ${dao.rules.votingPeriodMs} ms, grace ${dao.rules.gracePeriodMs} ms, certificate needs ${dao.rules.signatureThreshold} signatures`,
-    `  income: ${dao.rules.income.treasuryBps / 100}% to the treasury, rest split by ${dao.rules.income.split}`,
+    `  members ${dao.memberCount}/${rules.memberCap}${dao.nearCap ? ' — near the cap: consider a sub-DAO or an alliance' : ''}`,
+    `  voting: ${describeVoting(rules)}, period ${formatDuration(rules.votingPeriodMs)}, grace ${formatDuration(rules.gracePeriodMs)}, a result is final with ${rules.signatureThreshold} ${rules.signatureThreshold === 1 ? 'signature' : 'signatures'}`,
+    ...byKind,
+    `  reputation: ${rules.reputationHalfLifeMs === null ? 'does not fade' : `halves every ${formatDuration(rules.reputationHalfLifeMs)}`}`,
+    `  income: ${rules.income.treasuryBps / 100}% to the treasury, rest split by ${rules.income.split}`,
     ...dao.members.map((member) => `  ${member.address}  shares ${member.shares}  reputation ${member.reputation}`),
     `  ${dao.proposals.length} proposals, ${dao.evidence.length} ignored records, state ${dao.stateHash}`,
   ].join('\n');

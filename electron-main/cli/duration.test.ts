@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { formatDuration, parseDuration } from './duration.ts';
+
+test('durations print in the units the options take, largest first', () => {
+  assert.equal(formatDuration(0), '0s');
+  assert.equal(formatDuration(1500), '1s 500ms');
+  assert.equal(formatDuration(90 * 60_000), '1h 30m');
+  assert.equal(formatDuration(3 * 86_400_000), '3d');
+  assert.equal(formatDuration(2_592_000_000), '30d');
+});
+
+test('each part of a printed duration reads back, and the parts add up to it', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 10 * 365 * 86_400_000 }), (ms) => {
+      const parts = formatDuration(ms).split(' ');
+      assert.equal(parts.reduce((sum, part) => sum + parseDuration(part), 0), ms);
+    }),
+  );
+});
