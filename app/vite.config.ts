@@ -1,5 +1,5 @@
 // Builds the UI into dist/app. The base is relative so the same files load from the host's
-// http://127.0.0.1:PORT/ in web mode and from file:// inside Electron.
+// http://127.0.0.1:PORT/ in web mode and from daomesh://app/ inside Electron.
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 

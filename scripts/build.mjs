@@ -1,5 +1,5 @@
 // npm run build: the UI (Vite) into dist/app, then the desktop shell and the host (esbuild) into dist/electron.
-//   dist/app/index.html       the UI, loaded from file:// by Electron and served by `daomesh node --ui`
+//   dist/app/index.html       the UI: Electron serves it on daomesh://app/, `daomesh node --ui` on 127.0.0.1
 //   dist/electron/main.mjs    Electron's main process (package.json "main")
 //   dist/electron/preload.cjs the window's preload (CommonJS: sandboxed preloads cannot be ES modules)
 //   dist/electron/host.mjs    the `daomesh` CLI with every dependency inlined; Electron runs `host.mjs node`

@@ -8,7 +8,7 @@ import type { ApiClient } from '../host/api-client.ts';
 import { callChannel, eventChannel, type RelayAnswer } from './channels.ts';
 
 export type IpcRelayOptions = {
-  /** file:// URL of dist/app/index.html: the only page allowed to call. */
+  /** The URL of our page (daomesh://app/index.html, app-protocol.ts): the only page allowed to call. */
   pageUrl: string;
   /** Resolves once the host's API is connected; rejects if the host could not start. */
   client: Promise<ApiClient>;

@@ -1,12 +1,12 @@
 // Electron's main process: one window, one host. The host (keys, storage, libp2p) runs as the bundled
 // `daomesh node` in a utility process; main only relays the window's bridge calls to the host's local API.
 // Bundled by scripts/build.mjs into dist/electron/main.mjs (package.json "main").
-import { app, BrowserWindow, dialog, session } from 'electron';
+import { app, BrowserWindow, dialog, protocol, session } from 'electron';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DaomeshError, formatError } from '../../core/errors.ts';
 import { connectApi, readApiEndpoint, type ApiClient } from '../host/api-client.ts';
 import { defaultDataDir } from '../host/data-dir.ts';
+import { appPageUrl, appScheme, appSchemePrivileges } from './app-protocol.ts';
 import { startHostProcess, type HostProcess } from './host-process.ts';
 import { startIpcRelay } from './ipc-relay.ts';
 import { confineWebContents, createMainWindow, hardenSession, pageContentSecurityPolicy } from './window.ts';
@@ -23,6 +23,9 @@ function builtFiles() {
 }
 
 function main(): void {
+  // Only before the app is ready: the scheme our page comes from (app-protocol.ts).
+  protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: appSchemePrivileges }]);
+
   // One app per user: a second launch focuses the first window (two hosts cannot share a data directory).
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -56,13 +59,13 @@ function main(): void {
   clientReady.catch((error: unknown) => fail(describe(error)));
 
   const stopRelay = startIpcRelay({
-    pageUrl: pathToFileURL(files.indexHtml).href,
+    pageUrl: appPageUrl,
     client: clientReady,
     target: () => mainWindow?.webContents ?? null,
   });
 
   function openWindow(): void {
-    mainWindow = createMainWindow({ indexHtml: files.indexHtml, preload: files.preload });
+    mainWindow = createMainWindow({ preload: files.preload });
     mainWindow.on('closed', () => {
       mainWindow = null;
     });
@@ -95,7 +98,7 @@ function main(): void {
   });
 
   void app.whenReady().then(() => {
-    hardenSession(session.defaultSession, pageContentSecurityPolicy(files.indexHtml));
+    hardenSession(session.defaultSession, files.indexHtml, pageContentSecurityPolicy(files.indexHtml));
     openWindow();
   });
 }

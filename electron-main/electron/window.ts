@@ -2,14 +2,15 @@
 // navigation away from our page, no new windows, no permissions, and our Content Security Policy.
 import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { appPageUrl, appScheme, createAppProtocolHandler } from './app-protocol.ts';
 
 export type WindowFiles = {
-  /** dist/app/index.html */
-  indexHtml: string;
   /** dist/electron/preload.cjs */
   preload: string;
 };
 
+/** The window shows our page from daomesh://app/ (app-protocol.ts), never from file://. */
 export function createMainWindow(files: WindowFiles): BrowserWindow {
   const window = new BrowserWindow({
     width: 1280,
@@ -31,7 +32,7 @@ export function createMainWindow(files: WindowFiles): BrowserWindow {
     },
   });
   window.once('ready-to-show', () => window.show());
-  void window.loadFile(files.indexHtml);
+  void window.loadURL(appPageUrl);
   return window;
 }
 
@@ -60,14 +61,16 @@ function isWebLink(url: string): boolean {
 }
 
 /**
- * Denies every permission request and check (camera, notifications, geolocation…), except writing to the
- * clipboard, which the UI's copy buttons (addresses, invites) need. Adds our CSP as a response header.
+ * Serves the built UI (the folder of `indexHtml`) on daomesh://app/. Denies every permission request and check
+ * (camera, notifications, geolocation…), except writing to the clipboard, which the UI's copy buttons
+ * (addresses, invites) need. Adds our CSP as a response header.
  */
-export function hardenSession(session: Session, contentSecurityPolicy: string): void {
+export function hardenSession(session: Session, indexHtml: string, contentSecurityPolicy: string): void {
+  session.protocol.handle(appScheme, createAppProtocolHandler({ root: dirname(indexHtml), contentSecurityPolicy }));
   session.setPermissionRequestHandler((_contents, permission, callback) => callback(permission === 'clipboard-sanitized-write'));
   session.setPermissionCheckHandler((_contents, permission) => permission === 'clipboard-sanitized-write');
-  // For file:// pages the <meta> CSP in index.html is what Chromium certainly applies; the header repeats it
-  // for any response that does pass through webRequest.
+  // Our own pages carry the policy twice already (the <meta> in index.html, the protocol handler's header);
+  // this puts it on any other response that passes through webRequest.
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] },
