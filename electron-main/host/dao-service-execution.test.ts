@@ -1,7 +1,8 @@
 // A passed proposal executes in the first record past its grace period. In a DAO where nobody writes, the node
 // writes that record itself (DaoService #execute): its device's delegation again, once, so that the effect
 // shows without waiting for anyone's next action; and not while its identity is locked, but as soon as it
-// unlocks. A real node on the real clock, with short periods.
+// unlocks. Members' nodes that reach each other take turns, so that one of them writes it. Real nodes on the
+// real clock, with short periods (several nodes in this process, envelopes carried as soon as written).
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { ledgerRecords } from '../../core/dao/dao-doc.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
-import { DaoService } from './dao-service.ts';
+import { DaoService, executionOrder } from './dao-service.ts';
 import { createNativeEd25519Verify } from './native-ed25519.ts';
 
 const member = memberKeyFromPrivateKey(sha256(utf8ToBytes('daomesh execution test member')));
@@ -82,4 +83,107 @@ test('past its grace period a passed grant executes by a record the node writes 
   await service.announceDevice();
   await until('the grant to execute after the unlock', () => status(second) === 'executed');
   assert.equal(reputation(), 8);
+});
+
+test('members\' nodes that reach each other take turns: the first in the order writes the execution, the next when it is locked', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'daomesh-execution-turns-'));
+  const keys = ['alice', 'bob', 'carol'].map((name) => memberKeyFromPrivateKey(sha256(utf8ToBytes(`daomesh execution turns ${name}`))));
+  const addresses = keys.map((key) => key.address);
+  const turnMs = 1500;
+  const locked = new Set<string>();
+  const services: DaoService[] = [];
+  let dao = '';
+  const carried: Promise<unknown>[] = [];
+  /** Carries every envelope `from` holds that `to` lacks, as catch-up sync does. */
+  const carry = async (from: DaoService, to: DaoService): Promise<void> => {
+    const source = await from.replica(dao)!.envelopeIndex();
+    const target = await (await to.hold(dao)).envelopeIndex();
+    const fresh = source.inOrder(source.ids()).filter((bytes) => !target.hasBytes(bytes));
+    if (fresh.length > 0) await to.acceptRemoteMany(dao, fresh);
+  };
+  for (const key of keys) {
+    const service = await DaoService.open({
+      dataDir: join(root, key.address),
+      verify: createNativeEd25519Verify(),
+      memberKey: () => {
+        if (locked.has(key.address)) throw new DaomeshError('IDENTITY_LOCKED', 'locked');
+        return key;
+      },
+      memberAddress: () => key.address,
+      // What this node writes or takes in reaches the others at once: everyone is online.
+      onChanged: () => {
+        if (dao === '') return;
+        for (const other of services) if (other !== service) carried.push(carry(service, other));
+      },
+      onlineMembers: () => addresses,
+      executionTurnMs: turnMs,
+      anchorDelayMs: 0,
+    });
+    services.push(service);
+  }
+  t.after(async () => {
+    for (const service of services) await service.close();
+    await rm(root, { recursive: true, force: true });
+  });
+  const [first] = services as [DaoService];
+  // Three votes to carry: a longer voting period than the single node's, so that a slow machine still makes it.
+  ({ dao } = await first.create({ name: 'Turns', preset: 'simple-majority', founders: addresses.slice(1), votingPeriodMs: 2 * periodMs, gracePeriodMs: periodMs }));
+  for (const other of services.slice(1)) await carry(first, other);
+  const proposalAt = (service: DaoService, proposal: string) => service.get(dao).proposals.find((entry) => entry.id === proposal);
+  /** The records that claim a time at or past `due`: what carried the execution. */
+  const writtenSince = (service: DaoService, due: number) => [...ledgerRecords(service.replica(dao)!.doc)].filter((record) => record.record.time >= due);
+
+  const pass = async (points: number): Promise<{ proposal: string; due: number }> => {
+    const { proposal } = await first.propose({ dao, title: `Thanks ${points}`, params: { kind: 'reputation.grant', member: addresses[2]!, points } });
+    for (const service of services) {
+      await until('the proposal to reach every node', () => proposalAt(service, proposal) !== undefined);
+      await service.vote({ dao, proposal, choice: 'yes' });
+    }
+    await until('the voting period to end', () => Date.now() > proposalAt(first, proposal)!.votingEndsAt);
+    // One signature after another, each seen by the next signer (no certificate to anchor), up to the threshold.
+    for (const service of services) {
+      await until('the votes and signatures so far to reach every node', () => services.every((other) => other.replica(dao)!.ledger.size === service.replica(dao)!.ledger.size));
+      if (proposalAt(service, proposal)?.status === 'passed') break;
+      await service.signTally({ dao, proposal });
+    }
+    await until('every node to see it passed', () => services.every((service) => proposalAt(service, proposal)?.status === 'passed'));
+    return { proposal, due: proposalAt(first, proposal)!.executesAt! };
+  };
+  const settled = async (proposal: string, due: number): Promise<void> => {
+    await until('every node to see it executed', () => services.every((service) => proposalAt(service, proposal)?.status === 'executed'));
+    // Every turn over, and what any node wrote carried everywhere.
+    await until('the last turn to be over', () => Date.now() > due + services.length * turnMs + 1000);
+    await Promise.all(carried);
+    await until('every node to hold the same records', () => services.every((service) => service.replica(dao)!.ledger.stateHash() === first.replica(dao)!.ledger.stateHash()));
+  };
+
+  // 1. Everyone unlocked: the first in the order writes the one record, the others find it executed.
+  const grant = await pass(5);
+  const order = executionOrder(grant.due, addresses);
+  await settled(grant.proposal, grant.due);
+  const written = writtenSince(first, grant.due);
+  assert.equal(written.length, 1, 'one record carried the execution');
+  assert.equal(written[0]!.record.kind, 'device.delegate');
+  assert.equal(written[0]!.author, order[0], 'written by the node whose turn came first');
+  assert.equal(first.get(dao).members.find((entry) => entry.address === addresses[2])?.reputation, 5);
+
+  // 2. The first in the order is locked: the next one writes it, one turn later.
+  const second = await pass(3);
+  const next = executionOrder(second.due, addresses);
+  locked.add(next[0]!);
+  await settled(second.proposal, second.due);
+  const writtenAgain = writtenSince(first, second.due);
+  assert.equal(writtenAgain.length, 1, 'one record carried the execution');
+  assert.equal(writtenAgain[0]!.author, next[1], 'written by the node whose turn came second');
+  assert.ok(writtenAgain[0]!.record.time >= second.due + turnMs, 'once the first turn was over');
+  assert.equal(first.get(dao).members.find((entry) => entry.address === addresses[2])?.reputation, 8);
+});
+
+test('the order of turns is the same on every node, whatever the order of the members it is given, and moves with the time', () => {
+  const members = ['0x1111111111111111111111111111111111111111', '0x2222222222222222222222222222222222222222', '0x3333333333333333333333333333333333333333'];
+  const order = executionOrder(1_000, members);
+  assert.deepEqual(executionOrder(1_000, [...members].reverse()), order);
+  assert.deepEqual([...order].sort(), members);
+  const firsts = new Set(Array.from({ length: 50 }, (_, i) => executionOrder(i * 1000, members)[0]));
+  assert.equal(firsts.size, 3, 'each member comes first at some time');
 });

@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { base64 } from '@scure/base';
 import * as Y from 'yjs';
 import type { BridgeParams, BridgeResult, DaoSummary, DaoView } from '../../core/bridge/api.ts';
@@ -36,6 +38,19 @@ import type { NativeEd25519Signer } from './native-ed25519.ts';
 
 /** setTimeout's longest delay. */
 const maxTimerMs = 2 ** 31 - 1;
+
+/** How long each online member's node gives the one before it to write an execution's record. */
+const defaultExecutionTurnMs = 3000;
+
+/**
+ * The order in which members' nodes take turns at writing the record that executes what came due at `due`:
+ * by SHA-256 of the time and the address, so every node that agrees on both agrees on the order, and the
+ * first turn falls to a different member each time.
+ */
+export function executionOrder(due: number, members: readonly string[]): string[] {
+  const rank = new Map(members.map((member) => [member, bytesToHex(sha256(utf8ToBytes(`daomesh execution turn|${due}|${member}`)))]));
+  return [...rank.keys()].sort((a, b) => (rank.get(a)! < rank.get(b)! ? -1 : 1));
+}
 
 /** The earliest execution time of the DAO's passed proposals not executed yet, or null for none. */
 function nextExecution(replica: DaoReplica, now: number): number | null {
@@ -72,12 +87,20 @@ export type DaoServiceOptions = {
   now?: () => number;
   /**
    * How long after accepting envelopes the node checks for certificates to anchor (default 200-600 ms); also how
-   * long after a change it looks for the next execution, and how long past an execution time it waits before
-   * writing the record that carries it (default up to 2 s, so that one node's record usually reaches the rest first).
+   * long after a change it looks for the next execution, and how long past its turn to write an execution's
+   * record it waits (default up to 0.5 s).
    */
   anchorDelayMs?: number;
   /** Write a record once a passed proposal's grace period is over, so that it executes (default true; see #execute). */
   executeWhenDue?: boolean;
+  /**
+   * The members whose nodes this node reaches now, itself included (the DAO's presence). The current members
+   * among them take turns at writing an execution's record (executionOrder), so that one node writes it rather
+   * than all of them. Left out: this node takes the first turn.
+   */
+  onlineMembers?: (dao: string) => readonly string[];
+  /** How long each turn lasts (default 3 s): a node writes only once the nodes before it had theirs. */
+  executionTurnMs?: number;
   /** Where failures that no caller awaits are told (a DAO's snapshot taken by its timer). */
   log?: (line: string) => void;
 };
@@ -473,16 +496,22 @@ export class DaoService {
 
   /** Sets the DAO's timer for the earliest execution time of its passed proposals, a little past it. */
   #planExecution(dao: string): void {
+    const replica = this.#replicas.get(dao);
+    if (this.#closed || replica === undefined || replica.ledger.size === 0) {
+      this.#executeAt(dao, null);
+      return;
+    }
+    this.#executeAt(dao, nextExecution(replica, this.#now()));
+  }
+
+  /** Runs #execute a little past `time` (null: never), in place of the DAO's earlier plan. */
+  #executeAt(dao: string, time: number | null): void {
     clearTimeout(this.#executionTimers.get(dao));
     this.#executionTimers.delete(dao);
-    const replica = this.#replicas.get(dao);
-    if (this.#closed || replica === undefined || replica.ledger.size === 0) return;
-    const now = this.#now();
-    const next = nextExecution(replica, now);
-    if (next === null) return;
-    const jitter = this.#options.anchorDelayMs ?? Math.floor(Math.random() * 2000);
+    if (time === null || this.#closed) return;
+    const jitter = this.#options.anchorDelayMs ?? Math.floor(Math.random() * 500);
     // Timers take at most ~24.8 days; a longer wait is taken in steps (#execute plans again when nothing is due).
-    const delay = Math.min(maxTimerMs, Math.max(0, next - now) + jitter);
+    const delay = Math.min(maxTimerMs, Math.max(0, time - this.#now()) + jitter);
     const timer = setTimeout(() => {
       this.#executionTimers.delete(dao);
       this.#serially(() => this.#execute(dao)).catch((error: unknown) => this.#options.log?.(`executing in DAO ${dao}: ${String(error)}`));
@@ -492,12 +521,24 @@ export class DaoService {
   }
 
   /**
+   * When this node's turn to write the record that executes what came due at `due` begins: one turn after each
+   * current member whose node it reaches now and who comes before its member in executionOrder.
+   */
+  #executionTurnStart(dao: string, replica: DaoReplica, me: string, due: number): number {
+    const online = new Set((this.#options.onlineMembers?.(dao) ?? []).filter((member) => replica.isCurrentMember(member)));
+    online.add(me);
+    const before = executionOrder(due, [...online]).indexOf(me);
+    return due + before * (this.#options.executionTurnMs ?? defaultExecutionTurnMs);
+  }
+
+  /**
    * A passed proposal executes in the first record that claims a time past its grace period on top of its final
    * certificate (core/governance/README.md, "Execution and grace"). In a DAO where nobody writes, that record
    * never comes, and its effect (a member, reputation, rules) would wait for whatever is written next. So once
    * one is due, a current member's node writes its device's delegation again, which executes every due proposal
-   * at once. Several nodes may do so at about the same time (the jitter makes one usually first); each writes
-   * at most one record per due time, since the next look finds the proposal executed.
+   * at once. The members' nodes that reach each other take turns (#executionTurnStart): the first writes, and the
+   * rest, finding the proposal executed when their turn comes, write nothing. Nodes that disagree on who is
+   * online may both write; each writes at most one record per due time, since the next look finds it executed.
    */
   async #execute(dao: string): Promise<void> {
     const replica = this.#replicas.get(dao);
@@ -511,8 +552,9 @@ export class DaoService {
     const time = this.#now();
     const next = nextExecution(replica, time);
     if (next === null) return;
-    if (next > time) {
-      this.#planExecution(dao);
+    const turn = next > time ? next : this.#executionTurnStart(dao, replica, key.address, next);
+    if (turn > time) {
+      this.#executeAt(dao, turn);
       return;
     }
     if (await this.#delegateAgain(dao, replica, key, await this.#deviceSigner(key), time)) this.#changed(dao);

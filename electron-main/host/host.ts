@@ -147,6 +147,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     const invites = await InviteBook.open(options.dataDir);
     let following: ((dao: string) => void) | null = null;
     let syncStatusChanged: ((dao: string) => void) | null = null;
+    let onlineMembers: ((dao: string) => readonly string[]) | null = null;
     const daos = await DaoService.open({
       dataDir: options.dataDir,
       verify,
@@ -154,6 +155,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
       memberAddress: () => keystore.address,
       nodeId: mesh.peerId.toMultihash().bytes,
       log,
+      // The members' nodes this one reaches take turns at writing an execution's record.
+      onlineMembers: (dao) => onlineMembers?.(dao) ?? [],
       onChanged: (dao) => {
         api?.broadcast('dao.changed', { dao });
         following?.(dao);
@@ -210,6 +213,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     };
     syncStatusChanged = pushSyncStatus;
     const sync = new DaoSync(mesh, syncStore, { intervalMs: options.syncIntervalMs ?? 30_000, log, onStatus: (status) => pushSyncStatus(status.dao) });
+    onlineMembers = (dao) => syncStatus(dao).online;
     await sync.start();
     cleanup.push(async () => {
       await sync.stop();
