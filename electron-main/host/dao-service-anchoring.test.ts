@@ -1,6 +1,7 @@
 // A node that did not sign a certificate still anchors it when it holds signatures that no record has all of:
 // it signs the certificate when it is exactly the one its member would sign, and otherwise writes its device's
-// delegation again (valid, no governance effect). Three nodes in this process, envelopes carried by hand.
+// delegation again (valid, no governance effect); and where the members' nodes reach each other, only the
+// first in their turn order does. Three nodes in this process, envelopes carried by hand or as soon as written.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -92,4 +93,79 @@ test('a node that did not sign anchors concurrently signed certificates: by sign
     assert.deepEqual(service.replica(dao)!.ledger.certificatesToAnchor(), []);
   }
   assert.equal(a!.replica(dao)!.ledger.size, c!.replica(dao)!.ledger.size, 'nobody wrote after Carol');
+});
+
+test('nodes that reach each other take turns at anchoring: after a partition heals, one record finalizes the certificate', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'daomesh-anchoring-turns-'));
+  const clock = { now: Date.UTC(2026, 3, 1) };
+  const verify = createNativeEd25519Verify();
+  const keys = [alice!, bob!, carol!];
+  const addresses = keys.map((key) => key.address);
+  const turnMs = 1500;
+  const services: DaoService[] = [];
+  let dao = '';
+  let connected = false;
+  const carried: Promise<unknown>[] = [];
+  const carry = async (from: DaoService, to: DaoService): Promise<void> => {
+    const source = await from.replica(dao)!.envelopeIndex();
+    const target = await (await to.hold(dao)).envelopeIndex();
+    const fresh = source.inOrder(source.ids()).filter((bytes) => !target.hasBytes(bytes));
+    if (fresh.length > 0) await to.acceptRemoteMany(dao, fresh);
+  };
+  const carryAll = async (): Promise<void> => {
+    for (const from of services) for (const to of services) if (from !== to) await carry(from, to);
+  };
+  for (const key of keys) {
+    const service = await DaoService.open({
+      dataDir: join(root, key.address),
+      verify,
+      memberKey: () => key,
+      memberAddress: () => key.address,
+      // While connected, what a node writes or takes in reaches the others at once.
+      onChanged: () => {
+        if (!connected) return;
+        for (const other of services) if (other !== service) carried.push(carry(service, other));
+      },
+      now: () => clock.now,
+      onlineMembers: () => (connected ? addresses : [key.address]),
+      turnMs,
+      anchorDelayMs: 0,
+    });
+    services.push(service);
+  }
+  t.after(async () => {
+    for (const service of services) await service.close();
+    await rm(root, { recursive: true, force: true });
+  });
+  const [a, b] = services as [DaoService, DaoService];
+  ({ dao } = await a.create({ name: 'Turns', preset: 'simple-majority', founders: addresses.slice(1), votingPeriodMs: minute, gracePeriodMs: minute }));
+  await carryAll();
+  connected = true;
+  const { proposal } = await a.propose({ dao, title: 'Together', params: { kind: 'signal', text: '' } });
+  await carryAll();
+  for (const service of services) await service.vote({ dao, proposal, choice: 'yes' });
+  await carryAll();
+  await Promise.all(carried);
+
+  // Cut off from each other, Alice and Bob sign: two signatures, the threshold, that no record holds together.
+  connected = false;
+  clock.now += minute + 1;
+  await a.signTally({ dao, proposal });
+  await b.signTally({ dao, proposal });
+  const size = a.replica(dao)!.ledger.size + 1; // every record, both signatures included
+
+  // Healed: every node holds both signatures, and the first node in the order anchors them.
+  connected = true;
+  await carryAll();
+  const status = (service: DaoService) => service.get(dao).proposals.find((entry) => entry.id === proposal)?.status;
+  const deadline = Date.now() + 15_000;
+  while (!services.every((service) => status(service) === 'passed' && service.replica(dao)!.ledger.certificatesToAnchor().length === 0)) {
+    assert.ok(Date.now() < deadline, 'timed out waiting for the certificate to be final everywhere');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  // Every turn over, and whatever any node wrote carried everywhere.
+  await new Promise((resolve) => setTimeout(resolve, services.length * turnMs + 500));
+  await Promise.all(carried);
+  await carryAll();
+  for (const service of services) assert.equal(service.replica(dao)!.ledger.size, size + 1, 'one record anchored the certificate');
 });

@@ -13,7 +13,7 @@ import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { ledgerRecords } from '../../core/dao/dao-doc.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
-import { DaoService, executionOrder } from './dao-service.ts';
+import { DaoService, executionSubject, turnOrder } from './dao-service.ts';
 import { createNativeEd25519Verify } from './native-ed25519.ts';
 
 const member = memberKeyFromPrivateKey(sha256(utf8ToBytes('daomesh execution test member')));
@@ -116,7 +116,7 @@ test('members\' nodes that reach each other take turns: the first in the order w
         for (const other of services) if (other !== service) carried.push(carry(service, other));
       },
       onlineMembers: () => addresses,
-      executionTurnMs: turnMs,
+      turnMs,
       anchorDelayMs: 0,
     });
     services.push(service);
@@ -159,7 +159,7 @@ test('members\' nodes that reach each other take turns: the first in the order w
 
   // 1. Everyone unlocked: the first in the order writes the one record, the others find it executed.
   const grant = await pass(5);
-  const order = executionOrder(grant.due, addresses);
+  const order = turnOrder(executionSubject(grant.due), addresses);
   await settled(grant.proposal, grant.due);
   const written = writtenSince(first, grant.due);
   assert.equal(written.length, 1, 'one record carried the execution');
@@ -169,7 +169,7 @@ test('members\' nodes that reach each other take turns: the first in the order w
 
   // 2. The first in the order is locked: the next one writes it, one turn later.
   const second = await pass(3);
-  const next = executionOrder(second.due, addresses);
+  const next = turnOrder(executionSubject(second.due), addresses);
   locked.add(next[0]!);
   await settled(second.proposal, second.due);
   const writtenAgain = writtenSince(first, second.due);
@@ -179,11 +179,11 @@ test('members\' nodes that reach each other take turns: the first in the order w
   assert.equal(first.get(dao).members.find((entry) => entry.address === addresses[2])?.reputation, 8);
 });
 
-test('the order of turns is the same on every node, whatever the order of the members it is given, and moves with the time', () => {
+test('the order of turns is the same on every node, whatever the order of the members it is given, and moves with the subject', () => {
   const members = ['0x1111111111111111111111111111111111111111', '0x2222222222222222222222222222222222222222', '0x3333333333333333333333333333333333333333'];
-  const order = executionOrder(1_000, members);
-  assert.deepEqual(executionOrder(1_000, [...members].reverse()), order);
+  const order = turnOrder(executionSubject(1_000), members);
+  assert.deepEqual(turnOrder(executionSubject(1_000), [...members].reverse()), order);
   assert.deepEqual([...order].sort(), members);
-  const firsts = new Set(Array.from({ length: 50 }, (_, i) => executionOrder(i * 1000, members)[0]));
+  const firsts = new Set(Array.from({ length: 50 }, (_, i) => turnOrder(executionSubject(i * 1000), members)[0]));
   assert.equal(firsts.size, 3, 'each member comes first at some time');
 });

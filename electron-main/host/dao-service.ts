@@ -39,17 +39,22 @@ import type { NativeEd25519Signer } from './native-ed25519.ts';
 /** setTimeout's longest delay. */
 const maxTimerMs = 2 ** 31 - 1;
 
-/** How long each online member's node gives the one before it to write an execution's record. */
-const defaultExecutionTurnMs = 3000;
+/** How long each online member's node gives the one before it to write a record that any of them could write. */
+const defaultTurnMs = 3000;
 
 /**
- * The order in which members' nodes take turns at writing the record that executes what came due at `due`:
- * by SHA-256 of the time and the address, so every node that agrees on both agrees on the order, and the
- * first turn falls to a different member each time.
+ * The order in which members' nodes take turns at writing a record that one of them should write (the one that
+ * executes what came due, the one that anchors concurrent signatures): by SHA-256 of what it is about and the
+ * address, so every node that agrees on both agrees on the order, and the first turn moves from member to member.
  */
-export function executionOrder(due: number, members: readonly string[]): string[] {
-  const rank = new Map(members.map((member) => [member, bytesToHex(sha256(utf8ToBytes(`daomesh execution turn|${due}|${member}`)))]));
+export function turnOrder(subject: string, members: readonly string[]): string[] {
+  const rank = new Map(members.map((member) => [member, bytesToHex(sha256(utf8ToBytes(`daomesh turn|${subject}|${member}`)))]));
   return [...rank.keys()].sort((a, b) => (rank.get(a)! < rank.get(b)! ? -1 : 1));
+}
+
+/** What the turns to execute what came due at `due` are about. */
+export function executionSubject(due: number): string {
+  return `execution|${due}`;
 }
 
 /** The earliest execution time of the DAO's passed proposals not executed yet, or null for none. */
@@ -95,12 +100,12 @@ export type DaoServiceOptions = {
   executeWhenDue?: boolean;
   /**
    * The members whose nodes this node reaches now, itself included (the DAO's presence). The current members
-   * among them take turns at writing an execution's record (executionOrder), so that one node writes it rather
-   * than all of them. Left out: this node takes the first turn.
+   * among them take turns (turnOrder) at writing an execution's record and an anchoring record, so that one node
+   * writes each rather than all of them. Left out: this node takes the first turn.
    */
   onlineMembers?: (dao: string) => readonly string[];
   /** How long each turn lasts (default 3 s): a node writes only once the nodes before it had theirs. */
-  executionTurnMs?: number;
+  turnMs?: number;
   /** Where failures that no caller awaits are told (a DAO's snapshot taken by its timer). */
   log?: (line: string) => void;
 };
@@ -117,6 +122,8 @@ export class DaoService {
   /** DAOs with an anchoring check due (see #anchor), and how often each certificate was anchored here. */
   readonly #anchorTimers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #anchored = new Map<string, number>();
+  /** DAOs whose node waited its turn to anchor, and what it waited to anchor. */
+  readonly #anchorTurns = new Map<string, string>();
   /** DAOs with a look for their next execution pending (after a change), and the timer of each one's next execution. */
   readonly #executionChecks = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #executionTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -402,11 +409,14 @@ export class DaoService {
     return (this.#options.now ?? Date.now)();
   }
 
-  /** One anchoring check per burst of accepted envelopes: the first schedules it, the rest of the burst joins it. */
-  #scheduleAnchor(dao: string): void {
+  /**
+   * One anchoring check per burst of accepted envelopes: the first schedules it, the rest of the burst joins it
+   * (as does a burst while this node waits for its turn, #anchor).
+   */
+  #scheduleAnchor(dao: string, afterMs = 0): void {
     if (this.#closed || this.#anchorTimers.has(dao)) return;
     // A little jitter, so that two nodes that received each other's signatures do not both anchor at once.
-    const delay = this.#options.anchorDelayMs ?? 200 + Math.floor(Math.random() * 400);
+    const delay = afterMs + (this.#options.anchorDelayMs ?? 200 + Math.floor(Math.random() * 400));
     const timer = setTimeout(() => {
       this.#anchorTimers.delete(dao);
       this.#serially(() => this.#anchor(dao)).catch(() => {});
@@ -422,6 +432,8 @@ export class DaoService {
    * this member signed it (never equivocation); else the certificate signed, if it is exactly the one this
    * member would sign and they signed no other; else this device's delegation, again (the one record kind a
    * member may always write that changes no governance state). Each is judged first, like every local write.
+   * The members' nodes that reach each other take turns (#turnWait), as for executions: the first to anchor a set
+   * of certificates writes, and the others, finding them final when their turn comes, write nothing.
    * It never loops: once written, the certificates are final here, and each is anchored at most twice per run.
    */
   async #anchor(dao: string): Promise<void> {
@@ -435,7 +447,20 @@ export class DaoService {
     if (this.#closed || replica === undefined || !replica.isCurrentMember(key.address)) return;
     const anchorKey = (certificate: Certificate) => `${dao}|${certificate.proposal}|${certificate.outcome}|${certificate.votes.join(',')}`;
     const due = replica.ledger.certificatesToAnchor().filter((certificate) => (this.#anchored.get(anchorKey(certificate)) ?? 0) < 2);
-    if (due.length === 0) return;
+    if (due.length === 0) {
+      this.#anchorTurns.delete(dao);
+      return;
+    }
+    const subject = `anchor|${due.map(anchorKey).sort().join(';')}`;
+    if (this.#anchorTurns.get(dao) !== subject) {
+      const wait = this.#turnWait(dao, replica, key.address, subject);
+      if (wait > 0) {
+        this.#anchorTurns.set(dao, subject);
+        this.#scheduleAnchor(dao, wait);
+        return;
+      }
+    }
+    this.#anchorTurns.delete(dao);
     for (const certificate of due) this.#anchored.set(anchorKey(certificate), (this.#anchored.get(anchorKey(certificate)) ?? 0) + 1);
 
     const me = key.address;
@@ -521,14 +546,13 @@ export class DaoService {
   }
 
   /**
-   * When this node's turn to write the record that executes what came due at `due` begins: one turn after each
-   * current member whose node it reaches now and who comes before its member in executionOrder.
+   * How long this node waits for its turn at writing the record `subject` is about: one turn for each current
+   * member whose node it reaches now and who comes before its member in turnOrder.
    */
-  #executionTurnStart(dao: string, replica: DaoReplica, me: string, due: number): number {
+  #turnWait(dao: string, replica: DaoReplica, me: string, subject: string): number {
     const online = new Set((this.#options.onlineMembers?.(dao) ?? []).filter((member) => replica.isCurrentMember(member)));
     online.add(me);
-    const before = executionOrder(due, [...online]).indexOf(me);
-    return due + before * (this.#options.executionTurnMs ?? defaultExecutionTurnMs);
+    return turnOrder(subject, [...online]).indexOf(me) * (this.#options.turnMs ?? defaultTurnMs);
   }
 
   /**
@@ -536,7 +560,7 @@ export class DaoService {
    * certificate (core/governance/README.md, "Execution and grace"). In a DAO where nobody writes, that record
    * never comes, and its effect (a member, reputation, rules) would wait for whatever is written next. So once
    * one is due, a current member's node writes its device's delegation again, which executes every due proposal
-   * at once. The members' nodes that reach each other take turns (#executionTurnStart): the first writes, and the
+   * at once. The members' nodes that reach each other take turns (#turnWait): the first writes, and the
    * rest, finding the proposal executed when their turn comes, write nothing. Nodes that disagree on who is
    * online may both write; each writes at most one record per due time, since the next look finds it executed.
    */
@@ -552,7 +576,7 @@ export class DaoService {
     const time = this.#now();
     const next = nextExecution(replica, time);
     if (next === null) return;
-    const turn = next > time ? next : this.#executionTurnStart(dao, replica, key.address, next);
+    const turn = next > time ? next : next + this.#turnWait(dao, replica, key.address, executionSubject(next));
     if (turn > time) {
       this.#executeAt(dao, turn);
       return;
