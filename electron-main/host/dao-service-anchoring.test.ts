@@ -3,41 +3,24 @@
 // delegation again (valid, no governance effect); and where the members' nodes reach each other, only the
 // first in their turn order does. Three nodes in this process, envelopes carried by hand or as soon as written.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { ledgerRecords } from '../../core/dao/dao-doc.ts';
 import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
-import { DaoService } from './dao-service.ts';
-import { createNativeEd25519Verify } from './native-ed25519.ts';
+import type { DaoService } from './dao-service.ts';
+import { openCarriedServices } from './test-services.ts';
 
 const minute = 60 * 1000;
 const [alice, bob, carol] = ['alice', 'bob', 'carol'].map((name) => memberKeyFromPrivateKey(sha256(utf8ToBytes(`daomesh anchoring test ${name}`))));
 
 test('a node that did not sign anchors concurrently signed certificates: by signing what it would sign, else by its delegation', async (t) => {
-  const root = await mkdtemp(join(tmpdir(), 'daomesh-anchoring-'));
   const clock = { now: Date.UTC(2026, 3, 1) };
-  const verify = createNativeEd25519Verify();
-  const [a, b, c] = await Promise.all(
-    [alice, bob, carol].map((key, i) =>
-      DaoService.open({ dataDir: join(root, `n${i}`), verify, memberKey: () => key!, memberAddress: () => key!.address, onChanged: () => {}, now: () => clock.now, anchorDelayMs: 0 }),
-    ),
-  );
-  t.after(async () => {
-    for (const service of [a, b, c]) await service!.close();
-    await rm(root, { recursive: true, force: true });
-  });
+  const mesh = await openCarriedServices(t, [alice!, bob!, carol!], () => ({ now: () => clock.now, anchorDelayMs: 0 }));
+  const [a, b, c] = mesh.services;
   const { dao } = await a!.create({ name: 'Three', preset: 'simple-majority', founders: [bob!.address, carol!.address], votingPeriodMs: minute, gracePeriodMs: minute });
-  /** Carries every envelope `from` holds that `to` lacks, as catch-up sync does. */
-  const sync = async (from: DaoService, to: DaoService): Promise<void> => {
-    const source = await from.replica(dao)!.envelopeIndex();
-    const target = await (await to.hold(dao)).envelopeIndex();
-    const fresh = source.inOrder(source.ids()).filter((bytes) => !target.hasBytes(bytes));
-    if (fresh.length > 0) await to.acceptRemoteMany(dao, fresh);
-  };
+  mesh.dao = dao;
+  const sync = mesh.carry;
   const written = (service: DaoService, kind: string, author: string) =>
     [...ledgerRecords(service.replica(dao)!.doc)].filter((record) => record.record.kind === kind && record.author === author).length;
   const status = (service: DaoService, proposal: string) => service.get(dao).proposals.find((entry) => entry.id === proposal)?.status;
@@ -96,67 +79,38 @@ test('a node that did not sign anchors concurrently signed certificates: by sign
 });
 
 test('nodes that reach each other take turns at anchoring: after a partition heals, one record finalizes the certificate', async (t) => {
-  const root = await mkdtemp(join(tmpdir(), 'daomesh-anchoring-turns-'));
   const clock = { now: Date.UTC(2026, 3, 1) };
-  const verify = createNativeEd25519Verify();
   const keys = [alice!, bob!, carol!];
   const addresses = keys.map((key) => key.address);
   const turnMs = 1500;
-  const services: DaoService[] = [];
-  let dao = '';
-  let connected = false;
-  const carried: Promise<unknown>[] = [];
-  const carry = async (from: DaoService, to: DaoService): Promise<void> => {
-    const source = await from.replica(dao)!.envelopeIndex();
-    const target = await (await to.hold(dao)).envelopeIndex();
-    const fresh = source.inOrder(source.ids()).filter((bytes) => !target.hasBytes(bytes));
-    if (fresh.length > 0) await to.acceptRemoteMany(dao, fresh);
-  };
-  const carryAll = async (): Promise<void> => {
-    for (const from of services) for (const to of services) if (from !== to) await carry(from, to);
-  };
-  for (const key of keys) {
-    const service = await DaoService.open({
-      dataDir: join(root, key.address),
-      verify,
-      memberKey: () => key,
-      memberAddress: () => key.address,
-      // While connected, what a node writes or takes in reaches the others at once.
-      onChanged: () => {
-        if (!connected) return;
-        for (const other of services) if (other !== service) carried.push(carry(service, other));
-      },
-      now: () => clock.now,
-      onlineMembers: () => (connected ? addresses : [key.address]),
-      turnMs,
-      anchorDelayMs: 0,
-    });
-    services.push(service);
-  }
-  t.after(async () => {
-    for (const service of services) await service.close();
-    await rm(root, { recursive: true, force: true });
-  });
+  const mesh = await openCarriedServices(t, keys, (key) => ({
+    now: () => clock.now,
+    onlineMembers: () => (mesh.connected ? addresses : [key.address]),
+    turnMs,
+    anchorDelayMs: 0,
+  }));
+  const { services } = mesh;
   const [a, b] = services as [DaoService, DaoService];
-  ({ dao } = await a.create({ name: 'Turns', preset: 'simple-majority', founders: addresses.slice(1), votingPeriodMs: minute, gracePeriodMs: minute }));
-  await carryAll();
-  connected = true;
+  ({ dao: mesh.dao } = await a.create({ name: 'Turns', preset: 'simple-majority', founders: addresses.slice(1), votingPeriodMs: minute, gracePeriodMs: minute }));
+  const { dao } = mesh;
+  await mesh.carryAll();
+  mesh.connected = true;
   const { proposal } = await a.propose({ dao, title: 'Together', params: { kind: 'signal', text: '' } });
-  await carryAll();
+  await mesh.carryAll();
   for (const service of services) await service.vote({ dao, proposal, choice: 'yes' });
-  await carryAll();
-  await Promise.all(carried);
+  await mesh.carryAll();
+  await mesh.carried();
 
   // Cut off from each other, Alice and Bob sign: two signatures, the threshold, that no record holds together.
-  connected = false;
+  mesh.connected = false;
   clock.now += minute + 1;
   await a.signTally({ dao, proposal });
   await b.signTally({ dao, proposal });
   const size = a.replica(dao)!.ledger.size + 1; // every record, both signatures included
 
   // Healed: every node holds both signatures, and the first node in the order anchors them.
-  connected = true;
-  await carryAll();
+  mesh.connected = true;
+  await mesh.carryAll();
   const status = (service: DaoService) => service.get(dao).proposals.find((entry) => entry.id === proposal)?.status;
   const deadline = Date.now() + 15_000;
   while (!services.every((service) => status(service) === 'passed' && service.replica(dao)!.ledger.certificatesToAnchor().length === 0)) {
@@ -165,7 +119,7 @@ test('nodes that reach each other take turns at anchoring: after a partition hea
   }
   // Every turn over, and whatever any node wrote carried everywhere.
   await new Promise((resolve) => setTimeout(resolve, services.length * turnMs + 500));
-  await Promise.all(carried);
-  await carryAll();
+  await mesh.carried();
+  await mesh.carryAll();
   for (const service of services) assert.equal(service.replica(dao)!.ledger.size, size + 1, 'one record anchored the certificate');
 });

@@ -4,17 +4,13 @@
 // unlocks. Members' nodes that reach each other take turns, so that one of them writes it. Real nodes on the
 // real clock, with short periods (several nodes in this process, envelopes carried as soon as written).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { ledgerRecords } from '../../core/dao/dao-doc.ts';
-import { DaomeshError } from '../../core/errors.ts';
 import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
-import { DaoService, executionSubject, turnOrder } from './dao-service.ts';
-import { createNativeEd25519Verify } from './native-ed25519.ts';
+import { executionSubject, turnOrder, type DaoService } from './dao-service.ts';
+import { openCarriedServices } from './test-services.ts';
 
 const member = memberKeyFromPrivateKey(sha256(utf8ToBytes('daomesh execution test member')));
 const periodMs = 1500;
@@ -28,23 +24,8 @@ async function until(what: string, check: () => boolean, timeoutMs = 15_000): Pr
 }
 
 test('past its grace period a passed grant executes by a record the node writes itself, once, and only while unlocked', async (t) => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'daomesh-execution-'));
-  let locked = false;
-  const service = await DaoService.open({
-    dataDir,
-    verify: createNativeEd25519Verify(),
-    memberKey: () => {
-      if (locked) throw new DaomeshError('IDENTITY_LOCKED', 'locked');
-      return member;
-    },
-    memberAddress: () => member.address,
-    onChanged: () => {},
-    anchorDelayMs: 0,
-  });
-  t.after(async () => {
-    await service.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const node = await openCarriedServices(t, [member], () => ({ anchorDelayMs: 0 }));
+  const [service] = node.services as [DaoService];
   const { dao } = await service.create({ name: 'Quiet', preset: 'simple-majority', founders: [], votingPeriodMs: periodMs, gracePeriodMs: periodMs });
   const replica = service.replica(dao)!;
   const delegations = () => [...ledgerRecords(replica.doc)].filter((record) => record.record.kind === 'device.delegate').length;
@@ -74,61 +55,34 @@ test('past its grace period a passed grant executes by a record the node writes 
 
   // 2. Locked when it comes due: nothing can be signed, so it waits; the unlock writes it.
   const second = await pass(3);
-  locked = true;
+  node.locked.add(member.address);
   const due = service.get(dao).proposals.find((entry) => entry.id === second)!.executesAt!;
   await until('the execution time to pass', () => Date.now() > due + 500);
   await new Promise((resolve) => setTimeout(resolve, 500));
   assert.equal(status(second), 'passed', 'a locked node writes nothing');
-  locked = false;
+  node.locked.delete(member.address);
   await service.announceDevice();
   await until('the grant to execute after the unlock', () => status(second) === 'executed');
   assert.equal(reputation(), 8);
 });
 
 test('members\' nodes that reach each other take turns: the first in the order writes the execution, the next when it is locked', async (t) => {
-  const root = await mkdtemp(join(tmpdir(), 'daomesh-execution-turns-'));
   const keys = ['alice', 'bob', 'carol'].map((name) => memberKeyFromPrivateKey(sha256(utf8ToBytes(`daomesh execution turns ${name}`))));
   const addresses = keys.map((key) => key.address);
   const turnMs = 1500;
-  const locked = new Set<string>();
-  const services: DaoService[] = [];
-  let dao = '';
-  const carried: Promise<unknown>[] = [];
-  /** Carries every envelope `from` holds that `to` lacks, as catch-up sync does. */
-  const carry = async (from: DaoService, to: DaoService): Promise<void> => {
-    const source = await from.replica(dao)!.envelopeIndex();
-    const target = await (await to.hold(dao)).envelopeIndex();
-    const fresh = source.inOrder(source.ids()).filter((bytes) => !target.hasBytes(bytes));
-    if (fresh.length > 0) await to.acceptRemoteMany(dao, fresh);
-  };
-  for (const key of keys) {
-    const service = await DaoService.open({
-      dataDir: join(root, key.address),
-      verify: createNativeEd25519Verify(),
-      memberKey: () => {
-        if (locked.has(key.address)) throw new DaomeshError('IDENTITY_LOCKED', 'locked');
-        return key;
-      },
-      memberAddress: () => key.address,
-      // What this node writes or takes in reaches the others at once: everyone is online.
-      onChanged: () => {
-        if (dao === '') return;
-        for (const other of services) if (other !== service) carried.push(carry(service, other));
-      },
-      onlineMembers: () => addresses,
-      turnMs,
-      anchorDelayMs: 0,
-    });
-    services.push(service);
-  }
-  t.after(async () => {
-    for (const service of services) await service.close();
-    await rm(root, { recursive: true, force: true });
-  });
+  const mesh = await openCarriedServices(t, keys, () => ({
+    // Everyone is online, and what a node writes or takes in reaches the others at once.
+    onlineMembers: () => addresses,
+    turnMs,
+    anchorDelayMs: 0,
+  }));
+  const { services } = mesh;
   const [first] = services as [DaoService];
   // Three votes to carry: a longer voting period than the single node's, so that a slow machine still makes it.
-  ({ dao } = await first.create({ name: 'Turns', preset: 'simple-majority', founders: addresses.slice(1), votingPeriodMs: 2 * periodMs, gracePeriodMs: periodMs }));
-  for (const other of services.slice(1)) await carry(first, other);
+  ({ dao: mesh.dao } = await first.create({ name: 'Turns', preset: 'simple-majority', founders: addresses.slice(1), votingPeriodMs: 2 * periodMs, gracePeriodMs: periodMs }));
+  const { dao } = mesh;
+  await mesh.carryAll();
+  mesh.connected = true;
   const proposalAt = (service: DaoService, proposal: string) => service.get(dao).proposals.find((entry) => entry.id === proposal);
   /** The records that claim a time at or past `due`: what carried the execution. */
   const writtenSince = (service: DaoService, due: number) => [...ledgerRecords(service.replica(dao)!.doc)].filter((record) => record.record.time >= due);
@@ -153,7 +107,7 @@ test('members\' nodes that reach each other take turns: the first in the order w
     await until('every node to see it executed', () => services.every((service) => proposalAt(service, proposal)?.status === 'executed'));
     // Every turn over, and what any node wrote carried everywhere.
     await until('the last turn to be over', () => Date.now() > due + services.length * turnMs + 1000);
-    await Promise.all(carried);
+    await mesh.carried();
     await until('every node to hold the same records', () => services.every((service) => service.replica(dao)!.ledger.stateHash() === first.replica(dao)!.ledger.stateHash()));
   };
 
@@ -170,7 +124,7 @@ test('members\' nodes that reach each other take turns: the first in the order w
   // 2. The first in the order is locked: the next one writes it, one turn later.
   const second = await pass(3);
   const next = turnOrder(executionSubject(second.due), addresses);
-  locked.add(next[0]!);
+  mesh.locked.add(next[0]!);
   await settled(second.proposal, second.due);
   const writtenAgain = writtenSince(first, second.due);
   assert.equal(writtenAgain.length, 1, 'one record carried the execution');

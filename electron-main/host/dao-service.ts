@@ -329,12 +329,8 @@ export class DaoService {
    * so that the DAO's other nodes sync with it. Writes nothing where a delegation exists. Returns the DAOs written to.
    */
   async announceDevice(): Promise<string[]> {
-    let key: MemberKey;
-    try {
-      key = this.#options.memberKey();
-    } catch {
-      return []; // locked or no identity: nothing to announce yet
-    }
+    const key = this.#unlockedKey();
+    if (key === null) return []; // locked or no identity: nothing to announce yet
     // Called when the identity unlocks: executions that came due while it was locked can be written now.
     for (const dao of this.#replicas.keys()) this.#scheduleExecutionCheck(dao);
     const signer = await this.#deviceSigner(key);
@@ -409,6 +405,15 @@ export class DaoService {
     return (this.#options.now ?? Date.now)();
   }
 
+  /** The member key while the identity is unlocked; null while it is locked or there is none. */
+  #unlockedKey(): MemberKey | null {
+    try {
+      return this.#options.memberKey();
+    } catch {
+      return null;
+    }
+  }
+
   /**
    * One anchoring check per burst of accepted envelopes: the first schedules it, the rest of the burst joins it
    * (as does a burst while this node waits for its turn, #anchor).
@@ -438,13 +443,8 @@ export class DaoService {
    */
   async #anchor(dao: string): Promise<void> {
     const replica = this.#replicas.get(dao);
-    let key: MemberKey;
-    try {
-      key = this.#options.memberKey();
-    } catch {
-      return; // locked: nothing can be signed
-    }
-    if (this.#closed || replica === undefined || !replica.isCurrentMember(key.address)) return;
+    const key = this.#unlockedKey(); // locked: nothing can be signed
+    if (key === null || this.#closed || replica === undefined || !replica.isCurrentMember(key.address)) return;
     const anchorKey = (certificate: Certificate) => `${dao}|${certificate.proposal}|${certificate.outcome}|${certificate.votes.join(',')}`;
     const due = replica.ledger.certificatesToAnchor().filter((certificate) => (this.#anchored.get(anchorKey(certificate)) ?? 0) < 2);
     if (due.length === 0) {
@@ -566,13 +566,8 @@ export class DaoService {
    */
   async #execute(dao: string): Promise<void> {
     const replica = this.#replicas.get(dao);
-    let key: MemberKey;
-    try {
-      key = this.#options.memberKey();
-    } catch {
-      return; // locked: an unlock looks again (announceDevice)
-    }
-    if (this.#closed || replica === undefined || !replica.isCurrentMember(key.address)) return;
+    const key = this.#unlockedKey(); // locked: an unlock looks again (announceDevice)
+    if (key === null || this.#closed || replica === undefined || !replica.isCurrentMember(key.address)) return;
     const time = this.#now();
     const next = nextExecution(replica, time);
     if (next === null) return;

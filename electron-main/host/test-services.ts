@@ -1,0 +1,78 @@
+// Test support (used only by *.test.ts): member nodes as DaoServices in this process, one per key, each with its
+// own data directory, whose envelopes are carried to each other the way catch-up sync carries them: by hand
+// (carry), or, while `connected`, as soon as a node writes or takes something in.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { DaomeshError } from '../../core/errors.ts';
+import type { MemberKey } from '../../core/identity/member-key.ts';
+import { DaoService, type DaoServiceOptions } from './dao-service.ts';
+import { createNativeEd25519Verify } from './native-ed25519.ts';
+
+export type CarriedServices = {
+  services: DaoService[];
+  /** The DAO whose envelopes are carried: set it once the DAO exists. */
+  dao: string;
+  /** While true, whatever a node writes or takes in goes to the others at once. */
+  connected: boolean;
+  /** Members whose identity is locked: their node's memberKey() throws IDENTITY_LOCKED. */
+  locked: Set<string>;
+  /** Gives `to` every envelope `from` holds that it lacks. */
+  carry(from: DaoService, to: DaoService): Promise<void>;
+  /** Carries between every pair, once. */
+  carryAll(): Promise<void>;
+  /** Waits for the carrying under way. */
+  carried(): Promise<void>;
+};
+
+/**
+ * Opens one node per key in a fresh directory, closed and removed when the test ends; `options` adds to (or
+ * replaces) each node's defaults.
+ */
+export async function openCarriedServices(t: TestContext, keys: readonly MemberKey[], options: (key: MemberKey) => Partial<DaoServiceOptions> = () => ({})): Promise<CarriedServices> {
+  const root = await mkdtemp(join(tmpdir(), 'daomesh-services-'));
+  const verify = createNativeEd25519Verify();
+  const pending: Promise<unknown>[] = [];
+  const carry = async (from: DaoService, to: DaoService): Promise<void> => {
+    const source = await from.replica(mesh.dao)!.envelopeIndex();
+    const target = await (await to.hold(mesh.dao)).envelopeIndex();
+    const fresh = source.inOrder(source.ids()).filter((bytes) => !target.hasBytes(bytes));
+    if (fresh.length > 0) await to.acceptRemoteMany(mesh.dao, fresh);
+  };
+  const mesh: CarriedServices = {
+    services: [],
+    dao: '',
+    connected: false,
+    locked: new Set(),
+    carry,
+    async carryAll() {
+      for (const from of mesh.services) for (const to of mesh.services) if (from !== to) await carry(from, to);
+    },
+    async carried() {
+      await Promise.all(pending);
+    },
+  };
+  t.after(async () => {
+    for (const service of mesh.services) await service.close();
+    await rm(root, { recursive: true, force: true });
+  });
+  for (const key of keys) {
+    const service: DaoService = await DaoService.open({
+      dataDir: join(root, key.address),
+      verify,
+      memberKey: () => {
+        if (mesh.locked.has(key.address)) throw new DaomeshError('IDENTITY_LOCKED', 'The identity is locked.');
+        return key;
+      },
+      memberAddress: () => key.address,
+      onChanged: () => {
+        if (!mesh.connected || mesh.dao === '') return;
+        for (const other of mesh.services) if (other !== service) pending.push(carry(service, other));
+      },
+      ...options(key),
+    });
+    mesh.services.push(service);
+  }
+  return mesh;
+}
