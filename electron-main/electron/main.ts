@@ -2,11 +2,11 @@
 // `daomesh node` in a utility process; main only relays the window's bridge calls to the host's local API.
 // Bundled by scripts/build.mjs into dist/electron/main.mjs (package.json "main").
 import { app, BrowserWindow, dialog, protocol, session } from 'electron';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DaomeshError, formatError } from '../../core/errors.ts';
 import { connectApi, readApiEndpoint, type ApiClient } from '../host/api-client.ts';
 import { defaultDataDir } from '../host/data-dir.ts';
-import { appPageUrl, appScheme, appSchemePrivileges } from './app-protocol.ts';
+import { appPageUrl, appScheme, appSchemePrivileges, createAppProtocolHandler } from './app-protocol.ts';
 import { startHostProcess, type HostProcess } from './host-process.ts';
 import { startIpcRelay } from './ipc-relay.ts';
 import { confineWebContents, createMainWindow, hardenSession, pageContentSecurityPolicy } from './window.ts';
@@ -98,7 +98,10 @@ function main(): void {
   });
 
   void app.whenReady().then(() => {
-    hardenSession(session.defaultSession, files.indexHtml, pageContentSecurityPolicy(files.indexHtml));
+    const policy = pageContentSecurityPolicy(files.indexHtml);
+    // The built UI on daomesh://app/, with the page's own policy as a header too.
+    session.defaultSession.protocol.handle(appScheme, createAppProtocolHandler({ root: dirname(files.indexHtml), contentSecurityPolicy: policy }));
+    hardenSession(session.defaultSession, policy);
     openWindow();
   });
 }

@@ -2,8 +2,7 @@
 // navigation away from our page, no new windows, no permissions, and our Content Security Policy.
 import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { appPageUrl, appScheme, createAppProtocolHandler } from './app-protocol.ts';
+import { appPageUrl } from './app-protocol.ts';
 
 export type WindowFiles = {
   /** dist/electron/preload.cjs */
@@ -61,12 +60,10 @@ function isWebLink(url: string): boolean {
 }
 
 /**
- * Serves the built UI (the folder of `indexHtml`) on daomesh://app/. Denies every permission request and check
- * (camera, notifications, geolocation…), except writing to the clipboard, which the UI's copy buttons
- * (addresses, invites) need. Adds our CSP as a response header.
+ * Denies every permission request and check (camera, notifications, geolocation…), except writing to the
+ * clipboard, which the UI's copy buttons (addresses, invites) need. Adds our CSP as a response header.
  */
-export function hardenSession(session: Session, indexHtml: string, contentSecurityPolicy: string): void {
-  session.protocol.handle(appScheme, createAppProtocolHandler({ root: dirname(indexHtml), contentSecurityPolicy }));
+export function hardenSession(session: Session, contentSecurityPolicy: string): void {
   session.setPermissionRequestHandler((_contents, permission, callback) => callback(permission === 'clipboard-sanitized-write'));
   session.setPermissionCheckHandler((_contents, permission) => permission === 'clipboard-sanitized-write');
   // Our own pages carry the policy twice already (the <meta> in index.html, the protocol handler's header);
