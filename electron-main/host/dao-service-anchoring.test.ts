@@ -1,7 +1,8 @@
 // A node that did not sign a certificate still anchors it when it holds signatures that no record has all of:
 // it signs the certificate when it is exactly the one its member would sign, and otherwise writes its device's
 // delegation again (valid, no governance effect); and where the members' nodes reach each other, only the
-// first in their turn order does. Three nodes in this process, envelopes carried by hand or as soon as written.
+// first in their turn order does; a node whose identity was locked meanwhile anchors once it unlocks. Three nodes
+// in this process, envelopes carried by hand or as soon as written.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -122,4 +123,41 @@ test('nodes that reach each other take turns at anchoring: after a partition hea
   await mesh.carried();
   await mesh.carryAll();
   for (const service of services) assert.equal(service.replica(dao)!.ledger.size, size + 1, 'one record anchored the certificate');
+});
+
+test('certificates that came to anchor while every node was locked are anchored once a node unlocks', async (t) => {
+  const clock = { now: Date.UTC(2026, 3, 1) };
+  const keys = [alice!, bob!, carol!];
+  const addresses = keys.map((key) => key.address);
+  const turnMs = 300;
+  const mesh = await openCarriedServices(t, keys, () => ({ now: () => clock.now, onlineMembers: () => addresses, turnMs, anchorDelayMs: 0 }));
+  const { services } = mesh;
+  const [a, b, c] = services as [DaoService, DaoService, DaoService];
+  ({ dao: mesh.dao } = await a.create({ name: 'Locked', preset: 'simple-majority', founders: addresses.slice(1), votingPeriodMs: minute, gracePeriodMs: minute }));
+  const { dao } = mesh;
+  await mesh.carryAll();
+  const { proposal } = await a.propose({ dao, title: 'While locked', params: { kind: 'signal', text: '' } });
+  await mesh.carryAll();
+  for (const service of services) await service.vote({ dao, proposal, choice: 'yes' });
+  await mesh.carryAll();
+  clock.now += minute + 1;
+  // Alice and Bob sign apart; then every identity locks, and the signatures reach every node.
+  await a.signTally({ dao, proposal });
+  await b.signTally({ dao, proposal });
+  for (const address of addresses) mesh.locked.add(address);
+  await mesh.carryAll();
+  await new Promise((resolve) => setTimeout(resolve, 3 * turnMs + 300));
+  for (const service of services) assert.equal(service.replica(dao)!.ledger.certificatesToAnchor().length, 1, 'nobody could sign an anchor');
+  const size = c.replica(dao)!.ledger.size;
+
+  // Carol unlocks (the host then calls announceDevice): her node anchors, in its turn, with nobody before it writing.
+  mesh.locked.delete(carol!.address);
+  await c.announceDevice();
+  const deadline = Date.now() + 10_000;
+  while (c.replica(dao)!.ledger.certificatesToAnchor().length > 0) {
+    assert.ok(Date.now() < deadline, 'timed out waiting for the unlocked node to anchor');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.equal(c.replica(dao)!.ledger.size, size + 1, 'one record anchored the certificate');
+  assert.equal(c.get(dao).proposals.find((entry) => entry.id === proposal)?.status, 'passed');
 });

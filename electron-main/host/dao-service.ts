@@ -331,8 +331,12 @@ export class DaoService {
   async announceDevice(): Promise<string[]> {
     const key = this.#unlockedKey();
     if (key === null) return []; // locked or no identity: nothing to announce yet
-    // Called when the identity unlocks: executions that came due while it was locked can be written now.
-    for (const dao of this.#replicas.keys()) this.#scheduleExecutionCheck(dao);
+    // Called when the identity unlocks: executions that came due, and certificates that waited for an anchor, while
+    // it was locked can be written now (nothing else would look again until more envelopes came).
+    for (const dao of this.#replicas.keys()) {
+      this.#scheduleExecutionCheck(dao);
+      this.#scheduleAnchor(dao);
+    }
     const signer = await this.#deviceSigner(key);
     const written: string[] = [];
     for (const [dao, replica] of this.#replicas) {
