@@ -377,6 +377,17 @@ export class DaoService {
     return await this.#write(dao, (context) => buildGroupKey(context, input));
   }
 
+  /**
+   * How long this node waits for its turn at writing what `subject` names, a record that any current member's
+   * node could write (a group key for a new membership epoch), or any of `writers`' (boxes of a key, by those
+   * who hold it): see #turnWait. 0 while locked or for a DAO not held, where it writes nothing anyway.
+   */
+  turnWait(dao: string, subject: string, writers?: readonly string[]): number {
+    const replica = this.#replicas.get(dao);
+    const key = this.#unlockedKey();
+    return replica === undefined || key === null ? 0 : this.#turnWait(dao, replica, key.address, subject, writers);
+  }
+
   /** Writes an `invite.revoke` record: every node of the DAO refuses the invite from then on. */
   async revokeInvite(dao: string, invite: string): Promise<string> {
     return await this.#write(dao, (context) => buildInviteRevocation(context, invite));
@@ -551,10 +562,10 @@ export class DaoService {
 
   /**
    * How long this node waits for its turn at writing the record `subject` is about: one turn for each current
-   * member whose node it reaches now and who comes before its member in turnOrder.
+   * member (of `writers`, when given) whose node it reaches now and who comes before its member in turnOrder.
    */
-  #turnWait(dao: string, replica: DaoReplica, me: string, subject: string): number {
-    const online = new Set((this.#options.onlineMembers?.(dao) ?? []).filter((member) => replica.isCurrentMember(member)));
+  #turnWait(dao: string, replica: DaoReplica, me: string, subject: string, writers?: readonly string[]): number {
+    const online = new Set((this.#options.onlineMembers?.(dao) ?? []).filter((member) => replica.isCurrentMember(member) && (writers === undefined || writers.includes(member))));
     online.add(me);
     return turnOrder(subject, [...online]).indexOf(me) * (this.#options.turnMs ?? defaultTurnMs);
   }

@@ -18,7 +18,7 @@ import { addressBytes, recordHashFromId, type LedgerRecord } from '../../core/le
 import { groupKeyId, newGroupKey, sealKeyBox } from '../../core/sync/key-box.ts';
 import { openGossip, sealGossip, type GroupKey } from '../../p2p/gossip-cipher.ts';
 import { DaoReplica } from './dao-replica.ts';
-import { GroupKeys } from './group-keys.ts';
+import { GroupKeys, groupKeySubject } from './group-keys.ts';
 import { createNativeEd25519Verify } from './native-ed25519.ts';
 
 const rules: Rules = { ...simpleMajority(3), votingPeriodMs: day, gracePeriodMs: hour };
@@ -78,7 +78,11 @@ test("members' nodes agree on one key; a member whose delegation comes later get
   const [a, b, c] = nodes as [Node, Node, Node];
   await deliver(nodes, scenario.records);
 
-  // Only Alice's public key is known (she signed the genesis): her node makes the key with her box alone.
+  // Only Alice's public key is known (she signed the genesis): her node makes the key with her box alone. Any
+  // current member's node could make it; asking what is due makes nothing.
+  const epoch = GroupKeys.epochOf(a.replica)!;
+  assert.deepEqual(a.keys.dueTurn(a.replica), { subject: groupKeySubject(scenario.daoId, epoch, null), writers: null });
+  assert.equal(a.keys.current(a.replica), null, 'no key held for asking');
   const first = upkeep(scenario, a);
   assert.equal(first.length, 1);
   await deliver(nodes, scenario.records);
@@ -91,8 +95,13 @@ test("members' nodes agree on one key; a member whose delegation comes later get
   scenario.delegateDevice(bob);
   scenario.delegateDevice(carol);
   await deliver(nodes, scenario.records);
+  // Only a holder of the key can box it: Alice, the one it was sealed to.
+  const recipients = [bob, carol].map((who) => who.key.address).sort();
+  assert.deepEqual(a.keys.dueTurn(a.replica), { subject: groupKeySubject(scenario.daoId, epoch, recipients), writers: [alice.key.address] });
+  assert.equal(b.keys.dueTurn(b.replica), null, "Bob's node, without the key, has nothing to write");
   assert.equal(upkeep(scenario, a).length, 1);
   await deliver(nodes, scenario.records);
+  assert.equal(a.keys.dueTurn(a.replica), null);
   for (const other of [b, c]) assert.ok(sameKey(other.keys.current(other.replica), key));
   assert.deepEqual(upkeep(scenario, a), [], 'every member has a box: nothing more to write');
 

@@ -8,8 +8,11 @@
 // current member without a box for it writes a record adding one. A removed member gets no box for what
 // follows, and an invitee (not a member) none at all: both read the DAO only through catch-up sessions.
 //
-// When two nodes make a key for the same epoch at once, everyone ends up sealing with the same one: the
-// smallest key id among the epoch's counting records wins, and every key held stays usable for opening. A
+// The members' nodes that reach each other take turns at writing what is due (dueTurn, DaoService.turnWait): the
+// first in the order writes at once, the others find it written when their turn comes. When two nodes still make
+// a key for the same epoch at once (apart, or disagreeing on who is online), everyone ends up sealing with the
+// same one: the smallest key id among the epoch's counting records wins, and every key held stays usable for
+// opening. A
 // host opens the boxes addressed to its member with the member key while the identity is unlocked, and keeps
 // what it opened in the data directory, so a locked or restarted node still reads and seals gossip.
 import { readFile } from 'node:fs/promises';
@@ -42,6 +45,11 @@ type Epoch = { epoch: string; keys: HeldKey[] };
 function held(key: Uint8Array): HeldKey {
   const id = groupKeyId(key);
   return { id, key, hex: bytesToHex(id) };
+}
+
+/** What the turns at writing a `group.key` record are about: a new key for the epoch (recipients null), or boxes. */
+export function groupKeySubject(dao: string, epoch: string, recipients: readonly string[] | null): string {
+  return `group.key|${dao}|${epoch}|${recipients === null ? 'new key' : `boxes for ${recipients.join(',')}`}`;
 }
 
 export class GroupKeys {
@@ -114,41 +122,64 @@ export class GroupKeys {
   }
 
   /**
+   * What upkeep would write now, and who could write it: the subject of the turns of those members' nodes at
+   * writing it (DaoService.turnWait), named alike by every node that sees the same ledger, so that one node writes
+   * a new epoch's key, not each of them. Any current member can make a new key (writers null); boxes, only the
+   * members the winning key was sealed to. Null when nothing is due.
+   */
+  dueTurn(replica: DaoReplica): { subject: string; writers: string[] | null } | null {
+    const due = this.#due(replica);
+    if (due === null) return null;
+    if (due.winner === null) return { subject: groupKeySubject(replica.id, due.epoch, null), writers: null };
+    return { subject: groupKeySubject(replica.id, due.epoch, due.recipients), writers: due.boxed };
+  }
+
+  /**
    * What this member's node should write now, as `group.key` records: a new key for a current epoch that has
    * none, or boxes of the epoch's winning key for current members who have none. Empty when nothing is due,
    * while locked, and when this host's member is not a current member. A new key is held here at once.
    */
   upkeep(replica: DaoReplica): GroupKeyInput[] {
+    const due = this.#due(replica);
+    if (due === null) return [];
+    let key: Uint8Array;
+    if (due.winner === null) {
+      key = newGroupKey();
+      this.#add(replica.id, due.epoch, key);
+    } else {
+      key = due.winner.key;
+    }
+    const context = { dao: recordHashFromId(replica.id), epoch: hexToBytes(due.epoch) };
+    const keyId = groupKeyId(key);
+    const boxes: KeyBox[] = due.recipients.map((address) => sealKeyBox({ ...context, keyId }, key, due.publicKeys.get(address)!, addressBytes(address)));
+    const records: GroupKeyInput[] = [];
+    for (let at = 0; at < boxes.length; at += maxKeyBoxes) records.push({ epoch: context.epoch, keyId, boxes: boxes.slice(at, at + maxKeyBoxes) });
+    return records;
+  }
+
+  /**
+   * What is due, decided without making or holding a key: the epoch, its winning key when it has one (null: it
+   * needs one), the members to seal it to (whose public keys this host knows), and the members it was sealed to.
+   */
+  #due(replica: DaoReplica): { epoch: string; winner: GroupKey | null; recipients: string[]; boxed: string[]; publicKeys: Map<string, Uint8Array> } | null {
     const member = this.#memberKey();
     const epoch = GroupKeys.epochOf(replica);
-    if (member === null || epoch === null || !replica.isCurrentMember(member.address)) return [];
+    if (member === null || epoch === null || !replica.isCurrentMember(member.address)) return null;
     this.#openBoxes(replica);
     const members = [...replica.ledger.governanceState().members.keys()].sort();
     const publicKeys = this.#publicKeysOf(replica, member);
     const keyIds = this.#keyIdsOf(replica, epoch);
-    const context = { dao: recordHashFromId(replica.id), epoch: hexToBytes(epoch) };
-    let key: Uint8Array;
-    let recipients: string[];
-    if (keyIds.length === 0) {
-      key = newGroupKey();
-      recipients = members.filter((address) => publicKeys.has(address));
-      this.#add(replica.id, epoch, key);
-    } else {
-      const winner = this.#held(replica.id, keyIds[0]!);
-      if (!winner) return []; // someone who holds it will add our box
-      key = winner.key;
-      const boxed = new Set<string>();
-      for (const { body } of this.#epochRecords(replica, epoch)) {
-        if (bytesToHex(body.key) !== keyIds[0]) continue;
-        for (const box of body.boxes) boxed.add(bytesToHex(box.member));
-      }
-      recipients = members.filter((address) => publicKeys.has(address) && !boxed.has(bytesToHex(addressBytes(address))));
+    if (keyIds.length === 0) return { epoch, winner: null, recipients: members.filter((address) => publicKeys.has(address)), boxed: [], publicKeys };
+    const winner = this.#held(replica.id, keyIds[0]!);
+    if (!winner) return null; // someone who holds it will add our box
+    const boxed = new Set<string>();
+    for (const { body } of this.#epochRecords(replica, epoch)) {
+      if (bytesToHex(body.key) !== keyIds[0]) continue;
+      for (const box of body.boxes) boxed.add(bytesToHex(box.member));
     }
-    const keyId = groupKeyId(key);
-    const boxes: KeyBox[] = recipients.map((address) => sealKeyBox({ ...context, keyId }, key, publicKeys.get(address)!, addressBytes(address)));
-    const records: GroupKeyInput[] = [];
-    for (let at = 0; at < boxes.length; at += maxKeyBoxes) records.push({ epoch: context.epoch, keyId, boxes: boxes.slice(at, at + maxKeyBoxes) });
-    return records;
+    const hasBox = (address: string) => boxed.has(bytesToHex(addressBytes(address)));
+    const recipients = members.filter((address) => publicKeys.has(address) && !hasBox(address));
+    return recipients.length === 0 ? null : { epoch, winner, recipients, boxed: members.filter(hasBox), publicKeys };
   }
 
   /** Resolves once everything held so far is on disk. */

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { BridgeMethod, BridgeParams, BridgeResult, DaoSyncStatus, NodeStatus } from '../../core/bridge/api.ts';
 import { dispatchBridgeCall, type BridgeHandlers } from '../../core/bridge/dispatch.ts';
@@ -231,7 +232,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
     // DAO's other nodes sync with it. Serialised: one check at a time.
     const announce = (): Promise<unknown> => (announcing = announcing.then(() => daos.announceDevice()).catch((error: unknown) => log(`announcing this device: ${String(error)}`)));
     // Group keys (group-keys.ts): a new key for a new membership epoch, boxes for members who lack the current
-    // one. One pass per DAO at a time; changes that come in meanwhile ask for one more pass.
+    // one. One pass per DAO at a time; changes that come in meanwhile ask for one more pass. Any current member's
+    // node could write what is due, so the nodes that reach each other take turns at it, as at executions: the
+    // first writes at once, the others find it written when their turn comes (a dozen nodes each writing a key
+    // for the new epoch, a box for each member in each, was the alternative).
     const keyUpkeep = new Map<string, { again: boolean }>();
     const upkeepKeys = (dao: string): void => {
       const running = keyUpkeep.get(dao);
@@ -243,10 +247,21 @@ export async function startHost(options: HostOptions): Promise<Host> {
       keyUpkeep.set(dao, state);
       void (async () => {
         try {
+          let waited: string | null = null;
           do {
             state.again = false;
             const replica = daos.replica(dao);
             if (!replica || keystore.state !== 'unlocked') break;
+            const due = groupKeys.dueTurn(replica);
+            if (due === null) continue;
+            const wait = due.subject === waited ? 0 : daos.turnWait(dao, due.subject, due.writers ?? undefined);
+            if (wait > 0) {
+              // Then look again: whoever came before may have written it meanwhile.
+              waited = due.subject;
+              await delay(wait, undefined, { ref: false });
+              state.again = true;
+              continue;
+            }
             for (const input of groupKeys.upkeep(replica)) await daos.writeGroupKey(dao, input);
           } while (state.again);
         } catch (error) {
