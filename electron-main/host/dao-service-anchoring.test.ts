@@ -10,7 +10,7 @@ import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { ledgerRecords } from '../../core/dao/dao-doc.ts';
 import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
 import type { DaoService } from './dao-service.ts';
-import { openCarriedServices } from './test-services.ts';
+import { onlineAs, openCarriedServices } from './test-services.ts';
 
 const minute = 60 * 1000;
 const [alice, bob, carol] = ['alice', 'bob', 'carol'].map((name) => memberKeyFromPrivateKey(sha256(utf8ToBytes(`daomesh anchoring test ${name}`))));
@@ -86,7 +86,7 @@ test('nodes that reach each other take turns at anchoring: after a partition hea
   const turnMs = 1500;
   const mesh = await openCarriedServices(t, keys, (key) => ({
     now: () => clock.now,
-    onlineMembers: () => (mesh.connected ? addresses : [key.address]),
+    onlineNodes: () => onlineAs(mesh.connected ? addresses : [key.address]),
     turnMs,
     anchorDelayMs: 0,
   }));
@@ -130,7 +130,7 @@ test('certificates that came to anchor while every node was locked are anchored 
   const keys = [alice!, bob!, carol!];
   const addresses = keys.map((key) => key.address);
   const turnMs = 300;
-  const mesh = await openCarriedServices(t, keys, () => ({ now: () => clock.now, onlineMembers: () => addresses, turnMs, anchorDelayMs: 0 }));
+  const mesh = await openCarriedServices(t, keys, () => ({ now: () => clock.now, onlineNodes: () => onlineAs(addresses), turnMs, anchorDelayMs: 0 }));
   const { services } = mesh;
   const [a, b, c] = services as [DaoService, DaoService, DaoService];
   ({ dao: mesh.dao } = await a.create({ name: 'Locked', preset: 'simple-majority', founders: addresses.slice(1), votingPeriodMs: minute, gracePeriodMs: minute }));

@@ -1,8 +1,9 @@
 // A passed proposal executes in the first record past its grace period. In a DAO where nobody writes, the node
 // writes that record itself (DaoService #execute): its device's delegation again, once, so that the effect
 // shows without waiting for anyone's next action; and not while its identity is locked, but as soon as it
-// unlocks. Members' nodes that reach each other take turns, so that one of them writes it. Real nodes on the
-// real clock, with short periods (several nodes in this process, envelopes carried as soon as written).
+// unlocks. Members' nodes that reach each other take turns, so that one of them writes it (two devices of one
+// member take two turns). Real nodes on the real clock, with short periods (several nodes in this process,
+// envelopes carried as soon as written).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -10,7 +11,7 @@ import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { ledgerRecords } from '../../core/dao/dao-doc.ts';
 import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
 import { executionSubject, turnOrder, type DaoService } from './dao-service.ts';
-import { openCarriedServices } from './test-services.ts';
+import { onlineAs, openCarriedServices } from './test-services.ts';
 
 const member = memberKeyFromPrivateKey(sha256(utf8ToBytes('daomesh execution test member')));
 const periodMs = 1500;
@@ -72,7 +73,7 @@ test('members\' nodes that reach each other take turns: the first in the order w
   const turnMs = 1500;
   const mesh = await openCarriedServices(t, keys, () => ({
     // Everyone is online, and what a node writes or takes in reaches the others at once.
-    onlineMembers: () => addresses,
+    onlineNodes: () => onlineAs(addresses),
     turnMs,
     anchorDelayMs: 0,
   }));
@@ -131,6 +132,38 @@ test('members\' nodes that reach each other take turns: the first in the order w
   assert.equal(writtenAgain[0]!.author, next[1], 'written by the node whose turn came second');
   assert.ok(writtenAgain[0]!.record.time >= second.due + turnMs, 'once the first turn was over');
   assert.equal(first.get(dao).members.find((entry) => entry.address === addresses[2])?.reputation, 8);
+});
+
+test('two devices of one member take two turns: one of them writes the execution', async (t) => {
+  const devices = ['laptop', 'desktop'];
+  const turnMs = 500;
+  const mesh = await openCarriedServices(t, [member, member], (_, index) => ({
+    nodeName: devices[index]!,
+    // Both online, each reaching the other.
+    onlineNodes: () => devices.map((node) => ({ node, member: member.address })),
+    turnMs,
+    anchorDelayMs: 0,
+  }));
+  const [laptop, desktop] = mesh.services as [DaoService, DaoService];
+  ({ dao: mesh.dao } = await laptop.create({ name: 'Two devices', preset: 'simple-majority', founders: [], votingPeriodMs: periodMs, gracePeriodMs: periodMs }));
+  const { dao } = mesh;
+  await mesh.carryAll();
+  mesh.connected = true;
+  const proposalAt = (service: DaoService) => service.get(dao).proposals[0];
+  const { proposal } = await laptop.propose({ dao, title: 'Thanks', params: { kind: 'reputation.grant', member: member.address, points: 5 } });
+  await laptop.vote({ dao, proposal, choice: 'yes' });
+  await until('the voting period to end', () => Date.now() > proposalAt(laptop)!.votingEndsAt);
+  await laptop.signTally({ dao, proposal });
+  await until('both devices to see it passed', () => [laptop, desktop].every((service) => proposalAt(service)?.status === 'passed'));
+  const due = proposalAt(laptop)!.executesAt!;
+
+  await until('both devices to see it executed', () => [laptop, desktop].every((service) => proposalAt(service)?.status === 'executed'));
+  await until('both turns to be over', () => Date.now() > due + 2 * turnMs + 1000);
+  await mesh.carried();
+  await until('both devices to hold the same records', () => laptop.replica(dao)!.ledger.stateHash() === desktop.replica(dao)!.ledger.stateHash());
+  const written = [...ledgerRecords(laptop.replica(dao)!.doc)].filter((record) => record.record.time >= due);
+  assert.equal(written.length, 1, 'one record carried the execution');
+  assert.equal(laptop.get(dao).members[0]?.reputation, 5);
 });
 
 test('the order of turns is the same on every node, whatever the order of the members it is given, and moves with the subject', () => {

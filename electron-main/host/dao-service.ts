@@ -44,13 +44,17 @@ const defaultTurnMs = 3000;
 
 /**
  * The order in which members' nodes take turns at writing a record that one of them should write (the one that
- * executes what came due, the one that anchors concurrent signatures): by SHA-256 of what it is about and the
- * address, so every node that agrees on both agrees on the order, and the first turn moves from member to member.
+ * executes what came due, the one that anchors concurrent signatures, a group key): by SHA-256 of what it is
+ * about and the node's name, so every node that agrees on both agrees on the order, and the first turn moves
+ * from node to node.
  */
-export function turnOrder(subject: string, members: readonly string[]): string[] {
-  const rank = new Map(members.map((member) => [member, bytesToHex(sha256(utf8ToBytes(`daomesh turn|${subject}|${member}`)))]));
+export function turnOrder(subject: string, nodes: readonly string[]): string[] {
+  const rank = new Map(nodes.map((node) => [node, bytesToHex(sha256(utf8ToBytes(`daomesh turn|${subject}|${node}`)))]));
   return [...rank.keys()].sort((a, b) => (rank.get(a)! < rank.get(b)! ? -1 : 1));
 }
+
+/** A node of the DAO that this one reaches: its name (the libp2p peer id) and the member whose device it is. */
+export type OnlineNode = { readonly node: string; readonly member: string };
 
 /** What the turns to execute what came due at `due` are about. */
 export function executionSubject(due: number): string {
@@ -99,11 +103,14 @@ export type DaoServiceOptions = {
   /** Write a record once a passed proposal's grace period is over, so that it executes (default true; see #execute). */
   executeWhenDue?: boolean;
   /**
-   * The members whose nodes this node reaches now, itself included (the DAO's presence). The current members
-   * among them take turns (turnOrder) at writing an execution's record and an anchoring record, so that one node
-   * writes each rather than all of them. Left out: this node takes the first turn.
+   * The DAO's nodes this node reaches now (the DAO's presence). Those of current members take turns with this
+   * one (turnOrder, by node, so that two devices of one member take two turns) at writing an execution's record,
+   * an anchoring record and a group key, so that one node writes each rather than all of them. Left out: this
+   * node takes the first turn.
    */
-  onlineMembers?: (dao: string) => readonly string[];
+  onlineNodes?: (dao: string) => readonly OnlineNode[];
+  /** This node's name among the online nodes (its libp2p peer id); left out: its member's address. */
+  nodeName?: string;
   /** How long each turn lasts (default 3 s): a node writes only once the nodes before it had theirs. */
   turnMs?: number;
   /** Where failures that no caller awaits are told (a DAO's snapshot taken by its timer). */
@@ -562,12 +569,15 @@ export class DaoService {
 
   /**
    * How long this node waits for its turn at writing the record `subject` is about: one turn for each current
-   * member (of `writers`, when given) whose node it reaches now and who comes before its member in turnOrder.
+   * member's node (of `writers`, when given) that it reaches now and that comes before it in turnOrder.
    */
   #turnWait(dao: string, replica: DaoReplica, me: string, subject: string, writers?: readonly string[]): number {
-    const online = new Set((this.#options.onlineMembers?.(dao) ?? []).filter((member) => replica.isCurrentMember(member) && (writers === undefined || writers.includes(member))));
-    online.add(me);
-    return turnOrder(subject, [...online]).indexOf(me) * (this.#options.turnMs ?? defaultTurnMs);
+    const name = this.#options.nodeName ?? me;
+    const takers = new Set([name]);
+    for (const { node, member } of this.#options.onlineNodes?.(dao) ?? []) {
+      if (replica.isCurrentMember(member) && (writers === undefined || writers.includes(member))) takers.add(node);
+    }
+    return turnOrder(subject, [...takers]).indexOf(name) * (this.#options.turnMs ?? defaultTurnMs);
   }
 
   /**

@@ -17,7 +17,7 @@ import { SyncRefusedError } from '../../p2p/dao-sync-session.ts';
 import { DaoDiscovery } from '../../p2p/dao-discovery.ts';
 import { connectedPeers, createMeshNode, dialableAddress, listenAddresses, relayListenAddress, type MeshNode } from '../../p2p/mesh-node.ts';
 import { ApiServer } from './api-server.ts';
-import { DaoService } from './dao-service.ts';
+import { DaoService, type OnlineNode } from './dao-service.ts';
 import { dataFiles, loadOrCreateApiSecret, lockDataDir, writeFileAtomic, type DataDirLock } from './data-dir.ts';
 import { loadOrCreateDeviceKey } from './device-key.ts';
 import { MemberKeystore, defaultScryptParams } from './keystore.ts';
@@ -148,7 +148,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     const invites = await InviteBook.open(options.dataDir);
     let following: ((dao: string) => void) | null = null;
     let syncStatusChanged: ((dao: string) => void) | null = null;
-    let onlineMembers: ((dao: string) => readonly string[]) | null = null;
+    let onlineNodes: ((dao: string) => readonly OnlineNode[]) | null = null;
     const daos = await DaoService.open({
       dataDir: options.dataDir,
       verify,
@@ -156,8 +156,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
       memberAddress: () => keystore.address,
       nodeId: mesh.peerId.toMultihash().bytes,
       log,
-      // The members' nodes this one reaches take turns at writing an execution's record.
-      onlineMembers: (dao) => onlineMembers?.(dao) ?? [],
+      // The members' nodes this one reaches take turns at writing records any of them could write (executions).
+      onlineNodes: (dao) => onlineNodes?.(dao) ?? [],
+      nodeName: mesh.peerId.toString(),
       onChanged: (dao) => {
         api?.broadcast('dao.changed', { dao });
         following?.(dao);
@@ -214,7 +215,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
     };
     syncStatusChanged = pushSyncStatus;
     const sync = new DaoSync(mesh, syncStore, { intervalMs: options.syncIntervalMs ?? 30_000, log, onStatus: (status) => pushSyncStatus(status.dao) });
-    onlineMembers = (dao) => syncStatus(dao).online;
+    onlineNodes = (dao) =>
+      sync.status(dao).peers.flatMap((node) => {
+        const member = syncStore.memberOf(dao, node);
+        return member === undefined ? [] : [{ node, member }];
+      });
     await sync.start();
     cleanup.push(async () => {
       await sync.stop();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { DaomeshError } from '../../core/errors.ts';
 import type { MemberKey } from '../../core/identity/member-key.ts';
-import { DaoService, type DaoServiceOptions } from './dao-service.ts';
+import { DaoService, type DaoServiceOptions, type OnlineNode } from './dao-service.ts';
 import { createNativeEd25519Verify } from './native-ed25519.ts';
 
 export type CarriedServices = {
@@ -26,11 +26,16 @@ export type CarriedServices = {
   carried(): Promise<void>;
 };
 
+/** Presence where every node is named by its member's address (one device each) and all of `members` are online. */
+export function onlineAs(members: readonly string[]): OnlineNode[] {
+  return members.map((member) => ({ node: member, member }));
+}
+
 /**
- * Opens one node per key in a fresh directory, closed and removed when the test ends; `options` adds to (or
- * replaces) each node's defaults.
+ * Opens one node per key in a fresh directory, closed and removed when the test ends (a key given twice: two
+ * devices of one member); `options` adds to (or replaces) each node's defaults.
  */
-export async function openCarriedServices(t: TestContext, keys: readonly MemberKey[], options: (key: MemberKey) => Partial<DaoServiceOptions> = () => ({})): Promise<CarriedServices> {
+export async function openCarriedServices(t: TestContext, keys: readonly MemberKey[], options: (key: MemberKey, index: number) => Partial<DaoServiceOptions> = () => ({})): Promise<CarriedServices> {
   const root = await mkdtemp(join(tmpdir(), 'daomesh-services-'));
   const verify = createNativeEd25519Verify();
   const pending: Promise<unknown>[] = [];
@@ -57,9 +62,9 @@ export async function openCarriedServices(t: TestContext, keys: readonly MemberK
     for (const service of mesh.services) await service.close();
     await rm(root, { recursive: true, force: true });
   });
-  for (const key of keys) {
+  for (const [index, key] of keys.entries()) {
     const service: DaoService = await DaoService.open({
-      dataDir: join(root, key.address),
+      dataDir: join(root, `${index}-${key.address}`),
       verify,
       memberKey: () => {
         if (mesh.locked.has(key.address)) throw new DaomeshError('IDENTITY_LOCKED', 'The identity is locked.');
@@ -70,7 +75,7 @@ export async function openCarriedServices(t: TestContext, keys: readonly MemberK
         if (!mesh.connected || mesh.dao === '') return;
         for (const other of mesh.services) if (other !== service) pending.push(carry(service, other));
       },
-      ...options(key),
+      ...options(key, index),
     });
     mesh.services.push(service);
   }
