@@ -12,9 +12,8 @@
 // first in the order writes at once, the others find it written when their turn comes. When two nodes still make
 // a key for the same epoch at once (apart, or disagreeing on who is online), everyone ends up sealing with the
 // same one: the smallest key id among the epoch's counting records wins, and every key held stays usable for
-// opening. A
-// host opens the boxes addressed to its member with the member key while the identity is unlocked, and keeps
-// what it opened in the data directory, so a locked or restarted node still reads and seals gossip.
+// opening. A host opens the boxes addressed to its member with the member key while the identity is unlocked,
+// and keeps what it opened in the data directory, so a locked or restarted node still reads and seals gossip.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';

@@ -156,7 +156,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
       memberAddress: () => keystore.address,
       nodeId: mesh.peerId.toMultihash().bytes,
       log,
-      // The members' nodes this one reaches take turns at writing records any of them could write (executions).
+      // The members' nodes this one reaches take turns at writing records any of them could write (executions,
+      // anchors, group keys), each node in its own turn.
       onlineNodes: (dao) => onlineNodes?.(dao) ?? [],
       nodeName: mesh.peerId.toString(),
       onChanged: (dao) => {
