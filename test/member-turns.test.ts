@@ -1,7 +1,7 @@
-// Three real hosts (libp2p on 127.0.0.1, gossip, the host's presence) in one DAO. Records any current member's node
-// could write are written by one, the first node in the turn order (by peer id) among those online (DaoService, turnOrder):
-// the record that executes a passed proposal once its grace period is over, and the group key of the membership
-// epoch a removal starts (group-keys.ts).
+// Three real hosts (libp2p on 127.0.0.1, gossip, the host's presence) in one DAO. Records any current member's
+// node could write are written by one, the first node in the turn order (by peer id) among those online
+// (DaoService, turnOrder): the record that executes a passed proposal once its grace period is over, and the
+// group key of the membership epoch a removal starts (group-keys.ts).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { bytesToHex } from '@noble/hashes/utils.js';
