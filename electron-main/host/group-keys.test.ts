@@ -81,7 +81,7 @@ test("members' nodes agree on one key; a member whose delegation comes later get
   // Only Alice's public key is known (she signed the genesis): her node makes the key with her box alone. Any
   // current member's node could make it; asking what is due makes nothing.
   const epoch = GroupKeys.epochOf(a.replica)!;
-  assert.deepEqual(a.keys.dueTurn(a.replica), { subject: groupKeySubject(scenario.daoId, epoch, null), writers: null });
+  assert.deepEqual(a.keys.dueTurn(a.replica), { subject: groupKeySubject(scenario.daoId, epoch, null) });
   assert.equal(a.keys.current(a.replica), null, 'no key held for asking');
   const first = upkeep(scenario, a);
   assert.equal(first.length, 1);

@@ -123,13 +123,13 @@ export class GroupKeys {
   /**
    * What upkeep would write now, and who could write it: the subject of the turns of those members' nodes at
    * writing it (DaoService.turnWait), named alike by every node that sees the same ledger, so that one node writes
-   * a new epoch's key, not each of them. Any current member can make a new key (writers null); boxes, only the
-   * members the winning key was sealed to. Null when nothing is due.
+   * a new epoch's key, not each of them. Any current member can make a new key (no writers named); boxes, only
+   * the members the winning key was sealed to. Null when nothing is due.
    */
-  dueTurn(replica: DaoReplica): { subject: string; writers: string[] | null } | null {
+  dueTurn(replica: DaoReplica): { subject: string; writers?: readonly string[] } | null {
     const due = this.#due(replica);
     if (due === null) return null;
-    if (due.winner === null) return { subject: groupKeySubject(replica.id, due.epoch, null), writers: null };
+    if (due.winner === null) return { subject: groupKeySubject(replica.id, due.epoch, null) };
     return { subject: groupKeySubject(replica.id, due.epoch, due.recipients), writers: due.boxed };
   }
 

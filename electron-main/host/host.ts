@@ -172,12 +172,17 @@ export async function startHost(options: HostOptions): Promise<Host> {
     // Sync: every DAO held is followed (its topic joined, its local writes gossiped, its peers compared).
     const groupKeys = await GroupKeys.open(options.dataDir, () => (keystore.state === 'unlocked' ? keystore.key : null));
     const syncStore = new HostSyncStore({ daos, verify, invites, keys: groupKeys });
+    /** The DAO's nodes this one is connected to that belong to current members (the DAO's presence). */
+    const nodesOnline = (dao: string): OnlineNode[] =>
+      sync.status(dao).peers.flatMap((node) => {
+        const member = syncStore.memberOf(dao, node);
+        return member === undefined ? [] : [{ node, member }];
+      });
     const syncStatus = (dao: string): DaoSyncStatus => {
-      const status = sync.status(dao);
       const me = keystore.address;
-      const online = new Set(status.peers.map((peer) => syncStore.memberOf(dao, peer)).filter((member) => member !== undefined));
+      const online = new Set(nodesOnline(dao).map(({ member }) => member));
       if (me !== null && daos.replica(dao)?.isCurrentMember(me)) online.add(me);
-      return { ...status, online: [...online].sort() };
+      return { ...sync.status(dao), online: [...online].sort() };
     };
     let statusTimers = new Map<string, ReturnType<typeof setTimeout>>();
     // Sessions report progress often; the UI gets at most a few pushes a second per DAO.
@@ -216,11 +221,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     };
     syncStatusChanged = pushSyncStatus;
     const sync = new DaoSync(mesh, syncStore, { intervalMs: options.syncIntervalMs ?? 30_000, log, onStatus: (status) => pushSyncStatus(status.dao) });
-    onlineNodes = (dao) =>
-      sync.status(dao).peers.flatMap((node) => {
-        const member = syncStore.memberOf(dao, node);
-        return member === undefined ? [] : [{ node, member }];
-      });
+    onlineNodes = nodesOnline;
     await sync.start();
     cleanup.push(async () => {
       await sync.stop();
@@ -260,7 +261,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
             if (!replica || keystore.state !== 'unlocked') break;
             const due = groupKeys.dueTurn(replica);
             if (due === null) continue;
-            const wait = due.subject === waited ? 0 : daos.turnWait(dao, due.subject, due.writers ?? undefined);
+            const wait = due.subject === waited ? 0 : daos.turnWait(dao, due.subject, due.writers);
             if (wait > 0) {
               // Then look again: whoever came before may have written it meanwhile.
               waited = due.subject;
