@@ -1,5 +1,6 @@
-// The local API lets in only callers that hold the data directory's secret, from no other web origin.
+// The local API lets in only callers that hold the running node's secret, from no other web origin.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
@@ -79,6 +80,42 @@ test('the right secret from another web origin, or through a rebound host name, 
   assert.equal(await upgradeStatus({ protocols, headers: { host: `evil.example:${port()}` } }), 421);
   assert.equal(await upgradeStatus({ protocols, headers: { origin: `http://127.0.0.1:${port()}` } }), 101);
   assert.equal(await upgradeStatus({ protocols }), 101);
+});
+
+test('an upgrade to a target that is no plain path is refused, and the node keeps serving', async () => {
+  const protocols = [bridgeProtocol, `${secretProtocolPrefix}${secret}`];
+  // "//" and its kin make URL parsers throw; the handler must not (a throw there would end the node).
+  for (const path of ['//', '/\\', '//[', '/api/..', '/apix', '*']) assert.equal(await upgradeStatus({ protocols, path }), 404, path);
+  assert.equal(await upgradeStatus({ protocols, path: '/api?v=1' }), 101);
+  const api = await connectApi({ url: host.apiUrl, secret });
+  assert.equal((await api.call('node.status', {})).peerId, host.peerId);
+  api.close();
+});
+
+test('each start makes a new secret, and a node that is gone is not sent one', async () => {
+  const dir = await makeDataDir();
+  try {
+    const first = await startHost({ dataDir: dir, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false });
+    const old = await readApiEndpoint(dir);
+    await first.stop();
+    await assert.rejects(readApiEndpoint(dir), { code: 'NODE_NOT_RUNNING' });
+    const second = await startHost({ dataDir: dir, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false });
+    try {
+      const now = await readApiEndpoint(dir);
+      assert.notEqual(now.secret, old.secret);
+      await assert.rejects(connectApi({ url: second.apiUrl, secret: old.secret }), { code: 'UNAUTHORIZED' });
+      // As a crash leaves it: api.json naming a process that has exited, whose port anyone may have taken since.
+      const exited = spawnSync(process.execPath, ['-e', '']).pid;
+      await writeFile(join(dir, 'api.json'), `${JSON.stringify({ url: 'ws://127.0.0.1:9/api', pid: exited })}\n`);
+      await assert.rejects(readApiEndpoint(dir), { code: 'NODE_NOT_RUNNING' });
+      await writeFile(join(dir, 'api.json'), '{ not json');
+      await assert.rejects(readApiEndpoint(dir), { code: 'NODE_NOT_RUNNING' });
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    await removeDir(dir);
+  }
 });
 
 test('with the secret, calls work and bad calls get clear errors', async () => {

@@ -15,7 +15,7 @@ import {
 } from '../../core/bridge/api.ts';
 import { bridgeProtocol, secretProtocolPrefix, ServerFrame } from '../../core/bridge/protocol.ts';
 import { DaomeshError } from '../../core/errors.ts';
-import { dataFiles } from './data-dir.ts';
+import { dataFiles, isAlive } from './data-dir.ts';
 
 export type ApiEndpoint = { url: string; secret: string };
 
@@ -25,12 +25,22 @@ const EndpointFile = z.object({ url: z.string().startsWith('ws://'), pid: z.numb
 export async function readApiEndpoint(dataDir: string): Promise<ApiEndpoint> {
   const notRunning = new DaomeshError('NODE_NOT_RUNNING', `No DAOmesh node is running for ${dataDir}.`, `Start one with: daomesh node --data ${dataDir}`);
   const endpoint = await readFile(join(dataDir, dataFiles.apiEndpoint), 'utf8').then(
-    (text) => EndpointFile.safeParse(JSON.parse(text)),
+    (text) => EndpointFile.safeParse(parseJson(text)),
     () => null,
   );
   const secret = await readFile(join(dataDir, dataFiles.apiSecret), 'utf8').catch(() => null);
-  if (!endpoint?.success || secret === null) throw notRunning;
+  // A node that crashed leaves its api.json behind: its port may now be another program's, which must not be
+  // sent the secret.
+  if (!endpoint?.success || secret === null || !isAlive(endpoint.data.pid)) throw notRunning;
   return { url: endpoint.data.url, secret: secret.trim() };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 export type ApiClient = {

@@ -114,18 +114,28 @@ export class ApiServer {
     });
   }
 
+  /**
+   * Anyone on this machine, and any web page through the browser, can reach this handler, so nothing in it may
+   * throw: a throw in an 'upgrade' listener would end the node.
+   */
   #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refuse = (status: number, reason: string): void => {
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path !== '/api') return refuse(404, 'Not Found');
-    if (!this.#allowedHosts().has(request.headers.host ?? '')) return refuse(421, 'Misdirected Request');
-    const origin = request.headers.origin;
-    // Non-browser clients (the CLI, Electron's relay) send no Origin; a browser always does.
-    if (origin !== undefined && !this.#allowedHosts().has(origin.replace(/^http:\/\//, ''))) return refuse(403, 'Forbidden');
-    if (!this.#hasSecret(request.headers['sec-websocket-protocol'])) return refuse(401, 'Unauthorized');
-    this.#sockets.handleUpgrade(request, socket, head, (client) => this.#sockets.emit('connection', client, request));
+    try {
+      if (!this.#allowedHosts().has(request.headers.host ?? '')) return refuse(421, 'Misdirected Request');
+      // The request-target compared as it came: parsing it (new URL) throws on targets such as "//".
+      const target = request.url ?? '';
+      if (target !== '/api' && !target.startsWith('/api?')) return refuse(404, 'Not Found');
+      const origin = request.headers.origin;
+      // Non-browser clients (the CLI, Electron's relay) send no Origin; a browser always does.
+      if (origin !== undefined && !this.#allowedHosts().has(origin.replace(/^http:\/\//, ''))) return refuse(403, 'Forbidden');
+      if (!this.#hasSecret(request.headers['sec-websocket-protocol'])) return refuse(401, 'Unauthorized');
+      this.#sockets.handleUpgrade(request, socket, head, (client) => this.#sockets.emit('connection', client, request));
+    } catch (error) {
+      this.#options.onError?.(error);
+      socket.destroy();
+    }
   }
 
   #hasSecret(header: string | undefined): boolean {

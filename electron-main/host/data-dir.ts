@@ -49,7 +49,8 @@ export async function lockDataDir(dir: string): Promise<DataDirLock> {
   throw new DaomeshError('DATA_DIR_IN_USE', `Could not lock ${dir}.`);
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid runs (one of another user's counts). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -82,12 +83,13 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   }
 }
 
-/** The per-directory secret that every local API caller must present. */
-export async function loadOrCreateApiSecret(dir: string): Promise<string> {
-  const path = join(dir, dataFiles.apiSecret);
-  const existing = await readFile(path, 'utf8').catch(() => null);
-  if (existing !== null && /^[0-9a-f]{64}$/.test(existing.trim())) return existing.trim();
+/**
+ * The secret every local API caller must present, new each time a node starts. A secret that outlived its node
+ * would open the next one to whoever caught it, e.g. a process of another user listening on the old port after
+ * a crash, to which a client reading the stale api.json would send it.
+ */
+export async function createApiSecret(dir: string): Promise<string> {
   const secret = randomBytes(32).toString('hex');
-  await writeFileAtomic(path, secret);
+  await writeFileAtomic(join(dir, dataFiles.apiSecret), secret);
   return secret;
 }

@@ -18,7 +18,7 @@ import { DaoDiscovery } from '../../p2p/dao-discovery.ts';
 import { connectedPeers, createMeshNode, dialableAddress, listenAddresses, relayListenAddress, type MeshNode } from '../../p2p/mesh-node.ts';
 import { ApiServer } from './api-server.ts';
 import { DaoService, type OnlineNode } from './dao-service.ts';
-import { dataFiles, loadOrCreateApiSecret, lockDataDir, writeFileAtomic, type DataDirLock } from './data-dir.ts';
+import { dataFiles, createApiSecret, lockDataDir, writeFileAtomic, type DataDirLock } from './data-dir.ts';
 import { loadOrCreateDeviceKey } from './device-key.ts';
 import { MemberKeystore, defaultScryptParams } from './keystore.ts';
 import { GroupKeys } from './group-keys.ts';
@@ -116,7 +116,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   try {
     const deviceKey = await loadOrCreateDeviceKey(options.dataDir);
     const keystore = await MemberKeystore.open(options.dataDir, options.scryptParams ?? defaultScryptParams);
-    const secret = await loadOrCreateApiSecret(options.dataDir);
+    const secret = await createApiSecret(options.dataDir);
     const mdns = options.mdns ?? true;
 
     const mesh = await createMeshNode({
