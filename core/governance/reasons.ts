@@ -13,6 +13,7 @@ export const reasons = {
   deviceRevoked: 'signed by a device whose delegation was revoked',
   notMember: 'author is not a member',
   beingRemoved: 'author is being removed: only a rage quit is allowed',
+  otherEpoch: 'a group key for another membership epoch than the one its author was in',
   unknownProposalKind: 'unknown proposal kind',
   invalidParams: 'invalid params',
   modeNotAllowed: 'this DAO does not let a proposal choose its voting mode',

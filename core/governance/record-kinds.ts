@@ -91,7 +91,8 @@ export const maxKeyBoxes = 100;
 
 /**
  * The DAO's group key for one membership epoch, sealed to each member's key (core/sync/key-box.ts). The fold
- * only checks the shape and that a current member wrote it; which key wins an epoch is the host's business.
+ * checks the shape, that a current member wrote it and that the epoch is the one its author was in
+ * (group-epoch.ts); which key wins an epoch is the host's business.
  */
 export const groupKeyBodySchema = z.strictObject({
   epoch: bytesOf(16),

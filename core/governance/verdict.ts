@@ -5,6 +5,7 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { compareBytes, type RecordBody, type SignedRecord } from '../ledger/record.ts';
 import type { GovernanceState } from './governance-state.ts';
+import { groupEpoch } from './group-epoch.ts';
 import { certificateKey, type LedgerIndex, type LedgerNode, type NodeData, type ProposalInfo, type Verdict, type View, type VoteInfo } from './ledger-index.ts';
 import type { ProposalKinds } from './proposal-kinds.ts';
 import { reasons } from './reasons.ts';
@@ -89,7 +90,7 @@ function judgeOrThrow(context: JudgeContext, node: LedgerNode, judged: Judged): 
       return { kind, signature: judgeSignature(index, node, signed.body, view) };
     // Sync's records: valid when a current member wrote them, with no effect on governance.
     case 'group.key':
-      parse(groupKeyBodySchema, signed.body);
+      if (compareBytes(parse(groupKeyBodySchema, signed.body).epoch, groupEpoch(index.daoId, state.members.keys())) !== 0) ignore(reasons.otherEpoch);
       return { kind };
     case 'invite.revoke':
       parse(inviteRevokeBodySchema, signed.body);

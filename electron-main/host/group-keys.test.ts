@@ -1,7 +1,8 @@
 // Group keys as ledger records (issue 4): each members' node works from real replicas on disk and its own
 // GroupKeys, records pass between them as a host's would (the records, written into each replica), and the
 // test checks who can open what: members get the epoch's key, a member whose delegation comes later gets a box,
-// a removed member's node holds the new epoch's records but opens none of them, concurrent mints converge.
+// a removed member's node holds the new epoch's records but opens none of them, concurrent mints converge, and
+// keys for epochs their author was not in (a planted next epoch, made-up ones) do not count.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { memberSealer } from '../../core/dao/envelope.ts';
+import { groupEpoch } from '../../core/governance/group-epoch.ts';
 import { buildGroupKey, type GroupKeyInput } from '../../core/governance/record-builders.ts';
 import { reasons } from '../../core/governance/reasons.ts';
 import { simpleMajority, type Rules } from '../../core/governance/rules.ts';
@@ -224,4 +226,49 @@ test('bad boxes and bad key records are left out cleanly: a wrong box, a strange
   assert.equal(b.keys.current(b.replica), null, 'the box sealed to another key does not open, and nothing throws');
   assert.equal(b.keys.byId(b.replica, strangerId), undefined, "a stranger's key is never taken");
   assert.ok(sameKey(a.keys.current(a.replica), { id: keyId, key }), 'Alice opens her own box');
+});
+
+test("a member cannot plant the key of the epoch after their own removal, nor push the current key out with keys of made-up epochs", async () => {
+  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario([alice, bob, carol], rules);
+  scenario.delegateDevice(bob);
+  scenario.delegateDevice(carol);
+  const nodes = await Promise.all([alice, bob, carol].map((who) => node(scenario, who)));
+  const [a, b, c] = nodes as [Node, Node, Node];
+  await deliver(nodes, scenario.records);
+  upkeep(scenario, a);
+  await deliver(nodes, scenario.records);
+  const first = a.keys.current(a.replica)!;
+  assert.ok(sameKey(c.keys.current(c.replica), first));
+
+  // Carol, still a member, works out the epoch of {alice, bob} (a hash anyone can make) and writes a key for it,
+  // its id ground to sort first, boxed to Alice and Bob. Then keys for 40 made-up epochs, boxed to everyone.
+  const dao = recordHashFromId(scenario.daoId);
+  const future = groupEpoch(scenario.daoId, [alice.key.address, bob.key.address]);
+  let planted = newGroupKey();
+  while (groupKeyId(planted)[0] !== 0) planted = newGroupKey();
+  const plantedId = groupKeyId(planted);
+  const boxes = (epoch: Uint8Array, key: Uint8Array, to: readonly Actor[]) => to.map((who) => sealKeyBox({ dao, epoch, keyId: groupKeyId(key) }, key, who.key.publicKey, addressBytes(who.key.address)));
+  const plant = scenario.write(carol, (context) => buildGroupKey(context, { epoch: future, keyId: plantedId, boxes: boxes(future, planted, [alice, bob]) }));
+  const madeUp = Array.from({ length: 40 }, (_, i) => {
+    const epoch = groupEpoch(scenario.daoId, [`made-up ${i}`]);
+    const key = newGroupKey();
+    return scenario.write(carol, (context) => buildGroupKey(context, { epoch, keyId: groupKeyId(key), boxes: boxes(epoch, key, [alice, bob, carol]) }));
+  });
+  assert.equal(scenario.evidenceFor(plant), reasons.otherEpoch);
+  for (const record of madeUp) assert.equal(scenario.evidenceFor(record), reasons.otherEpoch);
+  await deliver(nodes, scenario.records);
+  for (const from of [a, b]) assert.ok(sameKey(from.keys.current(from.replica), first), 'the epoch key stays in use');
+
+  pass(scenario, [alice, bob], { kind: 'member.remove', member: carol.key.address });
+  await deliver(nodes, scenario.records);
+  assert.equal(GroupKeys.epochOf(a.replica), bytesToHex(future), 'the epoch Carol worked out is the one that came');
+  assert.equal(upkeep(scenario, a).length, 1, 'Alice makes the new epoch its key: the planted one does not count');
+  await deliver(nodes, scenario.records);
+  const sealing = a.keys.current(a.replica)!;
+  assert.ok(sameKey(b.keys.current(b.replica), sealing));
+  assert.notEqual(bytesToHex(sealing.key), bytesToHex(planted));
+  const message = sealGossip(sealing, dao, new TextEncoder().encode('plans without Carol'));
+  assert.equal(openGossip({ id: plantedId, key: planted }, dao, message), null, 'what Carol planted opens nothing sealed after her removal');
+  assert.equal(c.keys.byId(c.replica, sealing.id), undefined, "Carol's node holds no key of the new epoch");
 });

@@ -1,8 +1,8 @@
 // The DAO group keys this host holds for sealing gossip (p2p/gossip-cipher.ts), by membership epoch, and the
 // `group.key` records that carry them (issue 4).
 //
-// An epoch is the set of current members (its id: a hash of the DAO id and the sorted addresses), so it changes
-// whenever someone joins or leaves. Keys travel in the ledger, each sealed to every current member's key
+// An epoch is the set of current members (its id: core/governance/group-epoch.ts), so it changes whenever
+// someone joins or leaves; a key record counts only for the epoch its author was in. Keys travel in the ledger, each sealed to every current member's key
 // (core/sync/key-box.ts): a member's node that finds no key record for the current epoch writes one (a random
 // key, a box for every member whose public key it knows); a member's node that holds the epoch's key and sees a
 // current member without a box for it writes a record adding one. A removed member gets no box for what
@@ -16,10 +16,10 @@
 // and keeps what it opened in the data directory, so a locked or restarted node still reads and seals gossip.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import { recordBytes } from '../../core/dao/dao-doc.ts';
+import { groupEpoch } from '../../core/governance/group-epoch.ts';
 import type { GroupKeyInput } from '../../core/governance/record-builders.ts';
 import { deviceBodySchema, groupKeyBodySchema, maxKeyBoxes, type GroupKeyBody } from '../../core/governance/record-kinds.ts';
 import type { MemberKey } from '../../core/identity/member-key.ts';
@@ -89,11 +89,11 @@ export class GroupKeys {
   static epochOf(replica: DaoReplica): string | null {
     let members: string[];
     try {
-      members = [...replica.ledger.governanceState().members.keys()].sort();
+      members = [...replica.ledger.governanceState().members.keys()];
     } catch {
       return null;
     }
-    return bytesToHex(sha256(utf8ToBytes(`daomesh-group-epoch-v1\0${replica.id}\0${members.join(',')}`)).subarray(0, 16));
+    return bytesToHex(groupEpoch(replica.id, members));
   }
 
   /**
@@ -165,7 +165,7 @@ export class GroupKeys {
     const epoch = GroupKeys.epochOf(replica);
     if (member === null || epoch === null || !replica.isCurrentMember(member.address)) return null;
     this.#openBoxes(replica);
-    const members = [...replica.ledger.governanceState().members.keys()].sort();
+    const members = [...replica.ledger.governanceState().members.keys()];
     const publicKeys = this.#publicKeysOf(replica, member);
     const keyIds = this.#keyIdsOf(replica, epoch);
     if (keyIds.length === 0) return { epoch, winner: null, recipients: members.filter((address) => publicKeys.has(address)), boxed: [], publicKeys };
