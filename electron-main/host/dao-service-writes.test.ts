@@ -1,7 +1,8 @@
 // What a member's own node writes: rules changes name only what they change (so a second change does not
-// revert a first one still in its grace period), and nothing the fold would only keep as evidence is written.
+// revert a first one still in its grace period), and nothing the fold would only keep as evidence is written;
+// a DAO whose files cannot be opened keeps no other DAO from opening.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -113,4 +114,28 @@ test("a new DAO's first envelope is sealed by the device key it delegates, and a
     assert.ok(outcome.ok, outcome.ok ? '' : outcome.reason.message);
   }
   assert.equal(peer.ledger.stateHash(), service.replica(dao)!.ledger.stateHash());
+});
+
+test("a DAO whose log is damaged past repair is refused with why, and the node opens every other DAO", async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'daomesh-writes-damaged-'));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const options = { dataDir, verify: createNativeEd25519Verify(), memberKey: () => member, memberAddress: () => member.address, onChanged: () => {} };
+  const first = await DaoService.open(options);
+  const { dao: kept } = await first.create({ name: 'Kept', preset: 'simple-majority', founders: [], votingPeriodMs: minute, gracePeriodMs: hour });
+  const { dao: damaged } = await first.create({ name: 'Damaged', preset: 'simple-majority', founders: [], votingPeriodMs: minute, gracePeriodMs: hour });
+  await first.close();
+  // The log's header overwritten, and no snapshot to fall back on.
+  const log = join(dataDir, 'daos', damaged, 'envelopes.log');
+  await writeFile(log, Buffer.concat([Buffer.alloc(64, 0xee), (await readFile(log)).subarray(64)]));
+  await rm(join(dataDir, 'daos', damaged, 'snapshots'), { recursive: true, force: true });
+
+  const lines: string[] = [];
+  const second = await DaoService.open({ ...options, log: (line) => lines.push(line) });
+  t.after(() => second.close());
+  assert.deepEqual(second.list().map((dao) => dao.name), ['Kept']);
+  assert.equal(second.get(kept).name, 'Kept');
+  assert.deepEqual(second.unopenable().map((entry) => [entry.dao, entry.error.code]), [[damaged, 'STORAGE_FAILED']]);
+  assert.throws(() => second.get(damaged), (error: unknown) => error instanceof DaomeshError && error.code === 'STORAGE_FAILED' && error.message.includes(damaged) && error.hint !== undefined);
+  await assert.rejects(second.hold(damaged), { code: 'STORAGE_FAILED' });
+  assert.ok(lines.some((line) => line.includes(damaged)), 'the node says which DAO it could not open');
 });

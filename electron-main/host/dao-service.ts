@@ -33,6 +33,7 @@ import { recordHashFromId, signRecordAsDevice, signRecordAsMember, type LedgerRe
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { createInvite, type Invite } from '../../core/sync/invite.ts';
 import { DaoReplica, notFound, type RemoteOutcome } from './dao-replica.ts';
+import { StorageError } from './envelope-log.ts';
 import { deriveDeviceSigner, loadOrCreateDeviceSalt } from './device-signer.ts';
 import type { NativeEd25519Signer } from './native-ed25519.ts';
 
@@ -135,6 +136,8 @@ export class DaoService {
   readonly #executionChecks = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #executionTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
+  readonly #unopenable = new Map<string, DaomeshError>();
+
   private constructor(options: DaoServiceOptions) {
     this.#options = options;
     this.#daosDir = join(options.dataDir, 'daos');
@@ -144,11 +147,23 @@ export class DaoService {
     const service = new DaoService(options);
     const ids = await readdir(service.#daosDir).catch(() => [] as string[]);
     for (const id of ids.filter((name) => /^[A-Za-z0-9_-]{43}$/.test(name)).sort()) {
-      const { replica } = await DaoReplica.open(service.#daosDir, id, options.verify, { log: options.log });
-      service.#replicas.set(id, replica);
-      service.#scheduleExecutionCheck(id);
+      try {
+        const { replica } = await DaoReplica.open(service.#daosDir, id, options.verify, { log: options.log });
+        service.#replicas.set(id, replica);
+        service.#scheduleExecutionCheck(id);
+      } catch (error) {
+        // One DAO's damaged files must not keep the node, and every other DAO, from starting.
+        const failure = unopenable(id, error);
+        service.#unopenable.set(id, failure);
+        options.log?.(`${failure.message} ${failure.hint ?? ''}`.trim());
+      }
     }
     return service;
+  }
+
+  /** DAOs whose files are here but could not be opened, with why: each is refused with its error until fixed. */
+  unopenable(): Array<{ dao: string; error: DaomeshError }> {
+    return [...this.#unopenable].map(([dao, error]) => ({ dao, error }));
   }
 
   list(): DaoSummary[] {
@@ -300,6 +315,8 @@ export class DaoService {
   async hold(dao: string): Promise<DaoReplica> {
     const held = this.#replicas.get(dao);
     if (held) return held;
+    const failure = this.#unopenable.get(dao);
+    if (failure) throw failure;
     return await this.#serially(async () => {
       const existing = this.#replicas.get(dao);
       if (existing) return existing;
@@ -606,7 +623,7 @@ export class DaoService {
 
   #replica(id: string): DaoReplica {
     const replica = this.#replicas.get(id);
-    if (!replica) throw notFound(id);
+    if (!replica) throw this.#unopenable.get(id) ?? notFound(id);
     return replica;
   }
 
@@ -689,4 +706,11 @@ function refuseIgnored(replica: DaoReplica, records: readonly LedgerRecord[]): v
     const kind = records[i]!.record.kind;
     throw new DaomeshError('RECORD_REJECTED', `The DAO would not count this ${recordWords[kind] ?? kind}: ${verdict.reason}.`);
   });
+}
+
+/** The error a DAO that could not be opened is refused with: what failed, and what the user can do. */
+function unopenable(dao: string, error: unknown): DaomeshError {
+  const reason = error instanceof Error ? error.message : String(error);
+  const hint = error instanceof StorageError && error.hint ? error.hint : `Move ${join('daos', dao)} out of the data directory and join the DAO again from a member's node.`;
+  return new DaomeshError('STORAGE_FAILED', `DAO ${dao} could not be opened: ${reason}`, hint);
 }
