@@ -17,7 +17,7 @@ import { readSingleRecordUpdate } from './single-record-update.ts';
 import { clientsPerKey, yjsClientOf } from './yjs-client.ts';
 import type { GateRejectionCode } from './gate-rejection.ts';
 import { applyCheckedEnvelope, checkEnvelope, maxRecordsPerEnvelope, type AcceptedEnvelope, type GateContext } from './update-gate.ts';
-import { ViewingUpdateDecoder, withExpectedTexts } from './update-structure.ts';
+import { maxDeleteRanges, ViewingUpdateDecoder, withExpectedTexts } from './update-structure.ts';
 
 const founder = memberKeyFromPhrase('test test test test test test test test test test test junk');
 const member = memberKeyFromPhrase('legal winner thank year wave sausage worth useful legal winner thank yellow');
@@ -457,6 +457,189 @@ test('a deletion of items not received yet is refused: Yjs would keep it and rem
   accept(peer, delivery);
   refuse(peer, sealEnvelopeAsMember(dao, preDeletion, founder).bytes, 'LEDGER_DELETE');
   assert.ok(hasRecord(peer, record.id));
+});
+
+/** `update` (V1, with an empty delete set) with this delete set instead: ranges of one client, as given. */
+function withDeleteSet(update: Uint8Array, client: number, ranges: ReadonlyArray<readonly [number, number]>): Uint8Array {
+  assert.equal(update[update.length - 1], 0, 'the update ends with an empty delete set');
+  const bytes = [...update.subarray(0, update.length - 1)];
+  const varUint = varUintWriter(bytes);
+  varUint(1);
+  varUint(client);
+  varUint(ranges.length);
+  for (const [clock, len] of ranges) {
+    varUint(clock);
+    varUint(len);
+  }
+  return Uint8Array.from(bytes);
+}
+
+/** A V1 update of no structs and these delete ranges of one client, in this order. */
+function rangesUpdate(client: number, ranges: ReadonlyArray<readonly [number, number]>): Uint8Array {
+  return withDeleteSet(Uint8Array.from([0, 0]), client, ranges);
+}
+
+function sealedWithDevice(update: Uint8Array, device: Device, delegation: Uint8Array): Uint8Array {
+  return sealEnvelopeAsDevice(dao, update, member.address, { key: device.publicKey, delegation }, (message) => ed25519.sign(message, device.secretKey)).bytes;
+}
+
+/** A peer holding `count` one-character items of the member's client in the charter (each typed at the front, so none merge). */
+function withMemberCharacters(count: number): { peer: Y.Doc; client: number; start: number } {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  writeAsClientOf(writer, addressBytes(member.address));
+  const client = writer.clientID;
+  const start = Y.getState(writer.store, client);
+  accept(peer, sealed(writer, member, () => {
+    for (let i = 0; i < count; i++) daoText(writer, 'charter').insert(0, 'x');
+  }));
+  assert.equal(peer.store.clients.get(client)!.length, count, 'one item per character');
+  return { peer, client, start };
+}
+
+test('a delete set whose ranges repeat, overlap, touch, run out of order or are empty is refused as malformed', () => {
+  // Yjs walks (and the gate checked) each range as given: one range repeated R times cost R walks of it.
+  const { peer, client, start } = withMemberCharacters(20);
+  const cases: Array<[string, Array<[number, number]>]> = [
+    ['repeated', [[start, 20], [start, 20], [start, 20]]],
+    ['overlapping', [[start, 5], [start + 3, 5]]],
+    ['adjacent, not merged', [[start, 2], [start + 2, 2]]],
+    ['out of order', [[start + 5, 1], [start, 1]]],
+    ['empty', [[start, 0]]],
+  ];
+  for (const [name, ranges] of cases) {
+    assert.match(refuse(peer, sealEnvelopeAsMember(dao, rangesUpdate(client, ranges), member).bytes, 'MALFORMED_UPDATE'), /sorted, merged and apart|empty range/, name);
+  }
+  // The same client listed twice in the delete set: Yjs joins its ranges into one list, checked as one.
+  const twice = deletionUpdate([{ client, clock: start, len: 20 }, { client, clock: start, len: 20 }]);
+  assert.match(refuse(peer, sealEnvelopeAsMember(dao, twice, member).bytes, 'MALFORMED_UPDATE'), /sorted, merged and apart/);
+  // An update that brings its own items and deletes them over and over: no document history needed.
+  const writer = writerFrom(peer);
+  writeAsClientOf(writer, addressBytes(member.address));
+  const own = localUpdate(writer, () => {
+    for (let i = 0; i < 20; i++) daoText(writer, 'draft:p1').insert(0, 'y');
+  })!;
+  const first = Y.decodeUpdate(own).structs[0]!.id;
+  const selfDeleting = withDeleteSet(own, first.client, Array.from({ length: 50 }, () => [first.clock, 20] as const));
+  assert.match(refuse(peer, sealEnvelopeAsMember(dao, selfDeleting, member).bytes, 'MALFORMED_UPDATE'), /sorted, merged and apart/);
+  // Sorted and apart, the same ranges are what Yjs writes, and go in.
+  accept(peer, sealEnvelopeAsMember(dao, rangesUpdate(client, [[start, 1], [start + 2, 3], [start + 6, 1]]), member).bytes);
+  assert.equal(daoText(peer, 'charter').toString(), `${'x'.repeat(15)}We build bridges.`);
+});
+
+test(`an update may delete at most ${maxDeleteRanges} ranges`, () => {
+  const { peer } = founded();
+  const apart = (count: number): Array<[number, number]> => Array.from({ length: count }, (_, i) => [2 * i, 1]);
+  const over = rangesUpdate(12345, apart(maxDeleteRanges + 1));
+  assert.match(refuse(peer, sealEnvelopeAsMember(dao, over, member).bytes, 'MALFORMED_UPDATE'), new RegExp(`at most ${maxDeleteRanges}`));
+  // At the cap the ranges are looked at: these name a client this document has never seen.
+  refuse(peer, sealEnvelopeAsMember(dao, rangesUpdate(12345, apart(maxDeleteRanges)), member).bytes, 'MISSING_UPDATES');
+});
+
+test('honest deletions go in: several ranges in one transaction, ranges of several writers, merged updates', () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  accept(peer, sealed(writer, member, () => daoText(writer, 'draft:p1').insert(0, 'abcdefghij')));
+  const client = writer.clientID;
+  // Scattered characters of one item: three ranges of the member's client.
+  const scattered = sealed(writer, member, () => {
+    const draft = daoText(writer, 'draft:p1');
+    draft.delete(1, 1);
+    draft.delete(2, 1);
+    draft.delete(3, 2);
+  });
+  assert.equal(Y.decodeUpdate(decodeEnvelope(scattered).update).ds.clients.get(client)?.length, 3);
+  assert.equal(accept(peer, scattered).touchesText, true);
+  assert.equal(daoText(peer, 'draft:p1').toString(), 'acehij');
+  // The founder deletes from the charter (the founder's items) and from the member's draft in one transaction.
+  const editor = writerFrom(peer);
+  const both = sealed(editor, founder, () => {
+    daoText(editor, 'charter').delete(0, 3);
+    daoText(editor, 'charter').delete(6, 1);
+    daoText(editor, 'draft:p1').delete(0, 1);
+    daoText(editor, 'draft:p1').delete(2, 1);
+  });
+  assert.equal(Y.decodeUpdate(decodeEnvelope(both).update).ds.clients.size, 2);
+  accept(peer, both);
+  assert.equal(daoText(peer, 'charter').toString(), 'build ridges.');
+  assert.equal(daoText(peer, 'draft:p1').toString(), 'ceij');
+  // Two transactions merged into one update (as localUpdate does when observers write in cleanup): Yjs merges
+  // their delete sets: the i (clock 8) deleted in one, the j and the k (9 and 10) in the other, make one range.
+  Y.applyUpdate(writer, Y.encodeStateAsUpdate(peer));
+  writeAsClientOf(writer, addressBytes(member.address));
+  const typed = localUpdate(writer, () => {
+    daoText(writer, 'draft:p1').insert(0, 'klm');
+    daoText(writer, 'draft:p1').delete(5, 1); // the i
+  })!;
+  const cut = localUpdate(writer, () => {
+    daoText(writer, 'draft:p1').delete(5, 1); // the j, next to the i
+    daoText(writer, 'draft:p1').delete(0, 1); // the k, typed above
+  })!;
+  const merged = Y.mergeUpdates([typed, cut]);
+  assert.deepEqual(Y.decodeUpdate(merged).ds.clients.get(client)?.map(({ clock, len }) => [clock, len]), [[8, 3]]);
+  accept(peer, sealEnvelopeAsMember(dao, merged, member).bytes);
+  assert.equal(daoText(peer, 'draft:p1').toString(), 'lmce');
+  assert.equal(daoText(peer, 'draft:p1').toString(), daoText(writer, 'draft:p1').toString());
+  assert.deepEqual(Y.encodeStateAsUpdate(peer), Y.encodeStateAsUpdate(writer));
+});
+
+test("a stranger's device envelope, naming a member and a delegation it does not have, is refused before its update is looked at", () => {
+  const { peer, client, start } = withMemberCharacters(50);
+  // A hostile delete set: the member's 50 items, 5,000 times over.
+  const hostile = rangesUpdate(client, Array.from({ length: 5000 }, () => [start, 50] as const));
+  // From the member's delegated device it is refused for its shape...
+  const device = ed25519.keygen();
+  const delegation = delegationFor(member, device);
+  const delegating = writerFrom(peer);
+  accept(peer, sealed(delegating, member, () => appendRecords(delegating, [delegation])));
+  assert.match(refuse(peer, sealedWithDevice(hostile, device, delegation.hash), 'MALFORMED_UPDATE'), /sorted, merged and apart/);
+  // ...from any other key for its delegation, which was checked first: a made-up one, or the member's real
+  // delegation of another key.
+  const strangerKey = ed25519.keygen();
+  assert.match(refuse(peer, sealedWithDevice(hostile, strangerKey, new Uint8Array(32).fill(7)), 'BAD_DELEGATION'), /neither in this document nor in the update/);
+  assert.match(refuse(peer, sealedWithDevice(hostile, strangerKey, delegation.hash), 'BAD_DELEGATION'), /another device key/);
+  // So too for an update the structure check would refuse for deleting a record.
+  const genesisItem = ledgerItemIds(peer, dao)[0]!.id;
+  const ledgerDelete = deletionUpdate([{ client: genesisItem.client, clock: genesisItem.clock, len: 1 }]);
+  refuse(peer, sealedWithDevice(ledgerDelete, device, delegation.hash), 'LEDGER_DELETE');
+  refuse(peer, sealedWithDevice(ledgerDelete, strangerKey, new Uint8Array(32).fill(7)), 'BAD_DELEGATION');
+});
+
+test("a device's envelope that comes before the one bringing its delegation waits for it (MISSING_UPDATES), as before", () => {
+  const { peer } = founded();
+  const device = ed25519.keygen();
+  const delegation = delegationFor(member, device);
+  const writer = writerFrom(peer);
+  const first = sealedByDevice(writer, member, device, delegation.hash, () => appendRecords(writer, [delegation]));
+  const second = sealedByDevice(writer, member, device, delegation.hash, () => {
+    appendRecords(writer, [deviceVote(member, device, delegation.hash)]);
+    daoText(writer, 'charter').delete(0, 3);
+  });
+  // The delegation is nowhere here yet, but the update continues the device's client past this document.
+  refuse(peer, second, 'MISSING_UPDATES');
+  accept(peer, first);
+  accept(peer, second);
+  assert.equal(daoText(peer, 'charter').toString(), 'build bridges.');
+});
+
+test('the viewing decoder refuses a byte string that runs past the end of the update, though the buffer goes on', () => {
+  const buffer = Uint8Array.from([5, 1, 2, 3, 9, 9, 9, 9]);
+  const decoderOf = (bytes: Uint8Array): ViewingUpdateDecoder => new ViewingUpdateDecoder({ arr: bytes, pos: 0 } as unknown as ConstructorParameters<typeof ViewingUpdateDecoder>[0]);
+  assert.throws(() => decoderOf(buffer.subarray(0, 4)).readBuf(), RangeError);
+  assert.deepEqual([...decoderOf(buffer.subarray(0, 6)).readBuf()], [1, 2, 3, 9, 9]);
+  // In an envelope the update is followed by the signature: a ledger value running past the update is refused.
+  const writer = writerFrom(founded().peer);
+  writeAsClientOf(writer, addressBytes(member.address));
+  const record = vote(member);
+  const update = localUpdate(writer, () => appendRecords(writer, [record]))!;
+  const single = readSingleRecordUpdate(update)!;
+  // A record is 128 to 16,383 bytes: its length is a 2-byte varUint. Made 16 longer, it runs into what follows.
+  const lengthAt = single.bytes.byteOffset - update.byteOffset - 2;
+  const length = single.bytes.length + 16;
+  const longer = Uint8Array.from(update);
+  longer[lengthAt] = 0x80 | length % 128;
+  longer[lengthAt + 1] = Math.floor(length / 128);
+  assert.match(refuse(founded().peer, sealEnvelopeAsMember(dao, longer, member).bytes, 'MALFORMED_UPDATE'), /does not decode/);
 });
 
 /** The update `change` makes on a copy of `source`, written as a client of `key`, leaving `source` as it was. */

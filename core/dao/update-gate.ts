@@ -2,8 +2,10 @@
 // before anything is applied, stored or forwarded. It keeps strangers out and the ledger append-only; whether
 // a member's record counts is the fold's business, not the gate's.
 //
-// Order: cheap checks first (size, envelope shape, DAO, membership), then one signature, then the update's
-// structure (update-structure.ts; it writes only as a Yjs client of the signing key, yjs-client.ts), then the
+// Order: cheap checks first (size, envelope shape, DAO, membership), then one signature, then the envelope's
+// device delegation when the document holds it (a stranger signing with any key, naming a member and a made-up
+// delegation, is refused there, before any work on the update), then the update's structure
+// (update-structure.ts; it writes only as a Yjs client of the signing key, yjs-client.ts), then the
 // signatures of new records that another key signed. A record signed by the envelope's own key is taken on the
 // envelope's signature, which covers its bytes: checking its own signature as well would prove again what
 // that one proved, at the cost of a second signature per record (hosts write one record per envelope).
@@ -21,7 +23,7 @@ import { delegationProblem } from './device-delegation.ts';
 import { decodeEnvelope, EnvelopeTooLargeError, maxEnvelopeBytes, verifyEnvelopeSignature, type Envelope } from './envelope.ts';
 import { GateRefusal, rejection, type GateRejection } from './gate-rejection.ts';
 import { integrateSingleRecord, type SingleRecordUpdate } from './single-record-update.ts';
-import { inspectUpdate, ViewingUpdateDecoder, withExpectedTexts } from './update-structure.ts';
+import { continuesPastDocument, inspectUpdate, updateNamesRecordId, ViewingUpdateDecoder, withExpectedTexts } from './update-structure.ts';
 
 /** At most this many new records per envelope: each one another key signed costs a signature check (~1.4 ms for a member signature). */
 export const maxRecordsPerEnvelope = 256;
@@ -160,9 +162,13 @@ function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): { accepted:
     throw new GateRefusal('BAD_SIGNATURE', `The envelope's signature is not ${envelope.device ? "its device key's" : `${envelope.author}'s`}.`);
   }
 
-  const structure = inspectUpdate(doc, envelope.update, maxRecordsPerEnvelope, envelope.device?.key ?? envelope.authorBytes, context.sha256);
   // The envelope's DAO is this one (checked above): its bytes are the DAO's hash.
   const dao = envelope.daoBytes;
+  const delegations = new Delegations(doc, context);
+  // Before the genesis nobody is a member and the document holds no delegation: the update must bring both.
+  if (envelope.device && hasGenesis) delegations.checkEnvelopeFirst(envelope.device.delegation, envelope.authorBytes, envelope.device.key, dao, envelope.update);
+
+  const structure = inspectUpdate(doc, envelope.update, maxRecordsPerEnvelope, envelope.device?.key ?? envelope.authorBytes, context.sha256);
   const records: LedgerRecord[] = [];
   for (const entry of structure.ledgerEntries) {
     if (entry.known) continue;
@@ -187,7 +193,8 @@ function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): { accepted:
     if (!listsFounder(genesis, envelope.authorBytes)) throw new GateRefusal('NOT_A_MEMBER', `The genesis does not list its author ${envelope.author} among the founders.`);
   }
 
-  const delegations = new Delegations(doc, records, context);
+  delegations.findAlsoIn(records);
+  // Done already when checkEnvelopeFirst found the delegation (the check remembers what passed).
   if (envelope.device) delegations.check(envelope.device.delegation, envelope.authorBytes, envelope.device.key, dao, null);
   for (const record of records) {
     if (record.record.device) delegations.check(record.record.device.delegation, record.record.author, record.record.device.key, dao, record.id);
@@ -218,16 +225,35 @@ function listsFounder(genesis: LedgerRecord, address: Uint8Array): boolean {
 /** Finds delegation records: already accepted, in the document, or in this update (verified with the rest). */
 class Delegations {
   private readonly doc: Y.Doc;
-  private readonly records: readonly LedgerRecord[];
+  private records: readonly LedgerRecord[] = [];
   private inUpdate: Map<string, LedgerRecord> | undefined;
   private readonly context: GateContext;
   /** The last delegation, signer and key that passed: an envelope's records mostly repeat them. */
   private passed: { delegation: Uint8Array; author: Uint8Array; key: Uint8Array } | null = null;
 
-  constructor(doc: Y.Doc, records: readonly LedgerRecord[], context: GateContext) {
+  constructor(doc: Y.Doc, context: GateContext) {
     this.doc = doc;
-    this.records = records;
     this.context = context;
+  }
+
+  /** The update's new records, once decoded: where a delegation is looked for last. */
+  findAlsoIn(records: readonly LedgerRecord[]): void {
+    this.records = records;
+    this.inUpdate = undefined;
+  }
+
+  /**
+   * The envelope's delegation, checked before the update's structure when the document (or the context) holds
+   * it. When it does not, it may be in the update (a device's first envelope brings its own) or in an earlier
+   * update of the same client that has not arrived (the structure check says MISSING_UPDATES, which waits for
+   * catch-up, rather than a refusal for good): either leaves it to `check` after the structure. Otherwise it
+   * is nowhere, and the envelope is refused here.
+   */
+  checkEnvelopeFirst(delegationHash: Uint8Array, author: Uint8Array, deviceKey: Uint8Array, dao: Uint8Array, update: Uint8Array): void {
+    const id = recordIdFromHash(delegationHash);
+    const held = this.context.acceptedDelegation?.(id) !== undefined || recordBytes(this.doc, id) !== undefined;
+    if (!held && (updateNamesRecordId(update, id) || continuesPastDocument(this.doc, update))) return;
+    this.check(delegationHash, author, deviceKey, dao, null);
   }
 
   /** `record`: the id of the record whose device key this is, or null for the envelope's. */

@@ -14,6 +14,8 @@
 //   gate refuses anything that does not resolve now (MISSING_UPDATES: retry after catch-up).
 // - Items that refer to themselves or to later items of the same client make Yjs throw halfway through
 //   applying: they are refused as malformed before that.
+// - Yjs decodes a delete set as it comes, unsorted and unmerged: one range repeated R times would cost the
+//   check R walks of it. Deletions must be as Yjs writes them (sorted, merged, apart; checkDeletions).
 //
 // The update a host writes for one record is recognised by its bytes and checked without that decode
 // (single-record-update.ts); whatever it does not accept at once goes through the decode.
@@ -102,21 +104,61 @@ export class ViewingUpdateDecoder extends Y.UpdateDecoderV1 {
   override readBuf(): Uint8Array {
     const decoder = this.restDecoder as unknown as { arr: Uint8Array; pos: number };
     const bytes = decoder.arr;
-    // lib0's readVarUint: little-endian base-128, at most a safe integer.
-    let length = 0;
-    let scale = 1;
-    for (;;) {
-      if (decoder.pos >= bytes.length) throw new RangeError('Unexpected end of array');
-      const byte = bytes[decoder.pos++]!;
-      length += (byte & 0x7f) * scale;
-      scale *= 128;
-      if (byte < 0x80) break;
-      if (length > Number.MAX_SAFE_INTEGER) throw new RangeError('Integer out of Range');
-    }
-    // As lib0's readUint8Array: a RangeError when it runs past the end.
-    const view = new Uint8Array(bytes.buffer, bytes.byteOffset + decoder.pos, length);
-    decoder.pos += length;
+    const reader = { at: decoder.pos };
+    const length = readVarUint(bytes, reader);
+    // As lib0's readUint8Array: a RangeError when it runs past the end of the update. The view's buffer goes
+    // on (the envelope's signature, the arena's other envelopes), so the buffer would not catch it.
+    if (length > bytes.length - reader.at) throw new RangeError('Unexpected end of array');
+    const view = new Uint8Array(bytes.buffer, bytes.byteOffset + reader.at, length);
+    decoder.pos = reader.at + length;
     return view;
+  }
+}
+
+/** lib0's readVarUint (little-endian base 128, at most a safe integer), with lib0's RangeErrors. */
+function readVarUint(bytes: Uint8Array, reader: { at: number }): number {
+  let value = 0;
+  let scale = 1;
+  for (;;) {
+    if (reader.at >= bytes.length) throw new RangeError('Unexpected end of array');
+    const byte = bytes[reader.at++]!;
+    value += (byte & 0x7f) * scale;
+    scale *= 128;
+    if (byte < 0x80) return value;
+    if (value > Number.MAX_SAFE_INTEGER) throw new RangeError('Integer out of Range');
+  }
+}
+
+/**
+ * True when the update's bytes hold `id` as a Yjs string (varUint length, then the characters): an update
+ * that sets a ledger key the document does not hold names it so. A record id is 43 base64url characters, and
+ * its length byte (43, '+') is none of them, so this plain search is linear.
+ */
+export function updateNamesRecordId(update: Uint8Array, id: string): boolean {
+  const length = id.length;
+  if (length >= 0x80) return false;
+  const last = update.length - length - 1;
+  search: for (let at = 0; at <= last; at++) {
+    if (update[at] !== length) continue;
+    for (let i = 0; i < length; i++) if (update[at + 1 + i] !== id.charCodeAt(i)) continue search;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * True when the update's first struct starts past what the document holds of its Yjs client: an earlier
+ * update of that client has not arrived (the full check then says MISSING_UPDATES). Reads only the header;
+ * false for an update with no structs or whose header does not decode.
+ */
+export function continuesPastDocument(doc: Y.Doc, update: Uint8Array): boolean {
+  try {
+    const reader = { at: 0 };
+    if (readVarUint(update, reader) === 0 || readVarUint(update, reader) === 0) return false; // clients, then that client's structs
+    const client = readVarUint(update, reader);
+    return readVarUint(update, reader) > Y.getState(doc.store, client);
+  } catch {
+    return false;
   }
 }
 
@@ -327,11 +369,28 @@ class Places {
 }
 
 /**
+ * Most delete ranges one update may carry. A transaction's delete set has one range per run of consecutive
+ * clocks of a client that it deletes, so at most one per character: deleting a whole text of maxTextChars
+ * (text-limits.ts, 20,000) characters is at most 20,000 ranges however it was typed, and three such texts at
+ * once still fit. Without a cap an update of the maximum size could carry half a million (2 bytes each).
+ */
+export const maxDeleteRanges = 65_536;
+
+/**
  * Deletions may remove text, never a ledger item. A ledger item that is already deleted may be named again:
  * that is the losing copy of a key two peers set at once, which Yjs deleted while its twin stayed the value,
  * so naming it changes nothing. Returns true when live text is deleted.
+ *
+ * Yjs neither sorts nor merges the delete set it decodes, so each range is walked as given: the same range
+ * repeated R times would cost R walks of it. Yjs writes a transaction's deletions per client sorted by clock,
+ * merged and apart (sortAndMergeDeleteSet before writeDeleteSet; Y.mergeUpdates does the same), and
+ * anything else is refused: each item is then visited at most once, and the walk is bounded by the items
+ * plus the ranges.
  */
 function checkDeletions(doc: Y.Doc, clients: Decoded['ds']['clients'], items: readonly Y.Item[], places: Places): boolean {
+  let ranges = 0;
+  for (const deletions of clients.values()) ranges += deletions.length;
+  if (ranges > maxDeleteRanges) throw new GateRefusal('MALFORMED_UPDATE', `The update deletes ${ranges} ranges; an update may delete at most ${maxDeleteRanges}.`);
   let touchesText = false;
   const updateStart = items[0]?.id;
   const updateEnd = items.length > 0 ? items[items.length - 1]!.id.clock + items[items.length - 1]!.length : 0;
@@ -342,9 +401,18 @@ function checkDeletions(doc: Y.Doc, clients: Decoded['ds']['clients'], items: re
   for (const [client, deletions] of clients) {
     const stored = doc.store.clients.get(client) ?? [];
     const state = Y.getState(doc.store, client);
+    // Where the previous range ended; the next must start after it, not at it (adjacent ranges are merged).
+    let previousEnd = -1;
     for (const { clock, len } of deletions) {
-      if (len <= 0) continue;
+      if (!(len >= 1)) throw new GateRefusal('MALFORMED_UPDATE', `The update deletes an empty range of Yjs client ${client} at ${clock}; Yjs never writes one.`);
+      if (clock <= previousEnd) {
+        throw new GateRefusal(
+          'MALFORMED_UPDATE',
+          `The update's deletions of Yjs client ${client} are not sorted, merged and apart (a range at ${clock} after one ending at ${previousEnd}); Yjs writes them so.`,
+        );
+      }
       const end = clock + len;
+      previousEnd = end;
       if (clock < state) {
         for (let index = Y.findIndexSS(stored, clock); index < stored.length; index++) {
           const struct = stored[index]!;
