@@ -10,9 +10,10 @@
 // The log id names one append-only byte history: appends and cutting a torn tail keep it, rebuilding the
 // file after damage gives a new one, so a snapshot taken against the old bytes is never resumed on the new.
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { copyFile, link, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { mkdirDurable } from './data-dir.ts';
 
 export const maxFrameBytes = 4 * 1024 * 1024;
 /**
@@ -469,7 +470,7 @@ function rebuildPath(path: string): string {
  * file in place atomically: a crash leaves either the old file or the complete new one.
  */
 async function writeFreshLog(path: string, source: string | null, copyEnd: number): Promise<string> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await mkdirDurable(dirname(path));
   const logId = randomBytes(16);
   const temporary = rebuildPath(path);
   const out = await open(temporary, 'w', 0o600);
