@@ -98,3 +98,50 @@ test('a damaged identity file gives CORRUPT_KEYSTORE, not a crash', () =>
     await writeFile(path, JSON.stringify(file));
     await assert.rejects((await MemberKeystore.open(dir, fast)).unlock('correct horse battery'), { code: 'WRONG_PASSPHRASE' });
   }));
+
+test('damaged KDF or cipher parameters give CORRUPT_KEYSTORE naming the field, not a RangeError or WRONG_PASSPHRASE', () =>
+  withDir(async (dir) => {
+    await (await MemberKeystore.open(join(dir, 'good'), fast)).restore(hardhatPhrase, 'correct horse battery');
+    type File = { kdf: Record<string, unknown>; cipher: Record<string, string>; ciphertext: string };
+    const good = JSON.parse(await readFile(join(dir, 'good', dataFiles.identity), 'utf8')) as File;
+    const damages: Record<string, [(file: File) => void, RegExp]> = {
+      'N not a power of two': [(file) => (file.kdf.N = 4097), /kdf\.N: must be a power of two/],
+      'N of 2^40': [(file) => (file.kdf.N = 2 ** 40), /kdf\.N/],
+      'N of 2': [(file) => (file.kdf.N = 2), /kdf\.N/],
+      'r of 0': [(file) => (file.kdf.r = 0), /kdf\.r/],
+      'p of 0': [(file) => (file.kdf.p = 0), /kdf\.p/],
+      'p of 1.5': [(file) => (file.kdf.p = 1.5), /kdf\.p/],
+      'N × r over 1 GiB': [(file) => Object.assign(file.kdf, { N: 2 ** 20, r: 16 }), /more than 1 GiB/],
+      'salt of odd length': [(file) => (file.kdf.salt = 'abc'), /kdf\.salt: must be hex of whole bytes/],
+      'salt of 4 bytes': [(file) => (file.kdf.salt = 'abcdef01'), /kdf\.salt: must be 16 to 64 bytes/],
+      'IV of 3 bytes': [(file) => (file.cipher.iv = 'abcdef'), /cipher\.iv: must be 12 bytes/],
+      'IV of odd length': [(file) => (file.cipher.iv = `${file.cipher.iv}0`), /cipher\.iv/],
+      'tag cut to 4 bytes': [(file) => (file.cipher.tag = file.cipher.tag!.slice(0, 8)), /cipher\.tag: must be 16 bytes/],
+      'tag in upper case': [(file) => (file.cipher.tag = file.cipher.tag!.toUpperCase()), /cipher\.tag/],
+      'ciphertext of odd length': [(file) => (file.ciphertext = file.ciphertext.slice(0, -1)), /ciphertext/],
+      'empty ciphertext': [(file) => (file.ciphertext = ''), /ciphertext/],
+    };
+    for (const [name, [damage, field]] of Object.entries(damages)) {
+      const file = structuredClone(good);
+      damage(file);
+      await writeFile(join(dir, dataFiles.identity), JSON.stringify(file));
+      await assert.rejects(MemberKeystore.open(dir, fast), (error: { code?: string; message?: string; hint?: string }) => {
+        assert.equal(error.code, 'CORRUPT_KEYSTORE', name);
+        assert.match(error.message!, field, name);
+        assert.match(error.hint!, /recovery phrase/, name);
+        return true;
+      });
+    }
+    // The file as written still opens and unlocks, with the tests' N and with the smallest N allowed.
+    await writeFile(join(dir, dataFiles.identity), JSON.stringify(good));
+    assert.equal((await (await MemberKeystore.open(dir, fast)).unlock('correct horse battery')).address, '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266');
+    const smallest = await MemberKeystore.open(join(dir, 'smallest'), { N: 2 ** 10, r: 8, p: 1 });
+    await smallest.restore(hardhatPhrase, 'correct horse battery');
+    await (await MemberKeystore.open(join(dir, 'smallest'))).unlock('correct horse battery');
+  }));
+
+test('scrypt parameters a file could not be opened with are refused before anything is written', () =>
+  withDir(async (dir) => {
+    await assert.rejects(MemberKeystore.open(dir, { N: 1000, r: 8, p: 1 }));
+    await assert.rejects(readFile(join(dir, dataFiles.identity)), { code: 'ENOENT' });
+  }));

@@ -12,13 +12,37 @@ import { dataFiles, writeFileAtomic } from './data-dir.ts';
 /** scrypt cost: ~0.3 s on one core here, 128 MiB; strong enough for a desktop secret, quick enough to unlock. */
 export const defaultScryptParams = { N: 2 ** 17, r: 8, p: 1 } as const;
 
-const Hex = z.string().regex(/^[0-9a-f]*$/);
+/** Lowercase hex of `min` to `max` bytes: odd-length hex would decode short, silently. */
+function hexBytes(min: number, max = min) {
+  const what = min === max ? `${min} bytes` : `${min} to ${max} bytes`;
+  return z.string().regex(/^(?:[0-9a-f]{2})*$/, 'must be hex of whole bytes').refine((hex) => hex.length >= 2 * min && hex.length <= 2 * max, `must be ${what}`);
+}
+
+// What scrypt may be asked for by a file: a damaged N or r would otherwise throw a RangeError or take the
+// machine's memory. The bounds hold the default (2^17, 8, 1) and the tests' cheaper N (from 2^10).
+const scryptParamsShape = {
+  N: z
+    .number()
+    .int()
+    .min(2 ** 10)
+    .max(2 ** 20)
+    .refine((n) => (n & (n - 1)) === 0, 'must be a power of two'),
+  r: z.number().int().min(1).max(32),
+  p: z.number().int().min(1).max(16),
+};
+const maxScryptMemory = 1024 ** 3;
+const withinMemory = [({ N, r }: { N: number; r: number }) => 128 * N * r <= maxScryptMemory, 'scrypt would need more than 1 GiB (128 × N × r)'] as const;
+const ScryptParams = z.object(scryptParamsShape).refine(...withinMemory);
+
+const ivBytes = 12;
+const tagBytes = 16;
 const KeystoreFile = z.object({
   version: z.literal(1),
   address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
-  kdf: z.object({ name: z.literal('scrypt'), N: z.number().int(), r: z.number().int(), p: z.number().int(), salt: Hex }),
-  cipher: z.object({ name: z.literal('aes-256-gcm'), iv: Hex, tag: Hex }),
-  ciphertext: Hex,
+  kdf: z.object({ name: z.literal('scrypt'), ...scryptParamsShape, salt: hexBytes(16, 64) }).refine(...withinMemory),
+  // GCM's 12-byte IV and its whole 16-byte tag: a cut tag still "authenticates", with fewer bits.
+  cipher: z.object({ name: z.literal('aes-256-gcm'), iv: hexBytes(ivBytes), tag: hexBytes(tagBytes) }),
+  ciphertext: hexBytes(1, 1024),
 });
 type KeystoreFile = z.infer<typeof KeystoreFile>;
 
@@ -41,7 +65,8 @@ export class MemberKeystore {
   }
 
   static async open(dir: string, scryptParams: { N: number; r: number; p: number } = defaultScryptParams): Promise<MemberKeystore> {
-    const keystore = new MemberKeystore(join(dir, dataFiles.identity), scryptParams);
+    // Checked here rather than after writing a file that would not open again.
+    const keystore = new MemberKeystore(join(dir, dataFiles.identity), ScryptParams.parse(scryptParams));
     const text = await readFile(keystore.#path, 'utf8').catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return null;
       throw error;
@@ -55,7 +80,9 @@ export class MemberKeystore {
       }
       const file = KeystoreFile.safeParse(parsed);
       if (!file.success) {
-        throw new DaomeshError('CORRUPT_KEYSTORE', `The identity file ${keystore.#path} is damaged.`, 'Restore it from a backup, or move it aside and restore your identity from its recovery phrase.');
+        const issue = parsed === null ? undefined : file.error.issues[0];
+        const what = issue ? ` (${issue.path.join('.') || 'file'}: ${issue.message})` : '';
+        throw new DaomeshError('CORRUPT_KEYSTORE', `The identity file ${keystore.#path} is damaged${what}.`, 'Restore it from a backup, or move it aside and restore your identity from its recovery phrase.');
       }
       keystore.#file = file.data;
     }
@@ -96,7 +123,7 @@ export class MemberKeystore {
     const key = memberKeyFromPhrase(phrase); // throws INVALID_PHRASE before anything is written
     const normalized = phrase.normalize('NFKD').trim().toLowerCase().split(/\s+/).join(' ');
     const salt = randomBytes(16);
-    const iv = randomBytes(12);
+    const iv = randomBytes(ivBytes);
     const secret = await scrypt(passphrase, salt, this.#scryptParams);
     const cipher = createCipheriv('aes-256-gcm', secret, iv);
     cipher.setAAD(Buffer.from(key.address));
@@ -134,7 +161,7 @@ export class MemberKeystore {
     const file = this.#file;
     if (file === null) throw new DaomeshError('NO_IDENTITY', 'This node has no member identity yet.', 'Create one or restore it from its recovery phrase.');
     const secret = await scrypt(passphrase, Buffer.from(file.kdf.salt, 'hex'), file.kdf);
-    const decipher = createDecipheriv('aes-256-gcm', secret, Buffer.from(file.cipher.iv, 'hex'));
+    const decipher = createDecipheriv('aes-256-gcm', secret, Buffer.from(file.cipher.iv, 'hex'), { authTagLength: tagBytes });
     decipher.setAAD(Buffer.from(file.address));
     decipher.setAuthTag(Buffer.from(file.cipher.tag, 'hex'));
     let phrase: string;
