@@ -4,6 +4,7 @@ import type { DaoView, ProposalParams, ProposalView, VotingModeView } from '../.
 import { DaomeshError } from '../../core/errors.ts';
 import type { ApiClient } from '../host/api-client.ts';
 import { formatDuration, parseDuration } from './duration.ts';
+import { wholeNumberOption } from './number-options.ts';
 import { addRuleOptions, parseRulesEdit, ruleFlagsGiven, rulesChange, type RuleOptionTexts } from './rules-options.ts';
 
 export type CliContext = {
@@ -78,7 +79,8 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
       new Option('--preset <preset>', 'rule preset').choices(['simple-majority', 'supermajority', 'quadratic', 'reputation-weighted', 'lazy-consensus']).default('simple-majority'),
     )
     .option('--founder <address>', 'another founder, repeatable', collect, [])
-    .addOption(new Option('--member-cap <n>', 'most members (default 15: small on purpose)').argParser((value) => Number.parseInt(value, 10)))
+    // The number options take the bounds of the bridge's params (core/bridge/api.ts), refused here naming the option.
+    .addOption(wholeNumberOption('--member-cap <n>', 'most members (default 15: small on purpose)', { min: 2, max: 100 }))
     .option('--voting-period <duration>', 'how long votes stay open (e.g. 3d, 2h)')
     .option('--grace-period <duration>', 'time between passing and taking effect (e.g. 1d)')
     .action(async (options: { name: string; charter: string; preset: 'simple-majority'; founder: string[]; memberCap?: number; votingPeriod?: string; gracePeriod?: string }, command: Command) => {
@@ -133,8 +135,8 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
     .addOption(new Option('--kind <kind>', 'what it decides').choices(['member.add', 'member.remove', 'reputation.grant', 'rules.change', 'signal']).default('signal'))
     .requiredOption('--title <title>', 'a short title')
     .option('--member <address>', 'member.add, member.remove, reputation.grant: who')
-    .addOption(new Option('--shares <n>', 'member.add: shares of the new member').default(100).argParser((value) => Number.parseInt(value, 10)))
-    .addOption(new Option('--points <n>', 'reputation.grant: points').argParser((value) => Number.parseInt(value, 10)))
+    .addOption(wholeNumberOption('--shares <n>', 'member.add: shares of the new member', { min: 0, max: 1_000_000 }).default(100))
+    .addOption(wholeNumberOption('--points <n>', 'reputation.grant: points', { min: 1, max: 1_000_000 }))
     .option('--text <text>', 'signal: the text', '');
   addRuleOptions(createProposal)
     .action(async (id: string, options: ProposalCreateOptions, command: Command) => {
@@ -184,7 +186,7 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
   program
     .command('vote <dao> <proposal> <choice>')
     .description('vote yes, no or abstain (again to change your vote while open)')
-    .addOption(new Option('--votes <n>', 'quadratic voting: votes to cast (costs n² credits)').argParser((value) => Number.parseInt(value, 10)))
+    .addOption(wholeNumberOption('--votes <n>', 'quadratic voting: votes to cast (costs n² credits)', { min: 1, max: 1000 }))
     .action(async (id: string, proposalId: string, choice: string, options: { votes?: number }, command: Command) => {
       if (choice !== 'yes' && choice !== 'no' && choice !== 'abstain') throw new DaomeshError('BAD_REQUEST', `Vote yes, no or abstain, not ${choice}.`);
       const result = await cli.withApi(command, (api) =>

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `daomesh` command: runs a node in the foreground, and talks to a running one through its local API.
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { NodeStatus } from '../../core/bridge/api.ts';
 import { DaomeshError, formatError, type ErrorInfo } from '../../core/errors.ts';
@@ -9,11 +9,15 @@ import { connectApi, readApiEndpoint, type ApiClient } from '../host/api-client.
 import { defaultDataDir } from '../host/data-dir.ts';
 import { addDaoCommands } from './dao-commands.ts';
 import { markDashIds, unmarkDashIdsBeforeActions } from './dash-ids.ts';
+import { durationOption, longestTimer, portOption } from './number-options.ts';
 import { readSecret } from './secret-input.ts';
 import { addSyncCommands } from './sync-commands.ts';
 import { addTextCommands } from './text-commands.ts';
 
 type GlobalOptions = { data?: string; json?: boolean };
+
+// A shorter period only keeps a core busy: no peer answers that fast.
+const shortestInterval = { ms: 100, words: '100ms' };
 
 const program = new Command()
   .name('daomesh')
@@ -57,11 +61,11 @@ program
   .option('--bootstrap <multiaddr>', 'peer to connect to at start, repeatable (…/p2p/<peer id>)', collect, [])
   .option('--no-mdns', 'do not look for peers on the local network')
   .option('--relay', 'relay connections for DAOmesh peers that cannot be dialled directly (for an always-on node with a public address)')
-  .addOption(new Option('--mdns-interval <ms>', 'how often mDNS asks the LAN for peers').default(10_000).argParser((value) => Number.parseInt(value, 10)))
+  .addOption(durationOption('--mdns-interval <duration>', 'how often mDNS asks the LAN for peers (e.g. 10s, or milliseconds)', shortestInterval, longestTimer).default(10_000, '10s'))
   .option('--ui', 'serve the UI on 127.0.0.1 (web mode) and print its URL')
-  .addOption(new Option('--api-port <port>', 'port of the local API and UI (default: any free port)').argParser((value) => Number.parseInt(value, 10)))
+  .addOption(portOption('--api-port <port>', 'port of the local API and UI (default: any free port)'))
   .option('--passphrase-file <file>', 'unlock the identity at start with the passphrase in this file (or set DAOMESH_PASSPHRASE)')
-  .addOption(new Option('--sync-interval <ms>', 'how often each DAO is compared again with its peers').default(30_000).argParser((value) => Number.parseInt(value, 10)))
+  .addOption(durationOption('--sync-interval <duration>', 'how often each DAO is compared again with its peers (e.g. 30s, or milliseconds)', shortestInterval, longestTimer).default(30_000, '30s'))
   .action(async (options: { listen: string[]; bootstrap: string[]; mdns: boolean; relay?: boolean; mdnsInterval: number; ui?: boolean; apiPort?: number; passphraseFile?: string; syncInterval: number }, command: Command) => {
     const { dataDir, json } = globals(command);
     // Loaded here only: the host pulls in libp2p and the rest, which every other command would pay for at start.
@@ -210,7 +214,7 @@ program.addHelpText(
   'after',
   `
 All commands:
-  daomesh node [--listen MULTIADDR]... [--bootstrap MULTIADDR]... [--no-mdns] [--mdns-interval MS] [--ui] [--api-port N] [--passphrase-file F]
+  daomesh node [--listen MULTIADDR]... [--bootstrap MULTIADDR]... [--no-mdns] [--mdns-interval D] [--relay] [--sync-interval D] [--ui] [--api-port N] [--passphrase-file F]
   daomesh id                 member address and peer id of the running node
   daomesh peers              connected peers
   daomesh status             identity state, addresses, peers

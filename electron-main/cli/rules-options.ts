@@ -1,11 +1,11 @@
 // The options of `daomesh proposal create --kind rules.change`: one per rule, each naming only what changes (the
 // rest stays as the rules in force). Shares of a whole are percentages with at most two decimals (0.01 % is one
-// basis point, the unit of the rules), as in the UI; durations are read by duration.ts. A new rule is one more
-// entry in `ruleOptions`.
+// basis point, the unit of the rules), as in the UI; durations and whole numbers are read by number-options.ts.
+// A new rule is one more entry in `ruleOptions`.
 import { Option, type Command } from 'commander';
 import { IncomeSplit, VotingModeName, type DaoRulesView } from '../../core/bridge/api.ts';
 import { DaomeshError } from '../../core/errors.ts';
-import { parseDuration } from './duration.ts';
+import { durationWithin, refuse, wholeNumber } from './number-options.ts';
 
 type VotingMode = DaoRulesView['votingMode'];
 
@@ -38,10 +38,6 @@ function listOf(words: readonly string[]): string {
   return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
 }
 
-function refuse(flag: string, what: string, text: string, hint?: string): never {
-  throw new DaomeshError('BAD_REQUEST', `${flag} takes ${what}, not "${text}".`, hint);
-}
-
 /** A percentage from 0 to 100 with at most two decimals, in basis points. */
 function percent(text: string, flag: string): number {
   const match = /^(\d{1,3})(?:\.(\d{1,2}))?\s*%?$/.exec(text.trim());
@@ -50,22 +46,9 @@ function percent(text: string, flag: string): number {
   return bps;
 }
 
-function wholeNumber(text: string, flag: string, min: number, max: number): number {
-  const value = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
-  if (!(value >= min && value <= max)) refuse(flag, `a whole number from ${min} to ${max}`, text);
-  return value;
-}
-
 /** A duration from `least` (as typed: `least` says it in words) to 10 years, in milliseconds. */
 function duration(text: string, flag: string, least: { ms: number; words: string }): number {
-  let ms: number;
-  try {
-    ms = parseDuration(text);
-  } catch {
-    refuse(flag, 'a duration', text, 'Use a number with s, m, h or d, like 30m or 3d.');
-  }
-  if (ms < least.ms || ms > maxDurationMs) refuse(flag, `a duration from ${least.words} to 10 years`, text);
-  return ms;
+  return durationWithin(text, flag, least, { ms: maxDurationMs, words: '10 years' });
 }
 
 function oneOf<T extends string>(choices: readonly T[]): (text: string, flag: string) => T {

@@ -1,0 +1,108 @@
+// Options the CLI checks before it does anything: numbers out of range or not numbers, a data directory that is
+// a file, and a data directory whose leftover lock names a process that is no node.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { makeDataDir, removeDir, runCli, startCliNode } from './fixtures/cli.ts';
+
+/** The CLI refused with one line and exit code 1, before touching the data directory. */
+async function assertRefused(args: string[], message: RegExp): Promise<void> {
+  const root = await makeDataDir();
+  try {
+    const dataDir = join(root, 'data');
+    const refused = await runCli(['--data', dataDir, ...args]);
+    assert.equal(refused.code, 1, `${args.join(' ')}: ${refused.stderr}`);
+    assert.equal(refused.stdout, '');
+    assert.match(refused.stderr, /^daomesh: [^\n]*\n$/, `one line, no stack trace: ${refused.stderr}`);
+    assert.match(refused.stderr, message);
+    await assert.rejects(access(dataDir), { code: 'ENOENT' }, 'refused before the data directory is made');
+  } finally {
+    await removeDir(root);
+  }
+}
+
+test('`node` refuses a number option that is no number or out of range, naming it and its range', async () => {
+  const refusals: [string[], RegExp][] = [
+    [['--sync-interval', 'abc'], /^daomesh: --sync-interval takes a duration, not "abc"\. Use a number with s, m, h or d/],
+    [['--sync-interval', '0'], /^daomesh: --sync-interval takes a duration from 100ms to 24d, not "0"\.\n$/],
+    [['--sync-interval', '30d'], /^daomesh: --sync-interval takes a duration from 100ms to 24d, not "30d"\./],
+    [['--mdns-interval', 'abc'], /^daomesh: --mdns-interval takes a duration, not "abc"\./],
+    [['--mdns-interval', '-5'], /^daomesh: --mdns-interval takes a duration, not "-5"\./],
+    [['--api-port', 'abc'], /^daomesh: --api-port takes a port from 0 to 65535 \(0: any free port\), not "abc"\.\n$/],
+    [['--api-port', '99999'], /^daomesh: --api-port takes a port from 0 to 65535 \(0: any free port\), not "99999"\./],
+    [['--api-port', '80x'], /^daomesh: --api-port takes a port/],
+  ];
+  for (const [options, message] of refusals) await assertRefused(['node', '--no-mdns', ...options], message);
+
+  const root = await makeDataDir();
+  try {
+    const asJson = await runCli(['--data', join(root, 'data'), 'node', '--no-mdns', '--api-port', '-1', '--json']);
+    assert.equal(asJson.code, 1);
+    assert.deepEqual(JSON.parse(asJson.stderr), { error: { code: 'BAD_REQUEST', message: '--api-port takes a port from 0 to 65535 (0: any free port), not "-1".' } });
+  } finally {
+    await removeDir(root);
+  }
+});
+
+test('DAO commands refuse whole-number options out of the bridge’s range before asking the node', async () => {
+  const dao = 'A'.repeat(43);
+  const proposal = 'B'.repeat(43);
+  const refusals: [string[], RegExp][] = [
+    [['dao', 'create', '--name', 'x', '--member-cap', 'abc'], /^daomesh: --member-cap takes a whole number from 2 to 100, not "abc"\.\n$/],
+    [['dao', 'create', '--name', 'x', '--member-cap', '1'], /^daomesh: --member-cap takes a whole number from 2 to 100, not "1"\./],
+    [['proposal', 'create', dao, '--title', 't', '--kind', 'member.add', '--shares', '1.5'], /^daomesh: --shares takes a whole number from 0 to 1000000, not "1\.5"\./],
+    [['proposal', 'create', dao, '--title', 't', '--kind', 'reputation.grant', '--points', '0'], /^daomesh: --points takes a whole number from 1 to 1000000, not "0"\./],
+    [['vote', dao, proposal, 'yes', '--votes', '1001'], /^daomesh: --votes takes a whole number from 1 to 1000, not "1001"\./],
+    [['vote', dao, proposal, 'yes', '--votes', '12abc'], /^daomesh: --votes takes a whole number from 1 to 1000, not "12abc"\./],
+  ];
+  for (const [args, message] of refusals) await assertRefused(args, message);
+});
+
+test('a data directory that is a file is refused with a hint, not an INTERNAL errno', async () => {
+  const root = await makeDataDir();
+  try {
+    const file = join(root, 'not-a-dir');
+    await writeFile(file, '');
+    const refused = await runCli(['--data', file, 'node', '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0']);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr, `daomesh: The data directory ${file} is a file, or inside one, not a directory. Pass --data a directory (it is made if missing).\n`);
+    const below = await runCli(['--data', join(file, 'below'), 'node', '--no-mdns', '--json']);
+    assert.equal((JSON.parse(below.stderr) as { error: { code: string } }).error.code, 'BAD_REQUEST');
+  } finally {
+    await removeDir(root);
+  }
+});
+
+test('a node starts although its leftover node.lock names a pid now used by an unrelated process', { skip: process.platform !== 'linux' && 'start times are read on Linux only' }, async () => {
+  const dataDir = await makeDataDir();
+  // After a crash and a reboot, the crashed node's pid may belong to anything: here a `sleep`.
+  const sleeper = spawn('sleep', ['120'], { stdio: 'ignore' });
+  await once(sleeper, 'spawn');
+  try {
+    // Were the start time the sleeper's own, the lock would be live: the check is on the process, not the file's form.
+    const procStat = await readFile(`/proc/${sleeper.pid}/stat`, 'utf8');
+    const started = procStat.slice(procStat.lastIndexOf(')') + 2).split(' ')[22 - 3]; // field 22: start time
+    await writeFile(join(dataDir, 'node.lock'), JSON.stringify({ pid: sleeper.pid, started }));
+    const held = await runCli(['--data', dataDir, 'node', '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0', '--json']);
+    assert.equal((JSON.parse(held.stderr) as { error: { code: string } }).error.code, 'DATA_DIR_IN_USE');
+
+    await writeFile(join(dataDir, 'node.lock'), JSON.stringify({ pid: sleeper.pid, started: '1' }));
+    const node = await startCliNode({ dataDir });
+    try {
+      assert.match(node.info.peerId, /^12D3KooW/);
+      const second = await runCli(['--data', dataDir, 'node', '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0']);
+      assert.equal(second.code, 1);
+      assert.match(second.stderr, new RegExp(`^daomesh: Another DAOmesh node \\(pid ${node.process.pid}\\) is already using`), 'the new lock holds');
+    } finally {
+      await node.stop();
+    }
+    assert.equal(sleeper.exitCode, null, 'the unrelated process was left alone');
+  } finally {
+    sleeper.kill('SIGKILL');
+    await once(sleeper, 'exit');
+    await removeDir(dataDir);
+  }
+});
