@@ -2,6 +2,7 @@
 // Every method's params and result are schemas, so both ends validate what crosses.
 import { z } from 'zod';
 import { maxRelativePositionChars, maxTextChars, maxTextDelete, maxTextOps } from '../dao/text-limits.ts';
+import { maxInviteLifetimeMs } from '../sync/invite.ts';
 
 export const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an Ethereum address (0x and 40 hex digits)');
 export const Passphrase = z.string().min(8, 'a passphrase of at least 8 characters').max(1024);
@@ -283,7 +284,7 @@ export const bridgeMethods = {
   'dao.rageQuit': { params: z.object({ dao: DaoId }).strict(), result: z.object({ record: RecordId }) },
   /** An invite code for a new device: it may sync the DAO until it expires (default 7 days); membership needs a passed member.add. */
   'dao.invite': {
-    params: z.object({ dao: DaoId, expiresInMs: z.number().int().min(1000).max(90 * 24 * 3600 * 1000).optional() }).strict(),
+    params: z.object({ dao: DaoId, expiresInMs: z.number().int().min(1000).max(maxInviteLifetimeMs).optional() }).strict(),
     result: z.object({ code: InviteCode, invite: RecordId, expires: z.number().int() }),
   },
   'dao.revokeInvite': { params: z.object({ dao: DaoId, invite: RecordId }).strict(), result: z.object({}) },

@@ -32,6 +32,9 @@ export type Invite = {
   readonly bytes: Uint8Array;
 };
 
+/** The longest an invite code may last: nodes make none longer, and refuse one that claims to. */
+export const maxInviteLifetimeMs = 90 * 24 * 3600 * 1000;
+
 export type InviteContent = { dao: string; inviter: string; device: Uint8Array; addrs: readonly string[]; expires: number; nonce: Uint8Array };
 
 const payloadSchema = z.strictObject({

@@ -195,7 +195,7 @@ test('a doc part damaged after the open is refused when first needed, and the ne
   });
 });
 
-test('the node a delegation names is known after a cold open from the snapshot, and forgotten when the device is revoked', async () => {
+test('the node a delegation names is known after a cold open from the snapshot, and forgotten with the delegation when the device is revoked', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'daomesh-replica-'));
   try {
     const node = new Uint8Array([0x00, 0x24, ...sha256(utf8ToBytes('a libp2p node'))]);
@@ -204,15 +204,17 @@ test('the node a delegation names is known after a cold open from the snapshot, 
     const laptop = createNativeEd25519Signer(sha256(utf8ToBytes('second device')));
     const delegate = signRecordAsMember(buildDeviceDelegation({ dao, author: member.address, deps: replica.ledger.heads(), time: start + 100 }, laptop.publicKey, node), member.privateKey);
     await replica.writeLocal([delegate], memberSealer(dao, member));
-    assert.equal(replica.nodeOwner(nodeKey), member.address);
+    assert.deepEqual(replica.nodeOwners(nodeKey), [member.address]);
+    assert.equal(replica.delegationOf(member.address, laptop.publicKey), delegate.id);
     await replica.close(); // saves a snapshot
 
     const warm = await DaoReplica.open(dir, dao, verify);
     assert.equal(warm.report.foldFromSnapshot, true);
-    assert.equal(warm.replica.nodeOwner(nodeKey), member.address, 'known without decoding the doc');
+    assert.deepEqual(warm.replica.nodeOwners(nodeKey), [member.address], 'known without decoding the doc');
     const revoke = signRecordAsMember(buildDeviceRevocation({ dao, author: member.address, deps: warm.replica.ledger.heads(), time: start + 200 }, laptop.publicKey), member.privateKey);
     await warm.replica.writeLocal([revoke], memberSealer(dao, member));
-    assert.equal(warm.replica.nodeOwner(nodeKey), undefined);
+    assert.deepEqual(warm.replica.nodeOwners(nodeKey), []);
+    assert.equal(warm.replica.delegationOf(member.address, laptop.publicKey), undefined, 'a revoked device signs no invite');
     await warm.replica.close();
   } finally {
     await rm(dir, { recursive: true, force: true });

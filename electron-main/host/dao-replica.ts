@@ -9,7 +9,7 @@
 // is folded again from the doc's records instead; a snapshot whose checksums fail is skipped for an older
 // one or the whole log.
 import * as dagCbor from '@ipld/dag-cbor';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { base64urlnopad } from '@scure/base';
 import * as Y from 'yjs';
@@ -24,6 +24,7 @@ import { decodeRecord, type LedgerRecord } from '../../core/ledger/record.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import type { GateRejection } from '../../core/dao/gate-rejection.ts';
 import { EnvelopeIndex } from './envelope-index.ts';
+import { mkdirDurable } from './data-dir.ts';
 import { EnvelopeLog } from './envelope-log.ts';
 import { nativeSha256 } from './native-sha256.ts';
 import { SnapshotStore } from './snapshot-store.ts';
@@ -99,10 +100,12 @@ export class DaoReplica {
   /** `${author}:${device key hex}` → id of the delegation record. */
   readonly #delegations = new Map<string, string>();
   /**
-   * libp2p nodes named in device delegations: node (base64url multihash) → `${author}:${device key hex}`.
-   * Catch-up sync asks it who a peer belongs to; a revocation of the device removes the node.
+   * libp2p nodes named in device delegations: node (base64url multihash) → every `${author}:${device key hex}`
+   * that names it. Catch-up sync asks it who a peer belongs to; a revocation of the device removes its entry.
+   * Nothing proves that a delegation's author runs the node it names, so one member's claim never replaces
+   * another's: a member (later removed) naming someone else's node must not cut that node off.
    */
-  readonly #nodes = new Map<string, string>();
+  readonly #nodes = new Map<string, Set<string>>();
   /** Delegation records the gate asked for, decoded once (every device-signed envelope names one). */
   readonly #delegationRecords = new Map<string, LedgerRecord>();
   /** Everyone ever admitted: the gate lets them write; whether a write counts is the fold's business. */
@@ -147,7 +150,7 @@ export class DaoReplica {
 
   static async open(daosDir: string, id: string, verify: Ed25519Verify, options: DaoReplicaOptions = {}): Promise<{ replica: DaoReplica; report: ReplicaOpenReport }> {
     const dir = DaoReplica.directory(daosDir, id);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await mkdirDurable(dir); // a DAO reported created must still be there after a power cut
     const snapshots = await SnapshotStore.open(join(dir, 'snapshots'));
     const { snapshot } = await snapshots.loadNewestParts(2);
     const log = await EnvelopeLog.open(join(dir, 'envelopes.log'), { resumeFrom: snapshot ?? undefined });
@@ -161,7 +164,7 @@ export class DaoReplica {
       if (meta && ledger) {
         replica = new DaoReplica(id, log, snapshots, verify, ledger, options);
         for (const [key, delegation] of meta.delegations) replica.#delegations.set(key, delegation);
-        for (const [node, device] of meta.nodes) replica.#nodes.set(node, device);
+        for (const [node, device] of meta.nodes) replica.#claimNode(node, device);
         replica.#docState = () => snapshot.readPart(2);
         // Records the fold was waiting for are only in the doc: build it now, which takes them in again.
         if (meta.pending > 0) void replica.doc;
@@ -252,10 +255,9 @@ export class DaoReplica {
     }
   }
 
-  /** The member whose delegated device names this libp2p node (multihash bytes, base64url), unless revoked. */
-  nodeOwner(node: string): string | undefined {
-    const device = this.#nodes.get(node);
-    return device === undefined ? undefined : device.slice(0, device.indexOf(':'));
+  /** The members whose delegated devices name this libp2p node (multihash bytes, base64url), unless revoked. */
+  nodeOwners(node: string): string[] {
+    return [...new Set([...(this.#nodes.get(node) ?? [])].map((device) => device.slice(0, device.indexOf(':'))))].sort();
   }
 
   delegationOf(author: string, deviceKey: Uint8Array): string | undefined {
@@ -449,11 +451,19 @@ export class DaoReplica {
       const device = `${record.author}:${bytesToHex(body.device)}`;
       if (kind === 'device.delegate') {
         this.#delegations.set(device, record.id);
-        if (body.node instanceof Uint8Array) this.#nodes.set(base64urlnopad.encode(body.node), device);
+        if (body.node instanceof Uint8Array) this.#claimNode(base64urlnopad.encode(body.node), device);
       } else {
-        for (const [node, named] of this.#nodes) if (named === device) this.#nodes.delete(node);
+        // A revoked device signs nothing that counts any more, invites included (sync-store.ts checkInvite).
+        this.#delegations.delete(device);
+        for (const [node, devices] of this.#nodes) if (devices.delete(device) && devices.size === 0) this.#nodes.delete(node);
       }
     }
+  }
+
+  #claimNode(node: string, device: string): void {
+    const devices = this.#nodes.get(node) ?? new Set<string>();
+    devices.add(device);
+    this.#nodes.set(node, devices);
   }
 
   /** A delegation record this document holds (so it passed the gate), by id. */
@@ -513,7 +523,7 @@ export class DaoReplica {
     this.#snapshotTimer = null;
     const start = performance.now();
     const checkpoint = this.#log.checkpoint();
-    const meta: SnapshotMeta = { v: snapshotVersion, pending: this.ledger.pendingIds().length, delegations: [...this.#delegations], nodes: [...this.#nodes] };
+    const meta: SnapshotMeta = { v: snapshotVersion, pending: this.ledger.pendingIds().length, delegations: [...this.#delegations], nodes: [...this.#nodes].flatMap(([node, devices]) => [...devices].map((device): [string, string] => [node, device])) };
     const payload = [dagCbor.encode(meta), this.ledger.exportFold(), Y.encodeStateAsUpdate(this.doc)];
     // Claimed before the write, so that callers finishing meanwhile do not each start another snapshot.
     this.#recordsAtSnapshot = this.ledger.size;

@@ -12,7 +12,7 @@ import { peerIdFromString } from '@libp2p/peer-id';
 import { base64urlnopad } from '@scure/base';
 import { DaomeshError } from '../../core/errors.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
-import { verifyInviteBytes, type Invite } from '../../core/sync/invite.ts';
+import { maxInviteLifetimeMs, verifyInviteBytes, type Invite } from '../../core/sync/invite.ts';
 import type { SyncRefusalCode } from '../../core/sync/sync-messages.ts';
 import { inviteRevokeBodySchema } from '../../core/governance/record-kinds.ts';
 import { recordIdFromHash } from '../../core/ledger/record.ts';
@@ -28,14 +28,17 @@ import type { InviteBook } from './invite-book.ts';
 
 type Decision = { ok: true } | { ok: false; code: SyncRefusalCode; message: string };
 
+/** How far ahead of this node's clock an inviter's may run. */
+const inviterClockSkewMs = 24 * 3600 * 1000;
+
 export class HostSyncStore implements DaoSyncHost {
   readonly #daos: DaoService;
   readonly #verify: Ed25519Verify;
   readonly #invites: InviteBook;
   readonly #keys: GroupKeys;
   readonly #now: () => number;
-  /** dao → peer → the invite it showed (its id) and when that expires. */
-  readonly #invitees = new Map<string, Map<string, { invite: string; expires: number }>>();
+  /** dao → peer → the invite it showed (its id), when that expires, and who signed it with which device. */
+  readonly #invitees = new Map<string, Map<string, { invite: string; expires: number; inviter: string; device: Uint8Array }>>();
   readonly #peerKeys = new Map<string, string>();
   readonly #revocations = new CountingRecords('invite.revoke', inviteRevokeBodySchema);
 
@@ -66,26 +69,33 @@ export class HostSyncStore implements DaoSyncHost {
   mayServe(dao: string, peer: string, invite?: Uint8Array): Decision {
     const replica = this.#daos.replica(dao);
     if (!replica || replica.ledger.size === 0) return { ok: false, code: 'DAO_NOT_FOUND', message: `This node holds no DAO ${dao}.` };
-    const author = replica.nodeOwner(this.#peerKey(peer));
-    if (author !== undefined) {
-      if (replica.isCurrentMember(author)) return { ok: true };
-      // The node of someone who was a member and is not any more (removed, or left): no invite brings it back.
-      if (replica.ledger.everMembers().includes(author)) {
-        return { ok: false, code: 'NOT_A_MEMBER', message: 'This node belongs to someone who is no longer a member.' };
-      }
+    const owners = replica.nodeOwners(this.#peerKey(peer));
+    if (owners.some((owner) => replica.isCurrentMember(owner))) return { ok: true };
+    // The node of someone who was a member and is not any more (removed, or left): no invite brings it back.
+    const everMembers = owners.length === 0 ? [] : replica.ledger.everMembers();
+    if (owners.some((owner) => everMembers.includes(owner))) {
+      return { ok: false, code: 'NOT_A_MEMBER', message: 'This node belongs to someone who is no longer a member.' };
     }
-    const shown = this.#invitees.get(dao)?.get(peer);
-    if (shown !== undefined && shown.expires > this.#now()) {
-      if (!this.isRevoked(replica, shown.invite)) return { ok: true };
-      this.#invitees.get(dao)?.delete(peer);
-      return { ok: false, code: 'INVITE_REVOKED', message: 'The invite was revoked.' };
+    const invitees = this.#invitees.get(dao);
+    const shown = invitees?.get(peer);
+    if (shown !== undefined) {
+      // Looked at again each time: the invite may have expired or been revoked since, or its inviter may have
+      // left or revoked the device that signed it.
+      if (shown.expires <= this.#now()) invitees!.delete(peer);
+      else if (this.isRevoked(replica, shown.invite)) {
+        invitees!.delete(peer);
+        return { ok: false, code: 'INVITE_REVOKED', message: 'The invite was revoked.' };
+      } else if (!this.#signedByCurrentDevice(replica, shown.inviter, shown.device)) {
+        invitees!.delete(peer);
+        return { ok: false, code: 'INVALID_INVITE', message: 'The invite was not signed by a current member\'s device.' };
+      } else return { ok: true };
     }
     if (invite === undefined) return { ok: false, code: 'NOT_A_MEMBER', message: 'This node is not one of the DAO\'s nodes, and showed no invite.' };
     try {
       const checked = this.checkInvite(replica, invite);
-      const invitees = this.#invitees.get(dao) ?? new Map<string, { invite: string; expires: number }>();
-      invitees.set(peer, { invite: checked.id, expires: checked.expires });
-      this.#invitees.set(dao, invitees);
+      const known = invitees ?? new Map<string, { invite: string; expires: number; inviter: string; device: Uint8Array }>();
+      known.set(peer, { invite: checked.id, expires: checked.expires, inviter: checked.inviter, device: checked.device });
+      this.#invitees.set(dao, known);
       return { ok: true };
     } catch (error) {
       if (error instanceof DaomeshError && (error.code === 'INVALID_INVITE' || error.code === 'INVITE_EXPIRED' || error.code === 'INVITE_REVOKED')) {
@@ -99,20 +109,26 @@ export class HostSyncStore implements DaoSyncHost {
   memberOf(dao: string, peer: string): string | undefined {
     const replica = this.#daos.replica(dao);
     if (!replica || replica.ledger.size === 0) return undefined;
-    const author = replica.nodeOwner(this.#peerKey(peer));
-    return author !== undefined && replica.isCurrentMember(author) ? author : undefined;
+    return replica.nodeOwners(this.#peerKey(peer)).find((owner) => replica.isCurrentMember(owner));
   }
 
   /** An invite this DAO honours, or the reason it does not (INVALID_INVITE, INVITE_EXPIRED, INVITE_REVOKED). */
   checkInvite(replica: DaoReplica, bytes: Uint8Array): Invite {
     const invite = verifyInviteBytes(bytes, this.#verify);
     if (invite.dao !== replica.id) throw new DaomeshError('INVALID_INVITE', 'The invite is for another DAO.');
-    if (replica.delegationOf(invite.inviter, invite.device) === undefined || !replica.isCurrentMember(invite.inviter)) {
+    if (!this.#signedByCurrentDevice(replica, invite.inviter, invite.device)) {
       throw new DaomeshError('INVALID_INVITE', 'The invite was not signed by a current member\'s device.');
     }
     if (invite.expires <= this.#now()) throw new DaomeshError('INVITE_EXPIRED', `The invite expired at ${new Date(invite.expires).toISOString()}.`, 'Ask for a new one.');
+    // No node makes a code that lasts longer (dao.invite); one that would is not this software's.
+    if (invite.expires > this.#now() + maxInviteLifetimeMs + inviterClockSkewMs) throw new DaomeshError('INVALID_INVITE', 'The invite claims to last longer than any invite may.');
     if (this.isRevoked(replica, invite.id)) throw new DaomeshError('INVITE_REVOKED', 'The invite was revoked.', 'Ask for a new one.');
     return invite;
+  }
+
+  /** A current member's device whose delegation this DAO holds and that was not revoked. */
+  #signedByCurrentDevice(replica: DaoReplica, inviter: string, device: Uint8Array): boolean {
+    return replica.delegationOf(inviter, device) !== undefined && replica.isCurrentMember(inviter);
   }
 
   async envelopeIds(dao: string): Promise<Uint8Array[]> {

@@ -1,0 +1,129 @@
+// Who catch-up sync serves (HostSyncStore.mayServe): a member's node, or a node that showed a valid invite. The
+// adversarial cases found by review: a revoked device's invite, an admitted invitee whose inviter has left, an
+// invite that claims to last for ever, and a member (later removed) who names another member's node as theirs.
+// A real DaoService and replica on disk, records written as a host's would be.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { generateKeyPair } from '@libp2p/crypto/keys';
+import { peerIdFromPrivateKey } from '@libp2p/peer-id';
+import { memberSealer } from '../../core/dao/envelope.ts';
+import { buildDeviceDelegation, buildDeviceRevocation } from '../../core/governance/record-builders.ts';
+import { simpleMajority, type Rules } from '../../core/governance/rules.ts';
+import { actor, day, hour, Scenario, type Actor } from '../../core/governance/test-dao.ts';
+import { createInvite, maxInviteLifetimeMs } from '../../core/sync/invite.ts';
+import type { LedgerRecord } from '../../core/ledger/record.ts';
+import type { DaoReplica } from './dao-replica.ts';
+import { GroupKeys } from './group-keys.ts';
+import { InviteBook } from './invite-book.ts';
+import { createNativeEd25519Verify } from './native-ed25519.ts';
+import { HostSyncStore } from './sync-store.ts';
+import { openCarriedServices } from './test-services.ts';
+
+const rules: Rules = { ...simpleMajority(3), votingPeriodMs: day, gracePeriodMs: hour };
+const verify = createNativeEd25519Verify();
+
+/** Bob's node: his DaoService holding the scenario's DAO, and the sync store that decides whom it serves. */
+async function bobsNode(t: TestContext, scenario: Scenario, bob: Actor): Promise<{ replica: DaoReplica; store: HostSyncStore; now: { ms: number } }> {
+  const mesh = await openCarriedServices(t, [bob.key]);
+  const service = mesh.services[0]!;
+  const replica = await service.hold(scenario.daoId);
+  const dataDir = await mkdtemp(join(tmpdir(), 'daomesh-sync-store-'));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const now = { ms: Date.now() };
+  const store = new HostSyncStore({ daos: service, verify, invites: await InviteBook.open(dataDir), keys: await GroupKeys.open(dataDir, () => bob.key), now: () => now.ms });
+  return { replica, store, now };
+}
+
+/** Writes the scenario's records Bob's node does not hold yet, each sealed by its author. */
+async function deliver(replica: DaoReplica, everyone: readonly Actor[], records: readonly LedgerRecord[]): Promise<void> {
+  for (const record of records) {
+    if (replica.ledger.has(record.id)) continue;
+    await replica.writeLocal([record], memberSealer(replica.id, everyone.find((who) => who.key.address === record.author)!.key));
+  }
+}
+
+function removeMember(scenario: Scenario, by: readonly [Actor, Actor], member: Actor): void {
+  const proposal = scenario.propose(by[0], { kind: 'member.remove', params: { member: member.key.address }, title: 'remove' });
+  for (const who of by) scenario.vote(who, proposal, 'yes');
+  scenario.advance(day + 1);
+  for (const who of by) scenario.sign(who, proposal);
+  scenario.advance(hour + 1);
+  scenario.propose(by[0], { kind: 'signal', params: { text: '' }, title: 'after' });
+  assert.equal(scenario.proposal(proposal).status, 'executed');
+}
+
+async function newPeer(): Promise<string> {
+  return peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString();
+}
+
+test('an invite signed by a device its member revoked opens nothing', async (t) => {
+  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const lost = scenario.delegateDevice(alice);
+  const { replica, store, now } = await bobsNode(t, scenario, bob);
+  const inviteBy = (device: typeof lost) =>
+    createInvite({ dao: scenario.daoId, inviter: alice.key.address, device: device.publicKey, addrs: ['/ip4/127.0.0.1/tcp/1'], expires: now.ms + hour, nonce: new Uint8Array(16).fill(9) }, (message) =>
+      ed25519.sign(message, device.secretKey),
+    ).invite;
+  await deliver(replica, [alice, bob, carol], scenario.records);
+  const before = await newPeer();
+  assert.deepEqual(store.mayServe(scenario.daoId, before, inviteBy(lost).bytes), { ok: true }, 'while the device stands, its invite works');
+
+  scenario.advance(hour);
+  scenario.write(alice, (context) => buildDeviceRevocation(context, lost.publicKey));
+  await deliver(replica, [alice, bob, carol], scenario.records);
+  const thief = await newPeer();
+  const decision = store.mayServe(scenario.daoId, thief, inviteBy(lost).bytes);
+  assert.equal(decision.ok, false);
+  assert.equal(!decision.ok && decision.code, 'INVALID_INVITE');
+  const admitted = store.mayServe(scenario.daoId, before);
+  assert.equal(!admitted.ok && admitted.code, 'INVALID_INVITE', 'the node it admitted before is dropped too');
+});
+
+test("an invitee is dropped once its inviter leaves, and an invite that claims to last longer than any may is refused", async (t) => {
+  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const device = scenario.delegateDevice(carol);
+  const { replica, store, now } = await bobsNode(t, scenario, bob);
+  await deliver(replica, [alice, bob, carol], scenario.records);
+  const invite = (expires: number) =>
+    createInvite({ dao: scenario.daoId, inviter: carol.key.address, device: device.publicKey, addrs: ['/ip4/127.0.0.1/tcp/1'], expires, nonce: new Uint8Array(16).fill(3) }, (message) =>
+      ed25519.sign(message, device.secretKey),
+    ).invite;
+  const forEver = store.mayServe(scenario.daoId, await newPeer(), invite(Number.MAX_SAFE_INTEGER).bytes);
+  assert.equal(!forEver.ok && forEver.code, 'INVALID_INVITE');
+  const shadow = await newPeer();
+  assert.deepEqual(store.mayServe(scenario.daoId, shadow, invite(now.ms + maxInviteLifetimeMs).bytes), { ok: true });
+  assert.deepEqual(store.mayServe(scenario.daoId, shadow), { ok: true }, 'shown once, the invite is remembered');
+
+  removeMember(scenario, [alice, bob], carol);
+  await deliver(replica, [alice, bob, carol], scenario.records);
+  const after = store.mayServe(scenario.daoId, shadow);
+  assert.equal(!after.ok && after.code, 'INVALID_INVITE');
+});
+
+test("a member who names another member's node in a delegation, then is removed, does not cut that node off", async (t) => {
+  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const alicesNode = peerIdFromPrivateKey(await generateKeyPair('Ed25519'));
+  scenario.write(alice, (context) => buildDeviceDelegation(context, new Uint8Array(32).fill(1), alicesNode.toMultihash().bytes));
+  const { replica, store } = await bobsNode(t, scenario, bob);
+  await deliver(replica, [alice, bob, carol], scenario.records);
+  assert.deepEqual(store.mayServe(scenario.daoId, alicesNode.toString()), { ok: true });
+
+  // Carol claims Alice's node for a device of hers (and her own node for another), and is removed.
+  const carolsNode = peerIdFromPrivateKey(await generateKeyPair('Ed25519'));
+  scenario.write(carol, (context) => buildDeviceDelegation(context, new Uint8Array(32).fill(2), alicesNode.toMultihash().bytes));
+  scenario.write(carol, (context) => buildDeviceDelegation(context, new Uint8Array(32).fill(3), carolsNode.toMultihash().bytes));
+  removeMember(scenario, [alice, bob], carol);
+  await deliver(replica, [alice, bob, carol], scenario.records);
+  assert.deepEqual(store.mayServe(scenario.daoId, alicesNode.toString()), { ok: true }, "Alice's node is still served");
+  assert.equal(store.memberOf(scenario.daoId, alicesNode.toString()), alice.key.address);
+  // The node only Carol named is refused now.
+  const refused = store.mayServe(scenario.daoId, carolsNode.toString());
+  assert.equal(!refused.ok && refused.code, 'NOT_A_MEMBER');
+});
