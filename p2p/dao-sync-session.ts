@@ -1,7 +1,8 @@
 // One catch-up sync session for one DAO between two peers, over one libp2p stream (DESIGN.md §5): compare the
 // envelope ids each holds (range reconciliation), then each sends what the other lacks, in the order it
 // accepted them so that every envelope arrives after the ones it builds on. Bounded frames, a timeout on
-// every read, back-pressure from the stream; whatever the peer sends goes through the store's gate.
+// every read, write and close, a time limit on the whole session, no more envelopes taken than were asked for,
+// back-pressure from the stream; whatever the peer sends goes through the store's gate.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Stream } from '@libp2p/interface';
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils';
@@ -43,12 +44,34 @@ export type DaoSyncStore = {
 
 export type SyncProgress = { dao: string; peer: string; received: number; expected: number };
 
-export type SyncSessionOptions = {
+/** How long a peer may keep a session waiting; a peer that goes past any of them loses the session. */
+export type SyncTimeouts = {
+  /** How long to wait for any one frame, in ms. */
+  readTimeoutMs?: number;
+  /**
+   * How long the peer may leave a frame we send (or, at close, the last ones) without making room for it, in
+   * ms: the wait starts again with every window update it grants, so a slow link goes on and a peer that
+   * stopped reading is cut off. Defaults to the read timeout.
+   */
+  writeTimeoutMs?: number;
+  /** The whole session, in ms (defaultSessionTimeoutMs). */
+  sessionTimeoutMs?: number;
+};
+
+export const defaultReadTimeoutMs = 20_000;
+/**
+ * A large DAO's whole history fits in one session: 100k envelopes of ~0.5 KiB (~50 MB, a fifth less deflated)
+ * take under a minute to send and verify on a LAN (the gate takes ~4,000-6,000 a second with its log) and about
+ * six minutes over a 1 Mbit/s link. Past it the session ends; nothing is lost (what arrived is kept) and the
+ * next session takes up the rest. Without a limit, a peer trickling frames just inside the read timeout would
+ * hold this node's one session for the DAO for as long as it liked.
+ */
+export const defaultSessionTimeoutMs = 10 * 60_000;
+
+export type SyncSessionOptions = SyncTimeouts & {
   signal?: AbortSignal;
   /** An invite code's bytes, shown in the hello by a device that is not yet one of the DAO's nodes. */
   invite?: Uint8Array;
-  /** How long to wait for any one frame, in ms. */
-  readTimeoutMs?: number;
   onProgress?: (progress: SyncProgress) => void;
   /** Responder: the DAO's other nodes it is connected to, shared in the welcome so the initiator can reach them. */
   sharePeers?: (dao: string, requester: string) => SharedPeer[] | Promise<SharedPeer[]>;
@@ -61,6 +84,8 @@ export type SyncSessionOptions = {
   onBytes?: (direction: 'in' | 'out', bytes: number, envelopes: boolean) => void;
   /** Initiator: the nodes the responder shared. */
   onPeers?: (dao: string, peers: readonly SharedPeer[]) => void;
+  /** Responder: why a session failed (serveSync itself never throws). */
+  onError?: (error: Error) => void;
 };
 
 export type SyncReport = {
@@ -86,6 +111,14 @@ export class SyncRefusedError extends Error {
   }
 }
 
+/** The peer kept the session waiting too long (see SyncTimeouts). */
+export class SyncTimeoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SyncTimeoutError';
+  }
+}
+
 /** Runs a session as the initiator on a stream already opened with `daoSyncProtocol`. */
 export async function initiateSync(stream: Stream, dao: string, peer: string, store: DaoSyncStore, options: SyncSessionOptions = {}): Promise<SyncReport> {
   const wire = new SyncWire(stream, options);
@@ -96,7 +129,7 @@ export async function initiateSync(stream: Stream, dao: string, peer: string, st
     if (answer.t !== 'welcome') throw new SyncProtocolError(`Expected welcome, got ${answer.t}.`);
     if (answer.peers && answer.peers.length > 0) options.onPeers?.(dao, answer.peers);
     const report = await exchange(wire, 'initiator', dao, peer, store, options);
-    await stream.close(wire.abortOptions());
+    await wire.close();
     return report;
   } catch (error) {
     stream.abort(error instanceof Error ? error : new Error(String(error)));
@@ -112,20 +145,20 @@ export async function serveSync(stream: Stream, peer: string, store: DaoSyncStor
     if (hello.t !== 'hello') throw new SyncProtocolError(`Expected hello, got ${hello.t}.`);
     if (hello.v !== syncProtocolVersion) {
       await wire.write({ t: 'refuse', code: 'BAD_REQUEST', message: `This node speaks sync version ${syncProtocolVersion}, not ${hello.v}.` });
-      await stream.close(wire.abortOptions());
+      await wire.close();
       return null;
     }
     const dao = recordIdFromHash(hello.dao);
     const decision = store.mayServe(dao, peer, hello.invite);
     if (!decision.ok) {
       await wire.write({ t: 'refuse', code: decision.code, message: decision.message });
-      await stream.close(wire.abortOptions());
+      await wire.close();
       return null;
     }
     const release = options.beginServing ? options.beginServing(dao, peer) : () => {};
     if (release === null) {
       await wire.write({ t: 'refuse', code: 'BUSY', message: 'A session for this DAO between us is already running.' });
-      await stream.close(wire.abortOptions());
+      await wire.close();
       return null;
     }
     let report: SyncReport;
@@ -136,10 +169,12 @@ export async function serveSync(stream: Stream, peer: string, store: DaoSyncStor
     } finally {
       release();
     }
-    await stream.close(wire.abortOptions());
+    await wire.close();
     return report;
   } catch (error) {
-    stream.abort(error instanceof Error ? error : new Error(String(error)));
+    const failure = error instanceof Error ? error : new Error(String(error));
+    stream.abort(failure);
+    options.onError?.(failure);
     return null;
   }
 }
@@ -149,8 +184,12 @@ async function exchange(wire: SyncWire, role: 'initiator' | 'responder', dao: st
   let rounds = 0;
   // Turn by turn until one side has no ranges left to send (its message is "done").
   let outgoing: ReconcileMessage | null = role === 'initiator' ? reconciler.start() : null;
+  // A range where we list our own ids asks the peer for all of its ids there that we lack, a number we cannot
+  // know; otherwise we asked for exactly `reconciler.wanted` ids, and the peer may send no more.
+  let listedOwnIds = false;
   for (;;) {
     if (outgoing !== null) {
+      if (outgoing.ranges.some((range) => range.mode === 'ids')) listedOwnIds = true;
       await wire.write({ t: 'ranges', reconcile: outgoing });
       rounds++;
       if (outgoing.ranges.length === 0) break;
@@ -184,6 +223,7 @@ async function exchange(wire: SyncWire, role: 'initiator' | 'responder', dao: st
   const receive = async (): Promise<void> => {
     const offer = await wire.read();
     if (offer.t !== 'offer') throw new SyncProtocolError(`Expected offer, got ${offer.t}.`);
+    if (!listedOwnIds && offer.n > reconciler.wanted) throw new SyncProtocolError(`The peer offered ${offer.n} envelopes; this node asked for ${reconciler.wanted}.`);
     for (;;) {
       const message = await wire.read();
       if (message.t === 'end') return;
@@ -221,30 +261,36 @@ function reconcileStep(reconciler: RangeReconciler, message: ReconcileMessage): 
   }
 }
 
-/** Length-prefixed sync messages on a stream, each read bounded by a timeout, bytes counted both ways. */
+/**
+ * Length-prefixed sync messages on a stream, bytes counted both ways. Every read, write and close has a
+ * timeout, and all of them the session's time limit.
+ */
 class SyncWire {
+  readonly #stream: Stream;
   readonly #lp: LengthPrefixedStream<Stream>;
+  /** The caller's: the node is stopping. */
   readonly #signal: AbortSignal | undefined;
+  readonly #sessionDeadline: AbortSignal;
+  readonly #sessionTimeoutMs: number;
   readonly #readTimeoutMs: number;
+  readonly #writeTimeoutMs: number;
   readonly #onBytes: SyncSessionOptions['onBytes'];
   bytesIn = 0;
   bytesOut = 0;
 
   constructor(stream: Stream, options: SyncSessionOptions) {
+    this.#stream = stream;
     this.#lp = lpStream(stream, { maxDataLength: maxSyncFrameBytes });
     this.#signal = options.signal;
-    this.#readTimeoutMs = options.readTimeoutMs ?? 20_000;
+    this.#sessionTimeoutMs = options.sessionTimeoutMs ?? defaultSessionTimeoutMs;
+    this.#sessionDeadline = AbortSignal.timeout(this.#sessionTimeoutMs);
+    this.#readTimeoutMs = options.readTimeoutMs ?? defaultReadTimeoutMs;
+    this.#writeTimeoutMs = options.writeTimeoutMs ?? this.#readTimeoutMs;
     this.#onBytes = options.onBytes;
   }
 
-  abortOptions(): { signal?: AbortSignal } {
-    return this.#signal ? { signal: this.#signal } : {};
-  }
-
   async read(): Promise<SyncMessage> {
-    const timeout = AbortSignal.timeout(this.#readTimeoutMs);
-    const signal = this.#signal ? AbortSignal.any([this.#signal, timeout]) : timeout;
-    const frame = await this.#lp.read({ signal });
+    const frame = await this.#bounded('read', (signal) => this.#lp.read({ signal }));
     this.bytesIn += frame.byteLength;
     const message = decodeSyncMessage(frame.subarray());
     this.#onBytes?.('in', frame.byteLength, message.t === 'packed');
@@ -266,6 +312,43 @@ class SyncWire {
     if (options.pack) bytes = encodeSyncMessage({ t: 'packed', z: deflateRawSync(bytes) });
     this.bytesOut += bytes.length;
     this.#onBytes?.('out', bytes.length, options.pack === true);
-    await this.#lp.write(bytes, this.abortOptions());
+    await this.#bounded('write', (signal) => this.#lp.write(bytes, { signal }));
   }
+
+  /** Closes our end once the peer has taken what we sent. */
+  async close(): Promise<void> {
+    await this.#bounded('close', (signal) => this.#stream.close({ signal }));
+  }
+
+  /**
+   * Runs one step under its timeout and the session's limit, and says which ran out. A write's or close's
+   * timeout starts again with each window update the peer grants ('drain'): the peer is slow, not gone.
+   */
+  async #bounded<T>(step: 'read' | 'write' | 'close', run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const timeoutMs = step === 'read' ? this.#readTimeoutMs : this.#writeTimeoutMs;
+    const stalled = new AbortController();
+    const timer = setTimeout(() => stalled.abort(), timeoutMs);
+    timer.unref();
+    const onProgress = (): void => {
+      timer.refresh();
+    };
+    if (step !== 'read') this.#stream.addEventListener('drain', onProgress);
+    try {
+      return await run(AbortSignal.any([...(this.#signal ? [this.#signal] : []), this.#sessionDeadline, stalled.signal]));
+    } catch (error) {
+      if (this.#signal?.aborted) throw error;
+      if (this.#sessionDeadline.aborted) throw new SyncTimeoutError(`The session ran past its ${seconds(this.#sessionTimeoutMs)} limit; the next one takes up where it stopped.`);
+      if (stalled.signal.aborted) {
+        throw new SyncTimeoutError(step === 'read' ? `The peer sent nothing for ${seconds(timeoutMs)}.` : `The peer took nothing this node sent for ${seconds(timeoutMs)} (it stopped reading).`);
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      if (step !== 'read') this.#stream.removeEventListener('drain', onProgress);
+    }
+  }
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }

@@ -22,6 +22,7 @@ import {
   type DaoSyncStore,
   type SyncProgress,
   type SyncReport,
+  type SyncTimeouts,
 } from './dao-sync-session.ts';
 
 /** Gossip carries envelopes up to this size; a larger one reaches peers by catch-up sync. */
@@ -75,6 +76,8 @@ export type DaoSyncOptions = {
   /** How often every DAO is compared again with a peer, in ms. */
   intervalMs?: number;
   busyRetry?: BusyRetry;
+  /** Every session's timeouts and time limit (dao-sync-session.ts has the defaults); tests shorten them. */
+  sessionTimeouts?: SyncTimeouts;
   now?: () => number;
   onStatus?: (status: DaoSyncStatus) => void;
   log?: (line: string) => void;
@@ -171,8 +174,12 @@ export class DaoSync {
         const peer = connection.remotePeer.toString();
         this.#track(
           serveSync(stream, peer, this.#host, {
+            ...this.#options.sessionTimeouts,
             signal: this.#controller.signal,
             onBytes: this.#onBytes,
+            onError: (error) => {
+              if (!this.#stopped) this.#options.log?.(`served sync with ${peer}: ${error.message}`);
+            },
             sharePeers: (dao, requester) => this.#sharePeers(dao, requester),
             beginServing: (dao, requester) => this.#beginServing(dao, requester),
           }).then((report) => {
@@ -233,6 +240,7 @@ export class DaoSync {
       try {
         const stream = await connection.newStream(daoSyncProtocol, { signal });
         report = await initiateSync(stream, dao, inviter, this.#host, {
+          ...this.#options.sessionTimeouts,
           signal: this.#controller.signal,
           onBytes: this.#onBytes,
           invite,
@@ -390,6 +398,7 @@ export class DaoSync {
         // The invite only until a member's delegation names this node: the same test the peer makes of us.
         const invite = this.#host.mayServe(dao, this.#node.peerId.toString()).ok ? undefined : this.#invites.get(dao);
         const report = await initiateSync(stream, dao, peer, this.#host, {
+          ...this.#options.sessionTimeouts,
           signal: this.#controller.signal,
           onBytes: this.#onBytes,
           onPeers: (shared, peers) => this.#meet(shared, peers),
