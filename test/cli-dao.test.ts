@@ -30,7 +30,7 @@ after(async () => {
 });
 
 test('found a DAO, propose, vote, sign the result; the state survives a restart', async () => {
-  const { dao } = await json<{ dao: string }>(['dao', 'create', '--name', 'Garden Club', '--charter', 'We grow food.', '--voting-period', '40s', '--grace-period', '1s']);
+  const { dao } = await json<{ dao: string }>(['dao', 'create', '--name', 'Garden Club', '--charter', 'We grow food.', '--voting-period', '40s', '--grace-period', '5s']);
   const listed = await json<DaoSummary[]>(['dao', 'list']);
   assert.deepEqual(listed.map((entry) => [entry.id, entry.name, entry.members, entry.isMember]), [[dao, 'Garden Club', 1, true]]);
 
