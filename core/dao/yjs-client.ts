@@ -18,7 +18,12 @@ const maxCachedKeys = 4096;
 /** The keys asked for lately: a run of envelopes is mostly a few writers'. */
 const recent = new RecentByBytes<Set<number>>();
 
-/** The `n`th client of `key`: a nonzero 32-bit id from SHA-256(tag, key, n). */
+/**
+ * The `n`th client of `key`: a nonzero 53-bit id from SHA-256(tag, key, n), as wide as Yjs takes (a JS safe
+ * integer). Ids are public (every update names its client), so a member could search for a key of their own
+ * with a client equal to someone else's and squat that client's next clock: with 32 bits that was ~2^32
+ * hashes, minutes on a GPU; with 53 it is ~2^53 per client aimed at.
+ */
 export function yjsClientOf(key: Uint8Array, n: number): number {
   if (!Number.isInteger(n) || n < 0 || n >= clientsPerKey) throw new RangeError(`A key has clients 0 to ${clientsPerKey - 1}, not ${n}.`);
   const input = new Uint8Array(tag.length + key.length + 2);
@@ -27,8 +32,10 @@ export function yjsClientOf(key: Uint8Array, n: number): number {
   input[input.length - 2] = n >> 8;
   input[input.length - 1] = n & 0xff;
   const hash = sha256(input);
-  // Yjs ids are unsigned 32-bit numbers; 0 is left out so that no id can look unset.
-  return ((hash[0]! << 24) | (hash[1]! << 16) | (hash[2]! << 8) | hash[3]!) >>> 0 || 1;
+  // The top 5 bits of the first byte, then six more bytes: 53 bits. 0 is left out so that no id can look unset.
+  const high = (hash[0]! & 0x1f) * 2 ** 16 + hash[1]! * 2 ** 8 + hash[2]!;
+  const low = ((hash[3]! << 24) | (hash[4]! << 16) | (hash[5]! << 8) | hash[6]!) >>> 0;
+  return high * 2 ** 32 + low || 1;
 }
 
 /** True when `client` is one of `key`'s clients. */
