@@ -246,6 +246,8 @@ export const bridgeMethods = {
     result: z.object({ phrase: z.string() }),
   },
   'dao.list': { params: Empty, result: z.array(DaoSummary) },
+  /** DAOs whose files are on this node but could not be opened (damaged), with why and what to do. */
+  'dao.unopenable': { params: Empty, result: z.array(z.object({ dao: DaoId, message: z.string(), hint: z.string().optional() })) },
   /** Founds a DAO; the caller is a founder, with `founders` as the others. */
   'dao.create': {
     params: z

@@ -102,7 +102,9 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
     .command('list')
     .description('the DAOs this node holds')
     .action(async (_options, command: Command) => {
-      const daos = await cli.withApi(command, (api) => api.call('dao.list', {}));
+      const [daos, unopenable] = await cli.withApi(command, (api) => Promise.all([api.call('dao.list', {}), api.call('dao.unopenable', {})]));
+      // Said on stderr, so that the list on stdout (and --json) keeps its shape.
+      for (const { message, hint } of unopenable) process.stderr.write(`daomesh: ${message}${hint === undefined ? '' : `\n  ${hint}`}\n`);
       cli.print(
         cli.json(command),
         daos,

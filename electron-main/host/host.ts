@@ -341,6 +341,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       },
       'identity.backup': ({ passphrase }) => keystore.backup(passphrase),
       'dao.list': () => daos.list(),
+      'dao.unopenable': () => daos.unopenable().map(({ dao, error }) => ({ dao, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) })),
       'dao.create': (params) => daos.create(params),
       'dao.get': ({ dao }) => daos.get(dao),
       'dao.sync': (params) => daos.sync(params),

@@ -141,6 +141,8 @@ export const en = {
       noOpenProposals: 'No open proposals',
       notMember: 'Not a member',
       join: 'Join with an invite code',
+      unopenableTitle: 'A DAO on this device could not be opened',
+      unopenableBody: 'Its files are damaged. Your other DAOs are not affected. What the node says:',
     },
     modes: {
       majority: 'One member, one vote',

@@ -140,6 +140,8 @@ export const zhHant: Messages = {
       noOpenProposals: '沒有進行中的提案',
       notMember: '非成員',
       join: '用邀請碼加入',
+      unopenableTitle: '這台裝置上有一個 DAO 無法開啟',
+      unopenableBody: '它的檔案已損壞。你的其他 DAO 不受影響。節點的說明：',
     },
     modes: {
       majority: '一人一票',

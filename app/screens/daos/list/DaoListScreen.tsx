@@ -1,10 +1,12 @@
 // The DAOs this node holds, as cards; live, since every dao.changed event refreshes the list. From here a DAO
 // is created, or joined with an invite code.
-import { Button, EmptyState, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { IconLogin, IconPlus, IconUsersGroup } from '@tabler/icons-react';
-import { useState } from 'react';
+import { Alert, Button, EmptyState, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { IconAlertTriangle, IconLogin, IconPlus, IconUsersGroup } from '@tabler/icons-react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../../components/FormError.tsx';
+import { useBridge } from '../../../bridge/bridge-context.tsx';
+import { useLiveQuery } from '../../../bridge/use-live-query.ts';
 import { useDaoList } from '../../../daos/use-dao-list.ts';
 import { useNavigation } from '../../../shell/navigation.tsx';
 import { DaoCard } from './DaoCard.tsx';
@@ -14,6 +16,10 @@ export function DaoListScreen() {
   const { t } = useTranslation();
   const { navigate } = useNavigation();
   const { data: daos, error } = useDaoList();
+  const bridge = useBridge();
+  const loadUnopenable = useCallback(() => bridge.call('dao.unopenable', {}), [bridge]);
+  const onDaoChanged = useCallback((onChange: () => void) => bridge.on('dao.changed', onChange), [bridge]);
+  const unopenable = useLiveQuery(loadUnopenable, onDaoChanged).data ?? [];
   const [joining, setJoining] = useState(false);
   const actions = (
     <Group gap="sm" mt={daos?.length === 0 ? 'sm' : 0}>
@@ -38,6 +44,17 @@ export function DaoListScreen() {
         {daos && daos.length > 0 && actions}
       </Group>
       <FormError error={error} />
+      {unopenable.map(({ dao, message, hint }) => (
+        <Alert key={dao} color="red" variant="light" icon={<IconAlertTriangle size={18} />} title={t('dao.list.unopenableTitle')} data-testid="dao-unopenable">
+          <Stack gap={4}>
+            <Text size="sm">{t('dao.list.unopenableBody')}</Text>
+            <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+              {message}
+            </Text>
+            {hint !== undefined && <Text size="sm">{hint}</Text>}
+          </Stack>
+        </Alert>
+      ))}
       {daos === null ? (
         !error && <Loader size="sm" aria-label={t('common.loading')} />
       ) : daos.length === 0 ? (
