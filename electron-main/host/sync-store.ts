@@ -28,6 +28,9 @@ import type { InviteBook } from './invite-book.ts';
 
 type Decision = { ok: true } | { ok: false; code: SyncRefusalCode; message: string };
 
+/** Peer ids whose multihash is kept (mayServe and peersOf ask for every connected peer). */
+const maxCachedPeerKeys = 4096;
+
 /** How far ahead of this node's clock an inviter's may run. */
 const inviterClockSkewMs = 24 * 3600 * 1000;
 
@@ -94,6 +97,9 @@ export class HostSyncStore implements DaoSyncHost {
     try {
       const checked = this.checkInvite(replica, invite);
       const known = invitees ?? new Map<string, { invite: string; expires: number; inviter: string; device: Uint8Array }>();
+      // Devices come back rarely once they are members' nodes: forget the invitees whose invite has expired.
+      const now = this.#now();
+      for (const [other, entry] of known) if (entry.expires <= now) known.delete(other);
       known.set(peer, { invite: checked.id, expires: checked.expires, inviter: checked.inviter, device: checked.device });
       this.#invitees.set(dao, known);
       return { ok: true };
@@ -186,6 +192,8 @@ export class HostSyncStore implements DaoSyncHost {
       } catch {
         key = '';
       }
+      // Peers come and go, and anyone can connect with a new id: the cache is dropped when it grows large.
+      if (this.#peerKeys.size >= maxCachedPeerKeys) this.#peerKeys.clear();
       this.#peerKeys.set(peer, key);
     }
     return key;
