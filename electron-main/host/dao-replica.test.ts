@@ -2,7 +2,7 @@
 // the log does; a snapshot whose fold cannot be taken back, or of the earlier format, is folded again from its
 // doc; what came after the last snapshot comes back from the log.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mock, test } from 'node:test';
@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { DaomeshError } from '../../core/errors.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { ledgerEntries } from '../../core/dao/dao-doc.ts';
+import { daoText, ledgerEntries } from '../../core/dao/dao-doc.ts';
 import { deviceSealer, memberSealer, sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
 import { buildDeviceDelegation, buildDeviceRevocation, buildGenesis, buildProposal, buildVote } from '../../core/governance/record-builders.ts';
 import { rulePresets } from '../../core/governance/rules.ts';
@@ -327,5 +327,124 @@ test('while records pour in, a due snapshot waits for a pause after the last one
     } finally {
       mock.timers.reset();
     }
+  });
+});
+
+/** The fold's state hash of a fresh open of the DAO's log alone (no snapshot): what the replica must agree with. */
+async function foldOfLog(dir: string, dao: string): Promise<{ hash: string; size: number }> {
+  const copy = await mkdtemp(join(tmpdir(), 'daomesh-replica-copy-'));
+  try {
+    await mkdir(DaoReplica.directory(copy, dao), { recursive: true });
+    await copyFile(join(DaoReplica.directory(dir, dao), 'envelopes.log'), join(DaoReplica.directory(copy, dao), 'envelopes.log'));
+    const { replica } = await DaoReplica.open(copy, dao, verify);
+    const fold = { hash: replica.ledger.stateHash(), size: replica.ledger.size };
+    await replica.close();
+    return fold;
+  } finally {
+    await rm(copy, { recursive: true, force: true });
+  }
+}
+
+test('a write whose append fails is not kept: the replica refuses everything after it, saves no snapshot, and reopens without it', async () => {
+  await withDir(async (dir) => {
+    const lines: string[] = [];
+    const written = await writeDao(dir, 2);
+    await written.replica.close();
+    const { replica } = await DaoReplica.open(dir, written.dao, verify, { log: (line) => lines.push(line) });
+    const before = { hash: replica.ledger.stateHash(), size: replica.ledger.size, envelopes: (await replica.envelopeIndex()).size };
+    const proposal = replica.ledger.state(start).proposals[0]!.id;
+    const vote = signRecordAsDevice(buildVote(deviceContext(replica), { proposal, choice: 'no' }), device.sign);
+
+    // The disk is full for this write: the log's write fails as it would with ENOSPC.
+    const probe = await open(join(dir, 'probe'), 'w');
+    const handlePrototype = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
+    await probe.close();
+    const write = handlePrototype.write;
+    handlePrototype.write = () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+    try {
+      await assert.rejects(
+        replica.writeLocal([vote], deviceSeal(replica), (doc) => daoText(doc, 'charter').insert(0, 'lost')),
+        { code: 'LOG_FAILED' },
+      );
+    } finally {
+      handlePrototype.write = write;
+    }
+    assert.equal(replica.ledger.has(vote.id), false);
+    assert.match(lines.join('\n'), /could not store a change/);
+    // Space is back, but the doc may hold what the log does not: nothing more is taken or served.
+    const another = signRecordAsDevice(buildVote(deviceContext(replica), { proposal, choice: 'yes' }), device.sign);
+    await assert.rejects(replica.writeLocal([another], deviceSeal(replica)), { code: 'STORAGE_FAILED', message: /opened again/ });
+    await assert.rejects(replica.acceptRemote(new Uint8Array([1, 2, 3])), { code: 'STORAGE_FAILED' });
+    await assert.rejects(replica.acceptRemoteMany([new Uint8Array([1, 2, 3])]), { code: 'STORAGE_FAILED' });
+    assert.throws(() => replica.doc, { code: 'STORAGE_FAILED' });
+    await replica.close();
+    assert.equal(replica.snapshotsTaken, 0);
+
+    const reopened = await DaoReplica.open(dir, written.dao, verify);
+    assert.equal(reopened.replica.ledger.has(vote.id), false);
+    assert.equal([...ledgerEntries(reopened.replica.doc)].some(([id]) => id === vote.id), false);
+    assert.equal(daoText(reopened.replica.doc, 'charter').length, 0);
+    assert.equal((await reopened.replica.envelopeIndex()).size, before.envelopes);
+    assert.equal(reopened.replica.ledger.stateHash(), before.hash);
+    assert.deepEqual(await foldOfLog(dir, written.dao), { hash: before.hash, size: before.size });
+    await writeVotes(reopened.replica, 1); // and it takes writes again
+    assert.equal(reopened.replica.ledger.size, before.size + 1);
+    await reopened.replica.close();
+  });
+});
+
+test('damage before the snapshot checkpoint: the index rebuilds the log keeping every intact frame, writes go on, and the lost envelope brings the rest back', async () => {
+  await withDir(async (dir) => {
+    const written = await writeDao(dir, 4);
+    const full = { hash: written.replica.ledger.stateHash(), size: written.replica.ledger.size };
+    await written.replica.close(); // a snapshot whose checkpoint is the end of the log
+    const logPath = join(DaoReplica.directory(dir, written.dao), 'envelopes.log');
+    const original = await EnvelopeLog.open(logPath);
+    const frames: Uint8Array[] = [];
+    for await (const frame of original.frames()) frames.push(frame);
+    await original.close();
+    assert.equal(frames.length, 6); // genesis and delegation, the proposal, four votes
+    // A flipped bit in the first vote's payload.
+    const firstVoteAt = 32 + frames.slice(0, 2).reduce((sum, frame) => sum + 8 + frame.length, 0);
+    const bytes = await readFile(logPath);
+    bytes[firstVoteAt + 8 + 20]! ^= 0x10;
+    await writeFile(logPath, bytes);
+
+    const lines: string[] = [];
+    const { replica, report } = await DaoReplica.open(dir, written.dao, verify, { log: (line) => lines.push(line) });
+    assert.ok(report.fromSnapshot); // resumed past the damage: nothing read it yet
+    const index = await replica.envelopeIndex();
+    assert.equal(index.size, 5);
+    assert.equal(index.hasBytes(frames[2]!), false);
+    for (const frame of [0, 1, 3, 4, 5]) assert.ok(index.hasBytes(frames[frame]!));
+    assert.match(lines.join('\n'), /damaged at byte \d+: rebuilt without .* 3 intact frames after them kept/);
+    assert.deepEqual(await readdir(join(DaoReplica.directory(dir, written.dao), 'snapshots')), []);
+
+    const appended: Uint8Array[] = [];
+    replica.onAppend(({ bytes }) => appended.push(bytes));
+    await writeVotes(replica, 1);
+    assert.ok((await replica.envelopeIndex()).hasBytes(appended[0]!));
+    await replica.close();
+    assert.equal(replica.snapshotsTaken, 0); // its state held the lost vote: the next open verifies the log instead
+
+    // Reopened from the rebuilt log: the votes after the lost one wait for it (the same Yjs client's earlier update).
+    const again = await DaoReplica.open(dir, written.dao, verify);
+    assert.equal(again.report.fromSnapshot, false);
+    const consistent = await foldOfLog(dir, written.dao);
+    assert.equal(again.replica.ledger.stateHash(), consistent.hash);
+    assert.equal(again.replica.ledger.size, 3);
+    // Catch-up brings the lost envelope from a peer: everything after it is taken from the log again.
+    const outcome = await again.replica.acceptRemote(frames[2]!);
+    assert.ok(outcome.ok);
+    assert.equal(again.replica.ledger.size, full.size + 1);
+    await again.replica.close();
+    assert.equal(again.replica.snapshotsTaken, 1);
+
+    const last = await DaoReplica.open(dir, written.dao, verify);
+    assert.ok(last.report.fromSnapshot);
+    assert.equal(last.replica.ledger.size, full.size + 1);
+    assert.equal(last.replica.ledger.stateHash(), (await foldOfLog(dir, written.dao)).hash);
+    await writeVotes(last.replica, 1);
+    await last.replica.close();
   });
 });

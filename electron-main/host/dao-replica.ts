@@ -8,6 +8,14 @@
 // something asks for it. A fold state this version cannot take (damaged, older rules, other proposal kinds)
 // is folded again from the doc's records instead; a snapshot whose checksums fail is skipped for an older
 // one or the whole log.
+//
+// The doc and the fold take an envelope before its append is durable (the gate needs the doc as it stands). So
+// an append that fails leaves them holding something the log does not: the replica then refuses everything
+// until it is opened again (from the log and the last snapshot, which cannot hold it), and saves no snapshot.
+//
+// A log rebuilt after damage may hold envelopes whose predecessors were lost with a damaged frame: they wait,
+// in the log, until what they build on arrives again from peers, and no snapshot is saved while any wait (a
+// snapshot's checkpoint past them would leave them unread for good).
 import * as dagCbor from '@ipld/dag-cbor';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,7 +33,7 @@ import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import type { GateRejection } from '../../core/dao/gate-rejection.ts';
 import { EnvelopeIndex } from './envelope-index.ts';
 import { mkdirDurable } from './data-dir.ts';
-import { EnvelopeLog } from './envelope-log.ts';
+import { EnvelopeLog, StorageError } from './envelope-log.ts';
 import { nativeSha256 } from './native-sha256.ts';
 import { SnapshotStore } from './snapshot-store.ts';
 
@@ -123,6 +131,15 @@ export class DaoReplica {
   /** Writes applied to the doc (and fold) whose envelopes are not durable yet: no snapshot while there are any. */
   #unlogged = 0;
   #index: Promise<EnvelopeIndex> | null = null;
+  /** Set when an append failed: the doc and fold may hold what the log does not, so nothing more is taken or kept. */
+  #failed: DaomeshError | null = null;
+  /**
+   * Set when the log was rebuilt after damage this session: the doc and fold may hold records of the frames it
+   * lost, so no snapshot is saved (the snapshots are dropped) and the next open verifies the whole log again.
+   */
+  #logRebuilt = false;
+  /** Envelopes in the log the gate could not take yet (what they build on was lost from the log), oldest first. */
+  #waiting: Uint8Array[] = [];
   readonly #appendListeners = new Set<(appended: AppendedEnvelope) => void>();
   /**
    * Records in the doc whose fold is put off to the end of a run of envelopes (a catch-up frame, the replay on
@@ -194,9 +211,10 @@ export class DaoReplica {
       if (envelopes.length === 0) return; // the doc is built on first use: not for nothing
       replica.doc.transact(() => {
         for (const envelope of envelopes) {
-          const accepted = replica.#check(envelope, true);
-          if (accepted === null) report.rejected++;
-          else report.replayed++;
+          const result = replica.#gate(envelope, true);
+          if (result.ok) report.replayed++;
+          else if (waitsForPredecessors(result.reason)) replica.#waiting.push(envelope);
+          else report.rejected++;
           if (replica.#unfolded.length >= foldBatch) replica.#foldUnfolded();
         }
       }, 'remote');
@@ -210,6 +228,9 @@ export class DaoReplica {
     } finally {
       replica.#foldUnfolded();
     }
+    // Only after damage: envelopes whose predecessors come later in the rebuilt log, or not at all yet.
+    report.replayed += replica.#retryWaiting();
+    report.rejected += replica.#waiting.length;
     replica.#writerPath = join(dir, writerFile);
     replica.#writer = await readWriter(replica.#writerPath);
     return { replica, report };
@@ -221,6 +242,8 @@ export class DaoReplica {
    * aside, and opening the DAO again starts from an older one or the log.
    */
   get doc(): Y.Doc {
+    // After a failed append the doc may hold an update the log lost: it is not served.
+    if (this.#failed !== null) throw this.#failed;
     if (this.#doc === null) {
       const doc = createDaoDoc();
       if (this.#docState !== null) {
@@ -269,6 +292,7 @@ export class DaoReplica {
    * transaction, sealed into one envelope, durable in the log before the fold sees them.
    */
   async writeLocal(records: readonly LedgerRecord[], sealer: EnvelopeSealer, change?: (doc: Y.Doc) => void): Promise<void> {
+    if (this.#failed !== null) throw this.#failed;
     let envelope: Envelope;
     this.#unlogged++;
     try {
@@ -291,7 +315,7 @@ export class DaoReplica {
       const reached = { client: writer.client, clock: Y.getState(doc.store, writer.client) };
       this.#writer = reached;
       envelope = sealer.seal(update);
-      await this.#log.append([envelope.bytes]);
+      await this.#append([envelope.bytes]);
       // Not fsynced: after a crash it may name an older clock, and a clock that is not the doc's makes the next
       // write choose a new client, which is always safe.
       await writeWriter(this.#writerPath, reached);
@@ -300,20 +324,23 @@ export class DaoReplica {
       this.#unlogged--;
     }
     await this.#appended({ bytes: envelope.bytes, records, origin: 'local' });
+    this.#retryWaiting();
     await this.#maybeSnapshot();
   }
 
   /** Takes an envelope from a peer: gate, apply, fold, log; or the gate's reason for refusing it. */
   async acceptRemote(bytes: Uint8Array): Promise<RemoteOutcome> {
+    if (this.#failed !== null) throw this.#failed;
     const result = this.#gate(bytes);
     if (!result.ok) return result;
     this.#unlogged++;
     try {
-      await this.#log.append([bytes]);
+      await this.#append([bytes]);
     } finally {
       this.#unlogged--;
     }
     await this.#appended({ bytes, records: result.records, origin: 'remote' });
+    this.#retryWaiting();
     await this.#maybeSnapshot();
     return result;
   }
@@ -323,6 +350,7 @@ export class DaoReplica {
    * accepted one durable in a single log append, so a frame costs one fsync instead of one per envelope.
    */
   async acceptRemoteMany(envelopes: readonly Uint8Array[]): Promise<RemoteOutcome[]> {
+    if (this.#failed !== null) throw this.#failed;
     const outcomes: RemoteOutcome[] = [];
     if (envelopes.length === 0) return outcomes;
     try {
@@ -341,23 +369,73 @@ export class DaoReplica {
     if (accepted.length === 0) return outcomes;
     this.#unlogged++;
     try {
-      await this.#log.append(accepted.map((entry) => entry.bytes));
+      await this.#append(accepted.map((entry) => entry.bytes));
     } finally {
       this.#unlogged--;
     }
     for (const entry of accepted) await this.#appended({ ...entry, origin: 'remote' });
+    this.#retryWaiting();
     await this.#maybeSnapshot();
     return outcomes;
   }
 
-  /** Every envelope in the log, by id (built from the log on first use, then kept current). */
+  /**
+   * Every envelope in the log, by id (built from the log on first use, then kept current). Reading it is the
+   * first time the frames before a snapshot's checkpoint are read since it was taken: damage found there gets
+   * the log rebuilt (see #rebuildLog). A build that fails is reported and tried again on the next call.
+   */
   envelopeIndex(): Promise<EnvelopeIndex> {
-    this.#index ??= (async () => {
-      const index = new EnvelopeIndex();
-      for await (const frame of this.#log.frames()) index.add(frame);
-      return index;
-    })();
+    if (this.#index === null) {
+      const building = this.#buildIndex().catch((error: unknown) => {
+        if (this.#index === building) this.#index = null;
+        this.#report(`envelope index of DAO ${this.id}: ${error instanceof Error ? error.message : String(error)}`);
+        throw error;
+      });
+      this.#index = building;
+    }
     return this.#index;
+  }
+
+  async #buildIndex(): Promise<EnvelopeIndex> {
+    try {
+      return await this.#readIndex();
+    } catch (error) {
+      if (!(error instanceof StorageError && error.code === 'LOG_CORRUPT')) throw error;
+    }
+    await this.#rebuildLog();
+    return await this.#readIndex();
+  }
+
+  async #readIndex(): Promise<EnvelopeIndex> {
+    const index = new EnvelopeIndex();
+    for await (const frame of this.#log.frames()) index.add(frame);
+    return index;
+  }
+
+  /**
+   * Rebuilds a damaged log from its intact frames. The doc and fold (from a snapshot) still hold the records
+   * of the frames lost, whose envelopes this host can no longer serve: they are kept for this session, but no
+   * snapshot is saved and the old ones are dropped, so the next open verifies the rebuilt log from its start,
+   * and catch-up brings the lost envelopes back from peers.
+   */
+  async #rebuildLog(): Promise<void> {
+    this.#logRebuilt = true; // before the log takes its new id: no snapshot may pair this state with it
+    if (this.#snapshotTimer !== null) clearTimeout(this.#snapshotTimer);
+    this.#snapshotTimer = null;
+    const recovery = await this.#log.repair();
+    try {
+      void this.doc; // read now what it still needs of the snapshot, before the snapshot goes
+    } catch {
+      // Damaged: the doc getter keeps refusing until the DAO is opened again, from the log.
+    }
+    await this.#snapshots.dropAll();
+    if (recovery.outcome === 'corrupt') {
+      this.#report(
+        `envelope log of DAO ${this.id} was damaged at byte ${recovery.damagedAt}: rebuilt without ${recovery.droppedBytes} damaged bytes, ` +
+          `${recovery.keptAfterDamage} intact frames after them kept, the damaged file kept as ${recovery.evidencePath}. ` +
+          'The DAO is verified again from its log when next opened; what was lost comes back from its members.',
+      );
+    }
   }
 
   /** Calls `listener` after each envelope is durable (local writes and accepted remote ones). */
@@ -367,8 +445,56 @@ export class DaoReplica {
   }
 
   async #appended(appended: AppendedEnvelope): Promise<void> {
-    if (this.#index) (await this.#index).add(appended.bytes);
+    if (this.#index) {
+      try {
+        (await this.#index).add(appended.bytes);
+      } catch {
+        // The envelope is durable; an index that could not be built (reported there) reads it from the log when built again.
+      }
+    }
     for (const listener of this.#appendListeners) listener(appended);
+  }
+
+  /** Appends to the log; a failure leaves the doc (and fold) holding what the log does not, so the replica stops. */
+  async #append(frames: readonly Uint8Array[]): Promise<void> {
+    try {
+      await this.#log.append(frames);
+    } catch (error) {
+      if (this.#failed === null) {
+        this.#failed = new DaomeshError(
+          'STORAGE_FAILED',
+          `DAO ${this.id} could not store a change (${error instanceof Error ? error.message : String(error)}) and takes no more until it is opened again.`,
+          'Free disk space or fix the disk, then restart the node: it opens the DAO again from what was stored.',
+        );
+        if (this.#snapshotTimer !== null) clearTimeout(this.#snapshotTimer);
+        this.#snapshotTimer = null;
+        this.#report(this.#failed.message);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Takes the waiting envelopes the gate now accepts (what they build on has arrived), until a pass takes
+   * none; they are in the log already. Returns how many it took.
+   */
+  #retryWaiting(): number {
+    let taken = 0;
+    for (let progress = true; progress && this.#waiting.length > 0; ) {
+      progress = false;
+      const waiting = this.#waiting;
+      this.#waiting = [];
+      for (const bytes of waiting) {
+        const result = this.#gate(bytes);
+        if (result.ok) {
+          taken++;
+          progress = true;
+        } else if (waitsForPredecessors(result.reason)) {
+          this.#waiting.push(bytes);
+        }
+      }
+    }
+    return taken;
   }
 
   /** Snapshots saved since open (for diagnosis and tests). */
@@ -381,7 +507,7 @@ export class DaoReplica {
     if (this.#snapshotTimer !== null) clearTimeout(this.#snapshotTimer);
     this.#snapshotTimer = null;
     await this.#saving;
-    if (this.ledger.size !== this.#recordsAtSnapshot) await this.#saveSnapshot();
+    if (this.ledger.size !== this.#recordsAtSnapshot && this.#snapshotAllowed()) await this.#saveSnapshot();
     await this.#log.close();
   }
 
@@ -400,11 +526,6 @@ export class DaoReplica {
       if (client !== doc.clientID && Y.getState(doc.store, client) === 0) return { client, clock: 0 };
     }
     throw new DaomeshError('STORAGE_FAILED', `This node has written to DAO ${this.id} as every one of its signing key's ${clientsPerKey} Yjs clients.`, 'Write from another device of yours.');
-  }
-
-  #check(bytes: Uint8Array, foldLater = false): LedgerRecord[] | null {
-    const result = this.#gate(bytes, foldLater);
-    return result.ok ? result.records : null;
   }
 
   /** `foldLater`: leave the records for #foldUnfolded, which the caller runs before anything reads the fold. */
@@ -503,9 +624,14 @@ export class DaoReplica {
   #snapshotDue(): boolean {
     // A snapshot pairs the state with the log's durable end: state ahead of the log would hold records whose
     // envelopes a crash could lose from the log, which then could not be served to peers.
-    if (this.#unlogged > 0 || this.#closed || this.#saving !== null) return false;
+    if (this.#unlogged > 0 || this.#closed || this.#saving !== null || !this.#snapshotAllowed()) return false;
     const due = Math.max(snapshotEvery, Math.floor(this.#recordsAtSnapshot / snapshotShare));
     return this.ledger.size - this.#recordsAtSnapshot >= due;
+  }
+
+  /** False while the doc and fold may hold what the log does not, or the log holds envelopes they do not yet. */
+  #snapshotAllowed(): boolean {
+    return this.#failed === null && !this.#logRebuilt && this.#waiting.length === 0;
   }
 
   /** The snapshot a pause put off, now that the pause is over; a write under way then takes it at its end. */
@@ -538,6 +664,11 @@ export class DaoReplica {
     await saving;
     this.#snapshotsTaken++;
   }
+}
+
+/** A refusal that may pass later: what the envelope builds on (Yjs predecessors, its author's admission) is missing. */
+function waitsForPredecessors(reason: GateRejection): boolean {
+  return reason.code === 'MISSING_UPDATES' || reason.code === 'NOT_A_MEMBER';
 }
 
 /** The first part of a snapshot of this version, or null. */

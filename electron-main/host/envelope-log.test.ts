@@ -99,7 +99,7 @@ test('a torn tail is cut off silently, the frames before it kept, and appending 
   }
 });
 
-test('a flipped bit in the middle of the log: evidence kept byte for byte, the prefix kept, a new log id', () =>
+test('a flipped bit in the middle of the log: evidence kept byte for byte, every intact frame kept, a new log id', () =>
   withLog(async (path) => {
     const starts = await writeFrames(path, 10);
     const original = await EnvelopeLog.open(path);
@@ -111,20 +111,70 @@ test('a flipped bit in the middle of the log: evidence kept byte for byte, the p
 
     const log = await EnvelopeLog.open(path);
     const { recovery } = log;
+    const survivors = [0, 1, 2, 4, 5, 6, 7, 8, 9];
     assert.equal(recovery.outcome, 'corrupt');
     assert.equal(recovery.damagedAt, starts[3]);
-    assert.equal(recovery.droppedBytes, damaged.length - starts[3]!);
+    assert.equal(recovery.droppedBytes, starts[4]! - starts[3]!); // exactly the damaged frame
+    assert.equal(recovery.keptAfterDamage, 6);
     assert.match(recovery.evidencePath ?? '', /envelopes\.log\.corrupt-\d{4}-\d\d-\d\dT[\d-]+Z$/);
     assert.deepEqual(await readFile(recovery.evidencePath!), damaged);
-    assert.equal(log.frameCount, 3);
+    assert.equal(log.frameCount, survivors.length);
     assert.notEqual(log.logId, oldId);
-    assert.deepEqual(await readAll(log), [0, 1, 2].map((index) => envelope(index)));
+    assert.deepEqual(await readAll(log), survivors.map((index) => envelope(index)));
     await log.append([envelope(99)]);
     await log.close();
 
     const reopened = await EnvelopeLog.open(path);
     assert.equal(reopened.recovery.outcome, 'clean');
-    assert.deepEqual(await readAll(reopened), [0, 1, 2, 99].map((index) => envelope(index)));
+    assert.deepEqual(await readAll(reopened), [...survivors, 99].map((index) => envelope(index)));
+    await reopened.close();
+  }));
+
+test('a damaged length field: the frames after it are found again by their checksums', () =>
+  withLog(async (path) => {
+    const starts = await writeFrames(path, 8);
+    const damaged = await readFile(path);
+    damaged.writeUInt32LE(0x00_01_00_00, starts[1]! + 4); // a length that leads nowhere
+    damaged[starts[5]!]! ^= 0x01; // and a checksum: that frame alone goes
+    await writeFile(path, damaged);
+
+    const log = await EnvelopeLog.open(path);
+    assert.equal(log.recovery.outcome, 'corrupt');
+    assert.equal(log.recovery.damagedAt, starts[1]);
+    assert.equal(log.recovery.droppedBytes, starts[2]! - starts[1]! + (starts[6]! - starts[5]!));
+    assert.deepEqual(await readAll(log), [0, 2, 3, 4, 6, 7].map((index) => envelope(index)));
+    await log.close();
+  }));
+
+test('repair finds damage a resumed open never read, keeps every intact frame, and appends go on', () =>
+  withLog(async (path) => {
+    const starts = await writeFrames(path, 6);
+    const first = await EnvelopeLog.open(path);
+    const checkpoint = first.checkpoint();
+    await first.close();
+    const damaged = await readFile(path);
+    damaged[starts[0]! + 12]! ^= 0x04;
+    await writeFile(path, damaged);
+
+    const log = await EnvelopeLog.open(path, { resumeFrom: checkpoint });
+    assert.equal(log.recovery.outcome, 'clean'); // nothing before the checkpoint was read
+    await assert.rejects(readAll(log), { code: 'LOG_CORRUPT' });
+    const underWay = log.append([envelope(50)]); // the repair waits for it, and keeps its frame
+    const recovery = await log.repair();
+    await underWay;
+    const afterRepair = log.append([envelope(51)]);
+    assert.equal(recovery.outcome, 'corrupt');
+    assert.equal(recovery.damagedAt, starts[0]);
+    assert.equal(recovery.keptAfterDamage, 6);
+    assert.notEqual(log.logId, checkpoint.logId);
+    await afterRepair;
+    assert.deepEqual(await readAll(log), [1, 2, 3, 4, 5, 50, 51].map((index) => envelope(index)));
+    assert.equal((await log.repair()).outcome, 'clean');
+    await log.close();
+
+    const reopened = await EnvelopeLog.open(path);
+    assert.equal(reopened.recovery.outcome, 'clean');
+    assert.equal(reopened.frameCount, 7);
     await reopened.close();
   }));
 

@@ -9,6 +9,11 @@
 //
 // The log id names one append-only byte history: appends and cutting a torn tail keep it, rebuilding the
 // file after damage gives a new one, so a snapshot taken against the old bytes is never resumed on the new.
+//
+// Rebuilding keeps every intact frame, also those after the damage: a damaged frame whose length field still
+// leads to an intact frame (or the end) is skipped exactly; otherwise the next offset where an intact frame
+// starts is searched for. A frame found that way that was never written (a chance checksum match inside a
+// damaged payload) is still only bytes the update gate checks, signature first, before anything uses them.
 import { randomBytes } from 'node:crypto';
 import { copyFile, link, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -50,13 +55,16 @@ export type LogRecovery = {
   /**
    * created: there was no log. clean: it ended on a frame boundary. torn-tail: an unfinished write (a crash
    * before its fsync returned) was cut off. corrupt: damaged bytes with intact frames after them; the file was
-   * kept as evidence and the log rebuilt from the frames before the damage, under a new log id.
+   * kept as evidence and the log rebuilt from its intact frames (before and after the damage), under a new
+   * log id.
    */
   outcome: 'created' | 'clean' | 'torn-tail' | 'corrupt';
   /** True when the frames before `resumeFrom` were not read again. */
   resumed: boolean;
   /** Bytes cut off (torn tail) or left out of the rebuilt log (corrupt). */
   droppedBytes: number;
+  /** corrupt only: intact frames found after the damage and kept. */
+  keptAfterDamage?: number;
   /** corrupt only: where the damage starts, and the damaged file, untouched. */
   damagedAt?: number;
   evidencePath?: string;
@@ -78,8 +86,8 @@ type Chunk = { bytes: Buffer; count: number; append: Append; isFirst: boolean; i
 export class EnvelopeLog {
   readonly path: string;
   readonly recovery: LogRecovery;
-  readonly #handle: FileHandle;
-  readonly #logId: string;
+  #handle: FileHandle;
+  #logId: string;
   #frameCount: number;
   #end: number;
   #pending: Chunk[] = [];
@@ -106,7 +114,7 @@ export class EnvelopeLog {
       handle = null;
     }
     if (handle === null) {
-      const logId = await writeFreshLog(path, null, 0);
+      const logId = await writeFreshLog(path, null, []);
       handle = await open(path, 'r+');
       return new EnvelopeLog(path, handle, logId, 0, headerBytes, { outcome: 'created', resumed: false, droppedBytes: 0 });
     }
@@ -130,12 +138,10 @@ export class EnvelopeLog {
         await handle.sync();
         return new EnvelopeLog(path, handle, logId, frameCount, end, { outcome: 'torn-tail', resumed, droppedBytes: size - end });
       }
-      await handle.close();
-      const evidencePath = await setAsideDamaged(path);
-      const newId = await writeFreshLog(path, evidencePath, end);
-      handle = await open(path, 'r+');
-      const recovery: LogRecovery = { outcome: 'corrupt', resumed, droppedBytes: size - end, damagedAt: end, evidencePath };
-      return new EnvelopeLog(path, handle, newId, frameCount, end, recovery);
+      const rebuilt = await rebuildWithoutDamage(path, handle, end, size);
+      handle = rebuilt.handle;
+      const recovery: LogRecovery = { ...rebuilt.recovery, resumed };
+      return new EnvelopeLog(path, handle, rebuilt.logId, frameCount + rebuilt.keptAfterDamage, rebuilt.end, recovery);
     } catch (error) {
       await handle.close().catch(() => undefined);
       throw error;
@@ -216,6 +222,47 @@ export class EnvelopeLog {
         );
       }
       yield frame.slice();
+    }
+  }
+
+  /**
+   * Reads every frame for damage (bit rot in frames a resumed open never read) and, if there is any, rebuilds
+   * the file as open does: evidence kept, every intact frame kept, a new log id. Appends wait meanwhile.
+   * Returns 'clean' when nothing was damaged.
+   */
+  async repair(): Promise<LogRecovery> {
+    if (this.#closed) throw new StorageError('LOG_CLOSED', `The envelope log ${this.path} is closed.`);
+    while (this.#committing) await this.#drained;
+    if (this.#failure) throw this.#failure;
+    this.#committing = true; // appends made meanwhile queue up and go to the rebuilt file
+    try {
+      const reader = new FrameReader(this.#handle, headerBytes, this.#end);
+      let frameCount = 0;
+      let frame = reader.nextBuffered() ?? (await reader.next());
+      while (frame instanceof Uint8Array) {
+        frameCount++;
+        frame = reader.nextBuffered() ?? (await reader.next());
+      }
+      if (frame === 'end') return { outcome: 'clean', resumed: false, droppedBytes: 0 };
+      let rebuilt: Awaited<ReturnType<typeof rebuildWithoutDamage>>;
+      try {
+        rebuilt = await rebuildWithoutDamage(this.path, this.#handle, reader.position, this.#end);
+      } catch (cause) {
+        // The handle may be closed by now and the file is either the old one or the new one: only a reopen can say.
+        this.#failure = new StorageError('LOG_FAILED', `Could not repair the envelope log ${this.path}: ${(cause as Error).message}`, 'Free disk space or fix the disk, then restart the node.', { cause });
+        throw this.#failure;
+      }
+      this.#handle = rebuilt.handle;
+      this.#logId = rebuilt.logId;
+      this.#frameCount = frameCount + rebuilt.keptAfterDamage;
+      this.#end = rebuilt.end;
+      return rebuilt.recovery;
+    } finally {
+      this.#committing = false;
+      if (this.#pending.length > 0) {
+        this.#committing = true;
+        this.#drained = this.#commitPending();
+      }
     }
   }
 
@@ -408,6 +455,81 @@ class FrameReader {
   }
 }
 
+/**
+ * Sets the damaged file aside as evidence and writes the log anew from its frames before `damagedAt` and the
+ * intact frames found after it (up to `size`), under a new log id; closes `handle` and returns one of the new file.
+ */
+async function rebuildWithoutDamage(
+  path: string,
+  handle: FileHandle,
+  damagedAt: number,
+  size: number,
+): Promise<{ handle: FileHandle; logId: string; end: number; keptAfterDamage: number; recovery: LogRecovery }> {
+  const tail = Buffer.allocUnsafe(size - damagedAt);
+  for (let read = 0; read < tail.length; ) {
+    const { bytesRead } = await handle.read(tail, read, tail.length - read, damagedAt + read);
+    if (bytesRead === 0) throw new StorageError('LOG_UNREADABLE', `The envelope log ${path} ended at byte ${damagedAt + read} while being repaired.`);
+    read += bytesRead;
+  }
+  const kept = intactFramesAfterDamage(tail).map(([from, to]): [number, number] => [damagedAt + from, damagedAt + to]);
+  await handle.close();
+  const evidencePath = await setAsideDamaged(path);
+  const logId = await writeFreshLog(path, evidencePath, [[headerBytes, damagedAt], ...kept]);
+  const keptBytes = kept.reduce((sum, [from, to]) => sum + to - from, 0);
+  const end = damagedAt + keptBytes;
+  return {
+    handle: await open(path, 'r+'),
+    logId,
+    end,
+    keptAfterDamage: kept.length,
+    recovery: { outcome: 'corrupt', resumed: false, droppedBytes: size - end, damagedAt, evidencePath, keptAfterDamage: kept.length },
+  };
+}
+
+/** The byte length of the intact frame at `at` (header and payload), or null. */
+function intactFrameAt(bytes: Buffer, at: number): number | null {
+  if (at + frameHeaderBytes > bytes.length) return null;
+  const length = bytes.readUInt32LE(at + 4);
+  if (length === 0 || length > maxFrameBytes || at + frameHeaderBytes + length > bytes.length) return null;
+  if (crc32(bytes.subarray(at + 4, at + frameHeaderBytes + length)) !== bytes.readUInt32LE(at)) return null;
+  return frameHeaderBytes + length;
+}
+
+/** The ranges [from, to) of the intact frames in a damaged tail (one that starts with a damaged frame). */
+function intactFramesAfterDamage(tail: Buffer): Array<[number, number]> {
+  const kept: Array<[number, number]> = [];
+  let at = 0;
+  while (at < tail.length) {
+    const intact = intactFrameAt(tail, at);
+    if (intact !== null) {
+      kept.push([at, at + intact]);
+      at += intact;
+      continue;
+    }
+    // A length field that leads exactly to an intact frame or the end is taken as undamaged: only this frame goes.
+    const length = at + frameHeaderBytes <= tail.length ? tail.readUInt32LE(at + 4) : 0;
+    const next = at + frameHeaderBytes + length;
+    if (length > 0 && length <= maxFrameBytes && (next === tail.length || (next < tail.length && intactFrameAt(tail, next) !== null))) {
+      at = next;
+      continue;
+    }
+    // The length is damaged too: resume at the next offset where an intact frame starts, if any.
+    let found = tail.length;
+    for (let candidate = at + 1; candidate + frameHeaderBytes < tail.length; candidate++) {
+      const length = tail.readUInt32LE(candidate + 4);
+      if (length === 0 || length > maxFrameBytes) continue;
+      const end = candidate + frameHeaderBytes + length;
+      if (end > tail.length || !mayStartFrame(tail, end)) continue; // cheap tests first, as in holdsWrittenFrames
+      if (crc32(tail.subarray(candidate + 4, end)) === tail.readUInt32LE(candidate)) {
+        found = candidate;
+        break;
+      }
+    }
+    at = found;
+  }
+  return kept;
+}
+
 /** Whether the damaged tail of a log (starting with the damaged frame) holds frames that were once written whole. */
 function holdsWrittenFrames(tail: Buffer): boolean {
   if (tail.length >= frameHeaderBytes) {
@@ -466,17 +588,23 @@ function rebuildPath(path: string): string {
 }
 
 /**
- * Writes a new header under a new log id, then the frames before `copyEnd` of `source` if given, and puts the
- * file in place atomically: a crash leaves either the old file or the complete new one.
+ * Writes a new header under a new log id, then the byte ranges of `source` if given (whole frames, in order),
+ * and puts the file in place atomically: a crash leaves either the old file or the complete new one.
  */
-async function writeFreshLog(path: string, source: string | null, copyEnd: number): Promise<string> {
+async function writeFreshLog(path: string, source: string | null, ranges: ReadonlyArray<readonly [number, number]>): Promise<string> {
   await mkdirDurable(dirname(path));
   const logId = randomBytes(16);
   const temporary = rebuildPath(path);
   const out = await open(temporary, 'w', 0o600);
   try {
     await writeAll(out, encodeHeader(logId), 0);
-    if (source !== null) await copyRange(source, out, headerBytes, copyEnd);
+    let at = headerBytes;
+    if (source !== null) {
+      for (const [from, to] of ranges) {
+        await copyRange(source, out, from, to, at);
+        at += to - from;
+      }
+    }
     await out.sync();
   } finally {
     await out.close();
@@ -486,14 +614,15 @@ async function writeFreshLog(path: string, source: string | null, copyEnd: numbe
   return logId.toString('hex');
 }
 
-async function copyRange(source: string, out: FileHandle, from: number, to: number): Promise<void> {
+/** Copies bytes [from, to) of `source` to `out` at `outAt`. */
+async function copyRange(source: string, out: FileHandle, from: number, to: number, outAt: number): Promise<void> {
   const input = await open(source, 'r');
   try {
     const chunk = Buffer.allocUnsafe(readChunkBytes);
     for (let at = from; at < to; ) {
       const { bytesRead } = await input.read(chunk, 0, Math.min(chunk.length, to - at), at);
       if (bytesRead === 0) throw new Error(`${source} ended at ${at}, before ${to}`);
-      await writeAll(out, chunk.subarray(0, bytesRead), at);
+      await writeAll(out, chunk.subarray(0, bytesRead), outAt + at - from);
       at += bytesRead;
     }
   } finally {

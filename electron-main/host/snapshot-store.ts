@@ -92,6 +92,16 @@ export class SnapshotStore {
     return saved;
   }
 
+  /**
+   * Removes every snapshot, after the saves under way: for when the log they point into was rebuilt, so that
+   * the next open verifies the whole log again rather than trust a state that held what the log lost.
+   */
+  async dropAll(): Promise<void> {
+    await this.#saving;
+    for (const sequence of await listSequences(this.dir)) await rm(join(this.dir, snapshotName(sequence)), { force: true });
+    await syncDirectory(this.dir);
+  }
+
   /** The newest snapshot whose checksums hold, its parts joined; damaged ones are skipped, never trusted. */
   async loadNewest(): Promise<LoadedSnapshot> {
     const damaged: string[] = [];
