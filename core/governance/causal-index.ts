@@ -25,8 +25,8 @@ export class CausalIndex {
   /** Marked records of each chain, in position order (see mark). */
   private readonly marked: number[][] = [];
   private scratch: Int32Array = new Int32Array(16);
-  /** How many records are marked (see mark): a view that saw the same records misses the same marked ones while it is unchanged. */
-  markCount = 0;
+  /** Bumped by every mark and unmark: a view that saw the same records misses the same marked ones while it is unchanged. */
+  markVersion = 0;
 
   get size(): number {
     return this.chainOf.length;
@@ -182,7 +182,16 @@ export class CausalIndex {
       at--;
     }
     list.splice(at, 0, index);
-    this.markCount++;
+    this.markVersion++;
+  }
+
+  /** Takes back a mark: the record no longer changes views (a rage quit that stopped counting, ledger-index.ts). */
+  unmark(index: number): void {
+    const list = this.marked[this.chainOf[index]!];
+    const at = list === undefined ? -1 : list.indexOf(index);
+    if (at < 0) return;
+    list!.splice(at, 1);
+    this.markVersion++;
   }
 
   /** Newest position of `chain` in past*(b), or -1. */

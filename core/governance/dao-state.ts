@@ -109,6 +109,10 @@ export class StateDeriver {
       const standing = index.standing(position, everything);
       if (standing) positioned.push([position, evidenceEntry(index, position, standing)]);
     }
+    for (const ragequits of index.ragequits.values()) {
+      if (ragequits.length === 1) continue;
+      for (const position of ragequits) if (!index.countsForEverything(position)) positioned.push([position, evidenceEntry(index, position, reasons.concurrentRagequit)]);
+    }
     if (index.genesis < 0) return notReady(index, headIds, sortEvidence(index, positioned));
 
     const log: ReplayLog = { failed: new Map(), executed: new Map() };

@@ -53,3 +53,24 @@ test('after a revocation the device signs nothing; what it signed concurrently (
   const fresh = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'New delegation' }, { asDevice: true });
   assert.equal(scenario.evidenceFor(fresh), undefined);
 });
+
+test('a revocation counts only for a device its author delegated and had not revoked in its view; others are evidence', () => {
+  const { scenario, alice, bob } = dao();
+  const never = scenario.write(alice, (context) => buildDeviceRevocation(context, new Uint8Array(32).fill(7)));
+  assert.deepEqual(scenario.ledger.verdictOf(never.id), { ok: false, reason: reasons.revokesUndelegated });
+  assert.equal(scenario.evidenceFor(never), reasons.revokesUndelegated);
+  const device = scenario.delegateDevice(alice);
+  const notTheirs = scenario.write(bob, (context) => buildDeviceRevocation(context, device.publicKey));
+  assert.equal(scenario.evidenceFor(notTheirs), reasons.revokesUndelegated);
+  // Bob's revocation changed nothing: Alice's device still signs.
+  const signed = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Still mine' }, { asDevice: true });
+  assert.equal(scenario.evidenceFor(signed), undefined);
+  const revoke = scenario.write(alice, (context) => buildDeviceRevocation(context, device.publicKey));
+  assert.equal(scenario.evidenceFor(revoke), undefined);
+  const again = scenario.write(alice, (context) => buildDeviceRevocation(context, device.publicKey));
+  assert.equal(scenario.evidenceFor(again), reasons.revokesRevoked);
+  // The same key delegated again can be revoked again.
+  scenario.write(alice, (context) => buildDeviceDelegation(context, device.publicKey));
+  const second = scenario.write(alice, (context) => buildDeviceRevocation(context, device.publicKey));
+  assert.equal(scenario.evidenceFor(second), undefined);
+});

@@ -124,9 +124,14 @@ export class LedgerIndex {
   readonly causal: CausalIndex;
   genesis = -1;
   readonly proposals = new Map<string, ProposalInfo>();
+  /** Valid rage quits by author, in event order (time, then canonical order). */
   readonly ragequits = new Map<string, number[]>();
+  /** Per author, the rage quits that count for everything held (see ragequitsIn), in event order; only these are marked. */
+  readonly exits = new Map<string, number[]>();
+  private readonly counted = new Set<number>();
   readonly removalsOf = new Map<string, ProposalInfo[]>();
-  /** Valid device revocations by `${author}|${device hex}`. */
+  /** Valid device delegations and revocations by `${author}|${device hex}`. */
+  readonly delegations = new Map<string, number[]>();
   readonly revocations = new Map<string, number[]>();
   /** Valid quadratic ballots by `${voter}|${epoch}`. */
   readonly ballots = new Map<string, number[]>();
@@ -137,9 +142,9 @@ export class LedgerIndex {
   readonly finalizedAt = new Map<number, ProposalInfo[]>();
   /** Proposals with a finalization that passed them: the executions views replay (with the rage quits). */
   readonly passed: ProposalInfo[] = [];
-  /** Bumped when the events views replay change: a finalization, a rage quit. */
+  /** Bumped when the events views replay change: a finalization, a rage quit that counts. */
   eventsVersion = 0;
-  /** Anchors whose event changed, in order: proposals newly finalized, rage-quit records. */
+  /** Anchors whose event changed, in order: proposals newly finalized, rage quits that started or stopped counting. */
   readonly eventChanges: Array<ProposalInfo | number> = [];
   revocationCount = 0;
   /** The governance state settle saw for each recent record (finality.ts). */
@@ -368,15 +373,15 @@ export class LedgerIndex {
   /**
    * Why record `index` no longer counts for a consumer with `view` although it was valid in its own view, or
    * null when it stands. Exits and revocations win over what their author did concurrently (DESIGN.md §4a):
-   * a record stands only if it is in the causal past of every exit of its author (rage quit, or the record
-   * that finalized their removal) and of every revocation of its device that the consumer knows of.
+   * a record stands only if it is in the causal past of every exit of its author (a rage quit that counts in
+   * the view, or the record that finalized their removal) and of every revocation of its device that the
+   * consumer knows of.
    */
   standing(index: number, view: View): string | null {
     const node = this.nodes[index]!;
     const author = node.author;
     if (node.kind === 'member.ragequit') return null;
-    for (const ragequit of this.ragequits.get(author) ?? []) {
-      if (ragequit === index || !this.inView(ragequit, view)) continue;
+    for (const ragequit of this.ragequitsIn(author, view)) {
       if (!this.causal.inPast(ragequit, index) && !this.causal.inPast(index, ragequit)) return reasons.concurrentWithRagequit;
     }
     for (const removal of this.removalsOf.get(author) ?? []) {
@@ -394,6 +399,100 @@ export class LedgerIndex {
       }
     }
     return null;
+  }
+
+  /** Event order, in which views replay exits and executions: time, then canonical order. */
+  compareEvents(a: number, b: number): number {
+    return this.nodes[a]!.time - this.nodes[b]!.time || this.compare(a, b);
+  }
+
+  /** Whether rage quit `index` counts for everything held (see ragequitsIn). */
+  countsForEverything(index: number): boolean {
+    return this.counted.has(index);
+  }
+
+  /**
+   * The rage quits of `author` that count in `view`, in event order: each one that had seen every one counted
+   * before it. A rage quit made concurrently with an earlier counted one changes nothing (an exit is an exit):
+   * of K concurrent rage quits by one member the first in event order counts, whichever arrived first. A
+   * later one counts only on top of the earlier (a member admitted again). Rage quits of one member form an
+   * antichain but for such readmissions, so the list is nearly always one record.
+   *
+   * A view that holds every rage quit counted for everything has the same ones (greedy choice over a subset
+   * that contains every pick), so only those are marked; a view that misses one pays one pass over the
+   * author's rage quits.
+   */
+  ragequitsIn(author: string, view: View): readonly number[] {
+    const all = this.ragequits.get(author);
+    if (all === undefined) return none;
+    const counted = this.exits.get(author)!;
+    if (view.at < 0 || counted.every((ragequit) => this.causal.inPast(ragequit, view.at))) return counted;
+    return this.countedAmong(all, view.at, 0, []);
+  }
+
+  /** Continues the greedy choice over `list` (event order) from `from`, with `kept` chosen before it; `at` >= 0 keeps to its past. */
+  private countedAmong(list: readonly number[], at: number, from: number, kept: number[]): number[] {
+    for (let position = from; position < list.length; position++) {
+      const ragequit = list[position]!;
+      if (at >= 0 && !this.causal.inPast(ragequit, at)) continue;
+      // `earlier` sorts before `ragequit`, so they are ordered only if it is in ragequit's past.
+      if (kept.every((earlier) => this.causal.inPast(earlier, ragequit))) kept.push(ragequit);
+    }
+    return kept;
+  }
+
+  /** Files a valid rage quit and updates which of its author's count for everything held (marks, events). */
+  private fileRagequit(author: string, index: number): void {
+    let list = this.ragequits.get(author);
+    if (list === undefined) {
+      list = [];
+      this.ragequits.set(author, list);
+    }
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.compareEvents(list[middle]!, index) < 0) low = middle + 1;
+      else high = middle;
+    }
+    list.splice(low, 0, index);
+    const before = this.exits.get(author) ?? none;
+    // The choice before the new rage quit stands; from it on it is made again.
+    const kept = before.filter((ragequit) => this.compareEvents(ragequit, index) < 0);
+    const after = this.countedAmong(list, -1, low, kept);
+    this.exits.set(author, after);
+    let changed = false;
+    for (const ragequit of before) {
+      if (after.includes(ragequit)) continue;
+      this.counted.delete(ragequit);
+      this.causal.unmark(ragequit);
+      this.eventChanges.push(ragequit);
+      changed = true;
+    }
+    for (const ragequit of after) {
+      if (before.includes(ragequit)) continue;
+      this.counted.add(ragequit);
+      this.markChange(ragequit);
+      this.eventChanges.push(ragequit);
+      changed = true;
+    }
+    if (changed) {
+      this.eventsVersion++;
+      this.standingVersion++;
+    }
+  }
+
+  /**
+   * Why record `at` cannot revoke `device` of `author`, or null when it can: in its view the author delegated
+   * the device, and some such delegation is not revoked there.
+   */
+  revocationProblem(author: string, device: string, at: number): string | null {
+    const key = `${author}|${device}`;
+    const delegations = (this.delegations.get(key) ?? none).filter((delegation) => delegation !== at && this.causal.inPast(delegation, at));
+    if (delegations.length === 0) return reasons.revokesUndelegated;
+    const revocations = (this.revocations.get(key) ?? none).filter((revocation) => revocation !== at && this.causal.inPast(revocation, at));
+    const live = delegations.some((delegation) => !revocations.some((revocation) => this.causal.inPast(delegation, revocation)));
+    return live ? null : reasons.revokesRevoked;
   }
 
   /** The member's latest vote (in canonical order) on `proposal` in `view`, if any. */
@@ -484,11 +583,7 @@ export class LedgerIndex {
         break;
       }
       case 'member.ragequit':
-        push(this.ragequits, author, node.index);
-        this.markChange(node.index);
-        this.eventsVersion++;
-        this.standingVersion++;
-        this.eventChanges.push(node.index);
+        this.fileRagequit(author, node.index);
         break;
       case 'device.revoke':
         push(this.revocations, `${author}|${data.device}`, node.index);
@@ -498,6 +593,7 @@ export class LedgerIndex {
         this.deviceRecords.push(node.index);
         break;
       case 'device.delegate':
+        push(this.delegations, `${author}|${data.device}`, node.index);
         this.deviceRecords.push(node.index);
         break;
     }
@@ -552,6 +648,8 @@ export class SettledStates {
 function startSlot(bytes: Uint8Array, offset: number): number {
   return (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24)) >>> 0;
 }
+
+const none: readonly number[] = [];
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);

@@ -2,9 +2,10 @@
 // burn, their pro-rata claim is recorded, and the shares table updates for everyone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { DaoLedger } from './dao-ledger.ts';
 import { reasons } from './reasons.ts';
 import { simpleMajority } from './rules.ts';
-import { actor, day, Scenario, type Actor } from './test-dao.ts';
+import { actor, day, hour, Scenario, type Actor } from './test-dao.ts';
 
 const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map(actor) as [Actor, Actor, Actor, Actor];
 const rules = { ...simpleMajority(3), votingPeriodMs: day, gracePeriodMs: day, initialShares: 100 };
@@ -63,4 +64,62 @@ test('the last member may leave too, with the whole claim', () => {
   const state = scenario.state();
   assert.equal(state.members.length, 0);
   assert.equal(state.exits[0]!.claimBps, 10_000);
+});
+
+/** A seeded shuffle, so that a failing delivery order replays. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const copy = [...items];
+  let state = seed;
+  for (let i = copy.length - 1; i > 0; i--) {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    const j = state % (i + 1);
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
+test('of concurrent rage quits by one member the first in time (then canonical order) counts, in any delivery order; the others are evidence', () => {
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const proposal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Signal' });
+  const before = scenario.ledger.heads();
+  scenario.advance(hour);
+  // Eight rage quits none of which saw another: distinct times in a scrambled order, and two at the same time
+  // (on other deps) that only the canonical order tells apart.
+  const quits = [5, 2, 7, 0, 4, 1, 6, 3].map((slot) => scenario.ragequit(carol, { deps: before, time: scenario.now + slot * 60_000 }));
+  quits.push(scenario.ragequit(carol, { deps: [scenario.genesis.id], time: scenario.now }));
+  // Bob writes having seen one of them only (not the one that counts), then Alice on top of everything.
+  scenario.vote(bob, proposal, 'yes', { deps: [quits[0]!.id], time: scenario.now + 10 * 60_000 });
+  scenario.advance(day);
+  scenario.vote(alice, proposal, 'yes');
+
+  const rank = new Map(scenario.ledger.canonicalOrder().map((id, at) => [id, at]));
+  const time = (id: string) => Math.max(...quits.filter((quit) => quit.id === id).map((quit) => quit.record.time));
+  const first = [...quits].sort((a, b) => time(a.id) - time(b.id) || rank.get(a.id)! - rank.get(b.id)!)[0]!;
+  const state = scenario.state();
+  assert.equal(state.exits.length, 1);
+  assert.equal(state.exits[0]!.source, first.id);
+  assert.equal(state.members.length, 2);
+  for (const quit of quits) {
+    assert.deepEqual(scenario.ledger.verdictOf(quit.id), { ok: true }, 'each was valid in its own view');
+    assert.equal(scenario.evidenceFor(quit), quit === first ? undefined : reasons.concurrentRagequit);
+  }
+  const hash = scenario.ledger.stateHash();
+  for (const order of [[...scenario.records].reverse(), ...[1, 2, 3, 4, 5, 6].map((seed) => shuffled(scenario.records, seed))]) {
+    const replica = new DaoLedger(scenario.daoId);
+    for (const record of order) replica.add(record);
+    assert.equal(replica.stateHash(), hash);
+    assert.deepEqual(replica.state(scenario.now).exits, state.exits);
+  }
+});
+
+test('a record made before the rage quit that counts stands, though concurrent with a second, later one', () => {
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const proposal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Signal' });
+  const before = scenario.ledger.heads();
+  const vote = scenario.vote(carol, proposal, 'no');
+  scenario.ragequit(carol, { deps: [vote.id] });
+  const later = scenario.ragequit(carol, { deps: before, time: scenario.now + 60_000 });
+  assert.equal(scenario.evidenceFor(vote), undefined);
+  assert.equal(scenario.evidenceFor(later), reasons.concurrentRagequit);
+  assert.equal(scenario.state().exits.length, 1);
 });

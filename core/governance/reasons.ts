@@ -47,6 +47,9 @@ export const reasons = {
   concurrentWithRagequit: 'made concurrently with its author\'s rage quit',
   concurrentWithRemoval: 'made concurrently with its author\'s removal',
   concurrentWithRevocation: 'made concurrently with the revocation of its device',
+  concurrentRagequit: 'a second rage quit: an earlier one its author made concurrently counts',
+  revokesUndelegated: 'revokes a device its author had not delegated',
+  revokesRevoked: 'revokes a device whose delegation its author had already revoked',
 } as const;
 
 export type Reason = (typeof reasons)[keyof typeof reasons];

@@ -75,8 +75,14 @@ function judgeOrThrow(context: JudgeContext, node: LedgerNode, judged: Judged): 
   if (kind !== 'member.ragequit' && isBeingRemoved(index, author, view)) ignore(reasons.beingRemoved);
   switch (kind) {
     case 'device.delegate':
-    case 'device.revoke':
       return { kind, device: bytesToHex(parse(deviceBodySchema, signed.body).device) };
+    case 'device.revoke': {
+      // Only a live delegation can be revoked: a revocation changes views (it is marked), so one of any key would be a free mark.
+      const device = bytesToHex(parse(deviceBodySchema, signed.body).device);
+      const problem = index.revocationProblem(author, device, node.index);
+      if (problem) ignore(problem);
+      return { kind, device };
+    }
     case 'member.ragequit':
       parse(ragequitBodySchema, signed.body);
       return { kind };

@@ -55,8 +55,8 @@ export class ViewStates {
       if (!index.executedIn(proposal, view)) continue;
       events.push({ type: 'execute', proposal, time: index.readyAt(proposal, view)! });
     }
-    for (const records of index.ragequits.values()) {
-      for (const record of records) if (index.inView(record, view)) events.push({ type: 'ragequit', index: record, time: index.node(record).time });
+    for (const author of index.ragequits.keys()) {
+      for (const record of index.ragequitsIn(author, view)) events.push({ type: 'ragequit', index: record, time: index.node(record).time });
     }
     return events.sort((a, b) => this.compareEvents(a, b));
   }
@@ -76,7 +76,7 @@ export class ViewStates {
       if (
         last &&
         last.changes === index.eventChanges.length &&
-        last.marks === index.causal.markCount &&
+        last.marks === index.causal.markVersion &&
         view.time < last.until &&
         index.causal.extendsOnly(view.at, last.at)
       ) {
@@ -84,7 +84,7 @@ export class ViewStates {
         return last.state;
       }
       const state = this.stateOfNearlyAll(view);
-      this.newest = { at: view.at, time: view.time, changes: index.eventChanges.length, marks: index.causal.markCount, until: this.nearlyUntil, state };
+      this.newest = { at: view.at, time: view.time, changes: index.eventChanges.length, marks: index.causal.markVersion, until: this.nearlyUntil, state };
       return state;
     }
     const events = this.eventsIn(view);
@@ -121,7 +121,7 @@ export class ViewStates {
     }
     const record = this.index.node(event.index);
     const result = exitMember(state, record.author, 'ragequit', record.id, event.time);
-    // A second rage quit (say from another device, concurrently) finds the member gone: nothing to do.
+    // Only counted rage quits are replayed (ragequitsIn); one may still find the member gone (removed first).
     return 'failed' in result ? state : result.state;
   }
 
@@ -136,20 +136,30 @@ export class ViewStates {
     // Later views differ from this one once they reach the next event, or an unseen proposal's execution.
     this.nearlyUntil = end < this.all.length ? this.all[end]!.time : Number.MAX_SAFE_INTEGER;
     const affected = new Set<ProposalInfo | number>();
+    const leavers = new Set<string>();
     for (const record of index.unseenChanges(view.at)) {
       for (const proposal of index.finalizedAt.get(record) ?? []) affected.add(proposal);
-      const verdict = index.node(record).verdict;
-      if (verdict.ok && verdict.data.kind === 'member.ragequit') affected.add(record);
+      const node = index.node(record);
+      if (node.verdict.ok && node.verdict.data.kind === 'member.ragequit') leavers.add(node.author);
+    }
+    // A member whose counted rage quit the view had not seen: the view's own counted ones (maybe another of
+    // their concurrent rage quits, maybe none) take the place of everything's.
+    const own: GovernanceEvent[] = [];
+    for (const author of leavers) {
+      for (const record of index.exits.get(author) ?? []) affected.add(record);
+      for (const record of index.ragequitsIn(author, view)) own.push({ type: 'ragequit', index: record, time: index.node(record).time });
     }
     if (affected.size === 0) return this.prefixState(end);
     let first = end;
     for (const item of affected) first = Math.min(first, this.positions.get(item) ?? end);
+    for (const event of own) first = Math.min(first, this.placeOf(event));
     // From `first` on, recompute which events the view holds and when, as eventsIn does.
     const rest: GovernanceEvent[] = [];
     for (let position = first; position < this.all.length; position++) {
       const event = this.all[position]!;
       if (event.time <= view.time && !affected.has(event.type === 'execute' ? event.proposal : event.index)) rest.push(event);
     }
+    rest.push(...own);
     for (const item of affected) {
       // Only a passed finalization can execute it (the cheap test first: most affected proposals were rejected).
       if (typeof item === 'number' || !item.finalizations.some(isPassed)) continue;
@@ -208,18 +218,14 @@ export class ViewStates {
       const old = this.positions.get(item);
       if (old !== undefined) {
         this.all.splice(old, 1);
+        // A rage quit may stop counting, and count again later (ragequitsIn): no stale place.
+        this.positions.delete(item);
         lowest = Math.min(lowest, old);
         this.reindex(old);
       }
       const event = this.eventOf(item, everything);
       if (!event) continue;
-      let low = 0;
-      let high = this.all.length;
-      while (low < high) {
-        const middle = (low + high) >> 1;
-        if (this.compareEvents(this.all[middle]!, event) < 0) low = middle + 1;
-        else high = middle;
-      }
+      const low = this.placeOf(event);
       this.all.splice(low, 0, event);
       lowest = Math.min(lowest, low);
       this.reindex(low);
@@ -230,10 +236,22 @@ export class ViewStates {
     this.nearly.clear();
   }
 
-  /** The event of an anchor as everything held decides it: its rage quit, or its execution; null if none. */
+  /** Where `event` goes in `all` (the first position whose event does not sort before it). */
+  private placeOf(event: GovernanceEvent): number {
+    let low = 0;
+    let high = this.all.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.compareEvents(this.all[middle]!, event) < 0) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /** The event of an anchor as everything held decides it: its rage quit if it counts, or its execution; null if none. */
   private eventOf(item: ProposalInfo | number, everything: View): GovernanceEvent | null {
     const index = this.index;
-    if (typeof item === 'number') return { type: 'ragequit', index: item, time: index.node(item).time };
+    if (typeof item === 'number') return index.countsForEverything(item) ? { type: 'ragequit', index: item, time: index.node(item).time } : null;
     return index.executedIn(item, everything) ? { type: 'execute', proposal: item, time: index.readyAt(item, everything)! } : null;
   }
 
