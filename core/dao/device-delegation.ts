@@ -35,3 +35,28 @@ export function delegationProblem(delegation: LedgerRecord, dao: Uint8Array, aut
   if (!(key instanceof Uint8Array) || key.length !== 32 || compareBytes(key, deviceKey) !== 0) return `delegation ${delegation.id} is for another device key`;
   return null;
 }
+
+const nodeClaimTag = new TextEncoder().encode('daomesh-node-claim-v1\0');
+
+/**
+ * What a node's libp2p key signs to say that it runs `author`'s device key `device` in the DAO `dao` (a
+ * delegation's `nodeProof`). Without it, any member could name someone else's node as theirs.
+ */
+export function nodeClaimMessage(dao: Uint8Array, author: Uint8Array, device: Uint8Array): Uint8Array {
+  const message = new Uint8Array(nodeClaimTag.length + dao.length + author.length + device.length);
+  message.set(nodeClaimTag);
+  message.set(dao, nodeClaimTag.length);
+  message.set(author, nodeClaimTag.length + dao.length);
+  message.set(device, nodeClaimTag.length + dao.length + author.length);
+  return message;
+}
+
+/** A libp2p Ed25519 peer id's multihash: identity (0x00), 36 bytes, the protobuf key { type: Ed25519, data: 32 bytes }. */
+const ed25519PeerIdPrefix = Uint8Array.of(0x00, 0x24, 0x08, 0x01, 0x12, 0x20);
+
+/** The Ed25519 public key a libp2p peer id (multihash bytes) carries, or null for any other kind of peer id. */
+export function ed25519KeyOfPeerId(node: Uint8Array): Uint8Array | null {
+  if (node.length !== ed25519PeerIdPrefix.length + 32) return null;
+  for (let i = 0; i < ed25519PeerIdPrefix.length; i++) if (node[i] !== ed25519PeerIdPrefix[i]) return null;
+  return node.subarray(ed25519PeerIdPrefix.length);
+}

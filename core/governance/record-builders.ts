@@ -89,9 +89,15 @@ function build(context: RecordContext, kind: string, body: RecordBody): Unsigned
   };
 }
 
-/** Lets `device` (an Ed25519 public key) sign for the author, on libp2p node `node`. Signed with the member key itself. */
-export function buildDeviceDelegation(context: RecordContext, device: Uint8Array, node?: Uint8Array): UnsignedRecord {
-  return build(context, 'device.delegate', checked(deviceBodySchema, node ? { device, node } : { device }, 'device delegation'));
+/**
+ * Lets `device` (an Ed25519 public key) sign for the author, on libp2p node `node` (with that node's `nodeProof`,
+ * see deviceBodySchema). Signed with the member key itself.
+ */
+export function buildDeviceDelegation(context: RecordContext, device: Uint8Array, node?: Uint8Array, nodeProof?: Uint8Array): UnsignedRecord {
+  const body: RecordBody = { device };
+  if (node) body.node = node;
+  if (node && nodeProof) body.nodeProof = nodeProof;
+  return build(context, 'device.delegate', checked(deviceBodySchema, body, 'device delegation'));
 }
 
 export function buildDeviceRevocation(context: RecordContext, device: Uint8Array): UnsignedRecord {

@@ -52,6 +52,11 @@ export const deviceBodySchema = z.strictObject({
    * with that peer as one of the member's, on the strength of this record (DESIGN.md §5).
    */
   node: z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.length >= 2 && value.length <= 64, { message: 'expected a peer id' }).optional(),
+  /**
+   * The node's own signature, by its libp2p key, of core/dao/device-delegation.ts nodeClaimMessage: that node
+   * agrees it runs this device. Nodes take `node` only with it (electron-main/host/dao-replica.ts).
+   */
+  nodeProof: bytesOf(64).optional(),
 });
 
 export const proposalBodySchema = z.strictObject({

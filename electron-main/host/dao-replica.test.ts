@@ -16,7 +16,8 @@ import { deviceSealer, memberSealer, sealEnvelopeAsMember } from '../../core/dao
 import { buildDeviceDelegation, buildDeviceRevocation, buildGenesis, buildProposal, buildVote } from '../../core/governance/record-builders.ts';
 import { rulePresets } from '../../core/governance/rules.ts';
 import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
-import { recordHashFromId, signRecordAsDevice, signRecordAsMember } from '../../core/ledger/record.ts';
+import { addressBytes, recordHashFromId, signRecordAsDevice, signRecordAsMember } from '../../core/ledger/record.ts';
+import { nodeClaimMessage } from '../../core/dao/device-delegation.ts';
 import { DaoReplica } from './dao-replica.ts';
 import { EnvelopeLog } from './envelope-log.ts';
 import { createNativeEd25519Signer, createNativeEd25519Verify } from './native-ed25519.ts';
@@ -198,11 +199,18 @@ test('a doc part damaged after the open is refused when first needed, and the ne
 test('the node a delegation names is known after a cold open from the snapshot, and forgotten with the delegation when the device is revoked', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'daomesh-replica-'));
   try {
-    const node = new Uint8Array([0x00, 0x24, ...sha256(utf8ToBytes('a libp2p node'))]);
+    // A libp2p Ed25519 peer id: the identity multihash of the protobuf-encoded public key.
+    const libp2pKey = createNativeEd25519Signer(sha256(utf8ToBytes('a libp2p node')));
+    const node = Uint8Array.of(0x00, 0x24, 0x08, 0x01, 0x12, 0x20, ...libp2pKey.publicKey);
     const nodeKey = Buffer.from(node).toString('base64url');
     const { dao, replica } = await writeDao(dir, 3);
     const laptop = createNativeEd25519Signer(sha256(utf8ToBytes('second device')));
-    const delegate = signRecordAsMember(buildDeviceDelegation({ dao, author: member.address, deps: replica.ledger.heads(), time: start + 100 }, laptop.publicKey, node), member.privateKey);
+    const proof = libp2pKey.sign(nodeClaimMessage(recordHashFromId(dao), addressBytes(member.address), laptop.publicKey));
+    // Named without the node's signature, it is not taken; with it, it is.
+    const unproven = signRecordAsMember(buildDeviceDelegation({ dao, author: member.address, deps: replica.ledger.heads(), time: start + 90 }, sha256(utf8ToBytes('third device')), node), member.privateKey);
+    await replica.writeLocal([unproven], memberSealer(dao, member));
+    assert.deepEqual(replica.nodeOwners(nodeKey), []);
+    const delegate = signRecordAsMember(buildDeviceDelegation({ dao, author: member.address, deps: replica.ledger.heads(), time: start + 100 }, laptop.publicKey, node, proof), member.privateKey);
     await replica.writeLocal([delegate], memberSealer(dao, member));
     assert.deepEqual(replica.nodeOwners(nodeKey), [member.address]);
     assert.equal(replica.delegationOf(member.address, laptop.publicKey), delegate.id);

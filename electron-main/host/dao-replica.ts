@@ -28,7 +28,8 @@ import { applyCheckedEnvelope, checkEnvelope } from '../../core/dao/update-gate.
 import { DaomeshError } from '../../core/errors.ts';
 import { DaoLedger } from '../../core/governance/dao-ledger.ts';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { decodeRecord, type LedgerRecord } from '../../core/ledger/record.ts';
+import { addressBytes, decodeRecord, recordHashFromId, type LedgerRecord } from '../../core/ledger/record.ts';
+import { ed25519KeyOfPeerId, nodeClaimMessage } from '../../core/dao/device-delegation.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import type { GateRejection } from '../../core/dao/gate-rejection.ts';
 import { EnvelopeIndex } from './envelope-index.ts';
@@ -109,9 +110,9 @@ export class DaoReplica {
   readonly #delegations = new Map<string, string>();
   /**
    * libp2p nodes named in device delegations: node (base64url multihash) → every `${author}:${device key hex}`
-   * that names it. Catch-up sync asks it who a peer belongs to; a revocation of the device removes its entry.
-   * Nothing proves that a delegation's author runs the node it names, so one member's claim never replaces
-   * another's: a member (later removed) naming someone else's node must not cut that node off.
+   * that names it with the node's proof (#nodeProven). Catch-up sync asks it who a peer belongs to; a
+   * revocation of the device removes its entry. One claim never replaces another (a node may run devices of
+   * two members, and a member who left must not cut the other off).
    */
   readonly #nodes = new Map<string, Set<string>>();
   /** Delegation records the gate asked for, decoded once (every device-signed envelope names one). */
@@ -572,12 +573,23 @@ export class DaoReplica {
       const device = `${record.author}:${bytesToHex(body.device)}`;
       if (kind === 'device.delegate') {
         this.#delegations.set(device, record.id);
-        if (body.node instanceof Uint8Array) this.#claimNode(base64urlnopad.encode(body.node), device);
+        if (body.node instanceof Uint8Array && this.#nodeProven(record, body.device, body.node, body.nodeProof)) this.#claimNode(base64urlnopad.encode(body.node), device);
       } else {
         // A revoked device signs nothing that counts any more, invites included (sync-store.ts checkInvite).
         this.#delegations.delete(device);
         for (const [node, devices] of this.#nodes) if (devices.delete(device) && devices.size === 0) this.#nodes.delete(node);
       }
+    }
+  }
+
+  /** Whether the node a delegation names signed that it runs the device (its libp2p key, inside its peer id). */
+  #nodeProven(record: LedgerRecord, device: Uint8Array, node: Uint8Array, proof: unknown): boolean {
+    const nodeKey = ed25519KeyOfPeerId(node);
+    if (nodeKey === null || !(proof instanceof Uint8Array) || proof.length !== 64) return false;
+    try {
+      return this.#verify(proof, nodeClaimMessage(recordHashFromId(this.id), addressBytes(record.author), device), nodeKey);
+    } catch {
+      return false;
     }
   }
 

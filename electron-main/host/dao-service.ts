@@ -11,6 +11,7 @@ import type { BridgeParams, BridgeResult, DaoSummary, DaoView } from '../../core
 import { daoSummary, daoView, rulesChangeFromView, votingByKindFromView } from '../../core/bridge/dao-view.ts';
 import { daoText, isTextName, textNames, textRootName, type TextName } from '../../core/dao/dao-doc.ts';
 import { deviceSealer } from '../../core/dao/envelope.ts';
+import { nodeClaimMessage } from '../../core/dao/device-delegation.ts';
 import { applyTextSplices, planTextEdit } from '../../core/dao/text-edit.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import {
@@ -29,7 +30,7 @@ import {
 import type { Certificate } from '../../core/governance/certificate.ts';
 import { rulePresets, type Rules } from '../../core/governance/rules.ts';
 import type { MemberKey } from '../../core/identity/member-key.ts';
-import { recordHashFromId, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../../core/ledger/record.ts';
+import { addressBytes, recordHashFromId, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../../core/ledger/record.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { createInvite, type Invite } from '../../core/sync/invite.ts';
 import { DaoReplica, notFound, type RemoteOutcome } from './dao-replica.ts';
@@ -94,6 +95,8 @@ export type DaoServiceOptions = {
   onChanged: (dao: string) => void;
   /** This host's libp2p peer id (multihash bytes), named in its device delegations so peers sync with it. */
   nodeId?: Uint8Array;
+  /** Signs with this node's libp2p key (the one `nodeId` names), so that peers take the node as this member's. */
+  proveNode?: (message: Uint8Array) => Uint8Array;
   now?: () => number;
   /**
    * How long after accepting envelopes the node checks for certificates to anchor (default 200-600 ms); also how
@@ -217,10 +220,7 @@ export class DaoService {
       const { replica } = await DaoReplica.open(this.#daosDir, genesis.id, this.#options.verify, { log: this.#options.log });
       this.#replicas.set(genesis.id, replica);
       const signer = await this.#deviceSigner(key);
-      const delegation = signRecordAsMember(
-        buildDeviceDelegation({ dao: genesis.id, author: key.address, deps: [genesis.id], time: now }, signer.publicKey, this.#options.nodeId),
-        key.privateKey,
-      );
+      const delegation = this.#delegation({ dao: genesis.id, author: key.address, deps: [genesis.id], time: now }, key, signer.publicKey);
       // Sealed by the device key it delegates (the gate finds the delegation in the update): peers check one
       // Ed25519 signature instead of recovering a second secp256k1 one, ~1.3 ms each in pure JS.
       await replica.writeLocal([genesis, delegation], deviceSealer(genesis.id, key.address, { key: signer.publicKey, delegation: delegation.hash }, signer.sign));
@@ -368,10 +368,7 @@ export class DaoService {
       if (!replica.isCurrentMember(key.address)) continue;
       await this.#serially(async () => {
         if (replica.delegationOf(key.address, signer.publicKey) !== undefined) return;
-        const delegation = signRecordAsMember(
-          buildDeviceDelegation({ dao, author: key.address, deps: replica.ledger.heads(), time: this.#now() }, signer.publicKey, this.#options.nodeId),
-          key.privateKey,
-        );
+        const delegation = this.#delegation({ dao, author: key.address, deps: replica.ledger.heads(), time: this.#now() }, key, signer.publicKey);
         await replica.writeLocal([delegation], deviceSealer(dao, key.address, { key: signer.publicKey, delegation: delegation.hash }, signer.sign));
         written.push(dao);
         this.#changed(dao);
@@ -535,7 +532,7 @@ export class DaoService {
    * the time it claims. False when the fold would not take it.
    */
   async #delegateAgain(dao: string, replica: DaoReplica, key: MemberKey, signer: NativeEd25519Signer, time: number): Promise<boolean> {
-    const again = signRecordAsMember(buildDeviceDelegation({ dao, author: key.address, deps: replica.ledger.heads(), time }, signer.publicKey, this.#options.nodeId), key.privateKey);
+    const again = this.#delegation({ dao, author: key.address, deps: replica.ledger.heads(), time }, key, signer.publicKey);
     if (!replica.ledger.dryRun([again]).every((verdict) => verdict.ok)) return false;
     await replica.writeLocal([again], deviceSealer(dao, key.address, { key: signer.publicKey, delegation: again.hash }, signer.sign));
     return true;
@@ -675,14 +672,18 @@ export class DaoService {
     return replica;
   }
 
+  /** The member's delegation of this device, naming this node with the node's own proof when the host gave one. */
+  #delegation(context: RecordContext, key: MemberKey, device: Uint8Array): LedgerRecord {
+    const { nodeId, proveNode } = this.#options;
+    const proof = nodeId && proveNode ? proveNode(nodeClaimMessage(recordHashFromId(context.dao), addressBytes(key.address), device)) : undefined;
+    return signRecordAsMember(buildDeviceDelegation(context, device, nodeId, proof), key.privateKey);
+  }
+
   /** This device's delegation in the DAO; on its first write there, the record that delegates it, to go in the same envelope. */
   #delegated(replica: DaoReplica, key: MemberKey, signer: NativeEd25519Signer, time: number): { records: LedgerRecord[]; delegation: string } {
     const delegation = replica.delegationOf(key.address, signer.publicKey);
     if (delegation !== undefined) return { records: [], delegation };
-    const delegate = signRecordAsMember(
-      buildDeviceDelegation({ dao: replica.id, author: key.address, deps: replica.ledger.heads(), time }, signer.publicKey, this.#options.nodeId),
-      key.privateKey,
-    );
+    const delegate = this.#delegation({ dao: replica.id, author: key.address, deps: replica.ledger.heads(), time }, key, signer.publicKey);
     return { records: [delegate], delegation: delegate.id };
   }
 }

@@ -24,7 +24,7 @@ import { MemberKeystore, defaultScryptParams } from './keystore.ts';
 import { GroupKeys } from './group-keys.ts';
 import { InviteBook } from './invite-book.ts';
 import { KnownPeers } from './known-peers.ts';
-import { createNativeEd25519Verify } from './native-ed25519.ts';
+import { createNativeEd25519Signer, createNativeEd25519Verify } from './native-ed25519.ts';
 import { HostSyncStore } from './sync-store.ts';
 
 export type HostOptions = {
@@ -115,6 +115,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
   };
   try {
     const deviceKey = await loadOrCreateDeviceKey(options.dataDir);
+    // The libp2p key (Ed25519: its raw bytes are the seed, then the public key) signs this node's claims to run
+    // a member's device (device delegations' nodeProof).
+    const nodeSigner = deviceKey.type === 'Ed25519' ? createNativeEd25519Signer(deviceKey.raw.subarray(0, 32)) : null;
     const keystore = await MemberKeystore.open(options.dataDir, options.scryptParams ?? defaultScryptParams);
     const secret = await createApiSecret(options.dataDir);
     const mdns = options.mdns ?? true;
@@ -155,6 +158,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       memberKey: () => keystore.key,
       memberAddress: () => keystore.address,
       nodeId: mesh.peerId.toMultihash().bytes,
+      ...(nodeSigner ? { proveNode: nodeSigner.sign } : {}),
       log,
       // The members' nodes this one reaches take turns at writing records any of them could write (executions,
       // anchors, group keys), each node in its own turn.

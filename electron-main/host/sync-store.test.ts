@@ -1,6 +1,6 @@
 // Who catch-up sync serves (HostSyncStore.mayServe): a member's node, or a node that showed a valid invite. The
 // adversarial cases found by review: a revoked device's invite, an admitted invitee whose inviter has left, an
-// invite that claims to last for ever, and a member (later removed) who names another member's node as theirs.
+// invite that claims to last for ever, and a member who names another member's node as theirs.
 // A real DaoService and replica on disk, records written as a host's would be.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,11 +15,12 @@ import { buildDeviceDelegation, buildDeviceRevocation } from '../../core/governa
 import { simpleMajority, type Rules } from '../../core/governance/rules.ts';
 import { actor, day, hour, Scenario, type Actor } from '../../core/governance/test-dao.ts';
 import { createInvite, maxInviteLifetimeMs } from '../../core/sync/invite.ts';
-import type { LedgerRecord } from '../../core/ledger/record.ts';
+import { nodeClaimMessage } from '../../core/dao/device-delegation.ts';
+import { addressBytes, recordHashFromId, type LedgerRecord } from '../../core/ledger/record.ts';
 import type { DaoReplica } from './dao-replica.ts';
 import { GroupKeys } from './group-keys.ts';
 import { InviteBook } from './invite-book.ts';
-import { createNativeEd25519Verify } from './native-ed25519.ts';
+import { createNativeEd25519Signer, createNativeEd25519Verify } from './native-ed25519.ts';
 import { HostSyncStore } from './sync-store.ts';
 import { openCarriedServices } from './test-services.ts';
 
@@ -106,24 +107,44 @@ test("an invitee is dropped once its inviter leaves, and an invite that claims t
   assert.equal(!after.ok && after.code, 'INVALID_INVITE');
 });
 
-test("a member who names another member's node in a delegation, then is removed, does not cut that node off", async (t) => {
+/** A libp2p node's key, and its signature of a delegation naming it (the delegation's nodeProof). */
+async function libp2pNode(): Promise<{ id: string; multihash: Uint8Array; prove(dao: string, author: string, device: Uint8Array): Uint8Array }> {
+  const key = await generateKeyPair('Ed25519');
+  const signer = createNativeEd25519Signer(key.raw.subarray(0, 32));
+  const peer = peerIdFromPrivateKey(key);
+  return {
+    id: peer.toString(),
+    multihash: peer.toMultihash().bytes,
+    prove: (dao, author, device) => signer.sign(nodeClaimMessage(recordHashFromId(dao), addressBytes(author), device)),
+  };
+}
+
+test("a member cannot take another member's node as theirs, and a removed member's node is refused", async (t) => {
   const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
   const scenario = new Scenario([alice, bob, carol], rules);
-  const alicesNode = peerIdFromPrivateKey(await generateKeyPair('Ed25519'));
-  scenario.write(alice, (context) => buildDeviceDelegation(context, new Uint8Array(32).fill(1), alicesNode.toMultihash().bytes));
+  const alicesNode = await libp2pNode();
+  const alicesDevice = new Uint8Array(32).fill(1);
+  scenario.write(alice, (context) => buildDeviceDelegation(context, alicesDevice, alicesNode.multihash, alicesNode.prove(scenario.daoId, alice.key.address, alicesDevice)));
   const { replica, store } = await bobsNode(t, scenario, bob);
   await deliver(replica, [alice, bob, carol], scenario.records);
-  assert.deepEqual(store.mayServe(scenario.daoId, alicesNode.toString()), { ok: true });
+  assert.deepEqual(store.mayServe(scenario.daoId, alicesNode.id), { ok: true });
+  assert.equal(store.memberOf(scenario.daoId, alicesNode.id), alice.key.address);
 
-  // Carol claims Alice's node for a device of hers (and her own node for another), and is removed.
-  const carolsNode = peerIdFromPrivateKey(await generateKeyPair('Ed25519'));
-  scenario.write(carol, (context) => buildDeviceDelegation(context, new Uint8Array(32).fill(2), alicesNode.toMultihash().bytes));
-  scenario.write(carol, (context) => buildDeviceDelegation(context, new Uint8Array(32).fill(3), carolsNode.toMultihash().bytes));
+  // Carol names Alice's node for a device of hers: without the node's signature, or with Alice's proof copied
+  // (made for another author and device), the claim is not taken. Her own node she can prove.
+  const carolsNode = await libp2pNode();
+  const carolsDevices = [2, 3, 4].map((fill) => new Uint8Array(32).fill(fill)) as [Uint8Array, Uint8Array, Uint8Array];
+  scenario.write(carol, (context) => buildDeviceDelegation(context, carolsDevices[0], alicesNode.multihash));
+  scenario.write(carol, (context) => buildDeviceDelegation(context, carolsDevices[1], alicesNode.multihash, alicesNode.prove(scenario.daoId, alice.key.address, alicesDevice)));
+  scenario.write(carol, (context) => buildDeviceDelegation(context, carolsDevices[2], carolsNode.multihash, carolsNode.prove(scenario.daoId, carol.key.address, carolsDevices[2])));
+  await deliver(replica, [alice, bob, carol], scenario.records);
+  assert.deepEqual(replica.nodeOwners(Buffer.from(alicesNode.multihash).toString('base64url')), [alice.key.address]);
+  assert.equal(store.memberOf(scenario.daoId, carolsNode.id), carol.key.address);
+
   removeMember(scenario, [alice, bob], carol);
   await deliver(replica, [alice, bob, carol], scenario.records);
-  assert.deepEqual(store.mayServe(scenario.daoId, alicesNode.toString()), { ok: true }, "Alice's node is still served");
-  assert.equal(store.memberOf(scenario.daoId, alicesNode.toString()), alice.key.address);
-  // The node only Carol named is refused now.
-  const refused = store.mayServe(scenario.daoId, carolsNode.toString());
-  assert.equal(!refused.ok && refused.code, 'NOT_A_MEMBER');
+  assert.deepEqual(store.mayServe(scenario.daoId, alicesNode.id), { ok: true }, "Alice's node is still served");
+  assert.equal(store.memberOf(scenario.daoId, alicesNode.id), alice.key.address);
+  const refused = store.mayServe(scenario.daoId, carolsNode.id);
+  assert.equal(!refused.ok && refused.code, 'NOT_A_MEMBER', 'the node Carol proved hers is refused now, invite or not');
 });
