@@ -2,6 +2,7 @@
 // may sign records and envelopes for it in one DAO (DESIGN.md §4). Records and envelopes then name the
 // delegation's id beside the device key. The body, { device: <32-byte key> }, is the one core/governance's
 // record-kinds.ts (deviceBodySchema) validates; the fold also honours `device.revoke`, which the gate leaves to it.
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { compareBytes, type LedgerRecord, type UnsignedRecord } from '../ledger/record.ts';
 
 export const deviceDelegationKind = 'device.delegate';
@@ -36,7 +37,7 @@ export function delegationProblem(delegation: LedgerRecord, dao: Uint8Array, aut
   return null;
 }
 
-const nodeClaimTag = new TextEncoder().encode('daomesh-node-claim-v1\0');
+const nodeClaimTag = utf8ToBytes('daomesh-node-claim-v1\0');
 
 /**
  * What a node's libp2p key signs to say that it runs `author`'s device key `device` in the DAO `dao` (a
