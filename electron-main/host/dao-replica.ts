@@ -421,8 +421,7 @@ export class DaoReplica {
    */
   async #rebuildLog(): Promise<void> {
     this.#logRebuilt = true; // before the log takes its new id: no snapshot may pair this state with it
-    if (this.#snapshotTimer !== null) clearTimeout(this.#snapshotTimer);
-    this.#snapshotTimer = null;
+    this.#cancelSnapshotTimer();
     const recovery = await this.#log.repair();
     try {
       void this.doc; // read now what it still needs of the snapshot, before the snapshot goes
@@ -467,8 +466,7 @@ export class DaoReplica {
           `DAO ${this.id} could not store a change (${error instanceof Error ? error.message : String(error)}) and takes no more until it is opened again.`,
           'Free disk space or fix the disk, then restart the node: it opens the DAO again from what was stored.',
         );
-        if (this.#snapshotTimer !== null) clearTimeout(this.#snapshotTimer);
-        this.#snapshotTimer = null;
+        this.#cancelSnapshotTimer();
         this.#report(this.#failed.message);
       }
       throw error;
@@ -505,8 +503,7 @@ export class DaoReplica {
 
   async close(): Promise<void> {
     this.#closed = true;
-    if (this.#snapshotTimer !== null) clearTimeout(this.#snapshotTimer);
-    this.#snapshotTimer = null;
+    this.#cancelSnapshotTimer();
     await this.#saving;
     if (this.ledger.size !== this.#recordsAtSnapshot && this.#snapshotAllowed()) await this.#saveSnapshot();
     await this.#log.close();
@@ -641,6 +638,11 @@ export class DaoReplica {
     return this.ledger.size - this.#recordsAtSnapshot >= due;
   }
 
+  #cancelSnapshotTimer(): void {
+    if (this.#snapshotTimer !== null) clearTimeout(this.#snapshotTimer);
+    this.#snapshotTimer = null;
+  }
+
   /** False while the doc and fold may hold what the log does not, or the log holds envelopes they do not yet. */
   #snapshotAllowed(): boolean {
     return this.#failed === null && !this.#logRebuilt && this.#waiting.length === 0;
@@ -657,8 +659,7 @@ export class DaoReplica {
   }
 
   async #saveSnapshot(): Promise<void> {
-    if (this.#snapshotTimer !== null) clearTimeout(this.#snapshotTimer);
-    this.#snapshotTimer = null;
+    this.#cancelSnapshotTimer();
     const start = performance.now();
     const checkpoint = this.#log.checkpoint();
     const meta: SnapshotMeta = { v: snapshotVersion, pending: this.ledger.pendingIds().length, delegations: [...this.#delegations], nodes: [...this.#nodes].flatMap(([node, devices]) => [...devices].map((device): [string, string] => [node, device])) };

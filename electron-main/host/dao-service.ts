@@ -156,7 +156,7 @@ export class DaoService {
         service.#scheduleExecutionCheck(id);
       } catch (error) {
         // One DAO's damaged files must not keep the node, and every other DAO, from starting.
-        const failure = unopenable(id, error);
+        const failure = unopenableError(id, error);
         service.#unopenable.set(id, failure);
         options.log?.(`${failure.message} ${failure.hint ?? ''}`.trim());
       }
@@ -710,7 +710,7 @@ function refuseIgnored(replica: DaoReplica, records: readonly LedgerRecord[]): v
 }
 
 /** The error a DAO that could not be opened is refused with: what failed, and what the user can do. */
-function unopenable(dao: string, error: unknown): DaomeshError {
+function unopenableError(dao: string, error: unknown): DaomeshError {
   const reason = error instanceof Error ? error.message : String(error);
   const hint = error instanceof StorageError && error.hint ? error.hint : `Move ${join('daos', dao)} out of the data directory and join the DAO again from a member's node.`;
   return new DaomeshError('STORAGE_FAILED', `DAO ${dao} could not be opened: ${reason}`, hint);

@@ -514,18 +514,8 @@ function intactFramesAfterDamage(tail: Buffer): Array<[number, number]> {
       continue;
     }
     // The length is damaged too: resume at the next offset where an intact frame starts, if any.
-    let found = tail.length;
-    for (let candidate = at + 1; candidate + frameHeaderBytes < tail.length; candidate++) {
-      const length = tail.readUInt32LE(candidate + 4);
-      if (length === 0 || length > maxFrameBytes) continue;
-      const end = candidate + frameHeaderBytes + length;
-      if (end > tail.length || !mayStartFrame(tail, end)) continue; // cheap tests first, as in holdsWrittenFrames
-      if (crc32(tail.subarray(candidate + 4, end)) === tail.readUInt32LE(candidate)) {
-        found = candidate;
-        break;
-      }
-    }
-    at = found;
+    const found = nextWrittenFrame(tail, at + 1);
+    at = found < 0 ? tail.length : found;
   }
   return kept;
 }
@@ -536,14 +526,19 @@ function holdsWrittenFrames(tail: Buffer): boolean {
     const length = tail.readUInt32LE(4);
     if (length > 0 && frameHeaderBytes + length === tail.length) return true;
   }
-  for (let at = 1; at + frameHeaderBytes < tail.length; at++) {
+  return nextWrittenFrame(tail, 1) >= 0;
+}
+
+/** The first offset from `from` on where a frame once written whole starts (its checksum holds), or -1. */
+function nextWrittenFrame(tail: Buffer, from: number): number {
+  for (let at = from; at + frameHeaderBytes < tail.length; at++) {
     const length = tail.readUInt32LE(at + 4);
     if (length === 0 || length > maxFrameBytes) continue;
     const end = at + frameHeaderBytes + length;
     if (end > tail.length || !mayStartFrame(tail, end)) continue; // cheap tests first: most random bytes fail them
-    if (crc32(tail.subarray(at + 4, end)) === tail.readUInt32LE(at)) return true;
+    if (crc32(tail.subarray(at + 4, end)) === tail.readUInt32LE(at)) return at;
   }
-  return false;
+  return -1;
 }
 
 /** True at the end of the tail, before a header cut short, or before a header with a possible length. */

@@ -2,10 +2,10 @@
 // `group.key` records that carry them (issue 4).
 //
 // An epoch is the set of current members (its id: core/governance/group-epoch.ts), so it changes whenever
-// someone joins or leaves; a key record counts only for the epoch its author was in. Keys travel in the ledger, each sealed to every current member's key
-// (core/sync/key-box.ts): a member's node that finds no key record for the current epoch writes one (a random
-// key, a box for every member whose public key it knows); a member's node that holds the epoch's key and sees a
-// current member without a box for it writes a record adding one. A removed member gets no box for what
+// someone joins or leaves; a key record counts only for the epoch its author was in. Keys travel in the ledger,
+// each sealed to every current member's key (core/sync/key-box.ts): a member's node that finds no key record for
+// the current epoch writes one (a random key, a box for every member whose public key it knows); a member's node
+// that holds the epoch's key and sees a current member without a box for it writes a record adding one. A removed member gets no box for what
 // follows, and an invitee (not a member) none at all: both read the DAO only through catch-up sessions.
 //
 // The members' nodes that reach each other take turns at writing what is due (dueTurn, DaoService.turnWait): the

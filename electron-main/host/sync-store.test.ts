@@ -73,6 +73,11 @@ test('an invite signed by a device its member revoked opens nothing', async (t) 
   await deliver(replica, [alice, bob, carol], scenario.records);
   const before = await newPeer();
   assert.deepEqual(store.mayServe(scenario.daoId, before, inviteBy(lost).bytes), { ok: true }, 'while the device stands, its invite works');
+  // Once the invite it showed has expired, the device is told so, and a new invite lets it in again.
+  now.ms += 2 * hour;
+  const expired = store.mayServe(scenario.daoId, before);
+  assert.equal(!expired.ok && expired.code, 'INVITE_EXPIRED');
+  assert.deepEqual(store.mayServe(scenario.daoId, before, inviteBy(lost).bytes), { ok: true });
 
   scenario.advance(hour);
   scenario.write(alice, (context) => buildDeviceRevocation(context, lost.publicKey));

@@ -28,6 +28,12 @@ import type { InviteBook } from './invite-book.ts';
 
 type Decision = { ok: true } | { ok: false; code: SyncRefusalCode; message: string };
 
+/** Why an invite is not honoured (any more). */
+type InviteProblem = { code: 'INVALID_INVITE' | 'INVITE_EXPIRED' | 'INVITE_REVOKED'; message: string; hint?: string };
+
+/** What a node remembers of the invite a device showed it: enough to look at its standing again. */
+type ShownInvite = Pick<Invite, 'id' | 'inviter' | 'device' | 'expires'>;
+
 /** Peer ids whose multihash is kept (mayServe and peersOf ask for every connected peer). */
 const maxCachedPeerKeys = 4096;
 
@@ -40,8 +46,8 @@ export class HostSyncStore implements DaoSyncHost {
   readonly #invites: InviteBook;
   readonly #keys: GroupKeys;
   readonly #now: () => number;
-  /** dao → peer → the invite it showed (its id), when that expires, and who signed it with which device. */
-  readonly #invitees = new Map<string, Map<string, { invite: string; expires: number; inviter: string; device: Uint8Array }>>();
+  /** dao → peer → the invite it showed. */
+  readonly #invitees = new Map<string, Map<string, ShownInvite>>();
   readonly #peerKeys = new Map<string, string>();
   readonly #revocations = new CountingRecords('invite.revoke', inviteRevokeBodySchema);
 
@@ -79,29 +85,24 @@ export class HostSyncStore implements DaoSyncHost {
     if (owners.some((owner) => everMembers.includes(owner))) {
       return { ok: false, code: 'NOT_A_MEMBER', message: 'This node belongs to someone who is no longer a member.' };
     }
-    const invitees = this.#invitees.get(dao);
-    const shown = invitees?.get(peer);
+    const invitees = this.#invitees.get(dao) ?? new Map<string, ShownInvite>();
+    const shown = invitees.get(peer);
     if (shown !== undefined) {
       // Looked at again each time: the invite may have expired or been revoked since, or its inviter may have
-      // left or revoked the device that signed it.
-      if (shown.expires <= this.#now()) invitees!.delete(peer);
-      else if (this.isRevoked(replica, shown.invite)) {
-        invitees!.delete(peer);
-        return { ok: false, code: 'INVITE_REVOKED', message: 'The invite was revoked.' };
-      } else if (!this.#signedByCurrentDevice(replica, shown.inviter, shown.device)) {
-        invitees!.delete(peer);
-        return { ok: false, code: 'INVALID_INVITE', message: 'The invite was not signed by a current member\'s device.' };
-      } else return { ok: true };
+      // left or revoked the device that signed it. An expired one may be followed by a new one.
+      const problem = this.#standingProblem(replica, shown);
+      if (problem === null) return { ok: true };
+      invitees.delete(peer);
+      if (problem.code !== 'INVITE_EXPIRED' || invite === undefined) return { ok: false, code: problem.code, message: problem.message };
     }
     if (invite === undefined) return { ok: false, code: 'NOT_A_MEMBER', message: 'This node is not one of the DAO\'s nodes, and showed no invite.' };
     try {
       const checked = this.checkInvite(replica, invite);
-      const known = invitees ?? new Map<string, { invite: string; expires: number; inviter: string; device: Uint8Array }>();
       // Devices come back rarely once they are members' nodes: forget the invitees whose invite has expired.
       const now = this.#now();
-      for (const [other, entry] of known) if (entry.expires <= now) known.delete(other);
-      known.set(peer, { invite: checked.id, expires: checked.expires, inviter: checked.inviter, device: checked.device });
-      this.#invitees.set(dao, known);
+      for (const [other, entry] of invitees) if (entry.expires <= now) invitees.delete(other);
+      invitees.set(peer, checked);
+      this.#invitees.set(dao, invitees);
       return { ok: true };
     } catch (error) {
       if (error instanceof DaomeshError && (error.code === 'INVALID_INVITE' || error.code === 'INVITE_EXPIRED' || error.code === 'INVITE_REVOKED')) {
@@ -122,19 +123,24 @@ export class HostSyncStore implements DaoSyncHost {
   checkInvite(replica: DaoReplica, bytes: Uint8Array): Invite {
     const invite = verifyInviteBytes(bytes, this.#verify);
     if (invite.dao !== replica.id) throw new DaomeshError('INVALID_INVITE', 'The invite is for another DAO.');
-    if (!this.#signedByCurrentDevice(replica, invite.inviter, invite.device)) {
-      throw new DaomeshError('INVALID_INVITE', 'The invite was not signed by a current member\'s device.');
-    }
-    if (invite.expires <= this.#now()) throw new DaomeshError('INVITE_EXPIRED', `The invite expired at ${new Date(invite.expires).toISOString()}.`, 'Ask for a new one.');
     // No node makes a code that lasts longer (dao.invite); one that would is not this software's.
     if (invite.expires > this.#now() + maxInviteLifetimeMs + inviterClockSkewMs) throw new DaomeshError('INVALID_INVITE', 'The invite claims to last longer than any invite may.');
-    if (this.isRevoked(replica, invite.id)) throw new DaomeshError('INVITE_REVOKED', 'The invite was revoked.', 'Ask for a new one.');
+    const problem = this.#standingProblem(replica, invite);
+    if (problem !== null) throw new DaomeshError(problem.code, problem.message, problem.hint);
     return invite;
   }
 
-  /** A current member's device whose delegation this DAO holds and that was not revoked. */
-  #signedByCurrentDevice(replica: DaoReplica, inviter: string, device: Uint8Array): boolean {
-    return replica.delegationOf(inviter, device) !== undefined && replica.isCurrentMember(inviter);
+  /**
+   * What may change after an invite was first checked: its signer is a current member whose device's delegation
+   * this DAO holds, unrevoked; it has not expired; it has not been revoked. The reason it no longer holds, or null.
+   */
+  #standingProblem(replica: DaoReplica, invite: ShownInvite): InviteProblem | null {
+    if (replica.delegationOf(invite.inviter, invite.device) === undefined || !replica.isCurrentMember(invite.inviter)) {
+      return { code: 'INVALID_INVITE', message: 'The invite was not signed by a current member\'s device.' };
+    }
+    if (invite.expires <= this.#now()) return { code: 'INVITE_EXPIRED', message: `The invite expired at ${new Date(invite.expires).toISOString()}.`, hint: 'Ask for a new one.' };
+    if (this.isRevoked(replica, invite.id)) return { code: 'INVITE_REVOKED', message: 'The invite was revoked.', hint: 'Ask for a new one.' };
+    return null;
   }
 
   async envelopeIds(dao: string): Promise<Uint8Array[]> {
