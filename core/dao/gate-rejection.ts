@@ -14,6 +14,12 @@ export const gateRejectionCodes = [
   'NOT_A_MEMBER',
   /** A device key (of the envelope or of a record) is not delegated to it by the author. */
   'BAD_DELEGATION',
+  /**
+   * A device key names a delegation this document does not hold and the update does not bring: it may be in
+   * another client's update that has not arrived (a host that moved to its next client). Keep it and retry after
+   * catch-up, like MISSING_UPDATES; a made-up delegation never comes, and is still refused before any work on the update.
+   */
+  'MISSING_DELEGATION',
   /** The Yjs update does not decode, or has a shape one local transaction never produces. */
   'MALFORMED_UPDATE',
   /** The update builds on updates this document has not received yet: keep it and retry after catch-up. */
@@ -61,4 +67,9 @@ export class GateRefusal extends Error {
     this.name = 'GateRefusal';
     this.rejection = rejection(code, message);
   }
+}
+
+/** Refusals that may pass later, once catch-up brings what the envelope builds on: its Yjs predecessors, its device's delegation, or the record admitting its author. */
+export function waitsForCatchUp(reason: GateRejection): boolean {
+  return reason.code === 'MISSING_UPDATES' || reason.code === 'MISSING_DELEGATION' || reason.code === 'NOT_A_MEMBER';
 }

@@ -15,7 +15,7 @@ import { deviceDelegation } from './device-delegation.ts';
 import { decodeEnvelope, maxUpdateBytes, sealEnvelopeAsDevice, sealEnvelopeAsMember } from './envelope.ts';
 import { readSingleRecordUpdate } from './single-record-update.ts';
 import { clientsPerKey, yjsClientOf } from './yjs-client.ts';
-import type { GateRejectionCode } from './gate-rejection.ts';
+import { waitsForCatchUp, type GateRejectionCode } from './gate-rejection.ts';
 import { applyCheckedEnvelope, checkEnvelope, maxRecordsPerEnvelope, type AcceptedEnvelope, type GateContext } from './update-gate.ts';
 import { maxDeleteRanges, ViewingUpdateDecoder, withExpectedTexts } from './update-structure.ts';
 
@@ -301,28 +301,28 @@ test("a record whose author is not the envelope's signer is refused", () => {
 test('records signed by an undelegated device key are refused', () => {
   const { peer } = founded();
   const device = ed25519.keygen();
-  const cases: Array<[string, Uint8Array, LedgerRecord[]]> = [];
-  // No delegation at all: the named id is nowhere.
-  cases.push(['missing', new Uint8Array(32).fill(9), []]);
+  const cases: Array<[string, Uint8Array, LedgerRecord[], GateRejectionCode]> = [];
+  // No delegation at all: the named id is nowhere (it may yet come, so the envelope waits for catch-up).
+  cases.push(['missing', new Uint8Array(32).fill(9), [], 'MISSING_DELEGATION']);
   // A delegation for another device key.
   const otherKey = delegationFor(member, ed25519.keygen());
-  cases.push(['other key', otherKey.hash, [otherKey]]);
+  cases.push(['other key', otherKey.hash, [otherKey], 'BAD_DELEGATION']);
   // The founder delegated this device, but the record is the member's.
   const foundersDelegation = delegationFor(founder, device);
   const viaFounder = writerFrom(peer);
   accept(peer, sealed(viaFounder, founder, () => appendRecords(viaFounder, [foundersDelegation])));
-  cases.push(["another member's", foundersDelegation.hash, []]);
+  cases.push(["another member's", foundersDelegation.hash, [], 'BAD_DELEGATION']);
   // A "delegation" that is some other kind of record.
   const notADelegation = vote(member);
-  cases.push(['not a delegation', notADelegation.hash, [notADelegation]]);
-  for (const [name, delegationHash, alongside] of cases) {
+  cases.push(['not a delegation', notADelegation.hash, [notADelegation], 'BAD_DELEGATION']);
+  for (const [name, delegationHash, alongside, code] of cases) {
     const writer = writerFrom(peer);
-    const message = refuse(peer, sealed(writer, member, () => appendRecords(writer, [...alongside, deviceVote(member, device, delegationHash)])), 'BAD_DELEGATION');
+    const message = refuse(peer, sealed(writer, member, () => appendRecords(writer, [...alongside, deviceVote(member, device, delegationHash)])), code);
     assert.match(message, /not delegated|neither in this document/, name);
   }
   // The envelope itself signed by an undelegated device.
   const writer = writerFrom(peer);
-  refuse(peer, sealedByDevice(writer, member, device, new Uint8Array(32).fill(4), () => appendRecords(writer, [vote(member)])), 'BAD_DELEGATION');
+  refuse(peer, sealedByDevice(writer, member, device, new Uint8Array(32).fill(4), () => appendRecords(writer, [vote(member)])), 'MISSING_DELEGATION');
   // A device record whose signature was made by another key than the one it names.
   const forger = ed25519.keygen();
   const delegation = delegationFor(member, device);
@@ -596,14 +596,32 @@ test("a stranger's device envelope, naming a member and a delegation it does not
   // ...from any other key for its delegation, which was checked first: a made-up one, or the member's real
   // delegation of another key.
   const strangerKey = ed25519.keygen();
-  assert.match(refuse(peer, sealedWithDevice(hostile, strangerKey, new Uint8Array(32).fill(7)), 'BAD_DELEGATION'), /neither in this document nor in the update/);
+  assert.match(refuse(peer, sealedWithDevice(hostile, strangerKey, new Uint8Array(32).fill(7)), 'MISSING_DELEGATION'), /neither in this document nor in the update/);
   assert.match(refuse(peer, sealedWithDevice(hostile, strangerKey, delegation.hash), 'BAD_DELEGATION'), /another device key/);
   // So too for an update the structure check would refuse for deleting a record.
   const genesisItem = ledgerItemIds(peer, dao)[0]!.id;
   const ledgerDelete = deletionUpdate([{ client: genesisItem.client, clock: genesisItem.clock, len: 1 }]);
   refuse(peer, sealedWithDevice(ledgerDelete, device, delegation.hash), 'LEDGER_DELETE');
-  refuse(peer, sealedWithDevice(ledgerDelete, strangerKey, new Uint8Array(32).fill(7)), 'BAD_DELEGATION');
+  refuse(peer, sealedWithDevice(ledgerDelete, strangerKey, new Uint8Array(32).fill(7)), 'MISSING_DELEGATION');
 });
+
+test("a device's envelope whose delegation another client's update brings waits for it (MISSING_DELEGATION), and is accepted once it is here", () => {
+  const { peer } = founded();
+  const device = ed25519.keygen();
+  const delegation = delegationFor(member, device);
+  // The member key's client brings the delegation; the device writes as its own client, which this peer has never seen.
+  const delegating = writerFrom(peer);
+  const bringing = sealed(delegating, member, () => appendRecords(delegating, [delegation]));
+  const deviceWriter = writerFrom(peer);
+  Y.applyUpdate(deviceWriter, localUpdateOf(delegating, deviceWriter));
+  const voting = sealedByDevice(deviceWriter, member, device, delegation.hash, () => appendRecords(deviceWriter, [deviceVote(member, device, delegation.hash)]));
+  const message = refuse(peer, voting, 'MISSING_DELEGATION');
+  assert.ok(waitsForCatchUp({ code: 'MISSING_DELEGATION', message }));
+  assert.ok(!waitsForCatchUp({ code: 'BAD_DELEGATION', message }));
+  accept(peer, bringing);
+  accept(peer, voting);
+});
+
 
 test("a device's envelope that comes before the one bringing its delegation waits for it (MISSING_UPDATES), as before", () => {
   const { peer } = founded();

@@ -247,7 +247,8 @@ class Delegations {
    * it. When it does not, it may be in the update (a device's first envelope brings its own) or in an earlier
    * update of the same client that has not arrived (the structure check says MISSING_UPDATES, which waits for
    * catch-up, rather than a refusal for good): either leaves it to `check` after the structure. Otherwise it
-   * is nowhere, and the envelope is refused here.
+   * is nowhere here, and the envelope is refused before any work on it: MISSING_DELEGATION, which the host
+   * keeps waiting for catch-up (another client's update may bring it), or BAD_DELEGATION when it is here and wrong.
    */
   checkEnvelopeFirst(delegationHash: Uint8Array, author: Uint8Array, deviceKey: Uint8Array, dao: Uint8Array, update: Uint8Array): void {
     const id = recordIdFromHash(delegationHash);
@@ -263,7 +264,7 @@ class Delegations {
     const what = record === null ? 'the envelope' : `record ${record}`;
     const id = recordIdFromHash(delegationHash);
     const delegation = this.find(id);
-    if (delegation === undefined) throw new GateRefusal('BAD_DELEGATION', `The device key of ${what} names delegation ${id}, which is neither in this document nor in the update.`);
+    if (delegation === undefined) throw new GateRefusal('MISSING_DELEGATION', `The device key of ${what} names delegation ${id}, which is neither in this document nor in the update (yet).`);
     const problem = delegationProblem(delegation, dao, author, deviceKey);
     if (problem !== null) throw new GateRefusal('BAD_DELEGATION', `The device key of ${what} is not delegated: ${problem}.`);
     this.passed = { delegation: delegationHash, author, key: deviceKey };

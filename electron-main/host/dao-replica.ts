@@ -31,7 +31,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { addressBytes, decodeRecord, recordHashFromId, type LedgerRecord } from '../../core/ledger/record.ts';
 import { ed25519KeyOfPeerId, nodeClaimMessage } from '../../core/dao/device-delegation.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
-import type { GateRejection } from '../../core/dao/gate-rejection.ts';
+import { waitsForCatchUp, type GateRejection } from '../../core/dao/gate-rejection.ts';
 import { EnvelopeIndex } from './envelope-index.ts';
 import { mkdirDurable } from './data-dir.ts';
 import { EnvelopeLog, StorageError } from './envelope-log.ts';
@@ -214,7 +214,7 @@ export class DaoReplica {
         for (const envelope of envelopes) {
           const result = replica.#gate(envelope, true);
           if (result.ok) report.replayed++;
-          else if (waitsForPredecessors(result.reason)) replica.#waiting.push(envelope);
+          else if (waitsForCatchUp(result.reason)) replica.#waiting.push(envelope);
           else report.rejected++;
           if (replica.#unfolded.length >= foldBatch) replica.#foldUnfolded();
         }
@@ -488,7 +488,7 @@ export class DaoReplica {
         if (result.ok) {
           taken++;
           progress = true;
-        } else if (waitsForPredecessors(result.reason)) {
+        } else if (waitsForCatchUp(result.reason)) {
           this.#waiting.push(bytes);
         }
       }
@@ -677,11 +677,6 @@ export class DaoReplica {
     await saving;
     this.#snapshotsTaken++;
   }
-}
-
-/** A refusal that may pass later: what the envelope builds on (Yjs predecessors, its author's admission) is missing. */
-function waitsForPredecessors(reason: GateRejection): boolean {
-  return reason.code === 'MISSING_UPDATES' || reason.code === 'NOT_A_MEMBER';
 }
 
 /** The first part of a snapshot of this version, or null. */

@@ -11,6 +11,7 @@
 import { peerIdFromString } from '@libp2p/peer-id';
 import { base64urlnopad } from '@scure/base';
 import { DaomeshError } from '../../core/errors.ts';
+import { waitsForCatchUp } from '../../core/dao/gate-rejection.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { maxInviteLifetimeMs, verifyInviteBytes, type Invite } from '../../core/sync/invite.ts';
 import type { SyncRefusalCode } from '../../core/sync/sync-messages.ts';
@@ -185,8 +186,8 @@ export class HostSyncStore implements DaoSyncHost {
     if ((await replica.envelopeIndex()).hasBytes(envelope)) return 'held';
     const outcome = await this.#daos.acceptRemote(dao, envelope);
     if (outcome.ok) return 'accepted';
-    // Something this one builds on has not reached us (its Yjs predecessors, or the record admitting its author).
-    if (outcome.reason.code === 'MISSING_UPDATES' || outcome.reason.code === 'NOT_A_MEMBER') return 'waiting';
+    // Something this one builds on has not reached us (its Yjs predecessors, its delegation, or the record admitting its author).
+    if (waitsForCatchUp(outcome.reason)) return 'waiting';
     return 'rejected';
   }
 
