@@ -353,6 +353,20 @@ async function foldOfLog(dir: string, dao: string): Promise<{ hash: string; size
   }
 }
 
+/** Runs `use` while every file write fails as it does on a full disk (ENOSPC): the log's appends fail. */
+async function withFullDisk(dir: string, use: () => Promise<void>): Promise<void> {
+  const probe = await open(join(dir, 'probe'), 'w');
+  const handlePrototype = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
+  await probe.close();
+  const write = handlePrototype.write;
+  handlePrototype.write = () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+  try {
+    await use();
+  } finally {
+    handlePrototype.write = write;
+  }
+}
+
 test('a write whose append fails is not kept: the replica refuses everything after it, saves no snapshot, and reopens without it', async () => {
   await withDir(async (dir) => {
     const lines: string[] = [];
@@ -363,20 +377,12 @@ test('a write whose append fails is not kept: the replica refuses everything aft
     const proposal = replica.ledger.state(start).proposals[0]!.id;
     const vote = signRecordAsDevice(buildVote(deviceContext(replica), { proposal, choice: 'no' }), device.sign);
 
-    // The disk is full for this write: the log's write fails as it would with ENOSPC.
-    const probe = await open(join(dir, 'probe'), 'w');
-    const handlePrototype = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
-    await probe.close();
-    const write = handlePrototype.write;
-    handlePrototype.write = () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
-    try {
-      await assert.rejects(
+    await withFullDisk(dir, () =>
+      assert.rejects(
         replica.writeLocal([vote], deviceSeal(replica), (doc) => daoText(doc, 'charter').insert(0, 'lost')),
         { code: 'LOG_FAILED' },
-      );
-    } finally {
-      handlePrototype.write = write;
-    }
+      ),
+    );
     assert.equal(replica.ledger.has(vote.id), false);
     assert.match(lines.join('\n'), /could not store a change/);
     // Space is back, but the doc may hold what the log does not: nothing more is taken or served.
@@ -401,22 +407,72 @@ test('a write whose append fails is not kept: the replica refuses everything aft
   });
 });
 
+test("a peer's envelopes whose append fails are not shown as held: the fold goes back to what is stored", async () => {
+  await withDir(async (dir) => {
+    // The source: a DAO of one member, then a vote and a second device's delegation in envelopes of their own.
+    const written = await writeDao(join(dir, 'source'), 2);
+    const dao = written.dao;
+    const early: Uint8Array[] = [];
+    await written.replica.close();
+    const log = await EnvelopeLog.open(join(DaoReplica.directory(join(dir, 'source'), dao), 'envelopes.log'));
+    for await (const frame of log.frames()) early.push(frame);
+    await log.close();
+    const { replica: source } = await DaoReplica.open(join(dir, 'source'), dao, verify);
+    const late: Uint8Array[] = [];
+    source.onAppend(({ bytes }) => late.push(bytes));
+    const proposal = source.ledger.state(start).proposals[0]!.id;
+    const vote = signRecordAsDevice(buildVote(deviceContext(source), { proposal, choice: 'no' }), device.sign);
+    await source.writeLocal([vote], deviceSeal(source));
+    const laptop = createNativeEd25519Signer(sha256(utf8ToBytes('refused device')));
+    const delegation = signRecordAsMember(buildDeviceDelegation({ dao, author: member.address, deps: source.ledger.heads(), time: start + 50 }, laptop.publicKey), member.privateKey);
+    await source.writeLocal([delegation], memberSealer(dao, member));
+    await source.close();
+    assert.equal(late.length, 2);
+
+    // One replica takes them one at a time (gossip), another as one catch-up frame; the disk is full for both.
+    for (const [name, offer] of [
+      ['gossip', (replica: DaoReplica) => replica.acceptRemote(late[0]!)],
+      ['catch-up', (replica: DaoReplica) => replica.acceptRemoteMany(late)],
+    ] as const) {
+      const { replica } = await DaoReplica.open(join(dir, name), dao, verify);
+      for (const outcome of await replica.acceptRemoteMany(early)) assert.ok(outcome.ok);
+      const before = { hash: replica.ledger.stateHash(), size: replica.ledger.size };
+      await withFullDisk(dir, () => assert.rejects(offer(replica), { code: 'LOG_FAILED' }));
+      assert.equal(replica.ledger.has(vote.id), false, name);
+      assert.equal(replica.ledger.has(delegation.id), false, name);
+      assert.equal(replica.delegationOf(member.address, laptop.publicKey), undefined, name);
+      assert.ok(replica.delegationOf(member.address, device.publicKey), `${name}: the stored delegation is still known`);
+      assert.ok(replica.isMember(member.address));
+      assert.deepEqual({ hash: replica.ledger.stateHash(), size: replica.ledger.size }, before, name);
+      await replica.close();
+      const reopened = await DaoReplica.open(join(dir, name), dao, verify);
+      assert.equal(reopened.replica.ledger.stateHash(), before.hash, `${name}: what the ledger showed is what is stored`);
+      await reopened.replica.close();
+    }
+  });
+});
+
+/** Flips a bit in the payload of frame `at` of the DAO's log (its envelopes as they were are returned). */
+async function damageFrame(dir: string, dao: string, at: number): Promise<Uint8Array[]> {
+  const logPath = join(DaoReplica.directory(dir, dao), 'envelopes.log');
+  const log = await EnvelopeLog.open(logPath);
+  const frames: Uint8Array[] = [];
+  for await (const frame of log.frames()) frames.push(frame);
+  await log.close();
+  const offset = 32 + frames.slice(0, at).reduce((sum, frame) => sum + 8 + frame.length, 0);
+  const bytes = await readFile(logPath);
+  bytes[offset + 8 + 20]! ^= 0x10;
+  await writeFile(logPath, bytes);
+  return frames;
+}
+
 test('damage before the snapshot checkpoint: the index rebuilds the log keeping every intact frame, writes go on, and the lost envelope brings the rest back', async () => {
   await withDir(async (dir) => {
     const written = await writeDao(dir, 4);
     const full = { hash: written.replica.ledger.stateHash(), size: written.replica.ledger.size };
     await written.replica.close(); // a snapshot whose checkpoint is the end of the log
-    const logPath = join(DaoReplica.directory(dir, written.dao), 'envelopes.log');
-    const original = await EnvelopeLog.open(logPath);
-    const frames: Uint8Array[] = [];
-    for await (const frame of original.frames()) frames.push(frame);
-    await original.close();
+    const frames = await damageFrame(dir, written.dao, 2); // a flipped bit in the first vote's payload
     assert.equal(frames.length, 6); // genesis and delegation, the proposal, four votes
-    // A flipped bit in the first vote's payload.
-    const firstVoteAt = 32 + frames.slice(0, 2).reduce((sum, frame) => sum + 8 + frame.length, 0);
-    const bytes = await readFile(logPath);
-    bytes[firstVoteAt + 8 + 20]! ^= 0x10;
-    await writeFile(logPath, bytes);
 
     const lines: string[] = [];
     const { replica, report } = await DaoReplica.open(dir, written.dao, verify, { log: (line) => lines.push(line) });
@@ -430,17 +486,20 @@ test('damage before the snapshot checkpoint: the index rebuilds the log keeping 
 
     const appended: Uint8Array[] = [];
     replica.onAppend(({ bytes }) => appended.push(bytes));
-    await writeVotes(replica, 1);
+    // A vote of its own (writeVotes would make the lost vote again, byte for byte: same deps, time and choice).
+    const proposal = replica.ledger.state(start).proposals[0]!.id;
+    await replica.writeLocal([signRecordAsDevice(buildVote({ ...deviceContext(replica), time: start + 100 }, { proposal, choice: 'no' }), device.sign)], deviceSeal(replica));
     assert.ok((await replica.envelopeIndex()).hasBytes(appended[0]!));
     await replica.close();
-    assert.equal(replica.snapshotsTaken, 0); // its state held the lost vote: the next open verifies the log instead
+    assert.equal(replica.snapshotsTaken, 0); // the votes after the lost one wait for it: a snapshot would skip them
 
-    // Reopened from the rebuilt log: the votes after the lost one wait for it (the same Yjs client's earlier update).
+    // Reopened from the rebuilt log: the votes after the lost one wait for it (the same Yjs client's earlier
+    // update); the vote written after the repair builds on what the log held, the proposal, and counts.
     const again = await DaoReplica.open(dir, written.dao, verify);
     assert.equal(again.report.fromSnapshot, false);
     const consistent = await foldOfLog(dir, written.dao);
     assert.equal(again.replica.ledger.stateHash(), consistent.hash);
-    assert.equal(again.replica.ledger.size, 3);
+    assert.equal(again.replica.ledger.size, 4);
     // Catch-up brings the lost envelope from a peer: everything after it is taken from the log again.
     const outcome = await again.replica.acceptRemote(frames[2]!);
     assert.ok(outcome.ok);
@@ -454,5 +513,71 @@ test('damage before the snapshot checkpoint: the index rebuilds the log keeping 
     assert.equal(last.replica.ledger.stateHash(), (await foldOfLog(dir, written.dao)).hash);
     await writeVotes(last.replica, 1);
     await last.replica.close();
+  });
+});
+
+test('after a repair that lost a frame, a peer offering the lost envelope again gets it stored at once, and the rest it held back follows', async () => {
+  await withDir(async (dir) => {
+    // Damage the log of a replica opened from a snapshot (the snapshot's doc holds the lost vote), and of one
+    // whose whole log was read at open before the damage (bit rot while running).
+    for (const damagedWhile of ['closed', 'open'] as const) {
+      const root = join(dir, damagedWhile);
+      const written = await writeDao(root, 4);
+      const full = { hash: written.replica.ledger.stateHash(), size: written.replica.ledger.size };
+      await written.replica.close(); // a snapshot whose checkpoint is the end of the log
+      if (damagedWhile === 'open') await rm(join(DaoReplica.directory(root, written.dao), 'snapshots'), { recursive: true });
+      let frames: Uint8Array[] = [];
+      if (damagedWhile === 'closed') frames = await damageFrame(root, written.dao, 2); // the first vote
+      const { replica, report } = await DaoReplica.open(root, written.dao, verify);
+      assert.equal(report.fromSnapshot, damagedWhile === 'closed');
+      assert.equal(replica.ledger.size, full.size);
+      if (damagedWhile === 'open') frames = await damageFrame(root, written.dao, 2);
+
+      // The first read of the damaged frame gets the log repaired and read back; a write under way meanwhile is kept.
+      const proposal = replica.ledger.state(start).proposals[0]!.id;
+      const during = signRecordAsDevice(buildVote({ ...deviceContext(replica), time: start + 100 }, { proposal, choice: 'no' }), device.sign);
+      const [index] = await Promise.all([replica.envelopeIndex(), replica.writeLocal([during], deviceSeal(replica))]);
+      assert.equal(index.size, 6);
+      assert.equal(index.hasBytes(frames[2]!), false);
+      // What the replica shows is what its log holds: the votes after the lost one (the write too) wait for it.
+      assert.equal(replica.ledger.size, 3);
+      assert.equal(replica.ledger.stateHash(), (await foldOfLog(root, written.dao)).hash);
+
+      const outcome = await replica.acceptRemote(frames[2]!);
+      assert.ok(outcome.ok, `${damagedWhile}: ${outcome.ok ? '' : outcome.reason.code}`);
+      assert.ok((await replica.envelopeIndex()).hasBytes(frames[2]!));
+      assert.equal(replica.ledger.size, full.size + 1);
+      assert.ok(replica.ledger.has(during.id));
+      assert.equal(replica.ledger.stateHash(), (await foldOfLog(root, written.dao)).hash);
+      await writeVotes(replica, 1);
+      await replica.close();
+
+      const again = await DaoReplica.open(root, written.dao, verify);
+      assert.deepEqual({ size: again.replica.ledger.size, rejected: again.report.rejected }, { size: full.size + 2, rejected: 0 });
+      assert.equal(again.replica.ledger.stateHash(), (await foldOfLog(root, written.dao)).hash);
+      await again.replica.close();
+    }
+  });
+});
+
+test("a peer's envelope that arrives while the log is repaired and read back waits for it, and is taken", async () => {
+  await withDir(async (dir) => {
+    const written = await writeDao(dir, 4);
+    const full = written.replica.ledger.stateHash();
+    await written.replica.close();
+    const frames = await damageFrame(dir, written.dao, 2);
+    const { replica } = await DaoReplica.open(dir, written.dao, verify);
+    const indexing = replica.envelopeIndex();
+    // The damaged file is set aside as the repair begins: from then on the old doc, which holds the lost vote, must not judge it.
+    const daoDir = DaoReplica.directory(dir, written.dao);
+    for (let turn = 0; !(await readdir(daoDir)).some((name) => name.includes('.corrupt-')); turn++) {
+      assert.ok(turn < 10_000, 'the repair never began');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const outcome = await replica.acceptRemote(frames[2]!);
+    assert.ok(outcome.ok, outcome.ok ? '' : outcome.reason.code);
+    assert.equal((await indexing).size, 6);
+    assert.equal(replica.ledger.stateHash(), full);
+    await replica.close();
   });
 });

@@ -9,13 +9,17 @@
 // is folded again from the doc's records instead; a snapshot whose checksums fail is skipped for an older
 // one or the whole log.
 //
-// The doc and the fold take an envelope before its append is durable (the gate needs the doc as it stands). So
-// an append that fails leaves them holding something the log does not: the replica then refuses everything
-// until it is opened again (from the log and the last snapshot, which cannot hold it), and saves no snapshot.
+// The doc and the fold take an envelope before its append is durable (the gate needs the doc as it stands, and
+// the next envelope of a catch-up frame the fold's membership). So an append that fails leaves them holding
+// something the log does not: the replica then refuses everything until it is opened again (from the log and
+// the last snapshot, which cannot hold it), saves no snapshot, serves no doc, and folds again, from the doc's
+// records but the refused ones, so that its ledger shows only what is stored.
 //
 // A log rebuilt after damage may hold envelopes whose predecessors were lost with a damaged frame: they wait,
 // in the log, until what they build on arrives again from peers, and no snapshot is saved while any wait (a
-// snapshot's checkpoint past them would leave them unread for good).
+// snapshot's checkpoint past them would leave them unread for good). A log rebuilt while the DAO is open is
+// read back at once into a new doc and fold (#rebuildLog): the old ones held the lost envelopes' items, so
+// the gate refused those envelopes when peers sent them again (CLOCK_CONFLICT) until the next open.
 import * as dagCbor from '@ipld/dag-cbor';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -99,7 +103,7 @@ export type AppendedEnvelope = { bytes: Uint8Array; records: readonly LedgerReco
 
 export class DaoReplica {
   readonly id: string;
-  readonly ledger: DaoLedger;
+  #ledger: DaoLedger;
   #doc: Y.Doc | null = null;
   /** Reads the doc's state from the snapshot, until the doc is first needed (null: it was damaged). */
   #docState: (() => Uint8Array | null) | null = null;
@@ -107,16 +111,16 @@ export class DaoReplica {
   readonly #snapshots: SnapshotStore;
   readonly #verify: Ed25519Verify;
   /** `${author}:${device key hex}` → id of the delegation record. */
-  readonly #delegations = new Map<string, string>();
+  #delegations = new Map<string, string>();
   /**
    * libp2p nodes named in device delegations: node (base64url multihash) → every `${author}:${device key hex}`
    * that names it with the node's proof (#nodeProven). Catch-up sync asks it who a peer belongs to; a
    * revocation of the device removes its entry. One claim never replaces another (a node may run devices of
    * two members, and a member who left must not cut the other off).
    */
-  readonly #nodes = new Map<string, Set<string>>();
+  #nodes = new Map<string, Set<string>>();
   /** Delegation records the gate asked for, decoded once (every device-signed envelope names one). */
-  readonly #delegationRecords = new Map<string, LedgerRecord>();
+  #delegationRecords = new Map<string, LedgerRecord>();
   /** Everyone ever admitted: the gate lets them write; whether a write counts is the fold's business. */
   #everMembers = new Set<string>();
   #recordsAtSnapshot = 0;
@@ -131,12 +135,16 @@ export class DaoReplica {
   readonly #snapshotPause: number;
   /** Writes applied to the doc (and fold) whose envelopes are not durable yet: no snapshot while there are any. */
   #unlogged = 0;
+  /** Set while the log is rebuilt and read back (#rebuildLog): writes and peers' envelopes wait for it. */
+  #rebuilding: Promise<void> | null = null;
   #index: Promise<EnvelopeIndex> | null = null;
   /** Set when an append failed: the doc and fold may hold what the log does not, so nothing more is taken or kept. */
   #failed: DaomeshError | null = null;
+  /** Ids of the records the doc took whose envelopes' appends failed: left out of the fold (#foldStoredOnly). */
+  readonly #unstored = new Set<string>();
   /**
-   * Set when the log was rebuilt after damage this session: the doc and fold may hold records of the frames it
-   * lost, so no snapshot is saved (the snapshots are dropped) and the next open verifies the whole log again.
+   * Set when the log was rebuilt after damage this session, until the doc and fold are read back from it: till
+   * then they may hold records of the frames it lost, so no snapshot is saved (the snapshots are dropped).
    */
   #logRebuilt = false;
   /** Envelopes in the log the gate could not take yet (what they build on was lost from the log), oldest first. */
@@ -154,7 +162,7 @@ export class DaoReplica {
 
   private constructor(id: string, log: EnvelopeLog, snapshots: SnapshotStore, verify: Ed25519Verify, ledger: DaoLedger, options: DaoReplicaOptions) {
     this.id = id;
-    this.ledger = ledger;
+    this.#ledger = ledger;
     this.#log = log;
     this.#snapshots = snapshots;
     this.#verify = verify;
@@ -203,38 +211,50 @@ export class DaoReplica {
         from = snapshot.logOffset;
       }
     }
-    // Envelopes are read a run at a time and each run goes through the gate in one Yjs transaction, as a
-    // catch-up frame does (acceptRemoteMany).
+    await replica.#replay(from, report);
+    replica.#writerPath = join(dir, writerFile);
+    replica.#writer = await readWriter(replica.#writerPath);
+    return { replica, report };
+  }
+
+  /** The DAO's fold: every record this host holds, judged by the rules. */
+  get ledger(): DaoLedger {
+    return this.#ledger;
+  }
+
+  /**
+   * Reads the log's envelopes from byte `from` (0: all of them) through the gate into the doc and fold. They are
+   * read a run at a time and each run goes through the gate in one Yjs transaction, as a catch-up frame does
+   * (acceptRemoteMany).
+   */
+  async #replay(from: number, report: ReplicaOpenReport): Promise<void> {
     let run: Uint8Array[] = [];
     const replayRun = (): void => {
       const envelopes = run;
       run = [];
       if (envelopes.length === 0) return; // the doc is built on first use: not for nothing
-      replica.doc.transact(() => {
+      this.doc.transact(() => {
         for (const envelope of envelopes) {
-          const result = replica.#gate(envelope, true);
+          const result = this.#gate(envelope, true);
           if (result.ok) report.replayed++;
-          else if (waitsForCatchUp(result.reason)) replica.#waiting.push(envelope);
+          else if (waitsForCatchUp(result.reason)) this.#waiting.push(envelope);
           else report.rejected++;
-          if (replica.#unfolded.length >= foldBatch) replica.#foldUnfolded();
+          if (this.#unfolded.length >= foldBatch) this.#foldUnfolded();
         }
       }, 'remote');
     };
     try {
-      for await (const frame of log.frames(from > 0 ? { from } : {})) {
+      for await (const frame of this.#log.frames(from > 0 ? { from } : {})) {
         run.push(frame);
         if (run.length >= replayRunEnvelopes) replayRun();
       }
       replayRun();
     } finally {
-      replica.#foldUnfolded();
+      this.#foldUnfolded();
     }
     // Only after damage: envelopes whose predecessors come later in the rebuilt log, or not at all yet.
-    report.replayed += replica.#retryWaiting();
-    report.rejected += replica.#waiting.length;
-    replica.#writerPath = join(dir, writerFile);
-    replica.#writer = await readWriter(replica.#writerPath);
-    return { replica, report };
+    report.replayed += this.#retryWaiting();
+    report.rejected += this.#waiting.length;
   }
 
   /**
@@ -293,6 +313,7 @@ export class DaoReplica {
    * transaction, sealed into one envelope, durable in the log before the fold sees them.
    */
   async writeLocal(records: readonly LedgerRecord[], sealer: EnvelopeSealer, change?: (doc: Y.Doc) => void): Promise<void> {
+    while (this.#rebuilding !== null) await this.#rebuilding;
     if (this.#failed !== null) throw this.#failed;
     let envelope: Envelope;
     this.#unlogged++;
@@ -304,9 +325,10 @@ export class DaoReplica {
       const session = doc.clientID;
       doc.clientID = writer.client;
       let update: Uint8Array | null;
+      let added: string[] = [];
       try {
         update = localUpdate(doc, () => {
-          appendRecords(doc, records, 'local');
+          added = appendRecords(doc, records, 'local');
           change?.(doc);
         }, 'local');
       } finally {
@@ -316,7 +338,7 @@ export class DaoReplica {
       const reached = { client: writer.client, clock: Y.getState(doc.store, writer.client) };
       this.#writer = reached;
       envelope = sealer.seal(update);
-      await this.#append([envelope.bytes]);
+      await this.#append([envelope.bytes], added);
       // Not fsynced: after a crash it may name an older clock, and a clock that is not the doc's makes the next
       // write choose a new client, which is always safe.
       await writeWriter(this.#writerPath, reached);
@@ -331,12 +353,13 @@ export class DaoReplica {
 
   /** Takes an envelope from a peer: gate, apply, fold, log; or the gate's reason for refusing it. */
   async acceptRemote(bytes: Uint8Array): Promise<RemoteOutcome> {
+    while (this.#rebuilding !== null) await this.#rebuilding;
     if (this.#failed !== null) throw this.#failed;
     const result = this.#gate(bytes);
     if (!result.ok) return result;
     this.#unlogged++;
     try {
-      await this.#append([bytes]);
+      await this.#append([bytes], result.records.map((record) => record.id));
     } finally {
       this.#unlogged--;
     }
@@ -351,6 +374,7 @@ export class DaoReplica {
    * accepted one durable in a single log append, so a frame costs one fsync instead of one per envelope.
    */
   async acceptRemoteMany(envelopes: readonly Uint8Array[]): Promise<RemoteOutcome[]> {
+    while (this.#rebuilding !== null) await this.#rebuilding;
     if (this.#failed !== null) throw this.#failed;
     const outcomes: RemoteOutcome[] = [];
     if (envelopes.length === 0) return outcomes;
@@ -370,7 +394,10 @@ export class DaoReplica {
     if (accepted.length === 0) return outcomes;
     this.#unlogged++;
     try {
-      await this.#append(accepted.map((entry) => entry.bytes));
+      await this.#append(
+        accepted.map((entry) => entry.bytes),
+        accepted.flatMap((entry) => entry.records.map((record) => record.id)),
+      );
     } finally {
       this.#unlogged--;
     }
@@ -414,28 +441,63 @@ export class DaoReplica {
   }
 
   /**
-   * Rebuilds a damaged log from its intact frames. The doc and fold (from a snapshot) still hold the records
-   * of the frames lost, whose envelopes this host can no longer serve: they are kept for this session, but no
-   * snapshot is saved and the old ones are dropped, so the next open verifies the rebuilt log from its start,
-   * and catch-up brings the lost envelopes back from peers.
+   * Rebuilds a damaged log from its intact frames. The doc and fold (from a snapshot, or read before the damage)
+   * still hold the records of the frames lost, whose envelopes this host can no longer serve and the gate would
+   * refuse when peers send them again: so when frames were lost, the doc, fold and tables are read back from the
+   * rebuilt log, as the next open would, and catch-up brings the lost envelopes back from peers. Writes and
+   * peers' envelopes wait meanwhile, so that the read-back misses none of what they append. Until it has been
+   * read back (or if that fails) no snapshot is saved, and the old ones are dropped either way.
    */
   async #rebuildLog(): Promise<void> {
     this.#logRebuilt = true; // before the log takes its new id: no snapshot may pair this state with it
     this.#cancelSnapshotTimer();
-    const recovery = await this.#log.repair();
+    let rebuilt = (): void => {};
+    this.#rebuilding = new Promise((resolve) => (rebuilt = resolve));
     try {
-      void this.doc; // read now what it still needs of the snapshot, before the snapshot goes
-    } catch {
-      // Damaged: the doc getter keeps refusing until the DAO is opened again, from the log.
-    }
-    await this.#snapshots.dropAll();
-    if (recovery.outcome === 'corrupt') {
+      // Writes and envelopes that got in before this wait have queued their appends already (each in the turn it
+      // got in): repair() writes those first, so the read-back sees them.
+      const recovery = await this.#log.repair();
+      try {
+        void this.doc; // read now what it still needs of the snapshot, before the snapshot goes
+      } catch {
+        // Damaged: the doc getter keeps refusing until the DAO is read back or opened again, from the log.
+      }
+      await this.#snapshots.dropAll();
+      if (recovery.outcome !== 'corrupt') return;
+      let readBack: string;
+      try {
+        const report = await this.#readBack();
+        readBack = `The DAO was read back from it (${report.replayed} envelopes taken, ${this.#waiting.length} waiting for what was lost)`;
+      } catch (error) {
+        readBack = `Reading the DAO back from it failed (${error instanceof Error ? error.message : String(error)}): it is verified again from its log when next opened`;
+      }
       this.#report(
         `envelope log of DAO ${this.id} was damaged at byte ${recovery.damagedAt}: rebuilt without ${recovery.droppedBytes} damaged bytes, ` +
-          `${recovery.keptAfterDamage} intact frames after them kept, the damaged file kept as ${recovery.evidencePath}. ` +
-          'The DAO is verified again from its log when next opened; what was lost comes back from its members.',
+          `${recovery.keptAfterDamage} intact frames after them kept, the damaged file kept as ${recovery.evidencePath}. ${readBack}; what was lost comes back from its members.`,
       );
+    } finally {
+      this.#rebuilding = null;
+      rebuilt();
     }
+  }
+
+  /** The doc, fold and tables made anew from the log as it is now (after a repair), then taken in place of these. */
+  async #readBack(): Promise<ReplicaOpenReport> {
+    const fresh = new DaoReplica(this.id, this.#log, this.#snapshots, this.#verify, new DaoLedger(this.id), {});
+    const report: ReplicaOpenReport = { fromSnapshot: false, foldFromSnapshot: false, replayed: 0, rejected: 0 };
+    await fresh.#replay(0, report);
+    this.#ledger = fresh.#ledger;
+    this.#doc = fresh.#doc;
+    this.#docState = null;
+    this.#delegations = fresh.#delegations;
+    this.#nodes = fresh.#nodes;
+    this.#delegationRecords = fresh.#delegationRecords;
+    this.#everMembers = fresh.#everMembers;
+    this.#waiting = fresh.#waiting;
+    this.#unfolded = [];
+    this.#recordsAtSnapshot = 0;
+    this.#logRebuilt = false; // the state is the rebuilt log's now: a snapshot may pair them
+    return report;
   }
 
   /** Calls `listener` after each envelope is durable (local writes and accepted remote ones). */
@@ -455,11 +517,15 @@ export class DaoReplica {
     for (const listener of this.#appendListeners) listener(appended);
   }
 
-  /** Appends to the log; a failure leaves the doc (and fold) holding what the log does not, so the replica stops. */
-  async #append(frames: readonly Uint8Array[]): Promise<void> {
+  /**
+   * Appends to the log; a failure leaves the doc (and fold) holding what the log does not, so the replica stops,
+   * and its fold leaves out `added`, the records these frames brought to the doc.
+   */
+  async #append(frames: readonly Uint8Array[], added: readonly string[]): Promise<void> {
     try {
       await this.#log.append(frames);
     } catch (error) {
+      this.#foldStoredOnly(added);
       if (this.#failed === null) {
         this.#failed = new DaomeshError(
           'STORAGE_FAILED',
@@ -471,6 +537,31 @@ export class DaoReplica {
       }
       throw error;
     }
+  }
+
+  /**
+   * After a failed append: the fold, and the delegations and nodes it names, made again from the doc's records
+   * but those whose envelopes were not stored (`unstored`, and those of appends that failed before). Undoing
+   * records in a fold or a Y.Doc is not possible; folding again costs what a snapshot of the old format does on
+   * open, once, on a disk that just failed, and is synchronous: nothing reads the fold between the failure and
+   * the new one. (Appends that fail together are all rejected in one turn, each folding again.)
+   */
+  #foldStoredOnly(unstored: readonly string[]): void {
+    for (const id of unstored) this.#unstored.add(id);
+    const doc = this.#doc;
+    if (doc === null) return; // the doc was never built, so nothing was taken before its append
+    const stored = new Map<string, LedgerRecord>();
+    for (const [id, bytes] of ledgerEntries(doc)) if (!this.#unstored.has(id)) stored.set(id, decodeRecord(bytes));
+    this.#ledger = new DaoLedger(this.id);
+    this.#ledger.add([...stored.values()]);
+    this.#unfolded = [];
+    this.#delegations.clear();
+    this.#nodes.clear();
+    this.#delegationRecords.clear();
+    // In canonical (causal) order, so that a revocation comes after the delegation it revokes (the doc's own
+    // order is by Yjs client), then those still waiting for what they build on.
+    this.#track([...this.#ledger.canonicalOrder(), ...this.#ledger.pendingIds()].map((id) => stored.get(id)!));
+    this.#refreshMembers();
   }
 
   /**
@@ -504,6 +595,7 @@ export class DaoReplica {
   async close(): Promise<void> {
     this.#closed = true;
     this.#cancelSnapshotTimer();
+    while (this.#rebuilding !== null) await this.#rebuilding; // it reads the log
     await this.#saving;
     if (this.ledger.size !== this.#recordsAtSnapshot && this.#snapshotAllowed()) await this.#saveSnapshot();
     await this.#log.close();
@@ -678,6 +770,7 @@ export class DaoReplica {
     this.#snapshotsTaken++;
   }
 }
+
 
 /** The first part of a snapshot of this version, or null. */
 function decodeMeta(bytes: Uint8Array): SnapshotMeta | null {
