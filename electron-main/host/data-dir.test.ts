@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { dataFiles, lockDataDir, mkdirDurable } from './data-dir.ts';
 
@@ -114,4 +116,93 @@ test('a data directory that is a file is refused in words, not with an errno', (
     await writeFile(file, '');
     await assert.rejects(lockDataDir(file), { code: 'BAD_REQUEST', message: `The data directory ${file} is a file, or inside one, not a directory.` });
     await assert.rejects(lockDataDir(join(file, 'below')), { code: 'BAD_REQUEST' });
+  }));
+
+/** The pid of a process that has exited: what a node that crashed leaves in its lock. */
+async function deadPid(): Promise<number> {
+  const gone = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await once(gone, 'exit');
+  return gone.pid!;
+}
+
+type Contender = { child: ChildProcess; lines: AsyncIterator<string> };
+
+/**
+ * A node process that loads the lock code, says "ready", tries to lock `dir` when told "go", says "locked" or the
+ * error's code, and holds what it got until its stdin closes.
+ */
+const contenderProgram = `
+  const { lockDataDir } = await import(${JSON.stringify(new URL('./data-dir.ts', import.meta.url).href)});
+  const [dir] = process.argv.slice(-1);
+  process.stdout.write('ready\\n');
+  process.stdin.once('data', () => lockDataDir(dir).then(() => 'locked', (error) => error.code).then((outcome) => process.stdout.write(outcome + '\\n')));
+  process.stdin.on('end', () => process.exit(0));
+`;
+
+function startContender(dir: string): Contender {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', contenderProgram, dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return { child, lines: createInterface({ input: child.stdout! })[Symbol.asyncIterator]() };
+}
+
+async function nextLine(contender: Contender): Promise<string> {
+  const { value, done } = await contender.lines.next();
+  assert.ok(!done, `contender ${contender.child.pid} ended early`);
+  return value;
+}
+
+test('of many nodes starting at once on one directory exactly one takes it, also when they all find a stale lock', { timeout: 120_000 }, () =>
+  withDir(async (dir) => {
+    for (let round = 0; round < 4; round++) {
+      const stale = round % 2 === 1;
+      if (stale) await writeFile(join(dir, dataFiles.lock), JSON.stringify({ pid: await deadPid(), started: '5' }));
+      const contenders = Array.from({ length: 8 }, () => startContender(dir));
+      try {
+        for (const contender of contenders) assert.equal(await nextLine(contender), 'ready');
+        for (const contender of contenders) contender.child.stdin!.write('go\n'); // as close together as the parent can
+        const outcomes = await Promise.all(contenders.map(nextLine));
+        const winners = contenders.filter((_, i) => outcomes[i] === 'locked');
+        assert.equal(winners.length, 1, `round ${round} (${stale ? 'stale lock' : 'no lock'}): ${outcomes.join(', ')}`);
+        assert.equal(outcomes.filter((outcome) => outcome === 'DATA_DIR_IN_USE').length, contenders.length - 1);
+        const owner = JSON.parse(await readFile(join(dir, dataFiles.lock), 'utf8')) as { pid: number };
+        assert.equal(owner.pid, winners[0]!.child.pid);
+      } finally {
+        for (const contender of contenders) contender.child.stdin!.end();
+        await Promise.all(contenders.map((contender) => contender.child.exitCode === null && once(contender.child, 'exit')));
+      }
+      // The winner is gone: its lock is stale now, and nothing else of the contest is left behind.
+      assert.deepEqual((await readdir(dir)).filter((name) => name !== dataFiles.lock), []);
+    }
+  }));
+
+test('locks taken at once in one process (hosts started together): one gets the directory, the others are told it is in use', { skip: process.platform !== 'linux' && 'start times are read on Linux only' }, () =>
+  withDir(async (dir) => {
+    const attempts = await Promise.allSettled(Array.from({ length: 6 }, () => lockDataDir(dir)));
+    const taken = attempts.filter((attempt) => attempt.status === 'fulfilled');
+    assert.equal(taken.length, 1, attempts.map((attempt) => attempt.status).join(', '));
+    for (const attempt of attempts) if (attempt.status === 'rejected') assert.equal((attempt.reason as { code: string }).code, 'DATA_DIR_IN_USE');
+    await assert.rejects(lockDataDir(dir), { code: 'DATA_DIR_IN_USE' });
+    await taken[0]!.value.release();
+    await (await lockDataDir(dir)).release();
+  }));
+
+test('a takeover cut short (its claim left behind by a contender that died) is taken over in turn', () =>
+  withDir(async (dir) => {
+    const path = join(dir, dataFiles.lock);
+    const stale = JSON.stringify({ pid: await deadPid(), started: '5', nonce: 'a' });
+    await writeFile(path, stale);
+    // The claim of that lock (named after its bytes' digest), holding what the dead contender meant to write.
+    const claim = `${path}.${createHash('sha256').update(stale).digest('hex').slice(0, 32)}.claim`;
+    await writeFile(claim, JSON.stringify({ pid: await deadPid(), started: '6', nonce: 'b' }));
+    const lock = await lockDataDir(dir);
+    assert.equal((JSON.parse(await readFile(path, 'utf8')) as { pid: number }).pid, process.pid);
+    assert.deepEqual(await readdir(dir), [dataFiles.lock], 'the claims are cleaned up');
+    await lock.release();
+  }));
+
+test('a lock that is no longer this one (taken over by hand) is left alone on release', () =>
+  withDir(async (dir) => {
+    const lock = await lockDataDir(dir);
+    await writeFile(join(dir, dataFiles.lock), JSON.stringify({ pid: process.pid, started: null }));
+    await lock.release();
+    assert.ok((await readFile(join(dir, dataFiles.lock), 'utf8')).includes(String(process.pid)));
   }));

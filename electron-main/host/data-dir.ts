@@ -1,7 +1,7 @@
 // The node's data directory: keys, the local API secret and, later, the DAO stores. One running node per
 // directory, held by a lock file naming the owner process.
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmod, link, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DaomeshError } from '../../core/errors.ts';
@@ -25,7 +25,8 @@ export type DataDirLock = { release(): Promise<void> };
 
 /**
  * Who holds node.lock: its pid, and on Linux when that process started, so that a pid the system gave to another
- * process after a crash or a reboot does not pass for the owner. Older lock files hold the pid alone.
+ * process after a crash or a reboot does not pass for the owner. Older lock files hold the pid alone. The file
+ * also holds a random nonce, so that no two locks ever have the same bytes (see takeOverStale).
  */
 type LockOwner = { pid: number; started: string | null };
 
@@ -53,15 +54,28 @@ function parseLockOwner(text: string): LockOwner | null {
   return { pid, started: typeof started === 'string' ? started : null };
 }
 
-/** Whether the process that wrote node.lock still runs; a pid now used by another process does not count. */
-async function lockOwnerRuns(owner: LockOwner): Promise<boolean> {
-  if (owner.pid === process.pid || !isAlive(owner.pid)) return false;
+/**
+ * Whether the process that wrote node.lock (or a claim) still runs; a pid now used by another process does not
+ * count. This process's own pid counts only with this process's start time: another lock taken in this process
+ * (two hosts on one directory); without a start time it is taken for a pid reused from an earlier run.
+ */
+async function lockOwnerRuns(owner: LockOwner, self: LockOwner): Promise<boolean> {
+  if (owner.pid === self.pid) return owner.started !== null && owner.started === self.started;
+  if (!isAlive(owner.pid)) return false;
   if (owner.started === null) return true;
   const started = await processStartTime(owner.pid);
   return started === null || started === owner.started;
 }
 
-/** Takes the directory for this process; a second node on the same directory gets DATA_DIR_IN_USE. */
+function inUse(dir: string, owner: LockOwner): DaomeshError {
+  return new DaomeshError('DATA_DIR_IN_USE', `Another DAOmesh node (pid ${owner.pid}) is already using ${dir}.`, 'Stop it first, or pass a different --data directory.');
+}
+
+/**
+ * Takes the directory for this process; a second node on the same directory gets DATA_DIR_IN_USE. Of any number
+ * of nodes starting at once, exactly one gets the lock: node.lock is created whole or not at all (a hard link of
+ * a written file), and a stale one is replaced only by the one contender that claimed it (takeOverStale).
+ */
 export async function lockDataDir(dir: string): Promise<DataDirLock> {
   try {
     await mkdirDurable(dir);
@@ -70,26 +84,117 @@ export async function lockDataDir(dir: string): Promise<DataDirLock> {
   }
   const path = join(dir, dataFiles.lock);
   const self: LockOwner = { pid: process.pid, started: await processStartTime(process.pid) };
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const text = JSON.stringify({ ...self, nonce: randomBytes(8).toString('hex') });
+  const lock: DataDirLock = {
+    // Only while it is still this lock: a release must never take away another node's.
+    release: async () => {
+      if ((await readText(path)) === text) await rm(path, { force: true });
+    },
+  };
+  // Each lost round means another node took or freed the lock meanwhile; the bound only guards against a loop.
+  for (let attempt = 0; attempt < 100; attempt++) {
     try {
-      const handle = await open(path, 'wx', 0o600);
-      await handle.writeFile(JSON.stringify(self));
-      await handle.close();
-      return { release: () => rm(path, { force: true }) };
+      if (await createWhole(path, text)) return lock;
+      if (await takeOverStale(path, text, self, dir)) return lock;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unusableDataDir(dir, error);
-      const owner = parseLockOwner(await readFile(path, 'utf8').catch(() => ''));
-      if (owner !== null && (await lockOwnerRuns(owner))) {
-        throw new DaomeshError(
-          'DATA_DIR_IN_USE',
-          `Another DAOmesh node (pid ${owner.pid}) is already using ${dir}.`,
-          'Stop it first, or pass a different --data directory.',
-        );
-      }
-      await rm(path, { force: true }); // left by a node that crashed
+      throw error instanceof DaomeshError ? error : unusableDataDir(dir, error);
     }
   }
-  throw new DaomeshError('DATA_DIR_IN_USE', `Could not lock ${dir}.`);
+  throw new DaomeshError('DATA_DIR_IN_USE', `Could not lock ${dir}: other nodes kept taking and releasing it.`, 'Start one node at a time on it.');
+}
+
+/**
+ * Replaces a node.lock whose owner is gone with `text`, if this contender is the one that claims it: each lock's
+ * bytes have one claim file (named after their digest) that only one contender can create, and only its creator
+ * renames its own lock over node.lock. A claimer that died before its rename leaves a claim whose owner is gone:
+ * that claim is claimed in turn, the same way, so the chain from node.lock through its claims ends at the one
+ * contender entitled to it. Returns false when node.lock changed meanwhile (the caller tries again); throws
+ * DATA_DIR_IN_USE when the owner, or a contender taking over, runs.
+ */
+async function takeOverStale(path: string, text: string, self: LockOwner, dir: string): Promise<boolean> {
+  const chain: string[] = [];
+  for (let current = await readText(path); ; ) {
+    if (current === null) return false; // released, or a claim cleaned up by whoever took the lock
+    if (chain.includes(current)) {
+      // Only files written by hand can name each other in a ring; no contender could ever get past it.
+      throw new DaomeshError('DATA_DIR_IN_USE', `The lock files in ${dir} name each other in a ring.`, `Make sure no node runs on it, then delete ${dataFiles.lock} and ${dataFiles.lock}.*.claim there.`);
+    }
+    const owner = parseLockOwner(current);
+    if (owner !== null && (await lockOwnerRuns(owner, self))) throw inUse(dir, owner);
+    chain.push(current);
+    const claim = claimPath(path, current);
+    if (await createWhole(claim, text)) break;
+    current = await readText(claim);
+  }
+  // Re-read: a contender that took the lock and cleaned up its claims before this one claimed left node.lock on
+  // other bytes, which never come back (each lock has its own nonce), so this claim is then worthless.
+  const mine = claimPath(path, chain.at(-1)!);
+  if (!(await chainLeadsTo(path, chain, text))) {
+    await rm(mine, { force: true });
+    return false;
+  }
+  const temporary = temporaryPath(path);
+  try {
+    await writeFile(temporary, text, { mode: 0o600 });
+    await rename(temporary, path);
+  } finally {
+    await rm(temporary, { force: true });
+  }
+  for (const claimed of chain) await rm(claimPath(path, claimed), { force: true });
+  return true;
+}
+
+/** Whether node.lock still holds chain[0], each claim of chain[i] still holds chain[i + 1], and the last claim `text`. */
+async function chainLeadsTo(path: string, chain: readonly string[], text: string): Promise<boolean> {
+  if ((await readText(path)) !== chain[0]) return false;
+  for (let i = 0; i < chain.length; i++) {
+    if ((await readText(claimPath(path, chain[i]!))) !== (chain[i + 1] ?? text)) return false;
+  }
+  return true;
+}
+
+function claimPath(path: string, lockText: string): string {
+  return `${path}.${createHash('sha256').update(lockText).digest('hex').slice(0, 32)}.claim`;
+}
+
+function temporaryPath(path: string): string {
+  return `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+}
+
+async function readText(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/**
+ * Creates `path` holding `text` unless it exists (false then). Written to a temporary file first and hard-linked
+ * into place, so nobody reads it empty or half-written (an empty lock would pass for a stale one). File systems
+ * without hard links get an exclusive create and write, which leaves that short window open.
+ */
+async function createWhole(path: string, text: string): Promise<boolean> {
+  const temporary = temporaryPath(path);
+  await writeFile(temporary, text, { mode: 0o600 });
+  try {
+    await link(temporary, path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw error;
+  } finally {
+    await rm(temporary, { force: true });
+  }
+  try {
+    await writeFile(path, text, { flag: 'wx', mode: 0o600 });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
 }
 
 /** A data directory that cannot be made or written: said in words rather than as an INTERNAL errno. */
