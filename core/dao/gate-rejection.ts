@@ -42,6 +42,8 @@ export const gateRejectionCodes = [
   'WRONG_AUTHOR',
   /** A record whose signature does not verify. */
   'BAD_RECORD_SIGNATURE',
+  /** A ledger record that does not list, among its deps, the record of its Yjs client's previous ledger item (client-sequence.ts). */
+  'OUT_OF_SEQUENCE',
   /** The update sets an existing ledger key to other bytes. */
   'LEDGER_OVERWRITE',
   /** The update deletes a ledger record. */

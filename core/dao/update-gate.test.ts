@@ -8,7 +8,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
 import * as Y from 'yjs';
 import { memberKeyFromPhrase, type MemberKey } from '../identity/member-key.ts';
-import { addressBytes, recordId, recordIdFromHash, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../ledger/record.ts';
+import { addressBytes, canonicalDeps, recordId, recordIdFromHash, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../ledger/record.ts';
 import { pureEd25519Verify } from '../ledger/verifier.ts';
 import { appendRecords, createDaoDoc, daoText, hasRecord, ledgerEntries, ledgerMap, localUpdate, recordBytes } from './dao-doc.ts';
 import { deviceDelegation } from './device-delegation.ts';
@@ -43,8 +43,13 @@ function vote(author: MemberKey, overrides: Partial<UnsignedRecord> = {}): Ledge
 }
 
 type Device = { publicKey: Uint8Array; secretKey: Uint8Array };
-function deviceVote(author: MemberKey, device: Device, delegation: Uint8Array): LedgerRecord {
-  return signRecordAsDevice({ ...unsignedVote(author), device: { key: device.publicKey, delegation } }, (message) => ed25519.sign(message, device.secretKey));
+function deviceVote(author: MemberKey, device: Device, delegation: Uint8Array, overrides: Partial<UnsignedRecord> = {}): LedgerRecord {
+  return signRecordAsDevice({ ...unsignedVote(author, overrides), device: { key: device.publicKey, delegation } }, (message) => ed25519.sign(message, device.secretKey));
+}
+
+/** Deps on top of `previous`, the record the same Yjs client wrote before (the gate requires it: client-sequence.ts). */
+function after(previous: LedgerRecord): Partial<UnsignedRecord> {
+  return { deps: canonicalDeps([genesis.hash, previous.hash]) };
 }
 
 function delegationFor(author: MemberKey, device: Device): LedgerRecord {
@@ -199,9 +204,13 @@ test("one-record envelopes, alone or several in one transaction, make the same d
   const { peer } = founded();
   const authors = [founder, member];
   const writers = authors.map(() => writerFrom(peer));
+  const last: Array<LedgerRecord | undefined> = [undefined, undefined];
   const envelopes = Array.from({ length: 6 }, (_, i) => {
     const writer = writers[i % 2]!;
-    return sealed(writer, authors[i % 2]!, () => appendRecords(writer, [vote(authors[i % 2]!)]));
+    const previous = last[i % 2];
+    const record = vote(authors[i % 2]!, previous ? after(previous) : {});
+    last[i % 2] = record;
+    return sealed(writer, authors[i % 2]!, () => appendRecords(writer, [record]));
   });
   // Host-written one-record updates: the gate integrates their items itself (single-record-update.ts).
   for (const envelope of envelopes) assert.ok(readSingleRecordUpdate(decodeEnvelope(envelope).update));
@@ -241,7 +250,7 @@ test('device keys: a delegation and a device-signed record in one envelope, then
   const device = ed25519.keygen();
   const writer = writerFrom(peer);
   const delegation = delegationFor(member, device);
-  const first = accept(peer, sealed(writer, member, () => appendRecords(writer, [delegation, deviceVote(member, device, delegation.hash)])));
+  const first = accept(peer, sealed(writer, member, () => appendRecords(writer, [delegation, deviceVote(member, device, delegation.hash, after(delegation))])));
   assert.equal(first.records.length, 2);
   const byDevice = deviceVote(member, device, delegation.hash);
   const second = accept(peer, sealedByDevice(writer, member, device, delegation.hash, () => appendRecords(writer, [byDevice])));
@@ -622,7 +631,6 @@ test("a device's envelope whose delegation another client's update brings waits 
   accept(peer, voting);
 });
 
-
 test("a device's envelope that comes before the one bringing its delegation waits for it (MISSING_UPDATES), as before", () => {
   const { peer } = founded();
   const device = ed25519.keygen();
@@ -630,7 +638,7 @@ test("a device's envelope that comes before the one bringing its delegation wait
   const writer = writerFrom(peer);
   const first = sealedByDevice(writer, member, device, delegation.hash, () => appendRecords(writer, [delegation]));
   const second = sealedByDevice(writer, member, device, delegation.hash, () => {
-    appendRecords(writer, [deviceVote(member, device, delegation.hash)]);
+    appendRecords(writer, [deviceVote(member, device, delegation.hash, after(delegation))]);
     daoText(writer, 'charter').delete(0, 3);
   });
   // The delegation is nowhere here yet, but the update continues the device's client past this document.
@@ -879,7 +887,7 @@ test("applyCheckedEnvelope takes a result after changes its check did not rest o
 test('envelopes that are views of a larger buffer are copied: a refused one between them leaves the accepted ones whole', () => {
   const { peer } = founded();
   const first = vote(member);
-  const second = vote(member);
+  const second = vote(member, after(first));
   const writer = writerFrom(peer);
   const envelopes = [
     sealed(writer, member, () => appendRecords(writer, [first])),
@@ -993,4 +1001,68 @@ test('mutated honest updates, signed by a member, are refused cleanly or are saf
   // Some mutations only change characters or values and pass; they must have applied without harm above.
   assert.ok(accepted > 0, 'some mutations went all the way through');
   console.log(`mutated updates: ${accepted} of ${tried} passed the gate and applied safely; the rest were refused cleanly`);
+});
+
+/** A copy of `writer` that writes as the same Yjs client: the same writer, at the point it was copied. */
+function sameClient(writer: Y.Doc): Y.Doc {
+  const copy = createDaoDoc();
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(writer));
+  copy.clientID = writer.clientID;
+  return copy;
+}
+
+function sealedAsIs(doc: Y.Doc, author: MemberKey, change: () => void): Uint8Array {
+  return sealEnvelopeAsMember(dao, localUpdate(doc, change)!, author).bytes;
+}
+
+test("one Yjs client's ledger records are in sequence: each lists the one before it among its deps, across envelopes, in one, and past text edits", () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  const early = writerFrom(peer);
+  const first = vote(member);
+  accept(peer, sealed(writer, member, () => appendRecords(writer, [first])));
+  // The same client's next record on the same old deps (none of the two saw the other): refused, whoever holds it.
+  for (const doc of [peer, writerFrom(peer)]) {
+    const concurrent = sameClient(writer);
+    assert.match(refuse(doc, sealedAsIs(concurrent, member, () => appendRecords(concurrent, [vote(member)])), 'OUT_OF_SEQUENCE'), new RegExp(`does not list ${first.id}`));
+  }
+  // Text edits in between do not count as a previous record; the record on top of the first goes in.
+  accept(peer, sealedAsIs(writer, member, () => daoText(writer, 'charter').insert(0, 'We ')));
+  const second = vote(member, after(first));
+  accept(peer, sealedAsIs(writer, member, () => appendRecords(writer, [second])));
+  // In one envelope, each on top of the one before it.
+  const third = vote(member, after(second));
+  const skipping = sameClient(writer);
+  assert.match(refuse(peer, sealedAsIs(skipping, member, () => appendRecords(skipping, [third, vote(member, after(second))])), 'OUT_OF_SEQUENCE'), new RegExp(`does not list ${third.id}`));
+  const fourth = vote(member, after(third));
+  assert.equal(accept(peer, sealedAsIs(writer, member, () => appendRecords(writer, [third, fourth]))).records.length, 2);
+  // Another client's first record may stand on anything, also when it repeats a held one (written without
+  // knowing that another client had); it is a position in that client's sequence all the same.
+  accept(peer, sealed(early, member, () => appendRecords(early, [first])));
+  const earlyAgain = sameClient(early);
+  assert.match(refuse(peer, sealedAsIs(earlyAgain, member, () => appendRecords(earlyAgain, [vote(member)])), 'OUT_OF_SEQUENCE'), new RegExp(`does not list ${first.id}`));
+  accept(peer, sealedAsIs(early, member, () => appendRecords(early, [vote(member, after(first))])));
+  // A peer that took the same envelopes in another order of clients, or opened the document anew, judges alike.
+  const reopened = writerFrom(peer);
+  const fifth = vote(member, after(fourth));
+  const onTop = sameClient(writer);
+  const envelope = sealedAsIs(onTop, member, () => appendRecords(onTop, [fifth]));
+  accept(reopened, envelope);
+  accept(peer, envelope);
+});
+
+test('a flood of records none of which saw the others, from one device, stops at its second record', () => {
+  const { peer } = founded();
+  const device = ed25519.keygen();
+  const delegation = delegationFor(member, device);
+  const delegating = writerFrom(peer);
+  accept(peer, sealed(delegating, member, () => appendRecords(delegating, [delegation])));
+  // One device writes 20 records one after the other, each on the genesis alone: 20 chains of the causal index.
+  const writer = writerFrom(peer);
+  const flood = Array.from({ length: 20 }, () => sealedByDevice(writer, member, device, delegation.hash, () => appendRecords(writer, [deviceVote(member, device, delegation.hash)])));
+  accept(peer, flood[0]!);
+  refuse(peer, flood[1]!, 'OUT_OF_SEQUENCE');
+  // The rest come after a refused position of the client: they wait for it, which never comes.
+  for (const envelope of flood.slice(2)) refuse(peer, envelope, 'MISSING_UPDATES');
+  assert.equal([...ledgerEntries(peer)].length, 3);
 });

@@ -23,7 +23,8 @@ import { delegationProblem } from './device-delegation.ts';
 import { decodeEnvelope, EnvelopeTooLargeError, maxEnvelopeBytes, verifyEnvelopeSignature, type Envelope } from './envelope.ts';
 import { GateRefusal, rejection, type GateRejection } from './gate-rejection.ts';
 import { integrateSingleRecord, type SingleRecordUpdate } from './single-record-update.ts';
-import { continuesPastDocument, inspectUpdate, updateNamesRecordId, ViewingUpdateDecoder, withExpectedTexts } from './update-structure.ts';
+import { continuesPastDocument, inspectUpdate, updateNamesRecordId, ViewingUpdateDecoder, withExpectedTexts, type LedgerEntry } from './update-structure.ts';
+import { listsDep, previousLedgerRecord } from './client-sequence.ts';
 
 /** At most this many new records per envelope: each one another key signed costs a signature check (~1.4 ms for a member signature). */
 export const maxRecordsPerEnvelope = 256;
@@ -200,6 +201,7 @@ function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): { accepted:
     if (record.record.device) delegations.check(record.record.device.delegation, record.record.author, record.record.device.key, dao, record.id);
     if (!signedBySealer(record, envelope) && !verifyRecordSignature(record, context.verifyEd25519)) throw new GateRefusal('BAD_RECORD_SIGNATURE', `Record ${record.id} does not carry a valid signature of its ${record.record.device ? 'device key' : 'author'}.`);
   }
+  if (structure.client !== null) checkSequence(doc, structure.client, structure.ledgerEntries, records);
   // A repeat of a held record goes through Yjs, which settles the two items of one key.
   const single = structure.single !== null && records.length === 1 ? structure.single : null;
   return { accepted: { ok: true, envelope, records, touchesText: structure.touchesText }, client: structure.client, single };
@@ -214,6 +216,23 @@ export function signedBySealer(record: LedgerRecord, envelope: Envelope): boolea
   const device = record.record.device;
   if (device === undefined) return envelope.device === undefined;
   return envelope.device !== undefined && compareBytes(device.key, envelope.device.key) === 0;
+}
+
+/**
+ * Every ledger item of the update lists, among its record's deps, the record of the client's ledger item before
+ * it (client-sequence.ts): the one before it in the update, or the client's last in the document. Repeats of
+ * held records too: an item is a position in the client's sequence whatever record it holds.
+ */
+function checkSequence(doc: Y.Doc, client: number, entries: readonly LedgerEntry[], records: readonly LedgerRecord[]): void {
+  let previous = previousLedgerRecord(doc, client);
+  let next = 0;
+  for (const entry of entries) {
+    const record = entry.known ? decodeRecord(entry.bytes, entry.hash, entry.id) : records[next++]!;
+    if (previous !== null && !listsDep(record, previous)) {
+      throw new GateRefusal('OUT_OF_SEQUENCE', `Record ${record.id} does not list ${previous}, the record its Yjs client ${client} wrote before it, among its deps.`);
+    }
+    previous = entry.id;
+  }
 }
 
 /** The genesis body names its founders as 20-byte addresses (core/governance/record-kinds.ts). */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DaomeshError } from '../errors.ts';
-import { decodeRecord, recordHashFromId, recordIdFromHash, signRecordAsMember } from '../ledger/record.ts';
-import { buildGenesis, buildProposal, buildRagequit, buildTallySignature, buildVote, type RecordContext } from './record-builders.ts';
+import { decodeRecord, maxDeps, recordHashFromId, recordIdFromHash, signRecordAsMember } from '../ledger/record.ts';
+import { buildGenesis, buildProposal, buildRagequit, buildTallySignature, buildVote, depsOf, type RecordContext } from './record-builders.ts';
 import { quadratic } from './rules.ts';
 import { actor } from './test-dao.ts';
 
@@ -32,4 +32,19 @@ test('builders refuse what the fold would call malformed, with a sentence', () =
   for (const make of cases) {
     assert.throws(make, (error: unknown) => error instanceof DaomeshError && error.code === 'BAD_REQUEST' && error.message.length > 10);
   }
+});
+
+test("deps always hold the writer client's previous record: added when the heads are past it, kept when there are too many heads", () => {
+  const heads = Array.from({ length: 40 }, (_, i) => id(100 + i));
+  assert.deepEqual(depsOf({ deps: [id(9), id(3)] }), [id(9), id(3)]);
+  assert.deepEqual(depsOf({ deps: [id(9), id(3)], previous: id(3) }), [id(9), id(3)]);
+  assert.deepEqual(depsOf({ deps: [id(9), id(3)], previous: id(5) }), [id(9), id(3), id(5)]);
+  // Forty heads: the last 31 and the previous record, which sorts first.
+  assert.deepEqual(depsOf({ deps: heads, previous: id(5) }), [...heads.slice(-(maxDeps - 1)), id(5)]);
+  // The previous record among the heads, but not among the last 32: kept in place of the first of those.
+  assert.deepEqual(depsOf({ deps: heads, previous: heads[0]! }), [...heads.slice(-(maxDeps - 1)), heads[0]!]);
+  assert.deepEqual(depsOf({ deps: heads }), heads.slice(-maxDeps));
+  const record = decodeRecord(signRecordAsMember(buildVote({ ...context, deps: heads, previous: id(5) }, { proposal: id(2), choice: 'yes' }), alice.key.privateKey).bytes);
+  assert.equal(record.record.deps.length, maxDeps);
+  assert.ok(record.record.deps.some((dep) => recordIdFromHash(dep) === id(5)));
 });

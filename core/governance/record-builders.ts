@@ -30,6 +30,11 @@ export type RecordContext = {
   readonly time: number;
   /** For a record signed by a delegated device key: the key and the id of its `device.delegate` record. */
   readonly device?: { readonly key: Uint8Array; readonly delegation: string };
+  /**
+   * The record the writer's Yjs client holds last, if any: always among the deps, also when the heads are
+   * past it or past the limit (the gate's rule, core/dao/client-sequence.ts).
+   */
+  readonly previous?: string | null;
 };
 
 export type GenesisInput = {
@@ -75,9 +80,21 @@ export function buildGenesis(input: GenesisInput): UnsignedRecord {
   return { dao: null, kind: 'dao.genesis', body, author: addressBytes(input.author), deps: [], time: input.time };
 }
 
+/** The heads, and the writer client's previous record; past the encoding's limit the heads that sort last (the next record picks up the rest). */
+export function depsOf(context: Pick<RecordContext, 'deps' | 'previous'>): readonly string[] {
+  const previous = context.previous ?? null;
+  if (previous === null || context.deps.includes(previous)) return context.deps.length > maxDeps ? withKept(context.deps.slice(-maxDeps), previous) : context.deps;
+  const heads = context.deps.length > maxDeps - 1 ? context.deps.slice(-(maxDeps - 1)) : context.deps;
+  return [...heads, previous];
+}
+
+/** `deps` cut to the limit, with `kept` in it if it was among them. */
+function withKept(deps: readonly string[], kept: string | null): readonly string[] {
+  return kept === null || deps.includes(kept) ? deps : [...deps.slice(1), kept];
+}
+
 function build(context: RecordContext, kind: string, body: RecordBody): UnsignedRecord {
-  // Past the encoding's limit, keep the heads that sort last; the next record picks up the rest.
-  const deps = context.deps.length > maxDeps ? context.deps.slice(-maxDeps) : context.deps;
+  const deps = depsOf(context);
   return {
     dao: recordHashFromId(context.dao),
     kind,

@@ -27,6 +27,7 @@ import { base64urlnopad } from '@scure/base';
 import * as Y from 'yjs';
 import { appendRecords, createDaoDoc, ledgerEntries, ledgerRecords, localUpdate, recordBytes } from '../../core/dao/dao-doc.ts';
 import type { Envelope, EnvelopeSealer } from '../../core/dao/envelope.ts';
+import { previousLedgerRecord } from '../../core/dao/client-sequence.ts';
 import { clientsPerKey, isClientOf, yjsClientOf } from '../../core/dao/yjs-client.ts';
 import { applyCheckedEnvelope, checkEnvelope } from '../../core/dao/update-gate.ts';
 import { DaomeshError } from '../../core/errors.ts';
@@ -306,6 +307,14 @@ export class DaoReplica {
 
   delegationOf(author: string, deviceKey: Uint8Array): string | undefined {
     return this.#delegations.get(`${author}:${bytesToHex(deviceKey)}`);
+  }
+
+  /**
+   * The record the next local write signed with `key` must list among its deps (RecordContext.previous): what
+   * the Yjs client it will write as holds last (core/dao/client-sequence.ts), or null.
+   */
+  previousOfWriter(key: Uint8Array): string | null {
+    return previousLedgerRecord(this.doc, this.#localWriter(this.doc, key).client);
   }
 
   /**

@@ -10,7 +10,8 @@ import * as Y from 'yjs';
 import type { BridgeParams, BridgeResult, DaoSummary, DaoView } from '../../core/bridge/api.ts';
 import { daoSummary, daoView, rulesChangeFromView, votingByKindFromView } from '../../core/bridge/dao-view.ts';
 import { daoText, isTextName, textNames, textRootName, type TextName } from '../../core/dao/dao-doc.ts';
-import { deviceSealer } from '../../core/dao/envelope.ts';
+import { deviceSealer, type EnvelopeSealer } from '../../core/dao/envelope.ts';
+import { listsDep } from '../../core/dao/client-sequence.ts';
 import { nodeClaimMessage } from '../../core/dao/device-delegation.ts';
 import { applyTextSplices, planTextEdit } from '../../core/dao/text-edit.ts';
 import { DaomeshError } from '../../core/errors.ts';
@@ -223,7 +224,7 @@ export class DaoService {
       const delegation = this.#delegation({ dao: genesis.id, author: key.address, deps: [genesis.id], time: now }, key, signer.publicKey);
       // Sealed by the device key it delegates (the gate finds the delegation in the update): peers check one
       // Ed25519 signature instead of recovering a second secp256k1 one, ~1.3 ms each in pure JS.
-      await replica.writeLocal([genesis, delegation], deviceSealer(genesis.id, key.address, { key: signer.publicKey, delegation: delegation.hash }, signer.sign));
+      await writeOwn(replica, [genesis, delegation], deviceSealer(genesis.id, key.address, { key: signer.publicKey, delegation: delegation.hash }, signer.sign));
       this.#changed(genesis.id);
       return { dao: genesis.id };
     });
@@ -289,7 +290,7 @@ export class DaoService {
       if (plan.splices.length === 0) return { length: plan.lengthBefore };
       const { records, delegation } = this.#delegated(replica, key, signer, this.#now());
       const device = { key: signer.publicKey, delegation: recordHashFromId(delegation) };
-      await replica.writeLocal(records, deviceSealer(params.dao, key.address, device, signer.sign), (doc) => applyTextSplices(doc, plan));
+      await writeOwn(replica, records, deviceSealer(params.dao, key.address, device, signer.sign), (doc) => applyTextSplices(doc, plan));
       this.#changed(params.dao);
       return { length: daoText(replica.doc, name).length };
     });
@@ -368,8 +369,8 @@ export class DaoService {
       if (!replica.isCurrentMember(key.address)) continue;
       await this.#serially(async () => {
         if (replica.delegationOf(key.address, signer.publicKey) !== undefined) return;
-        const delegation = this.#delegation({ dao, author: key.address, deps: replica.ledger.heads(), time: this.#now() }, key, signer.publicKey);
-        await replica.writeLocal([delegation], deviceSealer(dao, key.address, { key: signer.publicKey, delegation: delegation.hash }, signer.sign));
+        const delegation = this.#delegation({ ...onTop(replica, signer), dao, author: key.address, time: this.#now() }, key, signer.publicKey);
+        await writeOwn(replica, [delegation], deviceSealer(dao, key.address, { key: signer.publicKey, delegation: delegation.hash }, signer.sign));
         written.push(dao);
         this.#changed(dao);
       });
@@ -515,11 +516,10 @@ export class DaoService {
     const signer = await this.#deviceSigner(key);
     for (const certificate of candidates) {
       const { records, delegation } = this.#delegated(replica, key, signer, time);
-      const deps = records.length > 0 ? [records[0]!.id] : replica.ledger.heads();
       const device = { key: signer.publicKey, delegation };
-      records.push(signRecordAsDevice(buildTallySignature({ dao, author: me, deps, time, device }, certificate), signer.sign));
+      records.push(signRecordAsDevice(buildTallySignature({ ...after(records, replica, signer), dao, author: me, time, device }, certificate), signer.sign));
       if (!replica.ledger.dryRun(records).every((verdict) => verdict.ok)) continue;
-      await replica.writeLocal(records, deviceSealer(dao, me, { key: signer.publicKey, delegation: recordHashFromId(delegation) }, signer.sign));
+      await writeOwn(replica, records, deviceSealer(dao, me, { key: signer.publicKey, delegation: recordHashFromId(delegation) }, signer.sign));
       this.#changed(dao);
       return;
     }
@@ -532,9 +532,9 @@ export class DaoService {
    * the time it claims. False when the fold would not take it.
    */
   async #delegateAgain(dao: string, replica: DaoReplica, key: MemberKey, signer: NativeEd25519Signer, time: number): Promise<boolean> {
-    const again = this.#delegation({ dao, author: key.address, deps: replica.ledger.heads(), time }, key, signer.publicKey);
+    const again = this.#delegation({ ...onTop(replica, signer), dao, author: key.address, time }, key, signer.publicKey);
     if (!replica.ledger.dryRun([again]).every((verdict) => verdict.ok)) return false;
-    await replica.writeLocal([again], deviceSealer(dao, key.address, { key: signer.publicKey, delegation: again.hash }, signer.sign));
+    await writeOwn(replica, [again], deviceSealer(dao, key.address, { key: signer.publicKey, delegation: again.hash }, signer.sign));
     return true;
   }
 
@@ -653,12 +653,11 @@ export class DaoService {
       const signer = await this.#deviceSigner(key);
       const time = this.#now();
       const { records, delegation } = this.#delegated(replica, key, signer, time);
-      const deps = records.length > 0 ? [records[0]!.id] : replica.ledger.heads();
       const device = { key: signer.publicKey, delegation };
-      const record = signRecordAsDevice(build({ dao, author: key.address, deps, time, device }, replica), signer.sign);
+      const record = signRecordAsDevice(build({ ...after(records, replica, signer), dao, author: key.address, time, device }, replica), signer.sign);
       records.push(record);
       refuseIgnored(replica, records);
-      await replica.writeLocal(records, deviceSealer(dao, key.address, { key: signer.publicKey, delegation: recordHashFromId(device.delegation) }, signer.sign));
+      await writeOwn(replica, records, deviceSealer(dao, key.address, { key: signer.publicKey, delegation: recordHashFromId(device.delegation) }, signer.sign));
       this.#changed(dao);
       return record.id;
     });
@@ -683,9 +682,38 @@ export class DaoService {
   #delegated(replica: DaoReplica, key: MemberKey, signer: NativeEd25519Signer, time: number): { records: LedgerRecord[]; delegation: string } {
     const delegation = replica.delegationOf(key.address, signer.publicKey);
     if (delegation !== undefined) return { records: [], delegation };
-    const delegate = this.#delegation({ dao: replica.id, author: key.address, deps: replica.ledger.heads(), time }, key, signer.publicKey);
+    const delegate = this.#delegation({ ...onTop(replica, signer), dao: replica.id, author: key.address, time }, key, signer.publicKey);
     return { records: [delegate], delegation: delegate.id };
   }
+}
+
+/**
+ * Writes records this node made. One out of its Yjs client's sequence would be refused by every peer and by this
+ * node's own replay of its log (core/dao/client-sequence.ts): refused here instead, before anything is written.
+ */
+async function writeOwn(replica: DaoReplica, records: readonly LedgerRecord[], sealer: EnvelopeSealer, change?: (doc: Y.Doc) => void): Promise<void> {
+  let previous = replica.previousOfWriter(sealer.key);
+  for (const record of records) {
+    if (previous !== null && !listsDep(record, previous)) {
+      throw new DaomeshError('INTERNAL', `Record ${record.id} does not list ${previous}, the record this node's Yjs client wrote before it, among its deps.`);
+    }
+    previous = record.id;
+  }
+  await replica.writeLocal(records, sealer, change);
+}
+
+/**
+ * What a record this device writes next goes on top of: the DAO's heads, and the record its Yjs client wrote
+ * last, which peers require among the deps (core/dao/client-sequence.ts).
+ */
+function onTop(replica: DaoReplica, signer: NativeEd25519Signer): Pick<RecordContext, 'deps' | 'previous'> {
+  return { deps: replica.ledger.heads(), previous: replica.previousOfWriter(signer.publicKey) };
+}
+
+/** The deps of the next record of one envelope: on top of the one before it, or of the heads for the first. */
+function after(records: readonly LedgerRecord[], replica: DaoReplica, signer: NativeEd25519Signer): Pick<RecordContext, 'deps' | 'previous'> {
+  const last = records.at(-1);
+  return last === undefined ? onTop(replica, signer) : { deps: [last.id], previous: last.id };
 }
 
 const recordWords: Record<string, string> = {
