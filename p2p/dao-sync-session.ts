@@ -1,12 +1,13 @@
 // One catch-up sync session for one DAO between two peers, over one libp2p stream (DESIGN.md §5): compare the
 // envelope ids each holds (range reconciliation), then each sends what the other lacks, in the order it
 // accepted them so that every envelope arrives after the ones it builds on. Bounded frames, a timeout on
-// every read, write and close, a time limit on the whole session, no more envelopes taken than were asked for,
+// every read, write and close, a time limit on the whole session, no envelope taken that was not asked for,
 // back-pressure from the stream; whatever the peer sends goes through the store's gate.
+import { hash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Stream } from '@libp2p/interface';
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils';
-import { IdSet } from '../core/sync/id-set.ts';
+import { IdSet, idBelow, type Bound } from '../core/sync/id-set.ts';
 import { RangeReconciler, ReconcileError, type ReconcileMessage } from '../core/sync/range-reconcile.ts';
 import {
   decodeSyncMessage,
@@ -19,7 +20,7 @@ import {
   type SyncMessage,
   type SyncRefusalCode,
 } from '../core/sync/sync-messages.ts';
-import { recordHashFromId, recordIdFromHash } from '../core/ledger/record.ts';
+import { compareBytes, recordHashFromId, recordIdFromHash } from '../core/ledger/record.ts';
 
 export const daoSyncProtocol = '/daomesh/dao-sync/1.0.0';
 
@@ -46,7 +47,11 @@ export type SyncProgress = { dao: string; peer: string; received: number; expect
 
 /** How long a peer may keep a session waiting; a peer that goes past any of them loses the session. */
 export type SyncTimeouts = {
-  /** How long to wait for any one frame, in ms. */
+  /**
+   * How long the peer may leave a frame we wait for without sending any of it, in ms: the wait starts again with
+   * every chunk of the frame that arrives, so a large frame on a slow link goes on and a peer that went quiet is
+   * cut off.
+   */
   readTimeoutMs?: number;
   /**
    * How long the peer may leave a frame we send (or, at close, the last ones) without making room for it, in
@@ -63,8 +68,8 @@ export const defaultReadTimeoutMs = 20_000;
  * A large DAO's whole history fits in one session: 100k envelopes of ~0.5 KiB (~50 MB, a fifth less deflated)
  * take under a minute to send and verify on a LAN (the gate takes ~4,000-6,000 a second with its log) and about
  * six minutes over a 1 Mbit/s link. Past it the session ends; nothing is lost (what arrived is kept) and the
- * next session takes up the rest. Without a limit, a peer trickling frames just inside the read timeout would
- * hold this node's one session for the DAO for as long as it liked.
+ * next session takes up the rest (a join starts it at once, DaoSync.joinVia). Without a limit, a peer trickling
+ * bytes just inside the read timeout would hold this node's one session for the DAO for as long as it liked.
  */
 export const defaultSessionTimeoutMs = 10 * 60_000;
 
@@ -76,10 +81,11 @@ export type SyncSessionOptions = SyncTimeouts & {
   /** Responder: the DAO's other nodes it is connected to, shared in the welcome so the initiator can reach them. */
   sharePeers?: (dao: string, requester: string) => SharedPeer[] | Promise<SharedPeer[]>;
   /**
-   * Responder: claims the (DAO, peer) pair for this session; null refuses it as BUSY (a session between the
-   * two is already running). The function returned is called when the session ends.
+   * Responder: claims the (DAO, peer) pair for this session, or refuses it as BUSY: null when a session between
+   * the two is already running, `{ busy }` with the reason otherwise. The function returned is called when the
+   * session ends, with the error that ended it (null when it completed).
    */
-  beginServing?: (dao: string, peer: string) => (() => void) | null;
+  beginServing?: (dao: string, peer: string) => ((ending: Error | null) => void) | { busy: string } | null;
   /** Every frame's bytes as it crosses, refused and broken sessions included; `envelopes`: a frame of envelopes. */
   onBytes?: (direction: 'in' | 'out', bytes: number, envelopes: boolean) => void;
   /** Initiator: the nodes the responder shared. */
@@ -113,26 +119,33 @@ export class SyncRefusedError extends Error {
 
 /** The peer kept the session waiting too long (see SyncTimeouts). */
 export class SyncTimeoutError extends Error {
-  constructor(message: string) {
+  /** The wait that ran out: for a frame, for the peer to take one (or, at close, the last ones), or the session's time limit. */
+  readonly deadline: 'read' | 'write' | 'close' | 'session';
+  /** Initiator: what the session had done by then (what arrived is kept), so a caller can tell whether it got anywhere. */
+  report: SyncReport | null = null;
+  constructor(message: string, deadline: SyncTimeoutError['deadline']) {
     super(message);
     this.name = 'SyncTimeoutError';
+    this.deadline = deadline;
   }
 }
 
 /** Runs a session as the initiator on a stream already opened with `daoSyncProtocol`. */
 export async function initiateSync(stream: Stream, dao: string, peer: string, store: DaoSyncStore, options: SyncSessionOptions = {}): Promise<SyncReport> {
   const wire = new SyncWire(stream, options);
+  const report = emptyReport(dao, peer);
   try {
     await wire.write({ t: 'hello', v: syncProtocolVersion, dao: recordHashFromId(dao), ...(options.invite ? { invite: options.invite } : {}) });
     const answer = await wire.read();
     if (answer.t === 'refuse') throw new SyncRefusedError(answer.code, answer.message);
     if (answer.t !== 'welcome') throw new SyncProtocolError(`Expected welcome, got ${answer.t}.`);
     if (answer.peers && answer.peers.length > 0) options.onPeers?.(dao, answer.peers);
-    const report = await exchange(wire, 'initiator', dao, peer, store, options);
+    await exchange(wire, 'initiator', store, options, report);
     await wire.close();
     return report;
   } catch (error) {
-    stream.abort(error instanceof Error ? error : new Error(String(error)));
+    stream.abort(asError(error));
+    if (error instanceof SyncTimeoutError) error.report = { ...report, bytesIn: wire.bytesIn, bytesOut: wire.bytesOut };
     throw error;
   }
 }
@@ -156,53 +169,55 @@ export async function serveSync(stream: Stream, peer: string, store: DaoSyncStor
       return null;
     }
     const release = options.beginServing ? options.beginServing(dao, peer) : () => {};
-    if (release === null) {
-      await wire.write({ t: 'refuse', code: 'BUSY', message: 'A session for this DAO between us is already running.' });
+    if (typeof release !== 'function') {
+      await wire.write({ t: 'refuse', code: 'BUSY', message: release?.busy ?? 'A session for this DAO between us is already running.' });
       await wire.close();
       return null;
     }
-    let report: SyncReport;
+    const report = emptyReport(dao, peer);
     try {
       const peers = ((await options.sharePeers?.(dao, peer)) ?? []).slice(0, 64).map((shared) => ({ id: shared.id, addrs: shared.addrs.slice(0, 8) }));
       await wire.write({ t: 'welcome', ...(peers.length > 0 ? { peers } : {}) });
-      report = await exchange(wire, 'responder', dao, peer, store, options);
-    } finally {
-      release();
+      await exchange(wire, 'responder', store, options, report);
+    } catch (error) {
+      release(asError(error));
+      throw error;
     }
+    release(null);
     await wire.close();
     return report;
   } catch (error) {
-    const failure = error instanceof Error ? error : new Error(String(error));
+    const failure = asError(error);
     stream.abort(failure);
     options.onError?.(failure);
     return null;
   }
 }
 
-async function exchange(wire: SyncWire, role: 'initiator' | 'responder', dao: string, peer: string, store: DaoSyncStore, options: SyncSessionOptions): Promise<SyncReport> {
-  const reconciler = new RangeReconciler(new IdSet(await store.envelopeIds(dao)));
-  let rounds = 0;
+/** Reconciles, then sends and receives the envelopes, counting into `report` as it goes (a broken session's count is what it did). */
+async function exchange(wire: SyncWire, role: 'initiator' | 'responder', store: DaoSyncStore, options: SyncSessionOptions, report: SyncReport): Promise<void> {
+  const { dao, peer } = report;
+  const held = new IdSet(await store.envelopeIds(dao));
+  const reconciler = new RangeReconciler(held);
+  const asked = new AskedFor(held);
   // Turn by turn until one side has no ranges left to send (its message is "done").
   let outgoing: ReconcileMessage | null = role === 'initiator' ? reconciler.start() : null;
-  // A range where we list our own ids asks the peer for all of its ids there that we lack, a number we cannot
-  // know; otherwise we asked for exactly `reconciler.wanted` ids, and the peer may send no more.
-  let listedOwnIds = false;
   for (;;) {
     if (outgoing !== null) {
-      if (outgoing.ranges.some((range) => range.mode === 'ids')) listedOwnIds = true;
+      asked.sent(outgoing);
       await wire.write({ t: 'ranges', reconcile: outgoing });
-      rounds++;
+      report.rounds++;
       if (outgoing.ranges.length === 0) break;
     }
     const incoming = await wire.read();
     if (incoming.t !== 'ranges') throw new SyncProtocolError(`Expected ranges, got ${incoming.t}.`);
-    rounds++;
+    report.rounds++;
     outgoing = reconcileStep(reconciler, incoming.reconcile);
+    asked.received(incoming.reconcile);
     if (outgoing === null) break;
   }
 
   const toSend = reconciler.toSend();
-  const report: SyncReport = { dao, peer, sent: 0, received: 0, accepted: 0, rejected: 0, bytesIn: 0, bytesOut: 0, rounds };
   const send = async (): Promise<void> => {
     await wire.write({ t: 'offer', n: toSend.length });
     if (toSend.length > 0) {
@@ -223,13 +238,18 @@ async function exchange(wire: SyncWire, role: 'initiator' | 'responder', dao: st
   const receive = async (): Promise<void> => {
     const offer = await wire.read();
     if (offer.t !== 'offer') throw new SyncProtocolError(`Expected offer, got ${offer.t}.`);
-    if (!listedOwnIds && offer.n > reconciler.wanted) throw new SyncProtocolError(`The peer offered ${offer.n} envelopes; this node asked for ${reconciler.wanted}.`);
+    // Where we listed our own ids the count is the peer's to know; there each envelope's id is checked instead.
+    if (!asked.listedOwnIds && offer.n > reconciler.wanted) throw new SyncProtocolError(`The peer offered ${offer.n} envelopes; this node asked for ${reconciler.wanted}.`);
     for (;;) {
       const message = await wire.read();
       if (message.t === 'end') return;
       if (message.t !== 'envelopes') throw new SyncProtocolError(`Expected envelopes, got ${message.t}.`);
       report.received += message.envelopes.length;
       if (report.received > offer.n) throw new SyncProtocolError('The peer sent more envelopes than it offered.');
+      // The whole frame before any of it reaches the gate: a peer that sends what was not asked for gets nothing in.
+      for (const envelope of message.envelopes) {
+        if (!asked.take(hash('sha256', envelope, 'buffer'))) throw new SyncProtocolError('The peer sent an envelope this node did not ask for (or sent one twice).');
+      }
       const outcomes = store.acceptMany
         ? await store.acceptMany(dao, message.envelopes, peer)
         : await sequentially(message.envelopes, (envelope) => store.accept(dao, envelope, peer));
@@ -243,7 +263,89 @@ async function exchange(wire: SyncWire, role: 'initiator' | 'responder', dao: st
   await Promise.all([send(), receive()]);
   report.bytesIn = wire.bytesIn;
   report.bytesOut = wire.bytesOut;
-  return report;
+}
+
+function emptyReport(dao: string, peer: string): SyncReport {
+  return { dao, peer, sent: 0, received: 0, accepted: 0, rejected: 0, bytesIn: 0, bytesOut: 0, rounds: 0 };
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * What this side asked the peer for, read off the reconciliation messages as they cross: the ids it wanted from
+ * the peer's lists, and the ranges where it listed its own ids (there the peer sends whatever it holds that the
+ * list lacks, a number this side cannot know). Without it, a peer answering such a list could send any number
+ * of envelopes until the session's time limit.
+ */
+class AskedFor {
+  readonly #held: IdSet;
+  /** Ids wanted from the peer's lists (base64url), each until it arrives. */
+  readonly #wanted = new Set<string>();
+  /** [lower, upper) of each range where we listed our own ids: disjoint (a listed range is settled, never split again). */
+  readonly #listed: { lower: Uint8Array; upper: Bound }[] = [];
+  /** Whether #listed is in order of `lower` (sorted once, when the envelopes start to arrive). */
+  #sorted = true;
+  /** Ids that arrived in those ranges: each is taken once. */
+  readonly #arrived = new Set<string>();
+  /** The ids the peer's last message listed, in order: what the want bits of our answer name. */
+  #theirList: readonly Uint8Array[] = [];
+
+  constructor(held: IdSet) {
+    this.#held = held;
+  }
+
+  get listedOwnIds(): boolean {
+    return this.#listed.length > 0;
+  }
+
+  /** Our message: its want bits ask for ids of the peer's last list; each list of our ids opens a range to the peer. */
+  sent(message: ReconcileMessage): void {
+    for (let bit = 0; bit < message.want.length * 8 && bit < this.#theirList.length; bit++) {
+      if ((message.want[bit >> 3]! & (1 << (bit & 7))) !== 0) this.#wanted.add(recordIdFromHash(this.#theirList[bit]!));
+    }
+    let lower: Uint8Array = new Uint8Array(0);
+    for (const range of message.ranges) {
+      if (range.mode === 'ids') {
+        this.#listed.push({ lower, upper: range.upper });
+        this.#sorted = false;
+      }
+      if (range.upper !== null) lower = range.upper;
+    }
+  }
+
+  /** The peer's message (already checked by the reconciler). */
+  received(message: ReconcileMessage): void {
+    this.#theirList = message.ranges.flatMap((range) => (range.mode === 'ids' ? range.ids : []));
+  }
+
+  /** An arriving envelope's id: true if it was asked for and has not come before. */
+  take(id: Uint8Array): boolean {
+    const key = recordIdFromHash(id);
+    if (this.#wanted.delete(key)) return true;
+    if (this.#arrived.has(key) || this.#held.has(id) || !this.#inListedRange(id)) return false;
+    this.#arrived.add(key);
+    return true;
+  }
+
+  /** Binary search: a large difference lists thousands of ranges, and every arriving envelope is looked up. */
+  #inListedRange(id: Uint8Array): boolean {
+    if (!this.#sorted) {
+      this.#listed.sort((a, b) => compareBytes(a.lower, b.lower));
+      this.#sorted = true;
+    }
+    // The last range starting at or below the id is the only one that can hold it.
+    let low = 0;
+    let high = this.#listed.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compareBytes(this.#listed[middle]!.lower, id) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    const range = this.#listed[low - 1];
+    return range !== undefined && idBelow(id, range.upper);
+  }
 }
 
 async function sequentially<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
@@ -321,30 +423,37 @@ class SyncWire {
   }
 
   /**
-   * Runs one step under its timeout and the session's limit, and says which ran out. A write's or close's
-   * timeout starts again with each window update the peer grants ('drain'): the peer is slow, not gone.
+   * Runs one step under its timeout and the session's limit, and says which ran out. The timeout starts again
+   * whenever the peer shows it is slow, not gone: a read's with each chunk of bytes that arrives ('message'), a
+   * write's or close's with each window update it grants ('drain').
    */
   async #bounded<T>(step: 'read' | 'write' | 'close', run: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const timeoutMs = step === 'read' ? this.#readTimeoutMs : this.#writeTimeoutMs;
+    const progressEvent = step === 'read' ? 'message' : 'drain';
     const stalled = new AbortController();
     const timer = setTimeout(() => stalled.abort(), timeoutMs);
     timer.unref();
     const onProgress = (): void => {
       timer.refresh();
     };
-    if (step !== 'read') this.#stream.addEventListener('drain', onProgress);
+    this.#stream.addEventListener(progressEvent, onProgress);
     try {
-      return await run(AbortSignal.any([...(this.#signal ? [this.#signal] : []), this.#sessionDeadline, stalled.signal]));
+      const signal = AbortSignal.any([...(this.#signal ? [this.#signal] : []), this.#sessionDeadline, stalled.signal]);
+      // A read whose bytes are here already, or a write with room for it, never looks at the signal: past the
+      // limit (the node took its time with what came before), the session ends anyway. Not a close: by then
+      // everything has been exchanged.
+      if (step !== 'close') signal.throwIfAborted();
+      return await run(signal);
     } catch (error) {
       if (this.#signal?.aborted) throw error;
-      if (this.#sessionDeadline.aborted) throw new SyncTimeoutError(`The session ran past its ${seconds(this.#sessionTimeoutMs)} limit; the next one takes up where it stopped.`);
+      if (this.#sessionDeadline.aborted) throw new SyncTimeoutError(`The session ran past its ${seconds(this.#sessionTimeoutMs)} limit; the next one takes up where it stopped.`, 'session');
       if (stalled.signal.aborted) {
-        throw new SyncTimeoutError(step === 'read' ? `The peer sent nothing for ${seconds(timeoutMs)}.` : `The peer took nothing this node sent for ${seconds(timeoutMs)} (it stopped reading).`);
+        throw new SyncTimeoutError(step === 'read' ? `The peer sent nothing for ${seconds(timeoutMs)}.` : `The peer took nothing this node sent for ${seconds(timeoutMs)} (it stopped reading).`, step);
       }
       throw error;
     } finally {
       clearTimeout(timer);
-      if (step !== 'read') this.#stream.removeEventListener('drain', onProgress);
+      this.#stream.removeEventListener(progressEvent, onProgress);
     }
   }
 }

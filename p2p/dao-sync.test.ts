@@ -324,3 +324,35 @@ test('a peer that always answers BUSY is asked again a few times, then left to t
   assert.ok(asked >= 4 && asked <= 8, `asked ${asked} times`);
   assert.equal(store.order.length, 3, 'nothing taken from a busy peer');
 });
+
+test('joining a DAO whose history takes longer than one session goes on with new sessions until it holds all of it', async () => {
+  const history = chain('large', 500);
+  const timing: Omit<DaoSyncOptions, 'intervalMs'> = {
+    sessionTimeouts: { sessionTimeoutMs: 1_500 },
+    timeoutCoolOff: { firstMs: 200, maxMs: 1_000 },
+    busyRetry: { firstMs: 50, maxMs: 200, maxTries: 10 },
+  };
+  const inviterStore = new TestStore(history);
+  const inviter = await startNode(inviterStore, 60_000, timing);
+  inviter.sync.join(dao);
+  // The joiner takes each envelope slowly (a slow disk, a slow gate): the whole history takes several sessions.
+  const joinerStore = new TestStore();
+  const accept = joinerStore.accept.bind(joinerStore);
+  joinerStore.accept = async (...args) => {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return accept(...args);
+  };
+  const lines: string[] = [];
+  const joiner = await startNode(joinerStore, 60_000, { ...timing, log: (line) => lines.push(line) });
+  inviterStore.members.add(joiner.peer);
+
+  const progress: number[] = [];
+  const report = await joiner.sync.joinVia(dao, inviter.node.getMultiaddrs(), new Uint8Array([1]), (update) => progress.push(update.received));
+  assert.equal(joinerStore.order.length, history.length);
+  assert.equal(joinerStore.rejected, 0);
+  assert.equal(report.accepted, history.length, 'the report counts every session of the join');
+  assert.ok(lines.some((line) => line.includes('starting the next')), lines.join('\n'));
+  // Progress counts across the sessions: it never goes back, and ends at the whole history.
+  assert.ok(progress.every((received, i) => i === 0 || received >= progress[i - 1]!), progress.join(', '));
+  assert.equal(progress.at(-1), history.length);
+});

@@ -18,6 +18,7 @@ import {
   initiateSync,
   serveSync,
   SyncRefusedError,
+  SyncTimeoutError,
   type AcceptOutcome,
   type DaoSyncStore,
   type SyncProgress,
@@ -72,10 +73,24 @@ export type BusyRetry = {
 
 export const defaultBusyRetry: BusyRetry = { firstMs: 150, maxMs: 5_000, maxTries: 10 };
 
+/**
+ * How long a peer whose session with us ran out of time (a timeout or the session's limit) is left alone for
+ * that DAO: no session started with it, its own refused as BUSY. Without it, a peer trickling just inside the
+ * timeouts could take this node's one session for the DAO again the moment the last one ended.
+ */
+export type TimeoutCoolOff = {
+  /** After the first such session, doubling with each one after it up to `maxMs`; a session that completes forgets them. */
+  readonly firstMs: number;
+  readonly maxMs: number;
+};
+
+export const defaultTimeoutCoolOff: TimeoutCoolOff = { firstMs: 30_000, maxMs: 10 * 60_000 };
+
 export type DaoSyncOptions = {
   /** How often every DAO is compared again with a peer, in ms. */
   intervalMs?: number;
   busyRetry?: BusyRetry;
+  timeoutCoolOff?: TimeoutCoolOff;
   /** Every session's timeouts and time limit (dao-sync-session.ts has the defaults); tests shorten them. */
   sessionTimeouts?: SyncTimeouts;
   now?: () => number;
@@ -97,6 +112,8 @@ type Tracked = {
   queue: Map<string, { notBefore: number; busyTries: number }>;
   /** Wakes the queue when its first entry is due. */
   wake: ReturnType<typeof setTimeout> | null;
+  /** Peers left alone after sessions that ran out of time (TimeoutCoolOff): until when, and how many in a row. */
+  coolingOff: Map<string, { until: number; timeouts: number }>;
 };
 
 /** How many of a DAO's nodes each periodic round compares with. */
@@ -110,7 +127,7 @@ const spreadToAllUpTo = maxDaoPeers;
 const spreadPeers = 3;
 /** The DAO's other nodes are named to a requester at most this often (a newcomer needs them; a neighbour has them). */
 const sharePeersEveryMs = 10 * 60_000;
-/** How long a join keeps asking an inviter that is busy with other sessions. */
+/** How long a join keeps asking an inviter that is busy with other sessions (again after each session that brought something). */
 const joinDeadlineMs = 120_000;
 
 /** A copy in random order (Fisher-Yates). */
@@ -126,6 +143,25 @@ function shuffled<T>(items: readonly T[]): T[] {
 /** The pause before asking a busy peer again: doubling, capped, jittered so that peers refused together spread out. */
 function busyDelay(retry: BusyRetry, busyTries: number): number {
   return Math.min(retry.firstMs * 2 ** busyTries, retry.maxMs) * (0.5 + Math.random());
+}
+
+/** Two sessions' work as one (a join that took several). */
+function addReports(first: SyncReport | null, second: SyncReport): SyncReport {
+  if (first === null) return second;
+  return {
+    ...second,
+    sent: first.sent + second.sent,
+    received: first.received + second.received,
+    accepted: first.accepted + second.accepted,
+    rejected: first.rejected + second.rejected,
+    bytesIn: first.bytesIn + second.bytesIn,
+    bytesOut: first.bytesOut + second.bytesOut,
+    rounds: first.rounds + second.rounds,
+  };
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 type ScoredGossip = GossipSub & { score: { params: PeerScoreParams }; getScore(peer: string): number };
@@ -212,7 +248,7 @@ export class DaoSync {
   /** Starts keeping a DAO in sync: subscribes to its topic and compares with the DAO's peers. */
   join(dao: string): void {
     if (this.#daos.has(dao)) return;
-    this.#daos.set(dao, { dao, running: new Map(), serving: new Set(), lastSyncAt: null, lastError: null, queue: new Map(), wake: null });
+    this.#daos.set(dao, { dao, running: new Map(), serving: new Set(), lastSyncAt: null, lastError: null, queue: new Map(), wake: null, coolingOff: new Map() });
     const topic = daoTopic(dao);
     this.#pubsub.topicValidators.set(topic, (peer, message) => this.#validate(dao, peer, message.data));
     this.#scoreTopic(topic);
@@ -222,41 +258,61 @@ export class DaoSync {
 
   /**
    * Joins a DAO this node does not hold yet, through the inviter's node: dials it, shows the invite and takes
-   * the whole history. Resolves with the session's report; throws the refusal (expired, revoked…) if any.
+   * the whole history. A history too large for one session's time limit takes several: while each brings
+   * something new, the next takes up where it stopped (`onProgress` counts across them). Resolves with the
+   * sessions' report together; throws the refusal (expired, revoked…) or the failure if any.
    */
   async joinVia(dao: string, addrs: readonly Multiaddr[], invite: Uint8Array, onProgress?: (progress: SyncProgress) => void): Promise<SyncReport> {
     this.#invites.set(dao, invite);
     this.join(dao);
     const tracked = this.#daos.get(dao)!;
-    const signal = AbortSignal.any([this.#controller.signal, AbortSignal.timeout(joinDeadlineMs)]);
-    const connection = await this.#dialWithRetry(addrs, signal);
+    let waiting = AbortSignal.any([this.#controller.signal, AbortSignal.timeout(joinDeadlineMs)]);
+    let connection = await this.#dialWithRetry(addrs, waiting);
     const inviter = connection.remotePeer.toString();
+    /** What the sessions before this one brought. */
+    let before: SyncReport | null = null;
     let report: SyncReport;
-    for (let busyTries = 0; ; busyTries++) {
+    for (let busyTries = 0; ; ) {
       // Counted as this node's session for the DAO (status shows it; nothing else runs alongside).
-      const progress = { received: 0, expected: 0 };
+      const progress = { received: before?.received ?? 0, expected: before?.received ?? 0 };
       tracked.running.set(inviter, progress);
       this.#emit(dao);
       try {
-        const stream = await connection.newStream(daoSyncProtocol, { signal });
-        report = await initiateSync(stream, dao, inviter, this.#host, {
+        if (connection.status !== 'open') connection = await this.#dialWithRetry(addrs, waiting);
+        const stream = await connection.newStream(daoSyncProtocol, { signal: waiting });
+        const session = await initiateSync(stream, dao, inviter, this.#host, {
           ...this.#options.sessionTimeouts,
           signal: this.#controller.signal,
           onBytes: this.#onBytes,
           invite,
           onPeers: (shared, peers) => this.#meet(shared, peers),
           onProgress: (update) => {
-            progress.received = update.received;
-            progress.expected = update.expected;
-            onProgress?.(update);
+            progress.received = (before?.received ?? 0) + update.received;
+            progress.expected = (before?.received ?? 0) + update.expected;
+            onProgress?.({ ...update, ...progress });
           },
         });
+        this.#sessionEnded(tracked, inviter, null);
+        this.#count(session);
+        report = addReports(before, session);
         break;
       } catch (error) {
+        if (error instanceof SyncTimeoutError) this.#sessionEnded(tracked, inviter, error);
+        const partial = error instanceof SyncTimeoutError && error.deadline === 'session' ? error.report : null;
+        if (partial !== null && partial.accepted > 0) {
+          // Cut at the time limit with something new: the next session takes up the rest. The inviter may be
+          // leaving us alone for as long as we it (it saw the same limit): asked through its BUSY meanwhile.
+          this.#count(partial);
+          before = addReports(before, partial);
+          this.#options.log?.(`join ${dao}: a session ran out of time after ${partial.accepted} new envelopes (${before.accepted} in all); starting the next`);
+          waiting = AbortSignal.any([this.#controller.signal, AbortSignal.timeout(joinDeadlineMs + Math.ceil(this.#coolingOffFor(tracked, inviter)))]);
+          busyTries = 0;
+          continue;
+        }
         // The inviter is in a session for this DAO with another node: ask again until the deadline.
-        if (!(error instanceof SyncRefusedError && error.code === 'BUSY') || signal.aborted) throw error;
-        await new Promise((resolve) => setTimeout(resolve, busyDelay(this.#options.busyRetry ?? defaultBusyRetry, busyTries)));
-        if (signal.aborted) throw error;
+        if (!(error instanceof SyncRefusedError && error.code === 'BUSY') || waiting.aborted) throw error;
+        await new Promise((resolve) => setTimeout(resolve, busyDelay(this.#options.busyRetry ?? defaultBusyRetry, busyTries++)));
+        if (waiting.aborted) throw error;
       } finally {
         tracked.running.delete(inviter);
         this.#emit(dao);
@@ -264,7 +320,6 @@ export class DaoSync {
       }
     }
     tracked.lastSyncAt = (this.#options.now ?? Date.now)();
-    this.#count(report);
     this.#emit(dao);
     return report;
   }
@@ -342,7 +397,8 @@ export class DaoSync {
   /** Queues a session with `peer` (once: a peer already waiting keeps its place and time), not before `delayMs` from now. */
   #request(dao: string, peer: string, delayMs = 0, busyTries = 0): void {
     const tracked = this.#daos.get(dao);
-    if (!tracked || this.#stopped) return;
+    // A peer left alone after a session that ran out of time is asked again by a later round, gossip or connection.
+    if (!tracked || this.#stopped || this.#coolingOffFor(tracked, peer) > 0) return;
     const notBefore = performance.now() + delayMs;
     const waiting = tracked.queue.get(peer);
     if (waiting === undefined) tracked.queue.set(peer, { notBefore, busyTries });
@@ -411,9 +467,14 @@ export class DaoSync {
         });
         tracked.lastSyncAt = (this.#options.now ?? Date.now)();
         tracked.lastError = null;
+        this.#sessionEnded(tracked, peer, null);
         this.#count(report);
         if (report.accepted > 0) this.#spread(dao, peer);
       } catch (error) {
+        if (error instanceof SyncTimeoutError) {
+          this.#sessionEnded(tracked, peer, error);
+          if (error.report) this.#count(error.report);
+        }
         if (error instanceof SyncRefusedError && error.code === 'BUSY') {
           // The peer is in another session for this DAO: ask again a little later, while it stays connected,
           // up to a point (then the periodic round, gossip or a reconnection ask again).
@@ -437,11 +498,14 @@ export class DaoSync {
   /**
    * One session per DAO at a time on this node, initiated or served: a peer that asks while another runs is
    * refused (BUSY) and asks again later. When two nodes start one with each other at once, the smaller peer
-   * id's session goes on. A served session covers what was queued for that peer before it began.
+   * id's session goes on. A served session covers what was queued for that peer before it began. A peer left
+   * alone after a session that ran out of time (TimeoutCoolOff) is refused too, told why and for how long.
    */
-  #beginServing(dao: string, peer: string): (() => void) | null {
+  #beginServing(dao: string, peer: string): ((ending: Error | null) => void) | { busy: string } | null {
     const tracked = this.#daos.get(dao);
     if (!tracked) return () => {};
+    const coolingOff = this.#coolingOffFor(tracked, peer);
+    if (coolingOff > 0) return { busy: `Your last session with this node for the DAO ran out of time; it takes another in ${seconds(coolingOff)}.` };
     const mine = tracked.running.has(peer);
     if (mine && this.#node.peerId.toString() < peer) return null;
     // Our own session with this peer is about to be refused by it (its id is smaller): this one goes on instead.
@@ -449,11 +513,37 @@ export class DaoSync {
     tracked.serving.add(peer);
     tracked.queue.delete(peer);
     this.#emit(dao);
-    return () => {
+    return (ending) => {
       tracked.serving.delete(peer);
+      this.#sessionEnded(tracked, peer, ending);
       this.#emit(dao);
       this.#pump(tracked);
     };
+  }
+
+  /**
+   * Notes how a session with `peer` ended: one that ran out of time leaves the peer alone for a while (twice as
+   * long each time in a row, TimeoutCoolOff); one that completed forgets those; any other failure changes nothing.
+   */
+  #sessionEnded(tracked: Tracked, peer: string, ending: Error | null): void {
+    if (ending === null) {
+      tracked.coolingOff.delete(peer);
+      return;
+    }
+    if (!(ending instanceof SyncTimeoutError)) return;
+    const coolOff = this.#options.timeoutCoolOff ?? defaultTimeoutCoolOff;
+    const timeouts = (tracked.coolingOff.get(peer)?.timeouts ?? 0) + 1;
+    const pauseMs = Math.min(coolOff.firstMs * 2 ** (timeouts - 1), coolOff.maxMs);
+    tracked.coolingOff.set(peer, { until: performance.now() + pauseMs, timeouts });
+    // A request queued meanwhile waits for a later round like any new one (#request).
+    tracked.queue.delete(peer);
+    this.#options.log?.(`sync ${tracked.dao} with ${peer}: ran out of time (${ending.message}); no session with it for ${seconds(pauseMs)}`);
+  }
+
+  /** How long `peer` is still left alone for the DAO, in ms (0: not). */
+  #coolingOffFor(tracked: Tracked, peer: string): number {
+    const entry = tracked.coolingOff.get(peer);
+    return entry === undefined ? 0 : Math.max(0, entry.until - performance.now());
   }
 
   /**

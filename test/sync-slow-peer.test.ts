@@ -1,7 +1,8 @@
 // A peer the DAO serves (a member's node, or any device with a valid invite) can try to hold a node's one
 // catch-up session for the DAO: by no longer reading what it is sent, by sending envelopes it was not asked
 // for, or by trickling them just inside the read timeout. Each is cut off (timeouts are shortened here through
-// the options) and the node goes on syncing with its honest peers. Real libp2p nodes on 127.0.0.1.
+// the options), left alone for a while after it ran out of time, and the node goes on syncing with its honest
+// peers; an honest peer on a slow link is not cut off while its bytes keep coming. Real libp2p nodes on 127.0.0.1.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, test } from 'node:test';
@@ -211,7 +212,7 @@ test('a peer that offers envelopes it was not asked for is cut off with a protoc
   assert.equal(victim.store.order.length, history.length);
 });
 
-test('a peer that trickles what it was asked for, each frame just inside the read timeout, is cut off at the session limit', async () => {
+test('a peer that trickles what it was asked for, each frame just inside the read timeout, is cut off at the session limit and refused when it comes back', async () => {
   const history = envelopes(40, 100);
   const trickled = envelopes(20, 100);
   const victim = await startDaoNode(history, { sessionTimeouts: { readTimeoutMs: 1_000, writeTimeoutMs: 1_000, sessionTimeoutMs: 3_000 } });
@@ -235,4 +236,191 @@ test('a peer that trickles what it was asked for, each frame just inside the rea
   await trickling;
   const taken = trickled.filter((envelope) => victim.store.has(envelope)).length;
   assert.ok(taken > 0 && taken < trickled.length, `took ${taken} of ${trickled.length}: what arrived in time is kept, the rest is not waited for`);
+  // Back at once for another session: refused, saying why (it is left alone for a while).
+  const again = rawWire(await attacker.dialProtocol(victim.node.getMultiaddrs()[0]!, daoSyncProtocol));
+  await again.send(hello());
+  const refusal = await again.read();
+  assert.ok(refusal.t === 'refuse' && refusal.code === 'BUSY' && refusal.message.includes('ran out of time'), JSON.stringify(refusal));
+});
+
+/** A length-prefixed frame's bytes as they go on the wire (unsigned varint length, then the frame). */
+function framed(message: SyncMessage): Uint8Array {
+  const frame = encodeSyncMessage(message);
+  const prefix: number[] = [];
+  for (let length = frame.length; ; length >>>= 7) {
+    if (length < 0x80) {
+      prefix.push(length);
+      break;
+    }
+    prefix.push((length & 0x7f) | 0x80);
+  }
+  const bytes = new Uint8Array(prefix.length + frame.length);
+  bytes.set(prefix);
+  bytes.set(frame, prefix.length);
+  return bytes;
+}
+
+/** Sends `bytes` a chunk at a time, as a slow link would, pausing `pauseMs(i)` after chunk i. */
+async function trickle(stream: Stream, bytes: Uint8Array, chunkBytes: number, pauseMs: (chunk: number) => number): Promise<void> {
+  for (let at = 0, chunk = 0; at < bytes.length; at += chunkBytes, chunk++) {
+    if (!stream.send(bytes.subarray(at, at + chunkBytes))) await new Promise((resolve) => stream.addEventListener('drain', resolve, { once: true }));
+    await new Promise((resolve) => setTimeout(resolve, pauseMs(chunk)));
+  }
+}
+
+/**
+ * A peer dials the victim and lists `wanted`, which the victim lacks: the victim asks for them all. Resolves
+ * once the peer has offered them, with its stream.
+ */
+async function askedBy(victim: { node: MeshNode }, peer: MeshNode, wanted: readonly Uint8Array[]): Promise<{ stream: Stream; wire: ReturnType<typeof rawWire> }> {
+  const stream = await peer.dialProtocol(victim.node.getMultiaddrs()[0]!, daoSyncProtocol);
+  const wire = rawWire(stream);
+  await wire.send(hello());
+  assert.equal((await wire.read()).t, 'welcome');
+  await wire.send({ t: 'ranges', reconcile: new RangeReconciler(new IdSet(wanted.map((envelope) => sha256(envelope)))).start() });
+  assert.equal((await wire.read()).t, 'ranges');
+  await wire.send({ t: 'offer', n: wanted.length });
+  return { stream, wire };
+}
+
+test('a large frame on a slow link, each pause inside the read timeout but the whole past it, is taken', async () => {
+  // ~1 MiB in one frame, 64 KiB every 150 ms: about 2.5 s for a frame, with a read timeout of 1 s.
+  const large = envelopes(16, 64 * 1024);
+  const victim = await startDaoNode([], { sessionTimeouts: { readTimeoutMs: 1_000, writeTimeoutMs: 1_000 } });
+  const slow = await startMeshNode();
+  const { stream, wire } = await askedBy(victim, slow, large);
+  await trickle(stream, framed({ t: 'envelopes', envelopes: large }), 64 * 1024, () => 150);
+  await wire.send({ t: 'end' });
+  await eventually('the victim to take the whole frame', () => large.every((envelope) => victim.store.has(envelope)), 15_000);
+  assert.ok(!victim.lines.some((line) => line.includes('sent nothing')), victim.lines.join('\n'));
+});
+
+test('a peer that stalls in the middle of a frame for longer than the read timeout loses the session, and none of the frame is taken', async () => {
+  const large = envelopes(16, 64 * 1024);
+  const victim = await startDaoNode([], { sessionTimeouts: { readTimeoutMs: 1_000, writeTimeoutMs: 1_000 } });
+  const staller = await startMeshNode();
+  const { stream } = await askedBy(victim, staller, large);
+  // Half the frame at the pace of the test above, then nothing for 2.5 s.
+  await trickle(stream, framed({ t: 'envelopes', envelopes: large }).subarray(0, 8 * 64 * 1024), 64 * 1024, (chunk) => (chunk === 7 ? 2_500 : 150)).catch(() => {});
+  await eventually('the victim to cut the session', () => victim.lines.some((line) => line.startsWith('served sync with') && line.includes('sent nothing for 1 s')));
+  assert.ok(large.every((envelope) => !victim.store.has(envelope)));
+});
+
+test('a peer that trickles one frame\'s bytes, each just inside the read timeout, is cut off at the session limit', async () => {
+  const large = envelopes(16, 64 * 1024);
+  const victim = await startDaoNode([], { sessionTimeouts: { readTimeoutMs: 1_000, writeTimeoutMs: 1_000, sessionTimeoutMs: 2_500 } });
+  const trickler = await startMeshNode();
+  const { stream } = await askedBy(victim, trickler, large);
+  // 16 KiB every 600 ms: the frame would take 40 s.
+  const trickling = trickle(stream, framed({ t: 'envelopes', envelopes: large }), 16 * 1024, () => 600).catch(() => {});
+  await eventually('the victim to end the session at its limit', () => victim.lines.some((line) => line.startsWith('served sync with') && line.includes('ran past its 2.5 s limit')), 15_000);
+  stream.abort(new Error('test over'));
+  await trickling;
+  assert.ok(large.every((envelope) => !victim.store.has(envelope)));
+});
+
+/** A random envelope whose id's first byte is below 0x80 (`low`) or not. */
+function envelopeInHalf(low: boolean): Uint8Array {
+  for (;;) {
+    const envelope = envelopes(1, 100)[0]!;
+    if (sha256(envelope)[0]! < 0x80 === low) return envelope;
+  }
+}
+
+test('where the victim listed its own ids, a peer that sends envelopes outside them, or one twice, is cut off before any of that frame is taken', async () => {
+  const history = envelopes(10, 100);
+  const victim = await startDaoNode(history, shortTimeouts);
+  const attacker = await startMeshNode();
+  const lower = Uint8Array.of(0x80);
+  /** A session in which the victim lists its ids below 0x80 and nothing else: only there may it be sent anything. */
+  const listedBelow = async (): Promise<ReturnType<typeof rawWire>> => {
+    const stream = await attacker.dialProtocol(victim.node.getMultiaddrs()[0]!, daoSyncProtocol);
+    const wire = rawWire(stream);
+    await wire.send(hello());
+    assert.equal((await wire.read()).t, 'welcome');
+    // A fingerprint that cannot match below 0x80, and the rest skipped: the victim answers with its ids there.
+    await wire.send({ t: 'ranges', reconcile: { ranges: [{ upper: lower, mode: 'fingerprint', fingerprint: new Uint8Array(16) }, { upper: null, mode: 'skip' }], want: new Uint8Array(0) } });
+    const answer = await wire.read();
+    assert.ok(answer.t === 'ranges' && answer.reconcile.ranges[0]?.mode === 'ids', 'the victim lists its ids below 0x80');
+    await wire.send({ t: 'ranges', reconcile: { ranges: [], want: new Uint8Array(0) } });
+    return wire;
+  };
+
+  // Asked for: anything below 0x80 the victim lacks. Not asked for: anything above it.
+  const asked = envelopeInHalf(true);
+  const unasked = envelopeInHalf(false);
+  const first = await listedBelow();
+  await first.send({ t: 'offer', n: 2 });
+  await first.send({ t: 'envelopes', envelopes: [asked] });
+  await first.send({ t: 'envelopes', envelopes: [unasked] });
+  await first.send({ t: 'end' }).catch(() => {});
+  await eventually('the victim to cut the session', () => victim.lines.some((line) => line.startsWith('served sync with') && line.includes('did not ask for')));
+  assert.ok(victim.store.has(asked), 'what was asked for is taken');
+  assert.equal(victim.store.has(unasked), false);
+
+  // Twice in one frame: the first copy is not taken either (a frame is checked whole before the gate).
+  const twice = envelopeInHalf(true);
+  const second = await listedBelow();
+  await second.send({ t: 'offer', n: 2 });
+  await second.send({ t: 'envelopes', envelopes: [twice, twice] });
+  await second.send({ t: 'end' }).catch(() => {});
+  await eventually('the victim to cut the second session', () => victim.lines.filter((line) => line.startsWith('served sync with') && line.includes('did not ask for')).length === 2);
+  assert.equal(victim.store.has(twice), false);
+  assert.equal(victim.store.order.length, history.length + 1);
+});
+
+test('a peer whose session ran out of time is left alone for a while, twice as long the next time, and forgiven by a session that completes', async () => {
+  const victim = await startDaoNode([], { sessionTimeouts: { readTimeoutMs: 500, writeTimeoutMs: 500 }, timeoutCoolOff: { firstMs: 1_500, maxMs: 10_000 } });
+  const peer = await startMeshNode();
+  const peerId = peer.peerId.toString();
+  let asked = 0;
+  await peer.handle(daoSyncProtocol, (stream) => {
+    asked++;
+    stream.abort(new Error('not now'));
+  });
+  const leftAlone = (seconds: string) => victim.lines.filter((line) => line.includes(peerId) && line.includes(`no session with it for ${seconds}`)).length;
+  /** Says hello: the victim's answer, and the wire to go on with (a refused stream is closed, as a peer would). */
+  const hi = async (): Promise<{ wire: ReturnType<typeof rawWire>; reply: SyncMessage }> => {
+    const stream = await peer.dialProtocol(victim.node.getMultiaddrs()[0]!, daoSyncProtocol);
+    const wire = rawWire(stream);
+    await wire.send(hello());
+    const reply = await wire.read();
+    if (reply.t === 'refuse') await stream.close();
+    return { wire, reply };
+  };
+  /** Says hello until it is welcomed (refused BUSY while it is left alone). */
+  const welcomed = async (): Promise<ReturnType<typeof rawWire>> => {
+    for (;;) {
+      const { wire, reply } = await hi();
+      if (reply.t === 'welcome') return wire;
+      assert.ok(reply.t === 'refuse' && reply.code === 'BUSY', JSON.stringify(reply));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+
+  // Welcomed, then quiet: the victim's read times out.
+  await welcomed();
+  await eventually('the victim to leave the peer alone', () => leftAlone('1.5 s') === 1);
+  // At once: refused, saying why; and the victim starts none with it either.
+  const { reply: refusal } = await hi();
+  assert.ok(refusal.t === 'refuse' && refusal.code === 'BUSY' && refusal.message.includes('ran out of time'), JSON.stringify(refusal));
+  victim.sync.syncNow(dao, [peerId]);
+  assert.notEqual(victim.sync.status(dao).state, 'syncing', 'no session started with a peer left alone');
+
+  // Once the pause is over it is served again; quiet a second time, it is left alone twice as long.
+  await welcomed();
+  await eventually('the victim to leave the peer alone for longer', () => leftAlone('3 s') === 1);
+
+  // A session that completes forgets the timeouts: after the next, the pause is the first one again.
+  const wire = await welcomed();
+  await wire.send({ t: 'ranges', reconcile: new RangeReconciler(new IdSet([])).start() });
+  assert.equal((await wire.read()).t, 'ranges');
+  await wire.send({ t: 'offer', n: 0 });
+  await wire.send({ t: 'end' });
+  assert.equal((await wire.read()).t, 'offer');
+  assert.equal((await wire.read()).t, 'end');
+  await eventually('the victim to settle', () => victim.sync.status(dao).state !== 'syncing');
+  await welcomed();
+  await eventually('the victim to leave the peer alone, from the first pause again', () => leftAlone('1.5 s') === 2);
+  assert.equal(asked, 0, 'the victim started no session with the peer');
 });
