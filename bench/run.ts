@@ -1,4 +1,5 @@
 // npm run bench: every benchmark, figures printed side by side. Nothing is asserted.
+import { benchConcurrentRecords } from './concurrent-records.ts';
 import { benchDaoOpen } from './dao-open.ts';
 import { benchDaoSync } from './dao-sync.ts';
 import { benchGossipNodes } from './gossip-nodes.ts';
@@ -24,6 +25,8 @@ console.log('\nHost storage (envelope log, snapshots)');
 await benchStorage((line) => console.log(`  ${line}`));
 console.log('\nVerify-and-apply through the gate, Yjs and the fold, by envelope size (BENCH_VERIFY_RECORDS records each, default 10,000; one core)');
 await benchVerifyApply(undefined, (line) => console.log(`  ${line}`));
+console.log("\nOne member's concurrent records in the fold (BENCH_CONCURRENT_SIZES, default 1,000, 2,000, 4,000): a known weakness, quadratic");
+benchConcurrentRecords(undefined, (line) => console.log(`  ${line}`));
 console.log('\nA DAO on disk (BENCH_DAO_RECORDS records, default 20,000)');
 await benchDaoOpen(undefined, (line) => console.log(`  ${line}`));
 console.log('\nA DAO opened in the UI (BENCH_UI_RECORDS records, default 20,000): page main thread vs fold worker');

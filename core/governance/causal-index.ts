@@ -9,8 +9,10 @@
 // would be n²/8 bytes (1.25 GB at 100k); per-author sequence vectors are not exact when one member writes
 // from two devices at once. Which chain a record joins depends on arrival order, but the answers do not: the
 // index is exact for any chain split, so peers that received records in other orders answer the same.
-// Cost of concurrency: a member who writes many records with old deps opens many chains; it slows nothing
-// but memory, and the gate already keeps non-members out.
+// Cost of concurrency: a member who writes K records none of which saw the others opens K chains, and every
+// vector after them is up to K wide: O(K²) memory (bench/concurrent-records.ts: 4,000 such records make a
+// 92 MiB fold). No exact index stays small for a DAG that wide, so the fix is a rule that keeps one signer's
+// records in sequence (see the README's causal index), not a leaner vector.
 
 export class CausalIndex {
   private readonly chainOf: number[] = [];

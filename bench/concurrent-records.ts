@@ -1,0 +1,101 @@
+// What one member's concurrent records cost the fold (a known weakness, issue 3's note): K records none of which
+// saw the others (all built on the same old record), each open a chain of the causal index
+// (core/governance/causal-index.ts), and every vector after them is as wide as the chains there are. Side by
+// side, the same number of records written one on top of the other. After each, the other member writes on top
+// of what it holds (32 deps each, as hosts do) until one head is left, then as many records again. Printed:
+// the fold's snapshot bytes (its vectors are most of it, in memory as on disk) and the time to take the K records
+// in. Nothing is asserted; the figures are there to track the fix. The gate no longer takes such records from
+// one Yjs client (core/dao/client-sequence.ts), but a member can still write them from K clients or devices, and
+// the fold pays the same (core/governance/README.md, "Known limit"); here they go to the fold directly.
+//
+// BENCH_CONCURRENT_SIZES (default 1000,2000,4000).
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { DaoLedger } from '../core/governance/dao-ledger.ts';
+import { buildDeviceDelegation, buildGenesis, buildProposal, buildVote, type RecordContext } from '../core/governance/record-builders.ts';
+import { rulePresets } from '../core/governance/rules.ts';
+import { memberKeyFromPrivateKey, type MemberKey } from '../core/identity/member-key.ts';
+import { maxDeps, signRecordAsDevice, signRecordAsMember, type LedgerRecord } from '../core/ledger/record.ts';
+
+type Shape = 'one on top of another' | 'concurrent (old deps)';
+
+type Figures = { shape: Shape; records: number; snapshotBytesPerRecord: number; foldMiB: number; intakeMs: number };
+
+const start = Date.UTC(2026, 0, 1);
+
+function member(name: string): MemberKey {
+  return memberKeyFromPrivateKey(sha256(utf8ToBytes(`daomesh bench member ${name}`)));
+}
+
+/** A DAO of two members, a proposal to vote on, and each member's delegated device; the records so far. */
+function founded(): { ledger: DaoLedger; proposal: string; vote: (who: 0 | 1, deps: readonly string[], time: number, choice: 'yes' | 'no') => LedgerRecord } {
+  const members = [member('flooder'), member('honest')] as const;
+  const genesis = signRecordAsMember(
+    buildGenesis({ author: members[0].address, name: 'Bench', charter: '', founders: members.map((m) => m.address), rules: rulePresets.simpleMajority(2), nonce: new Uint8Array(16).fill(1), time: start }),
+    members[0].privateKey,
+  );
+  const ledger = new DaoLedger(genesis.id);
+  ledger.add(genesis);
+  const devices = members.map((who, i) => {
+    const keys = ed25519.keygen(sha256(utf8ToBytes(`bench device ${i}`)));
+    const delegation = signRecordAsMember(buildDeviceDelegation({ dao: genesis.id, author: who.address, deps: ledger.heads(), time: start + 1 + i }, keys.publicKey), who.privateKey);
+    ledger.add(delegation);
+    return { keys, delegation: delegation.id };
+  });
+  const context = (who: 0 | 1, deps: readonly string[], time: number): RecordContext => ({
+    dao: genesis.id,
+    author: members[who].address,
+    deps,
+    time,
+    device: { key: devices[who]!.keys.publicKey, delegation: devices[who]!.delegation },
+  });
+  const sign = (who: 0 | 1, record: Parameters<typeof signRecordAsDevice>[0]) => signRecordAsDevice(record, (message) => ed25519.sign(message, devices[who]!.keys.secretKey));
+  const proposal = sign(1, buildProposal(context(1, ledger.heads(), start + 10), { kind: 'signal', params: { text: '' }, title: 'bench' }));
+  ledger.add(proposal);
+  return { ledger, proposal: proposal.id, vote: (who, deps, time, choice) => sign(who, buildVote(context(who, deps, time), { proposal: proposal.id, choice })) };
+}
+
+function measure(shape: Shape, count: number): Figures {
+  const { ledger, proposal, vote } = founded();
+  // Signed before the clock starts: only the fold's intake is timed.
+  const records: LedgerRecord[] = [];
+  if (shape === 'one on top of another') {
+    // Written one on top of the other, so each record's deps are the previous one.
+    let deps: readonly string[] = [proposal];
+    for (let i = 0; i < count; i++) {
+      const record = vote(0, deps, start + 20 + i, i % 2 === 0 ? 'yes' : 'no');
+      records.push(record);
+      deps = [record.id];
+    }
+  } else {
+    for (let i = 0; i < count; i++) records.push(vote(0, [proposal], start + 20 + i, i % 2 === 0 ? 'yes' : 'no'));
+  }
+  const began = performance.now();
+  ledger.add(records);
+  const intakeMs = performance.now() - began;
+  // The honest member writes on top of what it holds, 32 heads at a time, until one head is left; then as many again.
+  let time = start + 20 + count;
+  for (let written = 0; ledger.heads().length > 1 || written < count; written++) {
+    const heads = ledger.heads();
+    ledger.add(vote(1, heads.length > maxDeps ? heads.slice(-maxDeps) : heads, time++, 'yes'));
+  }
+  const fold = ledger.exportFold().length;
+  return { shape, records: count, snapshotBytesPerRecord: fold / ledger.size, foldMiB: fold / 2 ** 20, intakeMs };
+}
+
+export function benchConcurrentRecords(sizes = (process.env.BENCH_CONCURRENT_SIZES ?? '1000,2000,4000').split(',').map(Number), print: (line: string) => void = console.log): Figures[] {
+  const rows: Figures[] = [];
+  for (const count of sizes) {
+    for (const shape of ['one on top of another', 'concurrent (old deps)'] as const) {
+      const row = measure(shape, count);
+      rows.push(row);
+      print(
+        `${String(count).padStart(6)} records ${shape.padEnd(22)}  fold snapshot ${row.snapshotBytesPerRecord.toFixed(0).padStart(7)} B/record   (${row.foldMiB.toFixed(1).padStart(6)} MiB in all)   intake ${(row.intakeMs / 1000).toFixed(2)} s`,
+      );
+    }
+  }
+  return rows;
+}
+
+if (import.meta.main) benchConcurrentRecords();
