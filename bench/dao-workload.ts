@@ -6,14 +6,14 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { appendRecords, createDaoDoc, localUpdate } from '../core/dao/dao-doc.ts';
-import { sealEnvelopeAsDevice, sealEnvelopeAsMember } from '../core/dao/envelope.ts';
+import { sealEnvelopeAsDevice } from '../core/dao/envelope.ts';
 import { yjsClientOf } from '../core/dao/yjs-client.ts';
 import { DaoLedger } from '../core/governance/dao-ledger.ts';
 import { buildDeviceDelegation, buildGenesis, buildProposal, buildTallySignature, buildVote, type RecordContext } from '../core/governance/record-builders.ts';
 import { rulePresets, type Rules } from '../core/governance/rules.ts';
 import { envelopeFrames } from '../core/sync/sync-messages.ts';
 import { memberKeyFromPrivateKey, type MemberKey } from '../core/identity/member-key.ts';
-import { addressBytes, recordHashFromId, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../core/ledger/record.ts';
+import { recordHashFromId, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../core/ledger/record.ts';
 import { createNativeEd25519Signer, type NativeEd25519Signer } from '../electron-main/host/native-ed25519.ts';
 
 export type Workload = {
@@ -84,18 +84,10 @@ export function buildWorkload(options: { records: number; perEnvelope: number; m
     const device = { key: writer.device.publicKey, delegation: recordHashFromId(writer.delegation!) };
     envelopes.push(sealEnvelopeAsDevice(dao, update, writer.key.address, device, writer.device.sign).bytes);
   };
-  // Member-signed records travel in the member's own envelopes, written as the member key's first client.
-  const sealAsMember = (writer: Writer, batch: LedgerRecord[]): void => {
-    const deviceClient = writer.doc.clientID;
-    writer.doc.clientID = yjsClientOf(addressBytes(writer.key.address), 0);
-    const update = localUpdate(writer.doc, () => appendRecords(writer.doc, batch))!;
-    writer.doc.clientID = deviceClient;
-    envelopes.push(sealEnvelopeAsMember(dao, update, writer.key).bytes);
-  };
 
 
   // Round 0: the founder brings the genesis; everyone delegates to their device key (the record member-signed,
-  // in an envelope the member key seals, as the host seals it: a record travels only in its signer's envelopes).
+  // its envelope sealed by the device key it delegates, as the host seals it).
   let time = startTime + second;
   const genesisBatch = [genesis];
   for (const writer of writers) {
@@ -105,9 +97,9 @@ export function buildWorkload(options: { records: number; perEnvelope: number; m
     records++;
     if (writer === founder) {
       genesisBatch.push(delegation);
-      sealAsMember(writer, genesisBatch);
+      seal(writer, genesisBatch);
     } else {
-      sealAsMember(writer, [delegation]);
+      seal(writer, [delegation]);
     }
   }
 

@@ -40,11 +40,8 @@ export const gateRejectionCodes = [
   'FOREIGN_RECORD',
   /** A record whose author is not the envelope's author. */
   'WRONG_AUTHOR',
-  /**
-   * A record signed by another key than the envelope: a record travels only in its own signer's envelopes, so in
-   * its signer's Yjs clients, where the client sequence orders it (client-sequence.ts).
-   */
-  'FOREIGN_SIGNER',
+  /** A record whose signature does not verify. */
+  'BAD_RECORD_SIGNATURE',
   /** A ledger record that does not list, among its deps, the record of its Yjs client's previous ledger item (client-sequence.ts). */
   'OUT_OF_SEQUENCE',
   /** The update sets an existing ledger key to other bytes. */

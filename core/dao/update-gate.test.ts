@@ -245,18 +245,13 @@ test("the apply decoder hands back the gate's id strings only for keys with the 
   }
 });
 
-test("device keys: the member's envelope brings the delegation, the device's its own records; a record in another key's envelope is refused", () => {
+test('device keys: a delegation and a device-signed record in one envelope, then a device-signed envelope', () => {
   const { peer } = founded();
   const device = ed25519.keygen();
   const writer = writerFrom(peer);
   const delegation = delegationFor(member, device);
-  // The device's record in the member's envelope, beside the delegation: refused, whichever key signed what.
-  const mixed = sameClient(writer);
-  assert.match(refuse(peer, sealed(mixed, member, () => appendRecords(mixed, [delegation, deviceVote(member, device, delegation.hash, after(delegation))])), 'FOREIGN_SIGNER'), /signed by a device key, the envelope by the member key/);
-  assert.equal(accept(peer, sealed(writer, member, () => appendRecords(writer, [delegation]))).records.length, 1);
-  // The member's record in the device's envelope: refused too.
-  const viaDevice = writerFrom(peer);
-  refuse(peer, sealedByDevice(viaDevice, member, device, delegation.hash, () => appendRecords(viaDevice, [vote(member)])), 'FOREIGN_SIGNER');
+  const first = accept(peer, sealed(writer, member, () => appendRecords(writer, [delegation, deviceVote(member, device, delegation.hash, after(delegation))])));
+  assert.equal(first.records.length, 2);
   const byDevice = deviceVote(member, device, delegation.hash);
   const second = accept(peer, sealedByDevice(writer, member, device, delegation.hash, () => appendRecords(writer, [byDevice])));
   assert.deepEqual(second.records.map((record) => record.id), [byDevice.id]);
@@ -330,29 +325,27 @@ test('records signed by an undelegated device key are refused', () => {
   const notADelegation = vote(member);
   cases.push(['not a delegation', notADelegation.hash, [notADelegation], 'BAD_DELEGATION']);
   for (const [name, delegationHash, alongside, code] of cases) {
-    // What the case names as a delegation is held (brought in the member's own envelope) or nowhere.
-    if (alongside.length > 0) {
-      const holding = writerFrom(peer);
-      accept(peer, sealed(holding, member, () => appendRecords(holding, alongside)));
-    }
     const writer = writerFrom(peer);
-    const message = refuse(peer, sealedByDevice(writer, member, device, delegationHash, () => appendRecords(writer, [deviceVote(member, device, delegationHash)])), code);
-    assert.match(message, /not delegated|does not hold/, name);
+    const message = refuse(peer, sealed(writer, member, () => appendRecords(writer, [...alongside, deviceVote(member, device, delegationHash)])), code);
+    assert.match(message, /not delegated|neither in this document/, name);
   }
-  // A device record, with its delegation held, under the member's seal: only the device's own envelopes carry it.
+  // The envelope itself signed by an undelegated device.
+  const writer = writerFrom(peer);
+  refuse(peer, sealedByDevice(writer, member, device, new Uint8Array(32).fill(4), () => appendRecords(writer, [vote(member)])), 'MISSING_DELEGATION');
+  // A device record whose signature was made by another key than the one it names.
+  const forger = ed25519.keygen();
   const delegation = delegationFor(member, device);
-  const delegating = writerFrom(peer);
-  accept(peer, sealed(delegating, member, () => appendRecords(delegating, [delegation])));
+  const forged = signRecordAsDevice({ ...unsignedVote(member), device: { key: device.publicKey, delegation: delegation.hash } }, (message) => ed25519.sign(message, forger.secretKey));
   const again = writerFrom(peer);
-  refuse(peer, sealed(again, member, () => appendRecords(again, [deviceVote(member, device, delegation.hash)])), 'FOREIGN_SIGNER');
+  refuse(peer, sealed(again, member, () => appendRecords(again, [delegation, forged])), 'BAD_RECORD_SIGNATURE');
 });
 
-test("a record is taken on its envelope's signature, which only its own key makes", () => {
+test("a record signed by the envelope's own key is taken on the envelope's signature; by another key, on its own", () => {
   const { peer } = founded();
   const device = ed25519.keygen();
   const delegation = delegationFor(member, device);
   const delegated = writerFrom(peer);
-  accept(peer, sealed(delegated, member, () => appendRecords(delegated, [delegation])));
+  accept(peer, sealedByDevice(delegated, member, device, delegation.hash, () => appendRecords(delegated, [delegation])));
   // The device's record with a signature its key never made: only that key's holder could have sealed the
   // envelope around these bytes, so its signature is the one that counts, and the record goes in.
   const unsigned = { ...unsignedVote(member), device: { key: device.publicKey, delegation: delegation.hash } };
@@ -361,7 +354,11 @@ test("a record is taken on its envelope's signature, which only its own key make
   const accepted = accept(peer, sealedByDevice(writer, member, device, delegation.hash, () => appendRecords(writer, [selfBroken])));
   assert.deepEqual(accepted.records.map((record) => record.id), [selfBroken.id]);
   assert.ok(hasRecord(peer, selfBroken.id));
-  // A member-signed record with a broken signature under the member's own seal goes in, as above.
+  // The same kind of record under the member's own seal is checked on its own signature, and refused.
+  const other = signRecordAsDevice({ ...unsignedVote(member), device: { key: device.publicKey, delegation: delegation.hash } }, () => new Uint8Array(64).fill(7));
+  const sealedByMember = writerFrom(peer);
+  refuse(peer, sealed(sealedByMember, member, () => appendRecords(sealedByMember, [other])), 'BAD_RECORD_SIGNATURE');
+  // And a member-signed record with a broken signature under the member's own seal goes in, as above.
   const memberBroken = signRecordAsMember(unsignedVote(member), founder.privateKey);
   const byMember = writerFrom(peer);
   accept(peer, sealed(byMember, member, () => appendRecords(byMember, [memberBroken])));
@@ -374,16 +371,15 @@ test('a record of another DAO is refused', () => {
   refuse(peer, sealed(writer, member, () => appendRecords(writer, [vote(member, { dao: new Uint8Array(32).fill(1) })])), 'FOREIGN_RECORD');
 });
 
-test("a member's record under a device's seal, whatever its own signature, or bytes that are no record, are refused", () => {
+test('a record with a broken member signature, or bytes that are no record, are refused', () => {
   const { peer } = founded();
-  // Author says member, founder signed; under the member's device key's seal, which does not stand for it.
+  // Author says member, founder signed; the envelope is by the member's device key, so the record's own
+  // signature is what vouches for it, and it is checked.
   const tampered = signRecordAsMember(unsignedVote(member), founder.privateKey);
   const device = ed25519.keygen();
   const delegation = delegationFor(member, device);
-  const delegating = writerFrom(peer);
-  accept(peer, sealed(delegating, member, () => appendRecords(delegating, [delegation])));
   const writer = writerFrom(peer);
-  refuse(peer, sealedByDevice(writer, member, device, delegation.hash, () => appendRecords(writer, [tampered])), 'FOREIGN_SIGNER');
+  refuse(peer, sealedByDevice(writer, member, device, delegation.hash, () => appendRecords(writer, [delegation, tampered])), 'BAD_RECORD_SIGNATURE');
   const junk = Uint8Array.from([1, 2, 3]);
   const raw = writerFrom(peer);
   refuse(peer, sealed(raw, member, () => ledgerMap(raw).set(recordId(junk), junk)), 'BAD_RECORD');
@@ -609,7 +605,7 @@ test("a stranger's device envelope, naming a member and a delegation it does not
   // ...from any other key for its delegation, which was checked first: a made-up one, or the member's real
   // delegation of another key.
   const strangerKey = ed25519.keygen();
-  assert.match(refuse(peer, sealedWithDevice(hostile, strangerKey, new Uint8Array(32).fill(7)), 'MISSING_DELEGATION'), /this document does not hold/);
+  assert.match(refuse(peer, sealedWithDevice(hostile, strangerKey, new Uint8Array(32).fill(7)), 'MISSING_DELEGATION'), /neither in this document nor in the update/);
   assert.match(refuse(peer, sealedWithDevice(hostile, strangerKey, delegation.hash), 'BAD_DELEGATION'), /another device key/);
   // So too for an update the structure check would refuse for deleting a record.
   const genesisItem = ledgerItemIds(peer, dao)[0]!.id;
@@ -635,23 +631,17 @@ test("a device's envelope whose delegation another client's update brings waits 
   accept(peer, voting);
 });
 
-test("a device's envelopes that come before its delegation, or before its earlier envelope, wait for them", () => {
+test("a device's envelope that comes before the one bringing its delegation waits for it (MISSING_UPDATES), as before", () => {
   const { peer } = founded();
   const device = ed25519.keygen();
   const delegation = delegationFor(member, device);
-  const delegating = writerFrom(peer);
-  const delegates = sealed(delegating, member, () => appendRecords(delegating, [delegation]));
   const writer = writerFrom(peer);
-  const firstVote = deviceVote(member, device, delegation.hash);
-  const first = sealedByDevice(writer, member, device, delegation.hash, () => appendRecords(writer, [firstVote]));
+  const first = sealedByDevice(writer, member, device, delegation.hash, () => appendRecords(writer, [delegation]));
   const second = sealedByDevice(writer, member, device, delegation.hash, () => {
-    appendRecords(writer, [deviceVote(member, device, delegation.hash, after(firstVote))]);
+    appendRecords(writer, [deviceVote(member, device, delegation.hash, after(delegation))]);
     daoText(writer, 'charter').delete(0, 3);
   });
-  refuse(peer, first, 'MISSING_DELEGATION');
-  refuse(peer, second, 'MISSING_DELEGATION');
-  accept(peer, delegates);
-  // The delegation is here now; the second continues the device's client past this document.
+  // The delegation is nowhere here yet, but the update continues the device's client past this document.
   refuse(peer, second, 'MISSING_UPDATES');
   accept(peer, first);
   accept(peer, second);

@@ -5,19 +5,17 @@
 // Order: cheap checks first (size, envelope shape, DAO, membership), then one signature, then the envelope's
 // device delegation when the document holds it (a stranger signing with any key, naming a member and a made-up
 // delegation, is refused there, before any work on the update), then the update's structure
-// (update-structure.ts; it writes only as a Yjs client of the signing key, yjs-client.ts), then that every
-// new record is signed by the envelope's own key (FOREIGN_SIGNER otherwise) and in its client's sequence
-// (client-sequence.ts). A record is taken on the envelope's signature, which covers its bytes: checking its own
-// as well would prove again what that one proved, at the cost of a second signature per record (hosts write one
-// record per envelope). Records travel only in their own signer's envelopes so that each key's records are
-// ordered by its Yjs clients (a step towards bounding how many chains of the causal index a member can open).
+// (update-structure.ts; it writes only as a Yjs client of the signing key, yjs-client.ts), then the
+// signatures of new records that another key signed. A record signed by the envelope's own key is taken on the
+// envelope's signature, which covers its bytes: checking its own signature as well would prove again what
+// that one proved, at the cost of a second signature per record (hosts write one record per envelope).
 // Applying: Y.applyUpdate, except for a host's one-record update, whose one item is integrated directly
 // (single-record-update.ts) rather than decoded a second time.
 // Nothing in here throws out: every failure, expected or not, comes back as a rejection with a code and a
 // sentence, and the document is never touched (the gate only reads it).
 import * as Y from 'yjs';
 import { DaomeshError } from '../errors.ts';
-import { compareBytes, decodeRecord, recordIdFromHash, type LedgerRecord } from '../ledger/record.ts';
+import { compareBytes, decodeRecord, recordIdFromHash, verifyRecordSignature, type LedgerRecord } from '../ledger/record.ts';
 import type { Ed25519Verify, Sha256 } from '../ledger/verifier.ts';
 import { ByteArena } from './byte-arena.ts';
 import { hasRecord, recordBytes } from './dao-doc.ts';
@@ -25,10 +23,10 @@ import { delegationProblem } from './device-delegation.ts';
 import { decodeEnvelope, EnvelopeTooLargeError, maxEnvelopeBytes, verifyEnvelopeSignature, type Envelope } from './envelope.ts';
 import { GateRefusal, rejection, type GateRejection } from './gate-rejection.ts';
 import { integrateSingleRecord, type SingleRecordUpdate } from './single-record-update.ts';
-import { inspectUpdate, ViewingUpdateDecoder, withExpectedTexts, type LedgerEntry } from './update-structure.ts';
+import { continuesPastDocument, inspectUpdate, updateNamesRecordId, ViewingUpdateDecoder, withExpectedTexts, type LedgerEntry } from './update-structure.ts';
 import { listsDep, previousLedgerRecord } from './client-sequence.ts';
 
-/** At most this many new records per envelope: a bound on the work of decoding them and on their Yjs items. */
+/** At most this many new records per envelope: each one another key signed costs a signature check (~1.4 ms for a member signature). */
 export const maxRecordsPerEnvelope = 256;
 
 export type GateContext = {
@@ -168,9 +166,8 @@ function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): { accepted:
   // The envelope's DAO is this one (checked above): its bytes are the DAO's hash.
   const dao = envelope.daoBytes;
   const delegations = new Delegations(doc, context);
-  // Before any work on the update: a device's delegation comes in a member-sealed envelope of its own, so it is
-  // held here or the envelope waits for it (MISSING_DELEGATION); a stranger naming a made-up one gets no further.
-  if (envelope.device) delegations.check(envelope.device.delegation, envelope.authorBytes, envelope.device.key, dao, null);
+  // Before the genesis nobody is a member and the document holds no delegation: the update must bring both.
+  if (envelope.device && hasGenesis) delegations.checkEnvelopeFirst(envelope.device.delegation, envelope.authorBytes, envelope.device.key, dao, envelope.update);
 
   const structure = inspectUpdate(doc, envelope.update, maxRecordsPerEnvelope, envelope.device?.key ?? envelope.authorBytes, context.sha256);
   const records: LedgerRecord[] = [];
@@ -197,14 +194,12 @@ function check(doc: Y.Doc, bytes: Uint8Array, context: GateContext): { accepted:
     if (!listsFounder(genesis, envelope.authorBytes)) throw new GateRefusal('NOT_A_MEMBER', `The genesis does not list its author ${envelope.author} among the founders.`);
   }
 
+  delegations.findAlsoIn(records);
+  // Done already when checkEnvelopeFirst found the delegation (the check remembers what passed).
+  if (envelope.device) delegations.check(envelope.device.delegation, envelope.authorBytes, envelope.device.key, dao, null);
   for (const record of records) {
-    if (!signedBySealer(record, envelope)) {
-      throw new GateRefusal(
-        'FOREIGN_SIGNER',
-        `Record ${record.id} is signed by ${record.record.device ? 'a device key' : 'the member key'}, the envelope by ${envelope.device ? 'a device key' : 'the member key'}${record.record.device && envelope.device ? ' (another one)' : ''}; a record travels only in its own signer's envelopes.`,
-      );
-    }
     if (record.record.device) delegations.check(record.record.device.delegation, record.record.author, record.record.device.key, dao, record.id);
+    if (!signedBySealer(record, envelope) && !verifyRecordSignature(record, context.verifyEd25519)) throw new GateRefusal('BAD_RECORD_SIGNATURE', `Record ${record.id} does not carry a valid signature of its ${record.record.device ? 'device key' : 'author'}.`);
   }
   if (structure.client !== null) checkSequence(doc, structure.client, structure.ledgerEntries, records);
   // A repeat of a held record goes through Yjs, which settles the two items of one key.
@@ -246,13 +241,11 @@ function listsFounder(genesis: LedgerRecord, address: Uint8Array): boolean {
   return Array.isArray(founders) && founders.some((founder) => founder instanceof Uint8Array && compareBytes(founder, address) === 0);
 }
 
-/**
- * Finds delegation records: already accepted, or in the document. Never in the update being checked: a
- * delegation is member-signed, and a record travels only in its own signer's envelopes (FOREIGN_SIGNER), so it
- * comes in an envelope of its own, before the device's.
- */
+/** Finds delegation records: already accepted, in the document, or in this update (verified with the rest). */
 class Delegations {
   private readonly doc: Y.Doc;
+  private records: readonly LedgerRecord[] = [];
+  private inUpdate: Map<string, LedgerRecord> | undefined;
   private readonly context: GateContext;
   /** The last delegation, signer and key that passed: an envelope's records mostly repeat them. */
   private passed: { delegation: Uint8Array; author: Uint8Array; key: Uint8Array } | null = null;
@@ -262,6 +255,27 @@ class Delegations {
     this.context = context;
   }
 
+  /** The update's new records, once decoded: where a delegation is looked for last. */
+  findAlsoIn(records: readonly LedgerRecord[]): void {
+    this.records = records;
+    this.inUpdate = undefined;
+  }
+
+  /**
+   * The envelope's delegation, checked before the update's structure when the document (or the context) holds
+   * it. When it does not, it may be in the update (a device's first envelope brings its own) or in an earlier
+   * update of the same client that has not arrived (the structure check says MISSING_UPDATES, which waits for
+   * catch-up, rather than a refusal for good): either leaves it to `check` after the structure. Otherwise it
+   * is nowhere here, and the envelope is refused before any work on it: MISSING_DELEGATION, which the host
+   * keeps waiting for catch-up (another client's update may bring it), or BAD_DELEGATION when it is here and wrong.
+   */
+  checkEnvelopeFirst(delegationHash: Uint8Array, author: Uint8Array, deviceKey: Uint8Array, dao: Uint8Array, update: Uint8Array): void {
+    const id = recordIdFromHash(delegationHash);
+    const held = this.context.acceptedDelegation?.(id) !== undefined || recordBytes(this.doc, id) !== undefined;
+    if (!held && (updateNamesRecordId(update, id) || continuesPastDocument(this.doc, update))) return;
+    this.check(delegationHash, author, deviceKey, dao, null);
+  }
+
   /** `record`: the id of the record whose device key this is, or null for the envelope's. */
   check(delegationHash: Uint8Array, author: Uint8Array, deviceKey: Uint8Array, dao: Uint8Array, record: string | null): void {
     const passed = this.passed;
@@ -269,7 +283,7 @@ class Delegations {
     const what = record === null ? 'the envelope' : `record ${record}`;
     const id = recordIdFromHash(delegationHash);
     const delegation = this.find(id);
-    if (delegation === undefined) throw new GateRefusal('MISSING_DELEGATION', `The device key of ${what} names delegation ${id}, which this document does not hold (yet).`);
+    if (delegation === undefined) throw new GateRefusal('MISSING_DELEGATION', `The device key of ${what} names delegation ${id}, which is neither in this document nor in the update (yet).`);
     const problem = delegationProblem(delegation, dao, author, deviceKey);
     if (problem !== null) throw new GateRefusal('BAD_DELEGATION', `The device key of ${what} is not delegated: ${problem}.`);
     this.passed = { delegation: delegationHash, author, key: deviceKey };
@@ -279,11 +293,14 @@ class Delegations {
     const accepted = this.context.acceptedDelegation?.(id);
     if (accepted !== undefined) return accepted;
     const bytes = recordBytes(this.doc, id);
-    if (bytes === undefined) return undefined;
-    try {
-      return decodeRecord(bytes, this.context.sha256?.(bytes));
-    } catch {
-      return undefined;
+    if (bytes !== undefined) {
+      try {
+        return decodeRecord(bytes, this.context.sha256?.(bytes));
+      } catch {
+        return undefined;
+      }
     }
+    this.inUpdate ??= new Map(this.records.map((record) => [record.id, record]));
+    return this.inUpdate.get(id);
   }
 }

@@ -130,6 +130,39 @@ function readVarUint(bytes: Uint8Array, reader: { at: number }): number {
 }
 
 /**
+ * True when the update's bytes hold `id` as a Yjs string (varUint length, then the characters): an update
+ * that sets a ledger key the document does not hold names it so. A record id is 43 base64url characters, and
+ * its length byte (43, '+') is none of them, so this plain search is linear.
+ */
+export function updateNamesRecordId(update: Uint8Array, id: string): boolean {
+  const length = id.length;
+  if (length >= 0x80) return false;
+  const last = update.length - length - 1;
+  search: for (let at = 0; at <= last; at++) {
+    if (update[at] !== length) continue;
+    for (let i = 0; i < length; i++) if (update[at + 1 + i] !== id.charCodeAt(i)) continue search;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * True when the update's first struct starts past what the document holds of its Yjs client: an earlier
+ * update of that client has not arrived (the full check then says MISSING_UPDATES). Reads only the header;
+ * false for an update with no structs or whose header does not decode.
+ */
+export function continuesPastDocument(doc: Y.Doc, update: Uint8Array): boolean {
+  try {
+    const reader = { at: 0 };
+    if (readVarUint(update, reader) === 0 || readVarUint(update, reader) === 0) return false; // clients, then that client's structs
+    const client = readVarUint(update, reader);
+    return readVarUint(update, reader) > Y.getState(doc.store, client);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Throws GateRefusal for anything the schema does not allow; `maxEntries` bounds the records to verify, and
  * `signer` (the key that signed the envelope) names the Yjs clients the update may write as (yjs-client.ts).
  */

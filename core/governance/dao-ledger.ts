@@ -220,8 +220,8 @@ export class DaoLedger {
    * function of the record and its causal past, so it is the one the fold gives once the record is in, however
    * many records arrive meanwhile. Cheap: each record is judged once, as `add` would judge it, then taken back.
    *
-   * `records` are judged in order; a later one may rest on an earlier one only as its device delegation (a
-   * genesis and its founder's delegation, written together). A record whose parents
+   * `records` are judged in order; a later one may rest on an earlier one only as its device delegation (the
+   * host's first write from a device carries its delegation in the same envelope). A record whose parents
    * are not all held gets the reason `waits for records this peer does not hold`.
    */
   dryRun(records: readonly LedgerRecord[]): RecordVerdict[] {

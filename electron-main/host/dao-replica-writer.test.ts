@@ -11,13 +11,13 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import * as Y from 'yjs';
 import { appendRecords, createDaoDoc, localUpdate } from '../../core/dao/dao-doc.ts';
-import { deviceSealer, memberSealer, sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
-import { buildDeviceDelegation, buildGenesis, buildProposal } from '../../core/governance/record-builders.ts';
+import { sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
+import { buildGenesis, buildProposal } from '../../core/governance/record-builders.ts';
 import { rulePresets } from '../../core/governance/rules.ts';
 import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
-import { addressBytes, recordHashFromId, signRecordAsDevice, signRecordAsMember, type LedgerRecord } from '../../core/ledger/record.ts';
+import { addressBytes, signRecordAsMember, type LedgerRecord } from '../../core/ledger/record.ts';
 import { DaoReplica } from './dao-replica.ts';
-import { createNativeEd25519Signer, createNativeEd25519Verify } from './native-ed25519.ts';
+import { createNativeEd25519Verify } from './native-ed25519.ts';
 
 const member = memberKeyFromPrivateKey(sha256(utf8ToBytes('daomesh writer test member')));
 const verify = createNativeEd25519Verify();
@@ -108,35 +108,4 @@ test('a peer writing as the same client: the next write picks a new one, which e
   await write(reopened.replica, [signal(reopened.replica, 'later')]);
   assert.equal(clients(reopened.replica.doc).length, 2);
   await reopened.replica.close();
-});
-
-test("a host writing as the member key and as its device key keeps one client for each, across sessions", async (t) => {
-  const dir = await tempDir(t);
-  const device = createNativeEd25519Signer(sha256(utf8ToBytes('daomesh writer test device')));
-  const delegation = signRecordAsMember(buildDeviceDelegation({ dao, author: member.address, deps: [dao], time: start + 1 }, device.publicKey), member.privateKey);
-  const deviceSeal = deviceSealer(dao, member.address, { key: device.publicKey, delegation: recordHashFromId(delegation.id) }, device.sign);
-  const envelopes: Uint8Array[] = [];
-  const keep = (replica: DaoReplica) => replica.onAppend(({ bytes }) => envelopes.push(bytes));
-  for (let session = 0; session < 3; session++) {
-    const { replica } = await DaoReplica.open(dir, dao, verify);
-    keep(replica);
-    if (session === 0) await replica.writeLocal([genesis, delegation], memberSealer(dao, member));
-    // The device's record, then the member's, then the device's again: each on top of its own client's last.
-    const onTop = (key: Uint8Array) => ({ dao, author: member.address, deps: replica.ledger.heads(), previous: replica.previousOfWriter(key), time: start + 2 + session });
-    const byDevice = signRecordAsDevice(buildProposal({ ...onTop(device.publicKey), device: { key: device.publicKey, delegation: delegation.id } }, { kind: 'signal', params: { text: `d${session}` }, title: 'd' }), device.sign);
-    await replica.writeLocal([byDevice], deviceSeal);
-    const byMember = signRecordAsMember(buildProposal(onTop(addressBytes(member.address)), { kind: 'signal', params: { text: `m${session}` }, title: 'm' }), member.privateKey);
-    await replica.writeLocal([byMember], memberSealer(dao, member));
-    assert.equal(clients(replica.doc).length, 2, `session ${session}`);
-    await replica.close();
-  }
-  // A peer takes every envelope in order, through its gate: each continues its client's sequence.
-  const peer = await DaoReplica.open(join(dir, 'peer'), dao, verify);
-  for (const bytes of envelopes) {
-    const outcome = await peer.replica.acceptRemote(bytes);
-    assert.ok(outcome.ok, outcome.ok ? '' : outcome.reason.message);
-  }
-  assert.equal(peer.replica.ledger.size, 8);
-  assert.equal(clients(peer.replica.doc).length, 2);
-  await peer.replica.close();
 });

@@ -246,12 +246,12 @@ test('a catch-up frame is folded once at its end, yet an author admitted earlier
     const { replica: a } = await DaoReplica.open(join(dir, 'a'), dao, verify);
     a.onAppend((appended) => frame.push(appended.bytes));
     const delegationA = signRecordAsMember(buildDeviceDelegation({ dao, author: member.address, deps: [dao], time: start + 1 }, device.publicKey), member.privateKey);
-    await a.writeLocal([genesis, delegationA], memberSealer(dao, member));
+    await a.writeLocal([genesis, delegationA], sealedBy(member.address, device, delegationA.id));
     const { replica: b } = await DaoReplica.open(join(dir, 'b'), dao, verify);
     assert.ok((await b.acceptRemote(frame[0]!)).ok);
     b.onAppend((appended) => appended.origin === 'local' && frame.push(appended.bytes));
     const delegationB = signRecordAsMember(buildDeviceDelegation({ dao, author: other.address, deps: b.ledger.heads(), time: start + 2 }, otherDevice.publicKey), other.privateKey);
-    await b.writeLocal([delegationB], memberSealer(dao, other));
+    await b.writeLocal([delegationB], sealedBy(other.address, otherDevice, delegationB.id));
     const context = { dao, author: other.address, deps: b.ledger.heads(), time: start + 3, device: { key: otherDevice.publicKey, delegation: delegationB.id } };
     await b.writeLocal([signRecordAsDevice(buildProposal(context, { kind: 'signal', params: { text: '' }, title: 'p' }), otherDevice.sign)], sealedBy(other.address, otherDevice, delegationB.id));
     await a.close();

@@ -158,8 +158,7 @@ export class DaoReplica {
    */
   #unfolded: LedgerRecord[] = [];
   /** This host's Yjs client for the doc and the clock its own writes reached (null: none chosen yet). */
-  /** The Yjs clients this host wrote as, one per signing key (its device key, its member key), each with the clock it reached. */
-  #writers: Array<{ client: number; clock: number }> = [];
+  #writer: { client: number; clock: number } | null = null;
   #writerPath = '';
 
   private constructor(id: string, log: EnvelopeLog, snapshots: SnapshotStore, verify: Ed25519Verify, ledger: DaoLedger, options: DaoReplicaOptions) {
@@ -215,7 +214,7 @@ export class DaoReplica {
     }
     await replica.#replay(from, report);
     replica.#writerPath = join(dir, writerFile);
-    replica.#writers = await readWriters(replica.#writerPath);
+    replica.#writer = await readWriter(replica.#writerPath);
     return { replica, report };
   }
 
@@ -346,12 +345,12 @@ export class DaoReplica {
       }
       if (update === null) return;
       const reached = { client: writer.client, clock: Y.getState(doc.store, writer.client) };
-      this.#writers = [...this.#writers.filter((other) => !isClientOf(sealer.key, other.client)), reached];
+      this.#writer = reached;
       envelope = sealer.seal(update);
       await this.#append([envelope.bytes], added);
       // Not fsynced: after a crash it may name an older clock, and a clock that is not the doc's makes the next
       // write choose a new client, which is always safe.
-      await writeWriters(this.#writerPath, this.#writers);
+      await writeWriter(this.#writerPath, reached);
       this.#take(records);
     } finally {
       this.#unlogged--;
@@ -618,8 +617,8 @@ export class DaoReplica {
    * client of the key the doc has nothing of is taken instead.
    */
   #localWriter(doc: Y.Doc, key: Uint8Array): { client: number; clock: number } {
-    const writer = this.#writers.find((candidate) => isClientOf(key, candidate.client));
-    if (writer !== undefined && Y.getState(doc.store, writer.client) === writer.clock && writer.client !== doc.clientID) return writer;
+    const writer = this.#writer;
+    if (writer !== null && isClientOf(key, writer.client) && Y.getState(doc.store, writer.client) === writer.clock && writer.client !== doc.clientID) return writer;
     // A client of the signing key (the gate takes no other) that the doc has nothing of.
     for (let n = 0; n < clientsPerKey; n++) {
       const client = yjsClientOf(key, n);
@@ -810,25 +809,19 @@ export function notFound(id: string): DaomeshError {
   return new DaomeshError('DAO_NOT_FOUND', `This node holds no DAO ${id}.`, 'Check the id with `daomesh dao list`.');
 }
 
-/** The clients this host wrote as (a list; an older file holds one client alone). */
-async function readWriters(path: string): Promise<Array<{ client: number; clock: number }>> {
-  let stored: unknown;
+async function readWriter(path: string): Promise<{ client: number; clock: number } | null> {
   try {
-    stored = dagCbor.decode(await readFile(path));
+    const { client, clock } = (dagCbor.decode(await readFile(path)) ?? {}) as { client?: unknown; clock?: unknown };
+    if (Number.isSafeInteger(client) && Number.isSafeInteger(clock) && (client as number) >= 0 && (clock as number) >= 0) return { client: client as number, clock: clock as number };
   } catch {
-    return []; // absent or damaged: the next writes choose new clients
+    // Absent or damaged: the next write chooses a new client.
   }
-  const isWriter = (entry: unknown): entry is { client: number; clock: number } => {
-    const { client, clock } = (entry ?? {}) as { client?: unknown; clock?: unknown };
-    return Number.isSafeInteger(client) && Number.isSafeInteger(clock) && (client as number) >= 0 && (clock as number) >= 0;
-  };
-  const entries = Array.isArray(stored) ? stored : [stored];
-  return entries.filter(isWriter).slice(0, 16).map(({ client, clock }) => ({ client, clock }));
+  return null;
 }
 
-async function writeWriters(path: string, writers: ReadonlyArray<{ client: number; clock: number }>): Promise<void> {
+async function writeWriter(path: string, writer: { client: number; clock: number }): Promise<void> {
   try {
-    await writeFile(`${path}.tmp`, dagCbor.encode(writers));
+    await writeFile(`${path}.tmp`, dagCbor.encode(writer));
     await rename(`${path}.tmp`, path);
   } catch {
     // The write itself is durable in the log; without the file the next session writes as a new client.
