@@ -11,8 +11,11 @@ export type CountingRecord<T> = { readonly record: LedgerRecord; readonly body: 
 export class CountingRecords<T> {
   readonly #kind: string;
   readonly #schema: z.ZodType<T>;
-  /** dao → the list, and the ledger size it was made at. */
-  readonly #lists = new Map<string, { size: number; records: CountingRecord<T>[] }>();
+  /**
+   * dao → the list, and the ledger (and its size) it was made from: a replica folds anew after a failed append
+   * or a repaired log, and the new ledger may come to the old one's size holding other records.
+   */
+  readonly #lists = new Map<string, { ledger: object; size: number; records: CountingRecord<T>[] }>();
   /** Parsed records by id (a record never changes). */
   readonly #parsed = new Map<string, CountingRecord<T> | null>();
 
@@ -23,12 +26,13 @@ export class CountingRecords<T> {
 
   /** The counting records of the DAO, in canonical order. */
   of(replica: DaoReplica): readonly CountingRecord<T>[] {
-    const size = replica.ledger.size;
+    const ledger = replica.ledger;
+    const size = ledger.size;
     const cached = this.#lists.get(replica.id);
-    if (cached && cached.size === size) return cached.records;
-    const ids = replica.ledger.countingRecordsOf(this.#kind);
+    if (cached && cached.ledger === ledger && cached.size === size) return cached.records;
+    const ids = ledger.countingRecordsOf(this.#kind);
     const records = ids.length === 0 ? [] : ids.map((id) => this.#read(replica, id)).filter((entry) => entry !== null);
-    this.#lists.set(replica.id, { size, records });
+    this.#lists.set(replica.id, { ledger, size, records });
     return records;
   }
 
