@@ -73,6 +73,9 @@ export const defaultReadTimeoutMs = 20_000;
  */
 export const defaultSessionTimeoutMs = 10 * 60_000;
 
+/** Envelopes a peer may send that this node refuses in one session, while they are not fewer than those it took. */
+export const maxRefusedPerSession = 256;
+
 export type SyncSessionOptions = SyncTimeouts & {
   signal?: AbortSignal;
   /** An invite code's bytes, shown in the hello by a device that is not yet one of the DAO's nodes. */
@@ -256,6 +259,11 @@ async function exchange(wire: SyncWire, role: 'initiator' | 'responder', store: 
       for (const outcome of outcomes) {
         if (outcome === 'accepted') report.accepted++;
         else if (outcome === 'rejected') report.rejected++;
+      }
+      // Where this side listed its own ids, any id there passes AskedFor: a peer could fill the session with
+      // envelopes the gate refuses, each costing a check. An honest peer sends what its own gate took.
+      if (report.rejected > maxRefusedPerSession && report.rejected > report.accepted) {
+        throw new SyncProtocolError(`The peer sent ${report.rejected} envelopes this node refused, more than it took; the session ends.`);
       }
       options.onProgress?.({ dao, peer, received: report.received, expected: offer.n });
     }

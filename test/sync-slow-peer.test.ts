@@ -16,7 +16,7 @@ import { IdSet } from '../core/sync/id-set.ts';
 import { RangeReconciler } from '../core/sync/range-reconcile.ts';
 import { decodeSyncMessage, encodeSyncMessage, maxSyncFrameBytes, syncProtocolVersion, type SyncMessage } from '../core/sync/sync-messages.ts';
 import { DaoSync, type DaoSyncHost, type DaoSyncOptions, type GossipOutcome } from '../p2p/dao-sync.ts';
-import { daoSyncProtocol, type AcceptOutcome } from '../p2p/dao-sync-session.ts';
+import { daoSyncProtocol, maxRefusedPerSession, type AcceptOutcome } from '../p2p/dao-sync-session.ts';
 import { createMeshNode, type MeshNode } from '../p2p/mesh-node.ts';
 
 const dao = base64urlnopad.encode(sha256(new TextEncoder().encode('slow peer dao')));
@@ -30,6 +30,8 @@ function envelopes(count: number, size = 1024): Uint8Array[] {
 class OpenStore implements DaoSyncHost {
   readonly order: Uint8Array[] = [];
   readonly #ids = new Set<string>();
+  /** What its gate refuses: envelopes whose first byte is 0xff, when `refusing`. */
+  refusing = false;
 
   constructor(held: readonly Uint8Array[] = []) {
     for (const envelope of held) this.#add(envelope);
@@ -49,6 +51,7 @@ class OpenStore implements DaoSyncHost {
   }
   async accept(_dao: string, envelope: Uint8Array): Promise<AcceptOutcome> {
     if (this.has(envelope)) return 'held';
+    if (this.refusing && envelope[0] === 0xff) return 'rejected';
     this.#add(envelope);
     return 'accepted';
   }
@@ -423,4 +426,29 @@ test('a peer whose session ran out of time is left alone for a while, twice as l
   await welcomed();
   await eventually('the victim to leave the peer alone, from the first pause again', () => leftAlone('1.5 s') === 2);
   assert.equal(asked, 0, 'the victim started no session with the peer');
+});
+
+test('where the victim listed its own ids, a peer that sends more envelopes its gate refuses than it takes is cut off', async () => {
+  const victim = await startDaoNode(envelopes(10, 100), shortTimeouts);
+  victim.store.refusing = true;
+  const attacker = await startMeshNode();
+  const stream = await attacker.dialProtocol(victim.node.getMultiaddrs()[0]!, daoSyncProtocol);
+  const wire = rawWire(stream);
+  await wire.send(hello());
+  assert.equal((await wire.read()).t, 'welcome');
+  // Nothing matches anywhere: the victim lists all its ids, and may then be sent anything it lacks.
+  await wire.send({ t: 'ranges', reconcile: { ranges: [{ upper: null, mode: 'fingerprint', fingerprint: new Uint8Array(16) }], want: new Uint8Array(0) } });
+  const answer = await wire.read();
+  assert.ok(answer.t === 'ranges' && answer.reconcile.ranges[0]?.mode === 'ids', 'the victim lists its ids');
+  await wire.send({ t: 'ranges', reconcile: { ranges: [], want: new Uint8Array(0) } });
+  const refused = Array.from({ length: maxRefusedPerSession + 64 }, () => {
+    const envelope = envelopes(1, 100)[0]!;
+    envelope[0] = 0xff;
+    return envelope;
+  });
+  await wire.send({ t: 'offer', n: refused.length }).catch(() => {});
+  for (let at = 0; at < refused.length; at += 32) await wire.send({ t: 'envelopes', envelopes: refused.slice(at, at + 32) }).catch(() => {});
+  await wire.send({ t: 'end' }).catch(() => {});
+  await eventually('the victim to cut the session', () => victim.lines.some((line) => line.startsWith('served sync with') && line.includes('refused, more than it took')));
+  assert.equal(victim.store.order.length, 10);
 });
