@@ -581,3 +581,17 @@ test("a peer's envelope that arrives while the log is repaired and read back wai
     await replica.close();
   });
 });
+
+test('damage the open itself repairs (no snapshot past it) is said in the log, with what was kept', async () => {
+  await withDir(async (dir) => {
+    const written = await writeDao(dir, 4);
+    await written.replica.close();
+    await damageFrame(dir, written.dao, 2);
+    await rm(join(DaoReplica.directory(dir, written.dao), 'snapshots'), { recursive: true, force: true });
+    const lines: string[] = [];
+    const { replica, report } = await DaoReplica.open(dir, written.dao, verify, { log: (line) => lines.push(line) });
+    assert.equal(report.fromSnapshot, false);
+    assert.match(lines.join('\n'), /damaged at byte \d+: rebuilt at open without \d+ damaged bytes, 3 intact frames after them kept/);
+    await replica.close();
+  });
+});

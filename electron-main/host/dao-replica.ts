@@ -39,7 +39,7 @@ import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { waitsForCatchUp, type GateRejection } from '../../core/dao/gate-rejection.ts';
 import { EnvelopeIndex } from './envelope-index.ts';
 import { mkdirDurable } from './data-dir.ts';
-import { EnvelopeLog, StorageError } from './envelope-log.ts';
+import { EnvelopeLog, StorageError, type LogRecovery } from './envelope-log.ts';
 import { nativeSha256 } from './native-sha256.ts';
 import { SnapshotStore } from './snapshot-store.ts';
 
@@ -183,6 +183,7 @@ export class DaoReplica {
     const log = await EnvelopeLog.open(join(dir, 'envelopes.log'), { resumeFrom: snapshot ?? undefined });
     const report: ReplicaOpenReport = { fromSnapshot: false, foldFromSnapshot: false, replayed: 0, rejected: 0 };
     let replica = new DaoReplica(id, log, snapshots, verify, new DaoLedger(id), options);
+    reportRecovery(id, log.recovery, replica.#report);
     let from = 0;
     if (snapshot && log.recovery.resumed) {
       // Everything in the snapshot passed the gate when it arrived: take it back without re-verifying.
@@ -780,6 +781,18 @@ export class DaoReplica {
   }
 }
 
+
+/** Says what the log's open repaired, if anything: a cut torn tail, or damage it rebuilt the log around. */
+function reportRecovery(dao: string, recovery: LogRecovery, report: (line: string) => void): void {
+  if (recovery.outcome === 'torn-tail' && recovery.droppedBytes > 0) {
+    report(`envelope log of DAO ${dao}: a write cut short (${recovery.droppedBytes} bytes at its end) was dropped at open; nothing it held had been reported written.`);
+  } else if (recovery.outcome === 'corrupt') {
+    report(
+      `envelope log of DAO ${dao} was damaged at byte ${recovery.damagedAt}: rebuilt at open without ${recovery.droppedBytes} damaged bytes, ` +
+        `${recovery.keptAfterDamage} intact frames after them kept, the damaged file kept as ${recovery.evidencePath}; what was lost comes back from its members.`,
+    );
+  }
+}
 
 /** The first part of a snapshot of this version, or null. */
 function decodeMeta(bytes: Uint8Array): SnapshotMeta | null {
