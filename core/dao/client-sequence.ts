@@ -6,7 +6,7 @@
 //
 // Listing it outright (not merely having it in the causal past) keeps the check to the gate: one lookup in the
 // document, no fold. A host lists it anyway nearly always, as one of the heads it writes on; when another
-// record was written on top of it, the host adds it to its deps (record-builders.ts, `withPrevious`).
+// record was written on top of it, the host adds it to its deps (RecordContext.previous, record-builders.ts).
 import * as Y from 'yjs';
 import { compareBytes, recordHashFromId, type LedgerRecord } from '../ledger/record.ts';
 import { ledgerMap } from './dao-doc.ts';

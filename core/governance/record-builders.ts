@@ -83,14 +83,10 @@ export function buildGenesis(input: GenesisInput): UnsignedRecord {
 /** The heads, and the writer client's previous record; past the encoding's limit the heads that sort last (the next record picks up the rest). */
 export function depsOf(context: Pick<RecordContext, 'deps' | 'previous'>): readonly string[] {
   const previous = context.previous ?? null;
-  if (previous === null || context.deps.includes(previous)) return context.deps.length > maxDeps ? withKept(context.deps.slice(-maxDeps), previous) : context.deps;
-  const heads = context.deps.length > maxDeps - 1 ? context.deps.slice(-(maxDeps - 1)) : context.deps;
-  return [...heads, previous];
-}
-
-/** `deps` cut to the limit, with `kept` in it if it was among them. */
-function withKept(deps: readonly string[], kept: string | null): readonly string[] {
-  return kept === null || deps.includes(kept) ? deps : [...deps.slice(1), kept];
+  const heads = previous === null ? context.deps : context.deps.filter((id) => id !== previous);
+  const room = previous === null ? maxDeps : maxDeps - 1;
+  const kept = heads.length > room ? heads.slice(-room) : heads;
+  return previous === null ? kept : [...kept, previous];
 }
 
 function build(context: RecordContext, kind: string, body: RecordBody): UnsignedRecord {
