@@ -1,27 +1,9 @@
 // Runs the host (the bundled `daomesh node`) in an Electron utility process, so signature checks and
-// storage never block the window. The host prints one JSON line when it is ready; everything else it
-// writes is passed through to this process's own stdout and stderr.
-import { utilityProcess, type UtilityProcess } from 'electron';
-import { z } from 'zod';
-import { DaomeshError, isErrorCode } from '../../core/errors.ts';
+// storage never block the window. What follows the fork (the ready line, stopping) is host-child.ts's.
+import { utilityProcess } from 'electron';
+import { startHostChild, type HostProcess } from './host-child.ts';
 
-/** The first stdout line of `daomesh node --json`. */
-const HostSummary = z.object({
-  peerId: z.string(),
-  address: z.string().nullable(),
-  listen: z.array(z.string()),
-  api: z.string().startsWith('ws://'),
-  ui: z.string().nullable().optional(),
-});
-export type HostSummary = z.infer<typeof HostSummary>;
-
-export type HostProcess = {
-  readonly summary: HostSummary;
-  /** Called once if the host exits while it was meant to be running. */
-  onUnexpectedExit(listener: (reason: string) => void): void;
-  /** Asks the host to stop (SIGTERM: it releases its data directory), then kills it after `graceMs`. */
-  stop(graceMs?: number): Promise<void>;
-};
+export type { HostProcess, HostSummary } from './host-child.ts';
 
 export type HostProcessOptions = {
   /** dist/electron/host.mjs */
@@ -30,133 +12,22 @@ export type HostProcessOptions = {
   readyTimeoutMs?: number;
 };
 
-const stderrTailLines = 20;
-
 export async function startHostProcess(options: HostProcessOptions): Promise<HostProcess> {
   const child = utilityProcess.fork(options.script, ['node', '--data', options.dataDir, '--json'], {
     stdio: 'pipe',
     serviceName: 'DAOmesh host',
   });
-
-  const stderrTail: string[] = [];
-  child.stderr?.on('data', (chunk: Buffer) => {
-    process.stderr.write(chunk);
-    stderrTail.push(...chunk.toString('utf8').split('\n').filter((line) => line.trim() !== ''));
-    stderrTail.splice(0, Math.max(0, stderrTail.length - stderrTailLines));
-  });
-
-  let exited = false;
-  let stopping = false;
-  let unexpectedExit: ((reason: string) => void) | undefined;
-  const exitedPromise = new Promise<number>((resolve) => {
-    child.once('exit', (code) => {
-      exited = true;
-      resolve(code);
-      if (!stopping) unexpectedExit?.(describeExit(code, stderrTail));
-    });
-  });
-
-  let summary: HostSummary;
-  try {
-    summary = await readSummary(child, exitedPromise, stderrTail, options.readyTimeoutMs ?? 60_000);
-  } catch (error) {
-    stopping = true;
-    child.kill();
-    throw error;
-  }
-
-  return {
-    summary,
-    onUnexpectedExit(listener) {
-      unexpectedExit = listener;
+  return await startHostChild(
+    {
+      stdout: child.stdout,
+      stderr: child.stderr,
+      get pid() {
+        return child.pid;
+      },
+      kill: () => child.kill(),
+      // A utility process gives its exit code only (a signal shows as a nonzero code).
+      onExit: (listener) => child.once('exit', (code) => listener(code)),
     },
-    async stop(graceMs = 5_000) {
-      stopping = true;
-      if (exited) return;
-      child.kill(); // SIGTERM on POSIX: the host stops its node and releases the data directory
-      const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
-      if ((await Promise.race([exitedPromise, timer])) === 'timeout' && child.pid !== undefined) {
-        try {
-          process.kill(child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    },
-  };
-}
-
-/** Waits for the host's first stdout line; then passes the rest of its stdout through. */
-function readSummary(
-  child: UtilityProcess,
-  exited: Promise<number>,
-  stderrTail: string[],
-  timeoutMs: number,
-): Promise<HostSummary> {
-  const stdout = child.stdout;
-  if (!stdout) return Promise.reject(new DaomeshError('INTERNAL', 'The DAOmesh host started without a stdout pipe.'));
-
-  return new Promise<HostSummary>((resolve, reject) => {
-    let buffered = '';
-    let settled = false;
-    const settle = (outcome: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      outcome();
-    };
-    const timer = setTimeout(
-      () => settle(() => reject(new DaomeshError('INTERNAL', `The DAOmesh host did not start within ${timeoutMs / 1000} s.`))),
-      timeoutMs,
-    );
-
-    stdout.on('data', (chunk: Buffer) => {
-      if (settled) {
-        process.stdout.write(chunk);
-        return;
-      }
-      buffered += chunk.toString('utf8');
-      const newline = buffered.indexOf('\n');
-      if (newline === -1) return;
-      const line = buffered.slice(0, newline);
-      const rest = buffered.slice(newline + 1);
-      settle(() => {
-        if (rest) process.stdout.write(rest);
-        const parsed = parseSummary(line);
-        if (parsed) resolve(parsed);
-        else reject(new DaomeshError('INTERNAL', `The DAOmesh host printed something unexpected at start: ${line.slice(0, 200)}`));
-      });
-    });
-
-    void exited.then((code) => settle(() => reject(hostError(code, stderrTail))));
-  });
-}
-
-function parseSummary(line: string): HostSummary | null {
-  try {
-    const parsed = HostSummary.safeParse(JSON.parse(line));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The host's own error when it printed one (`daomesh --json` writes {"error": {code, message, hint}} on stderr). */
-function hostError(code: number, stderrTail: string[]): DaomeshError {
-  for (const line of [...stderrTail].reverse()) {
-    try {
-      const { error } = JSON.parse(line) as { error?: { code?: unknown; message?: unknown; hint?: unknown } };
-      if (error && isErrorCode(error.code) && typeof error.message === 'string') {
-        return new DaomeshError(error.code, error.message, typeof error.hint === 'string' ? error.hint : undefined);
-      }
-    } catch {
-      // not a JSON line
-    }
-  }
-  return new DaomeshError('NODE_NOT_RUNNING', describeExit(code, stderrTail));
-}
-
-function describeExit(code: number, stderrTail: string[]): string {
-  const last = stderrTail.at(-1);
-  return `The DAOmesh host exited (code ${code})${last ? `: ${last}` : '.'}`;
+    options.readyTimeoutMs,
+  );
 }

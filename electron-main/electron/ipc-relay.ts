@@ -10,14 +10,23 @@ import { callChannel, eventChannel, type RelayAnswer } from './channels.ts';
 export type IpcRelayOptions = {
   /** The URL of our page (daomesh://app/index.html, app-protocol.ts): the only page allowed to call. */
   pageUrl: string;
-  /** Resolves once the host's API is connected; rejects if the host could not start. */
-  client: Promise<ApiClient>;
+  /**
+   * The host's API client for a call: resolves once it is connected (again, while the host restarts,
+   * host-supervisor.ts); rejects if the host could not start or was given up on.
+   */
+  client: () => Promise<ApiClient>;
   /** Where host events go (the main window, while it exists). */
   target: () => WebContents | null;
 };
 
-/** Registers the relay; returns a function that removes it and stops forwarding events. */
-export function startIpcRelay(options: IpcRelayOptions): () => void {
+export type IpcRelay = {
+  /** Forwards the host events of a newly connected client (the first, or one after a host restart) from now on. */
+  forwardEvents(client: ApiClient): void;
+  /** Removes the relay and stops forwarding events. */
+  stop(): void;
+};
+
+export function startIpcRelay(options: IpcRelayOptions): IpcRelay {
   const page = new URL(options.pageUrl);
 
   ipcMain.handle(callChannel, async (event: IpcMainInvokeEvent, method: unknown, params: unknown): Promise<RelayAnswer> => {
@@ -33,7 +42,7 @@ export function startIpcRelay(options: IpcRelayOptions): () => void {
       return { error: { code: 'BAD_REQUEST', message: `Invalid params for ${method}: ${details}.` } };
     }
     try {
-      const client = await options.client;
+      const client = await options.client();
       return { result: await client.callRaw(method, parsed.data) };
     } catch (error) {
       return { error: errorInfo(error) };
@@ -42,9 +51,11 @@ export function startIpcRelay(options: IpcRelayOptions): () => void {
 
   let unsubscribe: (() => void)[] = [];
   let stopped = false;
-  options.client.then(
-    (client) => {
+
+  return {
+    forwardEvents(client) {
       if (stopped) return;
+      for (const off of unsubscribe) off();
       unsubscribe = Object.keys(bridgeEvents).map((name) =>
         client.on(name, (data) => {
           const target = options.target();
@@ -52,13 +63,11 @@ export function startIpcRelay(options: IpcRelayOptions): () => void {
         }),
       );
     },
-    () => {}, // the call handler reports the failure to each caller
-  );
-
-  return () => {
-    stopped = true;
-    ipcMain.removeHandler(callChannel);
-    for (const off of unsubscribe) off();
+    stop() {
+      stopped = true;
+      ipcMain.removeHandler(callChannel);
+      for (const off of unsubscribe) off();
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import { connectApi, readApiEndpoint, type ApiClient } from '../host/api-client.
 import { defaultDataDir } from '../host/data-dir.ts';
 import { appPageUrl, appScheme, appSchemePrivileges, createAppProtocolHandler } from './app-protocol.ts';
 import { startHostProcess, type HostProcess } from './host-process.ts';
+import { superviseHost, type HostSupervisor } from './host-supervisor.ts';
 import { startIpcRelay } from './ipc-relay.ts';
 import { confineWebContents, createMainWindow, hardenSession, pageContentSecurityPolicy } from './window.ts';
 
@@ -37,32 +38,58 @@ function main(): void {
   const dataDir = defaultDataDir();
   const files = builtFiles();
   let mainWindow: BrowserWindow | null = null;
-  let host: HostProcess | null = null;
+  let supervisor: HostSupervisor | null = null;
   let client: ApiClient | null = null;
   let quitting = false;
   let failed = false;
 
+  // What the window's calls wait for: the connected client, or, while the host is down, the next one.
+  let nextClient = awaitedClient();
+
   function fail(reason: string): void {
+    nextClient.reject(new DaomeshError('NODE_NOT_RUNNING', reason));
     if (failed || quitting) return;
     failed = true;
     dialog.showErrorBox('DAOmesh cannot run its node', `${reason}\n\nData directory: ${dataDir}`);
     app.quit();
   }
 
-  const clientReady = (async () => {
-    host = await startHostProcess({ script: files.hostScript, dataDir });
-    host.onUnexpectedExit(fail);
-    const { secret } = await readApiEndpoint(dataDir);
-    client = await connectApi({ url: host.summary.api, secret });
-    return client;
-  })();
-  clientReady.catch((error: unknown) => fail(describe(error)));
-
-  const stopRelay = startIpcRelay({
+  const relay = startIpcRelay({
     pageUrl: appPageUrl,
-    client: clientReady,
+    client: () => nextClient.promise,
     target: () => mainWindow?.webContents ?? null,
   });
+
+  async function connect(host: HostProcess): Promise<void> {
+    const { secret } = await readApiEndpoint(dataDir);
+    client = await connectApi({ url: host.summary.api, secret });
+    relay.forwardEvents(client);
+    nextClient.resolve(client);
+  }
+
+  void (async () => {
+    supervisor = await superviseHost({
+      start: () => startHostProcess({ script: files.hostScript, dataDir }),
+      onDown: (reason, restartInMs) => {
+        console.error(`${reason} Starting it again in ${restartInMs / 1000} s.`);
+        client?.close();
+        client = null;
+        nextClient = awaitedClient();
+      },
+      onRestarted: (host) => {
+        connect(host).then(
+          () => {
+            // The new host starts locked, with nothing of the window's sessions: the page starts over too.
+            mainWindow?.webContents.reload();
+            if (mainWindow) void dialog.showMessageBox(mainWindow, { type: 'warning', message: 'The DAOmesh node stopped unexpectedly and was started again.', detail: 'Nothing it had stored is lost. If DAOmesh asks for your passphrase again, this is why.' });
+          },
+          (error: unknown) => fail(describe(error)),
+        );
+      },
+      onGaveUp: fail,
+    });
+    await connect(supervisor.current()!);
+  })().catch((error: unknown) => fail(describe(error)));
 
   function openWindow(): void {
     mainWindow = createMainWindow({ preload: files.preload });
@@ -84,9 +111,9 @@ function main(): void {
     if (quitting) return;
     quitting = true;
     event.preventDefault();
-    stopRelay();
+    relay.stop();
     client?.close();
-    void (host?.stop() ?? Promise.resolve()).finally(() => app.quit());
+    void (supervisor?.stop() ?? Promise.resolve()).finally(() => app.quit());
   });
 
   // macOS keeps an app (and here its node) running with no window until the user quits it.
@@ -104,6 +131,19 @@ function main(): void {
     hardenSession(session.defaultSession, policy);
     openWindow();
   });
+}
+
+/** A client still to come: calls made while the host (re)starts wait for it. */
+function awaitedClient(): { promise: Promise<ApiClient>; resolve(client: ApiClient): void; reject(error: Error): void } {
+  let resolve!: (client: ApiClient) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<ApiClient>((resolveClient, rejectClient) => {
+    resolve = resolveClient;
+    reject = rejectClient;
+  });
+  // Nobody may be waiting when it fails: not an unhandled rejection.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
 }
 
 function describe(error: unknown): string {
