@@ -35,13 +35,13 @@ after(async () => {
 /** One member's node: its replica of the DAO and its group keys, with the member key while unlocked. */
 type Node = { who: Actor; replica: DaoReplica; keys: GroupKeys; dataDir: string; unlocked: { key: MemberKey | null } };
 
-async function node(scenario: Scenario, who: Actor): Promise<Node> {
+async function node(scenario: Scenario, who: Actor, options: { unboxedGraceMs?: number } = {}): Promise<Node> {
   const dataDir = await mkdtemp(join(tmpdir(), `daomesh-keys-${who.name}-`));
   roots.push(dataDir);
   const { replica } = await DaoReplica.open(join(dataDir, 'daos'), scenario.daoId, verify);
   replicas.push(replica);
   const unlocked = { key: who.key as MemberKey | null };
-  return { who, replica, keys: await GroupKeys.open(dataDir, () => unlocked.key), dataDir, unlocked };
+  return { who, replica, keys: await GroupKeys.open(dataDir, () => unlocked.key, options), dataDir, unlocked };
 }
 
 /** Delivers records (all the scenario's by default) to nodes, as catch-up would. */
@@ -83,7 +83,7 @@ test("members' nodes agree on one key; a member whose delegation comes later get
   // Only Alice's public key is known (she signed the genesis): her node makes the key with her box alone. Any
   // current member's node could make it; asking what is due makes nothing.
   const epoch = GroupKeys.epochOf(a.replica)!;
-  assert.deepEqual(a.keys.dueTurn(a.replica), { subject: groupKeySubject(scenario.daoId, epoch, null) });
+  assert.deepEqual(a.keys.dueTurn(a.replica), { subject: groupKeySubject(scenario.daoId, epoch, null), graceMs: 0 });
   assert.equal(a.keys.current(a.replica), null, 'no key held for asking');
   const first = upkeep(scenario, a);
   assert.equal(first.length, 1);
@@ -99,8 +99,10 @@ test("members' nodes agree on one key; a member whose delegation comes later get
   await deliver(nodes, scenario.records);
   // Only a holder of the key can box it: Alice, the one it was sealed to.
   const recipients = [bob, carol].map((who) => who.key.address).sort();
-  assert.deepEqual(a.keys.dueTurn(a.replica), { subject: groupKeySubject(scenario.daoId, epoch, recipients), writers: [alice.key.address] });
-  assert.equal(b.keys.dueTurn(b.replica), null, "Bob's node, without the key, has nothing to write");
+  assert.deepEqual(a.keys.dueTurn(a.replica), { subject: groupKeySubject(scenario.daoId, epoch, recipients), writers: [alice.key.address], graceMs: 0 });
+  const atBob = b.keys.dueTurn(b.replica);
+  assert.equal(atBob?.subject, groupKeySubject(scenario.daoId, epoch, null));
+  assert.ok(atBob.graceMs > 60_000, "Bob's node, without the key, would make one only after leaving Alice two minutes to box it");
   assert.equal(upkeep(scenario, a).length, 1);
   await deliver(nodes, scenario.records);
   assert.equal(a.keys.dueTurn(a.replica), null);
@@ -271,4 +273,50 @@ test("a member cannot plant the key of the epoch after their own removal, nor pu
   const message = sealGossip(sealing, dao, new TextEncoder().encode('plans without Carol'));
   assert.equal(openGossip({ id: plantedId, key: planted }, dao, message), null, 'what Carol planted opens nothing sealed after her removal');
   assert.equal(c.keys.byId(c.replica, sealing.id), undefined, "Carol's node holds no key of the new epoch");
+});
+
+test("a key that only its author can open wins nothing: boxes that do not open bring a new key at once, no box at all one after the grace period", async () => {
+  for (const attack of ['boxes that do not open', 'boxed only to its author'] as const) {
+    const [alice, bob, mallory] = ['alice', 'bob', 'mallory'].map(actor) as [Actor, Actor, Actor];
+    const scenario = new Scenario([alice, bob, mallory], rules);
+    scenario.delegateDevice(bob);
+    scenario.delegateDevice(mallory);
+    const nodes = await Promise.all([alice, bob, mallory].map((who) => node(scenario, who, { unboxedGraceMs: 700 })));
+    const [a, b, m] = nodes as [Node, Node, Node];
+    await deliver(nodes, scenario.records);
+
+    // Mallory, a member, writes the epoch's first key, its id ground to sort first: a sound box for herself, and
+    // for the others boxes sealed to her own key (which they cannot open) or none.
+    const epoch = Uint8Array.from(Buffer.from(GroupKeys.epochOf(a.replica)!, 'hex'));
+    const dao = recordHashFromId(scenario.daoId);
+    let hers = newGroupKey();
+    while (groupKeyId(hers)[0] !== 0) hers = newGroupKey();
+    const hersId = groupKeyId(hers);
+    const boxFor = (who: Actor) => sealKeyBox({ dao, epoch, keyId: hersId }, hers, mallory.key.publicKey, addressBytes(who.key.address));
+    const boxes = attack === 'boxes that do not open' ? [boxFor(alice), boxFor(bob), boxFor(mallory)] : [boxFor(mallory)];
+    scenario.write(mallory, (context) => buildGroupKey(context, { epoch, keyId: hersId, boxes }));
+    await deliver(nodes, scenario.records);
+    assert.ok(sameKey(m.keys.current(m.replica), { id: hersId, key: hers }), attack);
+    for (const from of [a, b]) assert.equal(from.keys.current(from.replica), null, `${attack}: nobody else holds her key`);
+
+    // Alice's node finds a new key due: at once when her box did not open, after the grace period when she has none.
+    const subject = groupKeySubject(scenario.daoId, bytesToHex(epoch), null);
+    if (attack === 'boxed only to its author') {
+      const due = a.keys.dueTurn(a.replica)!;
+      assert.equal(due.subject, subject);
+      assert.ok(due.graceMs > 0 && due.graceMs <= 700, `${due.graceMs} ms`);
+      assert.deepEqual(upkeep(scenario, a), [], 'nothing yet: a holder may still box her');
+      await new Promise((resolve) => setTimeout(resolve, due.graceMs + 10));
+    }
+    assert.deepEqual(a.keys.dueTurn(a.replica), { subject, graceMs: 0 }, attack);
+    assert.equal(upkeep(scenario, a).length, 1, attack);
+    await deliver(nodes, scenario.records);
+    const sealing = a.keys.current(a.replica)!;
+    assert.notEqual(bytesToHex(sealing.id), bytesToHex(hersId), attack);
+    assert.ok(sameKey(b.keys.current(b.replica), sealing), `${attack}: Alice and Bob seal with the new key`);
+    const message = sealGossip(sealing, dao, new TextEncoder().encode('still talking'));
+    assert.equal(new TextDecoder().decode(openGossip(b.keys.byId(b.replica, sealing.id)!, dao, message)!), 'still talking', attack);
+    assert.ok(m.keys.byId(m.replica, sealing.id), `${attack}: Mallory was boxed the new key too, and reads gossip`);
+    for (const from of [a, b]) assert.equal(from.keys.dueTurn(from.replica), null, `${attack}: nothing more is due`);
+  }
 });

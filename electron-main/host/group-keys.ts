@@ -14,6 +14,11 @@
 // same one: the smallest key id among the epoch's counting records wins, and every key held stays usable for
 // opening. A host opens the boxes addressed to its member with the member key while the identity is unlocked,
 // and keeps what it opened in the data directory, so a locked or restarted node still reads and seals gossip.
+//
+// A node seals with the smallest key of the epoch it holds, and adds boxes of that one, so a key nobody else can
+// open (boxed only to its author, or with boxes that do not open) wins nothing. A member's node that holds none of
+// the epoch's keys writes a new one: at once when a box for its member did not open, and after a grace period
+// when it has no box at all (the usual case is a holder that did not know its public key yet and adds a box).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
@@ -35,6 +40,8 @@ const keysFile = 'group-keys.json';
 /** Epochs kept per DAO (older ones only open old gossip, which catch-up also carries). */
 const keptEpochs = 32;
 const candidatesPerEpoch = 16;
+/** How long a member's node with no box for any of the epoch's keys leaves the holders to add one before it makes a key. */
+const defaultUnboxedGraceMs = 2 * 60_000;
 
 const Stored = z.record(z.string(), z.array(z.object({ epoch: z.string().regex(/^[0-9a-f]{32}$/), keys: z.array(z.string().regex(/^[0-9a-f]{64}$/)).max(candidatesPerEpoch) })));
 
@@ -53,25 +60,29 @@ export function groupKeySubject(dao: string, epoch: string, recipients: readonly
 
 export class GroupKeys {
   readonly #path: string;
+  readonly #unboxedGraceMs: number;
   /** The unlocked member key, or null while locked or before an identity exists. */
   readonly #memberKey: () => MemberKey | null;
   /** dao → epochs, newest last. */
   readonly #daos = new Map<string, Epoch[]>();
   readonly #keyRecords = new CountingRecords<GroupKeyBody>('group.key', groupKeyBodySchema);
   readonly #delegations = new CountingRecords('device.delegate', deviceBodySchema);
+  /** `${dao} ${epoch}` → when this host first found no box for its member among the epoch's keys (performance.now()). */
+  readonly #unboxedSince = new Map<string, number>();
   /** `${address}:${record id}` of boxes this host tried to open already (opened, or not openable). */
   readonly #tried = new Set<string>();
   /** dao → member address → compressed public key. */
   readonly #publicKeys = new Map<string, Map<string, Uint8Array>>();
   #saving: Promise<void> = Promise.resolve();
 
-  private constructor(path: string, memberKey: () => MemberKey | null) {
+  private constructor(path: string, memberKey: () => MemberKey | null, unboxedGraceMs: number) {
     this.#path = path;
     this.#memberKey = memberKey;
+    this.#unboxedGraceMs = unboxedGraceMs;
   }
 
-  static async open(dataDir: string, memberKey: () => MemberKey | null): Promise<GroupKeys> {
-    const keys = new GroupKeys(join(dataDir, keysFile), memberKey);
+  static async open(dataDir: string, memberKey: () => MemberKey | null, options: { unboxedGraceMs?: number } = {}): Promise<GroupKeys> {
+    const keys = new GroupKeys(join(dataDir, keysFile), memberKey, options.unboxedGraceMs ?? defaultUnboxedGraceMs);
     const text = await readFile(keys.#path, 'utf8').catch(() => null);
     if (text !== null) {
       try {
@@ -96,10 +107,7 @@ export class GroupKeys {
     return bytesToHex(groupEpoch(replica.id, members));
   }
 
-  /**
-   * The key to seal with now: the current epoch's winning key (the smallest key id among its counting records)
-   * if this host holds it, else the smallest one of the epoch it holds; null when it holds none of them.
-   */
+  /** The key to seal with now: the smallest of the current epoch's keys that this host holds; null when it holds none. */
   current(replica: DaoReplica): GroupKey | null {
     const epoch = GroupKeys.epochOf(replica);
     if (epoch === null) return null;
@@ -124,13 +132,14 @@ export class GroupKeys {
    * What upkeep would write now, and who could write it: the subject of the turns of those members' nodes at
    * writing it (DaoService.turnWait), named alike by every node that sees the same ledger, so that one node writes
    * a new epoch's key, not each of them. Any current member can make a new key (no writers named); boxes, only
-   * the members the winning key was sealed to. Null when nothing is due.
+   * the members the winning key was sealed to. `graceMs`: how long before it is due (a node with no box for any
+   * key of the epoch leaves the holders time to add one; upkeep writes nothing meanwhile). Null when nothing is due.
    */
-  dueTurn(replica: DaoReplica): { subject: string; writers?: readonly string[] } | null {
+  dueTurn(replica: DaoReplica): { subject: string; writers?: readonly string[]; graceMs: number } | null {
     const due = this.#due(replica);
     if (due === null) return null;
-    if (due.winner === null) return { subject: groupKeySubject(replica.id, due.epoch, null) };
-    return { subject: groupKeySubject(replica.id, due.epoch, due.recipients), writers: due.boxed };
+    if (due.winner === null) return { subject: groupKeySubject(replica.id, due.epoch, null), graceMs: due.graceMs };
+    return { subject: groupKeySubject(replica.id, due.epoch, due.recipients), writers: due.boxed, graceMs: 0 };
   }
 
   /**
@@ -140,7 +149,7 @@ export class GroupKeys {
    */
   upkeep(replica: DaoReplica): GroupKeyInput[] {
     const due = this.#due(replica);
-    if (due === null) return [];
+    if (due === null || due.graceMs > 0) return [];
     let key: Uint8Array;
     if (due.winner === null) {
       key = newGroupKey();
@@ -157,28 +166,43 @@ export class GroupKeys {
   }
 
   /**
-   * What is due, decided without making or holding a key: the epoch, its winning key when it has one (null: it
-   * needs one), the members to seal it to (whose public keys this host knows), and the members it was sealed to.
+   * What is due, decided without making or holding a key: the epoch, this host's winning key (the smallest it
+   * holds; null: it needs one), the members to seal it to (whose public keys this host knows), the members it was
+   * sealed to, and how long to leave others first (graceMs).
    */
-  #due(replica: DaoReplica): { epoch: string; winner: GroupKey | null; recipients: string[]; boxed: string[]; publicKeys: Map<string, Uint8Array> } | null {
+  #due(replica: DaoReplica): { epoch: string; winner: GroupKey | null; recipients: string[]; boxed: string[]; publicKeys: Map<string, Uint8Array>; graceMs: number } | null {
     const member = this.#memberKey();
     const epoch = GroupKeys.epochOf(replica);
     if (member === null || epoch === null || !replica.isCurrentMember(member.address)) return null;
     this.#openBoxes(replica);
     const members = [...replica.ledger.governanceState().members.keys()];
     const publicKeys = this.#publicKeysOf(replica, member);
-    const keyIds = this.#keyIdsOf(replica, epoch);
-    if (keyIds.length === 0) return { epoch, winner: null, recipients: members.filter((address) => publicKeys.has(address)), boxed: [], publicKeys };
-    const winner = this.#held(replica.id, keyIds[0]!);
-    if (!winner) return null; // someone who holds it will add our box
+    const records = this.#epochRecords(replica, epoch);
+    const winnerId = this.#keyIdsOf(replica, epoch).find((keyId) => this.#held(replica.id, keyId) !== undefined);
+    if (winnerId === undefined) {
+      // None of the epoch's keys reached this node. #openBoxes tried every box for its member: one that is
+      // there did not open, so a new key is due at once; with no box at all, a holder may still add one.
+      const me = bytesToHex(addressBytes(member.address));
+      const boxedToMe = records.some(({ body }) => body.boxes.some((box) => bytesToHex(box.member) === me));
+      let graceMs = 0;
+      if (records.length > 0 && !boxedToMe) {
+        const unboxed = `${replica.id} ${epoch}`;
+        const since = this.#unboxedSince.get(unboxed) ?? performance.now();
+        this.#unboxedSince.set(unboxed, since);
+        graceMs = Math.max(0, Math.ceil(since + this.#unboxedGraceMs - performance.now()));
+      }
+      return { epoch, winner: null, recipients: members.filter((address) => publicKeys.has(address)), boxed: [], publicKeys, graceMs };
+    }
+    this.#unboxedSince.delete(`${replica.id} ${epoch}`);
+    const winner = this.#held(replica.id, winnerId)!;
     const boxed = new Set<string>();
-    for (const { body } of this.#epochRecords(replica, epoch)) {
-      if (bytesToHex(body.key) !== keyIds[0]) continue;
+    for (const { body } of records) {
+      if (bytesToHex(body.key) !== winnerId) continue;
       for (const box of body.boxes) boxed.add(bytesToHex(box.member));
     }
     const hasBox = (address: string) => boxed.has(bytesToHex(addressBytes(address)));
     const recipients = members.filter((address) => publicKeys.has(address) && !hasBox(address));
-    return recipients.length === 0 ? null : { epoch, winner, recipients, boxed: members.filter(hasBox), publicKeys };
+    return recipients.length === 0 ? null : { epoch, winner, recipients, boxed: members.filter(hasBox), publicKeys, graceMs: 0 };
   }
 
   /** Resolves once everything held so far is on disk. */
@@ -186,7 +210,7 @@ export class GroupKeys {
     return this.#saving;
   }
 
-  /** The key ids of the epoch's counting records, smallest (the winner) first. */
+  /** The key ids of the epoch's counting records, smallest first. */
   #keyIdsOf(replica: DaoReplica, epoch: string): string[] {
     return [...new Set(this.#epochRecords(replica, epoch).map(({ body }) => bytesToHex(body.key)))].sort();
   }

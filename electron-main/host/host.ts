@@ -265,7 +265,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
             if (!replica || keystore.state !== 'unlocked') break;
             const due = groupKeys.dueTurn(replica);
             if (due === null) continue;
-            const wait = due.subject === waited ? 0 : daos.turnWait(dao, due.subject, due.writers);
+            // A grace period first (group-keys.ts: a node with no box leaves the holders time to add one), then the turns.
+            const wait = due.subject === waited && due.graceMs === 0 ? 0 : due.graceMs + daos.turnWait(dao, due.subject, due.writers);
             if (wait > 0) {
               // Then look again: whoever came before may have written it meanwhile.
               waited = due.subject;
