@@ -199,6 +199,59 @@ test('a takeover cut short (its claim left behind by a contender that died) is t
     await lock.release();
   }));
 
+/**
+ * A node process that writes, in `dir`, what a contender writes on its way to the lock: a temporary file of
+ * node.lock, a claim and a claim's temporary file, each holding its lock text (pid, start time on Linux, nonce)
+ * and named as the lock code names them; then says their names on one line and waits until it is killed.
+ */
+const leftoverWriterProgram = `
+  const { readFileSync, writeFileSync } = require('node:fs');
+  const { join } = require('node:path');
+  const { randomBytes } = require('node:crypto');
+  const [dir] = process.argv.slice(-1);
+  const stat = process.platform === 'linux' ? readFileSync('/proc/self/stat', 'utf8') : null;
+  const started = stat === null ? null : stat.slice(stat.lastIndexOf(')') + 2).split(' ')[22 - 3];
+  const text = JSON.stringify({ pid: process.pid, started, nonce: randomBytes(8).toString('hex') });
+  const claim = 'node.lock.' + randomBytes(16).toString('hex') + '.claim';
+  const names = ['node.lock.', claim + '.'].map((base) => base + process.pid + '.' + randomBytes(4).toString('hex') + '.tmp').concat(claim);
+  for (const name of names) writeFileSync(join(dir, name), text);
+  process.stdout.write(names.join(' ') + '\\n');
+  setInterval(() => {}, 60_000);
+`;
+
+async function startLeftoverWriter(dir: string): Promise<{ child: ChildProcess; names: string[] }> {
+  const child = spawn(process.execPath, ['-e', leftoverWriterProgram, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  return { child, names: line.split(' ') };
+}
+
+test('what a contender killed on its way to the lock left is removed by the next node to take it; what a running one writes is kept', () =>
+  withDir(async (dir) => {
+    const killed = await startLeftoverWriter(dir);
+    const running = await startLeftoverWriter(dir);
+    try {
+      killed.child.kill('SIGKILL');
+      await once(killed.child, 'exit');
+      // Killed while writing it: a temporary file cut short, which only its name says whose it is.
+      const cutShort = `${dataFiles.lock}.${await deadPid()}.0123abcd.tmp`;
+      await writeFile(join(dir, cutShort), '{"pid":');
+      if (process.platform === 'linux') {
+        // Named with a pid another process runs under now (the start time says so): its writer is gone too.
+        const pid = running.child.pid!;
+        await writeFile(join(dir, `${dataFiles.lock}.${pid}.4567cdef.tmp`), JSON.stringify({ pid, started: '1', nonce: 'c' }));
+      }
+      // This process's own, with no start time to tell it from another lock's of this process being written: kept.
+      const own = `${dataFiles.lock}.${process.pid}.0123abcd.tmp`;
+      await writeFile(join(dir, own), '');
+      const lock = await lockDataDir(dir);
+      assert.deepEqual((await readdir(dir)).sort(), [dataFiles.lock, own, ...running.names].sort());
+      await lock.release();
+    } finally {
+      running.child.kill('SIGKILL');
+      await once(running.child, 'exit');
+    }
+  }));
+
 test('a lock that is no longer this one (taken over by hand) is left alone on release', () =>
   withDir(async (dir) => {
     const lock = await lockDataDir(dir);

@@ -1,7 +1,7 @@
 // The node's data directory: keys, the local API secret and, later, the DAO stores. One running node per
 // directory, held by a lock file naming the owner process.
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, link, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DaomeshError } from '../../core/errors.ts';
@@ -94,8 +94,10 @@ export async function lockDataDir(dir: string): Promise<DataDirLock> {
   // Each lost round means another node took or freed the lock meanwhile; the bound only guards against a loop.
   for (let attempt = 0; attempt < 100; attempt++) {
     try {
-      if (await createWhole(path, text)) return lock;
-      if (await takeOverStale(path, text, self, dir)) return lock;
+      if ((await createWhole(path, text)) || (await takeOverStale(path, text, self, dir))) {
+        await removeLeftovers(dir, self);
+        return lock;
+      }
     } catch (error) {
       throw error instanceof DaomeshError ? error : unusableDataDir(dir, error);
     }
@@ -151,6 +153,62 @@ async function chainLeadsTo(path: string, chain: readonly string[], text: string
     if ((await readText(claimPath(path, chain[i]!))) !== (chain[i + 1] ?? text)) return false;
   }
   return true;
+}
+
+/** After "node.lock.": a contender's temporary file (of node.lock or of a claim), the pid in its name its writer's. */
+const temporaryName = /^(?:[0-9a-f]{32}\.claim\.)?([1-9]\d{0,9})\.[0-9a-f]{8}\.tmp$/;
+/** After "node.lock.": a claim (see claimPath), which holds its writer's lock text. */
+const claimName = /^[0-9a-f]{32}\.claim$/;
+/** More than any lock text: a bigger file is not one a contender wrote whole, and is not read further. */
+const maxLockTextBytes = 1024;
+
+/**
+ * Removes what contenders killed mid-way left in `dir`: temporary files (killed between writing and removing
+ * them) and claims (killed before cleaning up after a takeover), each only when its writer is gone for sure, so
+ * that no file a running contender is using goes. Only a lock's holder calls this: with node.lock held by a
+ * running owner no takeover can need a claim any more (a takeover starts from a lock whose owner is gone, and
+ * the bytes of an earlier node.lock never come back). Housekeeping: a leftover it cannot remove or read now
+ * is left for the next start.
+ */
+async function removeLeftovers(dir: string, self: LockOwner): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const prefix = `${dataFiles.lock}.`;
+  for (const entry of entries) {
+    if (!entry.isFile() || !entry.name.startsWith(prefix)) continue;
+    const temporary = temporaryName.exec(entry.name.slice(prefix.length));
+    if (temporary === null && !claimName.test(entry.name.slice(prefix.length))) continue;
+    const file = join(dir, entry.name);
+    try {
+      const written = parseLockOwner(await readHead(file, maxLockTextBytes));
+      // A temporary file may be cut short (killed while writing it): its name still says whose it is.
+      const named = temporary === null ? null : Number(temporary[1]);
+      const writer = named === null || written?.pid === named ? written : { pid: named, started: null };
+      if (writer !== null && (await writerGone(writer, self))) await rm(file, { force: true });
+    } catch {
+      // Left for the next start (see above).
+    }
+  }
+}
+
+/**
+ * Whether the process that wrote a lock file is gone for sure (lockOwnerRuns). A file of this process's pid with
+ * no start time to compare is kept: it may be another lock's of this process (two hosts), being written now.
+ */
+async function writerGone(writer: LockOwner, self: LockOwner): Promise<boolean> {
+  if (writer.pid === self.pid && (writer.started === null || self.started === null)) return false;
+  return !(await lockOwnerRuns(writer, self));
+}
+
+/** The first `limit` bytes of a file, as text. */
+async function readHead(path: string, limit: number): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const bytes = Buffer.alloc(limit + 1);
+    const { bytesRead } = await handle.read(bytes, 0, bytes.length, 0);
+    return bytesRead > limit ? '' : bytes.toString('utf8', 0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }
 
 function claimPath(path: string, lockText: string): string {
