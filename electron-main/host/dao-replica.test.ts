@@ -18,6 +18,7 @@ import { rulePresets } from '../../core/governance/rules.ts';
 import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
 import { addressBytes, recordHashFromId, signRecordAsDevice, signRecordAsMember } from '../../core/ledger/record.ts';
 import { nodeClaimMessage } from '../../core/dao/device-delegation.ts';
+import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { DaoReplica } from './dao-replica.ts';
 import { EnvelopeLog } from './envelope-log.ts';
 import { createNativeEd25519Signer, createNativeEd25519Verify } from './native-ed25519.ts';
@@ -339,12 +340,12 @@ test('while records pour in, a due snapshot waits for a pause after the last one
 });
 
 /** The fold's state hash of a fresh open of the DAO's log alone (no snapshot): what the replica must agree with. */
-async function foldOfLog(dir: string, dao: string): Promise<{ hash: string; size: number }> {
+async function foldOfLog(dir: string, dao: string, verifyWith: Ed25519Verify = verify): Promise<{ hash: string; size: number }> {
   const copy = await mkdtemp(join(tmpdir(), 'daomesh-replica-copy-'));
   try {
     await mkdir(DaoReplica.directory(copy, dao), { recursive: true });
     await copyFile(join(DaoReplica.directory(dir, dao), 'envelopes.log'), join(DaoReplica.directory(copy, dao), 'envelopes.log'));
-    const { replica } = await DaoReplica.open(copy, dao, verify);
+    const { replica } = await DaoReplica.open(copy, dao, verifyWith);
     const fold = { hash: replica.ledger.stateHash(), size: replica.ledger.size };
     await replica.close();
     return fold;
@@ -593,5 +594,63 @@ test('damage the open itself repairs (no snapshot past it) is said in the log, w
     assert.equal(report.fromSnapshot, false);
     assert.match(lines.join('\n'), /damaged at byte \d+: rebuilt at open without \d+ damaged bytes, 3 intact frames after them kept/);
     await replica.close();
+  });
+});
+
+/** The real verifier, counting its calls: how many signatures a replica checked. */
+function countingVerify(): { verify: Ed25519Verify; calls: number } {
+  const counter = {
+    calls: 0,
+    verify: (signature: Uint8Array, message: Uint8Array, key: Uint8Array) => {
+      counter.calls++;
+      return verify(signature, message, key);
+    },
+  };
+  return counter;
+}
+
+test('a log repaired while open past its snapshot is read back from the snapshot on, verifying none of what it covers again', async () => {
+  await withDir(async (dir) => {
+    // With a damaged snapshot the read-back verifies the whole log again; either way it ends where a full open does.
+    for (const snapshotIs of ['intact', 'damaged'] as const) {
+      const root = join(dir, snapshotIs);
+      const written = await writeDao(root, 40);
+      await written.replica.close(); // a snapshot whose checkpoint is the end of the log: 42 envelopes
+      const counting = countingVerify();
+      const lines: string[] = [];
+      const { replica } = await DaoReplica.open(root, written.dao, counting.verify, { log: (line) => lines.push(line) });
+      await writeVotes(replica, 4); // four envelopes past the checkpoint (the doc is built from the snapshot for them)
+      if (snapshotIs === 'damaged') {
+        const snapshots = join(DaoReplica.directory(root, written.dao), 'snapshots');
+        const [file] = await readdir(snapshots);
+        const bytes = await readFile(join(snapshots, file!));
+        bytes[bytes.length - 3]! ^= 0x10; // in the doc part
+        await writeFile(join(snapshots, file!), bytes);
+      }
+      const frames = await damageFrame(root, written.dao, 43); // the second of the four: the two after it wait for it
+
+      counting.calls = 0;
+      assert.equal((await replica.envelopeIndex()).size, 45);
+      const readBack = counting.calls;
+      counting.calls = 0;
+      const full = await foldOfLog(root, written.dao, counting.verify);
+      assert.equal(replica.ledger.stateHash(), full.hash, snapshotIs);
+      assert.equal(replica.ledger.size, full.size, snapshotIs);
+      assert.equal(full.size, 43 + 1);
+      // The snapshot covers 41 device-signed envelopes (the first, its member sealed, is checked without Ed25519).
+      assert.equal(counting.calls - readBack, snapshotIs === 'intact' ? 41 : 0, `${snapshotIs}: signatures the read-back did not check again`);
+      assert.match(lines.join('\n'), snapshotIs === 'intact' ? /read back from it \(\d+ envelopes taken after its last snapshot,/ : /read back from it \(\d+ envelopes taken,/);
+
+      // Nothing was lost but the damaged frame: it comes back from a peer, and the two waiting for it with it.
+      assert.ok((await replica.acceptRemote(frames[43]!)).ok);
+      assert.equal(replica.ledger.size, 43 + 4);
+      assert.equal(replica.ledger.stateHash(), (await foldOfLog(root, written.dao)).hash);
+      await writeVotes(replica, 1);
+      await replica.close();
+      const again = await DaoReplica.open(root, written.dao, verify);
+      assert.deepEqual({ size: again.replica.ledger.size, rejected: again.report.rejected }, { size: 43 + 5, rejected: 0 });
+      assert.equal(again.replica.ledger.stateHash(), (await foldOfLog(root, written.dao)).hash);
+      await again.replica.close();
+    }
   });
 });

@@ -41,7 +41,7 @@ import { EnvelopeIndex } from './envelope-index.ts';
 import { mkdirDurable } from './data-dir.ts';
 import { EnvelopeLog, StorageError, type LogRecovery } from './envelope-log.ts';
 import { nativeSha256 } from './native-sha256.ts';
-import { SnapshotStore } from './snapshot-store.ts';
+import { SnapshotStore, type PartedSnapshot } from './snapshot-store.ts';
 
 /**
  * A snapshot after this many new records, or a sixteenth of the DAO if more: a cold open after a crash replays
@@ -182,41 +182,45 @@ export class DaoReplica {
     const { snapshot } = await snapshots.loadNewestParts(2);
     const log = await EnvelopeLog.open(join(dir, 'envelopes.log'), { resumeFrom: snapshot ?? undefined });
     const report: ReplicaOpenReport = { fromSnapshot: false, foldFromSnapshot: false, replayed: 0, rejected: 0 };
-    let replica = new DaoReplica(id, log, snapshots, verify, new DaoLedger(id), options);
+    const replica = new DaoReplica(id, log, snapshots, verify, new DaoLedger(id), options);
     reportRecovery(id, log.recovery, replica.#report);
-    let from = 0;
-    if (snapshot && log.recovery.resumed) {
-      // Everything in the snapshot passed the gate when it arrived: take it back without re-verifying.
-      const meta = snapshot.count === 3 ? decodeMeta(snapshot.parts[0]!) : null;
-      const ledger = meta ? importedFold(id, snapshot.parts[1]!) : null;
-      if (meta && ledger) {
-        replica = new DaoReplica(id, log, snapshots, verify, ledger, options);
-        for (const [key, delegation] of meta.delegations) replica.#delegations.set(key, delegation);
-        for (const [node, device] of meta.nodes) replica.#claimNode(node, device);
-        replica.#docState = () => snapshot.readPart(2);
-        // Records the fold was waiting for are only in the doc: build it now, which takes them in again.
-        if (meta.pending > 0) void replica.doc;
-        report.foldFromSnapshot = true;
-        report.fromSnapshot = true;
-      } else {
-        // The first format, or a fold this version cannot take: fold the doc's records again.
-        const state = snapshot.count === 1 ? snapshot.parts[0]! : snapshot.readPart(2);
-        if (state !== null) {
-          Y.applyUpdate(replica.doc, state, 'snapshot');
-          replica.#take([...ledgerRecords(replica.doc)]);
-          report.fromSnapshot = true;
-        }
-      }
-      if (report.fromSnapshot) {
-        replica.#refreshMembers();
-        replica.#recordsAtSnapshot = replica.ledger.size;
-        from = snapshot.logOffset;
-      }
-    }
+    const from = snapshot && log.recovery.resumed ? replica.#startFrom(snapshot, report) : 0;
     await replica.#replay(from, report);
     replica.#writerPath = join(dir, writerFile);
     replica.#writer = await readWriter(replica.#writerPath);
     return { replica, report };
+  }
+
+  /**
+   * Takes a new replica's state back from a snapshot of its log (one the log resumes after) and returns the
+   * log offset to replay from: the snapshot's, or 0 when nothing of it could be taken.
+   */
+  #startFrom(snapshot: PartedSnapshot, report: ReplicaOpenReport): number {
+    // Everything in the snapshot passed the gate when it arrived: take it back without re-verifying.
+    const meta = snapshot.count === 3 ? decodeMeta(snapshot.parts[0]!) : null;
+    const ledger = meta ? importedFold(this.id, snapshot.parts[1]!) : null;
+    if (meta && ledger) {
+      this.#ledger = ledger;
+      for (const [key, delegation] of meta.delegations) this.#delegations.set(key, delegation);
+      for (const [node, device] of meta.nodes) this.#claimNode(node, device);
+      this.#docState = () => snapshot.readPart(2);
+      // Records the fold was waiting for are only in the doc: build it now, which takes them in again.
+      if (meta.pending > 0) void this.doc;
+      report.foldFromSnapshot = true;
+      report.fromSnapshot = true;
+    } else {
+      // The first format, or a fold this version cannot take: fold the doc's records again.
+      const state = snapshot.count === 1 ? snapshot.parts[0]! : snapshot.readPart(2);
+      if (state !== null) {
+        Y.applyUpdate(this.doc, state, 'snapshot');
+        this.#take([...ledgerRecords(this.doc)]);
+        report.fromSnapshot = true;
+      }
+    }
+    if (!report.fromSnapshot) return 0;
+    this.#refreshMembers();
+    this.#recordsAtSnapshot = this.ledger.size;
+    return snapshot.logOffset;
   }
 
   /** The DAO's fold: every record this host holds, judged by the rules. */
@@ -454,9 +458,10 @@ export class DaoReplica {
    * Rebuilds a damaged log from its intact frames. The doc and fold (from a snapshot, or read before the damage)
    * still hold the records of the frames lost, whose envelopes this host can no longer serve and the gate would
    * refuse when peers send them again: so when frames were lost, the doc, fold and tables are read back from the
-   * rebuilt log, as the next open would, and catch-up brings the lost envelopes back from peers. Writes and
-   * peers' envelopes wait meanwhile, so that the read-back misses none of what they append. Until it has been
-   * read back (or if that fails) no snapshot is saved, and the old ones are dropped either way.
+   * rebuilt log, as a cold open would (from the newest snapshot on, if the damage is past it: #snapshotKept), and
+   * catch-up brings the lost envelopes back from peers. Writes and peers' envelopes wait meanwhile, so that the
+   * read-back misses none of what they append. Until it has been read back (or if that fails) no snapshot is
+   * saved, and the old ones are dropped either way.
    */
   async #rebuildLog(): Promise<void> {
     this.#logRebuilt = true; // before the log takes its new id: no snapshot may pair this state with it
@@ -472,12 +477,14 @@ export class DaoReplica {
       } catch {
         // Damaged: the doc getter keeps refusing until the DAO is read back or opened again, from the log.
       }
+      const snapshot = recovery.outcome === 'corrupt' ? await this.#snapshotKept() : null;
       await this.#snapshots.dropAll();
       if (recovery.outcome !== 'corrupt') return;
       let readBack: string;
       try {
-        const report = await this.#readBack();
-        readBack = `The DAO was read back from it (${report.replayed} envelopes taken, ${this.#waiting.length} waiting for what was lost)`;
+        const report = await this.#readBack(snapshot);
+        const after = report.fromSnapshot ? ' after its last snapshot' : '';
+        readBack = `The DAO was read back from it (${report.replayed} envelopes taken${after}, ${this.#waiting.length} waiting for what was lost)`;
       } catch (error) {
         readBack = `Reading the DAO back from it failed (${error instanceof Error ? error.message : String(error)}): it is verified again from its log when next opened`;
       }
@@ -491,14 +498,26 @@ export class DaoReplica {
     }
   }
 
-  /** The doc, fold and tables made anew from the log as it is now (after a repair), then taken in place of these. */
-  async #readBack(): Promise<ReplicaOpenReport> {
+  /**
+   * After a repair, the newest snapshot if the rebuilt log kept every frame it covers (the damage is past its
+   * checkpoint), read whole since its file goes next; null if there is none, or it is damaged or unreadable.
+   */
+  async #snapshotKept(): Promise<PartedSnapshot | null> {
+    const { snapshot } = await this.#snapshots.loadNewestParts(3).catch(() => ({ snapshot: null }));
+    return snapshot !== null && this.#log.resumable(snapshot) ? snapshot : null;
+  }
+
+  /**
+   * The doc, fold and tables made anew from the log as it is now (after a repair), then taken in place of these:
+   * from `snapshot` on, as a cold open does, when given (one the log resumes after, held in memory whole).
+   */
+  async #readBack(snapshot: PartedSnapshot | null): Promise<ReplicaOpenReport> {
     const fresh = new DaoReplica(this.id, this.#log, this.#snapshots, this.#verify, new DaoLedger(this.id), {});
     const report: ReplicaOpenReport = { fromSnapshot: false, foldFromSnapshot: false, replayed: 0, rejected: 0 };
-    await fresh.#replay(0, report);
+    await fresh.#replay(snapshot === null ? 0 : fresh.#startFrom(snapshot, report), report);
     this.#ledger = fresh.#ledger;
     this.#doc = fresh.#doc;
-    this.#docState = null;
+    this.#docState = fresh.#docState;
     this.#delegations = fresh.#delegations;
     this.#nodes = fresh.#nodes;
     this.#delegationRecords = fresh.#delegationRecords;

@@ -178,6 +178,26 @@ test('repair finds damage a resumed open never read, keeps every intact frame, a
     await reopened.close();
   }));
 
+test('after a repair, a checkpoint of the old log before the damage is still resumable, and reads on the same frames; one past it is not', () =>
+  withLog(async (path) => {
+    const starts = await writeFrames(path, 6);
+    const log = await EnvelopeLog.open(path);
+    const at = (frame: number) => ({ logId: log.logId, logOffset: starts[frame]!, frameCount: frame });
+    const [beforeDamage, atDamage, pastDamage] = [at(2), at(4), at(5)];
+    assert.ok(log.resumable(pastDamage));
+    const damaged = await readFile(path);
+    damaged[starts[4]! + 12]! ^= 0x04; // bit rot in frame 4, after the open read it
+    await writeFile(path, damaged);
+    assert.equal((await log.repair()).outcome, 'corrupt');
+    assert.ok(log.resumable(beforeDamage));
+    assert.ok(log.resumable(atDamage), 'a checkpoint where the damage begins covers nothing lost');
+    assert.equal(log.resumable(pastDamage), false);
+    assert.equal(log.resumable({ ...beforeDamage, logId: '0'.repeat(32) }), false);
+    assert.ok(log.resumable(log.checkpoint()));
+    assert.deepEqual(await readAll(log, beforeDamage.logOffset), [2, 3, 5].map((index) => envelope(index)));
+    await log.close();
+  }));
+
 test('a last frame of the right length whose checksum fails is treated as damage, not as a torn write', () =>
   withLog(async (path) => {
     const starts = await writeFrames(path, 4);

@@ -95,6 +95,8 @@ export class EnvelopeLog {
   #drained: Promise<void> = Promise.resolve();
   #closed = false;
   #failure: StorageError | undefined;
+  /** The log id before the last repair rebuilt the file, and where its damage began: the bytes before it were kept. */
+  #rebuiltFrom: { logId: string; end: number } | null = null;
 
   private constructor(path: string, handle: FileHandle, logId: string, frameCount: number, end: number, recovery: LogRecovery) {
     this.path = path;
@@ -122,7 +124,7 @@ export class EnvelopeLog {
       const size = (await handle.stat()).size;
       const logId = await readHeader(handle, path, size);
       const resume = options.resumeFrom;
-      const resumed = resume !== undefined && resume.logId === logId && resume.logOffset >= headerBytes && resume.logOffset <= size;
+      const resumed = resume !== undefined && resumesIn(resume, logId, size);
       const reader = new FrameReader(handle, resumed ? resume.logOffset : headerBytes, size);
       let frameCount = resumed ? resume.frameCount : 0;
       let frame = reader.nextBuffered() ?? (await reader.next());
@@ -169,6 +171,16 @@ export class EnvelopeLog {
    */
   checkpoint(): LogCheckpoint {
     return { logId: this.#logId, logOffset: this.#end, frameCount: this.#frameCount };
+  }
+
+  /**
+   * Whether the frames a checkpoint (a snapshot's) covers are still this log's first frames, byte for byte, so
+   * that a reader holding them may read on from its logOffset: it is of this log, or of the one the last repair
+   * rebuilt it from and before the damage (a rebuild copies the frames before the damage as they were).
+   */
+  resumable(checkpoint: LogCheckpoint): boolean {
+    const before = this.#rebuiltFrom;
+    return resumesIn(checkpoint, this.#logId, this.#end) || (before !== null && resumesIn(checkpoint, before.logId, before.end));
   }
 
   /**
@@ -253,6 +265,7 @@ export class EnvelopeLog {
         throw this.#failure;
       }
       this.#handle = rebuilt.handle;
+      this.#rebuiltFrom = { logId: this.#logId, end: reader.position };
       this.#logId = rebuilt.logId;
       this.#frameCount = frameCount + rebuilt.keptAfterDamage;
       this.#end = rebuilt.end;
@@ -317,6 +330,11 @@ export class EnvelopeLog {
     }
     return this.#pending.splice(0, taken);
   }
+}
+
+/** Whether `checkpoint` is of the log `logId` and points into its frames, up to byte `end`. */
+function resumesIn(checkpoint: LogCheckpoint, logId: string, end: number): boolean {
+  return checkpoint.logId === logId && checkpoint.logOffset >= headerBytes && checkpoint.logOffset <= end;
 }
 
 /** Checks and encodes the frames of one append, split into chunks of at most maxWriteBytes. */
