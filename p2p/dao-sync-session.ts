@@ -6,13 +6,14 @@
 import { hash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Stream } from '@libp2p/interface';
-import { lpStream, type LengthPrefixedStream } from '@libp2p/utils';
+import { byteStream, type ByteStream } from '@libp2p/utils';
 import { IdSet, idBelow, type Bound } from '../core/sync/id-set.ts';
 import { RangeReconciler, ReconcileError, type ReconcileMessage } from '../core/sync/range-reconcile.ts';
 import {
   decodeSyncMessage,
   encodeSyncMessage,
   envelopeFrames,
+  maxHandshakeFrameBytes,
   maxSyncFrameBytes,
   SyncProtocolError,
   syncProtocolVersion,
@@ -21,6 +22,7 @@ import {
   type SyncRefusalCode,
 } from '../core/sync/sync-messages.ts';
 import { compareBytes, recordHashFromId, recordIdFromHash } from '../core/ledger/record.ts';
+import { maxStreamWindowBytes } from './mesh-node.ts';
 
 export const daoSyncProtocol = '/daomesh/dao-sync/1.0.0';
 
@@ -84,17 +86,22 @@ export type SyncSessionOptions = SyncTimeouts & {
   /** Responder: the DAO's other nodes it is connected to, shared in the welcome so the initiator can reach them. */
   sharePeers?: (dao: string, requester: string) => SharedPeer[] | Promise<SharedPeer[]>;
   /**
-   * Responder: claims the (DAO, peer) pair for this session, or refuses it as BUSY: null when a session between
-   * the two is already running, `{ busy }` with the reason otherwise. The function returned is called when the
-   * session ends, with the error that ended it (null when it completed).
+   * Responder: claims the (DAO, peer) pair for this session, or refuses it as BUSY with the reason, which the
+   * peer is told. The function returned is called when the session ends, with the error that ended it (null
+   * when it completed).
    */
-  beginServing?: (dao: string, peer: string) => ((ending: Error | null) => void) | { busy: string } | null;
+  beginServing?: (dao: string, peer: string) => ((ending: Error | null) => void) | { busy: string };
   /** Every frame's bytes as it crosses, refused and broken sessions included; `envelopes`: a frame of envelopes. */
   onBytes?: (direction: 'in' | 'out', bytes: number, envelopes: boolean) => void;
   /** Initiator: the nodes the responder shared. */
   onPeers?: (dao: string, peers: readonly SharedPeer[]) => void;
   /** Responder: why a session failed (serveSync itself never throws). */
   onError?: (error: Error) => void;
+  /**
+   * Once a session past the hello ends, however it ended: what it did (a session cut short keeps what it
+   * accepted), and the error that ended it (null when it completed).
+   */
+  onEnd?: (report: SyncReport, ending: Error | null) => void;
 };
 
 export type SyncReport = {
@@ -137,20 +144,27 @@ export class SyncTimeoutError extends Error {
 export async function initiateSync(stream: Stream, dao: string, peer: string, store: DaoSyncStore, options: SyncSessionOptions = {}): Promise<SyncReport> {
   const wire = new SyncWire(stream, options);
   const report = emptyReport(dao, peer);
+  let welcomed = false;
   try {
     await wire.write({ t: 'hello', v: syncProtocolVersion, dao: recordHashFromId(dao), ...(options.invite ? { invite: options.invite } : {}) });
     const answer = await wire.read();
     if (answer.t === 'refuse') throw new SyncRefusedError(answer.code, answer.message);
     if (answer.t !== 'welcome') throw new SyncProtocolError(`Expected welcome, got ${answer.t}.`);
+    welcomed = true;
+    wire.begin();
     if (answer.peers && answer.peers.length > 0) options.onPeers?.(dao, answer.peers);
     await exchange(wire, 'initiator', store, options, report);
     await wire.close();
-    return report;
   } catch (error) {
-    stream.abort(asError(error));
-    if (error instanceof SyncTimeoutError) error.report = { ...report, bytesIn: wire.bytesIn, bytesOut: wire.bytesOut };
+    const failure = asError(error);
+    stream.abort(failure);
+    const done = { ...report, bytesIn: wire.bytesIn, bytesOut: wire.bytesOut };
+    if (error instanceof SyncTimeoutError) error.report = done;
+    if (welcomed) options.onEnd?.(done, failure);
     throw error;
   }
+  options.onEnd?.(report, null);
+  return report;
 }
 
 /** Serves a session as the responder on an incoming stream. Never throws: a bad peer just loses its stream. */
@@ -173,20 +187,24 @@ export async function serveSync(stream: Stream, peer: string, store: DaoSyncStor
     }
     const release = options.beginServing ? options.beginServing(dao, peer) : () => {};
     if (typeof release !== 'function') {
-      await wire.write({ t: 'refuse', code: 'BUSY', message: release?.busy ?? 'A session for this DAO between us is already running.' });
+      await wire.write({ t: 'refuse', code: 'BUSY', message: release.busy });
       await wire.close();
       return null;
     }
     const report = emptyReport(dao, peer);
     try {
       const peers = ((await options.sharePeers?.(dao, peer)) ?? []).slice(0, 64).map((shared) => ({ id: shared.id, addrs: shared.addrs.slice(0, 8) }));
+      wire.begin();
       await wire.write({ t: 'welcome', ...(peers.length > 0 ? { peers } : {}) });
       await exchange(wire, 'responder', store, options, report);
     } catch (error) {
-      release(asError(error));
+      const failure = asError(error);
+      release(failure);
+      options.onEnd?.({ ...report, bytesIn: wire.bytesIn, bytesOut: wire.bytesOut }, failure);
       throw error;
     }
     release(null);
+    options.onEnd?.(report, null);
     await wire.close();
     return report;
   } catch (error) {
@@ -371,13 +389,23 @@ function reconcileStep(reconciler: RangeReconciler, message: ReconcileMessage): 
   }
 }
 
+/** What a peer may still send after this node pauses a stream: yamux's largest receive window (mesh-node.ts). */
+const streamWindowBytes = maxStreamWindowBytes;
+/** The longest length prefix of a frame (a varint; 4 bytes hold up to 2^28 - 1, past the frame cap). */
+const maxPrefixBytes = 4;
+
 /**
  * Length-prefixed sync messages on a stream, bytes counted both ways. Every read, write and close has a
  * timeout, and all of them the session's time limit.
+ *
+ * Reading has back-pressure: the stream is paused once a whole frame's worth is unread, and resumed when a read
+ * brings it below that. A peer sending faster than this node reads (the gate is slower than a LAN) is held back
+ * instead of filling memory. Until the session begins (begin()), frames are handshake-sized and nothing may
+ * arrive past one: a peer not yet let in cannot make this node hold more.
  */
 class SyncWire {
   readonly #stream: Stream;
-  readonly #lp: LengthPrefixedStream<Stream>;
+  readonly #bytes: ByteStream<Stream>;
   /** The caller's: the node is stopping. */
   readonly #signal: AbortSignal | undefined;
   readonly #sessionDeadline: AbortSignal;
@@ -385,12 +413,23 @@ class SyncWire {
   readonly #readTimeoutMs: number;
   readonly #writeTimeoutMs: number;
   readonly #onBytes: SyncSessionOptions['onBytes'];
+  #frameCap = maxHandshakeFrameBytes;
+  /** What may arrive past a frame read ahead: nothing before the session, a window in flight after it pauses. */
+  #inFlightRoom = 0;
+  /** Bytes arrived and not yet read as whole frames. */
+  #unread = 0;
+  /** While resume() hands over what arrived paused: pausing inside it would leave yamux granting window. */
+  #resuming = false;
+  /** Why the stream was ended for bytes past the limit: the next read throws it rather than read on in what was buffered. */
+  #overrun: SyncProtocolError | null = null;
   bytesIn = 0;
   bytesOut = 0;
 
   constructor(stream: Stream, options: SyncSessionOptions) {
     this.#stream = stream;
-    this.#lp = lpStream(stream, { maxDataLength: maxSyncFrameBytes });
+    // Its own cap is fixed at the session's; the listener below holds the handshake to less.
+    this.#bytes = byteStream(stream, { maxBufferSize: maxPrefixBytes + maxSyncFrameBytes + streamWindowBytes });
+    stream.addEventListener('message', (event) => this.#arrived(event.data.byteLength));
     this.#signal = options.signal;
     this.#sessionTimeoutMs = options.sessionTimeoutMs ?? defaultSessionTimeoutMs;
     this.#sessionDeadline = AbortSignal.timeout(this.#sessionTimeoutMs);
@@ -399,10 +438,18 @@ class SyncWire {
     this.#onBytes = options.onBytes;
   }
 
+  /** The peer is let in (welcomed): frames up to the cap, read ahead, and a window's worth in flight when paused. */
+  begin(): void {
+    this.#frameCap = maxSyncFrameBytes;
+    this.#inFlightRoom = streamWindowBytes;
+    // While paused, what was in flight waits in the stream itself (4 MiB by default, less than the window).
+    this.#stream.maxReadBufferLength = streamWindowBytes;
+  }
+
   async read(): Promise<SyncMessage> {
-    const frame = await this.#bounded('read', (signal) => this.#lp.read({ signal }));
+    const frame = await this.#bounded('read', (signal) => this.#readFrame(signal));
     this.bytesIn += frame.byteLength;
-    const message = decodeSyncMessage(frame.subarray());
+    const message = decodeSyncMessage(frame);
     this.#onBytes?.('in', frame.byteLength, message.t === 'packed');
     if (message.t !== 'packed') return message;
     let inner: Uint8Array;
@@ -422,12 +469,68 @@ class SyncWire {
     if (options.pack) bytes = encodeSyncMessage({ t: 'packed', z: deflateRawSync(bytes) });
     this.bytesOut += bytes.length;
     this.#onBytes?.('out', bytes.length, options.pack === true);
-    await this.#bounded('write', (signal) => this.#lp.write(bytes, { signal }));
+    const frame = lengthPrefixed(bytes);
+    await this.#bounded('write', (signal) => this.#bytes.write(frame, { signal }));
   }
 
   /** Closes our end once the peer has taken what we sent. */
   async close(): Promise<void> {
     await this.#bounded('close', (signal) => this.#stream.close({ signal }));
+  }
+
+  /** One frame: its length (refused past the cap before any of it is waited for), then its bytes. */
+  async #readFrame(signal: AbortSignal): Promise<Uint8Array> {
+    if (this.#overrun) throw this.#overrun;
+    let length = 0;
+    let prefixBytes = 0;
+    for (;;) {
+      const byte = (await this.#bytes.read({ bytes: 1, signal })).get(0);
+      length += (byte & 0x7f) * 2 ** (7 * prefixBytes++);
+      if ((byte & 0x80) === 0) break;
+      if (prefixBytes === maxPrefixBytes) throw new SyncProtocolError(`A frame's length prefix runs past ${maxPrefixBytes} bytes.`);
+    }
+    if (length > this.#frameCap) {
+      throw new SyncProtocolError(`The peer sent a frame of ${length} bytes, over the ${this.#frameCap}-byte cap${this.#inFlightRoom === 0 ? ' before the session begins' : ''}.`);
+    }
+    const frame = length === 0 ? new Uint8Array(0) : (await this.#bytes.read({ bytes: length, signal })).subarray();
+    this.#unread -= prefixBytes + length;
+    this.#resumeIfBehind();
+    return frame;
+  }
+
+  /** Read ahead of the frame being read until this much is unread: then the next frame is here, however large. */
+  get #readAhead(): number {
+    return maxPrefixBytes + this.#frameCap;
+  }
+
+  #arrived(bytes: number): void {
+    if (this.#overrun) return;
+    this.#unread += bytes;
+    if (this.#unread > this.#readAhead + this.#inFlightRoom) {
+      // An honest peer cannot: it sends within the window, and before the session one frame at a time.
+      const overrun = new SyncProtocolError(`The peer sent ${this.#unread} bytes ahead of what this node read, more than the ${this.#readAhead + this.#inFlightRoom} it may.`);
+      this.#overrun = overrun;
+      // After the current dispatch, as the byte stream does with its own overflow.
+      queueMicrotask(() => this.#stream.abort(overrun));
+      return;
+    }
+    if (!this.#resuming) this.#pauseIfAhead();
+  }
+
+  #pauseIfAhead(): void {
+    if (this.#unread >= this.#readAhead && this.#stream.readStatus === 'readable') this.#stream.pause();
+  }
+
+  #resumeIfBehind(): void {
+    if (this.#unread >= this.#readAhead || this.#stream.readStatus !== 'paused') return;
+    this.#resuming = true;
+    try {
+      this.#stream.resume();
+    } finally {
+      this.#resuming = false;
+    }
+    // What arrived while paused may be a frame ahead already.
+    this.#pauseIfAhead();
   }
 
   /**
@@ -458,12 +561,34 @@ class SyncWire {
       if (stalled.signal.aborted) {
         throw new SyncTimeoutError(step === 'read' ? `The peer sent nothing for ${seconds(timeoutMs)}.` : `The peer took nothing this node sent for ${seconds(timeoutMs)} (it stopped reading).`, step);
       }
-      throw error;
+      throw streamError(error);
     } finally {
       clearTimeout(timer);
       this.#stream.removeEventListener(progressEvent, onProgress);
     }
   }
+}
+
+/**
+ * The frame after its length as an unsigned varint (libp2p's length-prefixed framing), in one buffer: one send,
+ * as the peer's window grows with every piece that arrives.
+ */
+function lengthPrefixed(frame: Uint8Array): Uint8Array {
+  const prefix: number[] = [];
+  let length = frame.length;
+  for (; length >= 0x80; length = Math.floor(length / 0x80)) prefix.push((length & 0x7f) | 0x80);
+  prefix.push(length);
+  const bytes = new Uint8Array(prefix.length + frame.length);
+  bytes.set(prefix);
+  bytes.set(frame, prefix.length);
+  return bytes;
+}
+
+/** A write waiting for room is rejected with the stream's close event, not an error: say what happened. */
+function streamError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  const cause = (error as { error?: unknown } | null)?.error;
+  return cause instanceof Error ? cause : new Error('The stream closed while this node was sending (the peer went away or reset it).');
 }
 
 function seconds(ms: number): string {

@@ -2,14 +2,20 @@
 // for the host's (test/dao-sync-nodes.test.ts runs the real host, gate and fold): an envelope is accepted only
 // when the one it names as its predecessor is already held, so any ordering mistake shows as a rejection.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, test } from 'node:test';
 import { generateKeyPair } from '@libp2p/crypto/keys';
+import type { Stream } from '@libp2p/interface';
 import { lpStream } from '@libp2p/utils';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { base64urlnopad } from '@scure/base';
+import { recordHashFromId } from '../core/ledger/record.ts';
+import { IdSet } from '../core/sync/id-set.ts';
+import { RangeReconciler } from '../core/sync/range-reconcile.ts';
+import { decodeSyncMessage, encodeSyncMessage, maxHandshakeFrameBytes, maxSyncFrameBytes, syncProtocolVersion, type SyncMessage } from '../core/sync/sync-messages.ts';
 import { createMeshNode, type MeshNode } from './mesh-node.ts';
 import { DaoSync, daoTopic, gossipScore, type DaoSyncHost, type DaoSyncOptions, type GossipOutcome } from './dao-sync.ts';
-import { daoSyncProtocol, initiateSync, serveSync, SyncRefusedError, type AcceptOutcome } from './dao-sync-session.ts';
+import { daoSyncProtocol, initiateSync, maxRefusedPerSession, serveSync, SyncRefusedError, type AcceptOutcome } from './dao-sync-session.ts';
 import { groupKeyId, type GroupKey } from './gossip-cipher.ts';
 import { bytesToHex } from '@noble/hashes/utils.js';
 
@@ -37,8 +43,11 @@ class TestStore implements DaoSyncHost {
   readonly byId = new Map<string, Uint8Array>();
   readonly members = new Set<string>();
   rejected = 0;
+  /** A gate that takes any envelope, for tests about frames and streams rather than order. */
+  readonly #takesAny: boolean;
 
-  constructor(envelopes: Uint8Array[] = []) {
+  constructor(envelopes: Uint8Array[] = [], options: { takesAny?: boolean } = {}) {
+    this.#takesAny = options.takesAny ?? false;
     for (const envelope of envelopes) this.#add(envelope);
   }
 
@@ -71,6 +80,11 @@ class TestStore implements DaoSyncHost {
     return this.byId.has(base64urlnopad.encode(sha256(envelope)));
   }
   #check(envelope: Uint8Array): GossipOutcome {
+    if (this.#takesAny) {
+      if (this.has(envelope)) return 'held';
+      this.#add(envelope);
+      return 'accepted';
+    }
     if (envelope.length !== 73 || envelope[0] !== 1) {
       this.rejected++;
       return 'rejected';
@@ -102,6 +116,46 @@ async function startNode(store: TestStore, intervalMs = 60_000, options: Omit<Da
   nodes.push(node);
   syncs.push(sync);
   return { node, sync, peer: node.peerId.toString() };
+}
+
+/** A node with no DaoSync: the tests' own end of a session, honest or not. */
+async function startMeshNode(): Promise<MeshNode> {
+  const node = await createMeshNode({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], mdns: false });
+  await node.start();
+  nodes.push(node);
+  return node;
+}
+
+/** A sync stream's frames, raw: what a peer sends is not checked. */
+function rawWire(stream: Stream) {
+  const lp = lpStream(stream, { maxDataLength: maxSyncFrameBytes });
+  return {
+    send: (message: SyncMessage) => lp.write(encodeSyncMessage(message)),
+    read: async () => decodeSyncMessage((await lp.read({ signal: AbortSignal.timeout(10_000) })).subarray()),
+  };
+}
+
+/** A length-prefixed frame's bytes as they go on the wire (unsigned varint length, then the frame). */
+function framed(frame: Uint8Array): Uint8Array {
+  const prefix: number[] = [];
+  for (let length = frame.length; ; length >>>= 7) {
+    if (length < 0x80) {
+      prefix.push(length);
+      break;
+    }
+    prefix.push((length & 0x7f) | 0x80);
+  }
+  const bytes = new Uint8Array(prefix.length + frame.length);
+  bytes.set(prefix);
+  bytes.set(frame, prefix.length);
+  return bytes;
+}
+
+const hello = (): SyncMessage => ({ t: 'hello', v: syncProtocolVersion, dao: recordHashFromId(dao) });
+
+/** Envelopes of random bytes (deflate cannot shrink them). */
+function randomEnvelopes(count: number, size: number): Uint8Array[] {
+  return Array.from({ length: count }, () => new Uint8Array(randomBytes(size)));
 }
 
 async function eventually(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
@@ -308,7 +362,7 @@ test('a peer that always answers BUSY is asked again a few times, then left to t
   let asked = 0;
   await b.handle(daoSyncProtocol, (stream, connection) => {
     asked++;
-    void serveSync(stream, connection.remotePeer.toString(), busyStore, { beginServing: () => null });
+    void serveSync(stream, connection.remotePeer.toString(), busyStore, { beginServing: () => ({ busy: 'This node is in a session for this DAO with another node.' }) });
   });
   busyStore.members.add(a.peer);
   b.services.pubsub.subscribe(daoTopic(dao));
@@ -355,4 +409,181 @@ test('joining a DAO whose history takes longer than one session goes on with new
   // Progress counts across the sessions: it never goes back, and ends at the whole history.
   assert.ok(progress.every((received, i) => i === 0 || received >= progress[i - 1]!), progress.join(', '));
   assert.equal(progress.at(-1), history.length);
+});
+
+test('a frame at exactly the 4 MiB cap, with the next frame right behind it, is read; one a byte over, or a large one before the session, is refused and its stream closed', async () => {
+  const store = new TestStore([], { takesAny: true });
+  const lines: string[] = [];
+  const a = await startNode(store, 60_000, { log: (line) => lines.push(line) });
+  a.sync.join(dao);
+  const peer = await startMeshNode();
+  store.members.add(peer.peerId.toString());
+  /** A session in which A asks for `envelopes` (it lacks them), up to the peer's offer. */
+  const offering = async (envelopes: Uint8Array[]): Promise<Stream> => {
+    const stream = await peer.dialProtocol(a.node.getMultiaddrs()[0]!, daoSyncProtocol);
+    const wire = rawWire(stream);
+    await wire.send(hello());
+    assert.equal((await wire.read()).t, 'welcome');
+    await wire.send({ t: 'ranges', reconcile: new RangeReconciler(new IdSet(envelopes.map((envelope) => sha256(envelope)))).start() });
+    assert.equal((await wire.read()).t, 'ranges');
+    await wire.send({ t: 'offer', n: envelopes.length });
+    return stream;
+  };
+  /** A frame of envelopes of exactly `bytes` bytes: one envelope, sized to fit. */
+  const frameOf = (bytes: number): { envelope: Uint8Array; frame: Uint8Array } => {
+    const overhead = encodeSyncMessage({ t: 'envelopes', envelopes: [new Uint8Array(1 << 20)] }).length - (1 << 20);
+    const envelope = new Uint8Array(randomBytes(bytes - overhead));
+    const frame = encodeSyncMessage({ t: 'envelopes', envelopes: [envelope] });
+    assert.equal(frame.length, bytes);
+    return { envelope, frame };
+  };
+
+  // Before the session begins, a frame past the handshake's cap: refused the same way, whoever sends it.
+  const large = await peer.dialProtocol(a.node.getMultiaddrs()[0]!, daoSyncProtocol);
+  large.send(framed(new Uint8Array(maxHandshakeFrameBytes + 1)));
+  await eventually('A to refuse the large hello', () => lines.some((line) => line.includes(`over the ${maxHandshakeFrameBytes}-byte cap before the session begins`)));
+  await eventually('that stream to close', () => large.status !== 'open');
+
+  // A byte over: refused from its length alone, before any of it is waited for, and the stream closed.
+  const over = frameOf(maxSyncFrameBytes + 1);
+  const refused = await offering([over.envelope]);
+  refused.send(framed(over.frame));
+  await eventually('A to refuse the frame', () => lines.some((line) => line.includes(`over the ${maxSyncFrameBytes}-byte cap`)));
+  await eventually('the stream to close', () => refused.status !== 'open');
+  assert.equal(store.has(over.envelope), false);
+
+  // At the cap, with the next frame and the end in the same write: the read buffer holds more than the cap.
+  const atCap = frameOf(maxSyncFrameBytes);
+  const next = randomEnvelopes(1, 1000)[0]!;
+  const stream = await offering([atCap.envelope, next]);
+  const frames = [atCap.frame, encodeSyncMessage({ t: 'envelopes', envelopes: [next] }), encodeSyncMessage({ t: 'end' })].map(framed);
+  const bytes = new Uint8Array(frames.reduce((sum, frame) => sum + frame.length, 0));
+  frames.reduce((at, frame) => (bytes.set(frame, at), at + frame.length), 0);
+  stream.send(bytes);
+  await eventually('A to take both', () => store.has(atCap.envelope) && store.has(next));
+  await eventually('the session to end', () => a.sync.status(dao).state !== 'syncing');
+  assert.equal(lines.filter((line) => line.startsWith('served sync')).length, 2, lines.join('\n'));
+});
+
+test('a history larger than the read buffer, sent faster than the gate takes it, is held back by the stream, not cut off', async () => {
+  // 12 MiB: three times a frame, and past what the stream's window lets arrive before the node pauses it.
+  const history = randomEnvelopes(3_000, 4096);
+  const senderStore = new TestStore(history, { takesAny: true });
+  const sender = await startNode(senderStore);
+  sender.sync.join(dao);
+  const node = await startMeshNode();
+  senderStore.members.add(node.peerId.toString());
+  // A gate slower than a loopback link (a real one takes ~2-3 MB/s with its log).
+  const store = new TestStore([], { takesAny: true });
+  const accept = store.accept.bind(store);
+  let taken = 0;
+  store.accept = async (...args) => {
+    if (++taken % 64 === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    return accept(...args);
+  };
+  const report = await initiateSync(await node.dialProtocol(sender.node.getMultiaddrs()[0]!, daoSyncProtocol), dao, sender.peer, store);
+  assert.equal(report.accepted, history.length);
+  assert.equal(store.order.length, history.length);
+});
+
+test('a BUSY refusal says whose session holds the slot: the asking peer\'s own, or another node\'s', async () => {
+  const store = new TestStore(chain('a', 5));
+  const a = await startNode(store);
+  a.sync.join(dao);
+  const holder = await startMeshNode();
+  const asker = await startMeshNode();
+  store.members.add(holder.peerId.toString());
+  store.members.add(asker.peerId.toString());
+  // Welcomed, then quiet: A waits for its ranges, and the DAO's one session slot is the holder's.
+  const held = await holder.dialProtocol(a.node.getMultiaddrs()[0]!, daoSyncProtocol);
+  const wire = rawWire(held);
+  await wire.send(hello());
+  assert.equal((await wire.read()).t, 'welcome');
+
+  await assert.rejects(initiateSync(await asker.dialProtocol(a.node.getMultiaddrs()[0]!, daoSyncProtocol), dao, a.peer, new TestStore()), (error: unknown) => {
+    assert.ok(error instanceof SyncRefusedError);
+    assert.equal(error.code, 'BUSY');
+    assert.match(error.message, /with another node/);
+    return true;
+  });
+  const again = rawWire(await holder.dialProtocol(a.node.getMultiaddrs()[0]!, daoSyncProtocol));
+  await again.send(hello());
+  const refusal = await again.read();
+  assert.ok(refusal.t === 'refuse' && refusal.code === 'BUSY' && /between us/.test(refusal.message), JSON.stringify(refusal));
+
+  held.abort(new Error('test over'));
+  await eventually('A to free the slot', () => a.sync.status(dao).state !== 'syncing');
+});
+
+/** Two DAO nodes, A and B, holding `history` and in sync; A logs into `lines`. */
+async function twoNodesInSync(history: Uint8Array[], optionsA: Omit<DaoSyncOptions, 'intervalMs'> = {}) {
+  const lines: string[] = [];
+  const storeA = new TestStore(history);
+  const storeB = new TestStore(history);
+  const a = await startNode(storeA, 60_000, { ...optionsA, log: (line) => lines.push(line) });
+  const b = await startNode(storeB);
+  storeA.members.add(b.peer);
+  storeB.members.add(a.peer);
+  a.sync.join(dao);
+  b.sync.join(dao);
+  await b.node.dial(a.node.getMultiaddrs()[0]!);
+  await eventually('A and B to settle in sync', () => [a, b].every(({ sync }) => sync.status(dao).state === 'in-sync'));
+  return { a, storeA, storeB, lines };
+}
+
+test('what a session cut at its time limit accepted spreads to the DAO\'s other nodes, as a completed session\'s does', async () => {
+  const history = chain('history', 5);
+  const news = chain('news', 300, sha256(history[4]!));
+  const { a, storeA, storeB, lines } = await twoNodesInSync(history, { sessionTimeouts: { sessionTimeoutMs: 1_500 } });
+  // The source reads its news slowly (a slow disk): A's session with it ends at A's time limit, part way.
+  const sourceStore = new TestStore([...history, ...news]);
+  const envelopes = sourceStore.envelopes.bind(sourceStore);
+  sourceStore.envelopes = async function* (dao, ids) {
+    for await (const envelope of envelopes(dao, ids)) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      yield envelope;
+    }
+  };
+  const source = await startMeshNode();
+  await source.handle(daoSyncProtocol, (stream, connection) => void serveSync(stream, connection.remotePeer.toString(), sourceStore));
+  sourceStore.members.add(a.peer);
+  storeA.members.add(source.peerId.toString());
+  // A dials, so A starts the session: one of its background sessions, as the periodic round's are.
+  await a.node.dial(source.getMultiaddrs()[0]!);
+  await eventually('A\'s session with the source to end at its limit', () => lines.some((line) => line.includes('ran past its 1.5 s limit')));
+  const taken = news.filter((envelope) => storeA.has(envelope));
+  assert.ok(taken.length > 0 && taken.length < news.length, `A took ${taken.length} of ${news.length}`);
+  // The periodic round is a minute away and there is no gossip key: only A's spread brings them to B.
+  await eventually('B to hold what A took', () => taken.every((envelope) => storeB.has(envelope)), 10_000);
+});
+
+test('a peer cut off for sending what the gate refuses has its valid envelopes spread all the same, to every node but itself', async () => {
+  const history = chain('history', 5);
+  const news = chain('news', 3, sha256(history[4]!));
+  const { a, storeA, storeB, lines } = await twoNodesInSync(history);
+  const attacker = await startMeshNode();
+  let sessionsWithAttacker = 0;
+  await attacker.handle(daoSyncProtocol, (stream) => {
+    sessionsWithAttacker++;
+    stream.abort(new Error('not taking sessions'));
+  });
+  storeA.members.add(attacker.peerId.toString());
+  const wire = rawWire(await attacker.dialProtocol(a.node.getMultiaddrs()[0]!, daoSyncProtocol));
+  await wire.send(hello());
+  assert.equal((await wire.read()).t, 'welcome');
+  // Nothing matches: A lists all its ids, and may then be sent anything it lacks.
+  await wire.send({ t: 'ranges', reconcile: { ranges: [{ upper: null, mode: 'fingerprint', fingerprint: new Uint8Array(16) }], want: new Uint8Array(0) } });
+  const answer = await wire.read();
+  assert.ok(answer.t === 'ranges' && answer.reconcile.ranges[0]?.mode === 'ids', 'A lists its ids');
+  await wire.send({ t: 'ranges', reconcile: { ranges: [], want: new Uint8Array(0) } });
+  // Three valid envelopes, then more the gate refuses (not the shape it takes) than the session allows.
+  const refused = randomEnvelopes(maxRefusedPerSession + 64, 100);
+  await wire.send({ t: 'offer', n: news.length + refused.length });
+  await wire.send({ t: 'envelopes', envelopes: news });
+  for (let at = 0; at < refused.length; at += 32) await wire.send({ t: 'envelopes', envelopes: refused.slice(at, at + 32) }).catch(() => {});
+  await wire.send({ t: 'end' }).catch(() => {});
+  await eventually('A to cut the attacker off', () => lines.some((line) => line.startsWith('served sync with') && line.includes('refused, more than it took')));
+  assert.ok(news.every((envelope) => storeA.has(envelope)));
+  await eventually('B to hold the valid envelopes', () => news.every((envelope) => storeB.has(envelope)), 10_000);
+  assert.equal(sessionsWithAttacker, 0, 'A started no session with the peer it cut off');
 });

@@ -218,10 +218,7 @@ export class DaoSync {
             },
             sharePeers: (dao, requester) => this.#sharePeers(dao, requester),
             beginServing: (dao, requester) => this.#beginServing(dao, requester),
-          }).then((report) => {
-            if (!report) return;
-            this.#count(report);
-            if (report.accepted > 0) this.#spread(report.dao, peer);
+            onEnd: (report) => this.#sessionBrought(report),
           }),
         );
       },
@@ -445,6 +442,7 @@ export class DaoSync {
     const progress = { received: 0, expected: 0 };
     tracked.running.set(peer, progress);
     this.#emit(dao);
+    let done: SyncReport | null = null;
     const session = (async () => {
       try {
         const connection = this.#node.getConnections().find((candidate) => candidate.remotePeer.toString() === peer && candidate.status === 'open');
@@ -453,7 +451,7 @@ export class DaoSync {
         const stream = await connection.newStream(daoSyncProtocol, { signal: AbortSignal.any([this.#controller.signal, AbortSignal.timeout(10_000)]) });
         // The invite only until a member's delegation names this node: the same test the peer makes of us.
         const invite = this.#host.mayServe(dao, this.#node.peerId.toString()).ok ? undefined : this.#invites.get(dao);
-        const report = await initiateSync(stream, dao, peer, this.#host, {
+        await initiateSync(stream, dao, peer, this.#host, {
           ...this.#options.sessionTimeouts,
           signal: this.#controller.signal,
           onBytes: this.#onBytes,
@@ -464,17 +462,15 @@ export class DaoSync {
             progress.expected = update.expected;
             this.#emit(dao);
           },
+          onEnd: (ended) => {
+            done = ended;
+          },
         });
         tracked.lastSyncAt = (this.#options.now ?? Date.now)();
         tracked.lastError = null;
         this.#sessionEnded(tracked, peer, null);
-        this.#count(report);
-        if (report.accepted > 0) this.#spread(dao, peer);
       } catch (error) {
-        if (error instanceof SyncTimeoutError) {
-          this.#sessionEnded(tracked, peer, error);
-          if (error.report) this.#count(error.report);
-        }
+        if (error instanceof SyncTimeoutError) this.#sessionEnded(tracked, peer, error);
         if (error instanceof SyncRefusedError && error.code === 'BUSY') {
           // The peer is in another session for this DAO: ask again a little later, while it stays connected,
           // up to a point (then the periodic round, gossip or a reconnection ask again).
@@ -487,6 +483,7 @@ export class DaoSync {
         }
       } finally {
         tracked.running.delete(peer);
+        if (done !== null) this.#sessionBrought(done);
         this.#emit(dao);
         this.#pump(tracked);
       }
@@ -501,15 +498,17 @@ export class DaoSync {
    * id's session goes on. A served session covers what was queued for that peer before it began. A peer left
    * alone after a session that ran out of time (TimeoutCoolOff) is refused too, told why and for how long.
    */
-  #beginServing(dao: string, peer: string): ((ending: Error | null) => void) | { busy: string } | null {
+  #beginServing(dao: string, peer: string): ((ending: Error | null) => void) | { busy: string } {
     const tracked = this.#daos.get(dao);
     if (!tracked) return () => {};
     const coolingOff = this.#coolingOffFor(tracked, peer);
     if (coolingOff > 0) return { busy: `Your last session with this node for the DAO ran out of time; it takes another in ${seconds(coolingOff)}.` };
+    // Say which session holds the slot: one between us, or one with another node.
     const mine = tracked.running.has(peer);
-    if (mine && this.#node.peerId.toString() < peer) return null;
-    // Our own session with this peer is about to be refused by it (its id is smaller): this one goes on instead.
-    if (tracked.running.size + tracked.serving.size > (mine ? 1 : 0)) return null;
+    if (mine && this.#node.peerId.toString() < peer) return { busy: 'This node has started a session for this DAO with you; that one goes on.' };
+    if (tracked.serving.has(peer)) return { busy: 'A session for this DAO between us is already running.' };
+    // (Our own session with this peer, if any, is about to be refused by it, its id being smaller: this one goes on.)
+    if (tracked.running.size + tracked.serving.size > (mine ? 1 : 0)) return { busy: 'This node is in a session for this DAO with another node; ask again shortly.' };
     tracked.serving.add(peer);
     tracked.queue.delete(peer);
     this.#emit(dao);
@@ -671,6 +670,15 @@ export class DaoSync {
       invalidMessageDeliveriesWeight: -100,
       invalidMessageDeliveriesDecay: 0.9,
     });
+  }
+
+  /**
+   * A session with `report.peer` ended, completed or cut short (a time limit, a timeout, a peer cut off for
+   * misbehaving): what it accepted passed the gate, so it spreads all the same. Never back to that peer.
+   */
+  #sessionBrought(report: SyncReport): void {
+    this.#count(report);
+    if (report.accepted > 0) this.#spread(report.dao, report.peer);
   }
 
   #count(report: SyncReport): void {

@@ -21,6 +21,13 @@ import type { Peer } from '../core/bridge/api.ts';
 import { DaomeshError } from '../core/errors.ts';
 
 /** mDNS answers only DAOmesh peers, not every libp2p node on the LAN. */
+/**
+ * The most a peer may have in flight on one stream (yamux's receive window grows to this, 16 MiB by default).
+ * yamux grants window as bytes arrive, not as they are read, so a reader that pauses a stream (a sync session
+ * whose gate is slower than the link: dao-sync-session.ts) holds up to this much more: kept small per stream.
+ */
+export const maxStreamWindowBytes = 4 * 1024 * 1024;
+
 export const mdnsServiceTag = '_daomesh._udp.local';
 
 /**
@@ -94,7 +101,7 @@ export async function createMeshNode(options: MeshNodeOptions): Promise<MeshNode
     addresses: { listen: options.listen },
     transports: [tcp(), webSockets(), circuitRelayTransport()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: maxStreamWindowBytes } })],
     peerDiscovery,
     ...(options.connectionGater ? { connectionGater: options.connectionGater } : {}),
     // libp2p refuses more than 5 inbound connections a second from one IP address; a DAO's members behind one

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as dagCbor from '@ipld/dag-cbor';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { decodeSyncMessage, encodeSyncMessage, SyncProtocolError, syncProtocolVersion } from './sync-messages.ts';
+import { decodeSyncMessage, encodeSyncMessage, maxHandshakeFrameBytes, SyncProtocolError, syncProtocolVersion } from './sync-messages.ts';
 
 const dao = new Uint8Array(32).fill(9);
 const id = (n: number): Uint8Array => sha256(new Uint8Array([n]));
@@ -40,4 +40,17 @@ test('ids that are not whole 32-byte ids, wants that are not a bitmap and unknow
   assert.throws(() => decodeSyncMessage(dagCbor.encode({ t: 'hello', v: syncProtocolVersion, dao, keys: [] })), SyncProtocolError);
   assert.throws(() => decodeSyncMessage(dagCbor.encode({ t: 'welcome', secret: 1 })), SyncProtocolError);
   assert.deepEqual(decodeSyncMessage(dagCbor.encode({ t: 'hello', v: syncProtocolVersion, dao })), { t: 'hello', v: syncProtocolVersion, dao });
+});
+
+test('the largest hello, welcome and refusal the schema takes (ASCII, as peer ids and addresses are) fit a handshake frame', () => {
+  const peers = Array.from({ length: 64 }, () => ({ id: 'x'.repeat(128), addrs: Array.from({ length: 8 }, () => 'a'.repeat(300)) }));
+  const largest = [
+    encodeSyncMessage({ t: 'hello', v: syncProtocolVersion, dao, invite: new Uint8Array(4096) }),
+    encodeSyncMessage({ t: 'welcome', peers }),
+    encodeSyncMessage({ t: 'refuse', code: 'INVITE_REVOKED', message: 'x'.repeat(500) }),
+  ];
+  for (const frame of largest) {
+    assert.ok(frame.length <= maxHandshakeFrameBytes, `${frame.length} bytes`);
+    decodeSyncMessage(frame);
+  }
 });

@@ -17,6 +17,11 @@ import type { RangeItem, ReconcileMessage } from './range-reconcile.ts';
 export const syncProtocolVersion = 2;
 /** A frame carries at most this much: one large envelope (1 MiB update) fits, with room for the framing. */
 export const maxSyncFrameBytes = 4 * 1024 * 1024;
+/**
+ * Before the session begins (hello, then welcome or refuse) a frame carries at most this much: the largest
+ * welcome, 64 peers of 8 addresses, is ~165 KB. Nothing larger is read from a peer not yet let in.
+ */
+export const maxHandshakeFrameBytes = 256 * 1024;
 /** Envelopes are sent in frames of at most this many bytes of envelopes (or one envelope, if larger). */
 export const envelopeFrameBudget = 256 * 1024;
 const maxListLength = 200_000;
