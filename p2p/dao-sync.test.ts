@@ -411,6 +411,29 @@ test('joining a DAO whose history takes longer than one session goes on with new
   assert.equal(progress.at(-1), history.length);
 });
 
+test('a join goes on when the inviter, not the joiner, cuts the sessions at its shorter time limit', async () => {
+  // 24 MiB, twice what the stream holds unread: the inviter's sending waits on the joiner's gate, and its 1.5-s
+  // sessions end before the joiner's (10 minutes, the default) would.
+  const history = randomEnvelopes(96, 256 * 1024);
+  const inviterStore = new TestStore(history, { takesAny: true });
+  const inviter = await startNode(inviterStore, 60_000, { sessionTimeouts: { sessionTimeoutMs: 1_500 }, timeoutCoolOff: { firstMs: 200, maxMs: 1_000 } });
+  inviter.sync.join(dao);
+  const joinerStore = new TestStore([], { takesAny: true });
+  const accept = joinerStore.accept.bind(joinerStore);
+  joinerStore.accept = async (...args) => {
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    return accept(...args);
+  };
+  const lines: string[] = [];
+  const joiner = await startNode(joinerStore, 60_000, { busyRetry: { firstMs: 50, maxMs: 200, maxTries: 10 }, log: (line) => lines.push(line) });
+  inviterStore.members.add(joiner.peer);
+
+  const report = await joiner.sync.joinVia(dao, inviter.node.getMultiaddrs(), new Uint8Array([1]));
+  assert.equal(joinerStore.order.length, history.length);
+  assert.equal(report.accepted, history.length, 'the report counts every session of the join');
+  assert.ok(lines.some((line) => line.includes('was cut short') && line.includes('starting the next')), lines.join('\n'));
+});
+
 test('a frame at exactly the 4 MiB cap, with the next frame right behind it, is read; one a byte over, or a large one before the session, is refused and its stream closed', async () => {
   const store = new TestStore([], { takesAny: true });
   const lines: string[] = [];

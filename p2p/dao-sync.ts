@@ -10,7 +10,7 @@ import { createTopicScoreParams, type PeerScoreParams } from '@libp2p/gossipsub/
 import type { Connection, PeerId } from '@libp2p/interface';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { recordHashFromId } from '../core/ledger/record.ts';
-import type { SharedPeer } from '../core/sync/sync-messages.ts';
+import { SyncProtocolError, type SharedPeer } from '../core/sync/sync-messages.ts';
 import { gossipKeyId, openGossip, sealGossip, type GroupKey } from './gossip-cipher.ts';
 import { dialableAddress, maxDaoPeers, type MeshNode } from './mesh-node.ts';
 import {
@@ -255,8 +255,9 @@ export class DaoSync {
 
   /**
    * Joins a DAO this node does not hold yet, through the inviter's node: dials it, shows the invite and takes
-   * the whole history. A history too large for one session's time limit takes several: while each brings
-   * something new, the next takes up where it stopped (`onProgress` counts across them). Resolves with the
+   * the whole history. A history too large for one session's time limit (this node's or the inviter's, if
+   * shorter) takes several: while each brings something new, the next takes up where it stopped (`onProgress`
+   * counts across them). Resolves with the
    * sessions' report together; throws the refusal (expired, revoked…) or the failure if any.
    */
   async joinVia(dao: string, addrs: readonly Multiaddr[], invite: Uint8Array, onProgress?: (progress: SyncProgress) => void): Promise<SyncReport> {
@@ -274,6 +275,8 @@ export class DaoSync {
       const progress = { received: before?.received ?? 0, expected: before?.received ?? 0 };
       tracked.running.set(inviter, progress);
       this.#emit(dao);
+      /** What a session cut short took, however it was cut (this side's limit, or the inviter's, shorter). */
+      const cut: { report: SyncReport | null } = { report: null };
       try {
         if (connection.status !== 'open') connection = await this.#dialWithRetry(addrs, waiting);
         const stream = await connection.newStream(daoSyncProtocol, { signal: waiting });
@@ -288,6 +291,9 @@ export class DaoSync {
             progress.expected = (before?.received ?? 0) + update.expected;
             onProgress?.({ ...update, ...progress });
           },
+          onEnd: (ended, ending) => {
+            if (ending !== null) cut.report = ended;
+          },
         });
         this.#sessionEnded(tracked, inviter, null);
         this.#count(session);
@@ -295,13 +301,16 @@ export class DaoSync {
         break;
       } catch (error) {
         if (error instanceof SyncTimeoutError) this.#sessionEnded(tracked, inviter, error);
-        const partial = error instanceof SyncTimeoutError && error.deadline === 'session' ? error.report : null;
+        // Cut short with something new, by either side's time limit or a dropped stream (not for sending what
+        // this node refuses: SyncProtocolError): the next session takes up the rest.
+        const partial = error instanceof SyncProtocolError ? null : cut.report;
         if (partial !== null && partial.accepted > 0) {
-          // Cut at the time limit with something new: the next session takes up the rest. The inviter may be
-          // leaving us alone for as long as we it (it saw the same limit): asked through its BUSY meanwhile.
+          // The inviter may be leaving us alone for as long as we it (it saw the same limit): asked through its
+          // BUSY meanwhile.
           this.#count(partial);
           before = addReports(before, partial);
-          this.#options.log?.(`join ${dao}: a session ran out of time after ${partial.accepted} new envelopes (${before.accepted} in all); starting the next`);
+          const why = error instanceof SyncTimeoutError ? 'ran out of time' : `was cut short (${error instanceof Error ? error.message : String(error)})`;
+          this.#options.log?.(`join ${dao}: a session ${why} after ${partial.accepted} new envelopes (${before.accepted} in all); starting the next`);
           waiting = AbortSignal.any([this.#controller.signal, AbortSignal.timeout(joinDeadlineMs + Math.ceil(this.#coolingOffFor(tracked, inviter)))]);
           busyTries = 0;
           continue;
