@@ -3,7 +3,6 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { BridgeMethod, BridgeParams, BridgeResult, DaoSyncStatus, NodeStatus } from '../../core/bridge/api.ts';
 import { dispatchBridgeCall, type BridgeHandlers } from '../../core/bridge/dispatch.ts';
@@ -247,18 +246,21 @@ export async function startHost(options: HostOptions): Promise<Host> {
     // node could write what is due, so the nodes that reach each other take turns at it, as at executions: the
     // first writes at once, the others find it written when their turn comes (a dozen nodes each writing a key
     // for the new epoch, a box for each member in each, was the alternative).
-    const keyUpkeep = new Map<string, { again: boolean }>();
+    const keyUpkeep = new Map<string, { again: boolean; wake: (() => void) | null }>();
     const upkeepKeys = (dao: string): void => {
       const running = keyUpkeep.get(dao);
       if (running) {
+        // A change may make something else due (a new epoch while waiting out a grace period): look again now.
         running.again = true;
+        running.wake?.();
         return;
       }
-      const state = { again: false };
+      const state: { again: boolean; wake: (() => void) | null } = { again: false, wake: null };
       keyUpkeep.set(dao, state);
       void (async () => {
         try {
-          let waited: string | null = null;
+          /** When this node's turn at writing `subject` comes (performance.now()). */
+          let turn = null as { subject: string; at: number } | null;
           do {
             state.again = false;
             const replica = daos.replica(dao);
@@ -266,15 +268,24 @@ export async function startHost(options: HostOptions): Promise<Host> {
             const due = groupKeys.dueTurn(replica);
             if (due === null) continue;
             // A grace period first (group-keys.ts: a node with no box leaves the holders time to add one), then the turns.
-            const wait = due.subject === waited && due.graceMs === 0 ? 0 : due.graceMs + daos.turnWait(dao, due.subject, due.writers);
+            if (turn?.subject !== due.subject || due.graceMs > 0) turn = { subject: due.subject, at: performance.now() + due.graceMs + daos.turnWait(dao, due.subject, due.writers) };
+            const wait = turn.at - performance.now();
             if (wait > 0) {
               // Then look again: whoever came before may have written it meanwhile.
-              waited = due.subject;
-              await delay(wait, undefined, { ref: false });
+              await new Promise<void>((resolve) => {
+                const timer = setTimeout(resolve, wait);
+                timer.unref();
+                state.wake = () => {
+                  clearTimeout(timer);
+                  resolve();
+                };
+              });
+              state.wake = null;
               state.again = true;
               continue;
             }
             for (const input of groupKeys.upkeep(replica)) await daos.writeGroupKey(dao, input);
+            turn = null;
           } while (state.again);
         } catch (error) {
           log(`group key of ${dao}: ${String(error)}`);
