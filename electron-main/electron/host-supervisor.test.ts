@@ -44,16 +44,17 @@ function startHost(dir: string): Promise<HostProcess> {
 const pids = new Map<Promise<HostProcess>, number>();
 
 /** A supervisor whose events are promises a test can wait for. */
-async function supervise(dir: string, policy: RestartPolicy) {
+async function supervise(dir: string, policy: RestartPolicy, options: { beforeRestart?: () => Promise<void> } = {}) {
   const events: string[] = [];
   const started: Promise<HostProcess>[] = [];
   let onEvent = (): void => {};
   const next = (): Promise<void> => new Promise((resolve) => (onEvent = resolve));
   const supervisor: HostSupervisor = await superviseHost({
-    start: () => {
+    start: async () => {
+      if (started.length > 0) await options.beforeRestart?.();
       const host = startHost(dir);
       started.push(host);
-      return host;
+      return await host;
     },
     policy,
     onDown: (reason, restartInMs) => events.push(`down in ${restartInMs}: ${reason}`),
@@ -121,7 +122,9 @@ test('a host that keeps dying is given up on once the restarts allowed in the wi
 
 test('a restart that finds another node on the data directory gives up at once, with that reason', async () => {
   const dir = await dataDir();
-  const { supervisor, events, next, pidOf } = await supervise(dir, { maxRestarts: 3, windowMs: 60_000, delaysMs: [1_500] });
+  let otherStarted = (): void => {};
+  const otherUp = new Promise<void>((resolve) => (otherStarted = resolve));
+  const { supervisor, events, next, pidOf } = await supervise(dir, { maxRestarts: 3, windowMs: 60_000, delaysMs: [100] }, { beforeRestart: () => otherUp });
   const gaveUp = next();
   process.kill(pidOf(0), 'SIGKILL');
   // Another node (the CLI, say) takes the directory while the app waits to restart its own.
@@ -136,6 +139,7 @@ test('a restart that finds another node on the data directory gives up at once, 
     }
   }
   cleanups.push(() => other.stop());
+  otherStarted();
   await gaveUp;
   assert.equal(events.length, 2);
   assert.match(events[1]!, /^gave up: Another DAOmesh node \(pid \d+\) is already using /);
