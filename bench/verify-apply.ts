@@ -17,8 +17,13 @@
 // For the 1-record row it also prints the path's JS per record besides its check: back to back, between real
 // checks, and between stand-ins that only watch the clock as long (jsAroundChecks).
 //
-// BENCH_VERIFY_RECORDS (default 10,000), BENCH_VERIFY_SIZES (default 1,16,128), BENCH_VERIFY_ROUNDS (default 3),
-// BENCH_VERIFY_VERBOSE=1 (every round). Profile one size: BENCH_VERIFY_SIZES=128 node --cpu-prof bench/verify-apply.ts
+// Every figure is taken after untimed warm-up runs of the path and of raw (BENCH_VERIFY_WARMUP, default 5): V8
+// optimizes the path's functions over its first runs of a few thousand records (here its first runs reach ~0.77 of
+// raw and later ones ~0.80-0.82, while raw, native code, does not change), and a host taking in a DAO's history runs
+// far longer than that.
+//
+// BENCH_VERIFY_RECORDS (default 10,000), BENCH_VERIFY_SIZES (default 1,16,128), BENCH_VERIFY_ROUNDS (default 5),
+// BENCH_VERIFY_WARMUP (default 5), BENCH_VERIFY_VERBOSE=1 (every round). Profile one size: BENCH_VERIFY_SIZES=128 node --cpu-prof bench/verify-apply.ts
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -260,7 +265,8 @@ function envelopeSizes(): number[] {
 
 export async function benchVerifyApply(records = Number(process.env.BENCH_VERIFY_RECORDS ?? 10_000), print: (line: string) => void = console.log): Promise<VerifyApplyRow[]> {
   const dir = await mkdtemp(join(tmpdir(), 'daomesh-bench-verify-'));
-  const rounds = Math.max(1, Number(process.env.BENCH_VERIFY_ROUNDS ?? 3));
+  const rounds = Math.max(1, Number(process.env.BENCH_VERIFY_ROUNDS ?? 5));
+  const warmups = Math.max(0, Number(process.env.BENCH_VERIFY_WARMUP ?? 5));
   const rows: VerifyApplyRow[] = [];
   let around: JsAroundChecks | null = null;
   try {
@@ -268,6 +274,10 @@ export async function benchVerifyApply(records = Number(process.env.BENCH_VERIFY
       const workload = buildWorkload({ records: perEnvelope === 1 ? Math.min(records, 5_000) : records, perEnvelope });
       const raw = rawVerifyRate(workload);
       const frames = catchUpFrames(workload.envelopes);
+      for (let run = 0; run < warmups; run++) {
+        raw.rate();
+        inMemoryRate(workload, frames);
+      }
       // Raw and full path taken turn about, best of `rounds` each: the machine is shared, so a ratio of figures
       // measured minutes apart says more about the neighbours than about the code.
       const best = { raw: 0, inMemory: 0, rawCpu: 0, inMemoryCpu: 0 };
@@ -303,7 +313,7 @@ export async function benchVerifyApply(records = Number(process.env.BENCH_VERIFY
     const widths = table[0]!.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));
     for (const line of table) print(line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   '));
     print(`raw: the workload's own record signatures, each by the verifier the path uses (Node's native Ed25519; secp256k1 recovery for the ${rows.map((row) => row.memberSigned).join('/')} member-signed),`);
-    print(`taken turn about with the path, best of ${rounds} each;`);
+    print(`taken turn about with the path, best of ${rounds} each, after ${warmups} untimed runs of each (V8 optimizes the path over its first runs);`);
     print('rates per second of wall time; "by CPU time": the same ratio per second of this process\'s CPU time (every thread);');
     print(`"paired": path and raw timed frame by frame, each frame's own signatures right after it, median of ${rounds} runs (neighbours move it least)`);
     print('"signatures checked per record": the envelope\'s, and those of records another key signed (a record signed by the envelope\'s own key is taken on it);');
