@@ -571,9 +571,9 @@ class SyncWire {
 
 /**
  * The frame after its length as an unsigned varint (libp2p's length-prefixed framing), in one buffer: one send,
- * as the peer's window grows with every piece that arrives.
+ * as the peer's window grows with every piece that arrives. Exported for tests that play a peer byte by byte.
  */
-function lengthPrefixed(frame: Uint8Array): Uint8Array {
+export function lengthPrefixed(frame: Uint8Array): Uint8Array {
   const prefix: number[] = [];
   let length = frame.length;
   for (; length >= 0x80; length = Math.floor(length / 0x80)) prefix.push((length & 0x7f) | 0x80);

@@ -15,7 +15,7 @@ import { RangeReconciler } from '../core/sync/range-reconcile.ts';
 import { decodeSyncMessage, encodeSyncMessage, maxHandshakeFrameBytes, maxSyncFrameBytes, syncProtocolVersion, type SyncMessage } from '../core/sync/sync-messages.ts';
 import { createMeshNode, type MeshNode } from './mesh-node.ts';
 import { DaoSync, daoTopic, gossipScore, type DaoSyncHost, type DaoSyncOptions, type GossipOutcome } from './dao-sync.ts';
-import { daoSyncProtocol, initiateSync, maxRefusedPerSession, serveSync, SyncRefusedError, type AcceptOutcome } from './dao-sync-session.ts';
+import { daoSyncProtocol, initiateSync, lengthPrefixed, maxRefusedPerSession, serveSync, SyncRefusedError, type AcceptOutcome } from './dao-sync-session.ts';
 import { groupKeyId, type GroupKey } from './gossip-cipher.ts';
 import { bytesToHex } from '@noble/hashes/utils.js';
 
@@ -133,22 +133,6 @@ function rawWire(stream: Stream) {
     send: (message: SyncMessage) => lp.write(encodeSyncMessage(message)),
     read: async () => decodeSyncMessage((await lp.read({ signal: AbortSignal.timeout(10_000) })).subarray()),
   };
-}
-
-/** A length-prefixed frame's bytes as they go on the wire (unsigned varint length, then the frame). */
-function framed(frame: Uint8Array): Uint8Array {
-  const prefix: number[] = [];
-  for (let length = frame.length; ; length >>>= 7) {
-    if (length < 0x80) {
-      prefix.push(length);
-      break;
-    }
-    prefix.push((length & 0x7f) | 0x80);
-  }
-  const bytes = new Uint8Array(prefix.length + frame.length);
-  bytes.set(prefix);
-  bytes.set(frame, prefix.length);
-  return bytes;
 }
 
 const hello = (): SyncMessage => ({ t: 'hello', v: syncProtocolVersion, dao: recordHashFromId(dao) });
@@ -463,14 +447,14 @@ test('a frame at exactly the 4 MiB cap, with the next frame right behind it, is 
 
   // Before the session begins, a frame past the handshake's cap: refused the same way, whoever sends it.
   const large = await peer.dialProtocol(a.node.getMultiaddrs()[0]!, daoSyncProtocol);
-  large.send(framed(new Uint8Array(maxHandshakeFrameBytes + 1)));
+  large.send(lengthPrefixed(new Uint8Array(maxHandshakeFrameBytes + 1)));
   await eventually('A to refuse the large hello', () => lines.some((line) => line.includes(`over the ${maxHandshakeFrameBytes}-byte cap before the session begins`)));
   await eventually('that stream to close', () => large.status !== 'open');
 
   // A byte over: refused from its length alone, before any of it is waited for, and the stream closed.
   const over = frameOf(maxSyncFrameBytes + 1);
   const refused = await offering([over.envelope]);
-  refused.send(framed(over.frame));
+  refused.send(lengthPrefixed(over.frame));
   await eventually('A to refuse the frame', () => lines.some((line) => line.includes(`over the ${maxSyncFrameBytes}-byte cap`)));
   await eventually('the stream to close', () => refused.status !== 'open');
   assert.equal(store.has(over.envelope), false);
@@ -479,7 +463,7 @@ test('a frame at exactly the 4 MiB cap, with the next frame right behind it, is 
   const atCap = frameOf(maxSyncFrameBytes);
   const next = randomEnvelopes(1, 1000)[0]!;
   const stream = await offering([atCap.envelope, next]);
-  const frames = [atCap.frame, encodeSyncMessage({ t: 'envelopes', envelopes: [next] }), encodeSyncMessage({ t: 'end' })].map(framed);
+  const frames = [atCap.frame, encodeSyncMessage({ t: 'envelopes', envelopes: [next] }), encodeSyncMessage({ t: 'end' })].map(lengthPrefixed);
   const bytes = new Uint8Array(frames.reduce((sum, frame) => sum + frame.length, 0));
   frames.reduce((at, frame) => (bytes.set(frame, at), at + frame.length), 0);
   stream.send(bytes);

@@ -16,7 +16,7 @@ import { IdSet } from '../core/sync/id-set.ts';
 import { RangeReconciler } from '../core/sync/range-reconcile.ts';
 import { decodeSyncMessage, encodeSyncMessage, maxSyncFrameBytes, syncProtocolVersion, type SyncMessage } from '../core/sync/sync-messages.ts';
 import { DaoSync, type DaoSyncHost, type DaoSyncOptions, type GossipOutcome } from '../p2p/dao-sync.ts';
-import { daoSyncProtocol, maxRefusedPerSession, type AcceptOutcome } from '../p2p/dao-sync-session.ts';
+import { daoSyncProtocol, lengthPrefixed, maxRefusedPerSession, type AcceptOutcome } from '../p2p/dao-sync-session.ts';
 import { createMeshNode, type MeshNode } from '../p2p/mesh-node.ts';
 
 const dao = base64urlnopad.encode(sha256(new TextEncoder().encode('slow peer dao')));
@@ -247,21 +247,9 @@ test('a peer that trickles what it was asked for, each frame just inside the rea
   assert.ok(refusal.t === 'refuse' && refusal.code === 'BUSY' && refusal.message.includes('ran out of time'), JSON.stringify(refusal));
 });
 
-/** A length-prefixed frame's bytes as they go on the wire (unsigned varint length, then the frame). */
+/** A message's frame as it goes on the wire. */
 function framed(message: SyncMessage): Uint8Array {
-  const frame = encodeSyncMessage(message);
-  const prefix: number[] = [];
-  for (let length = frame.length; ; length >>>= 7) {
-    if (length < 0x80) {
-      prefix.push(length);
-      break;
-    }
-    prefix.push((length & 0x7f) | 0x80);
-  }
-  const bytes = new Uint8Array(prefix.length + frame.length);
-  bytes.set(prefix);
-  bytes.set(frame, prefix.length);
-  return bytes;
+  return lengthPrefixed(encodeSyncMessage(message));
 }
 
 /** Sends `bytes` a chunk at a time, as a slow link would, pausing `pauseMs(i)` after chunk i. */
