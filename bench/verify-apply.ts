@@ -15,7 +15,9 @@
 // one signature per record, as raw. Larger envelopes check fewer signatures than they carry records.
 //
 // For the 1-record row it also prints the path's JS per record besides its check: back to back, between real
-// checks, and between stand-ins that only watch the clock as long (jsAroundChecks).
+// checks, and between stand-ins that only watch the clock as long (jsAroundChecks). For every row, each round's
+// ratio next to the page faults per record it took (what the DAO keeps grows the heap into fresh pages; raw
+// keeps nothing), with what a fault costs here (pageFaultMicros).
 //
 // Every figure is taken after untimed warm-up runs of the path and of raw (BENCH_VERIFY_WARMUP, default 5): V8
 // optimizes the path's functions over its first runs of a few thousand records (here its first runs reach ~0.77 of
@@ -56,18 +58,46 @@ export type VerifyApplyRow = {
   memberSigned: number;
   /** Signatures the gate checks per record: one per envelope, and one per record another key than the envelope's signed. */
   checkedPerRecord: number;
+  /** Each best-of round: the path's rate over raw's, and the page faults per record each took (pageFaultMicros). */
+  rounds: { ratio: number; pathMicros: number; pathFaults: number; rawMicros: number; rawFaults: number }[];
 };
 
-/** Per second of wall time and of the process's CPU time (user + system, every thread). */
-type Rates = { wall: number; cpu: number };
+/**
+ * Per second of wall time and of the process's CPU time (user + system, every thread), and the page faults the
+ * run took per item (the kernel mapping a fresh page on its first touch).
+ */
+type Rates = { wall: number; cpu: number; faults: number };
 
 function measure(count: number, run: () => void): Rates {
+  const faults = process.resourceUsage().minorPageFault;
   const cpu = process.cpuUsage();
   const start = performance.now();
   run();
   const wall = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
-  return { wall: count / wall, cpu: count / ((used.user + used.system) / 1e6) };
+  return { wall: count / wall, cpu: count / ((used.user + used.system) / 1e6), faults: (process.resourceUsage().minorPageFault - faults) / count };
+}
+
+/**
+ * Microseconds a page fault costs here: a fresh 32 MiB buffer written twice, the first time faulting in every
+ * page (the kernel maps and zeroes it), the second only writing; the difference per fault taken. Median of 3.
+ * Inside a virtual machine a fault can cost tens of times what it does on bare hardware.
+ */
+function pageFaultMicros(): number {
+  const costs: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const buffer = new Uint8Array(32 * 1024 * 1024);
+    const faults = process.resourceUsage().minorPageFault;
+    let start = performance.now();
+    buffer.fill(1);
+    const first = performance.now() - start;
+    const taken = process.resourceUsage().minorPageFault - faults;
+    start = performance.now();
+    buffer.fill(2);
+    const again = performance.now() - start;
+    if (taken > 0) costs.push(((first - again) * 1000) / taken);
+  }
+  return costs.length > 0 ? median(costs) : 0;
 }
 
 /**
@@ -281,9 +311,11 @@ export async function benchVerifyApply(records = Number(process.env.BENCH_VERIFY
       // Raw and full path taken turn about, best of `rounds` each: the machine is shared, so a ratio of figures
       // measured minutes apart says more about the neighbours than about the code.
       const best = { raw: 0, inMemory: 0, rawCpu: 0, inMemoryCpu: 0 };
+      const taken: VerifyApplyRow['rounds'] = [];
       for (let round = 0; round < rounds; round++) {
         const rawRates = raw.rate();
         const path = inMemoryRate(workload, frames);
+        taken.push({ ratio: path.wall / rawRates.wall, pathMicros: 1e6 / path.wall, pathFaults: path.faults, rawMicros: 1e6 / rawRates.wall, rawFaults: rawRates.faults });
         if (process.env.BENCH_VERIFY_VERBOSE) print(`  ${perEnvelope} per envelope, round ${round}: raw ${Math.round(rawRates.wall)} /s, in memory ${Math.round(path.wall)} records/s`);
         best.raw = Math.max(best.raw, rawRates.wall);
         best.inMemory = Math.max(best.inMemory, path.wall);
@@ -293,7 +325,7 @@ export async function benchVerifyApply(records = Number(process.env.BENCH_VERIFY
       const { paired, checkedPerRecord } = pairedRatio(workload, frames, rounds);
       const replica = await replicaRate(workload, frames, join(dir, String(perEnvelope)));
       if (perEnvelope === 1) around = jsAroundChecks(workload, frames, rounds);
-      rows.push({ perEnvelope, records: workload.records, ...best, paired, replica, memberSigned: raw.memberSigned, checkedPerRecord });
+      rows.push({ perEnvelope, records: workload.records, ...best, paired, replica, memberSigned: raw.memberSigned, checkedPerRecord, rounds: taken });
     }
     const rate = (value: number) => Math.round(value).toLocaleString('en-US');
     const table = [
@@ -323,6 +355,18 @@ export async function benchVerifyApply(records = Number(process.env.BENCH_VERIFY
       print(`1 per envelope, the path's JS per record besides its check (a check: ${check.toFixed(1)} µs), median of ${rounds}: ${alone.toFixed(1)} µs back to back,`);
       print(`${betweenChecks.toFixed(1)} µs between real checks, ${betweenStandIns.toFixed(1)} µs between stand-ins that only watch the clock as long;`);
       print(`0.8 of raw needs it under about ${(check / 4).toFixed(1)} µs between checks (a quarter of a check; the JS counts the few member signatures, as raw does); what it loses between stand-ins as between checks is lost to the time between records, not to the checks`);
+    }
+    // What the DAO keeps (the doc's items, the fold's nodes, the envelopes' bytes) grows the heap, and a page of
+    // fresh memory costs a fault on its first touch. A round that grows into fresh pages runs slower than one that
+    // reuses pages an earlier round's garbage freed; raw keeps nothing but faults now and then too. The split
+    // below shows each round's ratio next to its faults, and the ratio with every fault's time taken out of both.
+    const faultMicros = pageFaultMicros();
+    print(`page faults (the kernel mapping a fresh page on its first touch: ${faultMicros.toFixed(1)} µs each here, measured; far less on bare hardware),`);
+    print('per record in each best-of round, path / raw, with that round\'s ratio:');
+    for (const row of rows) {
+      const rounds = row.rounds.map((round) => `${round.ratio.toFixed(2)} at ${round.pathFaults.toFixed(2)}/${round.rawFaults.toFixed(2)}`).join(', ');
+      const faultFree = median(row.rounds.map((round) => (round.rawMicros - round.rawFaults * faultMicros) / (round.pathMicros - round.pathFaults * faultMicros)));
+      print(`  ${row.perEnvelope} per envelope: ${rounds}; with the faults' time taken out of both, median ${faultFree.toFixed(2)} of raw`);
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
