@@ -39,8 +39,32 @@ export function previousLedgerRecord(doc: Y.Doc, client: number): string | null 
   return seen.key;
 }
 
+/**
+ * Per document and client, the last record the gate checked as that client's: the next envelope of the client
+ * lists it, so its hash is at hand rather than decoded from its id again.
+ */
+const lastChecked = new WeakMap<Y.Doc, Map<number, { id: string; hash: Uint8Array }>>();
+
+/** Notes `id` (whose hash is `hash`) as the record the gate last checked for `client` in `doc`. */
+export function noteChecked(doc: Y.Doc, client: number, id: string, hash: Uint8Array): void {
+  let clients = lastChecked.get(doc);
+  if (clients === undefined) lastChecked.set(doc, (clients = new Map()));
+  clients.set(client, { id, hash });
+}
+
+/** The hash of record `id`, the previous ledger record of `client` in `doc`. */
+export function previousLedgerHash(doc: Y.Doc, client: number, id: string): Uint8Array {
+  const checked = lastChecked.get(doc)?.get(client);
+  return checked !== undefined && checked.id === id ? checked.hash : recordHashFromId(id);
+}
+
 /** True when `record` lists record `id` among its deps. */
 export function listsDep(record: LedgerRecord, id: string): boolean {
-  const hash = recordHashFromId(id);
-  return record.record.deps.some((dep) => compareBytes(dep, hash) === 0);
+  return listsHash(record, recordHashFromId(id));
+}
+
+/** True when `record` lists the record of hash `hash` among its deps. */
+export function listsHash(record: LedgerRecord, hash: Uint8Array): boolean {
+  for (const dep of record.record.deps) if (compareBytes(dep, hash) === 0) return true;
+  return false;
 }

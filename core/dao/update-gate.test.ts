@@ -307,6 +307,32 @@ test("a record whose author is not the envelope's signer is refused", () => {
   refuse(peer, sealed(third, founder, () => appendRecords(third, [foreignGenesis])), 'FOREIGN_RECORD');
 });
 
+test('a delegation that passed is taken on trust only once the document holds it, and only for the member and key it names', () => {
+  const { peer } = founded();
+  const device = ed25519.keygen();
+  const delegation = delegationFor(member, device);
+  // The delegation passes inside an envelope that is then refused (a forged record after it): the document never
+  // held it, so the device's next envelope, which does not bring it, still finds it missing.
+  const forged = signRecordAsDevice({ ...unsignedVote(member, after(delegation)), device: { key: device.publicKey, delegation: delegation.hash } }, (message) => ed25519.sign(message, ed25519.keygen().secretKey));
+  const refused = writerFrom(peer);
+  refuse(peer, sealed(refused, member, () => appendRecords(refused, [delegation, forged])), 'BAD_RECORD_SIGNATURE');
+  const early = writerFrom(peer);
+  refuse(peer, sealedByDevice(early, member, device, delegation.hash, () => appendRecords(early, [deviceVote(member, device, delegation.hash)])), 'MISSING_DELEGATION');
+  // Once held, the device's envelopes go in, one after another.
+  const viaMember = writerFrom(peer);
+  accept(peer, sealed(viaMember, member, () => appendRecords(viaMember, [delegation])));
+  const writer = writerFrom(peer);
+  const first = deviceVote(member, device, delegation.hash);
+  accept(peer, sealedByDevice(writer, member, device, delegation.hash, () => appendRecords(writer, [first])));
+  accept(peer, sealedByDevice(writer, member, device, delegation.hash, () => appendRecords(writer, [deviceVote(member, device, delegation.hash, after(first))])));
+  // The same delegation named by another key, or by the device for another member, is checked and refused.
+  const other = ed25519.keygen();
+  const byOther = writerFrom(peer);
+  assert.match(refuse(peer, sealedByDevice(byOther, member, other, delegation.hash, () => appendRecords(byOther, [deviceVote(member, other, delegation.hash)])), 'BAD_DELEGATION'), /not delegated/);
+  const forFounder = writerFrom(peer);
+  assert.match(refuse(peer, sealedByDevice(forFounder, founder, device, delegation.hash, () => appendRecords(forFounder, [deviceVote(founder, device, delegation.hash)])), 'BAD_DELEGATION'), /not delegated/);
+});
+
 test('records signed by an undelegated device key are refused', () => {
   const { peer } = founded();
   const device = ed25519.keygen();

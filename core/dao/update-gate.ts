@@ -17,6 +17,7 @@ import * as Y from 'yjs';
 import { DaomeshError } from '../errors.ts';
 import { compareBytes, decodeRecord, recordIdFromHash, verifyRecordSignature, type LedgerRecord } from '../ledger/record.ts';
 import type { Ed25519Verify, Sha256 } from '../ledger/verifier.ts';
+import { RecentByBytes } from '../ledger/recent-by-bytes.ts';
 import { ByteArena } from './byte-arena.ts';
 import { hasRecord, recordBytes } from './dao-doc.ts';
 import { delegationProblem } from './device-delegation.ts';
@@ -24,7 +25,7 @@ import { decodeEnvelope, EnvelopeTooLargeError, maxEnvelopeBytes, verifyEnvelope
 import { GateRefusal, rejection, type GateRejection } from './gate-rejection.ts';
 import { integrateSingleRecord, type SingleRecordUpdate } from './single-record-update.ts';
 import { continuesPastDocument, inspectUpdate, updateNamesRecordId, ViewingUpdateDecoder, withExpectedTexts, type LedgerEntry } from './update-structure.ts';
-import { listsDep, previousLedgerRecord } from './client-sequence.ts';
+import { listsHash, noteChecked, previousLedgerHash, previousLedgerRecord } from './client-sequence.ts';
 
 /** At most this many new records per envelope: each one another key signed costs a signature check (~1.4 ms for a member signature). */
 export const maxRecordsPerEnvelope = 256;
@@ -224,15 +225,18 @@ export function signedBySealer(record: LedgerRecord, envelope: Envelope): boolea
  * held records too: an item is a position in the client's sequence whatever record it holds.
  */
 function checkSequence(doc: Y.Doc, client: number, entries: readonly LedgerEntry[], records: readonly LedgerRecord[]): void {
-  let previous = previousLedgerRecord(doc, client);
+  const previousId = previousLedgerRecord(doc, client);
+  let previous = previousId === null ? null : { id: previousId, hash: previousLedgerHash(doc, client, previousId) };
   let next = 0;
   for (const entry of entries) {
     const record = entry.known ? decodeRecord(entry.bytes, entry.hash, entry.id) : records[next++]!;
-    if (previous !== null && !listsDep(record, previous)) {
-      throw new GateRefusal('OUT_OF_SEQUENCE', `Record ${record.id} does not list ${previous}, the record its Yjs client ${client} wrote before it, among its deps.`);
+    if (previous !== null && !listsHash(record, previous.hash)) {
+      throw new GateRefusal('OUT_OF_SEQUENCE', `Record ${record.id} does not list ${previous.id}, the record its Yjs client ${client} wrote before it, among its deps.`);
     }
-    previous = entry.id;
+    previous = entry;
   }
+  // If the envelope is not applied after all, the next one's previous record is another: noted by id, so no harm.
+  if (previous !== null) noteChecked(doc, client, previous.id, previous.hash);
 }
 
 /** The genesis body names its founders as 20-byte addresses (core/governance/record-kinds.ts). */
@@ -240,6 +244,13 @@ function listsFounder(genesis: LedgerRecord, address: Uint8Array): boolean {
   const founders = genesis.record.body.founders;
   return Array.isArray(founders) && founders.some((founder) => founder instanceof Uint8Array && compareBytes(founder, address) === 0);
 }
+
+/**
+ * Per document, delegations the gate found held there and delegating a device key: by the delegation's hash,
+ * the author and key they delegate (copies). A held record stays (the ledger is append-only), and whether it
+ * delegates a key is a function of its bytes, so the answer stands for every later envelope of that device.
+ */
+const heldDelegations = new WeakMap<Y.Doc, RecentByBytes<{ author: Uint8Array; key: Uint8Array }>>();
 
 /** Finds delegation records: already accepted, in the document, or in this update (verified with the rest). */
 class Delegations {
@@ -270,6 +281,7 @@ class Delegations {
    * keeps waiting for catch-up (another client's update may bring it), or BAD_DELEGATION when it is here and wrong.
    */
   checkEnvelopeFirst(delegationHash: Uint8Array, author: Uint8Array, deviceKey: Uint8Array, dao: Uint8Array, update: Uint8Array): void {
+    if (this.heldFor(delegationHash, author, deviceKey)) return;
     const id = recordIdFromHash(delegationHash);
     const held = this.context.acceptedDelegation?.(id) !== undefined || recordBytes(this.doc, id) !== undefined;
     if (!held && (updateNamesRecordId(update, id) || continuesPastDocument(this.doc, update))) return;
@@ -280,27 +292,44 @@ class Delegations {
   check(delegationHash: Uint8Array, author: Uint8Array, deviceKey: Uint8Array, dao: Uint8Array, record: string | null): void {
     const passed = this.passed;
     if (passed !== null && compareBytes(passed.delegation, delegationHash) === 0 && compareBytes(passed.author, author) === 0 && compareBytes(passed.key, deviceKey) === 0) return;
+    if (this.heldFor(delegationHash, author, deviceKey)) return;
     const what = record === null ? 'the envelope' : `record ${record}`;
     const id = recordIdFromHash(delegationHash);
-    const delegation = this.find(id);
-    if (delegation === undefined) throw new GateRefusal('MISSING_DELEGATION', `The device key of ${what} names delegation ${id}, which is neither in this document nor in the update (yet).`);
-    const problem = delegationProblem(delegation, dao, author, deviceKey);
+    const found = this.find(id);
+    if (found === undefined) throw new GateRefusal('MISSING_DELEGATION', `The device key of ${what} names delegation ${id}, which is neither in this document nor in the update (yet).`);
+    const problem = delegationProblem(found.delegation, dao, author, deviceKey);
     if (problem !== null) throw new GateRefusal('BAD_DELEGATION', `The device key of ${what} is not delegated: ${problem}.`);
     this.passed = { delegation: delegationHash, author, key: deviceKey };
+    if (found.held) {
+      let held = heldDelegations.get(this.doc);
+      if (held === undefined) heldDelegations.set(this.doc, (held = new RecentByBytes()));
+      // Copies: the envelope's bytes go back to the arena if it is refused after all.
+      held.set(delegationHash, { author: Uint8Array.from(author), key: Uint8Array.from(deviceKey) });
+    }
   }
 
-  private find(id: string): LedgerRecord | undefined {
+  /** True when the document holds this delegation and it delegates `deviceKey` for `author` (checked before). */
+  private heldFor(delegationHash: Uint8Array, author: Uint8Array, deviceKey: Uint8Array): boolean {
+    const held = heldDelegations.get(this.doc)?.get(delegationHash);
+    if (held === undefined || compareBytes(held.author, author) !== 0 || compareBytes(held.key, deviceKey) !== 0) return false;
+    this.passed = { delegation: delegationHash, author, key: deviceKey };
+    return true;
+  }
+
+  /** The delegation record `id`, and whether the document holds it (rather than only this update). */
+  private find(id: string): { delegation: LedgerRecord; held: boolean } | undefined {
     const accepted = this.context.acceptedDelegation?.(id);
-    if (accepted !== undefined) return accepted;
+    if (accepted !== undefined) return { delegation: accepted, held: true };
     const bytes = recordBytes(this.doc, id);
     if (bytes !== undefined) {
       try {
-        return decodeRecord(bytes, this.context.sha256?.(bytes));
+        return { delegation: decodeRecord(bytes, this.context.sha256?.(bytes)), held: true };
       } catch {
         return undefined;
       }
     }
     this.inUpdate ??= new Map(this.records.map((record) => [record.id, record]));
-    return this.inUpdate.get(id);
+    const inUpdate = this.inUpdate.get(id);
+    return inUpdate === undefined ? undefined : { delegation: inUpdate, held: false };
   }
 }
