@@ -20,7 +20,7 @@ import { addressBytes, recordHashFromId, signRecordAsDevice, signRecordAsMember 
 import { nodeClaimMessage } from '../../core/dao/device-delegation.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { DaoReplica } from './dao-replica.ts';
-import { EnvelopeLog } from './envelope-log.ts';
+import { EnvelopeLog, StorageError } from './envelope-log.ts';
 import { createNativeEd25519Signer, createNativeEd25519Verify } from './native-ed25519.ts';
 import { SnapshotStore } from './snapshot-store.ts';
 
@@ -652,5 +652,32 @@ test('a log repaired while open past its snapshot is read back from the snapshot
       assert.equal(again.replica.ledger.stateHash(), (await foldOfLog(root, written.dao)).hash);
       await again.replica.close();
     }
+  });
+});
+
+test('a read of the log that finds damage the repair does not (a read that failed once) keeps its snapshots, and takes new ones', async () => {
+  await withDir(async (dir) => {
+    const written = await writeDao(dir, 40);
+    await written.replica.close(); // a snapshot at the end of the log
+    const lines: string[] = [];
+    const { replica } = await DaoReplica.open(dir, written.dao, verify, { log: (line) => lines.push(line) });
+    // The disk gives one bad read of the log: the index sees damage there, the repair's own read sees none.
+    mock.method(
+      EnvelopeLog.prototype,
+      'frames',
+      async function* () {
+        yield* [];
+        throw new StorageError('LOG_CORRUPT', 'A frame of the envelope log does not match its checksum.');
+      },
+      { times: 1 },
+    );
+    assert.equal((await replica.envelopeIndex()).size, 42);
+    assert.match(lines.join('\n'), /a read found damage that reading the whole log again did not; nothing was rebuilt/);
+    await writeVotes(replica, 2);
+    await replica.close(); // takes a snapshot, as before the bad read
+    const again = await DaoReplica.open(dir, written.dao, verify);
+    assert.deepEqual({ fromSnapshot: again.report.fromSnapshot, replayed: again.report.replayed, size: again.replica.ledger.size }, { fromSnapshot: true, replayed: 0, size: 43 + 2 });
+    assert.equal(again.replica.ledger.stateHash(), (await foldOfLog(dir, written.dao)).hash);
+    await again.replica.close();
   });
 });

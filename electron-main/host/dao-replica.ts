@@ -461,7 +461,8 @@ export class DaoReplica {
    * rebuilt log, as a cold open would (from the newest snapshot on, if the damage is past it: #snapshotKept), and
    * catch-up brings the lost envelopes back from peers. Writes and peers' envelopes wait meanwhile, so that the
    * read-back misses none of what they append. Until it has been read back (or if that fails) no snapshot is
-   * saved, and the old ones are dropped either way.
+   * saved, and the old ones are dropped either way. A repair that finds no damage (a read that failed once)
+   * changes nothing: the snapshots stay and new ones are taken.
    */
   async #rebuildLog(): Promise<void> {
     this.#logRebuilt = true; // before the log takes its new id: no snapshot may pair this state with it
@@ -472,6 +473,13 @@ export class DaoReplica {
       // Writes and envelopes that got in before this wait have queued their appends already (each in the turn it
       // got in): repair() writes those first, so the read-back sees them.
       const recovery = await this.#log.repair();
+      if (recovery.outcome === 'clean') {
+        // Read again whole, the log holds no damage (a read that failed once): it is as it was, id and all, so its
+        // snapshots still pair with it and new ones may be taken.
+        this.#logRebuilt = false;
+        this.#report(`envelope log of DAO ${this.id}: a read found damage that reading the whole log again did not; nothing was rebuilt.`);
+        return;
+      }
       try {
         void this.doc; // read now what it still needs of the snapshot, before the snapshot goes
       } catch {
