@@ -586,6 +586,10 @@ export function lengthPrefixed(frame: Uint8Array): Uint8Array {
 
 /** A write waiting for room is rejected with the stream's close event, not an error: say what happened. */
 function streamError(error: unknown): Error {
+  // libp2p's words for it ("Unexpected EOF - read 12/345 bytes before the stream closed") say nothing to a user.
+  if (error instanceof Error && error.name === 'UnexpectedEOFError') {
+    return new Error('The peer closed the stream in the middle of a message (it went away, or ended the session at its time limit).', { cause: error });
+  }
   if (error instanceof Error) return error;
   const cause = (error as { error?: unknown } | null)?.error;
   return cause instanceof Error ? cause : new Error('The stream closed while this node was sending (the peer went away or reset it).');

@@ -298,6 +298,20 @@ test('a peer that stalls in the middle of a frame for longer than the read timeo
   assert.ok(large.every((envelope) => !victim.store.has(envelope)));
 });
 
+test('a peer that closes its stream in the middle of a frame ends the session with words a user can read, and none of the frame is taken', async () => {
+  const large = envelopes(16, 64 * 1024);
+  const victim = await startDaoNode([], shortTimeouts);
+  const quitter = await startMeshNode();
+  const { stream } = await askedBy(victim, quitter, large);
+  await trickle(stream, framed({ t: 'envelopes', envelopes: large }).subarray(0, 4 * 64 * 1024), 64 * 1024, () => 50);
+  await stream.close();
+  await eventually('the victim to end the session', () => victim.lines.some((line) => line.startsWith('served sync with')));
+  const ended = victim.lines.find((line) => line.startsWith('served sync with'))!;
+  assert.match(ended, /closed the stream in the middle of a message/);
+  assert.doesNotMatch(ended, /EOF/);
+  assert.ok(large.every((envelope) => !victim.store.has(envelope)));
+});
+
 test('a peer that trickles one frame\'s bytes, each just inside the read timeout, is cut off at the session limit', async () => {
   const large = envelopes(16, 64 * 1024);
   const victim = await startDaoNode([], { sessionTimeouts: { readTimeoutMs: 1_000, writeTimeoutMs: 1_000, sessionTimeoutMs: 2_500 } });
