@@ -10,7 +10,7 @@ test('finds values by the bytes of their keys, keeps the newest few, and copies 
   assert.equal(recent.get(Uint8Array.of(1, 2, 3)), 'a');
   assert.equal(recent.get(a), undefined);
   recent.set(Uint8Array.of(4), 'b');
-  assert.equal(recent.get(Uint8Array.of(1, 2, 3)), 'a'); // asked for last: now the newest
+  assert.equal(recent.get(Uint8Array.of(1, 2, 3)), 'a'); // asked for: a step forward, ahead of b
   recent.set(Uint8Array.of(5), 'c'); // pushes out the oldest, b
   assert.equal(recent.get(Uint8Array.of(4)), undefined);
   assert.equal(recent.get(Uint8Array.of(1, 2, 3)), 'a');

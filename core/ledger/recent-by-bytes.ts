@@ -1,4 +1,5 @@
-// A few values by byte-string keys, the newest first. For lookups that repeat a handful of keys in turn (a
+// A few values by byte-string keys: a new one goes in front, one asked for moves a step forward, and the one at
+// the back goes when the cache is full. For lookups that repeat a handful of keys in turn (a
 // DAO's writers, envelope after envelope), where comparing a key's bytes costs less than naming it as a string
 // for a Map. The caller keeps a Map behind it for the rest.
 
@@ -15,9 +16,11 @@ export class RecentByBytes<T> {
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       if (!equalBytes(entry.key, key)) continue;
+      // One step towards the front (rather than to it): a key asked for often stays clear of eviction at the
+      // back, at the cost of a swap, where moving it to the front shifted every entry before it.
       if (i > 0) {
-        entries.copyWithin(1, 0, i);
-        entries[0] = entry;
+        entries[i] = entries[i - 1]!;
+        entries[i - 1] = entry;
       }
       return entry.value;
     }
