@@ -183,7 +183,10 @@ export class LedgerIndex {
   /** Unsettled proposals with at least `threshold` signers of one certificate, in all. (An array: asked for per record, a generator allocated several times more.) */
   unsettledReaching(threshold: number): ProposalInfo[] {
     const reaching: ProposalInfo[] = [];
-    for (const [ceiling, proposals] of this.unsettled) if (ceiling >= threshold) for (const proposal of proposals) reaching.push(proposal);
+    // forEach: a for-of over the map made an entry array per bucket, per record.
+    this.unsettled.forEach((proposals, ceiling) => {
+      if (ceiling >= threshold) for (const proposal of proposals) reaching.push(proposal);
+    });
     return reaching;
   }
 
