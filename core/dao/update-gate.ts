@@ -250,7 +250,7 @@ function listsFounder(genesis: LedgerRecord, address: Uint8Array): boolean {
  * the author and key they delegate (copies). A held record stays (the ledger is append-only), and whether it
  * delegates a key is a function of its bytes, so the answer stands for every later envelope of that device.
  */
-const heldDelegations = new WeakMap<Y.Doc, RecentByBytes<{ author: Uint8Array; key: Uint8Array }>>();
+const heldDelegations = new WeakMap<Y.Doc, RecentByBytes<{ dao: Uint8Array; author: Uint8Array; key: Uint8Array }>>();
 
 /** Finds delegation records: already accepted, in the document, or in this update (verified with the rest). */
 class Delegations {
@@ -281,7 +281,7 @@ class Delegations {
    * keeps waiting for catch-up (another client's update may bring it), or BAD_DELEGATION when it is here and wrong.
    */
   checkEnvelopeFirst(delegationHash: Uint8Array, author: Uint8Array, deviceKey: Uint8Array, dao: Uint8Array, update: Uint8Array): void {
-    if (this.heldFor(delegationHash, author, deviceKey)) return;
+    if (this.heldFor(delegationHash, author, deviceKey, dao)) return;
     const id = recordIdFromHash(delegationHash);
     const held = this.context.acceptedDelegation?.(id) !== undefined || recordBytes(this.doc, id) !== undefined;
     if (!held && (updateNamesRecordId(update, id) || continuesPastDocument(this.doc, update))) return;
@@ -292,7 +292,7 @@ class Delegations {
   check(delegationHash: Uint8Array, author: Uint8Array, deviceKey: Uint8Array, dao: Uint8Array, record: string | null): void {
     const passed = this.passed;
     if (passed !== null && compareBytes(passed.delegation, delegationHash) === 0 && compareBytes(passed.author, author) === 0 && compareBytes(passed.key, deviceKey) === 0) return;
-    if (this.heldFor(delegationHash, author, deviceKey)) return;
+    if (this.heldFor(delegationHash, author, deviceKey, dao)) return;
     const what = record === null ? 'the envelope' : `record ${record}`;
     const id = recordIdFromHash(delegationHash);
     const found = this.find(id);
@@ -304,14 +304,14 @@ class Delegations {
       let held = heldDelegations.get(this.doc);
       if (held === undefined) heldDelegations.set(this.doc, (held = new RecentByBytes()));
       // Copies: the envelope's bytes go back to the arena if it is refused after all.
-      held.set(delegationHash, { author: Uint8Array.from(author), key: Uint8Array.from(deviceKey) });
+      held.set(delegationHash, { dao: Uint8Array.from(dao), author: Uint8Array.from(author), key: Uint8Array.from(deviceKey) });
     }
   }
 
-  /** True when the document holds this delegation and it delegates `deviceKey` for `author` (checked before). */
-  private heldFor(delegationHash: Uint8Array, author: Uint8Array, deviceKey: Uint8Array): boolean {
+  /** True when the document holds this delegation and it delegates `deviceKey` for `author` in `dao` (checked before). */
+  private heldFor(delegationHash: Uint8Array, author: Uint8Array, deviceKey: Uint8Array, dao: Uint8Array): boolean {
     const held = heldDelegations.get(this.doc)?.get(delegationHash);
-    if (held === undefined || compareBytes(held.author, author) !== 0 || compareBytes(held.key, deviceKey) !== 0) return false;
+    if (held === undefined || compareBytes(held.author, author) !== 0 || compareBytes(held.key, deviceKey) !== 0 || compareBytes(held.dao, dao) !== 0) return false;
     this.passed = { delegation: delegationHash, author, key: deviceKey };
     return true;
   }
