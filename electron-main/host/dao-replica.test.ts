@@ -681,3 +681,32 @@ test('a read of the log that finds damage the repair does not (a read that faile
     await again.replica.close();
   });
 });
+
+test('a log repaired while open, damaged between the two snapshots kept, is read back from the older one', async () => {
+  await withDir(async (dir) => {
+    const written = await writeDao(dir, 40);
+    await written.replica.close(); // snapshot 1: 42 envelopes
+    const second = await DaoReplica.open(dir, written.dao, verify);
+    await writeVotes(second.replica, 4);
+    await second.replica.close(); // snapshot 2: 46 envelopes
+    const counting = countingVerify();
+    const lines: string[] = [];
+    const { replica } = await DaoReplica.open(dir, written.dao, counting.verify, { log: (line) => lines.push(line) });
+    await writeVotes(replica, 2);
+    const frames = await damageFrame(dir, written.dao, 43); // covered by snapshot 2 only: the two after it wait for it
+
+    counting.calls = 0;
+    assert.equal((await replica.envelopeIndex()).size, 47);
+    const readBack = counting.calls;
+    counting.calls = 0;
+    const full = await foldOfLog(dir, written.dao, counting.verify);
+    assert.deepEqual({ hash: replica.ledger.stateHash(), size: replica.ledger.size }, { hash: full.hash, size: full.size });
+    // Snapshot 1 covers 41 device-signed envelopes (the first, its member sealed, is checked without Ed25519).
+    assert.equal(counting.calls - readBack, 41, 'signatures the read-back did not check again');
+    assert.match(lines.join('\n'), /read back from it \(\d+ envelopes taken after its last snapshot,/);
+
+    assert.ok((await replica.acceptRemote(frames[43]!)).ok);
+    assert.equal(replica.ledger.stateHash(), (await foldOfLog(dir, written.dao)).hash);
+    await replica.close();
+  });
+});

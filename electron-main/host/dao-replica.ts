@@ -458,7 +458,7 @@ export class DaoReplica {
    * Rebuilds a damaged log from its intact frames. The doc and fold (from a snapshot, or read before the damage)
    * still hold the records of the frames lost, whose envelopes this host can no longer serve and the gate would
    * refuse when peers send them again: so when frames were lost, the doc, fold and tables are read back from the
-   * rebuilt log, as a cold open would (from the newest snapshot on, if the damage is past it: #snapshotKept), and
+   * rebuilt log, as a cold open would (from the newest snapshot whose checkpoint the damage is past: #snapshotKept), and
    * catch-up brings the lost envelopes back from peers. Writes and peers' envelopes wait meanwhile, so that the
    * read-back misses none of what they append. Until it has been read back (or if that fails) no snapshot is
    * saved, and the old ones are dropped either way. A repair that finds no damage (a read that failed once)
@@ -507,12 +507,13 @@ export class DaoReplica {
   }
 
   /**
-   * After a repair, the newest snapshot if the rebuilt log kept every frame it covers (the damage is past its
-   * checkpoint), read whole since its file goes next; null if there is none, or it is damaged or unreadable.
+   * After a repair, the newest snapshot whose frames the rebuilt log all kept (the damage is past its
+   * checkpoint): the older one kept when the damage lies between the two. Read whole, since its file goes next;
+   * null if there is none, or each is damaged, unreadable or past the damage.
    */
   async #snapshotKept(): Promise<PartedSnapshot | null> {
-    const { snapshot } = await this.#snapshots.loadNewestParts(3).catch(() => ({ snapshot: null }));
-    return snapshot !== null && this.#log.resumable(snapshot) ? snapshot : null;
+    const { snapshot } = await this.#snapshots.loadNewestParts(3, (checkpoint) => this.#log.resumable(checkpoint)).catch(() => ({ snapshot: null }));
+    return snapshot;
   }
 
   /**

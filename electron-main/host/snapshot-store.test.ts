@@ -136,6 +136,18 @@ test('a payload saved in parts reads back joined, or part by part with only the 
     assert.deepEqual(await store.loadNewestParts(3), { snapshot: null, damaged: [path] });
   }));
 
+test('an intact snapshot whose checkpoint the caller cannot use is passed over for an older one, and not counted as damaged', () =>
+  withDir(async (dir) => {
+    const store = await SnapshotStore.open(dir);
+    await store.save({ ...snapshotAt(10), payload: [new Uint8Array([1]), new Uint8Array([2])] });
+    await store.save({ ...snapshotAt(20), payload: [new Uint8Array([3]), new Uint8Array([4])] });
+    const seen: number[] = [];
+    const { snapshot, damaged } = await store.loadNewestParts(2, (checkpoint) => (seen.push(checkpoint.frameCount), checkpoint.frameCount < 20));
+    assert.deepEqual({ frames: snapshot?.frameCount, parts: snapshot?.parts.map((part) => [...part]), damaged, seen }, { frames: 10, parts: [[1], [2]], damaged: [], seen: [20, 10] });
+    assert.deepEqual(await store.loadNewestParts(2, () => false), { snapshot: null, damaged: [] });
+    assert.equal((await store.loadNewestParts(2)).snapshot?.frameCount, 20);
+  }));
+
 test('a snapshot of the first format (one payload, one checksum) still loads', () =>
   withDir(async (dir) => {
     const payload = new TextEncoder().encode('the doc state of an older version');

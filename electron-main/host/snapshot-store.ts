@@ -117,13 +117,15 @@ export class SnapshotStore {
 
   /**
    * The newest snapshot whose header and first `eager` parts check out, reading nothing of the file past
-   * them; later parts come from `readPart`. Damaged ones are skipped, as by loadNewest.
+   * them; later parts come from `readPart`. Damaged ones are skipped, as by loadNewest; so are intact ones
+   * whose checkpoint `usable` turns down (their parts unread), which are not counted as damaged.
    */
-  async loadNewestParts(eager: number): Promise<LoadedParts> {
+  async loadNewestParts(eager: number, usable: (checkpoint: LogCheckpoint) => boolean = () => true): Promise<LoadedParts> {
     const damaged: string[] = [];
     for (const sequence of await listSequences(this.dir)) {
       const path = join(this.dir, snapshotName(sequence));
-      const snapshot = await readParted(path, eager).catch(() => null);
+      const snapshot = await readParted(path, eager, usable).catch(() => null);
+      if (snapshot === 'unusable') continue;
       if (snapshot !== null) return { snapshot, damaged };
       damaged.push(path);
     }
@@ -284,11 +286,12 @@ function decodeLegacy(bytes: Buffer): Snapshot | null {
 }
 
 /** Reads the header and the first `eager` parts of `path` and checks them; null if anything does not hold. */
-async function readParted(path: string, eager: number): Promise<PartedSnapshot | null> {
+async function readParted(path: string, eager: number, usable: (checkpoint: LogCheckpoint) => boolean): Promise<PartedSnapshot | 'unusable' | null> {
   // The header is small; read a generous first slice, and more only when the table or the eager parts need it.
   let head = await readRange(path, 0, 64 * 1024);
   if (head.length >= 12 && head.subarray(0, magic.length).equals(magic) && head.readUInt32LE(8) === 1) {
     const whole = decodeLegacy(await readRange(path, 0, Infinity));
+    if (whole !== null && !usable(whole)) return 'unusable';
     return whole === null ? null : { logId: whole.logId, logOffset: whole.logOffset, frameCount: whole.frameCount, count: 1, parts: [whole.payload], readPart: (index) => (index === 0 ? whole.payload : null) };
   }
   if (head.length >= checkpointBytes + 4 && head.readUInt32LE(checkpointBytes) <= 1024) {
@@ -297,6 +300,7 @@ async function readParted(path: string, eager: number): Promise<PartedSnapshot |
   }
   const header = decodeHeader(head);
   if (header === null) return null;
+  if (!usable(header.checkpoint)) return 'unusable';
   const wanted = header.parts.slice(0, eager);
   const eagerEnd = wanted.at(-1) ? wanted.at(-1)!.offset + wanted.at(-1)!.length : header.parts[0]?.offset ?? header.end;
   const bytes = eagerEnd > head.length ? await readRange(path, 0, eagerEnd) : head;
