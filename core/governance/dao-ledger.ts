@@ -115,6 +115,13 @@ export class DaoLedger {
     return this.index.indexOfId(id) >= 0;
   }
 
+  /** True when record `earlier` is in the causal past of record `later` (or is it); false when either is not in the fold. */
+  saw(later: string, earlier: string): boolean {
+    const a = this.index.indexOfId(earlier);
+    const b = this.index.indexOfId(later);
+    return a >= 0 && b >= 0 && this.index.causal.inPast(a, b);
+  }
+
   /** Records taken into the fold (not pending, not held). */
   get size(): number {
     return this.index.nodes.length;

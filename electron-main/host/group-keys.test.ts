@@ -320,3 +320,52 @@ test("a key that only its author can open wins nothing: boxes that do not open b
     for (const from of [a, b]) assert.equal(from.keys.dueTurn(from.replica), null, `${attack}: nothing more is due`);
   }
 });
+
+test('a box sealed to the wrong key, added for a member who had none: her node makes a new key, and every holder adds a box of its own', async () => {
+  const [alice, bob, mallory] = ['alice', 'bob', 'mallory'].map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario([alice, bob, mallory], rules);
+  scenario.delegateDevice(bob);
+  scenario.delegateDevice(mallory);
+  const nodes = await Promise.all([alice, bob, mallory].map((who) => node(scenario, who)));
+  const [a, b, m] = nodes as [Node, Node, Node];
+  await deliver(nodes, scenario.records);
+
+  // Alice's node writes the epoch's key, ground to sort first, with sound boxes for herself and Mallory but none
+  // for Bob (as when his public key had not reached her yet). Mallory, a holder, then adds Bob's box: sealed to
+  // her own key, so it does not open for him, and no honest holder would add one, since he has a box.
+  const epoch = Uint8Array.from(Buffer.from(GroupKeys.epochOf(a.replica)!, 'hex'));
+  const dao = recordHashFromId(scenario.daoId);
+  let key = newGroupKey();
+  while (groupKeyId(key)[0] !== 0 || groupKeyId(key)[1] !== 0) key = newGroupKey();
+  const keyId = groupKeyId(key);
+  const soundBox = (who: Actor) => sealKeyBox({ dao, epoch, keyId }, key, who.key.publicKey, addressBytes(who.key.address));
+  scenario.write(alice, (context) => buildGroupKey(context, { epoch, keyId, boxes: [soundBox(alice), soundBox(mallory)] }));
+  await deliver(nodes, scenario.records);
+  const badBox = sealKeyBox({ dao, epoch, keyId }, key, mallory.key.publicKey, addressBytes(bob.key.address));
+  scenario.write(mallory, (context) => buildGroupKey(context, { epoch, keyId, boxes: [badBox] }));
+  await deliver(nodes, scenario.records);
+  for (const from of [a, m]) {
+    assert.ok(sameKey(from.keys.current(from.replica), { id: keyId, key }));
+    assert.equal(from.keys.dueTurn(from.replica), null, 'before Bob says anything, he looks boxed');
+  }
+
+  // Bob's box does not open: his node makes a new key at once, which says so.
+  assert.equal(b.keys.current(b.replica), null);
+  assert.equal(upkeep(scenario, b).length, 1);
+  await deliver(nodes, scenario.records);
+
+  // Each holder now owes Bob a box of its own, with no turn to wait for: Mallory may write another bad one, or none.
+  for (const from of [a, m]) {
+    const due = from.keys.dueTurn(from.replica)!;
+    assert.deepEqual({ writers: due.writers, graceMs: due.graceMs }, { writers: [from.who.key.address], graceMs: 0 }, from.who.name);
+  }
+  scenario.write(mallory, (context) => buildGroupKey(context, { epoch, keyId, boxes: [badBox] }));
+  assert.equal(upkeep(scenario, a).length, 1);
+  await deliver(nodes, scenario.records);
+
+  // Bob holds the winning key now and seals with it; Alice reads him, he reads her.
+  assert.ok(sameKey(b.keys.current(b.replica), { id: keyId, key }));
+  const message = sealGossip(a.keys.current(a.replica)!, dao, new TextEncoder().encode('welcome back'));
+  assert.equal(new TextDecoder().decode(openGossip(b.keys.byId(b.replica, keyId)!, dao, message)!), 'welcome back');
+  for (const from of [a, b]) assert.equal(from.keys.dueTurn(from.replica), null, `${from.who.name}: nothing more is due`);
+});

@@ -19,6 +19,9 @@
 // open (boxed only to its author, or with boxes that do not open) wins nothing. A member's node that holds none of
 // the epoch's keys writes a new one: at once when a box for its member did not open, and after a grace period
 // when it has no box at all (the usual case is a holder that did not know its public key yet and adds a box).
+// That new key also says the member's box of the winning key did not open: its holders then count no box for that
+// member that the new key's record had seen, and each adds one of its own (see #due), so a box sealed to the wrong
+// key, added for a member who had none, keeps nobody off gossip while one holder is honest.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
@@ -139,7 +142,7 @@ export class GroupKeys {
     const due = this.#due(replica);
     if (due === null) return null;
     if (due.winner === null) return { subject: groupKeySubject(replica.id, due.epoch, null), graceMs: due.graceMs };
-    return { subject: groupKeySubject(replica.id, due.epoch, due.recipients), writers: due.boxed, graceMs: 0 };
+    return { subject: groupKeySubject(replica.id, due.epoch, due.recipients), writers: due.writers, graceMs: 0 };
   }
 
   /**
@@ -167,10 +170,11 @@ export class GroupKeys {
 
   /**
    * What is due, decided without making or holding a key: the epoch, this host's winning key (the smallest it
-   * holds; null: it needs one), the members to seal it to (whose public keys this host knows), the members it was
-   * sealed to, and how long to leave others first (graceMs).
+   * holds; null: it needs one), the members to seal it to (whose public keys this host knows), the members whose
+   * nodes take turns at writing that (those it was sealed to; only this one's own for a wary recipient), and how
+   * long to leave others first (graceMs).
    */
-  #due(replica: DaoReplica): { epoch: string; winner: GroupKey | null; recipients: string[]; boxed: string[]; publicKeys: Map<string, Uint8Array>; graceMs: number } | null {
+  #due(replica: DaoReplica): { epoch: string; winner: GroupKey | null; recipients: string[]; writers: string[]; publicKeys: Map<string, Uint8Array>; graceMs: number } | null {
     const member = this.#memberKey();
     const epoch = GroupKeys.epochOf(replica);
     if (member === null || epoch === null || !replica.isCurrentMember(member.address)) return null;
@@ -191,18 +195,36 @@ export class GroupKeys {
         this.#unboxedSince.set(unboxed, since);
         graceMs = Math.max(0, Math.ceil(since + this.#unboxedGraceMs - performance.now()));
       }
-      return { epoch, winner: null, recipients: members.filter((address) => publicKeys.has(address)), boxed: [], publicKeys, graceMs };
+      return { epoch, winner: null, recipients: members.filter((address) => publicKeys.has(address)), writers: [], publicKeys, graceMs };
     }
     this.#unboxedSince.delete(`${replica.id} ${epoch}`);
     const winner = this.#held(replica.id, winnerId)!;
+    // A member whose node made another key for the epoch after a box of the winner for it had arrived there could
+    // not open that box (someone sealed it to the wrong key, perhaps to keep the member off gossip). Such a box
+    // counts for nothing, and from then on each holder counts only its own boxes for that member: every holder
+    // adds one, at once, so a holder that writes bad boxes first cannot stand in for the rest.
+    const me = bytesToHex(addressBytes(member.address));
+    const winnerRecords = records.filter(({ body }) => bytesToHex(body.key) === winnerId);
+    const otherKeys = records.filter(({ body }) => bytesToHex(body.key) !== winnerId);
+    const refused = (address: string, boxRecord: string) =>
+      otherKeys.some(({ record }) => bytesToHex(record.record.author) === address && replica.ledger.saw(record.id, boxRecord));
+    const wary = new Set<string>();
+    for (const { record, body } of winnerRecords) for (const box of body.boxes) if (refused(bytesToHex(box.member), record.id)) wary.add(bytesToHex(box.member));
     const boxed = new Set<string>();
-    for (const { body } of records) {
-      if (bytesToHex(body.key) !== winnerId) continue;
-      for (const box of body.boxes) boxed.add(bytesToHex(box.member));
+    for (const { record, body } of winnerRecords) {
+      const mine = bytesToHex(record.record.author) === me;
+      for (const box of body.boxes) {
+        const address = bytesToHex(box.member);
+        // This node's own member: it holds the winner, so a box that its node had not refused did open.
+        if (!refused(address, record.id) && (mine || address === me || !wary.has(address))) boxed.add(address);
+      }
     }
     const hasBox = (address: string) => boxed.has(bytesToHex(addressBytes(address)));
     const recipients = members.filter((address) => publicKeys.has(address) && !hasBox(address));
-    return recipients.length === 0 ? null : { epoch, winner, recipients, boxed: members.filter(hasBox), publicKeys, graceMs: 0 };
+    if (recipients.length === 0) return null;
+    // Boxes for a wary member are every holder's to write, not one holder's turn.
+    const writers = recipients.some((address) => wary.has(bytesToHex(addressBytes(address)))) ? [member.address] : members.filter(hasBox);
+    return { epoch, winner, recipients, writers, publicKeys, graceMs: 0 };
   }
 
   /** Resolves once everything held so far is on disk. */
