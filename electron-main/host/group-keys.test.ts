@@ -61,6 +61,17 @@ function sameKey(a: GroupKey | null | undefined, b: GroupKey | null | undefined)
   return a != null && b != null && bytesToHex(a.key) === bytesToHex(b.key);
 }
 
+/** Three founders (the first without a delegated device, the others with one), each with a node caught up with the genesis. */
+async function threeMembers(names: readonly [string, string, string], options: { unboxedGraceMs?: number } = {}): Promise<{ actors: [Actor, Actor, Actor]; scenario: Scenario; nodes: [Node, Node, Node] }> {
+  const actors = names.map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario(actors, rules);
+  scenario.delegateDevice(actors[1]);
+  scenario.delegateDevice(actors[2]);
+  const nodes = (await Promise.all(actors.map((who) => node(scenario, who, options)))) as [Node, Node, Node];
+  await deliver(nodes, scenario.records);
+  return { actors, scenario, nodes };
+}
+
 /** Proposes, passes and executes a member.add or member.remove (A and B vote and sign; a record after the grace period). */
 function pass(scenario: Scenario, by: readonly [Actor, Actor], input: { kind: 'member.add' | 'member.remove'; member: string }): void {
   const params = input.kind === 'member.add' ? { member: input.member, shares: 100n } : { member: input.member };
@@ -231,13 +242,9 @@ test('bad boxes and bad key records are left out cleanly: a wrong box, a strange
 });
 
 test("a member cannot plant the key of the epoch after their own removal, nor push the current key out with keys of made-up epochs", async () => {
-  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
-  const scenario = new Scenario([alice, bob, carol], rules);
-  scenario.delegateDevice(bob);
-  scenario.delegateDevice(carol);
-  const nodes = await Promise.all([alice, bob, carol].map((who) => node(scenario, who)));
-  const [a, b, c] = nodes as [Node, Node, Node];
-  await deliver(nodes, scenario.records);
+  const { actors, scenario, nodes } = await threeMembers(['alice', 'bob', 'carol']);
+  const [alice, bob, carol] = actors;
+  const [a, b, c] = nodes;
   upkeep(scenario, a);
   await deliver(nodes, scenario.records);
   const first = a.keys.current(a.replica)!;
@@ -277,13 +284,9 @@ test("a member cannot plant the key of the epoch after their own removal, nor pu
 
 test("a key that only its author can open wins nothing: boxes that do not open bring a new key at once, no box at all one after the grace period", async () => {
   for (const attack of ['boxes that do not open', 'boxed only to its author'] as const) {
-    const [alice, bob, mallory] = ['alice', 'bob', 'mallory'].map(actor) as [Actor, Actor, Actor];
-    const scenario = new Scenario([alice, bob, mallory], rules);
-    scenario.delegateDevice(bob);
-    scenario.delegateDevice(mallory);
-    const nodes = await Promise.all([alice, bob, mallory].map((who) => node(scenario, who, { unboxedGraceMs: 700 })));
-    const [a, b, m] = nodes as [Node, Node, Node];
-    await deliver(nodes, scenario.records);
+    const { actors, scenario, nodes } = await threeMembers(['alice', 'bob', 'mallory'], { unboxedGraceMs: 700 });
+    const [alice, bob, mallory] = actors;
+    const [a, b, m] = nodes;
 
     // Mallory, a member, writes the epoch's first key, its id ground to sort first: a sound box for herself, and
     // for the others boxes sealed to her own key (which they cannot open) or none.
@@ -322,13 +325,9 @@ test("a key that only its author can open wins nothing: boxes that do not open b
 });
 
 test('a box sealed to the wrong key, added for a member who had none: her node makes a new key, and every holder adds a box of its own', async () => {
-  const [alice, bob, mallory] = ['alice', 'bob', 'mallory'].map(actor) as [Actor, Actor, Actor];
-  const scenario = new Scenario([alice, bob, mallory], rules);
-  scenario.delegateDevice(bob);
-  scenario.delegateDevice(mallory);
-  const nodes = await Promise.all([alice, bob, mallory].map((who) => node(scenario, who)));
-  const [a, b, m] = nodes as [Node, Node, Node];
-  await deliver(nodes, scenario.records);
+  const { actors, scenario, nodes } = await threeMembers(['alice', 'bob', 'mallory']);
+  const [alice, bob, mallory] = actors;
+  const [a, b, m] = nodes;
 
   // Alice's node writes the epoch's key, ground to sort first, with sound boxes for herself and Mallory but none
   // for Bob (as when his public key had not reached her yet). Mallory, a holder, then adds Bob's box: sealed to
