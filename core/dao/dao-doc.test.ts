@@ -105,7 +105,7 @@ test('two peers appending the same record concurrently converge on one copy of i
   }
 });
 
-test('Yjs bytes per ledger entry vs the record bytes (printed, not asserted)', () => {
+test('Yjs bytes per ledger entry vs the record bytes (printed, not asserted)', (t) => {
   const count = 1000;
   for (const signer of ['device', 'member'] as const) {
     const records = Array.from({ length: count }, (_, index) => vote(index, signer));
@@ -116,7 +116,7 @@ test('Yjs bytes per ledger entry vs the record bytes (printed, not asserted)', (
     let updateTotal = 0;
     for (const record of records) updateTotal += localUpdate(perRecord, () => appendRecords(perRecord, [record]))!.length;
     const state = Y.encodeStateAsUpdate(oneTransaction).length;
-    console.log(
+    t.diagnostic(
       `ledger bytes, ${count} ${signer}-signed votes of ${(recordTotal / count).toFixed(0)} B: ` +
         `encodeStateAsUpdate ${(state / recordTotal).toFixed(3)}x (${((state - recordTotal) / count).toFixed(1)} B/entry over the record), ` +
         `V2 ${(Y.encodeStateAsUpdateV2(oneTransaction).length / recordTotal).toFixed(3)}x, ` +

@@ -958,7 +958,7 @@ test('random bytes never crash the gate and never change the document', () => {
   assert.deepEqual(Y.encodeStateAsUpdate(peer), before);
 });
 
-test('mutated honest updates, signed by a member, are refused cleanly or are safe to apply', () => {
+test('mutated honest updates, signed by a member, are refused cleanly or are safe to apply', (t) => {
   const { peer } = founded();
   const device = ed25519.keygen();
   const writer = writerFrom(peer);
@@ -1026,7 +1026,7 @@ test('mutated honest updates, signed by a member, are refused cleanly or are saf
   );
   // Some mutations only change characters or values and pass; they must have applied without harm above.
   assert.ok(accepted > 0, 'some mutations went all the way through');
-  console.log(`mutated updates: ${accepted} of ${tried} passed the gate and applied safely; the rest were refused cleanly`);
+  t.diagnostic(`mutated updates: ${accepted} of ${tried} passed the gate and applied safely; the rest were refused cleanly`);
 });
 
 /** A copy of `writer` that writes as the same Yjs client: the same writer, at the point it was copied. */
