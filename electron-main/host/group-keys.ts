@@ -208,17 +208,15 @@ export class GroupKeys {
     const otherKeys = records.filter(({ body }) => bytesToHex(body.key) !== winnerId);
     const refused = (address: string, boxRecord: string) =>
       otherKeys.some(({ record }) => bytesToHex(record.record.author) === address && replica.ledger.saw(record.id, boxRecord));
-    const wary = new Set<string>();
-    for (const { record, body } of winnerRecords) for (const box of body.boxes) if (refused(bytesToHex(box.member), record.id)) wary.add(bytesToHex(box.member));
-    const boxed = new Set<string>();
-    for (const { record, body } of winnerRecords) {
-      const mine = bytesToHex(record.record.author) === me;
-      for (const box of body.boxes) {
+    const boxes = winnerRecords.flatMap(({ record, body }) =>
+      body.boxes.map((box) => {
         const address = bytesToHex(box.member);
-        // This node's own member: it holds the winner, so a box that its node had not refused did open.
-        if (!refused(address, record.id) && (mine || address === me || !wary.has(address))) boxed.add(address);
-      }
-    }
+        return { address, mine: bytesToHex(record.record.author) === me, refused: refused(address, record.id) };
+      }),
+    );
+    const wary = new Set(boxes.filter((box) => box.refused).map((box) => box.address));
+    // For this node's own member any box not refused counts: it holds the winner, so such a box did open.
+    const boxed = new Set(boxes.filter((box) => !box.refused && (box.mine || box.address === me || !wary.has(box.address))).map((box) => box.address));
     const hasBox = (address: string) => boxed.has(bytesToHex(addressBytes(address)));
     const recipients = members.filter((address) => publicKeys.has(address) && !hasBox(address));
     if (recipients.length === 0) return null;

@@ -285,7 +285,10 @@ function decodeLegacy(bytes: Buffer): Snapshot | null {
   return { ...checkpoint, payload: new Uint8Array(bytes.buffer, bytes.byteOffset + legacyHeaderBytes, Number(payloadLength)) };
 }
 
-/** Reads the header and the first `eager` parts of `path` and checks them; null if anything does not hold. */
+/**
+ * Reads the header and the first `eager` parts of `path` and checks them; null if anything does not hold, and
+ * 'unusable' (no part read) when `usable` turns its checkpoint down.
+ */
 async function readParted(path: string, eager: number, usable: (checkpoint: LogCheckpoint) => boolean): Promise<PartedSnapshot | 'unusable' | null> {
   // The header is small; read a generous first slice, and more only when the table or the eager parts need it.
   let head = await readRange(path, 0, 64 * 1024);
