@@ -655,14 +655,14 @@ test('a log repaired while open past its snapshot is read back from the snapshot
   });
 });
 
-test('a read of the log that finds damage the repair does not (a read that failed once) keeps its snapshots, and takes new ones', async () => {
+test('a read of the log that finds damage the repair does not (a read that failed once) keeps its snapshots, and takes new ones', async (t) => {
   await withDir(async (dir) => {
     const written = await writeDao(dir, 40);
     await written.replica.close(); // a snapshot at the end of the log
     const lines: string[] = [];
     const { replica } = await DaoReplica.open(dir, written.dao, verify, { log: (line) => lines.push(line) });
     // The disk gives one bad read of the log: the index sees damage there, the repair's own read sees none.
-    mock.method(
+    t.mock.method(
       EnvelopeLog.prototype,
       'frames',
       async function* () {
@@ -693,7 +693,7 @@ test('a log repaired while open, damaged between the two snapshots kept, is read
     const lines: string[] = [];
     const { replica } = await DaoReplica.open(dir, written.dao, counting.verify, { log: (line) => lines.push(line) });
     await writeVotes(replica, 2);
-    const frames = await damageFrame(dir, written.dao, 43); // covered by snapshot 2 only: the two after it wait for it
+    const frames = await damageFrame(dir, written.dao, 43); // covered by snapshot 2 only: the four after it wait for it
 
     counting.calls = 0;
     assert.equal((await replica.envelopeIndex()).size, 47);
