@@ -11,6 +11,9 @@ import type { GenesisBody } from './record-kinds.ts';
 import type { VotingMode } from './rules.ts';
 import type { Choice, Electorate } from './tally.ts';
 
+/** What unsettledReaching gives when no proposal reaches the threshold (most records): nothing allocated. */
+const noProposals: readonly ProposalInfo[] = Object.freeze([]);
+
 export type Finalization = {
   /** The record whose causal past first held enough matching signatures (a minimal such record). */
   readonly at: number;
@@ -181,13 +184,14 @@ export class LedgerIndex {
   }
 
   /** Unsettled proposals with at least `threshold` signers of one certificate, in all. (An array: asked for per record, a generator allocated several times more.) */
-  unsettledReaching(threshold: number): ProposalInfo[] {
-    const reaching: ProposalInfo[] = [];
-    // forEach: a for-of over the map made an entry array per bucket, per record.
-    this.unsettled.forEach((proposals, ceiling) => {
-      if (ceiling >= threshold) for (const proposal of proposals) reaching.push(proposal);
-    });
-    return reaching;
+  unsettledReaching(threshold: number): readonly ProposalInfo[] {
+    let reaching: ProposalInfo[] | null = null;
+    // Over the keys: a for-of over the entries made an array per bucket, per record.
+    for (const ceiling of this.unsettled.keys()) {
+      if (ceiling < threshold) continue;
+      for (const proposal of this.unsettled.get(ceiling)!) (reaching ??= []).push(proposal);
+    }
+    return reaching ?? noProposals;
   }
 
   node(index: number): LedgerNode {

@@ -135,9 +135,12 @@ export class ViewStates {
     const end = this.eventsUpTo(view.time);
     // Later views differ from this one once they reach the next event, or an unseen proposal's execution.
     this.nearlyUntil = end < this.all.length ? this.all[end]!.time : Number.MAX_SAFE_INTEGER;
+    const unseen = index.unseenChanges(view.at);
+    // The usual case for a record written concurrently with votes: it missed nothing that changes a view.
+    if (unseen.length === 0) return this.prefixState(end);
     const affected = new Set<ProposalInfo | number>();
     const leavers = new Set<string>();
-    for (const record of index.unseenChanges(view.at)) {
+    for (const record of unseen) {
       for (const proposal of index.finalizedAt.get(record) ?? []) affected.add(proposal);
       const node = index.node(record);
       if (node.verdict.ok && node.verdict.data.kind === 'member.ragequit') leavers.add(node.author);
