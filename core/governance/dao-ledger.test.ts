@@ -170,3 +170,21 @@ test("settle's shortcut keeps the states of recent records only, from wherever t
   assert.equal(imported.get(100_002), b);
   assert.equal(imported.get(99_999), undefined);
 });
+
+test('saw: a record sees itself and everything in its causal past, not what was written beside it or after it', () => {
+  const [alice, bob] = [actor('alice'), actor('bob')];
+  const scenario = new Scenario([alice, bob], simpleMajority(2));
+  const proposal = scenario.propose(alice, { kind: 'signal', params: { text: 'picnic' }, title: 'Picnic' });
+  const common = scenario.ledger.heads();
+  const alices = scenario.vote(alice, proposal, 'yes', { deps: common });
+  const bobs = scenario.vote(bob, proposal, 'no', { deps: common });
+  const after = scenario.vote(alice, proposal, 'no');
+  const ledger = scenario.ledger;
+  assert.deepEqual(
+    [ledger.saw(alices.id, proposal), ledger.saw(alices.id, alices.id), ledger.saw(after.id, bobs.id), ledger.saw(after.id, scenario.daoId)],
+    [true, true, true, true],
+  );
+  assert.deepEqual([ledger.saw(alices.id, bobs.id), ledger.saw(bobs.id, alices.id), ledger.saw(proposal, alices.id), ledger.saw(alices.id, after.id)], [false, false, false, false]);
+  assert.equal(ledger.saw(alices.id, 'A'.repeat(43)), false, 'a record not in the fold is in nobody\'s past');
+  assert.equal(ledger.saw('A'.repeat(43), alices.id), false);
+});
