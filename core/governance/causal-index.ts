@@ -9,90 +9,168 @@
 // would be n²/8 bytes (1.25 GB at 100k); per-author sequence vectors are not exact when one member writes
 // from two devices at once. Which chain a record joins depends on arrival order, but the answers do not: the
 // index is exact for any chain split, so peers that received records in other orders answer the same.
+//
 // Cost of concurrency: a member who writes K records none of which saw the others opens K chains, and every
-// vector after them is up to K wide: O(K²) memory (bench/concurrent-records.ts: 4,000 such records make a
-// 92 MiB fold). No exact index stays small for a DAG that wide, so the fix is a rule that keeps one signer's
-// records in sequence (see the README's causal index), not a leaner vector.
+// vector after them is K wide. Kept whole, that is O(K²) memory (4,000 such records made a 92 MiB fold, and
+// ~60,000 would exhaust a node on every open). So a vector wider than `denseUpTo` chains is kept as a
+// persistent vector (persistent-vector.ts) sharing all but the entries it changed with its newest parent's:
+// a path of about a kilobyte a record whatever K is (bench/concurrent-records.ts), and a lookup of a few steps
+// instead of one. Honest DAOs stay far below the bound (a 20k-record workload of five writers has 5 chains)
+// and keep the flat layout.
+
+import { levelsFor, trieBytes, trieDifferences, trieFrom, trieGet, trieLift, trieMax, trieSet, type Trie } from './persistent-vector.ts';
+
+/** Vectors up to this wide are kept flat: 1 KB a record at most. */
+export const denseVectorWidth = 256;
+
+/**
+ * A snapshot's columns (parts, fromParts): per record its chain, its position there, its vector's width and how
+ * its vector is written in `vectors` (`bases`): -1 in full (`width` entries); otherwise as changes (a count,
+ * then that many chain and entry pairs, by increasing chain) to the vector of the record `bases` names, or to
+ * a vector of -1s when it names the record itself. `bases` is null when every vector is written in full.
+ */
+export type CausalParts = {
+  readonly chainOf: readonly number[];
+  readonly positionOf: readonly number[];
+  readonly widths: readonly number[];
+  readonly bases: Int32Array | null;
+  readonly vectors: Int32Array;
+};
 
 export class CausalIndex {
   private readonly chainOf: number[] = [];
   private readonly positionOf: number[] = [];
-  /** The vectors, back to back (one typed array rather than an object per record); record r's starts at start[r]. */
+  /**
+   * The flat vectors, back to back (one typed array rather than an object per record): record r's starts at
+   * start[r] when that is 0 or more; else it is persistent, the root at `wide[-1 - start[r]]`.
+   */
   private vectors: Int32Array = new Int32Array(1024);
   private used = 0;
   private readonly start: number[] = [];
   private readonly width: number[] = [];
+  /** Vectors wider than `denseUpTo`, and the record whose vector each was built on (-1: none; for parts). */
+  private readonly wide: (Trie | null)[] = [];
+  private readonly wideBase: number[] = [];
   /** Records of each chain, in order: `chains[c][p]` is the record at position p of chain c. */
   private readonly chains: number[][] = [];
-  /** Marked records of each chain, in position order (see mark). */
+  /** Marked records of each chain, in position order (see mark), and the chains that have a list, in order. */
   private readonly marked: number[][] = [];
-  private scratch: Int32Array = new Int32Array(16);
+  private readonly markedChains: number[] = [];
+  private readonly scratch: Int32Array;
+  private readonly denseUpTo: number;
   /** Bumped by every mark and unmark: a view that saw the same records misses the same marked ones while it is unchanged. */
   markVersion = 0;
+
+  /** `denseUpTo`: vectors up to this wide are kept flat (tests make it small to exercise the persistent ones). */
+  constructor(denseUpTo = denseVectorWidth) {
+    this.denseUpTo = denseUpTo;
+    this.scratch = new Int32Array(denseUpTo + 1);
+  }
 
   get size(): number {
     return this.chainOf.length;
   }
 
-  /** What a fold snapshot keeps: per record its chain, its position there and its vector's width; the vectors. */
-  parts(): { chainOf: readonly number[]; positionOf: readonly number[]; widths: readonly number[]; vectors: Int32Array } {
-    return { chainOf: this.chainOf, positionOf: this.positionOf, widths: this.width, vectors: this.vectors.subarray(0, this.used) };
+  /** What a fold snapshot keeps (CausalParts). */
+  parts(): CausalParts {
+    const vectors = this.vectors.subarray(0, this.used);
+    if (this.wide.length === 0) return { chainOf: this.chainOf, positionOf: this.positionOf, widths: this.width, bases: null, vectors };
+    const bases = new Int32Array(this.size).fill(-1);
+    const written: number[] = [];
+    for (let record = 0; record < this.size; record++) {
+      const start = this.start[record]!;
+      if (start >= 0) {
+        for (let at = start, end = start + this.width[record]!; at < end; at++) written.push(vectors[at]!);
+        continue;
+      }
+      const base = this.wideBase[-1 - start]!;
+      bases[record] = base < 0 ? record : base;
+      const levels = levelsFor(this.width[record]!);
+      const counted = written.length;
+      written.push(0);
+      trieDifferences(base < 0 ? null : this.trieOf(base, levels), this.wide[-1 - start]!, levels, (chain, _, entry) => written.push(chain, entry) > 0);
+      written[counted] = (written.length - counted - 1) / 2;
+    }
+    return { chainOf: this.chainOf, positionOf: this.positionOf, widths: this.width, bases, vectors: Int32Array.from(written) };
   }
 
   /**
    * An index from `parts()` of another, checked record by record as add would have built it (each record
-   * extends a chain or opens the next one, and its vector names only chains that existed); throws a
-   * RangeError saying where it is not. Takes `vectors` as its own.
+   * extends a chain or opens the next one, and its vector names only chains that existed and holds its own
+   * position); throws a RangeError saying where it is not. Takes `vectors` as its own when every one is flat.
    */
-  static fromParts(chainOf: ArrayLike<number>, positionOf: ArrayLike<number>, widths: ArrayLike<number>, vectors: Int32Array): CausalIndex {
-    const index = new CausalIndex();
+  static fromParts(chainOf: ArrayLike<number>, positionOf: ArrayLike<number>, widths: ArrayLike<number>, bases: ArrayLike<number> | null, vectors: Int32Array, denseUpTo = denseVectorWidth): CausalIndex {
+    const index = new CausalIndex(denseUpTo);
     const count = chainOf.length;
-    if (positionOf.length !== count || widths.length !== count) throw new RangeError('the causal index columns differ in length');
+    if (positionOf.length !== count || widths.length !== count || (bases !== null && bases.length !== count)) throw new RangeError('the causal index columns differ in length');
+    // Taken as they are when every vector is written in full and kept flat (the usual case), else rebuilt one by one.
+    let asTheyAre = true;
+    for (let record = 0; record < count && asTheyAre; record++) asTheyAre = (bases === null || bases[record] === -1) && widths[record]! <= denseUpTo;
     let offset = 0;
     for (let record = 0; record < count; record++) {
       const chain = chainOf[record]!;
       const position = positionOf[record]!;
       const width = widths[record]!;
+      const base = bases === null ? -1 : bases[record]!;
+      const misfit = (): RangeError => new RangeError(`record ${record} has a vector that does not fit`);
       if (!Number.isInteger(chain) || chain < 0 || chain > index.chains.length) throw new RangeError(`record ${record} is on chain ${chain}, which does not exist`);
       if (chain === index.chains.length) index.chains.push([]);
       if (position !== index.chains[chain]!.length) throw new RangeError(`record ${record} is not the next on its chain`);
-      if (!(width > chain && width <= index.chains.length && offset + width <= vectors.length) || vectors[offset + chain] !== position) {
-        throw new RangeError(`record ${record} has a vector that does not fit`);
-      }
-      for (let other = 0; other < width; other++) {
-        const seen = vectors[offset + other]!;
-        if (other !== chain && (seen < -1 || seen >= index.chains[other]!.length)) throw new RangeError(`record ${record} has seen a record that does not exist`);
+      if (!(Number.isInteger(width) && width > chain && width <= index.chains.length)) throw misfit();
+      const seenExists = (other: number, seen: number): boolean => Number.isInteger(seen) && (other === chain || (seen >= -1 && seen < index.chains[other]!.length));
+      const levels = levelsFor(width);
+      if (base === -1) {
+        if (offset + width > vectors.length || vectors[offset + chain] !== position) throw misfit();
+        const entries = vectors.subarray(offset, offset + width);
+        for (let other = 0; other < width; other++) if (!seenExists(other, entries[other]!)) throw new RangeError(`record ${record} has seen a record that does not exist`);
+        if (asTheyAre) index.start.push(offset);
+        else if (width <= denseUpTo) index.keepFlat(entries, width);
+        else index.keepWide(trieFrom(entries, width, levels), -1);
+        offset += width;
+      } else {
+        if (!(Number.isInteger(base) && base >= 0 && base <= record && (base === record || widths[base]! <= width))) throw misfit();
+        const changes = vectors[offset];
+        if (changes === undefined || !(changes >= 0 && offset + 1 + 2 * changes <= vectors.length)) throw misfit();
+        let root = base === record ? null : index.trieOf(base, levels);
+        let previous = -1;
+        for (let change = 0, at = offset + 1; change < changes; change++, at += 2) {
+          const other = vectors[at]!;
+          const seen = vectors[at + 1]!;
+          if (!(Number.isInteger(other) && other > previous && other < width)) throw misfit();
+          if (!seenExists(other, seen)) throw new RangeError(`record ${record} has seen a record that does not exist`);
+          root = trieSet(root, levels, other, seen);
+          previous = other;
+        }
+        if (trieGet(root, levels, chain) !== position) throw misfit();
+        if (width <= denseUpTo) index.keepFlat(Int32Array.from({ length: width }, (_, other) => trieGet(root, levels, other)), width);
+        else index.keepWide(root, base === record ? -1 : base);
+        offset += 1 + 2 * changes;
       }
       index.chains[chain]!.push(record);
       index.chainOf.push(chain);
       index.positionOf.push(position);
-      index.start.push(offset);
       index.width.push(width);
-      offset += width;
     }
     if (offset !== vectors.length) throw new RangeError('the vectors do not add up');
-    index.vectors = vectors.length > 0 ? vectors : index.vectors;
-    index.used = offset;
+    if (asTheyAre && vectors.length > 0) {
+      index.vectors = vectors;
+      index.used = vectors.length;
+    }
     return index;
   }
 
   /** Adds a record whose parents (by index) are already in the index; returns its index. */
   add(parents: readonly number[]): number {
     const index = this.chainOf.length;
-    const vectors = this.vectors;
     let width = 0;
-    for (const parent of parents) width = Math.max(width, this.width[parent]!);
-    // Merged in a scratch vector, then copied once at its final width.
-    if (this.scratch.length < this.chains.length + 1) this.scratch = new Int32Array(2 * (this.chains.length + 1));
-    const vector = this.scratch;
-    vector.fill(-1, 0, this.chains.length + 1);
+    // The parent added last: the one whose vector this one is likely nearest to (it saw the most).
+    let newest = -1;
     for (const parent of parents) {
-      const from = this.start[parent]!;
-      const parentWidth = this.width[parent]!;
-      for (let chain = 0; chain < parentWidth; chain++) if (vectors[from + chain]! > vector[chain]!) vector[chain] = vectors[from + chain]!;
+      width = Math.max(width, this.width[parent]!);
+      newest = Math.max(newest, parent);
     }
+    // Continuing a parent's chain when the parent is its tip (the usual case).
     let chain = -1;
-    // Prefer continuing a parent's chain; otherwise any chain whose tip is in our past.
     for (const parent of parents) {
       const candidate = this.chainOf[parent]!;
       if (this.chains[candidate]!.length - 1 === this.positionOf[parent]) {
@@ -100,37 +178,117 @@ export class CausalIndex {
         break;
       }
     }
-    if (chain < 0) {
-      for (let candidate = 0; candidate < width; candidate++) {
-        if (vector[candidate] === this.chains[candidate]!.length - 1 && vector[candidate]! >= 0) {
-          chain = candidate;
-          break;
-        }
-      }
+    if (width > this.denseUpTo) return this.addWide(parents, width, newest, chain);
+    // Merged in a scratch vector, then copied once at its final width.
+    const vectors = this.vectors;
+    const vector = this.scratch;
+    vector.fill(-1, 0, width);
+    for (const parent of parents) {
+      const from = this.start[parent]!;
+      const parentWidth = this.width[parent]!;
+      for (let chain = 0; chain < parentWidth; chain++) if (vectors[from + chain]! > vector[chain]!) vector[chain] = vectors[from + chain]!;
     }
-    let stored: number;
+    // Otherwise any chain whose tip is in our past.
+    for (let candidate = 0; chain < 0 && candidate < width; candidate++) {
+      if (vector[candidate] === this.chains[candidate]!.length - 1 && vector[candidate]! >= 0) chain = candidate;
+    }
+    let stored = width;
     if (chain < 0) {
       chain = this.chains.length;
       this.chains.push([]);
       stored = chain + 1;
-    } else {
-      stored = Math.max(width, chain + 1);
     }
     const position = this.chains[chain]!.length;
     this.chains[chain]!.push(index);
+    this.chainOf.push(chain);
+    this.positionOf.push(position);
+    this.width.push(stored);
+    if (stored > this.denseUpTo) {
+      // A new chain past the bound: this record's vector is the first wide one of its line.
+      const levels = levelsFor(stored);
+      this.keepWide(trieSet(trieFrom(vector, width, levels), levels, chain, position), newest);
+      return index;
+    }
+    vector.fill(-1, width, stored);
     vector[chain] = position;
-    if (this.used + stored > this.vectors.length) {
-      const grown = new Int32Array(Math.max(2 * this.vectors.length, this.used + stored));
+    this.keepFlat(vector, stored);
+    return index;
+  }
+
+  /** add for a record with a wide parent: its vector shares all but what it changes with its newest parent's. */
+  private addWide(parents: readonly number[], width: number, newest: number, continued: number): number {
+    const index = this.chainOf.length;
+    let levels = levelsFor(width);
+    let root = this.trieOf(newest, levels);
+    for (const parent of parents) {
+      if (parent === newest) continue;
+      const from = this.start[parent]!;
+      if (from >= 0) {
+        for (let chain = 0, end = this.width[parent]!; chain < end; chain++) {
+          const seen = this.vectors[from + chain]!;
+          if (seen > trieGet(root, levels, chain)) root = trieSet(root, levels, chain, seen);
+        }
+      } else {
+        root = trieMax(root, trieLift(this.wide[-1 - from]!, levelsFor(this.width[parent]!), levels), levels);
+      }
+    }
+    let chain = continued;
+    if (chain < 0) {
+      // Any chain whose tip is in our past.
+      trieDifferences(null, root, levels, (candidate, _, seen) => {
+        if (seen !== this.chains[candidate]!.length - 1) return true;
+        chain = candidate;
+        return false;
+      });
+    }
+    let stored = width;
+    if (chain < 0) {
+      chain = this.chains.length;
+      this.chains.push([]);
+      stored = chain + 1;
+      root = trieLift(root, levels, levelsFor(stored));
+      levels = levelsFor(stored);
+    }
+    const position = this.chains[chain]!.length;
+    this.chains[chain]!.push(index);
+    this.chainOf.push(chain);
+    this.positionOf.push(position);
+    this.width.push(stored);
+    this.keepWide(trieSet(root, levels, chain, position), newest);
+    return index;
+  }
+
+  /** Appends the next record's flat vector, the first `width` of `entries`. */
+  private keepFlat(entries: ArrayLike<number>, width: number): void {
+    if (this.used + width > this.vectors.length) {
+      const grown = new Int32Array(Math.max(2 * this.vectors.length, this.used + width));
       grown.set(this.vectors.subarray(0, this.used));
       this.vectors = grown;
     }
-    for (let at = 0, to = this.used; at < stored; at++, to++) this.vectors[to] = vector[at]!;
+    for (let at = 0, to = this.used; at < width; at++, to++) this.vectors[to] = entries[at]!;
     this.start.push(this.used);
-    this.width.push(stored);
-    this.used += stored;
-    this.chainOf.push(chain);
-    this.positionOf.push(position);
-    return index;
+    this.used += width;
+  }
+
+  /** Keeps the next record's persistent vector, and the record it was built on (-1: none) for parts. */
+  private keepWide(root: Trie | null, base: number): void {
+    this.start.push(-1 - this.wide.length);
+    this.wide.push(root);
+    this.wideBase.push(base);
+  }
+
+  /** Record `record`'s vector as a persistent one of `levels` (at least its own). */
+  private trieOf(record: number, levels: number): Trie | null {
+    const width = this.width[record]!;
+    const start = this.start[record]!;
+    const own = levelsFor(width);
+    const root = start >= 0 ? trieFrom(this.vectors.subarray(start, start + width), width, own) : this.wide[-1 - start]!;
+    return trieLift(root, own, levels);
+  }
+
+  /** Bytes the vectors take in memory: the flat ones' array and the persistent ones' nodes (for the bench). */
+  vectorBytes(): number {
+    return this.vectors.byteLength + trieBytes(this.wide);
   }
 
   /** Takes back the last `add` (a record judged in a dry run and not kept). It must not have been marked. */
@@ -140,8 +298,13 @@ export class CausalIndex {
     this.positionOf.pop();
     this.chains[chain]!.pop();
     if (chain === this.chains.length - 1 && this.chains[chain]!.length === 0) this.chains.pop();
-    this.used = this.start.pop()!;
     this.width.pop();
+    const start = this.start.pop()!;
+    if (start >= 0) this.used = start;
+    else {
+      this.wide.pop();
+      this.wideBase.pop();
+    }
   }
 
   /**
@@ -155,6 +318,10 @@ export class CausalIndex {
     const widthB = this.width[b]!;
     const startA = this.start[a]!;
     const startB = this.start[b]!;
+    if (startA < 0 || startB < 0) {
+      const levels = levelsFor(Math.max(widthA, widthB));
+      return trieDifferences(this.trieOf(a, levels), this.trieOf(b, levels), levels, (chain, seenA, seenB) => chain === own && seenA === seenB - 1);
+    }
     for (let chain = 0, end = Math.max(widthA, widthB); chain < end; chain++) {
       const seenA = chain < widthA ? this.vectors[startA + chain]! : -1;
       const seenB = chain < widthB ? this.vectors[startB + chain]! : -1;
@@ -167,7 +334,8 @@ export class CausalIndex {
   inPast(a: number, b: number): boolean {
     if (a === b) return true;
     const chain = this.chainOf[a]!;
-    return chain < this.width[b]! && this.vectors[this.start[b]! + chain]! >= this.positionOf[a]!;
+    const start = this.start[b]!;
+    return chain < this.width[b]! && (start >= 0 ? this.vectors[start + chain]! : trieGet(this.wide[-1 - start]!, levelsFor(this.width[b]!), chain)) >= this.positionOf[a]!;
   }
 
   /**
@@ -176,7 +344,13 @@ export class CausalIndex {
    */
   mark(index: number): void {
     const chain = this.chainOf[index]!;
-    const list = (this.marked[chain] ??= []);
+    let list = this.marked[chain];
+    if (list === undefined) {
+      this.marked[chain] = list = [];
+      let at = this.markedChains.length;
+      while (at > 0 && this.markedChains[at - 1]! > chain) at--;
+      this.markedChains.splice(at, 0, chain);
+    }
     const position = this.positionOf[index]!;
     let at = list.length;
     while (at > 0 && this.positionOf[list[at - 1]!]! >= position) {
@@ -198,15 +372,16 @@ export class CausalIndex {
 
   /** Newest position of `chain` in past*(b), or -1. */
   private seenBy(b: number, chain: number): number {
-    return chain < this.width[b]! ? this.vectors[this.start[b]! + chain]! : -1;
+    if (chain >= this.width[b]!) return -1;
+    const start = this.start[b]!;
+    return start >= 0 ? this.vectors[start + chain]! : trieGet(this.wide[-1 - start]!, levelsFor(this.width[b]!), chain);
   }
 
-  /** The marked records not in past*(b): per chain, the marks past b's vector entry. One step per chain plus one per result. */
+  /** The marked records not in past*(b): per chain, the marks past b's vector entry. One step per chain with marks plus one per result. */
   markedUnseenBy(b: number): number[] {
     const unseen: number[] = [];
-    for (let chain = 0; chain < this.marked.length; chain++) {
-      const list = this.marked[chain];
-      if (list === undefined) continue;
+    for (const chain of this.markedChains) {
+      const list = this.marked[chain]!;
       const seen = this.seenBy(b, chain);
       for (let at = list.length - 1; at >= 0 && this.positionOf[list[at]!]! > seen; at--) unseen.push(list[at]!);
     }

@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as dagCbor from '@ipld/dag-cbor';
 import { DaomeshError } from '../errors.ts';
-import { addressBytes, canonicalDeps, recordHashFromId } from '../ledger/record.ts';
+import { addressBytes, canonicalDeps, recordHashFromId, type LedgerRecord } from '../ledger/record.ts';
 import { DaoLedger } from './dao-ledger.ts';
 import type { DaoState } from './dao-state.ts';
 import { foldRulesVersion, foldSnapshotFormat } from './fold-snapshot.ts';
 import { defineProposalKind, proposalKinds } from './proposal-kinds.ts';
-import { buildDeviceRevocation } from './record-builders.ts';
+import { buildDeviceRevocation, buildProposal } from './record-builders.ts';
 import { quadratic, simpleMajority } from './rules.ts';
 import { actor, day, hour, Scenario, type Actor } from './test-dao.ts';
 import { z } from 'zod';
@@ -177,6 +177,90 @@ test('damaged fold bytes are refused with a reason, or (where the damage is only
     } catch (error) {
       assert.ok(error instanceof DaomeshError && error.code === 'INTERNAL', `byte ${at}: ${String(error)}`);
       refused++;
+    }
+  }
+  assert.ok(refused > 0);
+});
+
+/**
+ * Alice's node writes 300 votes none of which saw the others (from many clients), so the causal index keeps
+ * vectors past 256 chains as persistent ones; Bob writes on top 32 heads at a time until one is left, Carol
+ * after him.
+ */
+function wideHistory(): Scenario {
+  const scenario = new Scenario([alice, bob, carol], rules);
+  scenario.delegateDevice(alice);
+  const proposal = scenario.propose(bob, { kind: 'signal', params: { text: 'wide' }, title: 'Wide' });
+  const old = scenario.ledger.heads();
+  for (let i = 0; i < 300; i++) scenario.advance(1).vote(alice, proposal, i % 2 === 0 ? 'yes' : 'no', { deps: old, asDevice: true });
+  while (scenario.ledger.heads().length > 1) scenario.advance(1).vote(bob, proposal, 'yes', { deps: scenario.ledger.heads().slice(-32) });
+  for (let i = 0; i < 5; i++) scenario.advance(1).vote(carol, proposal, i % 2 === 0 ? 'yes' : 'no');
+  return scenario;
+}
+
+test('a fold whose causal vectors grew past 256 chains is written as changes and comes back the same', () => {
+  const scenario = wideHistory();
+  const bytes = scenario.ledger.exportFold();
+  const wire = dagCbor.decode(bytes) as Record<string, unknown>;
+  assert.ok(wire.base instanceof Uint8Array, 'the vectors are written as changes');
+  // Each vector past 256 chains is written as the few entries it changed: a vote its own chain's, Bob's merges
+  // the heads they list and their own.
+  const bases = new Int32Array((wire.base as Uint8Array).slice().buffer);
+  const widths = new Int32Array((wire.width as Uint8Array).slice().buffer);
+  const vectors = new Int32Array((wire.vectors as Uint8Array).slice().buffer);
+  let wide = 0;
+  for (let record = 0, offset = 0; record < bases.length; record++) {
+    if (bases[record] === -1) {
+      offset += widths[record]!;
+      continue;
+    }
+    wide++;
+    assert.ok(widths[record]! > 256 && vectors[offset]! <= 33, `record ${record}: ${vectors[offset]} changes`);
+    offset += 1 + 2 * vectors[offset]!;
+  }
+  assert.ok(wide >= 50, `${wide} vectors written as changes`);
+  const imported = DaoLedger.importFold(scenario.daoId, bytes);
+  assertSameFold(imported, scenario.ledger, scenario.now);
+  assert.deepEqual(imported.exportFold(), bytes);
+  // Records on top of the imported fold land as on the original.
+  const more = wideHistoryMore(scenario);
+  for (const record of more) imported.add(record);
+  assertSameFold(imported, scenario.ledger, scenario.now);
+});
+
+/** Two more records on top of `scenario`'s, written into its ledger; returned to add elsewhere. */
+function wideHistoryMore(scenario: Scenario): LedgerRecord[] {
+  const proposal = scenario.write(carol, (context) => buildProposal(context, { kind: 'signal', params: { text: 'more' }, title: 'More' }));
+  return [proposal, scenario.advance(1).vote(alice, proposal.id, 'yes', { asDevice: true })];
+}
+
+test('a format 1 snapshot (every vector in full) is still read; a format 1 one with vector bases is refused', () => {
+  const scenario = history();
+  const wire = dagCbor.decode(scenario.ledger.exportFold()) as Record<string, unknown>;
+  assert.equal(wire.base, undefined);
+  assertSameFold(DaoLedger.importFold(scenario.daoId, dagCbor.encode({ ...wire, v: 1 })), scenario.ledger, scenario.now);
+  const wide = wideHistory();
+  const wideWire = dagCbor.decode(wide.ledger.exportFold()) as Record<string, unknown>;
+  assertRefused(() => DaoLedger.importFold(wide.daoId, dagCbor.encode({ ...wideWire, v: 1 })), /format 1 has no vector bases/);
+});
+
+test('damaged vector bases and changes are refused with a reason or still import; nothing else is thrown', () => {
+  const scenario = wideHistory();
+  const wire = dagCbor.decode(scenario.ledger.exportFold()) as Record<string, Uint8Array | unknown>;
+  let refused = 0;
+  // The vector bases, the widths, and the last 4 KiB of the vectors (where the changes are; the damage test
+  // above covers vectors in full).
+  for (const field of ['base', 'vectors', 'width']) {
+    const column = wire[field] as Uint8Array;
+    for (let at = field === 'vectors' ? column.length - 4096 : 0; at < column.length; at += 5) {
+      const damaged = column.slice();
+      damaged[at] = damaged[at]! ^ 0x5a;
+      try {
+        DaoLedger.importFold(scenario.daoId, dagCbor.encode({ ...wire, [field]: damaged }));
+      } catch (error) {
+        assert.ok(error instanceof DaomeshError && error.code === 'INTERNAL', `${field} byte ${at}: ${String(error)}`);
+        refused++;
+      }
     }
   }
   assert.ok(refused > 0);

@@ -20,8 +20,8 @@ import { genesisBodySchema } from './record-kinds.ts';
 import { votingModeSchema } from './rules.ts';
 import type { Choice } from './tally.ts';
 
-/** The layout of the bytes. */
-export const foldSnapshotFormat = 1;
+/** The layout of the bytes. 2: wide causal vectors may be written as changes to an earlier one (`base`); 1 is read too. */
+export const foldSnapshotFormat = 2;
 /**
  * The fold's rules: bump it with any change that would judge a record differently, so that snapshots taken
  * by an older version are refolded from the records instead of being trusted.
@@ -84,6 +84,8 @@ type WireFold = {
   chain: Uint8Array;
   position: Uint8Array;
   width: Uint8Array;
+  /** How each vector is written (CausalParts.bases); absent when every one is in full. */
+  base?: Uint8Array;
   vectors: Uint8Array;
   heads: Uint8Array;
   order: Uint8Array;
@@ -294,6 +296,7 @@ export function encodeFold(parts: FoldParts, kinds: ProposalKinds): Uint8Array {
     chain: int32Bytes(causal.chainOf),
     position: int32Bytes(causal.positionOf),
     width: int32Bytes(causal.widths),
+    ...(causal.bases === null ? {} : { base: int32Bytes(causal.bases) }),
     vectors: int32Bytes(causal.vectors),
     heads: int32Bytes([...index.heads]),
     order: int32Bytes(order),
@@ -331,7 +334,8 @@ export function decodeFold(daoId: string, bytes: Uint8Array, kinds: ProposalKind
   }
   if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) refuse('it is not a map');
   const wire = decoded as Partial<WireFold>;
-  if (wire.v !== foldSnapshotFormat) refuse(`its format ${String(wire.v)} is not ${foldSnapshotFormat}`);
+  if (wire.v !== foldSnapshotFormat && wire.v !== 1) refuse(`its format ${String(wire.v)} is not ${foldSnapshotFormat}`);
+  if (wire.v === 1 && wire.base !== undefined) refuse('its format 1 has no vector bases');
   if (wire.rules !== foldRulesVersion) refuse(`it was folded under rules version ${String(wire.rules)}, not ${foldRulesVersion}`);
   if (wire.dao !== daoId) refuse('it is of another DAO');
   const kindNames = [...kinds.keys()].sort();
@@ -375,6 +379,7 @@ export function decodeFold(daoId: string, bytes: Uint8Array, kinds: ProposalKind
       int32s(wire.chain, 'the chains', count),
       int32s(wire.position, 'the positions', count),
       int32s(wire.width, 'the vector widths', count),
+      wire.base === undefined ? null : int32s(wire.base, 'the vector bases', count),
       int32s(wire.vectors, 'the vectors'),
     );
   } catch (error) {
