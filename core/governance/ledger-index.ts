@@ -613,9 +613,19 @@ export class LedgerIndex {
       map.set(key, [index]);
       return;
     }
-    let at = list.length;
-    while (at > 0 && this.compare(list[at - 1]!, index) > 0) at--;
-    list.splice(at, 0, index);
+    if (this.compare(list[list.length - 1]!, index) < 0) {
+      list.push(index);
+      return;
+    }
+    // Searched, not walked: one voter's records that did not see each other sort by hash, anywhere in the list.
+    let low = 0;
+    let high = list.length - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.compare(list[middle]!, index) > 0) high = middle;
+      else low = middle + 1;
+    }
+    list.splice(low, 0, index);
   }
 }
 
