@@ -1,15 +1,19 @@
-// What one member's concurrent records cost the fold (a known weakness, issue 3's note): K records none of which
-// saw the others (all built on the same old record), each open a chain of the causal index
-// (core/governance/causal-index.ts), and every vector after them is as wide as the chains there are. Side by
-// side, the same number of records written one on top of the other. After each, the other member writes on top
-// of what it holds (32 deps each, as hosts do) until one head is left, then as many records again. Printed:
-// the fold's snapshot bytes (its vectors are most of it, in memory as on disk) and the time to take the K records
-// in. Nothing is asserted; the figures are there to track the fix. The gate no longer takes such records from
-// one Yjs client (core/dao/client-sequence.ts), but a member can still write them from K clients or devices, and
-// the fold pays the same (core/governance/README.md, "Known limit"); here they go to the fold directly.
+// What one member's concurrent records cost the fold (issue 3's note, "finding 1"): K records none of which saw
+// the others (all built on the same old record) each open a chain of the causal index
+// (core/governance/causal-index.ts), and every vector after them is as wide as the chains there are. Kept
+// flat, that was O(K²) memory (4,000 such records made a 92 MiB fold; ~60,000 would exhaust a node on every
+// open). Vectors past 256 chains are now persistent, sharing all but what they change with a parent's.
+// Side by side, the same number of records written one on top of the other. After each, the other member
+// writes on top of what it holds (32 deps each, as hosts do) until one head is left, then as many records
+// again. Printed: the fold's snapshot bytes, the memory the ledger holds (all of it, records included: V8's heap
+// and what lies outside it, after a full GC), and the time to take the K records in and the records
+// after them. Nothing is asserted. The gate no longer takes such records from one Yjs client
+// (core/dao/client-sequence.ts), but a member can still write them from K clients or devices; here they go to
+// the fold directly.
 //
-// BENCH_CONCURRENT_SIZES (default 1000,2000,4000).
-import { ed25519 } from '@noble/curves/ed25519.js';
+// BENCH_CONCURRENT_SIZES (default 1000,4000,16000).
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { DaoLedger } from '../core/governance/dao-ledger.ts';
@@ -17,10 +21,21 @@ import { buildDeviceDelegation, buildGenesis, buildProposal, buildVote, type Rec
 import { rulePresets } from '../core/governance/rules.ts';
 import { memberKeyFromPrivateKey, type MemberKey } from '../core/identity/member-key.ts';
 import { maxDeps, signRecordAsDevice, signRecordAsMember, type LedgerRecord } from '../core/ledger/record.ts';
+import { createNativeEd25519Signer } from '../electron-main/host/native-ed25519.ts';
 
 type Shape = 'one on top of another' | 'concurrent (old deps)';
 
-type Figures = { shape: Shape; records: number; snapshotBytesPerRecord: number; foldMiB: number; intakeMs: number };
+type Figures = { shape: Shape; records: number; snapshotBytesPerRecord: number; foldMiB: number; heapMiB: number; intakeMs: number; afterMs: number };
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+function heapUsed(): number {
+  gc();
+  gc();
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
+}
 
 const start = Date.UTC(2026, 0, 1);
 
@@ -38,7 +53,7 @@ function founded(): { ledger: DaoLedger; proposal: string; vote: (who: 0 | 1, de
   const ledger = new DaoLedger(genesis.id);
   ledger.add(genesis);
   const devices = members.map((who, i) => {
-    const keys = ed25519.keygen(sha256(utf8ToBytes(`bench device ${i}`)));
+    const keys = createNativeEd25519Signer(sha256(utf8ToBytes(`bench device ${i}`)));
     const delegation = signRecordAsMember(buildDeviceDelegation({ dao: genesis.id, author: who.address, deps: ledger.heads(), time: start + 1 + i }, keys.publicKey), who.privateKey);
     ledger.add(delegation);
     return { keys, delegation: delegation.id };
@@ -50,13 +65,14 @@ function founded(): { ledger: DaoLedger; proposal: string; vote: (who: 0 | 1, de
     time,
     device: { key: devices[who]!.keys.publicKey, delegation: devices[who]!.delegation },
   });
-  const sign = (who: 0 | 1, record: Parameters<typeof signRecordAsDevice>[0]) => signRecordAsDevice(record, (message) => ed25519.sign(message, devices[who]!.keys.secretKey));
+  const sign = (who: 0 | 1, record: Parameters<typeof signRecordAsDevice>[0]) => signRecordAsDevice(record, (message) => devices[who]!.keys.sign(message));
   const proposal = sign(1, buildProposal(context(1, ledger.heads(), start + 10), { kind: 'signal', params: { text: '' }, title: 'bench' }));
   ledger.add(proposal);
   return { ledger, proposal: proposal.id, vote: (who, deps, time, choice) => sign(who, buildVote(context(who, deps, time), { proposal: proposal.id, choice })) };
 }
 
 function measure(shape: Shape, count: number): Figures {
+  const heapBefore = heapUsed();
   const { ledger, proposal, vote } = founded();
   // Signed before the clock starts: only the fold's intake is timed.
   const records: LedgerRecord[] = [];
@@ -76,22 +92,28 @@ function measure(shape: Shape, count: number): Figures {
   const intakeMs = performance.now() - began;
   // The honest member writes on top of what it holds, 32 heads at a time, until one head is left; then as many again.
   let time = start + 20 + count;
+  let afterMs = 0;
   for (let written = 0; ledger.heads().length > 1 || written < count; written++) {
     const heads = ledger.heads();
-    ledger.add(vote(1, heads.length > maxDeps ? heads.slice(-maxDeps) : heads, time++, 'yes'));
+    const record = vote(1, heads.length > maxDeps ? heads.slice(-maxDeps) : heads, time++, 'yes');
+    const adding = performance.now();
+    ledger.add(record);
+    afterMs += performance.now() - adding;
   }
+  records.length = 0;
+  const heapMiB = (heapUsed() - heapBefore) / 2 ** 20;
   const fold = ledger.exportFold().length;
-  return { shape, records: count, snapshotBytesPerRecord: fold / ledger.size, foldMiB: fold / 2 ** 20, intakeMs };
+  return { shape, records: count, snapshotBytesPerRecord: fold / ledger.size, foldMiB: fold / 2 ** 20, heapMiB, intakeMs, afterMs };
 }
 
-export function benchConcurrentRecords(sizes = (process.env.BENCH_CONCURRENT_SIZES ?? '1000,2000,4000').split(',').map(Number), print: (line: string) => void = console.log): Figures[] {
+export function benchConcurrentRecords(sizes = (process.env.BENCH_CONCURRENT_SIZES ?? '1000,4000,16000').split(',').map(Number), print: (line: string) => void = console.log): Figures[] {
   const rows: Figures[] = [];
   for (const count of sizes) {
     for (const shape of ['one on top of another', 'concurrent (old deps)'] as const) {
       const row = measure(shape, count);
       rows.push(row);
       print(
-        `${String(count).padStart(6)} records ${shape.padEnd(22)}  fold snapshot ${row.snapshotBytesPerRecord.toFixed(0).padStart(7)} B/record   (${row.foldMiB.toFixed(1).padStart(6)} MiB in all)   intake ${(row.intakeMs / 1000).toFixed(2)} s`,
+        `${String(count).padStart(6)} records ${shape.padEnd(22)}  fold snapshot ${row.snapshotBytesPerRecord.toFixed(0).padStart(5)} B/record (${row.foldMiB.toFixed(1).padStart(5)} MiB)   memory ${row.heapMiB.toFixed(1).padStart(6)} MiB   intake ${(row.intakeMs / 1000).toFixed(2)} s, then ${(row.afterMs / 1000).toFixed(2)} s for the records after`,
       );
     }
   }

@@ -25,7 +25,7 @@ console.log('\nHost storage (envelope log, snapshots)');
 await benchStorage((line) => console.log(`  ${line}`));
 console.log('\nVerify-and-apply through the gate, Yjs and the fold, by envelope size (BENCH_VERIFY_RECORDS records each, default 10,000; one core)');
 await benchVerifyApply(undefined, (line) => console.log(`  ${line}`));
-console.log("\nOne member's concurrent records in the fold (BENCH_CONCURRENT_SIZES, default 1,000, 2,000, 4,000): a known weakness, quadratic");
+console.log("\nOne member's concurrent records in the fold (BENCH_CONCURRENT_SIZES, default 1,000, 4,000, 16,000), then as many again on top");
 benchConcurrentRecords(undefined, (line) => console.log(`  ${line}`));
 console.log('\nA DAO on disk (BENCH_DAO_RECORDS records, default 20,000)');
 await benchDaoOpen(undefined, (line) => console.log(`  ${line}`));
