@@ -286,7 +286,7 @@ export class CausalIndex {
     return trieLift(root, own, levels);
   }
 
-  /** Bytes the vectors take in memory: the flat ones' array and the persistent ones' nodes (for the bench). */
+  /** Bytes the vectors take in memory: the flat ones' array and the persistent ones' nodes (an estimate, for tests). */
   vectorBytes(): number {
     return this.vectors.byteLength + trieBytes(this.wide);
   }
