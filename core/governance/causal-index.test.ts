@@ -33,8 +33,8 @@ function built(parents: number[][], denseUpTo?: number): CausalIndex {
   return index;
 }
 
-/** inPast, extendsOnly and markedUnseenBy of `index` against walks of the DAG. */
-function assertExact(index: CausalIndex, parents: number[][], marks: ReadonlySet<number>): void {
+/** inPast, extendsOnly, markedUnseenBy, missesMarked and someSeenChain of `index` against walks of the DAG (marks of kind 1 in `others`). */
+function assertExact(index: CausalIndex, parents: number[][], marks: ReadonlySet<number>, others: ReadonlySet<number> = new Set()): void {
   const pasts = parents.map((_, record) => ancestors(parents, record));
   for (let b = 0; b < parents.length; b++) {
     for (let a = 0; a < parents.length; a++) {
@@ -43,20 +43,34 @@ function assertExact(index: CausalIndex, parents: number[][], marks: ReadonlySet
       const extendsOnly = a !== b && pasts[b]!.has(a) && pasts[b]!.size === pasts[a]!.size + 1;
       assert.equal(index.extendsOnly(b, a), extendsOnly, `${b} extends only ${a}`);
     }
-    assert.deepEqual(new Set(index.markedUnseenBy(b)), new Set([...marks].filter((mark) => !pasts[b]!.has(mark))), `marks unseen by ${b}`);
+    for (const [kind, marked] of [marks, others].entries()) {
+      const unseen = [...marked].filter((mark) => !pasts[b]!.has(mark));
+      assert.deepEqual(new Set(index.markedUnseenBy(b, kind)), new Set(unseen), `marks of kind ${kind} unseen by ${b}`);
+      assert.equal(index.missesMarked(b, kind), unseen.length > 0);
+    }
+    const seenChains = [...new Set([...pasts[b]!].map((record) => index.chain(record)))].sort((x, y) => x - y);
+    const visited: number[] = [];
+    assert.equal(index.someSeenChain(b, seenChains.length, (chain) => visited.push(chain) < 0), false);
+    assert.deepEqual(visited, seenChains);
+    if (seenChains.length > 1) {
+      assert.equal(index.someSeenChain(b, seenChains.length - 1, () => false), null);
+      assert.equal(index.someSeenChain(b, seenChains.length, (chain) => chain === seenChains[1]), true);
+    }
   }
 }
 
 for (const denseUpTo of bounds) {
   const kept = denseUpTo === undefined ? 'flat vectors' : denseUpTo === 0 ? 'persistent vectors' : `vectors flat up to ${denseUpTo} chains`;
 
-  test(`inPast, extendsOnly and markedUnseenBy answer exactly like walks of the DAG, whatever the chain split (${kept})`, () => {
+  test(`inPast, extendsOnly, marks and seen chains answer exactly like walks of the DAG, whatever the chain split (${kept})`, () => {
     fc.assert(
-      fc.property(dagArbitrary, fc.array(fc.nat()), (parents, picks) => {
+      fc.property(dagArbitrary, fc.array(fc.nat()), fc.array(fc.nat()), (parents, picks, otherPicks) => {
         const index = built(parents, denseUpTo);
         const marks = new Set(picks.map((pick) => pick % parents.length));
+        const others = new Set(otherPicks.map((pick) => pick % parents.length));
         for (const mark of marks) index.mark(mark);
-        assertExact(index, parents, marks);
+        for (const mark of others) index.mark(mark, 1);
+        assertExact(index, parents, marks, others);
       }),
       { numRuns: 60 },
     );

@@ -53,9 +53,9 @@ export class CausalIndex {
   private readonly wideBase: number[] = [];
   /** Records of each chain, in order: `chains[c][p]` is the record at position p of chain c. */
   private readonly chains: number[][] = [];
-  /** Marked records of each chain, in position order (see mark), and the chains that have a list, in order. */
-  private readonly marked: number[][] = [];
-  private readonly markedChains: number[] = [];
+  /** Per kind of mark, the marked records of each chain in position order (see mark), and the chains that have a list, in order. */
+  private readonly marked: number[][][] = [];
+  private readonly markedChains: number[][] = [];
   private readonly scratch: Int32Array;
   private readonly denseUpTo: number;
   /** Bumped by every mark and unmark: a view that saw the same records misses the same marked ones while it is unchanged. */
@@ -69,6 +69,11 @@ export class CausalIndex {
 
   get size(): number {
     return this.chainOf.length;
+  }
+
+  /** The chain record `index` is on. */
+  chain(index: number): number {
+    return this.chainOf[index]!;
   }
 
   /** What a fold snapshot keeps (CausalParts). */
@@ -339,17 +344,21 @@ export class CausalIndex {
   }
 
   /**
-   * Marks a record as one that markedUnseenBy should list. Marks are kept per chain in position order, so a
-   * record is marked while it is the newest of its chain (as it is taken in) or its chain's list is searched.
+   * Marks a record as one that markedUnseenBy should list, among the marks of `kind` (the fold keeps the records
+   * that change views apart from device revocations, which it only asks whether a view missed). Marks are kept
+   * per chain in position order, so a record is marked while it is the newest of its chain (as it is taken in)
+   * or its chain's list is searched.
    */
-  mark(index: number): void {
+  mark(index: number, kind = 0): void {
     const chain = this.chainOf[index]!;
-    let list = this.marked[chain];
+    const marked = (this.marked[kind] ??= []);
+    let list = marked[chain];
     if (list === undefined) {
-      this.marked[chain] = list = [];
-      let at = this.markedChains.length;
-      while (at > 0 && this.markedChains[at - 1]! > chain) at--;
-      this.markedChains.splice(at, 0, chain);
+      marked[chain] = list = [];
+      const chains = (this.markedChains[kind] ??= []);
+      let at = chains.length;
+      while (at > 0 && chains[at - 1]! > chain) at--;
+      chains.splice(at, 0, chain);
     }
     const position = this.positionOf[index]!;
     let at = list.length;
@@ -362,8 +371,8 @@ export class CausalIndex {
   }
 
   /** Takes back a mark: the record no longer changes views (a rage quit that stopped counting, ledger-index.ts). */
-  unmark(index: number): void {
-    const list = this.marked[this.chainOf[index]!];
+  unmark(index: number, kind = 0): void {
+    const list = this.marked[kind]?.[this.chainOf[index]!];
     const at = list === undefined ? -1 : list.indexOf(index);
     if (at < 0) return;
     list!.splice(at, 1);
@@ -377,15 +386,49 @@ export class CausalIndex {
     return start >= 0 ? this.vectors[start + chain]! : trieGet(this.wide[-1 - start]!, levelsFor(this.width[b]!), chain);
   }
 
-  /** The marked records not in past*(b): per chain, the marks past b's vector entry. One step per chain with marks plus one per result. */
-  markedUnseenBy(b: number): number[] {
+  /** The records marked as `kind` that are not in past*(b): per chain, the marks past b's vector entry. One step per chain with marks plus one per result. */
+  markedUnseenBy(b: number, kind = 0): number[] {
     const unseen: number[] = [];
-    for (const chain of this.markedChains) {
-      const list = this.marked[chain]!;
+    for (const chain of this.markedChains[kind] ?? []) {
+      const list = this.marked[kind]![chain]!;
       const seen = this.seenBy(b, chain);
       for (let at = list.length - 1; at >= 0 && this.positionOf[list[at]!]! > seen; at--) unseen.push(list[at]!);
     }
     return unseen;
+  }
+
+  /** Whether some record marked as `kind` is not in past*(b): markedUnseenBy's answer is not empty, without listing it. */
+  missesMarked(b: number, kind = 0): boolean {
+    for (const chain of this.markedChains[kind] ?? []) {
+      const list = this.marked[kind]![chain]!;
+      if (list.length > 0 && this.positionOf[list[list.length - 1]!]! > this.seenBy(b, chain)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Calls `visit` with each chain that has a record in past*(b), in order, until it returns true (then true).
+   * Gives up, returning null, before visiting more than `limit` chains; false when none returned true.
+   */
+  someSeenChain(b: number, limit: number, visit: (chain: number) => boolean): boolean | null {
+    const width = this.width[b]!;
+    const start = this.start[b]!;
+    let visited = 0;
+    if (start >= 0) {
+      for (let chain = 0; chain < width; chain++) {
+        if (this.vectors[start + chain]! < 0) continue;
+        if (++visited > limit) return null;
+        if (visit(chain)) return true;
+      }
+      return false;
+    }
+    let found: boolean | null = false;
+    trieDifferences(null, this.wide[-1 - start]!, levelsFor(width), (chain) => {
+      if (++visited > limit) found = null;
+      else if (visit(chain)) found = true;
+      return found === false;
+    });
+    return found;
   }
 
   /**

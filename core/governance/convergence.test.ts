@@ -365,3 +365,28 @@ test('a proposal is finalized exactly at the records whose own view first holds 
 function removeWhere<T>(list: T[], remove: (item: T) => boolean): void {
   for (let i = list.length - 1; i >= 0; i--) if (remove(list[i]!)) list.splice(i, 1);
 }
+
+test('revocations: revokedBefore and missesRevocation answer as a scan of every revocation would, and views list them only as what finalized something', () => {
+  let revocations = 0;
+  fc.assert(
+    fc.property(historyArbitrary, (history) => {
+      const played = playHistory(history);
+      const { index } = internals(deliver(played.daoId, played.records, history.seed + 13));
+      const all = [...index.revocations.values()].flat();
+      revocations += all.length;
+      for (let at = 0; at < index.nodes.length; at++) {
+        for (const [key, list] of index.revocations) {
+          for (const delegation of index.delegations.get(key) ?? []) {
+            const scanned = list.some((revocation) => revocation !== at && index.causal.inPast(revocation, at) && index.causal.inPast(delegation, revocation));
+            assert.equal(index.revokedBefore(key, delegation, at), scanned, `${key} delegated at ${delegation}, revoked before ${at}`);
+          }
+        }
+        assert.equal(index.missesRevocation(at), all.some((revocation) => !index.causal.inPast(revocation, at)), `revocations missed by ${at}`);
+        // A revocation is listed only when it finalized something, as any record may.
+        assert.ok(index.unseenChanges(at).every((record) => index.finalizedAt.has(record) || index.node(record).kind === 'member.ragequit'));
+      }
+    }),
+    { numRuns: 80 },
+  );
+  assert.ok(revocations > 20, `only ${revocations} revocations to check`);
+});

@@ -2,7 +2,8 @@
 // by that key count only under that delegation, and not after (or concurrently with) its revocation.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildDeviceDelegation, buildDeviceRevocation } from './record-builders.ts';
+import { DaoLedger } from './dao-ledger.ts';
+import { buildDeviceDelegation, buildDeviceRevocation, buildProposal } from './record-builders.ts';
 import { reasons } from './reasons.ts';
 import { simpleMajority } from './rules.ts';
 import { actor, day, Scenario, type Actor } from './test-dao.ts';
@@ -69,8 +70,60 @@ test('a revocation counts only for a device its author delegated and had not rev
   assert.equal(scenario.evidenceFor(revoke), undefined);
   const again = scenario.write(alice, (context) => buildDeviceRevocation(context, device.publicKey));
   assert.equal(scenario.evidenceFor(again), reasons.revokesRevoked);
-  // The same key delegated again can be revoked again.
-  scenario.write(alice, (context) => buildDeviceDelegation(context, device.publicKey));
+  // The same key delegated again signs again, and can be revoked again.
+  const redelegation = scenario.write(alice, (context) => buildDeviceDelegation(context, device.publicKey));
+  alice.device = { ...device, delegation: redelegation.id };
+  const signedAgain = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Mine again' }, { asDevice: true });
+  assert.equal(scenario.evidenceFor(signedAgain), undefined);
   const second = scenario.write(alice, (context) => buildDeviceRevocation(context, device.publicKey));
   assert.equal(scenario.evidenceFor(second), undefined);
+  const afterSecond = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'After the second' }, { asDevice: true });
+  assert.equal(scenario.evidenceFor(afterSecond), reasons.deviceRevoked);
+});
+
+test('many revocations of one device that did not see each other each count; after any of them the device signs nothing', () => {
+  const { scenario, alice } = dao();
+  const device = scenario.delegateDevice(alice);
+  const before = scenario.ledger.heads();
+  // More than 256, so the causal index keeps the vectors after them persistent (causal-index.ts).
+  const revocations = Array.from({ length: 300 }, () => scenario.advance(1).write(alice, (context) => buildDeviceRevocation(context, device.publicKey), { deps: before }));
+  for (const revocation of revocations) assert.equal(scenario.evidenceFor(revocation), undefined);
+  const onOne = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'On one' }, { asDevice: true, deps: [revocations[150]!.id] });
+  assert.equal(scenario.evidenceFor(onOne), reasons.deviceRevoked);
+  const thief = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Thief' }, { asDevice: true, deps: before });
+  assert.equal(scenario.evidenceFor(thief), reasons.concurrentWithRevocation);
+  const again = scenario.write(alice, (context) => buildDeviceRevocation(context, device.publicKey), { deps: revocations.slice(-32).map((revocation) => revocation.id) });
+  assert.equal(scenario.evidenceFor(again), reasons.revokesRevoked);
+});
+
+test('a view that misses a revocation is judged on its own signatures, also after a view that saw it failed on the same ones', () => {
+  const { scenario, alice, bob, carol } = dao();
+  const device = scenario.delegateDevice(alice);
+  const proposal = scenario.propose(bob, { kind: 'signal', params: { text: '' }, title: 'Signed from a laptop' });
+  for (const who of [alice, bob, carol]) scenario.vote(who, proposal, 'yes');
+  scenario.advance(day + 1);
+  const before = [...scenario.records];
+  const closed = scenario.ledger.heads();
+  // Alice's laptop signs the result while her member key revokes the laptop: the two did not see each other.
+  const laptop = scenario.sign(alice, proposal, { asDevice: true, deps: closed, into: null });
+  const bobs = scenario.sign(bob, proposal, { deps: closed, into: null });
+  const revocation = scenario.write(alice, (context) => buildDeviceRevocation(context, device.publicKey), { deps: closed, into: null });
+  // Carol writes once on top of everything (the laptop's signature does not stand there: 1 of 2) and once on
+  // top of the two signatures only (it does: 2 of 2, final there).
+  const seesAll = scenario.write(carol, (context) => buildProposal(context, { kind: 'signal', params: { text: '' }, title: 'All' }), { deps: [laptop.id, bobs.id, revocation.id], into: null });
+  const seesTwo = scenario.write(carol, (context) => buildProposal(context, { kind: 'signal', params: { text: '' }, title: 'Two' }), { deps: [laptop.id, bobs.id], into: null });
+  const orders = [
+    [laptop, bobs, revocation, seesAll, seesTwo],
+    [laptop, bobs, seesTwo, revocation, seesAll],
+  ];
+  const ledgers = orders.map((order) => {
+    const ledger = new DaoLedger(scenario.daoId);
+    for (const record of [...before, ...order]) ledger.add(record);
+    return ledger;
+  });
+  assert.equal(ledgers[0]!.stateHash(), ledgers[1]!.stateHash());
+  for (const ledger of ledgers) {
+    const decided = ledger.state(scenario.now).proposals.find((entry) => entry.id === proposal)!;
+    assert.equal(decided.status, 'passed');
+  }
 });

@@ -35,10 +35,10 @@ export function settle(index: LedgerIndex, views: ViewStates, node: LedgerNode, 
   const threshold = effectiveThreshold(state.rules, state.members.size);
   if (own !== null) {
     candidates = [own];
-    if (!sawEverything) likeEverything = index.unseenChanges(node.index).length === 0;
+    if (!sawEverything) likeEverything = index.unseenChanges(node.index).length === 0 && !index.missesRevocation(node.index);
   } else {
     const unseenChanges = sawEverything ? [] : index.unseenChanges(node.index);
-    likeEverything = unseenChanges.length === 0;
+    likeEverything = unseenChanges.length === 0 && (sawEverything || !index.missesRevocation(node.index));
     // A proposal sits in one bucket of the unsettled ones, so only the unseen finalizations can repeat one.
     candidates = index.unsettledReaching(threshold);
     if (!likeEverything) {

@@ -136,6 +136,8 @@ export class LedgerIndex {
   /** Valid device delegations and revocations by `${author}|${device hex}`. */
   readonly delegations = new Map<string, number[]>();
   readonly revocations = new Map<string, number[]>();
+  /** The same revocations by chain of the causal index, each chain's in position order (revokedBefore). */
+  private readonly revocationChains = new Map<string, Map<number, number[]>>();
   /** Valid quadratic ballots by `${voter}|${epoch}`. */
   readonly ballots = new Map<string, number[]>();
   readonly heads = new Set<number>();
@@ -170,17 +172,51 @@ export class LedgerIndex {
   }
 
   /**
-   * Records that change what a view decides — finalizations, rage quits, device revocations — held but not
-   * in the causal past of `at`. A record that had not seen a few concurrent ones differs from "everything"
-   * only through these; listing them costs one step per chain, not one per unseen record.
+   * Records that change what a view decides — finalizations and rage quits — held but not in the causal past
+   * of `at`. A record that had not seen a few concurrent ones differs from "everything" only through these and
+   * device revocations (missesRevocation); listing them costs one step per chain, not one per unseen record.
    */
   unseenChanges(at: number): number[] {
-    return this.causal.markedUnseenBy(at);
+    return this.causal.markedUnseenBy(at, marks.changes);
+  }
+
+  /**
+   * Whether a device revocation held is not in the causal past of `at`. Revocations are marked apart from the
+   * changes above because no view needs them listed: K revocations none of which saw the others would make
+   * listing them, for each, cost K.
+   */
+  missesRevocation(at: number): boolean {
+    return this.causal.missesMarked(at, marks.revocations);
+  }
+
+  /**
+   * Whether device delegation `delegation` is revoked in the causal past of record `at`: by a revocation of
+   * `key` (author|device) there, other than `at`, that saw the delegation. Of each chain's revocations only the
+   * newest in at's past is asked (it saw what the earlier ones saw), and the chains asked are those at has
+   * seen or those with revocations, whichever are fewer: K revocations that did not see each other cost each
+   * other's judging nothing.
+   */
+  revokedBefore(key: string, delegation: number, at: number): boolean {
+    const byChain = this.revocationChains.get(key);
+    if (byChain === undefined) return false;
+    const covers = (chain: number): boolean => {
+      const list = byChain.get(chain);
+      if (list === undefined) return false;
+      for (let i = list.length - 1; i >= 0; i--) {
+        const revocation = list[i]!;
+        if (revocation !== at && this.causal.inPast(revocation, at)) return this.causal.inPast(delegation, revocation);
+      }
+      return false;
+    };
+    const found = this.causal.someSeenChain(at, byChain.size, covers);
+    if (found !== null) return found;
+    for (const chain of byChain.keys()) if (covers(chain)) return true;
+    return false;
   }
 
   /** Notes that record `index` (the newest on its chain: it is being taken in) changes views (see unseenChanges). */
   markChange(index: number): void {
-    this.causal.mark(index);
+    this.causal.mark(index, marks.changes);
   }
 
   /** Unsettled proposals with at least `threshold` signers of one certificate, in all. (An array: asked for per record, a generator allocated several times more.) */
@@ -472,7 +508,7 @@ export class LedgerIndex {
     for (const ragequit of before) {
       if (after.includes(ragequit)) continue;
       this.counted.delete(ragequit);
-      this.causal.unmark(ragequit);
+      this.causal.unmark(ragequit, marks.changes);
       this.eventChanges.push(ragequit);
       changed = true;
     }
@@ -497,8 +533,7 @@ export class LedgerIndex {
     const key = `${author}|${device}`;
     const delegations = (this.delegations.get(key) ?? none).filter((delegation) => delegation !== at && this.causal.inPast(delegation, at));
     if (delegations.length === 0) return reasons.revokesUndelegated;
-    const revocations = (this.revocations.get(key) ?? none).filter((revocation) => revocation !== at && this.causal.inPast(revocation, at));
-    const live = delegations.some((delegation) => !revocations.some((revocation) => this.causal.inPast(delegation, revocation)));
+    const live = delegations.some((delegation) => !this.revokedBefore(key, delegation, at));
     return live ? null : reasons.revokesRevoked;
   }
 
@@ -594,7 +629,7 @@ export class LedgerIndex {
         break;
       case 'device.revoke':
         push(this.revocations, `${author}|${data.device}`, node.index);
-        this.markChange(node.index);
+        this.fileRevocation(`${author}|${data.device}`, node.index);
         this.revocationCount++;
         this.standingVersion++;
         this.deviceRecords.push(node.index);
@@ -604,6 +639,13 @@ export class LedgerIndex {
         this.deviceRecords.push(node.index);
         break;
     }
+  }
+
+  private fileRevocation(key: string, index: number): void {
+    let byChain = this.revocationChains.get(key);
+    if (byChain === undefined) this.revocationChains.set(key, (byChain = new Map()));
+    push(byChain, this.causal.chain(index), index);
+    this.causal.mark(index, marks.revocations);
   }
 
   /** Adds record `index` to the list under `key`, kept in canonical order (a new record mostly goes last). */
@@ -667,6 +709,9 @@ function startSlot(bytes: Uint8Array, offset: number): number {
 }
 
 const none: readonly number[] = [];
+
+/** The kinds of records the causal index marks (CausalIndex.mark): those that change views, and device revocations. */
+const marks = { changes: 0, revocations: 1 } as const;
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);

@@ -132,10 +132,7 @@ function checkDevice(context: JudgeContext, node: LedgerNode): void {
   ) {
     ignore(reasons.deviceNotDelegated);
   }
-  if (index.revocationCount === 0) return;
-  for (const revocation of index.revocations.get(`${node.author}|${key}`) ?? []) {
-    if (index.causal.inPast(revocation, node.index) && index.causal.inPast(delegation.index, revocation)) ignore(reasons.deviceRevoked);
-  }
+  if (index.revocationCount > 0 && index.revokedBefore(`${node.author}|${key}`, delegation.index, node.index)) ignore(reasons.deviceRevoked);
 }
 
 /** Between the final certificate of their removal and its execution, a member may only rage quit. */
