@@ -430,23 +430,4 @@ export class CausalIndex {
     });
     return found;
   }
-
-  /**
-   * The records not in past*(b), newest first per chain: what `b`'s author had not seen. Cheap when `b` saw
-   * almost everything (the usual case); stops early and returns null when the region exceeds `limit`.
-   */
-  unseenBy(b: number, limit: number): number[] | null {
-    const unseen: number[] = [];
-    for (let chain = 0; chain < this.chains.length; chain++) {
-      const members = this.chains[chain]!;
-      const seen = this.seenBy(b, chain);
-      for (let position = members.length - 1; position > seen; position--) {
-        const record = members[position]!;
-        if (record === b) continue;
-        unseen.push(record);
-        if (unseen.length > limit) return null;
-      }
-    }
-    return unseen;
-  }
 }
