@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mock, test } from 'node:test';
 import * as dagCbor from '@ipld/dag-cbor';
+import { base64urlnopad } from '@scure/base';
 import * as Y from 'yjs';
 import { DaomeshError } from '../../core/errors.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -20,6 +21,7 @@ import { addressBytes, recordHashFromId, signRecordAsDevice, signRecordAsMember 
 import { nodeClaimMessage } from '../../core/dao/device-delegation.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { DaoReplica } from './dao-replica.ts';
+import { EnvelopeIndex } from './envelope-index.ts';
 import { EnvelopeLog, StorageError } from './envelope-log.ts';
 import { createNativeEd25519Signer, createNativeEd25519Verify } from './native-ed25519.ts';
 import { SnapshotStore } from './snapshot-store.ts';
@@ -281,6 +283,40 @@ test('a catch-up frame is folded once at its end, yet an author admitted earlier
     assert.equal(again.ledger.size, 4);
     assert.equal(report.rejected, 0);
     await again.close();
+  });
+});
+
+test("a catch-up frame's envelopes are kept as the gate's copies, so nothing keeps the frame alive", async () => {
+  await withDir(async (dir) => {
+    const sent: Uint8Array[] = [];
+    const { dao, replica: a } = await writeDao(join(dir, 'a'), 0);
+    a.onAppend((appended) => sent.push(appended.bytes));
+    await writeVotes(a, 5);
+    const { replica: b } = await DaoReplica.open(join(dir, 'b'), dao, verify);
+    // The envelopes before the votes, one by one; the votes as a frame, one buffer with each envelope a view of it.
+    const held = await a.envelopeIndex();
+    const votes = new Set(sent.map((vote) => EnvelopeIndex.idOf(vote)));
+    for (const bytes of held.inOrder(held.ids())) if (!votes.has(EnvelopeIndex.idOf(bytes))) assert.ok((await b.acceptRemote(bytes)).ok);
+    await a.close();
+    const index = await b.envelopeIndex();
+    const kept: Uint8Array[] = [];
+    b.onAppend((appended) => kept.push(appended.bytes));
+    const frame = new Uint8Array(sent.reduce((sum, bytes) => sum + bytes.length, 0) + 16);
+    const views = sent.map((bytes, i) => {
+      const at = sent.slice(0, i).reduce((sum, earlier) => sum + earlier.length, 0);
+      frame.set(bytes, at);
+      return frame.subarray(at, at + bytes.length);
+    });
+    const outcomes = await b.acceptRemoteMany([...views, frame.subarray(frame.length - 16)]);
+    assert.deepEqual(outcomes.map((outcome) => outcome.ok), [true, true, true, true, true, false]);
+    assert.equal(kept.length, 5);
+    const stored = index.inOrder(views.map((view) => base64urlnopad.decode(EnvelopeIndex.idOf(view))));
+    assert.equal(stored.length, 5);
+    for (const bytes of [...stored, ...kept, ...outcomes.flatMap((outcome) => (outcome.ok ? [outcome.bytes] : []))]) {
+      assert.notEqual(bytes.buffer, frame.buffer);
+    }
+    assert.deepEqual(stored, sent);
+    await b.close();
   });
 });
 

@@ -97,7 +97,11 @@ export type DaoReplicaOptions = {
   snapshotPause?: number | undefined;
 };
 
-export type RemoteOutcome = { ok: true; records: LedgerRecord[] } | { ok: false; reason: GateRejection };
+/**
+ * What became of a peer's envelope. Taken: the records it added, and its bytes as the replica keeps them (the
+ * gate's own copy when it came as a view of a larger buffer, such as a catch-up frame).
+ */
+export type RemoteOutcome = { ok: true; records: LedgerRecord[]; bytes: Uint8Array } | { ok: false; reason: GateRejection };
 
 /** An envelope made durable in the log, with the records it added. */
 export type AppendedEnvelope = { bytes: Uint8Array; records: readonly LedgerRecord[]; origin: 'local' | 'remote' };
@@ -373,11 +377,11 @@ export class DaoReplica {
     if (!result.ok) return result;
     this.#unlogged++;
     try {
-      await this.#append([bytes], result.records.map((record) => record.id));
+      await this.#append([result.bytes], result.records.map((record) => record.id));
     } finally {
       this.#unlogged--;
     }
-    await this.#appended({ bytes, records: result.records, origin: 'remote' });
+    await this.#appended({ bytes: result.bytes, records: result.records, origin: 'remote' });
     this.#retryWaiting();
     await this.#maybeSnapshot();
     return result;
@@ -401,10 +405,9 @@ export class DaoReplica {
     } finally {
       this.#foldUnfolded();
     }
-    const accepted = envelopes.flatMap((bytes, i) => {
-      const outcome = outcomes[i]!;
-      return outcome.ok ? [{ bytes, records: outcome.records }] : [];
-    });
+    // The envelopes as the doc keeps them, not the frame's views: the envelope index and the listeners keep
+    // them too, and a view would keep the whole frame alive (refused and repeated envelopes in it as well).
+    const accepted = outcomes.flatMap((outcome) => (outcome.ok ? [{ bytes: outcome.bytes, records: outcome.records }] : []));
     if (accepted.length === 0) return outcomes;
     this.#unlogged++;
     try {
@@ -674,7 +677,7 @@ export class DaoReplica {
     } else {
       this.#take(records);
     }
-    return { ok: true, records };
+    return { ok: true, records, bytes: result.envelope.bytes };
   }
 
   #foldUnfolded(): void {
