@@ -188,3 +188,13 @@ test('saw: a record sees itself and everything in its causal past, not what was 
   assert.equal(ledger.saw(alices.id, 'A'.repeat(43)), false, 'a record not in the fold is in nobody\'s past');
   assert.equal(ledger.saw('A'.repeat(43), alices.id), false);
 });
+
+test('heads(n) gives the n heads that sort last, as the full list ends', () => {
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const proposal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Many heads' });
+  const old = scenario.ledger.heads();
+  for (let i = 0; i < 80; i++) scenario.advance(1).vote([alice, bob, carol][i % 3]!, proposal, i % 2 === 0 ? 'yes' : 'no', { deps: old });
+  const all = scenario.ledger.heads();
+  assert.equal(all.length, 80);
+  for (const n of [1, 2, 5, 32, 79, 80, 200]) assert.deepEqual(scenario.ledger.heads(n), all.slice(-n), `the last ${n}`);
+});

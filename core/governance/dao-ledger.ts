@@ -142,9 +142,29 @@ export class DaoLedger {
     return [...this.neededBy.keys()].filter((id) => !this.waiting.has(id) && !this.held.has(id)).sort();
   }
 
-  /** Current DAG heads in canonical order: the deps of the next record. */
-  heads(): string[] {
-    return [...this.index.heads].sort((a, b) => this.index.compare(a, b)).map((index) => this.index.node(index).id);
+  /**
+   * Current DAG heads in canonical order: the deps of the next record. With `last`, only that many of them,
+   * those that sort last (what a record can list: maxDeps), found in one pass: a member who wrote thousands of
+   * records none of which saw the others leaves that many heads, and sorting them all for every write cost
+   * more than the write.
+   */
+  heads(last = Infinity): string[] {
+    const index = this.index;
+    const compare = (a: number, b: number): number => index.compare(a, b);
+    let chosen: number[];
+    if (index.heads.size <= last) {
+      chosen = [...index.heads].sort(compare);
+    } else {
+      chosen = [];
+      for (const head of index.heads) {
+        if (chosen.length === last && compare(head, chosen[0]!) < 0) continue;
+        let at = chosen.length;
+        while (at > 0 && compare(chosen[at - 1]!, head) > 0) at--;
+        chosen.splice(at, 0, head);
+        if (chosen.length > last) chosen.shift();
+      }
+    }
+    return chosen.map((head) => index.node(head).id);
   }
 
   /** Record ids in canonical order. */

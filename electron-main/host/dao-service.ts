@@ -31,7 +31,7 @@ import {
 import type { Certificate } from '../../core/governance/certificate.ts';
 import { rulePresets, type Rules } from '../../core/governance/rules.ts';
 import type { MemberKey } from '../../core/identity/member-key.ts';
-import { addressBytes, recordHashFromId, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../../core/ledger/record.ts';
+import { addressBytes, maxDeps, recordHashFromId, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../../core/ledger/record.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { createInvite, type Invite } from '../../core/sync/invite.ts';
 import { DaoReplica, notFound, type RemoteOutcome } from './dao-replica.ts';
@@ -707,7 +707,8 @@ async function writeOwn(replica: DaoReplica, records: readonly LedgerRecord[], s
  * last, which peers require among the deps (core/dao/client-sequence.ts).
  */
 function onTop(replica: DaoReplica, signer: NativeEd25519Signer): Pick<RecordContext, 'deps' | 'previous'> {
-  return { deps: replica.ledger.heads(), previous: replica.previousOfWriter(signer.publicKey) };
+  // The heads that sort last are the ones a record can list (depsOf keeps those).
+  return { deps: replica.ledger.heads(maxDeps), previous: replica.previousOfWriter(signer.publicKey) };
 }
 
 /** The deps of the next record of one envelope: on top of the one before it, or of the heads for the first. */
