@@ -225,18 +225,7 @@ export class CausalIndex {
     const index = this.chainOf.length;
     let levels = levelsFor(width);
     let root = this.trieOf(newest, levels);
-    for (const parent of parents) {
-      if (parent === newest) continue;
-      const from = this.start[parent]!;
-      if (from >= 0) {
-        for (let chain = 0, end = this.width[parent]!; chain < end; chain++) {
-          const seen = this.vectors[from + chain]!;
-          if (seen > trieGet(root, levels, chain)) root = trieSet(root, levels, chain, seen);
-        }
-      } else {
-        root = trieMax(root, trieLift(this.wide[-1 - from]!, levelsFor(this.width[parent]!), levels), levels);
-      }
-    }
+    for (const parent of parents) if (parent !== newest) root = trieMax(root, this.trieOf(parent, levels), levels);
     let chain = continued;
     if (chain < 0) {
       // Any chain whose tip is in our past.
@@ -338,9 +327,7 @@ export class CausalIndex {
   /** True when `a` is `b` or one of its ancestors. */
   inPast(a: number, b: number): boolean {
     if (a === b) return true;
-    const chain = this.chainOf[a]!;
-    const start = this.start[b]!;
-    return chain < this.width[b]! && (start >= 0 ? this.vectors[start + chain]! : trieGet(this.wide[-1 - start]!, levelsFor(this.width[b]!), chain)) >= this.positionOf[a]!;
+    return this.seenBy(b, this.chainOf[a]!) >= this.positionOf[a]!;
   }
 
   /**

@@ -93,11 +93,24 @@ export function trieMax(a: Trie | null, b: Trie | null, levels: number): Trie | 
   return fromB ? b : merged;
 }
 
-/** A vector of the first `width` entries of `values`. */
+/** A vector of the first `width` entries of `values`, built bottom up: a leaf per 16 entries that are not all -1, then the nodes above. */
 export function trieFrom(values: ArrayLike<number>, width: number, levels: number): Trie | null {
-  let root: Trie | null = null;
-  for (let at = 0; at < width; at++) if (values[at] !== -1) root = trieSet(root, levels, at, values[at]!);
-  return root;
+  let nodes: (Trie | null)[] = [];
+  for (let at = 0; at < width; at += fanout) {
+    let leaf: Leaf | null = null;
+    for (let i = 0; i < fanout && at + i < width; i++) if (values[at + i] !== -1) (leaf ??= emptyLeaf.slice())[i] = values[at + i]!;
+    nodes.push(leaf);
+  }
+  for (let level = 0; level < levels; level++) {
+    const above: (Trie | null)[] = [];
+    for (let at = 0; at < nodes.length; at += fanout) {
+      let inner: Inner | null = null;
+      for (let i = 0; i < fanout && at + i < nodes.length; i++) if (nodes[at + i] !== null) (inner ??= emptyInner.slice())[i] = nodes[at + i]!;
+      above.push(inner);
+    }
+    nodes = above;
+  }
+  return nodes[0] ?? null;
 }
 
 /**
