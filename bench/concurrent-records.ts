@@ -25,12 +25,12 @@ import { createNativeEd25519Signer } from '../electron-main/host/native-ed25519.
 
 type Shape = 'one on top of another' | 'concurrent (old deps)';
 
-type Figures = { shape: Shape; records: number; snapshotBytesPerRecord: number; foldMiB: number; heapMiB: number; intakeMs: number; afterMs: number };
+type Figures = { shape: Shape; records: number; snapshotBytesPerRecord: number; foldMiB: number; memoryMiB: number; intakeMs: number; afterMs: number };
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-function heapUsed(): number {
+function memoryHeld(): number {
   gc();
   gc();
   const { heapUsed, external } = process.memoryUsage();
@@ -72,7 +72,7 @@ function founded(): { ledger: DaoLedger; proposal: string; vote: (who: 0 | 1, de
 }
 
 function measure(shape: Shape, count: number): Figures {
-  const heapBefore = heapUsed();
+  const memoryBefore = memoryHeld();
   const { ledger, proposal, vote } = founded();
   // Signed before the clock starts: only the fold's intake is timed.
   const records: LedgerRecord[] = [];
@@ -100,9 +100,9 @@ function measure(shape: Shape, count: number): Figures {
     afterMs += performance.now() - adding;
   }
   records.length = 0;
-  const heapMiB = (heapUsed() - heapBefore) / 2 ** 20;
+  const memoryMiB = (memoryHeld() - memoryBefore) / 2 ** 20;
   const fold = ledger.exportFold().length;
-  return { shape, records: count, snapshotBytesPerRecord: fold / ledger.size, foldMiB: fold / 2 ** 20, heapMiB, intakeMs, afterMs };
+  return { shape, records: count, snapshotBytesPerRecord: fold / ledger.size, foldMiB: fold / 2 ** 20, memoryMiB, intakeMs, afterMs };
 }
 
 export function benchConcurrentRecords(sizes = (process.env.BENCH_CONCURRENT_SIZES ?? '1000,4000,16000').split(',').map(Number), print: (line: string) => void = console.log): Figures[] {
@@ -112,7 +112,7 @@ export function benchConcurrentRecords(sizes = (process.env.BENCH_CONCURRENT_SIZ
       const row = measure(shape, count);
       rows.push(row);
       print(
-        `${String(count).padStart(6)} records ${shape.padEnd(22)}  fold snapshot ${row.snapshotBytesPerRecord.toFixed(0).padStart(5)} B/record (${row.foldMiB.toFixed(1).padStart(5)} MiB)   memory ${row.heapMiB.toFixed(1).padStart(6)} MiB   intake ${(row.intakeMs / 1000).toFixed(2)} s, then ${(row.afterMs / 1000).toFixed(2)} s for the records after`,
+        `${String(count).padStart(6)} records ${shape.padEnd(22)}  fold snapshot ${row.snapshotBytesPerRecord.toFixed(0).padStart(5)} B/record (${row.foldMiB.toFixed(1).padStart(5)} MiB)   memory ${row.memoryMiB.toFixed(1).padStart(6)} MiB   intake ${(row.intakeMs / 1000).toFixed(2)} s, then ${(row.afterMs / 1000).toFixed(2)} s for the records after`,
       );
     }
   }
