@@ -12,8 +12,6 @@
 // the fold directly.
 //
 // BENCH_CONCURRENT_SIZES (default 1000,4000,16000).
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { DaoLedger } from '../core/governance/dao-ledger.ts';
@@ -22,20 +20,11 @@ import { rulePresets } from '../core/governance/rules.ts';
 import { memberKeyFromPrivateKey, type MemberKey } from '../core/identity/member-key.ts';
 import { maxDeps, signRecordAsDevice, signRecordAsMember, type LedgerRecord } from '../core/ledger/record.ts';
 import { createNativeEd25519Signer } from '../electron-main/host/native-ed25519.ts';
+import { memoryHeld } from './memory-held.ts';
 
 type Shape = 'one on top of another' | 'concurrent (old deps)';
 
 type Figures = { shape: Shape; records: number; snapshotBytesPerRecord: number; foldMiB: number; memoryMiB: number; intakeMs: number; afterMs: number };
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-function memoryHeld(): number {
-  gc();
-  gc();
-  const { heapUsed, external } = process.memoryUsage();
-  return heapUsed + external;
-}
 
 const start = Date.UTC(2026, 0, 1);
 

@@ -21,6 +21,7 @@ import { addressBytes, recordHashFromId, signRecordAsDevice, signRecordAsMember 
 import { nodeClaimMessage } from '../../core/dao/device-delegation.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { DaoReplica } from './dao-replica.ts';
+import { heldEnvelopes } from './test-services.ts';
 import { EnvelopeIndex } from './envelope-index.ts';
 import { EnvelopeLog, StorageError } from './envelope-log.ts';
 import { createNativeEd25519Signer, createNativeEd25519Verify } from './native-ed25519.ts';
@@ -294,11 +295,10 @@ test("a catch-up frame's envelopes are kept as the gate's copies, so nothing kee
     await writeVotes(a, 5);
     const { replica: b } = await DaoReplica.open(join(dir, 'b'), dao, verify);
     // The envelopes before the votes, one by one; the votes as a frame, one buffer with each envelope a view of it.
-    const held = await a.envelopeIndex();
     const votes = new Set(sent.map((vote) => EnvelopeIndex.idOf(vote)));
-    for (const bytes of held.inOrder(held.ids())) if (!votes.has(EnvelopeIndex.idOf(bytes))) assert.ok((await b.acceptRemote(bytes)).ok);
+    for (const bytes of await heldEnvelopes(a)) if (!votes.has(EnvelopeIndex.idOf(bytes))) assert.ok((await b.acceptRemote(bytes)).ok);
     await a.close();
-    const index = await b.envelopeIndex();
+    await b.envelopeIndex(); // built first: the frame's envelopes are added to it as they are stored
     const kept: Uint8Array[] = [];
     b.onAppend((appended) => kept.push(appended.bytes));
     const frame = new Uint8Array(sent.reduce((sum, bytes) => sum + bytes.length, 0) + 16);
@@ -310,7 +310,7 @@ test("a catch-up frame's envelopes are kept as the gate's copies, so nothing kee
     const outcomes = await b.acceptRemoteMany([...views, frame.subarray(frame.length - 16)]);
     assert.deepEqual(outcomes.map((outcome) => outcome.ok), [true, true, true, true, true, false]);
     assert.equal(kept.length, 5);
-    const stored = index.inOrder(views.map((view) => base64urlnopad.decode(EnvelopeIndex.idOf(view))));
+    const stored = await heldEnvelopes(b, views.map((view) => base64urlnopad.decode(EnvelopeIndex.idOf(view))));
     assert.equal(stored.length, 5);
     for (const bytes of [...stored, ...kept, ...outcomes.flatMap((outcome) => (outcome.ok ? [outcome.bytes] : []))]) {
       assert.notEqual(bytes.buffer, frame.buffer);
@@ -691,6 +691,37 @@ test('a log repaired while open past its snapshot is read back from the snapshot
   });
 });
 
+test('envelopes are served from the log: damage found while serving ends that read, and the next one repairs the log and serves every intact envelope', async () => {
+  await withDir(async (dir) => {
+    const lines: string[] = [];
+    const written = await writeDao(dir, 4);
+    await written.replica.close();
+    const { replica } = await DaoReplica.open(dir, written.dao, verify, { log: (line) => lines.push(line) });
+    const held = await heldEnvelopes(replica);
+    assert.equal(held.length, 6); // genesis and delegation, the proposal, four votes
+    const index = await replica.envelopeIndex();
+    const ids = index.ids();
+    // Asked out of order, with repeats and an unknown id: each held one once, in log order.
+    assert.deepEqual(await heldEnvelopes(replica, [ids[4]!, new Uint8Array(32), ids[1]!, ids[4]!]), [held[1], held[4]]);
+
+    const frames = await damageFrame(dir, written.dao, 2); // bit rot in the first vote while the replica runs
+    assert.deepEqual(frames, held);
+    assert.deepEqual(await heldEnvelopes(replica, [ids[0]!, ids[1]!]), held.slice(0, 2), 'frames before the damage are still served');
+    await assert.rejects(heldEnvelopes(replica), { code: 'LOG_CORRUPT' });
+    assert.match(lines.join('\n'), /serving envelopes of DAO .*damaged at byte/);
+    // The next read builds the index again, from a full read of the log, which rebuilds it without the damage.
+    assert.deepEqual(await heldEnvelopes(replica), [...held.slice(0, 2), ...held.slice(3)]);
+    assert.notEqual((await replica.envelopeIndex()).logId, index.logId);
+    // What is written after the repair is served too, from where the rebuilt log put it.
+    const appended: Uint8Array[] = [];
+    replica.onAppend(({ bytes }) => appended.push(bytes));
+    const proposal = replica.ledger.state(start).proposals[0]!.id;
+    await replica.writeLocal([signRecordAsDevice(buildVote({ ...deviceContext(replica), time: start + 100 }, { proposal, choice: 'no' }), device.sign)], deviceSeal(replica));
+    assert.deepEqual(await heldEnvelopes(replica, [base64urlnopad.decode(EnvelopeIndex.idOf(appended[0]!))]), appended);
+    await replica.close();
+  });
+});
+
 test('a read of the log that finds damage the repair does not (a read that failed once) keeps its snapshots, and takes new ones', async (t) => {
   await withDir(async (dir) => {
     const written = await writeDao(dir, 40);
@@ -700,7 +731,7 @@ test('a read of the log that finds damage the repair does not (a read that faile
     // The disk gives one bad read of the log: the index sees damage there, the repair's own read sees none.
     t.mock.method(
       EnvelopeLog.prototype,
-      'frames',
+      'entries',
       async function* () {
         yield* [];
         throw new StorageError('LOG_CORRUPT', 'A frame of the envelope log does not match its checksum.');

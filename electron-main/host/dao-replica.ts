@@ -39,7 +39,7 @@ import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { waitsForCatchUp, type GateRejection } from '../../core/dao/gate-rejection.ts';
 import { EnvelopeIndex } from './envelope-index.ts';
 import { mkdirDurable } from './data-dir.ts';
-import { EnvelopeLog, StorageError, type LogRecovery } from './envelope-log.ts';
+import { EnvelopeLog, StorageError, type AppendResult, type LogRecovery } from './envelope-log.ts';
 import { nativeSha256 } from './native-sha256.ts';
 import { SnapshotStore, type PartedSnapshot } from './snapshot-store.ts';
 
@@ -334,6 +334,7 @@ export class DaoReplica {
     while (this.#rebuilding !== null) await this.#rebuilding;
     if (this.#failed !== null) throw this.#failed;
     let envelope: Envelope;
+    let stored: AppendResult;
     this.#unlogged++;
     try {
       const doc = this.doc;
@@ -356,7 +357,7 @@ export class DaoReplica {
       const reached = { client: writer.client, clock: Y.getState(doc.store, writer.client) };
       this.#writer = reached;
       envelope = sealer.seal(update);
-      await this.#append([envelope.bytes], added);
+      stored = await this.#append([envelope.bytes], added);
       // Not fsynced: after a crash it may name an older clock, and a clock that is not the doc's makes the next
       // write choose a new client, which is always safe.
       await writeWriter(this.#writerPath, reached);
@@ -364,7 +365,7 @@ export class DaoReplica {
     } finally {
       this.#unlogged--;
     }
-    await this.#appended({ bytes: envelope.bytes, records, origin: 'local' });
+    await this.#appended({ bytes: envelope.bytes, records, origin: 'local' }, stored, 0);
     this.#retryWaiting();
     await this.#maybeSnapshot();
   }
@@ -376,12 +377,13 @@ export class DaoReplica {
     const result = this.#gate(bytes);
     if (!result.ok) return result;
     this.#unlogged++;
+    let stored: AppendResult;
     try {
-      await this.#append([result.bytes], result.records.map((record) => record.id));
+      stored = await this.#append([result.bytes], result.records.map((record) => record.id));
     } finally {
       this.#unlogged--;
     }
-    await this.#appended({ bytes: result.bytes, records: result.records, origin: 'remote' });
+    await this.#appended({ bytes: result.bytes, records: result.records, origin: 'remote' }, stored, 0);
     this.#retryWaiting();
     await this.#maybeSnapshot();
     return result;
@@ -410,15 +412,16 @@ export class DaoReplica {
     const accepted = outcomes.flatMap((outcome) => (outcome.ok ? [{ bytes: outcome.bytes, records: outcome.records }] : []));
     if (accepted.length === 0) return outcomes;
     this.#unlogged++;
+    let stored: AppendResult;
     try {
-      await this.#append(
+      stored = await this.#append(
         accepted.map((entry) => entry.bytes),
         accepted.flatMap((entry) => entry.records.map((record) => record.id)),
       );
     } finally {
       this.#unlogged--;
     }
-    for (const entry of accepted) await this.#appended({ ...entry, origin: 'remote' });
+    for (const [i, entry] of accepted.entries()) await this.#appended({ ...entry, origin: 'remote' }, stored, i);
     this.#retryWaiting();
     await this.#maybeSnapshot();
     return outcomes;
@@ -452,9 +455,35 @@ export class DaoReplica {
   }
 
   async #readIndex(): Promise<EnvelopeIndex> {
-    const index = new EnvelopeIndex();
-    for await (const frame of this.#log.frames()) index.add(frame);
+    const logId = this.#log.logId;
+    const index = new EnvelopeIndex(logId);
+    for await (const { offset, bytes } of this.#log.entries()) index.add(bytes, offset, logId);
     return index;
+  }
+
+  /**
+   * The envelopes with these ids that this DAO's log holds, each once, in log order (each after what it builds
+   * on), read from the log. Damage found in the log meanwhile ends the read with LOG_CORRUPT and drops the
+   * index: the next call builds it again, which reads the whole log and so rebuilds it (#buildIndex).
+   */
+  async *envelopes(ids: readonly Uint8Array[]): AsyncGenerator<Uint8Array, void, undefined> {
+    while (this.#rebuilding !== null) await this.#rebuilding;
+    const building = this.envelopeIndex();
+    const index = await building;
+    const found = index.find(ids);
+    try {
+      if (index.logId !== this.#log.logId) throw new Error(`The envelope index of DAO ${this.id} is of an older log; it is built again.`);
+      let next = 0;
+      for await (const bytes of this.#log.framesAt(found.map((entry) => entry.offset))) {
+        // Offsets that no longer lead to the envelope named are never served as it.
+        if (EnvelopeIndex.idOf(bytes) !== found[next++]!.id) throw new Error(`The envelope index of DAO ${this.id} points at other envelopes than it names; it is built again.`);
+        yield bytes;
+      }
+    } catch (error) {
+      if (this.#index === building) this.#index = null;
+      this.#report(`serving envelopes of DAO ${this.id}: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
   }
 
   /**
@@ -547,10 +576,11 @@ export class DaoReplica {
     return () => this.#appendListeners.delete(listener);
   }
 
-  async #appended(appended: AppendedEnvelope): Promise<void> {
+  /** After an append: `appended` is the `nth` envelope that `stored` made durable. */
+  async #appended(appended: AppendedEnvelope, stored: AppendResult, nth: number): Promise<void> {
     if (this.#index) {
       try {
-        (await this.#index).add(appended.bytes);
+        (await this.#index).add(appended.bytes, stored.offsets[nth]!, stored.logId);
       } catch {
         // The envelope is durable; an index that could not be built (reported there) reads it from the log when built again.
       }
@@ -562,9 +592,9 @@ export class DaoReplica {
    * Appends to the log; a failure leaves the doc (and fold) holding what the log does not, so the replica stops,
    * and its fold leaves out `added`, the records these frames brought to the doc.
    */
-  async #append(frames: readonly Uint8Array[], added: readonly string[]): Promise<void> {
+  async #append(frames: readonly Uint8Array[], added: readonly string[]): Promise<AppendResult> {
     try {
-      await this.#log.append(frames);
+      return await this.#log.append(frames);
     } catch (error) {
       this.#foldStoredOnly(added);
       if (this.#failed === null) {

@@ -12,6 +12,7 @@ import { DaomeshError } from '../../core/errors.ts';
 import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
 import { decodeEnvelope } from '../../core/dao/envelope.ts';
 import { DaoReplica } from './dao-replica.ts';
+import { heldEnvelopes } from './test-services.ts';
 import { DaoService } from './dao-service.ts';
 import { createNativeEd25519Verify } from './native-ed25519.ts';
 
@@ -98,8 +99,7 @@ test("a new DAO's first envelope is sealed by the device key it delegates, and a
   const { service, dao, clock } = await soloDao(t);
   await service.propose({ dao, title: 'Hello', params: { kind: 'signal', text: 'first' } });
   clock.now += minute;
-  const index = await service.replica(dao)!.envelopeIndex();
-  const envelopes = index.inOrder(index.ids());
+  const envelopes = await heldEnvelopes(service.replica(dao)!);
   assert.ok(envelopes.length >= 2);
   // Peers check an Ed25519 signature for each, and recover no member (secp256k1) signature but the records'.
   for (const bytes of envelopes) assert.ok(decodeEnvelope(bytes).device, 'sealed by a device key');

@@ -14,17 +14,22 @@ test("an envelope's id by the native hash is core's envelope id: the ids peers e
   );
 });
 
-test('the index holds each envelope once, in acceptance order, and finds it by bytes or by id', () => {
-  const index = new EnvelopeIndex();
+test('the index holds each envelope once with its offset, finds it by bytes or by id, and gives what it is asked for in log order', () => {
+  const index = new EnvelopeIndex('log-1');
   const [a, b, c] = [new Uint8Array([1, 2, 3]), new Uint8Array([4, 5]), new Uint8Array([6])];
-  assert.equal(index.add(a), true);
-  assert.equal(index.add(b), true);
-  assert.equal(index.add(Uint8Array.from(a)), false, 'the same bytes again');
+  assert.equal(index.add(a, 32, 'log-1'), true);
+  assert.equal(index.add(b, 43, 'log-1'), true);
+  assert.equal(index.add(Uint8Array.from(a), 53, 'log-1'), false, 'the same bytes again');
+  assert.equal(index.add(c, 53, 'log-0'), false, "another log's offset");
   assert.equal(index.size, 2);
   assert.ok(index.hasBytes(a) && index.has(EnvelopeIndex.idOf(b)));
   assert.ok(!index.hasBytes(c) && !index.has(EnvelopeIndex.idOf(c)));
-  index.add(c);
+  index.add(c, 53, 'log-1');
   const ids = index.ids();
   assert.deepEqual(ids.map((id) => base64urlnopad.encode(id)), [a, b, c].map((bytes) => EnvelopeIndex.idOf(bytes)));
-  assert.deepEqual(index.inOrder([ids[2]!, ids[0]!]), [a, c]);
+  const unknown = new Uint8Array(32).fill(9);
+  assert.deepEqual(index.find([ids[2]!, unknown, ids[0]!, ids[2]!]), [
+    { id: EnvelopeIndex.idOf(a), offset: 32 },
+    { id: EnvelopeIndex.idOf(c), offset: 53 },
+  ]);
 });

@@ -48,8 +48,10 @@ test('appended frames come back in order, byte for byte, after a reopen', () =>
     assert.deepEqual([log.frameCount, log.end], [0, headerBytes]);
     const first = await log.append([envelope(0), envelope(1)]);
     const second = await log.append([envelope(2)]);
-    assert.deepEqual(first, { first: 0, count: 2, end: headerBytes + 16 + envelope(0).length + envelope(1).length });
+    const afterFirst = headerBytes + 8 + envelope(0).length;
+    assert.deepEqual(first, { first: 0, count: 2, end: afterFirst + 8 + envelope(1).length, logId: log.logId, offsets: [headerBytes, afterFirst] });
     assert.equal(second.first, 2);
+    assert.deepEqual(second.offsets, [first.end]);
     assert.equal(log.end, (await stat(path)).size);
     await log.close();
 
@@ -348,6 +350,58 @@ test('damage found while reading is reported, not skipped', () =>
     );
     assert.deepEqual(seen, [envelope(0), envelope(1)]);
     await log.close();
+  }));
+
+test('frames are read back by the offsets that appends and entries() give, near or far apart, also past the read buffer', () =>
+  withLog(async (path) => {
+    const log = await EnvelopeLog.open(path);
+    // Small frames, then one bigger than the 1 MiB read buffer, then more: reads that jump past what is buffered.
+    const frames = [...Array.from({ length: 300 }, (_, i) => envelope(i)), new Uint8Array(1536 * 1024).fill(5), ...Array.from({ length: 50 }, (_, i) => envelope(300 + i, 40_000))];
+    const offsets: number[] = [];
+    for (let i = 0; i < frames.length; i += 64) offsets.push(...(await log.append(frames.slice(i, i + 64))).offsets);
+    assert.equal(offsets.length, frames.length);
+    const entries: { offset: number; bytes: Uint8Array }[] = [];
+    for await (const entry of log.entries()) entries.push(entry);
+    assert.deepEqual(entries.map((entry) => entry.offset), offsets);
+    assert.deepEqual(entries.map((entry) => entry.bytes), frames);
+    const read = async (wanted: readonly number[], from = log): Promise<Uint8Array[]> => {
+      const out: Uint8Array[] = [];
+      for await (const bytes of from.framesAt(wanted.map((i) => offsets[i]!))) out.push(bytes);
+      return out;
+    };
+    for (const wanted of [[], [0], [5, 6, 7, 299, 300, 301, 349], frames.map((_, i) => i), [2, 320, 340]]) {
+      assert.deepEqual(await read(wanted), wanted.map((i) => frames[i]!));
+    }
+    // Each payload is a copy: changing one changes neither the next read nor another payload.
+    const [first, second] = await read([0, 1]);
+    first!.fill(0);
+    assert.deepEqual(await read([0, 1]), [frames[0], second]);
+    await log.close();
+    const reopened = await EnvelopeLog.open(path);
+    assert.deepEqual(await read([300, 349], reopened), [frames[300], frames[349]]);
+    await reopened.close();
+  }));
+
+test('framesAt refuses offsets that fall, repeat, or lie outside the frames, and reports damage or an offset that starts no frame', () =>
+  withLog(async (path) => {
+    const starts = await writeFrames(path, 4);
+    const log = await EnvelopeLog.open(path);
+    for (const bad of [[starts[1]!, starts[0]!], [starts[1]!, starts[1]!], [headerBytes - 1], [log.end], [1.5 + starts[0]!], [Number.NaN]]) {
+      assert.throws(() => log.framesAt(bad), RangeError, String(bad));
+    }
+    const readAt = async (offsets: readonly number[]): Promise<Uint8Array[]> => {
+      const out: Uint8Array[] = [];
+      for await (const bytes of log.framesAt(offsets)) out.push(bytes);
+      return out;
+    };
+    await assert.rejects(readAt([starts[0]!, starts[1]! + 3]), { code: 'LOG_CORRUPT', message: new RegExp(`damaged at byte ${starts[1]! + 3}`) });
+    const bytes = await readFile(path);
+    bytes[starts[2]! + 10]! ^= 0x01; // bit rot after the log was opened
+    await writeFile(path, bytes);
+    assert.deepEqual(await readAt([starts[1]!, starts[3]!]), [envelope(1), envelope(3)]);
+    await assert.rejects(readAt([starts[1]!, starts[2]!]), { code: 'LOG_CORRUPT', message: new RegExp(`damaged at byte ${starts[2]}`) });
+    await log.close();
+    assert.throws(() => log.framesAt([starts[0]!]), { code: 'LOG_CLOSED' });
   }));
 
 test('a frame larger than the read buffer is read back whole, also across a reopen', () =>

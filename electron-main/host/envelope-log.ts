@@ -70,7 +70,14 @@ export type LogRecovery = {
   evidencePath?: string;
 };
 
-export type AppendResult = { first: number; count: number; end: number };
+/**
+ * An append made durable: its first frame's number, how many, where the log ends after it, and where each of its
+ * frames starts (what framesAt reads back) in the log named `logId` (a rebuild writes the frames elsewhere).
+ */
+export type AppendResult = { first: number; count: number; end: number; logId: string; offsets: number[] };
+
+/** A frame's payload, a copy the caller may keep, and the offset its frame starts at (for framesAt). */
+export type LogEntry = { offset: number; bytes: Uint8Array };
 
 export type OpenLogOptions = {
   /** A checkpoint from a snapshot: if it matches this log, only the frames after it are read. */
@@ -78,10 +85,10 @@ export type OpenLogOptions = {
 };
 
 /** One append, settled when its last chunk is durable. */
-type Append = { first: number; count: number; resolve: (result: AppendResult) => void; reject: (error: Error) => void };
+type Append = { first: number; count: number; offsets: number[]; resolve: (result: AppendResult) => void; reject: (error: Error) => void };
 
-/** Encoded frames of one append, at most maxWriteBytes. */
-type Chunk = { bytes: Buffer; count: number; append: Append; isFirst: boolean; isLast: boolean };
+/** Encoded frames of one append, at most maxWriteBytes, and where each frame starts in `bytes`. */
+type Chunk = { bytes: Buffer; count: number; starts: number[]; append: Append; isFirst: boolean; isLast: boolean };
 
 export class EnvelopeLog {
   readonly path: string;
@@ -190,16 +197,16 @@ export class EnvelopeLog {
   append(frames: readonly Uint8Array[]): Promise<AppendResult> {
     if (this.#closed) return Promise.reject(new StorageError('LOG_CLOSED', `The envelope log ${this.path} is closed.`));
     if (this.#failure) return Promise.reject(this.#failure);
-    let encoded: { bytes: Buffer; count: number }[];
+    let encoded: EncodedFrames[];
     try {
       encoded = encodeFrames(frames);
     } catch (error) {
       return Promise.reject(error as Error);
     }
     return new Promise((resolve, reject) => {
-      const append: Append = { first: 0, count: frames.length, resolve, reject };
-      encoded.forEach(({ bytes, count }, i) => {
-        this.#pending.push({ bytes, count, append, isFirst: i === 0, isLast: i === encoded.length - 1 });
+      const append: Append = { first: 0, count: frames.length, offsets: [], resolve, reject };
+      encoded.forEach(({ bytes, count, starts }, i) => {
+        this.#pending.push({ bytes, count, starts, append, isFirst: i === 0, isLast: i === encoded.length - 1 });
       });
       if (!this.#committing) {
         this.#committing = true;
@@ -221,20 +228,69 @@ export class EnvelopeLog {
     return this.#read(from, this.#end);
   }
 
+  /** As frames(), from the first frame, each payload with the offset its frame starts at. */
+  entries(): AsyncGenerator<LogEntry, void, undefined> {
+    if (this.#closed) throw new StorageError('LOG_CLOSED', `The envelope log ${this.path} is closed.`);
+    return this.#readEntries(this.#end);
+  }
+
+  /**
+   * The payloads of the frames that start at `offsets`, in that order: offsets that entries() or appends gave,
+   * ascending, each before the durable end. One buffer reads them forward, so frames near each other cost one
+   * read. Each payload is a copy the caller may keep; a frame that fails its checksum ends the read with
+   * LOG_CORRUPT, as in frames().
+   */
+  framesAt(offsets: readonly number[]): AsyncGenerator<Uint8Array, void, undefined> {
+    if (this.#closed) throw new StorageError('LOG_CLOSED', `The envelope log ${this.path} is closed.`);
+    let previous = headerBytes - 1;
+    for (const offset of offsets) {
+      if (!Number.isSafeInteger(offset) || offset <= previous || offset >= this.#end) {
+        throw new RangeError(`Cannot read a frame of the envelope log at byte ${offset}: offsets must rise, from ${headerBytes}, and start a frame before ${this.#end}.`);
+      }
+      previous = offset;
+    }
+    return this.#readAt([...offsets], this.#end);
+  }
+
   async *#read(from: number, limit: number): AsyncGenerator<Uint8Array, void, undefined> {
     const reader = new FrameReader(this.#handle, from, limit);
     for (;;) {
       const frame = reader.nextBuffered() ?? (await reader.next());
       if (frame === 'end') return;
-      if (frame === 'damaged') {
-        throw new StorageError(
-          'LOG_CORRUPT',
-          `The envelope log ${this.path} is damaged at byte ${reader.position}.`,
-          'Close and reopen it: the damaged part is set aside and the frames before it kept.',
-        );
-      }
+      if (frame === 'damaged') throw this.#damagedAt(reader.position);
       yield frame.slice();
     }
+  }
+
+  async *#readEntries(limit: number): AsyncGenerator<LogEntry, void, undefined> {
+    const reader = new FrameReader(this.#handle, headerBytes, limit);
+    for (;;) {
+      const offset = reader.position;
+      const frame = reader.nextBuffered() ?? (await reader.next());
+      if (frame === 'end') return;
+      if (frame === 'damaged') throw this.#damagedAt(offset);
+      yield { offset, bytes: frame.slice() };
+    }
+  }
+
+  async *#readAt(offsets: readonly number[], limit: number): AsyncGenerator<Uint8Array, void, undefined> {
+    if (offsets.length === 0) return;
+    const reader = new FrameReader(this.#handle, offsets[0]!, limit);
+    for (const offset of offsets) {
+      reader.skipTo(offset);
+      const frame = reader.nextBuffered() ?? (await reader.next());
+      // 'end' cannot come (every offset is before the limit); 'damaged' includes an offset that starts no frame.
+      if (!(frame instanceof Uint8Array)) throw this.#damagedAt(offset);
+      yield frame.slice();
+    }
+  }
+
+  #damagedAt(offset: number): StorageError {
+    return new StorageError(
+      'LOG_CORRUPT',
+      `The envelope log ${this.path} is damaged at byte ${offset}.`,
+      'Close and reopen it: the damaged part is set aside and the frames before it kept.',
+    );
   }
 
   /**
@@ -309,10 +365,12 @@ export class EnvelopeLog {
           return;
         }
         for (const chunk of group) {
-          if (chunk.isFirst) chunk.append.first = this.#frameCount;
+          const { append } = chunk;
+          if (chunk.isFirst) append.first = this.#frameCount;
+          for (const start of chunk.starts) append.offsets.push(this.#end + start);
           this.#frameCount += chunk.count;
           this.#end += chunk.bytes.length;
-          if (chunk.isLast) chunk.append.resolve({ first: chunk.append.first, count: chunk.append.count, end: this.#end });
+          if (chunk.isLast) append.resolve({ first: append.first, count: append.count, end: this.#end, logId: this.#logId, offsets: append.offsets });
         }
       }
     } finally {
@@ -337,8 +395,10 @@ function resumesIn(checkpoint: LogCheckpoint, logId: string, end: number): boole
   return checkpoint.logId === logId && checkpoint.logOffset >= headerBytes && checkpoint.logOffset <= end;
 }
 
+type EncodedFrames = { bytes: Buffer; count: number; starts: number[] };
+
 /** Checks and encodes the frames of one append, split into chunks of at most maxWriteBytes. */
-function encodeFrames(frames: readonly Uint8Array[]): { bytes: Buffer; count: number }[] {
+function encodeFrames(frames: readonly Uint8Array[]): EncodedFrames[] {
   for (const frame of frames) {
     if (frame.length === 0) throw new StorageError('EMPTY_FRAME', 'An envelope of zero bytes cannot be stored.');
     if (frame.length > maxFrameBytes) {
@@ -349,7 +409,7 @@ function encodeFrames(frames: readonly Uint8Array[]): { bytes: Buffer; count: nu
       );
     }
   }
-  const chunks: { bytes: Buffer; count: number }[] = [];
+  const chunks: EncodedFrames[] = [];
   for (let start = 0; start < frames.length || chunks.length === 0; ) {
     let end = start;
     let total = 0;
@@ -358,14 +418,16 @@ function encodeFrames(frames: readonly Uint8Array[]): { bytes: Buffer; count: nu
       end++;
     }
     const bytes = Buffer.allocUnsafe(total);
+    const starts: number[] = [];
     let at = 0;
     for (const frame of frames.slice(start, end)) {
+      starts.push(at);
       bytes.writeUInt32LE(frame.length, at + 4);
       bytes.set(frame, at + frameHeaderBytes);
       bytes.writeUInt32LE(crc32(bytes.subarray(at + 4, at + frameHeaderBytes + frame.length)), at);
       at += frameHeaderBytes + frame.length;
     }
-    chunks.push({ bytes, count: end - start });
+    chunks.push({ bytes, count: end - start, starts });
     start = end;
   }
   return chunks;
@@ -414,6 +476,12 @@ class FrameReader {
     if (payload === null) return 'damaged';
     this.position += frameHeaderBytes + length;
     return payload;
+  }
+
+  /** Moves on to `position`, the start of a later frame (the buffer only moves forward). */
+  skipTo(position: number): void {
+    if (position < this.position) throw new RangeError(`A frame reader moves forward only: at byte ${this.position}, asked for ${position}.`);
+    this.position = position;
   }
 
   /** As nextBuffered, reading more from the file when needed. */

@@ -151,7 +151,7 @@ export class HostSyncStore implements DaoSyncHost {
 
   async *envelopes(dao: string, ids: readonly Uint8Array[]): AsyncIterable<Uint8Array> {
     const replica = this.#daos.replica(dao);
-    if (replica) yield* (await replica.envelopeIndex()).inOrder(ids);
+    if (replica) yield* replica.envelopes(ids);
   }
 
   async accept(dao: string, envelope: Uint8Array): Promise<AcceptOutcome> {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { DaomeshError } from '../../core/errors.ts';
 import type { MemberKey } from '../../core/identity/member-key.ts';
+import type { DaoReplica } from './dao-replica.ts';
 import { DaoService, type DaoServiceOptions, type OnlineNode } from './dao-service.ts';
 import { createNativeEd25519Verify } from './native-ed25519.ts';
 
@@ -40,9 +41,10 @@ export async function openCarriedServices(t: TestContext, keys: readonly MemberK
   const verify = createNativeEd25519Verify();
   const pending: Promise<unknown>[] = [];
   const carry = async (from: DaoService, to: DaoService): Promise<void> => {
-    const source = await from.replica(mesh.dao)!.envelopeIndex();
+    const source = from.replica(mesh.dao)!;
     const target = await (await to.hold(mesh.dao)).envelopeIndex();
-    const fresh = source.inOrder(source.ids()).filter((bytes) => !target.hasBytes(bytes));
+    const held = await heldEnvelopes(source);
+    const fresh = held.filter((bytes) => !target.hasBytes(bytes));
     if (fresh.length > 0) await to.acceptRemoteMany(mesh.dao, fresh);
   };
   const mesh: CarriedServices = {
@@ -80,4 +82,11 @@ export async function openCarriedServices(t: TestContext, keys: readonly MemberK
     mesh.services.push(service);
   }
   return mesh;
+}
+
+/** The envelopes `replica` holds (all of them, or those with `ids`), read from its log in log order. */
+export async function heldEnvelopes(replica: DaoReplica, ids?: readonly Uint8Array[]): Promise<Uint8Array[]> {
+  const held: Uint8Array[] = [];
+  for await (const bytes of replica.envelopes(ids ?? (await replica.envelopeIndex()).ids())) held.push(bytes);
+  return held;
 }
