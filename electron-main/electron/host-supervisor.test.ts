@@ -1,47 +1,21 @@
 // The desktop app's host supervision, with the real `daomesh node` as a plain Node child process in place of
 // Electron's utility process (host-process.ts only forks; the rest is host-child.ts, run here).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
 import { connectApi, readApiEndpoint } from '../host/api-client.ts';
-import { startHostChild, type HostProcess } from './host-child.ts';
+import type { HostProcess } from './host-child.ts';
 import { superviseHost, type HostSupervisor, type RestartPolicy } from './host-supervisor.ts';
+import { useTestHosts } from './test-hosts.ts';
 
-const cliEntry = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.ts');
-const dirs: string[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-
-after(async () => {
-  for (const cleanup of cleanups) await cleanup();
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
-
-async function dataDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'daomesh-supervisor-'));
-  dirs.push(dir);
-  return dir;
-}
+const { dataDir, startHost: spawnHost, onCleanup } = useTestHosts();
+const pids = new Map<Promise<HostProcess>, number>();
 
 /** `daomesh node --json` on `dir`, as the app starts it (there in a utility process). */
 function startHost(dir: string): Promise<HostProcess> {
-  const child = spawn(process.execPath, [cliEntry, 'node', '--data', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', '--json'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const host = startHostChild({
-    stdout: child.stdout,
-    stderr: child.stderr,
-    pid: child.pid,
-    kill: () => child.kill('SIGTERM'),
-    onExit: (listener) => child.once('exit', (code) => listener(code)),
-  });
-  pids.set(host, child.pid!);
+  const { host, pid } = spawnHost(dir);
+  pids.set(host, pid);
   return host;
 }
-const pids = new Map<Promise<HostProcess>, number>();
 
 /** A supervisor whose events are promises a test can wait for. */
 async function supervise(dir: string, policy: RestartPolicy, options: { beforeRestart?: () => Promise<void> } = {}) {
@@ -67,7 +41,7 @@ async function supervise(dir: string, policy: RestartPolicy, options: { beforeRe
       onEvent();
     },
   });
-  cleanups.push(() => supervisor.stop());
+  onCleanup(() => supervisor.stop());
   return { supervisor, events, next, pidOf: (index: number) => pids.get(started[index]!)! };
 }
 
@@ -138,7 +112,7 @@ test('a restart that finds another node on the data directory gives up at once, 
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-  cleanups.push(() => other.stop());
+  onCleanup(() => other.stop());
   otherStarted();
   await gaveUp;
   assert.equal(events.length, 2);

@@ -43,28 +43,21 @@ function main(): void {
   let quitting = false;
   let failed = false;
 
-  // What the window's calls wait for: the connected client, or, while the host is down, the next one.
-  let nextClient = awaitedClient();
+  // The window's calls wait for the connected client, or, while the host is down, the next one.
+  const relay = startIpcRelay({ pageUrl: appPageUrl, target: () => mainWindow?.webContents ?? null });
 
   function fail(reason: string): void {
-    nextClient.reject(new DaomeshError('NODE_NOT_RUNNING', reason));
+    relay.bridge.failed(reason);
     if (failed || quitting) return;
     failed = true;
     dialog.showErrorBox('DAOmesh cannot run its node', `${reason}\n\nData directory: ${dataDir}`);
     app.quit();
   }
 
-  const relay = startIpcRelay({
-    pageUrl: appPageUrl,
-    client: () => nextClient.promise,
-    target: () => mainWindow?.webContents ?? null,
-  });
-
   async function connect(host: HostProcess): Promise<void> {
     const { secret } = await readApiEndpoint(dataDir);
     client = await connectApi({ url: host.summary.api, secret });
-    relay.forwardEvents(client);
-    nextClient.resolve(client);
+    relay.bridge.connected(client);
   }
 
   void (async () => {
@@ -74,7 +67,7 @@ function main(): void {
         console.error(`${reason} Starting it again in ${restartInMs / 1000} s.`);
         client?.close();
         client = null;
-        nextClient = awaitedClient();
+        relay.bridge.down();
       },
       onRestarted: (host) => {
         connect(host).then(
@@ -131,19 +124,6 @@ function main(): void {
     hardenSession(session.defaultSession, policy);
     openWindow();
   });
-}
-
-/** A client still to come: calls made while the host (re)starts wait for it. */
-function awaitedClient(): { promise: Promise<ApiClient>; resolve(client: ApiClient): void; reject(error: Error): void } {
-  let resolve!: (client: ApiClient) => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<ApiClient>((resolveClient, rejectClient) => {
-    resolve = resolveClient;
-    reject = rejectClient;
-  });
-  // Nobody may be waiting when it fails: not an unhandled rejection.
-  promise.catch(() => {});
-  return { promise, resolve, reject };
 }
 
 function describe(error: unknown): string {
