@@ -11,11 +11,14 @@
 // (core/dao/client-sequence.ts), but a member can still write them from K clients or devices; here they go to
 // the fold directly.
 //
-// BENCH_CONCURRENT_SIZES (default 1000,4000,16000).
+// Then a member's flood of concurrent revocations of one device, against the host's lists of counting records.
+//
+// BENCH_CONCURRENT_SIZES (default 1000,4000,16000); BENCH_REVOCATION_FLOOD (default 4000; 0 skips).
+import { base64urlnopad } from '@scure/base';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { DaoLedger } from '../core/governance/dao-ledger.ts';
-import { buildDeviceDelegation, buildGenesis, buildProposal, buildVote, type RecordContext } from '../core/governance/record-builders.ts';
+import { buildDeviceDelegation, buildDeviceRevocation, buildGenesis, buildInviteRevocation, buildProposal, buildVote, type RecordContext } from '../core/governance/record-builders.ts';
 import { rulePresets } from '../core/governance/rules.ts';
 import { memberKeyFromPrivateKey, type MemberKey } from '../core/identity/member-key.ts';
 import { maxDeps, signRecordAsDevice, signRecordAsMember, type LedgerRecord } from '../core/ledger/record.ts';
@@ -32,8 +35,17 @@ function member(name: string): MemberKey {
   return memberKeyFromPrivateKey(sha256(utf8ToBytes(`daomesh bench member ${name}`)));
 }
 
+type Founded = {
+  ledger: DaoLedger;
+  proposal: string;
+  vote: (who: 0 | 1, deps: readonly string[], time: number, choice: 'yes' | 'no') => LedgerRecord;
+  /** A record of `who`'s device that only hosts' own tables read (an invite revoked), and a revocation of that device by its member. */
+  inviteRevocation: (who: 0 | 1, deps: readonly string[], time: number, invite: string) => LedgerRecord;
+  deviceRevocation: (who: 0 | 1, deps: readonly string[], time: number) => LedgerRecord;
+};
+
 /** A DAO of two members, a proposal to vote on, and each member's delegated device; the records so far. */
-function founded(): { ledger: DaoLedger; proposal: string; vote: (who: 0 | 1, deps: readonly string[], time: number, choice: 'yes' | 'no') => LedgerRecord } {
+function founded(): Founded {
   const members = [member('flooder'), member('honest')] as const;
   const genesis = signRecordAsMember(
     buildGenesis({ author: members[0].address, name: 'Bench', charter: '', founders: members.map((m) => m.address), rules: rulePresets.simpleMajority(2), nonce: new Uint8Array(16).fill(1), time: start }),
@@ -57,7 +69,45 @@ function founded(): { ledger: DaoLedger; proposal: string; vote: (who: 0 | 1, de
   const sign = (who: 0 | 1, record: Parameters<typeof signRecordAsDevice>[0]) => signRecordAsDevice(record, (message) => devices[who]!.keys.sign(message));
   const proposal = sign(1, buildProposal(context(1, ledger.heads(), start + 10), { kind: 'signal', params: { text: '' }, title: 'bench' }));
   ledger.add(proposal);
-  return { ledger, proposal: proposal.id, vote: (who, deps, time, choice) => sign(who, buildVote(context(who, deps, time), { proposal: proposal.id, choice })) };
+  return {
+    ledger,
+    proposal: proposal.id,
+    vote: (who, deps, time, choice) => sign(who, buildVote(context(who, deps, time), { proposal: proposal.id, choice })),
+    inviteRevocation: (who, deps, time, invite) => sign(who, buildInviteRevocation(context(who, deps, time), invite)),
+    deviceRevocation: (who, deps, time) => signRecordAsMember(buildDeviceRevocation({ ...context(who, deps, time), device: undefined }, devices[who]!.keys.publicKey), members[who].privateKey),
+  };
+}
+
+/**
+ * A member's device writes `count` records of a kind hosts keep tables of (revoked invites: every join asks),
+ * then the member writes `count` revocations of that device, none of which saw the others, all of which saw
+ * the records. Hosts make such lists again after every change to the DAO (electron-main/host/counting-records.ts);
+ * each record's standing used to ask each revocation (0.9 s a list at 4,000 and 4,000). Side by side, the list
+ * with no revocation. Returns the two times in ms.
+ */
+function measureRevocationFlood(count: number): { withRevocations: number; without: number; intakeMs: number } {
+  const timedList = (ledger: DaoLedger): number => {
+    const began = performance.now();
+    if (ledger.countingRecordsOf('invite.revoke').length !== count) throw new Error('the device records do not count');
+    return performance.now() - began;
+  };
+  const { ledger, proposal, inviteRevocation, deviceRevocation } = founded();
+  let deps: readonly string[] = [proposal];
+  const records: LedgerRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const record = inviteRevocation(0, deps, start + 20 + i, base64urlnopad.encode(sha256(utf8ToBytes(`invite ${i}`))));
+    records.push(record);
+    deps = [record.id];
+  }
+  ledger.add(records);
+  const without = timedList(ledger);
+  const revocations = Array.from({ length: count }, (_, i) => deviceRevocation(0, deps, start + 20 + count + i));
+  const began = performance.now();
+  ledger.add(revocations);
+  const intakeMs = performance.now() - began;
+  // The first list after the revocations looks at each once; a list after the next change, as a host makes it, is the second.
+  timedList(ledger);
+  return { withRevocations: timedList(ledger), without, intakeMs };
 }
 
 function measure(shape: Shape, count: number): Figures {
@@ -104,6 +154,14 @@ export function benchConcurrentRecords(sizes = (process.env.BENCH_CONCURRENT_SIZ
         `${String(count).padStart(6)} records ${shape.padEnd(22)}  fold snapshot ${row.snapshotBytesPerRecord.toFixed(0).padStart(5)} B/record (${row.foldMiB.toFixed(1).padStart(5)} MiB)   memory ${row.memoryMiB.toFixed(1).padStart(6)} MiB   intake ${(row.intakeMs / 1000).toFixed(2)} s, then ${(row.afterMs / 1000).toFixed(2)} s for the records after`,
       );
     }
+  }
+  const flood = Number(process.env.BENCH_REVOCATION_FLOOD ?? 4000);
+  if (flood > 0) {
+    const figures = measureRevocationFlood(flood);
+    print(
+      `${String(flood).padStart(6)} records of one device, then as many concurrent revocations of it that saw them (intake ${(figures.intakeMs / 1000).toFixed(2)} s): ` +
+        `a host's list of the counting ones ${figures.withRevocations.toFixed(1)} ms, against ${figures.without.toFixed(1)} ms with no revocation`,
+    );
   }
   return rows;
 }

@@ -366,8 +366,13 @@ export class CausalIndex {
     this.markVersion++;
   }
 
+  /** Record `index`'s position on its chain: `a` is in past*(b) when seenBy(b, chain(a)) is at least this. */
+  position(index: number): number {
+    return this.positionOf[index]!;
+  }
+
   /** Newest position of `chain` in past*(b), or -1. */
-  private seenBy(b: number, chain: number): number {
+  seenBy(b: number, chain: number): number {
     if (chain >= this.width[b]!) return -1;
     const start = this.start[b]!;
     return start >= 0 ? this.vectors[start + chain]! : trieGet(this.wide[-1 - start]!, levelsFor(this.width[b]!), chain);

@@ -2,7 +2,9 @@
 // by that key count only under that delegation, and not after (or concurrently with) its revocation.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { DaoLedger } from './dao-ledger.ts';
+import type { LedgerIndex, View } from './ledger-index.ts';
 import { buildDeviceDelegation, buildDeviceRevocation, buildProposal } from './record-builders.ts';
 import { reasons } from './reasons.ts';
 import { simpleMajority } from './rules.ts';
@@ -126,4 +128,40 @@ test('a view that misses a revocation is judged on its own signatures, also afte
     const decided = ledger.state(scenario.now).proposals.find((entry) => entry.id === proposal)!;
     assert.equal(decided.status, 'passed');
   }
+});
+
+test('for everything held, a device record stands exactly when every revocation of its delegation saw it (random histories, asked after each record)', () => {
+  const seen = { standing: 0, concurrent: 0 };
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.constantFrom('device', 'device', 'revoke', 'delegate', 'other'), fc.array(fc.nat(), { minLength: 1, maxLength: 3 })), { minLength: 4, maxLength: 28 }),
+      (ops) => {
+        const { scenario, alice, bob } = dao();
+        const device = scenario.delegateDevice(alice);
+        // The fold's index (TypeScript's private is not enforced at run time), asked as the host's lists ask it.
+        const index = (scenario.ledger as unknown as { index: LedgerIndex }).index;
+        for (const [op, picks] of ops) {
+          scenario.advance(1);
+          // Deps picked among every record so far: a record may miss any of the others.
+          const deps = [...new Set(picks.map((pick) => scenario.records[pick % scenario.records.length]!.id))];
+          if (op === 'device') scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'd' }, { asDevice: true, deps });
+          else if (op === 'revoke') scenario.write(alice, (context) => buildDeviceRevocation(context, device.publicKey), { deps });
+          else if (op === 'delegate') alice.device = { ...device, delegation: scenario.write(alice, (context) => buildDeviceDelegation(context, device.publicKey), { deps }).id };
+          else scenario.propose(bob, { kind: 'signal', params: { text: '' }, title: 'o' }, { deps });
+          const everything: View = { at: -1, time: scenario.now };
+          for (let at = index.nodes.length - 1; at >= 0; at--) {
+            const node = index.node(at);
+            if (node.device === null || !node.verdict.ok || node.delegation < 0) continue;
+            const scanned = (index.revocations.get(`${node.author}|${node.device}`) ?? []).some(
+              (revocation) => index.causal.inPast(node.delegation, revocation) && !index.causal.inPast(revocation, at) && !index.causal.inPast(at, revocation),
+            );
+            assert.equal(index.standing(at, everything), scanned ? reasons.concurrentWithRevocation : null, `device record ${at}`);
+            seen[scanned ? 'concurrent' : 'standing']++;
+          }
+        }
+      },
+    ),
+    { numRuns: 60 },
+  );
+  assert.ok(seen.concurrent > 50 && seen.standing > 50, `too few cases: ${JSON.stringify(seen)}`);
 });

@@ -138,6 +138,8 @@ export class LedgerIndex {
   readonly revocations = new Map<string, number[]>();
   /** The same revocations by chain of the causal index, each chain's in position order (revokedBefore). */
   private readonly revocationChains = new Map<string, Map<number, number[]>>();
+  /** Per `${key}|${delegation}|${chain}`: the key's revocations looked at so far, and their floor (seenByEveryRevocation). */
+  private readonly revocationFloors = new Map<string, { looked: number; seen: number }>();
   /** Valid quadratic ballots by `${voter}|${epoch}`. */
   readonly ballots = new Map<string, number[]>();
   readonly heads = new Set<number>();
@@ -436,12 +438,37 @@ export class LedgerIndex {
     const device = node.device;
     if (device !== null && this.revocationCount > 0) {
       const delegation = node.delegation;
-      for (const revocation of this.revocations.get(`${author}|${device}`) ?? []) {
+      const key = `${author}|${device}`;
+      // For everything held, a valid record (no revocation that saw its delegation is in its past, checkDevice)
+      // stands iff every such revocation has it in its past: asked of a floor kept per chain, not of each one.
+      if (view.at < 0 && node.verdict.ok && delegation >= 0) return this.seenByEveryRevocation(key, delegation, index) ? null : reasons.concurrentWithRevocation;
+      for (const revocation of this.revocations.get(key) ?? []) {
         if (!this.inView(revocation, view) || delegation < 0 || !this.causal.inPast(delegation, revocation)) continue;
         if (!this.causal.inPast(revocation, index) && !this.causal.inPast(index, revocation)) return reasons.concurrentWithRevocation;
       }
     }
     return null;
+  }
+
+  /**
+   * Whether every revocation of `key` that saw `delegation` has `index` in its past. Of those revocations only
+   * the newest position of index's chain that all of them have seen matters (its floor), kept per key, delegation
+   * and chain: revocations' vectors never change and the key's list only grows, so each revocation is looked at
+   * once per chain asked about. K revocations of a device cost the host's lists of counting records (asked
+   * after every change) K steps, not K per record of the device.
+   */
+  private seenByEveryRevocation(key: string, delegation: number, index: number): boolean {
+    const revocations = this.revocations.get(key);
+    if (revocations === undefined) return true;
+    const chain = this.causal.chain(index);
+    const floorKey = `${key}|${delegation}|${chain}`;
+    let floor = this.revocationFloors.get(floorKey);
+    if (floor === undefined) this.revocationFloors.set(floorKey, (floor = { looked: 0, seen: Infinity }));
+    for (; floor.looked < revocations.length; floor.looked++) {
+      const revocation = revocations[floor.looked]!;
+      if (this.causal.inPast(delegation, revocation)) floor.seen = Math.min(floor.seen, this.causal.seenBy(revocation, chain));
+    }
+    return floor.seen >= this.causal.position(index);
   }
 
   /** Event order, in which views replay exits and executions: time, then canonical order. */
