@@ -82,7 +82,7 @@ function founded(): Founded {
  * A member's device writes `count` records of a kind hosts keep tables of (revoked invites: every join asks),
  * then the member writes `count` revocations of that device, none of which saw the others, all of which saw
  * the records. Hosts make such lists again after every change to the DAO (electron-main/host/counting-records.ts);
- * each record's standing used to ask each revocation (0.9 s a list at 4,000 and 4,000). Side by side, the list
+ * each record's standing used to ask each revocation (0.5-0.9 s a list at 4,000 and 4,000). Side by side, the list
  * with no revocation. Returns the two times in ms.
  */
 function measureRevocationFlood(count: number): { withRevocations: number; without: number; intakeMs: number } {

@@ -138,8 +138,8 @@ export class LedgerIndex {
   readonly revocations = new Map<string, number[]>();
   /** The same revocations by chain of the causal index, each chain's in position order (revokedBefore). */
   private readonly revocationChains = new Map<string, Map<number, number[]>>();
-  /** Per `${key}|${delegation}|${chain}`: the key's revocations looked at so far, and their floor (seenByEveryRevocation). */
-  private readonly revocationFloors = new Map<string, { looked: number; seen: number }>();
+  /** Per `${key}|${delegation}|${chain}`: the first revocation of each chain, for device records on `chain` (revokedUnseen). */
+  private readonly revocationFronts = new Map<string, RevocationFront>();
   /** Valid quadratic ballots by `${voter}|${epoch}`. */
   readonly ballots = new Map<string, number[]>();
   readonly heads = new Set<number>();
@@ -439,9 +439,9 @@ export class LedgerIndex {
     if (device !== null && this.revocationCount > 0) {
       const delegation = node.delegation;
       const key = `${author}|${device}`;
-      // For everything held, a valid record (no revocation that saw its delegation is in its past, checkDevice)
-      // stands iff every such revocation has it in its past: asked of a floor kept per chain, not of each one.
-      if (view.at < 0 && node.verdict.ok && delegation >= 0) return this.seenByEveryRevocation(key, delegation, index) ? null : reasons.concurrentWithRevocation;
+      // A valid record has no revocation that saw its delegation in its past (checkDevice): it is concurrent with
+      // one exactly when the view holds one that had not seen it, which revokedUnseen asks without a scan.
+      if (node.verdict.ok && delegation >= 0) return this.revokedUnseen(key, delegation, index, view) ? reasons.concurrentWithRevocation : null;
       for (const revocation of this.revocations.get(key) ?? []) {
         if (!this.inView(revocation, view) || delegation < 0 || !this.causal.inPast(delegation, revocation)) continue;
         if (!this.causal.inPast(revocation, index) && !this.causal.inPast(index, revocation)) return reasons.concurrentWithRevocation;
@@ -451,24 +451,38 @@ export class LedgerIndex {
   }
 
   /**
-   * Whether every revocation of `key` that saw `delegation` has `index` in its past. Of those revocations only
-   * the newest position of index's chain that all of them have seen matters (its floor), kept per key, delegation
-   * and chain: revocations' vectors never change and the key's list only grows, so each revocation is looked at
-   * once per chain asked about. K revocations of a device cost the host's lists of counting records (asked
-   * after every change) K steps, not K per record of the device.
+   * Whether `view` holds a revocation of `key` that saw `delegation` and had not seen record `index`. Along one
+   * chain of the causal index such revocations come in causal order, so the first of them on each chain (its
+   * front) is in every view that holds any, and has seen the least of index's chain: the question is whether the
+   * view holds a front that had not seen `index`. Fronts are kept per key, delegation and index's chain, with
+   * what each saw of that chain and the least of those (the floor), as revocations come in: revocations'
+   * vectors never change, and a key's list only grows. So K revocations of a device cost a question about one
+   * of its records no K steps when every front saw it (the floor says so), nor for everything held (which holds
+   * every front); otherwise the fronts or the chains the view has seen, whichever are fewer.
    */
-  private seenByEveryRevocation(key: string, delegation: number, index: number): boolean {
+  private revokedUnseen(key: string, delegation: number, index: number, view: View): boolean {
     const revocations = this.revocations.get(key);
-    if (revocations === undefined) return true;
+    if (revocations === undefined) return false;
     const chain = this.causal.chain(index);
-    const floorKey = `${key}|${delegation}|${chain}`;
-    let floor = this.revocationFloors.get(floorKey);
-    if (floor === undefined) this.revocationFloors.set(floorKey, (floor = { looked: 0, seen: Infinity }));
-    for (; floor.looked < revocations.length; floor.looked++) {
-      const revocation = revocations[floor.looked]!;
-      if (this.causal.inPast(delegation, revocation)) floor.seen = Math.min(floor.seen, this.causal.seenBy(revocation, chain));
+    const frontKey = `${key}|${delegation}|${chain}`;
+    let front = this.revocationFronts.get(frontKey);
+    if (front === undefined) this.revocationFronts.set(frontKey, (front = { looked: 0, byChain: new Map(), entries: [], floor: Infinity }));
+    for (; front.looked < revocations.length; front.looked++) {
+      const revocation = revocations[front.looked]!;
+      const revocationChain = this.causal.chain(revocation);
+      if (front.byChain.has(revocationChain) || !this.causal.inPast(delegation, revocation)) continue;
+      const entry = { revocation, seen: this.causal.seenBy(revocation, chain) };
+      front.byChain.set(revocationChain, entry);
+      front.entries.push(entry);
+      front.floor = Math.min(front.floor, entry.seen);
     }
-    return floor.seen >= this.causal.position(index);
+    const position = this.causal.position(index);
+    if (front.floor >= position) return false;
+    if (view.at < 0) return true;
+    const at = view.at;
+    const unseen = (entry: RevocationFrontEntry | undefined): boolean => entry !== undefined && entry.seen < position && this.causal.inPast(entry.revocation, at);
+    const held = this.causal.someSeenChain(at, front.entries.length, (seenChain) => unseen(front.byChain.get(seenChain)));
+    return held ?? front.entries.some(unseen);
   }
 
   /** Event order, in which views replay exits and executions: time, then canonical order. */
@@ -745,3 +759,8 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (list) list.push(value);
   else map.set(key, [value]);
 }
+
+/** The first revocation of `key` on one chain that saw a delegation, and the newest position it saw of another chain. */
+type RevocationFrontEntry = { revocation: number; seen: number };
+/** See LedgerIndex.revokedUnseen: the key's revocations looked at, the fronts by their chain and in a list, and the least they saw. */
+type RevocationFront = { looked: number; byChain: Map<number, RevocationFrontEntry>; entries: RevocationFrontEntry[]; floor: number };
