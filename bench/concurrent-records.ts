@@ -11,7 +11,8 @@
 // (core/dao/client-sequence.ts), but a member can still write them from K clients or devices; here they go to
 // the fold directly.
 //
-// Then a member's flood of concurrent revocations of one device, against the host's lists of counting records.
+// Then floods that every record of a device used to ask about (its revocations; proposals to remove its member
+// that never passed), against the host's lists of counting records.
 //
 // BENCH_CONCURRENT_SIZES (default 1000,4000,16000); BENCH_REVOCATION_FLOOD (default 4000; 0 skips).
 import { base64urlnopad } from '@scure/base';
@@ -42,6 +43,8 @@ type Founded = {
   /** A record of `who`'s device that only hosts' own tables read (an invite revoked), and a revocation of that device by its member. */
   inviteRevocation: (who: 0 | 1, deps: readonly string[], time: number, invite: string) => LedgerRecord;
   deviceRevocation: (who: 0 | 1, deps: readonly string[], time: number) => LedgerRecord;
+  /** A proposal by `who`'s device to remove the other member. */
+  removal: (who: 0 | 1, deps: readonly string[], time: number) => LedgerRecord;
 };
 
 /** A DAO of two members, a proposal to vote on, and each member's delegated device; the records so far. */
@@ -75,23 +78,25 @@ function founded(): Founded {
     vote: (who, deps, time, choice) => sign(who, buildVote(context(who, deps, time), { proposal: proposal.id, choice })),
     inviteRevocation: (who, deps, time, invite) => sign(who, buildInviteRevocation(context(who, deps, time), invite)),
     deviceRevocation: (who, deps, time) => signRecordAsMember(buildDeviceRevocation({ ...context(who, deps, time), device: undefined }, devices[who]!.keys.publicKey), members[who].privateKey),
+    removal: (who, deps, time) => sign(who, buildProposal(context(who, deps, time), { kind: 'member.remove', params: { member: members[1 - who]!.address }, title: `remove ${time}` })),
   };
 }
 
 /**
  * A member's device writes `count` records of a kind hosts keep tables of (revoked invites: every join asks),
- * then the member writes `count` revocations of that device, none of which saw the others, all of which saw
- * the records. Hosts make such lists again after every change to the DAO (electron-main/host/counting-records.ts);
- * each record's standing used to ask each revocation (0.5-0.9 s a list at 4,000 and 4,000). Side by side, the list
- * with no revocation. Returns the two times in ms.
+ * then comes a flood of `count` records, none of which saw the others, all of which saw the device's records:
+ * the member's revocations of that device, or the other member's proposals to remove the first, never passed.
+ * Hosts make such lists again after every change to the DAO (electron-main/host/counting-records.ts); each
+ * record's standing used to ask each of the flood (0.5-0.9 s a list for the revocations at 4,000 and 4,000;
+ * 0.04-0.07 s for the removals). Side by side, the list before the flood. Returns the times in ms.
  */
-function measureRevocationFlood(count: number): { withRevocations: number; without: number; intakeMs: number } {
+function measureFlood(count: number, of: 'revocations' | 'removals'): { withFlood: number; without: number; intakeMs: number } {
   const timedList = (ledger: DaoLedger): number => {
     const began = performance.now();
     if (ledger.countingRecordsOf('invite.revoke').length !== count) throw new Error('the device records do not count');
     return performance.now() - began;
   };
-  const { ledger, proposal, inviteRevocation, deviceRevocation } = founded();
+  const { ledger, proposal, inviteRevocation, deviceRevocation, removal } = founded();
   let deps: readonly string[] = [proposal];
   const records: LedgerRecord[] = [];
   for (let i = 0; i < count; i++) {
@@ -101,13 +106,13 @@ function measureRevocationFlood(count: number): { withRevocations: number; witho
   }
   ledger.add(records);
   const without = timedList(ledger);
-  const revocations = Array.from({ length: count }, (_, i) => deviceRevocation(0, deps, start + 20 + count + i));
+  const flood = Array.from({ length: count }, (_, i) => (of === 'revocations' ? deviceRevocation(0, deps, start + 20 + count + i) : removal(1, deps, start + 20 + count + i)));
   const began = performance.now();
-  ledger.add(revocations);
+  ledger.add(flood);
   const intakeMs = performance.now() - began;
-  // The first list after the revocations looks at each once; a list after the next change, as a host makes it, is the second.
+  // The first list after the flood looks at each once; a list after the next change, as a host makes it, is the second.
   timedList(ledger);
-  return { withRevocations: timedList(ledger), without, intakeMs };
+  return { withFlood: timedList(ledger), without, intakeMs };
 }
 
 function measure(shape: Shape, count: number): Figures {
@@ -157,11 +162,16 @@ export function benchConcurrentRecords(sizes = (process.env.BENCH_CONCURRENT_SIZ
   }
   const flood = Number(process.env.BENCH_REVOCATION_FLOOD ?? 4000);
   if (flood > 0) {
-    const figures = measureRevocationFlood(flood);
-    print(
-      `${String(flood).padStart(6)} records of one device, then as many concurrent revocations of it that saw them (intake ${(figures.intakeMs / 1000).toFixed(2)} s): ` +
-        `a host's list of the counting ones ${figures.withRevocations.toFixed(1)} ms, against ${figures.without.toFixed(1)} ms with no revocation`,
-    );
+    for (const [of, what] of [
+      ['revocations', 'concurrent revocations of it that saw them'],
+      ['removals', "proposals by the other member to remove its member, never passed"],
+    ] as const) {
+      const figures = measureFlood(flood, of);
+      print(
+        `${String(flood).padStart(6)} records of one device, then as many ${what} (intake ${(figures.intakeMs / 1000).toFixed(2)} s): ` +
+          `a host's list of the counting ones ${figures.withFlood.toFixed(1)} ms, against ${figures.without.toFixed(1)} ms before them`,
+      );
+    }
   }
   return rows;
 }

@@ -132,7 +132,9 @@ export class LedgerIndex {
   /** Per author, the rage quits that count for everything held (see ragequitsIn), in event order; only these are marked. */
   readonly exits = new Map<string, number[]>();
   private readonly counted = new Set<number>();
-  readonly removalsOf = new Map<string, ProposalInfo[]>();
+  /** Removal proposals a finalization passed, by the member they remove (passedRemovalsOf), and how much of `passed` they were taken from. */
+  private readonly passedRemovals = new Map<string, ProposalInfo[]>();
+  private passedLooked = 0;
   /** Valid device delegations and revocations by `${author}|${device hex}`. */
   readonly delegations = new Map<string, number[]>();
   readonly revocations = new Map<string, number[]>();
@@ -429,7 +431,7 @@ export class LedgerIndex {
     for (const ragequit of this.ragequitsIn(author, view)) {
       if (!this.causal.inPast(ragequit, index) && !this.causal.inPast(index, ragequit)) return reasons.concurrentWithRagequit;
     }
-    for (const removal of this.removalsOf.get(author) ?? []) {
+    for (const removal of this.passedRemovalsOf(author)) {
       const final = this.finalIn(removal, view);
       if (!final || final.outcome !== 'passed' || this.finalIn(removal, this.viewOf(index))) continue;
       const before = removal.finalizations.some((finalization) => this.inView(finalization.at, view) && this.causal.inPast(index, finalization.at));
@@ -483,6 +485,19 @@ export class LedgerIndex {
     const unseen = (entry: RevocationFrontEntry | undefined): boolean => entry !== undefined && entry.seen < position && this.causal.inPast(entry.revocation, at);
     const held = this.causal.someSeenChain(at, front.entries.length, (seenChain) => unseen(front.byChain.get(seenChain)));
     return held ?? front.entries.some(unseen);
+  }
+
+  /**
+   * The removals of `member` that a finalization passed: the only ones that can be passed in a view (finalIn
+   * gives one of the proposal's own finalizations). Taken from `passed` as it grows (finality.ts, or a fold
+   * snapshot), so that removals proposed and never passed cost nothing to the questions about a member's records.
+   */
+  passedRemovalsOf(member: string): readonly ProposalInfo[] {
+    for (; this.passedLooked < this.passed.length; this.passedLooked++) {
+      const proposal = this.passed[this.passedLooked]!;
+      if (proposal.removes) push(this.passedRemovals, proposal.removes, proposal);
+    }
+    return this.passedRemovals.get(member) ?? noProposals;
   }
 
   /** Event order, in which views replay exits and executions: time, then canonical order. */
@@ -640,7 +655,6 @@ export class LedgerIndex {
         break;
       case 'proposal.create':
         this.proposals.set(data.proposal.id, data.proposal);
-        if (data.proposal.removes) push(this.removalsOf, data.proposal.removes, data.proposal);
         break;
       case 'proposal.withdraw':
         data.proposal.withdrawals.push(node.index);

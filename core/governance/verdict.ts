@@ -137,7 +137,7 @@ function checkDevice(context: JudgeContext, node: LedgerNode): void {
 
 /** Between the final certificate of their removal and its execution, a member may only rage quit. */
 function isBeingRemoved(index: LedgerIndex, member: string, view: View): boolean {
-  return (index.removalsOf.get(member) ?? []).some((removal) => index.finalIn(removal, view)?.outcome === 'passed' && !index.executedIn(removal, view));
+  return index.passedRemovalsOf(member).some((removal) => index.finalIn(removal, view)?.outcome === 'passed' && !index.executedIn(removal, view));
 }
 
 function judgeProposal(context: JudgeContext, node: LedgerNode, raw: RecordBody, state: GovernanceState): ProposalInfo {
