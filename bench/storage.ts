@@ -121,7 +121,9 @@ async function benchEnvelopeIndex(path: string, print: (line: string) => void): 
       started = performance.now();
       const found = index.find(ids);
       let served = 0;
-      for await (const bytes of log.framesAt(found.map((entry) => entry.offset))) if (EnvelopeIndex.idOf(bytes) === found[served++]!.id) continue;
+      for await (const bytes of log.framesAt(found.map((entry) => entry.offset))) {
+        if (EnvelopeIndex.idOf(bytes) !== found[served++]!.id) throw new Error('an offset led to another envelope than the one indexed');
+      }
       const ms = performance.now() - started;
       return `${served.toLocaleString('en-US')} in ${ms.toFixed(ms < 10 ? 1 : 0)} ms (${perSecond(served, ms)})`;
     };

@@ -220,18 +220,17 @@ export class EnvelopeLog {
    * the durable end as it stands now. Each payload is a copy the caller may keep.
    */
   frames(options: { from?: number } = {}): AsyncGenerator<Uint8Array, void, undefined> {
+    return payloads(this.entries(options));
+  }
+
+  /** As frames(), each payload with the offset its frame starts at (what framesAt reads back). */
+  entries(options: { from?: number } = {}): AsyncGenerator<LogEntry, void, undefined> {
     if (this.#closed) throw new StorageError('LOG_CLOSED', `The envelope log ${this.path} is closed.`);
     const from = options.from ?? headerBytes;
     if (!Number.isSafeInteger(from) || from < headerBytes || from > this.#end) {
       throw new RangeError(`Cannot read the envelope log from byte ${from}: it holds frames from ${headerBytes} to ${this.#end}.`);
     }
     return this.#read(from, this.#end);
-  }
-
-  /** As frames(), from the first frame, each payload with the offset its frame starts at. */
-  entries(): AsyncGenerator<LogEntry, void, undefined> {
-    if (this.#closed) throw new StorageError('LOG_CLOSED', `The envelope log ${this.path} is closed.`);
-    return this.#readEntries(this.#end);
   }
 
   /**
@@ -252,18 +251,8 @@ export class EnvelopeLog {
     return this.#readAt([...offsets], this.#end);
   }
 
-  async *#read(from: number, limit: number): AsyncGenerator<Uint8Array, void, undefined> {
+  async *#read(from: number, limit: number): AsyncGenerator<LogEntry, void, undefined> {
     const reader = new FrameReader(this.#handle, from, limit);
-    for (;;) {
-      const frame = reader.nextBuffered() ?? (await reader.next());
-      if (frame === 'end') return;
-      if (frame === 'damaged') throw this.#damagedAt(reader.position);
-      yield frame.slice();
-    }
-  }
-
-  async *#readEntries(limit: number): AsyncGenerator<LogEntry, void, undefined> {
-    const reader = new FrameReader(this.#handle, headerBytes, limit);
     for (;;) {
       const offset = reader.position;
       const frame = reader.nextBuffered() ?? (await reader.next());
@@ -388,6 +377,11 @@ export class EnvelopeLog {
     }
     return this.#pending.splice(0, taken);
   }
+}
+
+/** The payloads of `entries`. */
+async function* payloads(entries: AsyncIterable<LogEntry>): AsyncGenerator<Uint8Array, void, undefined> {
+  for await (const { bytes } of entries) yield bytes;
 }
 
 /** Whether `checkpoint` is of the log `logId` and points into its frames, up to byte `end`. */
