@@ -9,7 +9,7 @@
 // The envelopes arrive as catch-up sync delivers them, in frames of up to 256 KiB. Printed side by side, one row
 // per size: the raw rate, the path "in memory" (the gate, Yjs and the fold as DaoReplica.acceptRemoteMany runs
 // them, but without disk; what the goal is about), its ratio to raw, how many signatures it checks per record,
-// and "replica" (acceptRemoteMany on a real envelope log, one fsync per frame). The gate checks the envelope's
+// and "replica" (acceptRemoteMany on a real envelope log, one fsync per frame, and what it then holds per record). The gate checks the envelope's
 // signature and those of records another key signed; a record signed by the envelope's own key is taken on the
 // envelope's (update-gate.ts). Hosts write one record per envelope, so the 1-record row is a real DAO's history:
 // one signature per record, as raw. Larger envelopes check fewer signatures than they carry records.
@@ -42,6 +42,7 @@ import { DaoReplica } from '../electron-main/host/dao-replica.ts';
 import { nativeSha256 } from '../electron-main/host/native-sha256.ts';
 import * as Y from 'yjs';
 import { buildWorkload, catchUpFrames, type Workload } from './dao-workload.ts';
+import { memoryHeld } from './memory-held.ts';
 
 export type VerifyApplyRow = {
   perEnvelope: number;
@@ -54,6 +55,8 @@ export type VerifyApplyRow = {
   /** Path over raw with the two timed frame by frame (pairedRatio): the ratio neighbours move least. */
   paired: number;
   replica: number;
+  /** Bytes the replica holds per record once it took the workload in. */
+  replicaHeld: number;
   /** How many of the workload's record signatures are members' own (secp256k1), the rest being device keys' (Ed25519). */
   memberSigned: number;
   /** Signatures the gate checks per record: one per envelope, and one per record another key than the envelope's signed. */
@@ -274,7 +277,9 @@ function jsAroundChecks(workload: Workload, frames: readonly Uint8Array[][], rou
   return { alone: median(js.alone), betweenChecks: median(js.betweenChecks), betweenStandIns: median(js.betweenStandIns), check: median(checks) };
 }
 
-async function replicaRate(workload: Workload, frames: readonly Uint8Array[][], dir: string): Promise<number> {
+/** The replica's rate, and the bytes it holds per record afterwards (the doc, the fold, its tables; heap and buffers). */
+async function replicaRate(workload: Workload, frames: readonly Uint8Array[][], dir: string): Promise<{ rate: number; heldPerRecord: number }> {
+  const heldBefore = memoryHeld();
   const { replica } = await DaoReplica.open(dir, workload.dao, createNativeEd25519Verify());
   const start = performance.now();
   for (const frame of frames) {
@@ -283,8 +288,9 @@ async function replicaRate(workload: Workload, frames: readonly Uint8Array[][], 
   }
   const seconds = (performance.now() - start) / 1000;
   if (replica.ledger.stateHash() !== workload.stateHash) throw new Error('the replica disagrees with the writers');
+  const heldPerRecord = (memoryHeld() - heldBefore) / workload.records;
   await replica.close();
-  return workload.records / seconds;
+  return { rate: workload.records / seconds, heldPerRecord };
 }
 
 /** BENCH_VERIFY_SIZES=128 (or 1,16) runs only those envelope sizes: for profiling one path. */
@@ -325,11 +331,11 @@ export async function benchVerifyApply(records = Number(process.env.BENCH_VERIFY
       const { paired, checkedPerRecord } = pairedRatio(workload, frames, rounds);
       const replica = await replicaRate(workload, frames, join(dir, String(perEnvelope)));
       if (perEnvelope === 1) around = jsAroundChecks(workload, frames, rounds);
-      rows.push({ perEnvelope, records: workload.records, ...best, paired, replica, memberSigned: raw.memberSigned, checkedPerRecord, rounds: taken });
+      rows.push({ perEnvelope, records: workload.records, ...best, paired, replica: replica.rate, replicaHeld: replica.heldPerRecord, memberSigned: raw.memberSigned, checkedPerRecord, rounds: taken });
     }
     const rate = (value: number) => Math.round(value).toLocaleString('en-US');
     const table = [
-      ['records per envelope', 'records', 'signatures checked per record', 'raw verify /s', 'verify-and-apply records/s', 'of raw', 'of raw by CPU time', 'of raw, paired', 'replica with its log records/s'],
+      ['records per envelope', 'records', 'signatures checked per record', 'raw verify /s', 'verify-and-apply records/s', 'of raw', 'of raw by CPU time', 'of raw, paired', 'replica with its log records/s', 'replica holds bytes/record'],
       ...rows.map((row) => [
         String(row.perEnvelope),
         rate(row.records),
@@ -340,6 +346,7 @@ export async function benchVerifyApply(records = Number(process.env.BENCH_VERIFY
         (row.inMemoryCpu / row.rawCpu).toFixed(2),
         row.paired.toFixed(2),
         rate(row.replica),
+        rate(row.replicaHeld),
       ]),
     ];
     const widths = table[0]!.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));

@@ -224,6 +224,26 @@ test("one-record envelopes, alone or several in one transaction, make the same d
   assert.equal([...ledgerEntries(peer)].length, 7);
 });
 
+test("a one-record envelope leaves the document its record's bytes alone, not the envelope's: the envelope's copy is garbage once its records are", () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  const first = vote(member);
+  const records = [first, vote(member, after(first))];
+  const owned = sealed(writer, member, () => appendRecords(writer, [records[0]!]));
+  const second = sealed(writer, member, () => appendRecords(writer, [records[1]!]));
+  const frame = new Uint8Array(second.length + 50);
+  frame.set(second, 50);
+  const results = [accept(peer, owned), accept(peer, frame.subarray(50))];
+  for (const [i, record] of records.entries()) {
+    const held = recordBytes(peer, record.id)!;
+    assert.deepEqual(held, Uint8Array.from(record.bytes));
+    assert.notEqual(held.buffer, owned.buffer, 'not a view of an envelope that owns its buffer');
+    assert.notEqual(held.buffer, frame.buffer, 'not a view of the frame');
+    assert.notEqual(held.buffer, results[i]!.records[0]!.bytes.buffer, "not a view of the gate's copy of the envelope");
+  }
+  assert.deepEqual(Y.encodeStateAsUpdate(peer), Y.encodeStateAsUpdate(writer));
+});
+
 test("the apply decoder hands back the gate's id strings only for keys with the same characters: any expectation gives the same document", () => {
   const { peer } = founded();
   const writer = writerFrom(peer);

@@ -98,6 +98,15 @@ function arenaOf(doc: Y.Doc): ByteArena {
   return arena;
 }
 
+/** Where the record bytes the document keeps are copied to: one arena per document, apart from the envelopes'. */
+const recordArenas = new WeakMap<Y.Doc, ByteArena>();
+
+function recordArenaOf(doc: Y.Doc): ByteArena {
+  let arena = recordArenas.get(doc);
+  if (arena === undefined) recordArenas.set(doc, (arena = new ByteArena()));
+  return arena;
+}
+
 export function checkEnvelope(doc: Y.Doc, envelopeBytes: Uint8Array, context: GateContext): GateResult {
   let copy: Uint8Array | null = null;
   try {
@@ -135,7 +144,10 @@ export function applyCheckedEnvelope(doc: Y.Doc, result: AcceptedEnvelope, origi
   checkedAgainst.delete(result);
   if (checked.single !== null) {
     // Its one new record is the item's value, and the record's id string its key.
-    integrateSingleRecord(doc, checked.single, result.records[0]!.id, origin);
+    // The document keeps a copy of the record's bytes alone, not a view of the envelope: it keeps them for good,
+    // and the envelope's own copy (or buffer) is garbage once the records are folded.
+    const single = checked.single;
+    integrateSingleRecord(doc, { ...single, bytes: recordArenaOf(doc).copy(single.bytes) }, result.records[0]!.id, origin);
   } else {
     withExpectedTexts(
       result.records.map((record) => record.id),
