@@ -14,6 +14,7 @@ import { rulePresets, type Rules } from '../core/governance/rules.ts';
 import { envelopeFrames } from '../core/sync/sync-messages.ts';
 import { memberKeyFromPrivateKey, type MemberKey } from '../core/identity/member-key.ts';
 import { recordHashFromId, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../core/ledger/record.ts';
+import { seededRandom } from '../core/governance/test-dao.ts';
 import { createNativeEd25519Signer, type NativeEd25519Signer } from '../electron-main/host/native-ed25519.ts';
 
 export type Workload = {
@@ -30,23 +31,11 @@ type Writer = { key: MemberKey; device: NativeEd25519Signer; doc: ReturnType<typ
 const startTime = Date.UTC(2026, 0, 1);
 const second = 1000;
 
-/** A tiny deterministic PRNG (mulberry32), so every run writes the same history. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** About `records` records (a round is finished whole) from `members` members, `perEnvelope` per envelope. */
 export function buildWorkload(options: { records: number; perEnvelope: number; members?: number; seed?: number }): Workload {
   const { perEnvelope } = options;
   const memberCount = options.members ?? 5;
-  const next = random(options.seed ?? 1);
+  const next = seededRandom(options.seed ?? 1);
   const writers: Writer[] = Array.from({ length: memberCount }, (_, i) => {
     const secret = sha256(utf8ToBytes(`daomesh bench member ${i}`));
     const device = createNativeEd25519Signer(sha256(secret));

@@ -24,7 +24,7 @@ import {
   type RecordContext,
 } from './record-builders.ts';
 import { rulePresets, type RulePresetName, type Rules } from './rules.ts';
-import { actor, signAs, startTime, type Actor } from './test-dao.ts';
+import { actor, seededRandom, signAs, startTime, type Actor } from './test-dao.ts';
 import type { Choice } from './tally.ts';
 import type { ViewStates } from './view-state.ts';
 
@@ -225,20 +225,8 @@ function playHistory(history: History): { records: LedgerRecord[]; writers: Writ
   return { records, writers, daoId: genesis.id, now };
 }
 
-/** A small seeded generator for delivery orders (fast-check gives the seed, so failures shrink and replay). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function deliver(daoId: string, records: readonly LedgerRecord[], seed: number): DaoLedger {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const stream = [...records, ...records.filter(() => next() < 0.3)];
   for (let i = stream.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
@@ -301,7 +289,7 @@ test('a fold exported at any point of a random delivery and imported ends where 
     fc.property(historyArbitrary, fc.double({ min: 0, max: 1, noNaN: true }), (history, cutAt) => {
       const played = playHistory(history);
       const now = played.now + 10 * 60 * minute;
-      const next = random(history.seed + 7);
+      const next = seededRandom(history.seed + 7);
       const stream = [...played.records].sort(() => next() - 0.5);
       const cut = Math.floor(cutAt * stream.length);
       const straight = new DaoLedger(played.daoId);

@@ -22,7 +22,7 @@ import {
   type RecordContext,
 } from './record-builders.ts';
 import { rulePresets, type RulePresetName, type RulesChange } from './rules.ts';
-import { actor, signAs, startTime, type Actor } from './test-dao.ts';
+import { actor, seededRandom, signAs, startTime, type Actor } from './test-dao.ts';
 import type { Choice } from './tally.ts';
 
 const minute = 60 * 1000;
@@ -202,17 +202,6 @@ function playHistory(history: History): { records: LedgerRecord[]; daoId: string
   return { records, daoId: genesis.id, checked, refused };
 }
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('a dry run gives the verdict the fold gives once the record is in, and changes nothing', () => {
   let checked = 0;
   let refused = 0;
@@ -223,7 +212,7 @@ test('a dry run gives the verdict the fold gives once the record is in, and chan
       refused += played.refused;
       // A replica gets the records in a random order, in random batches, and dry-runs every record whose
       // parents are in before it takes it; a twin takes the same batches without dry runs.
-      const next = random(history.seed);
+      const next = seededRandom(history.seed);
       const stream = [...played.records].sort(() => next() - 0.5);
       const replica = new DaoLedger(played.daoId);
       const twin = new DaoLedger(played.daoId);

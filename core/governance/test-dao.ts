@@ -1,4 +1,4 @@
-// Test support (used only by *.test.ts): members with real keys, and a scenario that writes signed records
+// Test support (used by *.test.ts and the benches): members with real keys, and a scenario that writes signed records
 // into a DaoLedger the way a host would (deps = current heads, unless a test fakes an offline member's view).
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -146,4 +146,16 @@ export class Scenario {
   memberAddresses(): string[] {
     return this.state().members.map((member) => member.address);
   }
+}
+
+/** A small deterministic PRNG (mulberry32): the same seed gives the same numbers in [0, 1), so a history replays. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
 }

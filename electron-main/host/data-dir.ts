@@ -281,13 +281,17 @@ export async function mkdirDurable(path: string): Promise<void> {
     parents.push(dirname(made));
     if (made === first || dirname(made) === made) break;
   }
-  for (const parent of parents) {
-    const handle = await open(parent, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+  for (const parent of parents) await syncDirectory(parent);
+}
+
+/** Makes a rename or a new entry in `dir` durable; Windows cannot open a directory and persists renames itself. */
+export async function syncDirectory(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 
@@ -314,15 +318,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   }
   await rename(temporary, path);
   await chmod(path, mode);
-  // The rename is durable only once the directory entry is: fsync the directory (not possible on Windows).
-  if (process.platform !== 'win32') {
-    const directory = await open(dirname(path), 'r');
-    try {
-      await directory.sync();
-    } finally {
-      await directory.close();
-    }
-  }
+  // The rename is durable only once the directory entry is.
+  await syncDirectory(dirname(path));
 }
 
 /**

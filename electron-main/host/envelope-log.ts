@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, link, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { mkdirDurable } from './data-dir.ts';
+import { mkdirDurable, syncDirectory } from './data-dir.ts';
 
 export const maxFrameBytes = 4 * 1024 * 1024;
 /**
@@ -720,16 +720,5 @@ async function setAsideDamaged(path: string): Promise<string> {
     }
     await syncDirectory(dirname(path));
     return evidence;
-  }
-}
-
-/** Makes a rename or a new file in `dir` durable; Windows cannot open a directory and persists renames itself. */
-async function syncDirectory(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

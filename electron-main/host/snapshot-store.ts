@@ -15,6 +15,7 @@ import { closeSync, fstatSync, openSync, readSync, renameSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogCheckpoint } from './envelope-log.ts';
+import { syncDirectory } from './data-dir.ts';
 
 export type Snapshot = LogCheckpoint & { payload: Uint8Array };
 
@@ -334,15 +335,4 @@ async function readParted(path: string, eager: number, usable: (checkpoint: LogC
       return new Uint8Array(data.buffer, data.byteOffset, data.length);
     },
   };
-}
-
-/** Makes the rename durable; Windows cannot open a directory and persists renames itself. */
-async function syncDirectory(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
