@@ -722,6 +722,26 @@ test('envelopes are served from the log: damage found while serving ends that re
   });
 });
 
+test('a DAO closed while it serves ends that read with a clear error, and reports no damage: the log and the next open serve everything', async () => {
+  await withDir(async (dir) => {
+    const lines: string[] = [];
+    const written = await writeDao(dir, 4);
+    const held = await heldEnvelopes(written.replica);
+    await written.replica.close();
+    const { replica } = await DaoReplica.open(dir, written.dao, verify, { log: (line) => lines.push(line) });
+    const serving = replica.envelopes((await replica.envelopeIndex()).ids())[Symbol.asyncIterator]();
+    assert.deepEqual((await serving.next()).value, held[0]);
+    await replica.close();
+    await assert.rejects(serving.next(), (error: unknown) => error instanceof DaomeshError && error.code === 'SYNC_FAILED' && /closed/.test(error.message));
+    // A read asked for after the close is refused the same way, before it touches the log.
+    await assert.rejects(heldEnvelopes(replica), (error: unknown) => error instanceof DaomeshError && error.code === 'SYNC_FAILED');
+    assert.deepEqual(lines.filter((line) => /serving envelopes|damaged|envelope index/.test(line)), [], 'a close is not damage');
+    const reopened = await DaoReplica.open(dir, written.dao, verify);
+    assert.deepEqual(await heldEnvelopes(reopened.replica), held);
+    await reopened.replica.close();
+  });
+});
+
 test('a read of the log that finds damage the repair does not (a read that failed once) keeps its snapshots, and takes new ones', async (t) => {
   await withDir(async (dir) => {
     const written = await writeDao(dir, 40);

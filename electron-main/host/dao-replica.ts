@@ -468,22 +468,32 @@ export class DaoReplica {
    */
   async *envelopes(ids: readonly Uint8Array[]): AsyncGenerator<Uint8Array, void, undefined> {
     while (this.#rebuilding !== null) await this.#rebuilding;
+    if (this.#closed) throw this.#closedWhileServing();
     const building = this.envelopeIndex();
     const index = await building;
     const found = index.find(ids);
+    let served = 0;
     try {
       if (index.logId !== this.#log.logId) throw new Error(`The envelope index of DAO ${this.id} is of an older log; it is built again.`);
-      let next = 0;
       for await (const bytes of this.#log.framesAt(found.map((entry) => entry.offset))) {
+        if (this.#closed) break;
         // Offsets that no longer lead to the envelope named are never served as it.
-        if (EnvelopeIndex.idOf(bytes) !== found[next++]!.id) throw new Error(`The envelope index of DAO ${this.id} points at other envelopes than it names; it is built again.`);
+        if (EnvelopeIndex.idOf(bytes) !== found[served]!.id) throw new Error(`The envelope index of DAO ${this.id} points at other envelopes than it names; it is built again.`);
+        served++;
         yield bytes;
       }
     } catch (error) {
+      // A read the close cut short (the log's handle went) found no damage: the index stays, the peer learns why.
+      if (this.#closed) throw this.#closedWhileServing();
       if (this.#index === building) this.#index = null;
       this.#report(`serving envelopes of DAO ${this.id}: ${error instanceof Error ? error.message : String(error)}`);
       throw error;
     }
+    if (served < found.length) throw this.#closedWhileServing();
+  }
+
+  #closedWhileServing(): DaomeshError {
+    return new DaomeshError('SYNC_FAILED', `DAO ${this.id} was closed on this node while it served its envelopes.`, 'Sync again once the DAO is open.');
   }
 
   /**
