@@ -404,6 +404,60 @@ async function withFullDisk(dir: string, use: () => Promise<void>): Promise<void
   }
 }
 
+/** The next write to any file waits `ms`, then fails with ENOSPC (`fail`) or goes through: a slow disk. */
+async function slowNextWrite(dir: string, ms: number, fail: boolean): Promise<void> {
+  const probe = await open(join(dir, 'probe'), 'w');
+  const handlePrototype = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
+  await probe.close();
+  const write = handlePrototype.write;
+  handlePrototype.write = async function (this: unknown, ...args: unknown[]) {
+    handlePrototype.write = write;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    if (fail) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    return write.apply(this, args);
+  };
+}
+
+test('close waits for the writes and envelopes under way: its snapshot never holds what their appends did not store, and nothing starts after it', async () => {
+  await withDir(async (dir) => {
+    const written = await writeDao(dir, 2);
+    await written.replica.close();
+    const laptop = createNativeEd25519Signer(sha256(utf8ToBytes('daomesh replica test laptop')));
+
+    // A write whose append is slow, then fails: the caller is told, and it is nowhere after the close.
+    let { replica } = await DaoReplica.open(dir, written.dao, verify);
+    await writeVotes(replica, 1); // stored, and not in a snapshot yet: the close takes one
+    const before = replica.ledger.stateHash();
+    const proposal = replica.ledger.state(start).proposals[0]!.id;
+    const lost = signRecordAsDevice(buildVote(deviceContext(replica), { proposal, choice: 'no' }), device.sign);
+    await slowNextWrite(dir, 100, true);
+    const writing = replica.writeLocal([lost], deviceSeal(replica));
+    const closing = replica.close();
+    await assert.rejects(writing, { code: 'LOG_FAILED' });
+    await closing;
+    ({ replica } = await DaoReplica.open(dir, written.dao, verify));
+    assert.equal(replica.ledger.has(lost.id), false, 'not in the snapshot');
+    assert.equal([...ledgerEntries(replica.doc)].some(([id]) => id === lost.id), false);
+    assert.equal(replica.ledger.stateHash(), before);
+
+    // A slow append that goes through: the close's snapshot holds it, the device it delegates included.
+    const delegation = signRecordAsMember(buildDeviceDelegation({ dao: written.dao, author: member.address, deps: replica.ledger.heads(), time: start + 50 }, laptop.publicKey), member.privateKey);
+    await slowNextWrite(dir, 100, false);
+    const delegating = replica.writeLocal([delegation], memberSealer(written.dao, member));
+    const closed = replica.close();
+    await assert.rejects(replica.writeLocal([lost], deviceSeal(replica)), { code: 'STORAGE_FAILED', message: /closed/ });
+    await assert.rejects(replica.acceptRemote(new Uint8Array([1, 2, 3])), { code: 'STORAGE_FAILED', message: /closed/ });
+    await delegating;
+    await closed;
+    const reopened = await DaoReplica.open(dir, written.dao, verify);
+    assert.equal(reopened.report.foldFromSnapshot, true);
+    assert.equal(reopened.report.replayed, 0, 'the snapshot covers the whole log');
+    assert.equal(reopened.replica.ledger.has(delegation.id), true);
+    assert.equal(reopened.replica.delegationOf(member.address, laptop.publicKey), delegation.id);
+    await reopened.replica.close();
+  });
+});
+
 test('a write whose append fails is not kept: the replica refuses everything after it, saves no snapshot, and reopens without it', async () => {
   await withDir(async (dir) => {
     const lines: string[] = [];

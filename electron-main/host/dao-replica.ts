@@ -140,6 +140,8 @@ export class DaoReplica {
   readonly #snapshotPause: number;
   /** Writes applied to the doc (and fold) whose envelopes are not durable yet: no snapshot while there are any. */
   #unlogged = 0;
+  /** Who waits for #unlogged to come to 0 (close: a snapshot then pairs the state with every append's end). */
+  #whenLogged: (() => void)[] = [];
   /** Set while the log is rebuilt and read back (#rebuildLog): writes and peers' envelopes wait for it. */
   #rebuilding: Promise<void> | null = null;
   #index: Promise<EnvelopeIndex> | null = null;
@@ -332,7 +334,7 @@ export class DaoReplica {
    */
   async writeLocal(records: readonly LedgerRecord[], sealer: EnvelopeSealer, change?: (doc: Y.Doc) => void): Promise<void> {
     while (this.#rebuilding !== null) await this.#rebuilding;
-    if (this.#failed !== null) throw this.#failed;
+    this.#refuseIfStopped();
     let envelope: Envelope;
     let stored: AppendResult;
     this.#unlogged++;
@@ -363,7 +365,7 @@ export class DaoReplica {
       await writeWriter(this.#writerPath, reached);
       this.#take(records);
     } finally {
-      this.#unlogged--;
+      this.#leaveUnlogged();
     }
     await this.#appended({ bytes: envelope.bytes, records, origin: 'local' }, stored, 0);
     this.#retryWaiting();
@@ -373,7 +375,7 @@ export class DaoReplica {
   /** Takes an envelope from a peer: gate, apply, fold, log; or the gate's reason for refusing it. */
   async acceptRemote(bytes: Uint8Array): Promise<RemoteOutcome> {
     while (this.#rebuilding !== null) await this.#rebuilding;
-    if (this.#failed !== null) throw this.#failed;
+    this.#refuseIfStopped();
     const result = this.#gate(bytes);
     if (!result.ok) return result;
     this.#unlogged++;
@@ -381,7 +383,7 @@ export class DaoReplica {
     try {
       stored = await this.#append([result.bytes], result.records.map((record) => record.id));
     } finally {
-      this.#unlogged--;
+      this.#leaveUnlogged();
     }
     await this.#appended({ bytes: result.bytes, records: result.records, origin: 'remote' }, stored, 0);
     this.#retryWaiting();
@@ -395,7 +397,7 @@ export class DaoReplica {
    */
   async acceptRemoteMany(envelopes: readonly Uint8Array[]): Promise<RemoteOutcome[]> {
     while (this.#rebuilding !== null) await this.#rebuilding;
-    if (this.#failed !== null) throw this.#failed;
+    this.#refuseIfStopped();
     const outcomes: RemoteOutcome[] = [];
     if (envelopes.length === 0) return outcomes;
     try {
@@ -419,7 +421,7 @@ export class DaoReplica {
         accepted.flatMap((entry) => entry.records.map((record) => record.id)),
       );
     } finally {
-      this.#unlogged--;
+      this.#leaveUnlogged();
     }
     for (const [i, entry] of accepted.entries()) await this.#appended({ ...entry, origin: 'remote' }, stored, i);
     this.#retryWaiting();
@@ -490,6 +492,20 @@ export class DaoReplica {
       throw error;
     }
     if (served < found.length) throw this.#closedWhileServing();
+  }
+
+  #leaveUnlogged(): void {
+    this.#unlogged--;
+    if (this.#unlogged > 0) return;
+    const waiting = this.#whenLogged;
+    this.#whenLogged = [];
+    for (const resolve of waiting) resolve();
+  }
+
+  /** Throws for a change that comes after the replica failed or began to close. */
+  #refuseIfStopped(): void {
+    if (this.#failed !== null) throw this.#failed;
+    if (this.#closed) throw new DaomeshError('STORAGE_FAILED', `DAO ${this.id} is closed on this node and takes no more changes.`, 'Open it again to go on.');
   }
 
   #closedWhileServing(): DaomeshError {
@@ -674,8 +690,11 @@ export class DaoReplica {
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
+    this.#closed = true; // writes and peers' envelopes that come after this are refused
     this.#cancelSnapshotTimer();
+    // Those under way end first: a snapshot taken before their appends end would hold records the log may not
+    // (their append can still fail, or a power cut come before its fsync).
+    while (this.#unlogged > 0) await new Promise<void>((resolve) => this.#whenLogged.push(resolve));
     while (this.#rebuilding !== null) await this.#rebuilding; // it reads the log
     await this.#saving;
     if (this.ledger.size !== this.#recordsAtSnapshot && this.#snapshotAllowed()) await this.#saveSnapshot();
