@@ -375,6 +375,34 @@ test('while records pour in, a due snapshot waits for a pause after the last one
   });
 });
 
+test("a snapshot that fails is reported, never thrown at the write or the peer's envelopes that asked for it: they are stored", async () => {
+  await withDir(async (dir) => {
+    const { dao, replica: source } = await writeDao(join(dir, 'source'), 0);
+    await writeVoteBatches(source, 1_100);
+    const envelopes = await heldEnvelopes(source);
+    await source.close();
+    const lines: string[] = [];
+    const { replica } = await DaoReplica.open(join(dir, 'target'), dao, verify, { log: (line) => lines.push(line) });
+    const save = mock.method(SnapshotStore.prototype, 'save', () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })));
+    try {
+      // Due at 1,000 records: the frame that crosses it is taken and stored all the same.
+      for (const outcome of await replica.acceptRemoteMany(envelopes)) assert.ok(outcome.ok);
+      assert.equal(save.mock.callCount(), 1);
+      assert.match(lines.join('\n'), /snapshot of DAO .* failed \(ENOSPC.*every change is in its log/);
+      await writeVotes(replica, 1); // the replica goes on taking writes
+      await replica.close(); // its snapshot fails too: reported, and the log is closed all the same
+      assert.equal(save.mock.callCount(), 2);
+    } finally {
+      save.mock.restore();
+    }
+    const reopened = await DaoReplica.open(join(dir, 'target'), dao, verify);
+    assert.equal(reopened.report.fromSnapshot, false);
+    assert.equal(reopened.replica.ledger.size, 1_104); // genesis, delegation, proposal, 1,100 votes and one more
+    assert.equal(reopened.replica.ledger.stateHash(), replica.ledger.stateHash());
+    await reopened.replica.close();
+  });
+});
+
 /** The fold's state hash of a fresh open of the DAO's log alone (no snapshot): what the replica must agree with. */
 async function foldOfLog(dir: string, dao: string, verifyWith: Ed25519Verify = verify): Promise<{ hash: string; size: number }> {
   const copy = await mkdtemp(join(tmpdir(), 'daomesh-replica-copy-'));

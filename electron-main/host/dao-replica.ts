@@ -697,7 +697,9 @@ export class DaoReplica {
     while (this.#unlogged > 0) await new Promise<void>((resolve) => this.#whenLogged.push(resolve));
     while (this.#rebuilding !== null) await this.#rebuilding; // it reads the log
     await this.#saving;
-    if (this.ledger.size !== this.#recordsAtSnapshot && this.#snapshotAllowed()) await this.#saveSnapshot();
+    if (this.ledger.size !== this.#recordsAtSnapshot && this.#snapshotAllowed()) {
+      await this.#saveSnapshot().catch((error: unknown) => this.#snapshotFailed(error));
+    }
     await this.#log.close();
   }
 
@@ -818,7 +820,9 @@ export class DaoReplica {
   async #maybeSnapshot(): Promise<void> {
     if (!this.#snapshotDue()) return;
     const wait = this.#lastSnapshot.end + this.#snapshotPause * this.#lastSnapshot.took - performance.now();
-    if (wait <= 0) await this.#saveSnapshot();
+    // A snapshot is a shortcut for the next open, and the change that asked for it is stored already: its
+    // failure is reported, never thrown at the writer (who would take the stored change for lost and retry it).
+    if (wait <= 0) await this.#saveSnapshot().catch((error: unknown) => this.#snapshotFailed(error));
     else this.#snapshotTimer ??= setTimeout(() => this.#snapshotLater(), Math.min(Math.ceil(wait), maxSnapshotWaitMs)).unref();
   }
 
@@ -847,7 +851,8 @@ export class DaoReplica {
   }
 
   #snapshotFailed(error: unknown): void {
-    this.#report(`snapshot of DAO ${this.id}: ${error instanceof Error ? error.message : String(error)}`);
+    const why = error instanceof Error ? error.message : String(error);
+    this.#report(`snapshot of DAO ${this.id} failed (${why}); every change is in its log, and the next open reads the log on from the last snapshot.`);
   }
 
   async #saveSnapshot(): Promise<void> {
@@ -863,7 +868,7 @@ export class DaoReplica {
       this.#lastSnapshot = { end, took: end - start };
       this.#saving = null;
       // Records that came during the write asked for no snapshot: ask for them now.
-      this.#maybeSnapshot().catch((error: unknown) => this.#snapshotFailed(error));
+      void this.#maybeSnapshot();
     });
     this.#saving = saving.catch(() => undefined);
     await saving;
