@@ -37,6 +37,7 @@ import { addressBytes, decodeRecord, recordHashFromId, type LedgerRecord } from 
 import { ed25519KeyOfPeerId, nodeClaimMessage } from '../../core/dao/device-delegation.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { waitsForCatchUp, type GateRejection } from '../../core/dao/gate-rejection.ts';
+import { DeviceTable, type DeviceFacts } from './device-table.ts';
 import { EnvelopeIndex } from './envelope-index.ts';
 import { mkdirDurable } from './data-dir.ts';
 import { EnvelopeLog, StorageError, type AppendResult, type LogRecovery } from './envelope-log.ts';
@@ -66,11 +67,14 @@ const replayRunEnvelopes = 64;
 /** The replay on open folds the records of its envelopes in runs of about this many. */
 const foldBatch = 1024;
 /**
- * Snapshot parts: DAG-CBOR { v: 2, pending, delegations }, the fold's state, the doc's state (Yjs V1). A
- * snapshot of one part is of the first format: the doc's state alone.
+ * Snapshot parts: DAG-CBOR { v, pending, devices }, the fold's state, the doc's state (Yjs V1). A snapshot of
+ * one part is of the first format: the doc's state alone.
  */
-/** 3: the meta part also lists the nodes named in delegations (a v2 snapshot refolds from the doc once). */
-const snapshotVersion = 3;
+/**
+ * 4: the meta part lists every device delegation and revocation (DeviceTable's facts). 3 listed the table as
+ * replayed in arrival order, which could hold a revoked device: a v2 or v3 snapshot refolds from the doc once.
+ */
+const snapshotVersion = 4;
 
 export type ReplicaOpenReport = {
   fromSnapshot: boolean;
@@ -80,8 +84,8 @@ export type ReplicaOpenReport = {
   rejected: number;
 };
 
-/** What the first part says: how many records the fold was waiting for, and the delegations seen. */
-type SnapshotMeta = { v: number; pending: number; delegations: Array<[string, string]>; nodes: Array<[string, string]> };
+/** What the first part says: how many records the fold was waiting for, and the device records seen. */
+type SnapshotMeta = { v: number; pending: number; devices: DeviceFacts };
 
 /**
  * The Yjs client this host writes the DAO's doc as, and the clock its last write reached, kept in this file next
@@ -115,15 +119,12 @@ export class DaoReplica {
   readonly #log: EnvelopeLog;
   readonly #snapshots: SnapshotStore;
   readonly #verify: Ed25519Verify;
-  /** `${author}:${device key hex}` → id of the delegation record. */
-  #delegations = new Map<string, string>();
   /**
-   * libp2p nodes named in device delegations: node (base64url multihash) → every `${author}:${device key hex}`
-   * that names it with the node's proof (#nodeProven). Catch-up sync asks it who a peer belongs to; a
-   * revocation of the device removes its entry. One claim never replaces another (a node may run devices of
-   * two members, and a member who left must not cut the other off).
+   * Device delegations and revocations, with the libp2p node each delegation proved it runs on (#nodeProven):
+   * which device keys are live, and who a peer belongs to (catch-up sync). One node claim never replaces another
+   * (a node may run devices of two members, and a member who left must not cut the other off).
    */
-  #nodes = new Map<string, Set<string>>();
+  #devices = new DeviceTable();
   /** Delegation records the gate asked for, decoded once (every device-signed envelope names one). */
   #delegationRecords = new Map<string, LedgerRecord>();
   /** Everyone ever admitted: the gate lets them write; whether a write counts is the fold's business. */
@@ -207,8 +208,7 @@ export class DaoReplica {
     const ledger = meta ? importedFold(this.id, snapshot.parts[1]!) : null;
     if (meta && ledger) {
       this.#ledger = ledger;
-      for (const [key, delegation] of meta.delegations) this.#delegations.set(key, delegation);
-      for (const [node, device] of meta.nodes) this.#claimNode(node, device);
+      this.#devices = DeviceTable.fromFacts(meta.devices);
       this.#docState = () => snapshot.readPart(2);
       // Records the fold was waiting for are only in the doc: build it now, which takes them in again.
       if (meta.pending > 0) void this.doc;
@@ -313,11 +313,12 @@ export class DaoReplica {
 
   /** The members whose delegated devices name this libp2p node (multihash bytes, base64url), unless revoked. */
   nodeOwners(node: string): string[] {
-    return [...new Set([...(this.#nodes.get(node) ?? [])].map((device) => device.slice(0, device.indexOf(':'))))].sort();
+    return this.#devices.nodeOwners(this.ledger, node);
   }
 
+  /** The id of the author's live delegation of this device key (valid, and no valid revocation saw it). */
   delegationOf(author: string, deviceKey: Uint8Array): string | undefined {
-    return this.#delegations.get(`${author}:${bytesToHex(deviceKey)}`);
+    return this.#devices.delegationOf(this.ledger, `${author}:${bytesToHex(deviceKey)}`);
   }
 
   /**
@@ -585,8 +586,7 @@ export class DaoReplica {
     this.#ledger = fresh.#ledger;
     this.#doc = fresh.#doc;
     this.#docState = fresh.#docState;
-    this.#delegations = fresh.#delegations;
-    this.#nodes = fresh.#nodes;
+    this.#devices = fresh.#devices;
     this.#delegationRecords = fresh.#delegationRecords;
     this.#everMembers = fresh.#everMembers;
     this.#waiting = fresh.#waiting;
@@ -652,12 +652,9 @@ export class DaoReplica {
     this.#ledger = new DaoLedger(this.id);
     this.#ledger.add([...stored.values()]);
     this.#unfolded = [];
-    this.#delegations.clear();
-    this.#nodes.clear();
+    this.#devices = new DeviceTable();
     this.#delegationRecords.clear();
-    // In canonical (causal) order, so that a revocation comes after the delegation it revokes (the doc's own
-    // order is by Yjs client), then those still waiting for what they build on.
-    this.#track([...this.#ledger.canonicalOrder(), ...this.#ledger.pendingIds()].map((id) => stored.get(id)!));
+    this.#track([...stored.values()]);
     this.#refreshMembers();
   }
 
@@ -763,12 +760,11 @@ export class DaoReplica {
       if ((kind !== 'device.delegate' && kind !== 'device.revoke') || !(body.device instanceof Uint8Array)) continue;
       const device = `${record.author}:${bytesToHex(body.device)}`;
       if (kind === 'device.delegate') {
-        this.#delegations.set(device, record.id);
-        if (body.node instanceof Uint8Array && this.#nodeProven(record, body.device, body.node, body.nodeProof)) this.#claimNode(base64urlnopad.encode(body.node), device);
+        const proven = body.node instanceof Uint8Array && this.#nodeProven(record, body.device, body.node, body.nodeProof);
+        this.#devices.addDelegation(device, record.id, proven ? base64urlnopad.encode(body.node as Uint8Array) : null);
       } else {
         // A revoked device signs nothing that counts any more, invites included (sync-store.ts checkInvite).
-        this.#delegations.delete(device);
-        for (const [node, devices] of this.#nodes) if (devices.delete(device) && devices.size === 0) this.#nodes.delete(node);
+        this.#devices.addRevocation(device, record.id);
       }
     }
   }
@@ -782,12 +778,6 @@ export class DaoReplica {
     } catch {
       return false;
     }
-  }
-
-  #claimNode(node: string, device: string): void {
-    const devices = this.#nodes.get(node) ?? new Set<string>();
-    devices.add(device);
-    this.#nodes.set(node, devices);
   }
 
   /** A delegation record this document holds (so it passed the gate), by id. */
@@ -859,7 +849,7 @@ export class DaoReplica {
     this.#cancelSnapshotTimer();
     const start = performance.now();
     const checkpoint = this.#log.checkpoint();
-    const meta: SnapshotMeta = { v: snapshotVersion, pending: this.ledger.pendingIds().length, delegations: [...this.#delegations], nodes: [...this.#nodes].flatMap(([node, devices]) => [...devices].map((device): [string, string] => [node, device])) };
+    const meta: SnapshotMeta = { v: snapshotVersion, pending: this.ledger.pendingIds().length, devices: this.#devices.facts() };
     const payload = [dagCbor.encode(meta), this.ledger.exportFold(), Y.encodeStateAsUpdate(this.doc)];
     // Claimed before the write, so that callers finishing meanwhile do not each start another snapshot.
     this.#recordsAtSnapshot = this.ledger.size;
@@ -897,11 +887,14 @@ function decodeMeta(bytes: Uint8Array): SnapshotMeta | null {
   } catch {
     return null;
   }
-  const { v, pending, delegations, nodes } = (meta ?? {}) as Partial<SnapshotMeta>;
-  if (v !== snapshotVersion || typeof pending !== 'number' || !Array.isArray(delegations) || !Array.isArray(nodes)) return null;
-  const pairs = (list: unknown[]) => list.every((entry) => Array.isArray(entry) && entry.length === 2 && entry.every((part) => typeof part === 'string'));
-  if (!pairs(delegations) || !pairs(nodes)) return null;
-  return { v, pending, delegations, nodes };
+  const { v, pending, devices } = (meta ?? {}) as { v?: unknown; pending?: unknown; devices?: { delegations?: unknown; revocations?: unknown } };
+  if (v !== snapshotVersion || typeof pending !== 'number' || typeof devices !== 'object' || devices === null) return null;
+  const { delegations, revocations } = devices;
+  const isText = (part: unknown) => typeof part === 'string';
+  const delegationsValid = Array.isArray(delegations) && delegations.every((entry) => Array.isArray(entry) && entry.length === 3 && isText(entry[0]) && isText(entry[1]) && (entry[2] === null || isText(entry[2])));
+  const revocationsValid = Array.isArray(revocations) && revocations.every((entry) => Array.isArray(entry) && entry.length === 2 && entry.every(isText));
+  if (!delegationsValid || !revocationsValid) return null;
+  return { v, pending, devices: { delegations, revocations } as DeviceFacts };
 }
 
 /** The fold from a snapshot, or null when it cannot be taken back (the caller folds the records again). */
