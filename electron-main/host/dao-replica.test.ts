@@ -632,6 +632,24 @@ async function damageFrame(dir: string, dao: string, at: number): Promise<Uint8A
   return frames;
 }
 
+test('a close while the envelope index is built waits for it, and for the repair of damage it finds, before it closes the log', async () => {
+  await withDir(async (dir) => {
+    const written = await writeDao(dir, 4);
+    await written.replica.close();
+    const frames = await damageFrame(dir, written.dao, 2);
+    const lines: string[] = [];
+    const { replica } = await DaoReplica.open(dir, written.dao, verify, { log: (line) => lines.push(line) });
+    const building = replica.envelopeIndex();
+    await replica.close();
+    assert.equal((await building).size, 5, 'built, from the rebuilt log');
+    assert.match(lines.join('\n'), /damaged at byte \d+: rebuilt without/);
+    assert.doesNotMatch(lines.join('\n'), /envelope index of DAO|closed|EBADF/);
+    const reopened = await DaoReplica.open(dir, written.dao, verify);
+    assert.deepEqual(await heldEnvelopes(reopened.replica), [...frames.slice(0, 2), ...frames.slice(3)]);
+    await reopened.replica.close();
+  });
+});
+
 test('damage before the snapshot checkpoint: the index rebuilds the log keeping every intact frame, writes go on, and the lost envelope brings the rest back', async () => {
   await withDir(async (dir) => {
     const written = await writeDao(dir, 4);

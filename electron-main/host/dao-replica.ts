@@ -191,8 +191,13 @@ export class DaoReplica {
     const report: ReplicaOpenReport = { fromSnapshot: false, foldFromSnapshot: false, replayed: 0, rejected: 0 };
     const replica = new DaoReplica(id, log, snapshots, verify, new DaoLedger(id), options);
     reportRecovery(id, log.recovery, replica.#report);
-    const from = snapshot && log.recovery.resumed ? replica.#startFrom(snapshot, report) : 0;
-    await replica.#replay(from, report);
+    try {
+      const from = snapshot && log.recovery.resumed ? replica.#startFrom(snapshot, report) : 0;
+      await replica.#replay(from, report);
+    } catch (error) {
+      await log.close().catch(() => undefined); // the caller gets no replica to close it
+      throw error;
+    }
     replica.#writerPath = join(dir, writerFile);
     replica.#writer = await readWriter(replica.#writerPath);
     return { replica, report };
@@ -692,6 +697,8 @@ export class DaoReplica {
     // Those under way end first: a snapshot taken before their appends end would hold records the log may not
     // (their append can still fail, or a power cut come before its fsync).
     while (this.#unlogged > 0) await new Promise<void>((resolve) => this.#whenLogged.push(resolve));
+    // An index being built reads the whole log, and damage it finds starts a rebuild: both end before the log closes.
+    await this.#index?.catch(() => undefined);
     while (this.#rebuilding !== null) await this.#rebuilding; // it reads the log
     await this.#saving;
     if (this.ledger.size !== this.#recordsAtSnapshot && this.#snapshotAllowed()) {
