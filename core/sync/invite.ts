@@ -1,10 +1,12 @@
 // Invite codes (DESIGN.md §5): a signed, expiring capability that lets a new device reach a DAO's nodes and
 // receive its history. It does not make anyone a member — only a passed member.add proposal (or the genesis
 // founders list) does. The inviter's device key signs it; a node of the DAO honours it when that key is
-// delegated by a current member in its ledger, the code has not expired, and it has not been revoked.
+// delegated by a current member in its ledger, the code has not expired, it has not been revoked, and no member
+// left the DAO since it was made: a code is a bearer capability, and one that a member saw while in the DAO
+// must not let them read on after they left (`exits`, how many exits the inviter's ledger held).
 //
 // Text form: "daomesh-invite:" + base64url(DAG-CBOR [payload, signature]); payload
-// { v, dao: 32 bytes, inviter: 20-byte address, device: 32-byte Ed25519 key, addrs: [multiaddr], expires, nonce }.
+// { v, dao: 32 bytes, inviter: 20-byte address, device: 32-byte Ed25519 key, addrs: [multiaddr], expires, exits, nonce }.
 import * as dagCbor from '@ipld/dag-cbor';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
@@ -16,8 +18,9 @@ import { decodeSignedBytes, encodeSignedBytes, signingMessage } from '../ledger/
 import type { Ed25519Verify } from '../ledger/verifier.ts';
 
 export const invitePrefix = 'daomesh-invite:';
-const inviteVersion = 1;
-const signingTag = utf8ToBytes('daomesh-invite-v1\0');
+/** 2: with `exits` (codes of version 1 are refused: made before there was a release). */
+const inviteVersion = 2;
+const signingTag = utf8ToBytes('daomesh-invite-v2\0');
 const maxInviteChars = 4096;
 
 export type Invite = {
@@ -29,13 +32,16 @@ export type Invite = {
   /** Where the inviter's node listens (multiaddrs ending in /p2p/<peer id>). */
   readonly addrs: readonly string[];
   readonly expires: number;
+  /** How many members had left the DAO in the inviter's ledger when it made the code. */
+  readonly exits: number;
   readonly bytes: Uint8Array;
 };
 
 /** The longest an invite code may last: nodes make none longer, and refuse one that claims to. */
 export const maxInviteLifetimeMs = 90 * 24 * 3600 * 1000;
 
-export type InviteContent = { dao: string; inviter: string; device: Uint8Array; addrs: readonly string[]; expires: number; nonce: Uint8Array };
+/** `exits`: how many members had left the DAO (removed or rage quit) in the inviter's ledger when it made the code. */
+export type InviteContent = { dao: string; inviter: string; device: Uint8Array; addrs: readonly string[]; expires: number; exits: number; nonce: Uint8Array };
 
 const payloadSchema = z.strictObject({
   v: z.literal(inviteVersion),
@@ -44,6 +50,7 @@ const payloadSchema = z.strictObject({
   device: z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.length === 32),
   addrs: z.array(z.string().min(1).max(300)).max(16),
   expires: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  exits: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   nonce: z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.length >= 8 && value.length <= 32),
 });
 
@@ -56,6 +63,7 @@ export function createInvite(content: InviteContent, sign: (message: Uint8Array)
     device: content.device,
     addrs: [...content.addrs],
     expires: content.expires,
+    exits: content.exits,
     nonce: content.nonce,
   });
   const bytes = encodeSignedBytes(payload, sign(signingMessage(signingTag, payload)));
@@ -105,6 +113,7 @@ function readInvite(bytes: Uint8Array): Invite {
     device: fields.device,
     addrs: fields.addrs,
     expires: fields.expires,
+    exits: fields.exits,
     bytes,
   };
 }

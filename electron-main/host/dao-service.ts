@@ -389,7 +389,7 @@ export class DaoService {
     const signer = await this.#deviceSigner(key);
     if (replica.delegationOf(key.address, signer.publicKey) === undefined) throw new DaomeshError('INTERNAL', 'This device could not be delegated.');
     return createInvite(
-      { dao, inviter: key.address, device: signer.publicKey, addrs, expires: this.#now() + expiresInMs, nonce: randomBytes(16) },
+      { dao, inviter: key.address, device: signer.publicKey, addrs, expires: this.#now() + expiresInMs, exits: replica.ledger.governanceState().exits.length, nonce: randomBytes(16) },
       (message) => signer.sign(message),
     );
   }

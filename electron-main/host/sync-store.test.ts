@@ -67,7 +67,7 @@ test('an invite signed by a device its member revoked opens nothing', async (t) 
   const lost = scenario.delegateDevice(alice);
   const { replica, store, now } = await bobsNode(t, scenario, bob);
   const inviteBy = (device: typeof lost) =>
-    createInvite({ dao: scenario.daoId, inviter: alice.key.address, device: device.publicKey, addrs: ['/ip4/127.0.0.1/tcp/1'], expires: now.ms + hour, nonce: new Uint8Array(16).fill(9) }, (message) =>
+    createInvite({ dao: scenario.daoId, inviter: alice.key.address, device: device.publicKey, addrs: ['/ip4/127.0.0.1/tcp/1'], expires: now.ms + hour, exits: 0, nonce: new Uint8Array(16).fill(9) }, (message) =>
       ed25519.sign(message, device.secretKey),
     ).invite;
   await deliver(replica, [alice, bob, carol], scenario.records);
@@ -97,7 +97,7 @@ test("an invitee is dropped once its inviter leaves, and an invite that claims t
   const { replica, store, now } = await bobsNode(t, scenario, bob);
   await deliver(replica, [alice, bob, carol], scenario.records);
   const invite = (expires: number) =>
-    createInvite({ dao: scenario.daoId, inviter: carol.key.address, device: device.publicKey, addrs: ['/ip4/127.0.0.1/tcp/1'], expires, nonce: new Uint8Array(16).fill(3) }, (message) =>
+    createInvite({ dao: scenario.daoId, inviter: carol.key.address, device: device.publicKey, addrs: ['/ip4/127.0.0.1/tcp/1'], expires, exits: 0, nonce: new Uint8Array(16).fill(3) }, (message) =>
       ed25519.sign(message, device.secretKey),
     ).invite;
   const forEver = store.mayServe(scenario.daoId, await newPeer(), invite(Number.MAX_SAFE_INTEGER).bytes);
@@ -152,4 +152,31 @@ test("a member cannot take another member's node as theirs, and a removed member
   assert.equal(store.memberOf(scenario.daoId, alicesNode.id), alice.key.address);
   const refused = store.mayServe(scenario.daoId, carolsNode.id);
   assert.equal(!refused.ok && refused.code, 'NOT_A_MEMBER', 'the node Carol proved hers is refused now, invite or not');
+});
+
+test('a member who leaves voids the invites made before: a removed member with one is not served under a fresh peer id', async (t) => {
+  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const device = scenario.delegateDevice(alice);
+  const { replica, store, now } = await bobsNode(t, scenario, bob);
+  await deliver(replica, [alice, bob, carol], scenario.records);
+  const invite = (exits: number) =>
+    createInvite({ dao: scenario.daoId, inviter: alice.key.address, device: device.publicKey, addrs: ['/ip4/127.0.0.1/tcp/1'], expires: now.ms + 7 * day, exits, nonce: new Uint8Array(16).fill(exits) }, (message) =>
+      ed25519.sign(message, device.secretKey),
+    ).invite;
+  // One Carol saw while a member (the one she joined with, or one shared in the group), and a device it let in.
+  const before = invite(replica.ledger.governanceState().exits.length);
+  const admitted = await newPeer();
+  assert.deepEqual(store.mayServe(scenario.daoId, admitted, before.bytes), { ok: true });
+
+  removeMember(scenario, [alice, bob], carol);
+  await deliver(replica, [alice, bob, carol], scenario.records);
+  assert.equal(replica.ledger.governanceState().exits.length, 1);
+  const fresh = store.mayServe(scenario.daoId, await newPeer(), before.bytes);
+  assert.equal(!fresh.ok && fresh.code, 'INVITE_REVOKED', 'a fresh peer id with the old invite');
+  assert.match(!fresh.ok ? fresh.message : '', /left the DAO after this invite was made/);
+  const again = store.mayServe(scenario.daoId, admitted);
+  assert.equal(!again.ok && again.code, 'INVITE_REVOKED', 'a device the old invite let in, when it comes back');
+  // An invite made after the departure works.
+  assert.deepEqual(store.mayServe(scenario.daoId, await newPeer(), invite(1).bytes), { ok: true });
 });

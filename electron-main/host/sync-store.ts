@@ -33,7 +33,7 @@ type Decision = { ok: true } | { ok: false; code: SyncRefusalCode; message: stri
 type InviteProblem = { code: 'INVALID_INVITE' | 'INVITE_EXPIRED' | 'INVITE_REVOKED'; message: string; hint?: string };
 
 /** What a node remembers of the invite a device showed it: enough to look at its standing again. */
-type ShownInvite = Pick<Invite, 'id' | 'inviter' | 'device' | 'expires'>;
+type ShownInvite = Pick<Invite, 'id' | 'inviter' | 'device' | 'expires' | 'exits'>;
 
 /** Peer ids whose multihash is kept (mayServe and peersOf ask for every connected peer). */
 const maxCachedPeerKeys = 4096;
@@ -133,13 +133,18 @@ export class HostSyncStore implements DaoSyncHost {
 
   /**
    * What may change after an invite was first checked: its signer is a current member whose device's delegation
-   * this DAO holds, unrevoked; it has not expired; it has not been revoked. The reason it no longer holds, or null.
+   * this DAO holds, unrevoked; it has not expired; no member left since it was made; it has not been revoked.
+   * The reason it no longer holds, or null.
    */
   #standingProblem(replica: DaoReplica, invite: ShownInvite): InviteProblem | null {
     if (replica.delegationOf(invite.inviter, invite.device) === undefined || !replica.isCurrentMember(invite.inviter)) {
       return { code: 'INVALID_INVITE', message: 'The invite was not signed by a current member\'s device.' };
     }
     if (invite.expires <= this.#now()) return { code: 'INVITE_EXPIRED', message: `The invite expired at ${new Date(invite.expires).toISOString()}.`, hint: 'Ask for a new one.' };
+    // A member who left may know codes made while they were in: a departure voids every code made before it.
+    if (invite.exits < replica.ledger.governanceState().exits.length) {
+      return { code: 'INVITE_REVOKED', message: 'A member left the DAO after this invite was made, which voids it.', hint: 'Ask for a new one.' };
+    }
     if (this.isRevoked(replica, invite.id)) return { code: 'INVITE_REVOKED', message: 'The invite was revoked.', hint: 'Ask for a new one.' };
     return null;
   }
