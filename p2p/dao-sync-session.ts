@@ -7,13 +7,14 @@ import { hash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Stream } from '@libp2p/interface';
 import { byteStream, type ByteStream } from '@libp2p/utils';
-import { IdSet, idBelow, type Bound } from '../core/sync/id-set.ts';
+import { IdSet } from '../core/sync/id-set.ts';
 import { RangeReconciler, ReconcileError, type ReconcileMessage } from '../core/sync/range-reconcile.ts';
 import {
   decodeSyncMessage,
   encodeSyncMessage,
   envelopeFrames,
   maxHandshakeFrameBytes,
+  maxRangesFrameBytes,
   maxSyncFrameBytes,
   SyncProtocolError,
   syncProtocolVersion,
@@ -21,7 +22,7 @@ import {
   type SyncMessage,
   type SyncRefusalCode,
 } from '../core/sync/sync-messages.ts';
-import { compareBytes, recordHashFromId, recordIdFromHash } from '../core/ledger/record.ts';
+import { recordHashFromId, recordIdFromHash } from '../core/ledger/record.ts';
 import { maxStreamWindowBytes } from './mesh-node.ts';
 
 export const daoSyncProtocol = '/daomesh/dao-sync/1.0.0';
@@ -230,7 +231,8 @@ async function exchange(wire: SyncWire, role: 'initiator' | 'responder', store: 
       report.rounds++;
       if (outgoing.ranges.length === 0) break;
     }
-    const incoming = await wire.read();
+    // No larger than an honest answer to what we sent can be: refused from its length, before it is decoded.
+    const incoming = await wire.read({ maxBytes: maxRangesFrameBytes(reconciler.answerLimits) });
     if (incoming.t !== 'ranges') throw new SyncProtocolError(`Expected ranges, got ${incoming.t}.`);
     report.rounds++;
     outgoing = reconcileStep(reconciler, incoming.reconcile);
@@ -309,9 +311,14 @@ class AskedFor {
   readonly #held: IdSet;
   /** Ids wanted from the peer's lists (base64url), each until it arrives. */
   readonly #wanted = new Set<string>();
-  /** [lower, upper) of each range where we listed our own ids: disjoint (a listed range is settled, never split again). */
-  readonly #listed: { lower: Uint8Array; upper: Bound }[] = [];
-  /** Whether #listed is in order of `lower` (sorted once, when the envelopes start to arrive). */
+  /**
+   * [lower, upper) of each run of ranges where we listed our own ids, one entry for ranges side by side. Disjoint:
+   * a listed range is settled, and the reconciler refuses a peer's range outside those we still asked about. So
+   * at most one entry per list this node sent, however the peer answers: its bounds as byte strings (latin1,
+   * which sorts as the bytes do), a few dozen bytes each, not views that keep the peer's decoded frames alive.
+   */
+  #listed: { lower: string; upper: string | null }[] = [];
+  /** Whether #listed is in order of `lower`, runs merged (done once, when the envelopes start to arrive). */
   #sorted = true;
   /** Ids that arrived in those ranges: each is taken once. */
   readonly #arrived = new Set<string>();
@@ -332,10 +339,17 @@ class AskedFor {
       if ((message.want[bit >> 3]! & (1 << (bit & 7))) !== 0) this.#wanted.add(recordIdFromHash(this.#theirList[bit]!));
     }
     let lower: Uint8Array = new Uint8Array(0);
+    let run: { lower: string; upper: string | null } | null = null;
     for (const range of message.ranges) {
-      if (range.mode === 'ids') {
-        this.#listed.push({ lower, upper: range.upper });
-        this.#sorted = false;
+      if (range.mode !== 'ids') run = null;
+      else {
+        const upper = range.upper === null ? null : boundKey(range.upper);
+        if (run !== null) run.upper = upper;
+        else {
+          run = { lower: boundKey(lower), upper };
+          this.#listed.push(run);
+          this.#sorted = false;
+        }
       }
       if (range.upper !== null) lower = range.upper;
     }
@@ -358,20 +372,37 @@ class AskedFor {
   /** Binary search: a large difference lists thousands of ranges, and every arriving envelope is looked up. */
   #inListedRange(id: Uint8Array): boolean {
     if (!this.#sorted) {
-      this.#listed.sort((a, b) => compareBytes(a.lower, b.lower));
+      this.#listed = mergedRuns(this.#listed.sort((a, b) => (a.lower < b.lower ? -1 : a.lower > b.lower ? 1 : 0)));
       this.#sorted = true;
     }
+    const key = boundKey(id);
     // The last range starting at or below the id is the only one that can hold it.
     let low = 0;
     let high = this.#listed.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (compareBytes(this.#listed[middle]!.lower, id) <= 0) low = middle + 1;
+      if (this.#listed[middle]!.lower <= key) low = middle + 1;
       else high = middle;
     }
     const range = this.#listed[low - 1];
-    return range !== undefined && idBelow(id, range.upper);
+    return range !== undefined && (range.upper === null || key < range.upper);
   }
+}
+
+/** A bound's (or an id's) bytes as a string that compares as they do: latin1 maps each byte to one code unit. */
+function boundKey(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+/** Sorted ranges with those that touch (one's upper the next's lower, listed in different rounds) made one. */
+function mergedRuns(sorted: readonly { lower: string; upper: string | null }[]): { lower: string; upper: string | null }[] {
+  const merged: { lower: string; upper: string | null }[] = [];
+  for (const range of sorted) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && last.upper === range.lower) last.upper = range.upper;
+    else merged.push({ ...range });
+  }
+  return merged;
 }
 
 async function sequentially<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
@@ -446,8 +477,9 @@ class SyncWire {
     this.#stream.maxReadBufferLength = streamWindowBytes;
   }
 
-  async read(): Promise<SyncMessage> {
-    const frame = await this.#bounded('read', (signal) => this.#readFrame(signal));
+  /** The next message; `maxBytes`: a cap below the session's for this frame (an answer to what we sent). */
+  async read(options: { maxBytes?: number } = {}): Promise<SyncMessage> {
+    const frame = await this.#bounded('read', (signal) => this.#readFrame(signal, Math.min(this.#frameCap, options.maxBytes ?? Infinity)));
     this.bytesIn += frame.byteLength;
     const message = decodeSyncMessage(frame);
     this.#onBytes?.('in', frame.byteLength, message.t === 'packed');
@@ -479,7 +511,7 @@ class SyncWire {
   }
 
   /** One frame: its length (refused past the cap before any of it is waited for), then its bytes. */
-  async #readFrame(signal: AbortSignal): Promise<Uint8Array> {
+  async #readFrame(signal: AbortSignal, frameCap: number): Promise<Uint8Array> {
     if (this.#overrun) throw this.#overrun;
     let length = 0;
     let prefixBytes = 0;
@@ -489,8 +521,9 @@ class SyncWire {
       if ((byte & 0x80) === 0) break;
       if (prefixBytes === maxPrefixBytes) throw new SyncProtocolError(`A frame's length prefix runs past ${maxPrefixBytes} bytes.`);
     }
-    if (length > this.#frameCap) {
-      throw new SyncProtocolError(`The peer sent a frame of ${length} bytes, over the ${this.#frameCap}-byte cap${this.#inFlightRoom === 0 ? ' before the session begins' : ''}.`);
+    if (length > frameCap) {
+      const which = this.#inFlightRoom === 0 ? ' before the session begins' : frameCap < this.#frameCap ? ' for an answer to what this node asked' : '';
+      throw new SyncProtocolError(`The peer sent a frame of ${length} bytes, over the ${frameCap}-byte cap${which}.`);
     }
     const frame = length === 0 ? new Uint8Array(0) : (await this.#bytes.read({ bytes: length, signal })).subarray();
     this.#unread -= prefixBytes + length;

@@ -594,3 +594,66 @@ test('a peer cut off for sending what the gate refuses has its valid envelopes s
   await eventually('B to hold the valid envelopes', () => news.every((envelope) => storeB.has(envelope)), 10_000);
   assert.equal(sessionsWithAttacker, 0, 'A started no session with the peer it cut off');
 });
+
+test('a peer whose ranges answer more than it was asked (thousands of ranges, or one outside) loses the session to a protocol error, and an honest node syncs after it', async () => {
+  const history = chain('history', 100); // more ids than fit a list: the victim answers a differing fingerprint with 16
+  const news = chain('news', 3, sha256(history[99]!));
+  const lines: string[] = [];
+  const store = new TestStore(history);
+  const victim = await startNode(store, 60_000, { log: (line) => lines.push(line) });
+  victim.sync.join(dao);
+  const attacker = await startMeshNode();
+  store.members.add(attacker.peerId.toString());
+  const welcomed = async () => {
+    const stream = await attacker.dialProtocol(victim.node.getMultiaddrs()[0]!, daoSyncProtocol);
+    const wire = rawWire(stream);
+    await wire.send(hello());
+    assert.equal((await wire.read()).t, 'welcome');
+    return { stream, wire };
+  };
+  const cutOff = (why: string) => lines.filter((line) => line.startsWith(`served sync with ${attacker.peerId.toString()}`) && line.includes(why)).length;
+  const wrong = new Uint8Array(16);
+
+  /** `count` ranges with tiny rising bounds and wrong fingerprints, as the first message. */
+  const crafted = (count: number): SyncMessage => ({
+    t: 'ranges',
+    reconcile: {
+      ranges: Array.from({ length: count }, (_, i) => {
+        const v = Math.floor(((i + 1) * 0xffffff) / count);
+        return { upper: i === count - 1 ? null : Uint8Array.of(v >> 16, (v >> 8) & 255, v & 255), mode: 'fingerprint' as const, fingerprint: wrong };
+      }),
+      want: new Uint8Array(0),
+    },
+  });
+  // The review's frame: 170k ranges, just under the frame cap. A first message asks about one range (the whole
+  // id space): past what any answer to that takes, refused from its length before it is decoded.
+  const oversized = await welcomed();
+  await oversized.wire.send(crafted(170_000));
+  await assert.rejects(oversized.wire.read(), 'the victim ends the stream instead of answering');
+  await eventually('the victim to end the session with a protocol error', () => cutOff('cap for an answer to what this node asked') === 1);
+  // Five hundred, in a frame small enough (~12 KB): refused by count before any is hashed.
+  const tooMany = await welcomed();
+  await tooMany.wire.send(crafted(500));
+  await assert.rejects(tooMany.wire.read());
+  await eventually('the victim to end that session too', () => cutOff('500 ranges in answer to 1 this node asked about') === 1);
+
+  // Asked about the ids below 0x80, the victim sends 16 fingerprints there; a range above them is not an answer.
+  const outside = await welcomed();
+  await outside.wire.send({ t: 'ranges', reconcile: { ranges: [{ upper: Uint8Array.of(0x80), mode: 'fingerprint', fingerprint: wrong }, { upper: null, mode: 'skip' }], want: new Uint8Array(0) } });
+  const answer = await outside.wire.read();
+  assert.ok(answer.t === 'ranges' && answer.reconcile.ranges.filter((range) => range.mode === 'fingerprint').length === 16, 'the victim splits the range below 0x80');
+  await outside.wire.send({ t: 'ranges', reconcile: { ranges: [{ upper: Uint8Array.of(0x80), mode: 'skip' }, { upper: null, mode: 'fingerprint', fingerprint: wrong }], want: new Uint8Array(0) } });
+  await assert.rejects(outside.wire.read());
+  await eventually('the victim to end the third session too', () => cutOff('did not ask about') === 1);
+  await eventually('the victim to free its session slot', () => victim.sync.status(dao).state !== 'syncing');
+
+  // The slot is free: an honest node brings its news.
+  const honestStore = new TestStore([...history, ...news]);
+  const honest = await startNode(honestStore);
+  store.members.add(honest.peer);
+  honestStore.members.add(victim.peer);
+  honest.sync.join(dao);
+  await honest.node.dial(victim.node.getMultiaddrs()[0]!);
+  await eventually('the victim to take the honest node\'s news', () => news.every((envelope) => store.has(envelope)));
+  assert.equal(store.rejected, 0);
+});

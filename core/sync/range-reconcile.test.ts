@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { compareBytes } from '../ledger/record.ts';
 import { IdSet } from './id-set.ts';
 import { RangeReconciler, ReconcileError, type ReconcileMessage } from './range-reconcile.ts';
 
@@ -78,11 +79,88 @@ test('a peer that breaks the protocol gets a ReconcileError, not a crash', () =>
   const chatty = fresh();
   chatty.receive({ ranges: [], want: none });
   assert.throws(() => chatty.receive({ ranges: [], want: none }), ReconcileError);
-  const endless = new RangeReconciler(new IdSet([id(1)]), { maxRounds: 2 });
-  const keepAsking: ReconcileMessage = { ranges: [{ upper: null, mode: 'fingerprint', fingerprint: new Uint8Array(16) }], want: none };
-  endless.receive(keepAsking);
-  endless.receive(keepAsking);
-  assert.throws(() => endless.receive(keepAsking), /more than 2 rounds/);
+  // Two large sets that differ everywhere take several rounds: past maxRounds the exchange ends.
+  const many = (from: number) => Array.from({ length: 5000 }, (_, n) => id(from + n));
+  assert.throws(() => reconcile(many(0), many(100_000), { maxRounds: 2 }), /more than 2 rounds/);
+});
+
+/** A node holding 4000 ids, asked about those below 0x80: it answers with 16 fingerprints there, the rest skipped. */
+function askedBelowHalf() {
+  const ours = Array.from({ length: 4000 }, (_, n) => id(n));
+  const reconciler = new RangeReconciler(new IdSet(ours));
+  const first: ReconcileMessage = { ranges: [{ upper: Uint8Array.of(0x80), mode: 'fingerprint', fingerprint: new Uint8Array(16) }, { upper: null, mode: 'skip' }], want: none };
+  const answer = reconciler.receive(first)!;
+  const open = answer.ranges.filter((range) => range.mode === 'fingerprint');
+  assert.equal(open.length, 16);
+  assert.equal(answer.ranges.length, 17, 'sixteen fingerprints below 0x80, then one skip');
+  const bounds = open.map((range) => range.upper!);
+  /** Our ids below the first open range's upper bound (~125): bounds that split it. */
+  const inFirst = new IdSet(ours).ids.filter((x) => compareBytes(x, bounds[0]!) < 0);
+  return { reconciler, bounds, inFirst };
+}
+
+const fingerprint = (upper: Uint8Array | null) => ({ upper, mode: 'fingerprint' as const, fingerprint: new Uint8Array(16) });
+const skip = (upper: Uint8Array | null) => ({ upper, mode: 'skip' as const });
+
+test('a peer may only take apart the ranges this node sent fingerprints for, into at most `branching` each', () => {
+  const refused = (ranges: ReconcileMessage['ranges'], pattern: RegExp) => {
+    const { reconciler } = askedBelowHalf();
+    assert.throws(() => reconciler.receive({ ranges, want: none }), (error: unknown) => error instanceof ReconcileError && pattern.test(error.message));
+  };
+  const { bounds, inFirst } = askedBelowHalf();
+  // Outside every range asked about: above 0x80 (skipped), or across two of them.
+  refused([skip(Uint8Array.of(0x80)), fingerprint(null)], /did not ask about/);
+  refused([fingerprint(bounds[1]!), skip(null)], /did not ask about/);
+  // Seventeen parts of the first: one more than this node would split it into.
+  const parts = [...inFirst.slice(1, 17).map(fingerprint), fingerprint(bounds[0]!), skip(null)];
+  refused(parts, /more than 16/);
+  // More ranges than 16 fingerprints can be answered with (2 × 16 × 16 + 1), refused before any is looked at.
+  refused([...Array.from({ length: 513 }, (_, i) => fingerprint(Uint8Array.of(i >> 8, i & 255, 1))), fingerprint(null)], /514 ranges in answer to 16 /);
+  // Two skips side by side (an honest peer merges them), and an id list longer than one is ever sent.
+  refused([skip(bounds[0]!), skip(bounds[1]!), skip(null)], /Neighbouring skips/);
+  refused([{ upper: bounds[0]!, mode: 'ids', ids: inFirst.slice(0, 33) }, skip(null)], /more than 32 ids/);
+
+  // Sixteen parts of the first, and ids for the second, inside what was asked: answered.
+  const { reconciler } = askedBelowHalf();
+  const answer = reconciler.receive({ ranges: [...inFirst.slice(1, 16).map(fingerprint), fingerprint(bounds[0]!), { upper: bounds[1]!, mode: 'ids', ids: [] }, skip(null)], want: none });
+  assert.ok(answer !== null && answer.ranges.length > 0);
+});
+
+test('the crafted frame of the review (thousands of ranges with wrong fingerprints) is refused at once, by either side', () => {
+  const ours = Array.from({ length: 50_000 }, (_, n) => id(n));
+  const crafted: ReconcileMessage = {
+    ranges: Array.from({ length: 10_000 }, (_, i) => fingerprint(i === 9_999 ? null : Uint8Array.of(i >> 8, i & 255, 1))),
+    want: none,
+  };
+  // As the responder, before it sent anything: the initiator's first message asks about one range, the whole space.
+  assert.throws(() => new RangeReconciler(new IdSet(ours)).receive(crafted), /10000 ranges in answer to 1 /);
+  // As the initiator, after its start: the same.
+  const initiator = new RangeReconciler(new IdSet(ours));
+  initiator.start();
+  assert.throws(() => initiator.receive(crafted), /10000 ranges in answer to 1 /);
+  // Once this node listed its ids (it holds few), there is nothing left to take apart: only "done" is an answer.
+  const few = new RangeReconciler(new IdSet(ours.slice(0, 10)));
+  few.start();
+  assert.throws(() => few.receive({ ranges: [fingerprint(null)], want: none }), /did not ask about/);
+});
+
+test('20k ids each, thousands different on both sides, still reconcile exactly', () => {
+  const shared = Array.from({ length: 14_000 }, (_, n) => id(n));
+  const onlyA = Array.from({ length: 6_000 }, (_, n) => id(1_000_000 + n));
+  const onlyB = Array.from({ length: 6_000 }, (_, n) => id(2_000_000 + n));
+  for (const options of [{}, { branching: 4, idListThreshold: 8 }]) {
+    const result = reconcile([...shared, ...onlyA], [...shared, ...onlyB], options);
+    assert.deepEqual(hexes(result.initiatorSends), hexes(onlyA));
+    assert.deepEqual(hexes(result.responderSends), hexes(onlyB));
+    assert.ok(result.done);
+  }
+  // Scattered differences: every seventh id missing on one side, every eleventh on the other.
+  const all = Array.from({ length: 20_000 }, (_, n) => id(n));
+  const a = all.filter((_, n) => n % 7 !== 0);
+  const b = all.filter((_, n) => n % 11 !== 0);
+  const result = reconcile(a, b);
+  assert.deepEqual(hexes(result.initiatorSends), hexes(all.filter((_, n) => n % 7 !== 0 && n % 11 === 0)));
+  assert.deepEqual(hexes(result.responderSends), hexes(all.filter((_, n) => n % 11 !== 0 && n % 7 === 0)));
 });
 
 test('wants point at the ids the last message listed: a wrong-sized bitmap or a bit past the list is refused', () => {

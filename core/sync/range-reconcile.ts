@@ -7,7 +7,10 @@
 // it lacks itself goes back as `want`: one bit per id the other listed in the message answered, in order (a
 // node far behind wants thousands of ids; naming each again would cost 32 bytes apiece). A message with no
 // ranges says "I am done"; the other does not reply.
-// Everything received is checked: a peer that breaks the protocol gets a ReconcileError, never a crash.
+// Everything received is checked: a peer that breaks the protocol gets a ReconcileError, never a crash. That
+// includes answering more than was asked: a message may only take apart the ranges whose fingerprints the last
+// one sent (see #checkRanges), so what a peer makes this side hash, list and remember is bounded by what this
+// side itself sent, round by round, not by the frame cap.
 import { compareBytes } from '../ledger/record.ts';
 import { boundBetween, fingerprintBytes, idBelow, idBytes, type Bound, type IdSet } from './id-set.ts';
 
@@ -32,6 +35,18 @@ export type ReconcileOptions = {
   readonly maxRounds?: number;
 };
 
+/** What the peer's next message may hold at most (receive() refuses more): sized by what our last message asked. */
+export type AnswerLimits = {
+  /** Fingerprint ranges our last message sent (1 before we sent any: the whole id space). */
+  readonly fingerprints: number;
+  /** Ranges each of them may be taken apart into. */
+  readonly branching: number;
+  /** Ids in one listed range. */
+  readonly idListThreshold: number;
+  /** Our ids our last message listed: one want bit each. */
+  readonly listed: number;
+};
+
 export class ReconcileError extends Error {
   constructor(message: string) {
     super(message);
@@ -52,6 +67,12 @@ export class RangeReconciler {
   #wanted = 0;
   /** Our ids (by index in the set) listed in the last message we sent, in order: what the peer's `want` bits name. */
   #listed: number[] = [];
+  /**
+   * [lower, upper) of each fingerprint range in the last message we sent, in order: the only ranges the peer may
+   * take apart in its answer. Before we send anything (the responder) the whole id space, as if we had sent one
+   * fingerprint over it: the initiator's first message is one range over everything (start()).
+   */
+  #open: OpenRange[] = [{ lower: new Uint8Array(0), upper: null }];
 
   constructor(set: IdSet, options: ReconcileOptions = {}) {
     this.#set = set;
@@ -75,6 +96,10 @@ export class RangeReconciler {
     return this.#wanted;
   }
 
+  get answerLimits(): AnswerLimits {
+    return { fingerprints: this.#open.length, branching: this.#branching, idListThreshold: this.#threshold, listed: this.#listed.length };
+  }
+
   /** The initiator's first message. */
   start(): ReconcileMessage {
     return this.#sent({ ranges: [this.#describe(0, this.#set.size, null)], want: noWant });
@@ -89,16 +114,12 @@ export class RangeReconciler {
       this.#done = true;
       return null;
     }
+    this.#checkRanges(message.ranges);
     const reply: RangeItem[] = [];
     const want: boolean[] = [];
     let lower: Uint8Array = new Uint8Array(0);
     let lowerIndex = 0;
-    message.ranges.forEach((range, position) => {
-      const last = position === message.ranges.length - 1;
-      if (last !== (range.upper === null)) throw new ReconcileError('The ranges must end at the top of the id space, and only the last one.');
-      if (range.upper !== null && (range.upper.length > idBytes || compareBytes(range.upper, lower) <= 0)) {
-        throw new ReconcileError('Range bounds must rise and be at most 32 bytes.');
-      }
+    for (const range of message.ranges) {
       const upperIndex = this.#set.lowerIndex(range.upper);
       if (range.mode === 'fingerprint') {
         if (range.fingerprint.length !== fingerprintBytes) throw new ReconcileError('A fingerprint is 16 bytes.');
@@ -113,13 +134,57 @@ export class RangeReconciler {
       }
       lower = range.upper ?? lower;
       lowerIndex = upperIndex;
-    });
+    }
     const wantBits = packWants(want);
     if (reply.every((range) => range.mode === 'skip')) {
       this.#done = true;
       return this.#sent({ ranges: [], want: wantBits });
     }
     return this.#sent({ ranges: reply, want: wantBits });
+  }
+
+  /**
+   * The peer's ranges answer our last message, as receive() answers one: a fingerprint that differs is split into
+   * at most `branching` ranges or answered with the ids in it (at most `idListThreshold` of them), everything else
+   * skipped, and neighbouring skips merged. So each range that is not a skip lies within one of our fingerprint
+   * ranges, at most `branching` in each, and no two skips touch: at most 2 × branching × (our fingerprints) + 1
+   * ranges. Both sides run with the same options (the session uses the defaults); an honest peer never goes past
+   * them. Without this a peer could send ~180k ranges with wrong fingerprints in every frame, each costing a hash
+   * and an answer (and, in the session, memory), for as many rounds as it liked.
+   * Its bounds are all checked before any range is worked on, its length first: an oversized message is refused at once.
+   */
+  #checkRanges(ranges: readonly RangeItem[]): void {
+    const open = this.#open;
+    const limit = 2 * this.#branching * open.length + 1;
+    if (ranges.length > limit) throw new ReconcileError(`The peer sent ${ranges.length} ranges in answer to ${open.length} this node asked about (at most ${limit}).`);
+    let lower: Uint8Array = new Uint8Array(0);
+    let previousSkip = false;
+    let at = 0;
+    let partsInOpen = 0;
+    for (const [position, range] of ranges.entries()) {
+      if ((position === ranges.length - 1) !== (range.upper === null)) throw new ReconcileError('The ranges must end at the top of the id space, and only the last one.');
+      if (range.upper !== null && (range.upper.length > idBytes || compareBytes(range.upper, lower) <= 0)) {
+        throw new ReconcileError('Range bounds must rise and be at most 32 bytes.');
+      }
+      if (range.mode === 'skip') {
+        if (previousSkip) throw new ReconcileError('Neighbouring skips must be one range.');
+        previousSkip = true;
+      } else {
+        previousSkip = false;
+        // Our open ranges ending at or below this one's lower bound cannot hold it.
+        while (at < open.length && open[at]!.upper !== null && compareBytes(open[at]!.upper!, lower) <= 0) {
+          at++;
+          partsInOpen = 0;
+        }
+        const holder = open[at];
+        if (holder === undefined || compareBytes(holder.lower, lower) > 0 || !boundAtMost(range.upper, holder.upper)) {
+          throw new ReconcileError('The peer sent a range this node did not ask about (it lies outside every fingerprint this node sent).');
+        }
+        if (++partsInOpen > this.#branching) throw new ReconcileError(`The peer split a range this node asked about into more than ${this.#branching}.`);
+        if (range.mode === 'ids' && range.ids.length > this.#threshold) throw new ReconcileError(`The peer listed more than ${this.#threshold} ids in one range.`);
+      }
+      if (range.upper !== null) lower = range.upper;
+    }
   }
 
   /** The peer's want bits, over the ids our last message listed. */
@@ -135,15 +200,20 @@ export class RangeReconciler {
     }
   }
 
-  /** Notes which of our ids a message lists (the peer's wants will point at them), and returns it. */
+  /** Notes which of our ids a message lists (the peer's wants will point at them) and where it asks, and returns it. */
   #sent(message: ReconcileMessage): ReconcileMessage {
     const listed: number[] = [];
+    const open: OpenRange[] = [];
+    let lower: Uint8Array = new Uint8Array(0);
     for (const range of message.ranges) {
+      if (range.mode === 'fingerprint') open.push({ lower, upper: range.upper });
+      if (range.upper !== null) lower = range.upper;
       if (range.mode !== 'ids') continue;
       let index = range.ids.length === 0 ? 0 : this.#set.lowerIndex(range.ids[0]!);
       for (let i = 0; i < range.ids.length; i++) listed.push(index++);
     }
     this.#listed = listed;
+    this.#open = open;
     return message;
   }
 
@@ -192,7 +262,14 @@ export class RangeReconciler {
   }
 }
 
+type OpenRange = { readonly lower: Uint8Array; readonly upper: Bound };
+
 const noWant = new Uint8Array(0);
+
+/** Whether a range ending at `upper` ends within one ending at `limit`. */
+function boundAtMost(upper: Bound, limit: Bound): boolean {
+  return limit === null || (upper !== null && compareBytes(upper, limit) <= 0);
+}
 
 /** One bit per flag, low bit first; empty when no flag is set. */
 function packWants(flags: readonly boolean[]): Uint8Array {

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as dagCbor from '@ipld/dag-cbor';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { decodeSyncMessage, encodeSyncMessage, maxHandshakeFrameBytes, SyncProtocolError, syncProtocolVersion } from './sync-messages.ts';
+import fc from 'fast-check';
+import { IdSet } from './id-set.ts';
+import { RangeReconciler, type RangeItem, type ReconcileMessage } from './range-reconcile.ts';
+import { decodeSyncMessage, encodeSyncMessage, maxHandshakeFrameBytes, maxRangesFrameBytes, maxSyncFrameBytes, SyncProtocolError, syncProtocolVersion } from './sync-messages.ts';
 
 const dao = new Uint8Array(32).fill(9);
 const id = (n: number): Uint8Array => sha256(new Uint8Array([n]));
@@ -53,4 +56,55 @@ test('the largest hello, welcome and refusal the schema takes (ASCII, as peer id
     assert.ok(frame.length <= maxHandshakeFrameBytes, `${frame.length} bytes`);
     decodeSyncMessage(frame);
   }
+});
+
+const frameOf = (reconcile: ReconcileMessage) => encodeSyncMessage({ t: 'ranges', reconcile }).length;
+
+test('the largest answer to a message fits the frame cap the session reads it under, and an answer to a first message is small', () => {
+  for (const limits of [
+    { fingerprints: 1, branching: 16, idListThreshold: 32, listed: 0 },
+    { fingerprints: 3, branching: 16, idListThreshold: 32, listed: 40 },
+    { fingerprints: 7, branching: 4, idListThreshold: 8, listed: 1000 },
+  ]) {
+    // Every fingerprint taken apart into lists as long as they go, skips between, 32-byte bounds.
+    const ranges: RangeItem[] = [];
+    const parts = limits.fingerprints * limits.branching;
+    const bound = (i: number) => new Uint8Array(32).fill(1).map((byte, at) => (at === 31 ? i & 255 : at === 30 ? i >> 8 : byte));
+    for (let i = 0; i < parts; i++) {
+      ranges.push({ upper: bound(2 * i), mode: 'skip' });
+      ranges.push({ upper: bound(2 * i + 1), mode: 'ids', ids: Array.from({ length: limits.idListThreshold }, (_, n) => id(n)) });
+    }
+    ranges.push({ upper: null, mode: 'skip' });
+    const largest = frameOf({ ranges, want: new Uint8Array(Math.ceil(limits.listed / 8)).fill(255) });
+    const cap = maxRangesFrameBytes(limits);
+    assert.ok(largest <= cap && cap - largest < 64, `${largest} bytes under a cap of ${cap}`);
+  }
+  // The initiator's first message takes one range apart: ~18 KB, where a crafted one fills the 4 MiB frame.
+  assert.ok(maxRangesFrameBytes({ fingerprints: 1, branching: 16, idListThreshold: 32, listed: 0 }) < 20_000);
+  assert.equal(maxRangesFrameBytes({ fingerprints: 10_000, branching: 16, idListThreshold: 32, listed: 0 }), maxSyncFrameBytes);
+});
+
+test('every message of an honest reconciliation fits the cap its receiver reads it under', () => {
+  const hash = (n: number): Uint8Array => sha256(new Uint8Array(new Uint32Array([n]).buffer));
+  const check = (mine: number[], theirs: number[], options = {}) => {
+    const initiator = new RangeReconciler(new IdSet(mine.map(hash)), options);
+    const responder = new RangeReconciler(new IdSet(theirs.map(hash)), options);
+    let message: ReconcileMessage | null = initiator.start();
+    let receiver = responder;
+    while (message !== null) {
+      const cap = maxRangesFrameBytes(receiver.answerLimits);
+      assert.ok(frameOf(message) <= cap, `${frameOf(message)} bytes over a cap of ${cap}`);
+      message = receiver.receive(message);
+      receiver = receiver === responder ? initiator : responder;
+    }
+  };
+  fc.assert(
+    fc.property(fc.uniqueArray(fc.nat(20_000), { maxLength: 2000 }), fc.uniqueArray(fc.nat(20_000), { maxLength: 2000 }), fc.integer({ min: 2, max: 16 }), fc.integer({ min: 1, max: 40 }), (a, b, branching, idListThreshold) =>
+      check(a, b, { branching, idListThreshold, maxRounds: 64 }),
+    ),
+    { numRuns: 100 },
+  );
+  // 20k each, 6k different on each side.
+  const shared = Array.from({ length: 14_000 }, (_, n) => n);
+  check([...shared, ...shared.slice(0, 6000).map((n) => n + 100_000)], [...shared, ...shared.slice(0, 6000).map((n) => n + 200_000)]);
 });

@@ -11,7 +11,7 @@
 import * as dagCbor from '@ipld/dag-cbor';
 import { z } from 'zod';
 import { fingerprintBytes, idBytes } from './id-set.ts';
-import type { RangeItem, ReconcileMessage } from './range-reconcile.ts';
+import type { AnswerLimits, RangeItem, ReconcileMessage } from './range-reconcile.ts';
 
 /** 2: wants are a bitmap over the ids just listed, and a range's ids travel as one byte string. */
 export const syncProtocolVersion = 2;
@@ -101,6 +101,30 @@ export function decodeSyncMessage(frame: Uint8Array): SyncMessage {
     default:
       return wire;
   }
+}
+
+/**
+ * The largest `ranges` frame an honest peer sends in answer to ours: each fingerprint we sent taken apart into at
+ * most `branching` ranges (a fingerprint, or a list of at most `idListThreshold` ids), a skip between any two,
+ * every bound 32 bytes at most, and one want bit per id we listed. The session reads the peer's answer against it,
+ * from the length prefix: a crafted first message (~170k ranges in 4 MiB, ~0.7 s to decode) is refused at ~18 KB
+ * before any of it is decoded, where the reconciler would refuse it only after.
+ */
+export function maxRangesFrameBytes(limits: AnswerLimits): number {
+  const bound = 2 + idBytes;
+  const listBytes = limits.idListThreshold * idBytes;
+  const largestPart = Math.max(1 + bound + 1 + 1 + fingerprintBytes, 1 + bound + 1 + cborHeaderBytes(listBytes) + listBytes);
+  const skip = 1 + bound + 1;
+  const parts = limits.fingerprints * limits.branching;
+  const wantBytes = Math.ceil(limits.listed / 8);
+  // { r: [...], t: 'ranges', w: bytes }: the map, three one-letter keys, 'ranges', and the two headers.
+  const framing = 1 + 3 * 2 + 7 + cborHeaderBytes(2 * parts + 1) + cborHeaderBytes(wantBytes);
+  return Math.min(maxSyncFrameBytes, framing + wantBytes + parts * largestPart + (parts + 1) * skip);
+}
+
+/** A CBOR head for a length of `n`: 1 byte below 24, then 2, 3, 5. */
+function cborHeaderBytes(n: number): number {
+  return n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
 }
 
 /** Groups envelopes into frames of about `envelopeFrameBudget` bytes, keeping their order. */
