@@ -10,11 +10,18 @@ import { test, type TestContext } from 'node:test';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
-import { memberSealer } from '../../core/dao/envelope.ts';
-import { buildDeviceDelegation, buildDeviceRevocation } from '../../core/governance/record-builders.ts';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { base64urlnopad } from '@scure/base';
+import * as Y from 'yjs';
+import { appendRecords, localUpdate } from '../../core/dao/dao-doc.ts';
+import { yjsClientOf } from '../../core/dao/yjs-client.ts';
+import { memberSealer, sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
+import { buildDeviceDelegation, buildDeviceRevocation, buildProposal } from '../../core/governance/record-builders.ts';
 import { simpleMajority, type Rules } from '../../core/governance/rules.ts';
 import { actor, day, hour, Scenario, type Actor } from '../../core/governance/test-dao.ts';
+import { IdSet } from '../../core/sync/id-set.ts';
 import { createInvite, maxInviteLifetimeMs } from '../../core/sync/invite.ts';
+import { RangeReconciler } from '../../core/sync/range-reconcile.ts';
 import { nodeClaimMessage } from '../../core/dao/device-delegation.ts';
 import { addressBytes, recordHashFromId, type LedgerRecord } from '../../core/ledger/record.ts';
 import type { DaoReplica } from './dao-replica.ts';
@@ -179,4 +186,42 @@ test('a member who leaves voids the invites made before: a removed member with o
   assert.equal(!again.ok && again.code, 'INVITE_REVOKED', 'a device the old invite let in, when it comes back');
   // An invite made after the departure works.
   assert.deepEqual(store.mayServe(scenario.daoId, await newPeer(), invite(1).bytes), { ok: true });
+});
+
+test('an envelope a member signed at a Yjs place another of theirs took is refused for good and counted as held: a peer that took the other stops offering it', async (t) => {
+  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const { replica, store } = await bobsNode(t, scenario, bob);
+  await deliver(replica, [alice, bob, carol], scenario.records);
+  // Alice signs two updates as one Yjs client at one clock, each adding a proposal: one reaches Bob's node, the
+  // other Carol's (equivocation).
+  const client = yjsClientOf(addressBytes(alice.key.address), 200);
+  const atOnePlace = (text: string): Uint8Array => {
+    const record = scenario.write(alice, (context) => buildProposal(context, { kind: 'signal', params: { text }, title: text }), { into: null });
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(replica.doc));
+    doc.clientID = client;
+    return sealEnvelopeAsMember(scenario.daoId, localUpdate(doc, () => appendRecords(doc, [record], 'local'), 'local')!, alice.key).bytes;
+  };
+  const bobs = atOnePlace('one');
+  const carols = atOnePlace('the other');
+  const idOf = (envelope: Uint8Array) => base64urlnopad.encode(sha256(envelope));
+  assert.deepEqual(await store.acceptMany(scenario.daoId, [bobs]), ['accepted']);
+  const held = (await store.envelopeIds(scenario.daoId)).map((id) => base64urlnopad.encode(id));
+  assert.deepEqual(await store.acceptMany(scenario.daoId, [carols]), ['rejected']);
+  assert.equal(await store.acceptGossip(scenario.daoId, carols), 'rejected');
+  const counted = (await store.envelopeIds(scenario.daoId)).map((id) => base64urlnopad.encode(id));
+  assert.deepEqual([...counted].sort(), [...held, idOf(carols)].sort(), 'counted as held, once');
+  const served: Uint8Array[] = [];
+  for await (const envelope of store.envelopes(scenario.daoId, [sha256(carols)])) served.push(envelope);
+  assert.deepEqual(served, [], 'never served: the node does not hold it');
+
+  // Carol's node holds the same but her copy of Alice's place: reconciled, it has nothing to send Bob's node.
+  const carolsIds = [...held.filter((id) => id !== idOf(bobs)), idOf(carols)].map((id) => base64urlnopad.decode(id));
+  const carolsSide = new RangeReconciler(new IdSet(carolsIds));
+  const bobsSide = new RangeReconciler(new IdSet(await store.envelopeIds(scenario.daoId)));
+  let message: ReturnType<RangeReconciler['receive']> = carolsSide.start();
+  for (let turn = 0; message !== null; turn++) message = (turn % 2 === 0 ? bobsSide : carolsSide).receive(message);
+  assert.deepEqual(carolsSide.toSend(), []);
+  assert.deepEqual(bobsSide.toSend().map((id) => base64urlnopad.encode(id)), [idOf(bobs)], 'Bob offers his, which Carol refuses and counts in turn');
 });

@@ -11,7 +11,7 @@
 import { peerIdFromString } from '@libp2p/peer-id';
 import { base64urlnopad } from '@scure/base';
 import { DaomeshError } from '../../core/errors.ts';
-import { waitsForCatchUp } from '../../core/dao/gate-rejection.ts';
+import { waitsForCatchUp, type GateRejection } from '../../core/dao/gate-rejection.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { maxInviteLifetimeMs, verifyInviteBytes, type Invite } from '../../core/sync/invite.ts';
 import type { SyncRefusalCode } from '../../core/sync/sync-messages.ts';
@@ -38,6 +38,12 @@ type ShownInvite = Pick<Invite, 'id' | 'inviter' | 'device' | 'expires' | 'exits
 /** Peer ids whose multihash is kept (mayServe and peersOf ask for every connected peer). */
 const maxCachedPeerKeys = 4096;
 
+/**
+ * Envelopes refused for good that a DAO's sync remembers (past this, the oldest are forgotten). Each is a member's
+ * signed envelope, so only a member who equivocates makes them; a few thousand would be a lot.
+ */
+const maxRefusedForGood = 65_536;
+
 /** How far ahead of this node's clock an inviter's may run. */
 const inviterClockSkewMs = 24 * 3600 * 1000;
 
@@ -51,6 +57,14 @@ export class HostSyncStore implements DaoSyncHost {
   readonly #invitees = new Map<string, Map<string, ShownInvite>>();
   readonly #peerKeys = new Map<string, string>();
   readonly #revocations = new CountingRecords('invite.revoke', inviteRevokeBodySchema);
+  /**
+   * dao → envelopes (by id) that a member signed but that conflict with what this node holds: written as a Yjs
+   * client at a clock another envelope of that client already took (CLOCK_CONFLICT; a member who signs two updates
+   * at one place, "equivocation", gets one to some nodes and the other to the rest). The gate refuses them for
+   * ever; reconciliation counts them as held (envelopeIds), so peers that took the other one stop offering them,
+   * and a session does not end over them again and again before the envelopes after them arrive.
+   */
+  readonly #refusedForGood = new Map<string, Map<string, Uint8Array>>();
 
   constructor(options: { daos: DaoService; verify: Ed25519Verify; invites: InviteBook; keys: GroupKeys; now?: () => number }) {
     this.#daos = options.daos;
@@ -151,7 +165,11 @@ export class HostSyncStore implements DaoSyncHost {
 
   async envelopeIds(dao: string): Promise<Uint8Array[]> {
     const replica = this.#daos.replica(dao);
-    return replica ? (await replica.envelopeIndex()).ids() : [];
+    if (!replica) return [];
+    const ids = (await replica.envelopeIndex()).ids();
+    // Not served (envelopes() reads only the log), but not asked for again either.
+    for (const id of this.#refusedForGood.get(dao)?.values() ?? []) ids.push(id);
+    return ids;
   }
 
   async *envelopes(dao: string, ids: readonly Uint8Array[]): AsyncIterable<Uint8Array> {
@@ -181,8 +199,19 @@ export class HostSyncStore implements DaoSyncHost {
       return 'accepted';
     });
     const outcomes = await this.#daos.acceptRemoteMany(dao, fresh);
+    for (const [i, outcome] of outcomes.entries()) if (!outcome.ok) this.#noteRefusal(dao, fresh[i]!, outcome.reason);
     let next = 0;
     return result.map((outcome, i) => (seen.has(i) ? (outcomes[next++]!.ok ? 'accepted' : 'rejected') : outcome));
+  }
+
+  #noteRefusal(dao: string, envelope: Uint8Array, reason: GateRejection): void {
+    if (reason.code !== 'CLOCK_CONFLICT') return;
+    let refused = this.#refusedForGood.get(dao);
+    if (refused === undefined) this.#refusedForGood.set(dao, (refused = new Map()));
+    const id = EnvelopeIndex.idOf(envelope);
+    if (refused.has(id)) return;
+    if (refused.size >= maxRefusedForGood) refused.delete(refused.keys().next().value!);
+    refused.set(id, base64urlnopad.decode(id));
   }
 
   async acceptGossip(dao: string, envelope: Uint8Array): Promise<GossipOutcome> {
@@ -191,6 +220,7 @@ export class HostSyncStore implements DaoSyncHost {
     if ((await replica.envelopeIndex()).hasBytes(envelope)) return 'held';
     const outcome = await this.#daos.acceptRemote(dao, envelope);
     if (outcome.ok) return 'accepted';
+    this.#noteRefusal(dao, envelope, outcome.reason);
     // Something this one builds on has not reached us (its Yjs predecessors, its delegation, or the record admitting its author).
     if (waitsForCatchUp(outcome.reason)) return 'waiting';
     return 'rejected';
