@@ -46,6 +46,37 @@ test('two random sets learn exactly what each lacks, whatever the overlap', () =
   );
 });
 
+test('a message lists at most `maxListedIds` ids, and the rest is answered in later rounds: the sets still reconcile exactly', () => {
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(fc.nat(5000), { minLength: 100, maxLength: 800 }),
+      fc.uniqueArray(fc.nat(5000), { minLength: 100, maxLength: 800 }),
+      fc.integer({ min: 2, max: 16 }),
+      fc.integer({ min: 1, max: 40 }),
+      fc.integer({ min: 1, max: 200 }),
+      (a, b, branching, idListThreshold, budget) => {
+        const maxListedIds = Math.max(budget, idListThreshold); // a range of `idListThreshold` ids is listed whole
+        const initiator = new RangeReconciler(new IdSet(a.map(id)), { branching, idListThreshold, maxListedIds, maxRounds: 400 });
+        const responder = new RangeReconciler(new IdSet(b.map(id)), { branching, idListThreshold, maxListedIds, maxRounds: 400 });
+        let message: ReconcileMessage | null = initiator.start();
+        let speaker = responder;
+        for (let first = true; message !== null; first = false) {
+          // The initiator's first message lists its whole set when small (start(): one range); every answer keeps to the budget.
+          const listed = message.ranges.reduce((sum, range) => sum + (range.mode === 'ids' ? range.ids.length : 0), 0);
+          assert.ok(first || listed <= maxListedIds, `${listed} ids listed over a budget of ${maxListedIds}`);
+          message = speaker.receive(message);
+          speaker = speaker === responder ? initiator : responder;
+        }
+        const setA = new Set(a);
+        const setB = new Set(b);
+        assert.deepEqual(hexes(initiator.toSend()), hexes(a.filter((n) => !setB.has(n)).map(id)));
+        assert.deepEqual(hexes(responder.toSend()), hexes(b.filter((n) => !setA.has(n)).map(id)));
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
 test('equal sets settle in one round trip, and a handful of differences among 100k ids in a few', () => {
   const shared = Array.from({ length: 100_000 }, (_, n) => id(n));
   assert.equal(reconcile(shared, shared).rounds, 2); // start, then "done": one round trip

@@ -33,6 +33,13 @@ export type ReconcileOptions = {
   readonly idListThreshold?: number;
   /** A peer that needs more rounds than this is not reconciling (a range shrinks by `branching` each round). */
   readonly maxRounds?: number;
+  /**
+   * Ids one message lists at most (default 65,536: 2 MiB). Past it, a differing range that would be listed is
+   * answered with this side's fingerprint of it instead, for the peer to list or split next round: two sets that
+   * differ by hundreds of thousands of ids would otherwise make a message larger than a frame may be, and never
+   * reconcile.
+   */
+  readonly maxListedIds?: number;
 };
 
 /** What the peer's next message may hold at most (receive() refuses more): sized by what our last message asked. */
@@ -58,6 +65,7 @@ export class RangeReconciler {
   readonly #set: IdSet;
   readonly #branching: number;
   readonly #threshold: number;
+  readonly #maxListed: number;
   readonly #maxRounds: number;
   #rounds = 0;
   #done = false;
@@ -79,6 +87,7 @@ export class RangeReconciler {
     this.#branching = options.branching ?? 16;
     this.#threshold = options.idListThreshold ?? 32;
     this.#maxRounds = options.maxRounds ?? 32;
+    this.#maxListed = options.maxListedIds ?? 65_536;
   }
 
   /** True once either side said it is done: nothing more to exchange but the envelopes. */
@@ -119,13 +128,19 @@ export class RangeReconciler {
     const want: boolean[] = [];
     let lower: Uint8Array = new Uint8Array(0);
     let lowerIndex = 0;
+    let listed = 0;
     for (const range of message.ranges) {
       const upperIndex = this.#set.lowerIndex(range.upper);
       if (range.mode === 'fingerprint') {
         if (range.fingerprint.length !== fingerprintBytes) throw new ReconcileError('A fingerprint is 16 bytes.');
-        if (compareBytes(range.fingerprint, this.#set.fingerprint(lowerIndex, upperIndex)) === 0) push(reply, { upper: range.upper, mode: 'skip' });
-        else if (upperIndex - lowerIndex <= this.#threshold) push(reply, this.#idList(lowerIndex, upperIndex, range.upper));
-        else for (const part of this.#split(lowerIndex, upperIndex, range.upper)) push(reply, part);
+        const ours = this.#set.fingerprint(lowerIndex, upperIndex);
+        if (compareBytes(range.fingerprint, ours) === 0) push(reply, { upper: range.upper, mode: 'skip' });
+        else if (upperIndex - lowerIndex > this.#threshold) for (const part of this.#split(lowerIndex, upperIndex, range.upper)) push(reply, part);
+        else if (listed + (upperIndex - lowerIndex) > this.#maxListed) push(reply, { upper: range.upper, mode: 'fingerprint', fingerprint: ours });
+        else {
+          listed += upperIndex - lowerIndex;
+          push(reply, this.#idList(lowerIndex, upperIndex, range.upper));
+        }
       } else if (range.mode === 'ids') {
         this.#compare(range.ids, lower, range.upper, lowerIndex, upperIndex, want);
         push(reply, { upper: range.upper, mode: 'skip' });
