@@ -421,7 +421,8 @@ test('a join goes on when the inviter, not the joiner, cuts the sessions at its 
 test('a frame at exactly the 4 MiB cap, with the next frame right behind it, is read; one a byte over, or a large one before the session, is refused and its stream closed', async () => {
   const store = new TestStore([], { takesAny: true });
   const lines: string[] = [];
-  const a = await startNode(store, 60_000, { log: (line) => lines.push(line) });
+  // No cool-off after a broken session: each case below is a session of its own from the same peer.
+  const a = await startNode(store, 60_000, { log: (line) => lines.push(line), timeoutCoolOff: { firstMs: 0, maxMs: 0 } });
   a.sync.join(dao);
   const peer = await startMeshNode();
   store.members.add(peer.peerId.toString());
@@ -602,16 +603,19 @@ test('a peer whose ranges answer more than it was asked (thousands of ranges, or
   const store = new TestStore(history);
   const victim = await startNode(store, 60_000, { log: (line) => lines.push(line) });
   victim.sync.join(dao);
-  const attacker = await startMeshNode();
-  store.members.add(attacker.peerId.toString());
+  // A member's nodes, one per attempt: a node that broke the protocol is left alone for a while (below).
+  const attackers: MeshNode[] = [];
   const welcomed = async () => {
+    const attacker = await startMeshNode();
+    store.members.add(attacker.peerId.toString());
+    attackers.push(attacker);
     const stream = await attacker.dialProtocol(victim.node.getMultiaddrs()[0]!, daoSyncProtocol);
     const wire = rawWire(stream);
     await wire.send(hello());
     assert.equal((await wire.read()).t, 'welcome');
     return { stream, wire };
   };
-  const cutOff = (why: string) => lines.filter((line) => line.startsWith(`served sync with ${attacker.peerId.toString()}`) && line.includes(why)).length;
+  const cutOff = (why: string) => lines.filter((line) => attackers.some((attacker) => line.startsWith(`served sync with ${attacker.peerId.toString()}`)) && line.includes(why)).length;
   const wrong = new Uint8Array(16);
 
   /** `count` ranges with tiny rising bounds and wrong fingerprints, as the first message. */
@@ -631,6 +635,11 @@ test('a peer whose ranges answer more than it was asked (thousands of ranges, or
   await oversized.wire.send(crafted(170_000));
   await assert.rejects(oversized.wire.read(), 'the victim ends the stream instead of answering');
   await eventually('the victim to end the session with a protocol error', () => cutOff('cap for an answer to what this node asked') === 1);
+  // That node is left alone for a while: asked again at once, the victim says it is busy, and why.
+  const again = rawWire(await attackers[0]!.dialProtocol(victim.node.getMultiaddrs()[0]!, daoSyncProtocol));
+  await again.send(hello());
+  const refused = await again.read();
+  assert.ok(refused.t === 'refuse' && refused.code === 'BUSY' && /broke the sync protocol/.test(refused.message), JSON.stringify(refused));
   // Five hundred, in a frame small enough (~12 KB): refused by count before any is hashed.
   const tooMany = await welcomed();
   await tooMany.wire.send(crafted(500));

@@ -74,9 +74,10 @@ export type BusyRetry = {
 export const defaultBusyRetry: BusyRetry = { firstMs: 150, maxMs: 5_000, maxTries: 10 };
 
 /**
- * How long a peer whose session with us ran out of time (a timeout or the session's limit) is left alone for
- * that DAO: no session started with it, its own refused as BUSY. Without it, a peer trickling just inside the
- * timeouts could take this node's one session for the DAO again the moment the last one ended.
+ * How long a peer whose session with us ran out of time (a timeout or the session's limit), or that broke the
+ * protocol, is left alone for that DAO: no session started with it, its own refused as BUSY. Without it, a peer
+ * trickling just inside the timeouts, or sending what it may not, could take this node's one session for the DAO
+ * again the moment the last one ended.
  */
 export type TimeoutCoolOff = {
   /** After the first such session, doubling with each one after it up to `maxMs`; a session that completes forgets them. */
@@ -112,8 +113,11 @@ type Tracked = {
   queue: Map<string, { notBefore: number; busyTries: number }>;
   /** Wakes the queue when its first entry is due. */
   wake: ReturnType<typeof setTimeout> | null;
-  /** Peers left alone after sessions that ran out of time (TimeoutCoolOff): until when, and how many in a row. */
-  coolingOff: Map<string, { until: number; timeouts: number }>;
+  /**
+   * Peers left alone after sessions that ran out of time or that they broke (TimeoutCoolOff): until when, how many
+   * in a row, and why (for the BUSY they get meanwhile).
+   */
+  coolingOff: Map<string, { until: number; timeouts: number; why: string }>;
 };
 
 /** How many of a DAO's nodes each periodic round compares with. */
@@ -300,7 +304,7 @@ export class DaoSync {
         report = addReports(before, session);
         break;
       } catch (error) {
-        if (error instanceof SyncTimeoutError) this.#sessionEnded(tracked, inviter, error);
+        this.#sessionEnded(tracked, inviter, error);
         // Cut short with something new, by either side's time limit or a dropped stream (not for sending what
         // this node refuses: SyncProtocolError): the next session takes up the rest.
         const partial = error instanceof SyncProtocolError ? null : cut.report;
@@ -479,7 +483,7 @@ export class DaoSync {
         tracked.lastError = null;
         this.#sessionEnded(tracked, peer, null);
       } catch (error) {
-        if (error instanceof SyncTimeoutError) this.#sessionEnded(tracked, peer, error);
+        this.#sessionEnded(tracked, peer, error);
         if (error instanceof SyncRefusedError && error.code === 'BUSY') {
           // The peer is in another session for this DAO: ask again a little later, while it stays connected,
           // up to a point (then the periodic round, gossip or a reconnection ask again).
@@ -511,7 +515,7 @@ export class DaoSync {
     const tracked = this.#daos.get(dao);
     if (!tracked) return () => {};
     const coolingOff = this.#coolingOffFor(tracked, peer);
-    if (coolingOff > 0) return { busy: `Your last session with this node for the DAO ran out of time; it takes another in ${seconds(coolingOff)}.` };
+    if (coolingOff > 0) return { busy: `Your last session with this node for the DAO ${tracked.coolingOff.get(peer)!.why}; it takes another in ${seconds(coolingOff)}.` };
     // Say which session holds the slot: one between us, or one with another node.
     const mine = tracked.running.has(peer);
     if (mine && this.#node.peerId.toString() < peer) return { busy: 'This node has started a session for this DAO with you; that one goes on.' };
@@ -530,22 +534,26 @@ export class DaoSync {
   }
 
   /**
-   * Notes how a session with `peer` ended: one that ran out of time leaves the peer alone for a while (twice as
-   * long each time in a row, TimeoutCoolOff); one that completed forgets those; any other failure changes nothing.
+   * Notes how a session with `peer` ended: one that ran out of time, or that the peer broke (a protocol error: it
+   * sent what was not asked, more than an answer can hold, envelopes the gate refuses past the limit), leaves the
+   * peer alone for a while (twice as long each time in a row, TimeoutCoolOff); one that completed forgets those;
+   * any other failure (a refusal, a dropped connection) changes nothing. Without it, a peer that breaks the
+   * protocol could take the DAO's one session slot again the moment its last session ended.
    */
-  #sessionEnded(tracked: Tracked, peer: string, ending: Error | null): void {
+  #sessionEnded(tracked: Tracked, peer: string, ending: unknown): void {
     if (ending === null) {
       tracked.coolingOff.delete(peer);
       return;
     }
-    if (!(ending instanceof SyncTimeoutError)) return;
+    const why = ending instanceof SyncTimeoutError ? 'ran out of time' : ending instanceof SyncProtocolError ? 'broke the sync protocol' : null;
+    if (why === null) return;
     const coolOff = this.#options.timeoutCoolOff ?? defaultTimeoutCoolOff;
     const timeouts = (tracked.coolingOff.get(peer)?.timeouts ?? 0) + 1;
     const pauseMs = Math.min(coolOff.firstMs * 2 ** (timeouts - 1), coolOff.maxMs);
-    tracked.coolingOff.set(peer, { until: performance.now() + pauseMs, timeouts });
+    tracked.coolingOff.set(peer, { until: performance.now() + pauseMs, timeouts, why });
     // A request queued meanwhile waits for a later round like any new one (#request).
     tracked.queue.delete(peer);
-    this.#options.log?.(`sync ${tracked.dao} with ${peer}: ran out of time (${ending.message}); no session with it for ${seconds(pauseMs)}`);
+    this.#options.log?.(`sync ${tracked.dao} with ${peer}: ${why} (${(ending as Error).message}); no session with it for ${seconds(pauseMs)}`);
   }
 
   /** How long `peer` is still left alone for the DAO, in ms (0: not). */

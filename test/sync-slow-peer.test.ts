@@ -115,6 +115,8 @@ async function eventually(what: string, check: () => boolean, timeoutMs = 20_000
 const hello = (): SyncMessage => ({ t: 'hello', v: syncProtocolVersion, dao: recordHashFromId(dao) });
 
 const shortTimeouts: DaoSyncOptions = { sessionTimeouts: { readTimeoutMs: 2_000, writeTimeoutMs: 1_000 } };
+/** For tests that break the protocol from one peer several times, each a session of its own: no pause between. */
+const noCoolOff = { firstMs: 0, maxMs: 0 };
 
 /** An honest node holding `held` meets the victim; resolves once the victim holds `news`. */
 async function honestNodeBrings(victim: { node: MeshNode; store: OpenStore }, held: readonly Uint8Array[], news: Uint8Array): Promise<void> {
@@ -179,7 +181,7 @@ test('a peer that stops reading in a session we started loses it, and an honest 
 test('a peer that offers envelopes it was not asked for is cut off with a protocol error, and none of them is taken', async () => {
   const history = envelopes(40, 100); // more ids than fit a list: the first message is a fingerprint
   const unasked = envelopes(1, 100)[0]!;
-  const victim = await startDaoNode(history, shortTimeouts);
+  const victim = await startDaoNode(history, { ...shortTimeouts, timeoutCoolOff: noCoolOff });
   const attacker = await startMeshNode();
   const sameAsVictim = () => new RangeReconciler(new IdSet(history.map((envelope) => sha256(envelope))));
 
@@ -335,7 +337,7 @@ function envelopeInHalf(low: boolean): Uint8Array {
 
 test('where the victim listed its own ids, a peer that sends envelopes outside them, or one twice, is cut off before any of that frame is taken', async () => {
   const history = envelopes(10, 100);
-  const victim = await startDaoNode(history, shortTimeouts);
+  const victim = await startDaoNode(history, { ...shortTimeouts, timeoutCoolOff: noCoolOff });
   const attacker = await startMeshNode();
   const lower = Uint8Array.of(0x80);
   /** A session in which the victim lists its ids below 0x80 and nothing else: only there may it be sent anything. */
