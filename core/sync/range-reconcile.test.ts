@@ -29,8 +29,9 @@ function reconcile(mine: Uint8Array[], theirs: Uint8Array[], options = {}) {
 test('two random sets learn exactly what each lacks, whatever the overlap', () => {
   fc.assert(
     fc.property(
-      fc.uniqueArray(fc.nat(5000), { maxLength: 600 }),
-      fc.uniqueArray(fc.nat(5000), { maxLength: 600 }),
+      // size 'max': lengths spread over the whole range (fast-check's default keeps arrays to a few elements).
+      fc.uniqueArray(fc.nat(5000), { maxLength: 600, size: 'max' }),
+      fc.uniqueArray(fc.nat(5000), { maxLength: 600, size: 'max' }),
       fc.integer({ min: 2, max: 16 }),
       fc.integer({ min: 1, max: 40 }),
       (a, b, branching, idListThreshold) => {
