@@ -99,8 +99,8 @@ test('every message of an honest reconciliation fits the cap its receiver reads 
     }
   };
   fc.assert(
-    fc.property(fc.uniqueArray(fc.nat(20_000), { maxLength: 2000 }), fc.uniqueArray(fc.nat(20_000), { maxLength: 2000 }), fc.integer({ min: 2, max: 16 }), fc.integer({ min: 1, max: 40 }), (a, b, branching, idListThreshold) =>
-      check(a, b, { branching, idListThreshold, maxRounds: 64 }),
+    fc.property(fc.uniqueArray(fc.nat(20_000), { maxLength: 2000, size: 'max' }), fc.uniqueArray(fc.nat(20_000), { maxLength: 2000, size: 'max' }), fc.integer({ min: 2, max: 16 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 40, max: 4000 }), (a, b, branching, idListThreshold, maxListedIds) =>
+      check(a, b, { branching, idListThreshold, maxListedIds, maxRounds: 200 }),
     ),
     { numRuns: 100 },
   );
