@@ -368,3 +368,32 @@ test('a box sealed to the wrong key, added for a member who had none: her node m
   assert.equal(new TextDecoder().decode(openGossip(b.keys.byId(b.replica, keyId)!, dao, message)!), 'welcome back');
   for (const from of [a, b]) assert.equal(from.keys.dueTurn(from.replica), null, `${from.who.name}: nothing more is due`);
 });
+
+test("one member's many keys for an epoch, boxed only to one node, do not fill its candidates: it still takes the key the others use", async () => {
+  const { actors, scenario, nodes } = await threeMembers(['alice', 'bob', 'mallory'], { unboxedGraceMs: 300 });
+  const [, bob, mallory] = actors;
+  const [a, b] = nodes;
+  // Mallory writes sixteen keys for the epoch, each boxed to Bob and herself only, and they reach Bob first.
+  const epoch = Uint8Array.from(Buffer.from(GroupKeys.epochOf(a.replica)!, 'hex'));
+  const dao = recordHashFromId(scenario.daoId);
+  for (let i = 0; i < 16; i++) {
+    const key = newGroupKey();
+    const keyId = groupKeyId(key);
+    const boxes = [bob, mallory].map((who) => sealKeyBox({ dao, epoch, keyId }, key, who.key.publicKey, addressBytes(who.key.address)));
+    scenario.write(mallory, (context) => buildGroupKey(context, { epoch, keyId, boxes }));
+  }
+  await deliver(nodes, scenario.records);
+  assert.equal(a.keys.current(a.replica), null, 'Alice was boxed none of them');
+  // Alice's node, with no box after the grace period, makes a key for everyone.
+  const due = a.keys.dueTurn(a.replica)!;
+  assert.ok(due, 'a key is due for Alice');
+  await new Promise((resolve) => setTimeout(resolve, due.graceMs + 10));
+  assert.equal(upkeep(scenario, a).length, 1);
+  await deliver(nodes, scenario.records);
+  const alices = a.keys.current(a.replica)!;
+  assert.ok(alices, 'Alice holds the key she made');
+  const message = sealGossip(alices, dao, new TextEncoder().encode('can you read me'));
+  const opened = b.keys.byId(b.replica, alices.id);
+  assert.ok(opened, "Bob's node took Alice's key: Mallory's filled at most two of its candidates");
+  assert.equal(new TextDecoder().decode(openGossip(opened, dao, message)!), 'can you read me');
+});

@@ -31,7 +31,7 @@ import { groupEpoch } from '../../core/governance/group-epoch.ts';
 import type { GroupKeyInput } from '../../core/governance/record-builders.ts';
 import { deviceBodySchema, groupKeyBodySchema, maxKeyBoxes, type GroupKeyBody } from '../../core/governance/record-kinds.ts';
 import type { MemberKey } from '../../core/identity/member-key.ts';
-import { addressBytes, decodeRecord, recordHashFromId } from '../../core/ledger/record.ts';
+import { addressBytes, decodeRecord, recordHashFromId, type LedgerRecord } from '../../core/ledger/record.ts';
 import { groupKeyId, newGroupKey, openKeyBox, sealKeyBox, type KeyBox } from '../../core/sync/key-box.ts';
 import { memberPublicKey } from '../../core/sync/member-public-key.ts';
 import type { GroupKey } from '../../p2p/gossip-cipher.ts';
@@ -43,6 +43,12 @@ const keysFile = 'group-keys.json';
 /** Epochs kept per DAO (older ones only open old gossip, which catch-up also carries). */
 const keptEpochs = 32;
 const candidatesPerEpoch = 16;
+/**
+ * Keys of one epoch taken from one member's records: an honest node writes one (two when its first did not open
+ * for someone). Without a bound, one member could fill a node's candidates with keys boxed only to it before
+ * the key the others use arrived, and leave it unable to read them for the epoch.
+ */
+const keysPerAuthorPerEpoch = 2;
 /** How long a member's node with no box for any of the epoch's keys leaves the holders to add one before it makes a key. */
 const defaultUnboxedGraceMs = 2 * 60_000;
 
@@ -247,17 +253,26 @@ export class GroupKeys {
     if (member === null) return;
     const me = addressBytes(member.address);
     const dao = recordHashFromId(replica.id);
+    // Held keys by epoch and author of the record that brought them.
+    const heldFrom = new Map<string, number>();
+    const from = (record: LedgerRecord, epoch: Uint8Array) => `${bytesToHex(epoch)}:${record.author}`;
+    for (const { record, body } of records) {
+      if (this.#held(replica.id, bytesToHex(body.key))) heldFrom.set(from(record, body.epoch), (heldFrom.get(from(record, body.epoch)) ?? 0) + 1);
+    }
     for (const { record, body } of records) {
       const tried = `${member.address}:${record.id}`;
       if (this.#tried.has(tried)) continue;
       this.#tried.add(tried);
       const keyId = bytesToHex(body.key);
       if (this.#held(replica.id, keyId)) continue;
+      const author = from(record, body.epoch);
+      if ((heldFrom.get(author) ?? 0) >= keysPerAuthorPerEpoch) continue;
       for (const box of body.boxes) {
         if (bytesToHex(box.member) !== bytesToHex(me)) continue;
         const key = openKeyBox({ dao, epoch: body.epoch, keyId: body.key }, box, member.privateKey);
         if (key) {
           this.#add(replica.id, bytesToHex(body.epoch), key);
+          heldFrom.set(author, (heldFrom.get(author) ?? 0) + 1);
           break;
         }
       }
