@@ -87,24 +87,17 @@ function unchangedSinceCheck(doc: Y.Doc, checked: Checked, result: AcceptedEnvel
 }
 
 /**
- * Where envelopes that arrive as views of larger buffers are copied to (byte-arena.ts): one arena per document,
- * so that a slab holds one DAO's envelopes and goes with that DAO's document.
+ * Where the gate copies bytes to (byte-arena.ts), per document so that a slab holds one DAO's bytes and goes with
+ * that DAO's document: `envelopes`, an envelope that arrives as a view of a larger buffer; `records`, the record
+ * bytes the document keeps of a one-record envelope. Apart, so that envelope copies, garbage once their records
+ * are folded, never share a slab with record bytes kept for good.
  */
-const arenas = new WeakMap<Y.Doc, ByteArena>();
+const arenas = new WeakMap<Y.Doc, { envelopes: ByteArena; records: ByteArena }>();
 
-function arenaOf(doc: Y.Doc): ByteArena {
-  let arena = arenas.get(doc);
-  if (arena === undefined) arenas.set(doc, (arena = new ByteArena()));
-  return arena;
-}
-
-/** Where the record bytes the document keeps are copied to: one arena per document, apart from the envelopes'. */
-const recordArenas = new WeakMap<Y.Doc, ByteArena>();
-
-function recordArenaOf(doc: Y.Doc): ByteArena {
-  let arena = recordArenas.get(doc);
-  if (arena === undefined) recordArenas.set(doc, (arena = new ByteArena()));
-  return arena;
+function arenasOf(doc: Y.Doc): { envelopes: ByteArena; records: ByteArena } {
+  let found = arenas.get(doc);
+  if (found === undefined) arenas.set(doc, (found = { envelopes: new ByteArena(), records: new ByteArena() }));
+  return found;
 }
 
 export function checkEnvelope(doc: Y.Doc, envelopeBytes: Uint8Array, context: GateContext): GateResult {
@@ -115,13 +108,13 @@ export function checkEnvelope(doc: Y.Doc, envelopeBytes: Uint8Array, context: Ga
     if (given.length > maxEnvelopeBytes) throw new GateRefusal('TOO_LARGE', `An envelope may hold at most ${maxEnvelopeBytes} bytes; this one has ${given.length}.`);
     // The records, and the document once applied, keep views of these bytes: an envelope that is a view of a
     // larger buffer (a catch-up frame of many envelopes) gets its own copy, so that it does not keep the rest alive.
-    const bytes = given.byteOffset === 0 && given.byteLength === given.buffer.byteLength ? given : (copy = arenaOf(doc).copy(given));
+    const bytes = given.byteOffset === 0 && given.byteLength === given.buffer.byteLength ? given : (copy = arenasOf(doc).envelopes.copy(given));
     const { accepted, client, single } = check(doc, bytes, context);
     checkedAgainst.set(accepted, { doc, client, clock: clockOf(doc, client), single });
     return accepted;
   } catch (error) {
     // Nothing keeps a view of a refused envelope: its copy's space goes back to the arena.
-    if (copy !== null) arenaOf(doc).release(copy);
+    if (copy !== null) arenasOf(doc).envelopes.release(copy);
     if (error instanceof GateRefusal) return { ok: false, reason: error.rejection };
     // A failure the checks did not foresee (a Yjs internal on hostile bytes, a context callback that threw):
     // still a refusal, never a crash.
@@ -147,7 +140,7 @@ export function applyCheckedEnvelope(doc: Y.Doc, result: AcceptedEnvelope, origi
     // The document keeps a copy of the record's bytes alone, not a view of the envelope: it keeps them for good,
     // and the envelope's own copy (or buffer) is garbage once the records are folded.
     const single = checked.single;
-    integrateSingleRecord(doc, { ...single, bytes: recordArenaOf(doc).copy(single.bytes) }, result.records[0]!.id, origin);
+    integrateSingleRecord(doc, { ...single, bytes: arenasOf(doc).records.copy(single.bytes) }, result.records[0]!.id, origin);
   } else {
     withExpectedTexts(
       result.records.map((record) => record.id),

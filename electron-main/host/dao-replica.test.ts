@@ -466,12 +466,19 @@ async function foldOfLog(dir: string, dao: string, verifyWith: Ed25519Verify = v
 }
 
 /** Runs `use` while every file write fails as it does on a full disk (ENOSPC): the log's appends fail. */
-async function withFullDisk(dir: string, use: () => Promise<void>): Promise<void> {
+/** FileHandle's prototype (found through a handle on a probe file in `dir`), whose `write` the tests replace. */
+async function fileHandlePrototype(dir: string): Promise<{ write: (...args: unknown[]) => Promise<unknown> }> {
   const probe = await open(join(dir, 'probe'), 'w');
-  const handlePrototype = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
   await probe.close();
+  return Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
+}
+
+const diskFull = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+
+async function withFullDisk(dir: string, use: () => Promise<void>): Promise<void> {
+  const handlePrototype = await fileHandlePrototype(dir);
   const write = handlePrototype.write;
-  handlePrototype.write = () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+  handlePrototype.write = () => Promise.reject(diskFull());
   try {
     await use();
   } finally {
@@ -481,14 +488,12 @@ async function withFullDisk(dir: string, use: () => Promise<void>): Promise<void
 
 /** The next write to any file waits `ms`, then fails with ENOSPC (`fail`) or goes through: a slow disk. */
 async function slowNextWrite(dir: string, ms: number, fail: boolean): Promise<void> {
-  const probe = await open(join(dir, 'probe'), 'w');
-  const handlePrototype = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
-  await probe.close();
+  const handlePrototype = await fileHandlePrototype(dir);
   const write = handlePrototype.write;
   handlePrototype.write = async function (this: unknown, ...args: unknown[]) {
     handlePrototype.write = write;
     await new Promise((resolve) => setTimeout(resolve, ms));
-    if (fail) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    if (fail) throw diskFull();
     return write.apply(this, args);
   };
 }

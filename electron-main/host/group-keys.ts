@@ -253,19 +253,16 @@ export class GroupKeys {
     if (member === null) return;
     const me = addressBytes(member.address);
     const dao = recordHashFromId(replica.id);
-    // Held keys by epoch and author of the record that brought them.
-    const heldFrom = new Map<string, number>();
-    const from = (record: LedgerRecord, epoch: Uint8Array) => `${bytesToHex(epoch)}:${record.author}`;
-    for (const { record, body } of records) {
-      if (this.#held(replica.id, bytesToHex(body.key))) heldFrom.set(from(record, body.epoch), (heldFrom.get(from(record, body.epoch)) ?? 0) + 1);
-    }
+    // Held keys by epoch and record author: counted only when a record is new (this runs for every seal).
+    let heldFrom: Map<string, number> | null = null;
     for (const { record, body } of records) {
       const tried = `${member.address}:${record.id}`;
       if (this.#tried.has(tried)) continue;
       this.#tried.add(tried);
       const keyId = bytesToHex(body.key);
       if (this.#held(replica.id, keyId)) continue;
-      const author = from(record, body.epoch);
+      heldFrom ??= this.#keysHeldByAuthor(replica.id, records);
+      const author = epochAuthor(record, body.epoch);
       if ((heldFrom.get(author) ?? 0) >= keysPerAuthorPerEpoch) continue;
       for (const box of body.boxes) {
         if (bytesToHex(box.member) !== bytesToHex(me)) continue;
@@ -305,6 +302,17 @@ export class GroupKeys {
     return known;
   }
 
+  /** How many of the keys held came from each member's records, by epoch (epochAuthor). */
+  #keysHeldByAuthor(dao: string, records: readonly { record: LedgerRecord; body: GroupKeyBody }[]): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const { record, body } of records) {
+      if (!this.#held(dao, bytesToHex(body.key))) continue;
+      const author = epochAuthor(record, body.epoch);
+      counts.set(author, (counts.get(author) ?? 0) + 1);
+    }
+    return counts;
+  }
+
   #held(dao: string, keyId: string): GroupKey | undefined {
     for (const epoch of this.#daos.get(dao) ?? []) {
       const found = epoch.keys.find((key) => key.hex === keyId);
@@ -332,4 +340,8 @@ export class GroupKeys {
     const snapshot = Object.fromEntries([...this.#daos].map(([dao, epochs]) => [dao, epochs.map((entry) => ({ epoch: entry.epoch, keys: entry.keys.map((known) => bytesToHex(known.key)) }))]));
     this.#saving = this.#saving.then(() => writeFileAtomic(this.#path, JSON.stringify(snapshot))).catch(() => {});
   }
+}
+
+function epochAuthor(record: LedgerRecord, epoch: Uint8Array): string {
+  return `${bytesToHex(epoch)}:${record.author}`;
 }
