@@ -94,6 +94,9 @@ type SnapshotMeta = { v: number; pending: number; devices: DeviceFacts };
  */
 const writerFile = 'yjs-writer';
 
+/** What a replica stopped by a bug (not by a refusal or the disk) tells its caller. */
+const internalErrorHint = 'Restart the node: it opens the DAO again from what was stored. Please report this as a bug.';
+
 export type DaoReplicaOptions = {
   /** Where a failure nobody awaits goes (a snapshot taken by its timer). */
   log?: ((line: string) => void) | undefined;
@@ -412,6 +415,11 @@ export class DaoReplica {
       this.doc.transact(() => {
         for (const bytes of envelopes) outcomes.push(this.#gate(bytes, true));
       }, 'remote');
+    } catch (error) {
+      // A bug mid-frame (#gate says which): the envelopes taken before it are in the doc but not in the log.
+      const taken = outcomes.flatMap((outcome) => (outcome.ok ? outcome.records.map((record) => record.id) : []));
+      this.#stop(`hit an internal error taking a catch-up frame (${error instanceof Error ? error.message : String(error)})`, internalErrorHint, taken);
+      throw error;
     } finally {
       this.#foldUnfolded();
     }
@@ -627,18 +635,25 @@ export class DaoReplica {
     try {
       return await this.#log.append(frames);
     } catch (error) {
-      this.#foldStoredOnly(added);
-      if (this.#failed === null) {
-        this.#failed = new DaomeshError(
-          'STORAGE_FAILED',
-          `DAO ${this.id} could not store a change (${error instanceof Error ? error.message : String(error)}) and takes no more until it is opened again.`,
-          'Free disk space or fix the disk, then restart the node: it opens the DAO again from what was stored.',
-        );
-        this.#cancelSnapshotTimer();
-        this.#report(this.#failed.message);
-      }
+      this.#stop(
+        `could not store a change (${error instanceof Error ? error.message : String(error)})`,
+        'Free disk space or fix the disk, then restart the node: it opens the DAO again from what was stored.',
+        added,
+      );
       throw error;
     }
+  }
+
+  /**
+   * Stops the replica when its doc holds what its log may not: it takes and serves nothing more until opened
+   * again (which reads what was stored), and its fold leaves out `unstored`, the records not known to be stored.
+   */
+  #stop(why: string, hint: string, unstored: readonly string[]): void {
+    this.#foldStoredOnly(unstored);
+    if (this.#failed !== null) return;
+    this.#failed = new DaomeshError('STORAGE_FAILED', `DAO ${this.id} ${why} and takes no more until it is opened again.`, hint);
+    this.#cancelSnapshotTimer();
+    this.#report(this.#failed.message);
   }
 
   /**
@@ -734,13 +749,24 @@ export class DaoReplica {
       acceptedDelegation: (id) => this.#delegationRecord(id),
     });
     if (!result.ok) return result;
-    applyCheckedEnvelope(this.doc, result, 'remote');
     const records = [...result.records];
-    if (foldLater) {
-      this.#track(records);
-      for (const record of records) this.#unfolded.push(record);
-    } else {
-      this.#take(records);
+    try {
+      applyCheckedEnvelope(this.doc, result, 'remote');
+      if (foldLater) {
+        this.#track(records);
+        for (const record of records) this.#unfolded.push(record);
+      } else {
+        this.#take(records);
+      }
+    } catch (error) {
+      // Not a refusal but a bug (the gate accepted what Yjs or the fold could not take): the doc may hold part of
+      // the envelope, which no log holds, so a snapshot must never pair them, nor a peer be served from the doc.
+      this.#stop(
+        `hit an internal error taking envelope ${result.envelope.id} (${error instanceof Error ? error.message : String(error)})`,
+        internalErrorHint,
+        records.map((record) => record.id),
+      );
+      throw error;
     }
     return { ok: true, records, bytes: result.envelope.bytes };
   }
