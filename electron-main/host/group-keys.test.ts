@@ -27,8 +27,11 @@ const rules: Rules = { ...simpleMajority(3), votingPeriodMs: day, gracePeriodMs:
 const verify = createNativeEd25519Verify();
 const roots: string[] = [];
 const replicas: DaoReplica[] = [];
+const stores: GroupKeys[] = [];
 after(async () => {
   for (const replica of replicas) await replica.close();
+  // A store's last save would otherwise write its file again into a removed directory.
+  for (const keys of stores) await keys.flushed();
   for (const root of roots) await rm(root, { recursive: true, force: true });
 });
 
@@ -41,7 +44,9 @@ async function node(scenario: Scenario, who: Actor, options: { unboxedGraceMs?: 
   const { replica } = await DaoReplica.open(join(dataDir, 'daos'), scenario.daoId, verify);
   replicas.push(replica);
   const unlocked = { key: who.key as MemberKey | null };
-  return { who, replica, keys: await GroupKeys.open(dataDir, () => unlocked.key, options), dataDir, unlocked };
+  const keys = await GroupKeys.open(dataDir, () => unlocked.key, options);
+  stores.push(keys);
+  return { who, replica, keys, dataDir, unlocked };
 }
 
 /** Delivers records (all the scenario's by default) to nodes, as catch-up would. */
