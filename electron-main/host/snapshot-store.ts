@@ -41,6 +41,8 @@ export type PartedSnapshot = LogCheckpoint & {
    * in for data that was not needed until now.
    */
   readPart(index: number): Uint8Array | null;
+  /** Sets the file aside (renamed `*.damaged`) when a part that checked out cannot be used: no later load takes it. */
+  setAside(): void;
 };
 
 export type LoadedParts = { snapshot: PartedSnapshot | null; damaged: string[] };
@@ -296,7 +298,8 @@ async function readParted(path: string, eager: number, usable: (checkpoint: LogC
   if (head.length >= 12 && head.subarray(0, magic.length).equals(magic) && head.readUInt32LE(8) === 1) {
     const whole = decodeLegacy(await readRange(path, 0, Infinity));
     if (whole !== null && !usable(whole)) return 'unusable';
-    return whole === null ? null : { logId: whole.logId, logOffset: whole.logOffset, frameCount: whole.frameCount, count: 1, parts: [whole.payload], readPart: (index) => (index === 0 ? whole.payload : null) };
+    if (whole === null) return null;
+    return { logId: whole.logId, logOffset: whole.logOffset, frameCount: whole.frameCount, count: 1, parts: [whole.payload], readPart: (index) => (index === 0 ? whole.payload : null), setAside: () => setAside(path) };
   }
   if (head.length >= checkpointBytes + 4 && head.readUInt32LE(checkpointBytes) <= 1024) {
     const tableEnd = checkpointBytes + 4 + head.readUInt32LE(checkpointBytes) * partEntryBytes + digestBytes;
@@ -325,14 +328,19 @@ async function readParted(path: string, eager: number, usable: (checkpoint: LogC
       if (index < parts.length) return parts[index]!;
       const data = readRangeSync(path, part.offset, part.length);
       if (data === null || !sha256(data).equals(part.digest)) {
-        try {
-          renameSync(path, `${path}.damaged`);
-        } catch {
-          // already gone
-        }
+        setAside(path);
         return null;
       }
       return new Uint8Array(data.buffer, data.byteOffset, data.length);
     },
+    setAside: () => setAside(path),
   };
+}
+
+function setAside(path: string): void {
+  try {
+    renameSync(path, `${path}.damaged`);
+  } catch {
+    // already gone
+  }
 }
