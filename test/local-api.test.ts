@@ -182,3 +182,16 @@ test('web mode serves the UI with a strict Content-Security-Policy, only to 127.
   });
   assert.equal(rebound, 421);
 });
+
+test('a Range header of any shape gets the whole page, and the node keeps serving', async () => {
+  const whole = await (await fetch(`http://127.0.0.1:${port()}/`)).text();
+  // bytes=10-5 made the static server throw inside the request handler, which ended the node.
+  for (const range of ['bytes=10-5', 'bytes=0-0,9-3', 'bytes=-0', 'bytes=99999999999999999999-', 'bytes=abc', 'items=0-1']) {
+    const page = await fetch(`http://127.0.0.1:${port()}/`, { headers: { range } });
+    assert.equal(page.status, 200, range);
+    assert.equal(await page.text(), whole, range);
+  }
+  const api = await connectApi({ url: host.apiUrl, secret });
+  assert.equal((await api.call('node.status', {})).peerId, host.peerId);
+  api.close();
+});

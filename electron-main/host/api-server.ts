@@ -109,9 +109,18 @@ export class ApiServer {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
       return;
     }
-    serveUi(request, response, () => {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
-    });
+    // The UI is a few small files: a Range request gets the whole file. sirv hands a reversed range (bytes=10-5)
+    // to fs.createReadStream, which throws inside this handler and ended the node; anyone here can send one.
+    delete request.headers.range;
+    try {
+      serveUi(request, response, () => {
+        response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
+      });
+    } catch (error) {
+      this.#options.onError?.(error);
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end();
+    }
   }
 
   /**
