@@ -2,7 +2,7 @@
 // revert a first one still in its grace period), and nothing the fold would only keep as evidence is written;
 // a DAO whose files cannot be opened keeps no other DAO from opening.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -21,7 +21,7 @@ const minute = 60 * 1000;
 const hour = 60 * minute;
 
 /** A node of one member with a clock the test moves, holding a DAO of that member alone (so one signature decides). */
-async function soloDao(t: TestContext): Promise<{ service: DaoService; dao: string; clock: { now: number } }> {
+async function soloDao(t: TestContext): Promise<{ service: DaoService; dao: string; clock: { now: number }; dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'daomesh-writes-'));
   const clock = { now: Date.UTC(2026, 2, 1) };
   const service = await DaoService.open({
@@ -37,7 +37,7 @@ async function soloDao(t: TestContext): Promise<{ service: DaoService; dao: stri
     await rm(dataDir, { recursive: true, force: true });
   });
   const { dao } = await service.create({ name: 'Solo', preset: 'simple-majority', founders: [], votingPeriodMs: minute, gracePeriodMs: hour });
-  return { service, dao, clock };
+  return { service, dao, clock, dataDir };
 }
 
 /** Proposes, votes yes, lets the vote close and signs the result: the proposal has passed, its grace period starts. */
@@ -93,6 +93,24 @@ test('a record the fold would ignore is refused with its reason, and nothing is 
   await service.signTally({ dao, proposal });
   assert.equal(service.get(dao).proposals.find((entry) => entry.id === proposal)?.status, 'passed');
   assert.deepEqual(service.get(dao).evidence, [], 'the node wrote no record that does not count');
+});
+
+test('a DAO the fold would not count is never made: refused with why, nothing held or left on disk; one founder in two spellings is one', async (t) => {
+  const { service, dao, dataDir } = await soloDao(t);
+  const daosDir = join(dataDir, 'daos');
+  const before = (await readdir(daosDir)).sort();
+  const others = Array.from({ length: 3 }, (_, i) => memberKeyFromPrivateKey(sha256(utf8ToBytes(`daomesh founder ${i}`))).address);
+  await assert.rejects(
+    service.create({ name: 'Too many', preset: 'simple-majority', founders: others, memberCap: 2, votingPeriodMs: minute, gracePeriodMs: hour }),
+    (error: unknown) => error instanceof DaomeshError && error.code === 'RECORD_REJECTED' && /genesis/.test(error.message),
+  );
+  assert.deepEqual(service.held(), [dao]);
+  assert.deepEqual((await readdir(daosDir)).sort(), before, 'no directory left behind');
+
+  // The caller's own address in lower case, and another founder twice in two cases: two founders, a real DAO.
+  const { dao: made } = await service.create({ name: 'Cases', preset: 'simple-majority', founders: [member.address.toLowerCase(), others[0]!, others[0]!.toLowerCase()], votingPeriodMs: minute, gracePeriodMs: hour });
+  assert.deepEqual([...service.get(made).members.map((entry) => entry.address)].sort(), [member.address, others[0]!].sort());
+  assert.equal(service.list().length, 2);
 });
 
 test("a new DAO's first envelope is sealed by the device key it delegates, and a peer takes the log in", async (t) => {

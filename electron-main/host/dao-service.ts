@@ -30,7 +30,7 @@ import {
 } from '../../core/governance/record-builders.ts';
 import type { Certificate } from '../../core/governance/certificate.ts';
 import { rulePresets, type Rules } from '../../core/governance/rules.ts';
-import type { MemberKey } from '../../core/identity/member-key.ts';
+import { checksumAddress, type MemberKey } from '../../core/identity/member-key.ts';
 import { addressBytes, maxDeps, recordHashFromId, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../../core/ledger/record.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { createInvite, type Invite } from '../../core/sync/invite.ts';
@@ -206,7 +206,8 @@ export class DaoService {
 
   async create(params: BridgeParams<'dao.create'>): Promise<BridgeResult<'dao.create'>> {
     const key = this.#options.memberKey();
-    const founders = [...new Set([key.address, ...(params.founders ?? [])])];
+    // One address in two spellings (cases) is one founder: listed twice, the genesis would count for nobody.
+    const founders = [...new Set([key.address, ...(params.founders ?? [])].map(checksumAddress))];
     const rules: Rules = { ...presetRules[params.preset](founders.length) };
     if (params.memberCap !== undefined) rules.memberCap = params.memberCap;
     if (params.votingPeriodMs !== undefined) rules.votingPeriodMs = params.votingPeriodMs;
@@ -219,9 +220,19 @@ export class DaoService {
     );
     return await this.#serially(async () => {
       const { replica } = await DaoReplica.open(this.#daosDir, genesis.id, this.#options.verify, { log: this.#options.log });
+      let signer: NativeEd25519Signer;
+      let delegation: LedgerRecord;
+      try {
+        signer = await this.#deviceSigner(key);
+        delegation = this.#delegation({ dao: genesis.id, author: key.address, deps: [genesis.id], time: now }, key, signer.publicKey);
+        // A genesis the fold would ignore (say more founders than the member cap) makes no DAO: nothing is kept.
+        refuseIgnored(replica, [genesis]);
+      } catch (error) {
+        await replica.close().catch(() => undefined);
+        await rm(DaoReplica.directory(this.#daosDir, genesis.id), { recursive: true, force: true });
+        throw error;
+      }
       this.#replicas.set(genesis.id, replica);
-      const signer = await this.#deviceSigner(key);
-      const delegation = this.#delegation({ dao: genesis.id, author: key.address, deps: [genesis.id], time: now }, key, signer.publicKey);
       // Sealed by the device key it delegates (the gate finds the delegation in the update): peers check one
       // Ed25519 signature instead of recovering a second secp256k1 one, ~1.3 ms each in pure JS.
       await writeOwn(replica, [genesis, delegation], deviceSealer(genesis.id, key.address, { key: signer.publicKey, delegation: delegation.hash }, signer.sign));

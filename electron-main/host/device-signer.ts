@@ -5,6 +5,7 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DaomeshError } from '../../core/errors.ts';
 import type { MemberKey } from '../../core/identity/member-key.ts';
 import { writeFileAtomic } from './data-dir.ts';
 import { createNativeEd25519Signer, type NativeEd25519Signer } from './native-ed25519.ts';
@@ -21,6 +22,8 @@ export async function loadOrCreateDeviceSalt(dir: string): Promise<Uint8Array> {
 }
 
 export function deriveDeviceSigner(member: MemberKey, salt: Uint8Array): NativeEd25519Signer {
+  // A scrubbed (locked) key would give a device key anyone with the salt could compute.
+  if (member.privateKey.every((byte) => byte === 0)) throw new DaomeshError('INTERNAL', 'The device key was asked for with a scrubbed member key.');
   const seed = new Uint8Array(hkdfSync('sha256', member.privateKey, salt, 'daomesh device signing key v1', 32));
   return createNativeEd25519Signer(seed);
 }

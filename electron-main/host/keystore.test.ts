@@ -85,6 +85,28 @@ test('an existing identity is never overwritten', () =>
     assert.equal((await MemberKeystore.open(dir, fast)).address, address);
   }));
 
+test('two creates at once make one identity: the second is refused, and the first phrase opens what is stored', () =>
+  withDir(async (dir) => {
+    const keystore = await MemberKeystore.open(dir, fast);
+    const [first, second] = await Promise.allSettled([keystore.create('correct horse battery'), keystore.create('correct horse battery')]);
+    assert.equal(first.status, 'fulfilled');
+    assert.equal(second.status, 'rejected');
+    assert.equal((second as PromiseRejectedResult).reason.code, 'IDENTITY_EXISTS');
+    const reopened = await MemberKeystore.open(dir, fast);
+    assert.equal(reopened.address, (first as PromiseFulfilledResult<{ address: string }>).value.address);
+    assert.equal((await reopened.backup('correct horse battery')).phrase, (first as PromiseFulfilledResult<{ phrase: string }>).value.phrase);
+  }));
+
+test('a key taken before a lock stays whole: the lock scrubs only the copy the keystore holds', () =>
+  withDir(async (dir) => {
+    const keystore = await MemberKeystore.open(dir, fast);
+    await keystore.restore(hardhatPhrase, 'correct horse battery');
+    const taken = keystore.key;
+    keystore.lock();
+    assert.throws(() => keystore.key, { code: 'IDENTITY_LOCKED' });
+    assert.deepEqual(taken.privateKey, memberKeyFromPhrase(hardhatPhrase).privateKey);
+  }));
+
 test('a damaged identity file gives CORRUPT_KEYSTORE, not a crash', () =>
   withDir(async (dir) => {
     const path = join(dir, dataFiles.identity);

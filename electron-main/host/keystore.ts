@@ -58,6 +58,8 @@ export class MemberKeystore {
   readonly #scryptParams: { N: number; r: number; p: number };
   #file: KeystoreFile | null = null;
   #unlocked: MemberKey | null = null;
+  /** True while an identity is being encrypted and written. */
+  #storing = false;
 
   private constructor(path: string, scryptParams: { N: number; r: number; p: number }) {
     this.#path = path;
@@ -105,7 +107,9 @@ export class MemberKeystore {
         ? new DaomeshError('NO_IDENTITY', 'This node has no member identity yet.', 'Create one or restore it from its recovery phrase.')
         : new DaomeshError('IDENTITY_LOCKED', 'The identity is locked.', 'Unlock it with your passphrase.');
     }
-    return this.#unlocked;
+    // A copy: lock() zeroes the keystore's own, and a write that took the key before the lock must not sign (or
+    // derive its device key) with zeros.
+    return { ...this.#unlocked, privateKey: this.#unlocked.privateKey.slice() };
   }
 
   async create(passphrase: string): Promise<{ address: string; phrase: string }> {
@@ -119,8 +123,21 @@ export class MemberKeystore {
     if (this.#file !== null) {
       throw new DaomeshError('IDENTITY_EXISTS', `This node already has the identity ${this.#file.address}.`, 'Use another data directory for another identity.');
     }
+    // Two calls at once (a double submit, two windows) would both pass the check above during the key
+    // derivation, and the second would overwrite the first identity after its recovery phrase was shown.
+    if (this.#storing) throw new DaomeshError('IDENTITY_EXISTS', 'An identity is being created on this node right now.', 'Wait for it, then unlock it.');
     assertPassphraseStrength(passphrase);
     const key = memberKeyFromPhrase(phrase); // throws INVALID_PHRASE before anything is written
+    this.#storing = true;
+    try {
+      await this.#store(key, phrase, passphrase);
+    } finally {
+      this.#storing = false;
+    }
+    return { address: key.address };
+  }
+
+  async #store(key: MemberKey, phrase: string, passphrase: string): Promise<void> {
     const normalized = phrase.normalize('NFKD').trim().toLowerCase().split(/\s+/).join(' ');
     const salt = randomBytes(16);
     const iv = randomBytes(ivBytes);
@@ -138,7 +155,6 @@ export class MemberKeystore {
     await writeFileAtomic(this.#path, `${JSON.stringify(file, null, 2)}\n`);
     this.#file = file;
     this.#unlocked = key;
-    return { address: key.address };
   }
 
   async unlock(passphrase: string): Promise<{ address: string }> {
