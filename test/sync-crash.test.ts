@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { DaoView } from '../core/bridge/api.ts';
-import { runCli, startCliNode, waitFor, type RunningNode } from './fixtures/cli.ts';
+import { removeDir, runCli, startCliNode, waitFor, type RunningNode } from './fixtures/cli.ts';
 import { startHostMesh, type HostMesh } from './fixtures/host-mesh.ts';
 
 const env = { DAOMESH_PASSPHRASE: 'a long enough passphrase' };
@@ -15,6 +15,7 @@ let node: RunningNode | undefined;
 after(async () => {
   await node?.stop();
   await mesh?.stop();
+  if (node) await removeDir(node.dataDir);
 });
 
 test('a node SIGKILLed while catching up restarts and converges with nothing lost', async () => {
