@@ -1,5 +1,5 @@
 // The window and the rules every web page in the app lives by: sandboxed, context-isolated, no Node, no
-// navigation away from our page, no new windows, no permissions, and our Content Security Policy.
+// navigation away from our page, no new windows, no permissions but clipboard writes, and our Content Security Policy.
 import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
 import { readFileSync } from 'node:fs';
 import { appPageUrl } from './app-protocol.ts';
