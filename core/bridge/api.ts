@@ -4,9 +4,18 @@ import { z } from 'zod';
 import { maxRelativePositionChars, maxTextChars, maxTextDelete, maxTextOps } from '../dao/text-limits.ts';
 import { maxInviteLifetimeMs } from '../sync/invite.ts';
 
+/**
+ * Free text from a caller. A lone UTF-16 surrogate (JSON allows "\ud800") has no UTF-8 form: the host would keep
+ * it in memory while the bytes it signs and gossips carry U+FFFD, so its node would show another text than its
+ * peers and than itself after a restart. With the u flag a paired surrogate reads as one character, so this
+ * finds only lone ones (String.prototype.isWellFormed is ES2024, past this code's target).
+ */
+const loneSurrogate = /\p{Surrogate}/u;
+const FreeText = z.string().refine((text) => !loneSurrogate.test(text), 'well-formed Unicode text, without a lone UTF-16 surrogate (half of a character such as an emoji)');
+
 export const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an Ethereum address (0x and 40 hex digits)');
-export const Passphrase = z.string().min(8, 'a passphrase of at least 8 characters').max(1024);
-export const RecoveryPhrase = z.string().min(1).max(1024);
+export const Passphrase = FreeText.min(8, 'a passphrase of at least 8 characters').max(1024);
+export const RecoveryPhrase = FreeText.min(1).max(1024);
 
 export const Peer = z.object({
   peerId: z.string(),
@@ -96,15 +105,15 @@ export const TallyView = z.object({
   reason: z.string(),
 });
 
-const Name = z.string().trim().min(1, 'a name').max(80);
-const Title = z.string().trim().min(1, 'a title').max(200);
+const Name = FreeText.trim().min(1, 'a name').max(80);
+const Title = FreeText.trim().min(1, 'a title').max(200);
 
 export const ProposalParams = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('member.add'), member: Address, shares: z.number().int().min(0).max(1_000_000) }),
   z.object({ kind: z.literal('member.remove'), member: Address }),
   z.object({ kind: z.literal('rules.change'), rules: DaoRulesView.partial() }),
   z.object({ kind: z.literal('reputation.grant'), member: Address, points: z.number().int().min(1).max(1_000_000) }),
-  z.object({ kind: z.literal('signal'), text: z.string().max(2000) }),
+  z.object({ kind: z.literal('signal'), text: FreeText.max(2000) }),
 ]);
 export type ProposalParams = z.infer<typeof ProposalParams>;
 
@@ -185,7 +194,7 @@ export type DaoView = z.infer<typeof DaoView>;
 
 
 /** An invite code as `daomesh dao invite` prints it (core/sync/invite.ts checks it properly). */
-export const InviteCode = z.string().trim().min(16, 'an invite code').max(4096);
+export const InviteCode = FreeText.trim().min(16, 'an invite code').max(4096);
 
 export const DaoSyncStatus = z.object({
   dao: DaoId,
@@ -212,7 +221,7 @@ export const TextOp = z
   .object({
     at: z.union([z.number().int().min(0).max(maxTextDelete), Base64.min(1).max(maxRelativePositionChars)]),
     delete: z.number().int().min(0).max(maxTextDelete).default(0),
-    insert: z.string().max(maxTextChars).default(''),
+    insert: FreeText.max(maxTextChars).default(''),
   })
   .strict();
 export type TextOp = z.input<typeof TextOp>;
@@ -236,13 +245,13 @@ export const bridgeMethods = {
     result: z.object({ address: Address }),
   },
   'identity.unlock': {
-    params: z.object({ passphrase: z.string().min(1).max(1024) }).strict(),
+    params: z.object({ passphrase: FreeText.min(1).max(1024) }).strict(),
     result: z.object({ address: Address }),
   },
   'identity.lock': { params: Empty, result: z.object({}) },
   /** Shows the recovery phrase again; asks for the passphrase so an unattended window cannot. */
   'identity.backup': {
-    params: z.object({ passphrase: z.string().min(1).max(1024) }).strict(),
+    params: z.object({ passphrase: FreeText.min(1).max(1024) }).strict(),
     result: z.object({ phrase: z.string() }),
   },
   'dao.list': { params: Empty, result: z.array(DaoSummary) },
@@ -253,7 +262,7 @@ export const bridgeMethods = {
     params: z
       .object({
         name: Name,
-        charter: z.string().max(4000).default(''),
+        charter: FreeText.max(4000).default(''),
         preset: RulePreset,
         founders: z.array(Address).max(50).default([]),
         memberCap: z.number().int().min(2).max(100).optional(),

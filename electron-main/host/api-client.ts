@@ -15,24 +15,44 @@ import {
 } from '../../core/bridge/api.ts';
 import { bridgeProtocol, secretProtocolPrefix, ServerFrame } from '../../core/bridge/protocol.ts';
 import { DaomeshError } from '../../core/errors.ts';
-import { dataFiles, isAlive } from './data-dir.ts';
+import { dataFiles, isAlive, processStartTime } from './data-dir.ts';
 
 export type ApiEndpoint = { url: string; secret: string };
 
-const EndpointFile = z.object({ url: z.string().startsWith('ws://'), pid: z.number().int() });
+// `started` is required: a file without it was written before it was kept, and cannot be told from a stale one.
+const EndpointFile = z.object({
+  url: z.string().startsWith('ws://'),
+  pid: z.number().int().positive(),
+  started: z.string().regex(/^\d+$/).nullable(),
+});
 
 /** Finds the running node of `dataDir` from the files it writes there. */
 export async function readApiEndpoint(dataDir: string): Promise<ApiEndpoint> {
-  const notRunning = new DaomeshError('NODE_NOT_RUNNING', `No DAOmesh node is running for ${dataDir}.`, `Start one with: daomesh node --data ${dataDir}`);
+  const start = `Start one with: daomesh node --data ${dataDir}`;
+  const notRunning = new DaomeshError('NODE_NOT_RUNNING', `No DAOmesh node is running for ${dataDir}.`, start);
   const endpoint = await readFile(join(dataDir, dataFiles.apiEndpoint), 'utf8').then(
     (text) => EndpointFile.safeParse(parseJson(text)),
     () => null,
   );
   const secret = await readFile(join(dataDir, dataFiles.apiSecret), 'utf8').catch(() => null);
-  // A node that crashed leaves its api.json behind: its port may now be another program's, which must not be
-  // sent the secret.
-  if (!endpoint?.success || secret === null || !isAlive(endpoint.data.pid)) throw notRunning;
+  if (!endpoint?.success || secret === null) throw notRunning;
+  // A node that crashed leaves its api.json behind: its pid and port may now be another program's, which must
+  // not be sent the secret.
+  if (!(await endpointWriterRuns(endpoint.data))) {
+    const { pid } = endpoint.data;
+    throw new DaomeshError('NODE_NOT_RUNNING', `No DAOmesh node is running for ${dataDir}: the node that wrote its ${dataFiles.apiEndpoint} (pid ${pid}) has exited without removing it.`, start);
+  }
   return { url: endpoint.data.url, secret: secret.trim() };
+}
+
+/**
+ * Whether the process that wrote api.json still runs: its pid with its start time, as node.lock is checked.
+ * Where the writer could record no start time (not Linux) the pid alone decides, as for node.lock. Unlike
+ * node.lock, a start time that cannot be read now counts as another process: here doubt must not send the secret.
+ */
+async function endpointWriterRuns(writer: { pid: number; started: string | null }): Promise<boolean> {
+  if (!isAlive(writer.pid)) return false;
+  return writer.started === null || (await processStartTime(writer.pid)) === writer.started;
 }
 
 function parseJson(text: string): unknown {

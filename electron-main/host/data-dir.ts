@@ -31,7 +31,7 @@ export type DataDirLock = { release(): Promise<void> };
 type LockOwner = { pid: number; started: string | null };
 
 /** The start time of a running process, in clock ticks since boot (field 22 of /proc/<pid>/stat); null elsewhere. */
-async function processStartTime(pid: number): Promise<string | null> {
+export async function processStartTime(pid: number): Promise<string | null> {
   if (process.platform !== 'linux') return null;
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
   // The command name (field 2) is in parentheses and may hold spaces or parentheses: count from the last ")".

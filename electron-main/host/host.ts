@@ -17,7 +17,7 @@ import { DaoDiscovery } from '../../p2p/dao-discovery.ts';
 import { connectedPeers, createMeshNode, dialableAddress, listenAddresses, relayListenAddress, type MeshNode } from '../../p2p/mesh-node.ts';
 import { ApiServer } from './api-server.ts';
 import { DaoService, type OnlineNode } from './dao-service.ts';
-import { dataFiles, createApiSecret, lockDataDir, writeFileAtomic, type DataDirLock } from './data-dir.ts';
+import { dataFiles, createApiSecret, lockDataDir, processStartTime, writeFileAtomic, type DataDirLock } from './data-dir.ts';
 import { loadOrCreateDeviceKey } from './device-key.ts';
 import { MemberKeystore, defaultScryptParams } from './keystore.ts';
 import { GroupKeys } from './group-keys.ts';
@@ -439,7 +439,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
     });
 
     const endpointPath = join(options.dataDir, dataFiles.apiEndpoint);
-    await writeFileAtomic(endpointPath, `${JSON.stringify({ url: server.apiUrl, pid: process.pid })}\n`);
+    // The start time, as in node.lock: after a crash the pid may be another process's (readApiEndpoint).
+    const started = await processStartTime(process.pid);
+    await writeFileAtomic(endpointPath, `${JSON.stringify({ url: server.apiUrl, pid: process.pid, started })}\n`);
     cleanup.push(() => rm(endpointPath, { force: true }));
 
     let stopped: Promise<void> | null = null;
