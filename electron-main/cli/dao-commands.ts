@@ -6,6 +6,7 @@ import type { ApiClient } from '../host/api-client.ts';
 import { formatDuration, parseDuration } from './duration.ts';
 import { wholeNumberOption } from './number-options.ts';
 import { addRuleOptions, parseRulesEdit, ruleFlagsGiven, rulesChange, type RuleOptionTexts } from './rules-options.ts';
+import { terminalLine } from './terminal-text.ts';
 
 export type CliContext = {
   json: (command: Command) => boolean;
@@ -19,7 +20,7 @@ function collect(value: string, previous: string[]): string[] {
 
 function describeProposal(proposal: ProposalView): string {
   const tally = `yes ${proposal.tally.yes} · no ${proposal.tally.no} · abstain ${proposal.tally.abstain}`;
-  return `${proposal.id}  [${proposal.status}] ${proposal.kind}: ${proposal.title}  (${tally}; ${proposal.tally.reason})`;
+  return `${proposal.id}  [${proposal.status}] ${proposal.kind}: ${terminalLine(proposal.title)}  (${tally}; ${terminalLine(proposal.tally.reason)})`;
 }
 
 function describeVoting(mode: VotingModeView): string {
@@ -32,7 +33,7 @@ function describeDao(dao: DaoView): string {
   const { rules } = dao;
   const byKind = Object.entries(rules.votingByKind).map(([kind, mode]) => `  ${kind} votes: ${describeVoting(mode)}`);
   return [
-    `${dao.name} (${dao.id})`,
+    `${terminalLine(dao.name)} (${dao.id})`,
     `  members ${dao.memberCount}/${rules.memberCap}${dao.nearCap ? ' — near the cap: consider a sub-DAO or an alliance' : ''}`,
     `  voting: ${describeVoting(rules)}, period ${formatDuration(rules.votingPeriodMs)}, grace ${formatDuration(rules.gracePeriodMs)}, a result is final with ${rules.signatureThreshold} ${rules.signatureThreshold === 1 ? 'signature' : 'signatures'}`,
     ...byKind,
@@ -104,11 +105,11 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
     .action(async (_options, command: Command) => {
       const [daos, unopenable] = await cli.withApi(command, (api) => Promise.all([api.call('dao.list', {}), api.call('dao.unopenable', {})]));
       // Said on stderr, so that the list on stdout (and --json) keeps its shape.
-      for (const { message, hint } of unopenable) process.stderr.write(`daomesh: ${message}${hint === undefined ? '' : `\n  ${hint}`}\n`);
+      for (const { message, hint } of unopenable) process.stderr.write(`daomesh: ${terminalLine(message)}${hint === undefined ? '' : `\n  ${terminalLine(hint)}`}\n`);
       cli.print(
         cli.json(command),
         daos,
-        daos.length === 0 ? 'no DAOs yet: `daomesh dao create --name …`' : daos.map((entry) => `${entry.id}  ${entry.name}  ${entry.members}/${entry.memberCap} members  ${entry.openProposals} open`).join('\n'),
+        daos.length === 0 ? 'no DAOs yet: `daomesh dao create --name …`' : daos.map((entry) => `${entry.id}  ${terminalLine(entry.name)}  ${entry.members}/${entry.memberCap} members  ${entry.openProposals} open`).join('\n'),
       );
     });
 
@@ -170,7 +171,7 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
       const found = await cli.withApi(command, (api) => findProposal(api, id, proposalId));
       const lines = [
         describeProposal(found),
-        `  ${found.summary}`,
+        `  ${terminalLine(found.summary)}`,
         `  voting ends ${new Date(found.votingEndsAt).toISOString()}${found.executesAt ? `, executes ${new Date(found.executesAt).toISOString()}` : ''}`,
         found.certificate ? `  certificate: ${found.certificate.signatures}/${found.certificate.needed} signatures${found.certificate.final ? ' (final)' : ''}` : '  certificate: none yet',
       ];

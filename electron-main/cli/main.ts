@@ -12,7 +12,9 @@ import { markDashIds, unmarkDashIdsBeforeActions } from './dash-ids.ts';
 import { durationOption, longestTimer, portOption } from './number-options.ts';
 import { readSecret } from './secret-input.ts';
 import { addSyncCommands } from './sync-commands.ts';
+import { terminalLine, terminalText } from './terminal-text.ts';
 import { addTextCommands } from './text-commands.ts';
+import { throwUsageErrors } from './usage-errors.ts';
 
 type GlobalOptions = { data?: string; json?: boolean };
 
@@ -80,7 +82,8 @@ program
       syncIntervalMs: options.syncInterval,
       ui: options.ui === true,
       ...(options.apiPort === undefined ? {} : { apiPort: options.apiPort }),
-      log: (line) => process.stderr.write(`daomesh: ${line}\n`),
+      // A log line can quote a peer's or a record's text; a stack keeps its lines.
+      log: (line) => process.stderr.write(`daomesh: ${terminalText(line)}\n`),
     });
     let stopping = false;
     const stop = (): void => {
@@ -133,7 +136,7 @@ program
   .description('list connected peers')
   .action(async (_options, command: Command) => {
     const peers = await withApi(command, (api) => api.call('peers.list', {}));
-    print(globals(command).json, peers, peers.length === 0 ? 'no peers connected' : peers.map((peer) => `${peer.peerId}  ${peer.addrs.join(' ')}`).join('\n'));
+    print(globals(command).json, peers, peers.length === 0 ? 'no peers connected' : peers.map((peer) => terminalLine(`${peer.peerId}  ${peer.addrs.join(' ')}`)).join('\n'));
   });
 
 program
@@ -240,12 +243,14 @@ function errorInfo(error: unknown): ErrorInfo {
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }
 
+const json = process.argv.includes('--json');
 try {
   unmarkDashIdsBeforeActions(program);
+  // Without --json commander's own wording (and help after a bare `daomesh dao`) stays as it was.
+  if (json) throwUsageErrors(program);
   await program.parseAsync(markDashIds(process.argv));
 } catch (error) {
   const info = errorInfo(error);
-  const json = process.argv.includes('--json');
-  process.stderr.write(json ? `${JSON.stringify({ error: info })}\n` : `daomesh: ${formatError(info)}\n`);
+  process.stderr.write(json ? `${JSON.stringify({ error: info })}\n` : `daomesh: ${terminalLine(formatError(info))}\n`);
   process.exit(1);
 }

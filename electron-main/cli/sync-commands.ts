@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import type { DaoSyncStatus } from '../../core/bridge/api.ts';
 import type { CliContext } from './dao-commands.ts';
 import { parseDuration } from './duration.ts';
+import { terminalLine } from './terminal-text.ts';
 
 function describeSync(status: DaoSyncStatus): string {
   const progress = status.progress ? ` (${status.progress.received}/${status.progress.expected})` : '';
@@ -11,8 +12,8 @@ function describeSync(status: DaoSyncStatus): string {
   return [
     `${status.dao}: ${status.state}${progress}, ${status.peers.length} peer${status.peers.length === 1 ? '' : 's'}, ${last}`,
     `  online: ${status.online.length === 0 ? 'nobody' : status.online.join(', ')}`,
-    ...status.peers.map((peer) => `  ${peer}`),
-    ...(status.lastError ? [`  last error: ${status.lastError}`] : []),
+    ...status.peers.map((peer) => `  ${terminalLine(peer)}`),
+    ...(status.lastError ? [`  last error: ${terminalLine(status.lastError)}`] : []),
   ].join('\n');
 }
 

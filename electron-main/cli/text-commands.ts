@@ -8,6 +8,7 @@ import type { TextOp } from '../../core/bridge/api.ts';
 import { spliceBetween } from '../../core/dao/text-splice.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import type { CliContext } from './dao-commands.ts';
+import { terminalText } from './terminal-text.ts';
 
 type TextOptions = { set?: string; append?: string; list?: boolean };
 
@@ -40,7 +41,7 @@ export function addTextCommands(program: Command, cli: CliContext): void {
       }
       if (options.set === undefined && options.append === undefined) {
         const { text } = await cli.withApi(command, (api) => api.call('dao.text', { dao: id, text: name }));
-        cli.print(json, { dao: id, name, text }, text);
+        cli.print(json, { dao: id, name, text }, terminalText(text));
         return;
       }
       const result = await cli.withApi(command, async (api) => {
