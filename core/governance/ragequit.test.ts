@@ -123,3 +123,28 @@ test('a record made before the rage quit that counts stands, though concurrent w
   assert.equal(scenario.evidenceFor(later), reasons.concurrentRagequit);
   assert.equal(scenario.state().exits.length, 1);
 });
+
+test('a record written on a rage quit that a concurrent earlier one outranks is judged alike in every delivery order', () => {
+  // Carol quits (q1), votes on top of it, and publishes a second rage quit (q2) on the genesis with its time: q2
+  // counts for everything held, q1 only in views without q2. A replica that got q2 first judged the vote on top
+  // of q1 with the state cached for q1's own view (Carol still in), another as Carol's after she left.
+  const scenario = new Scenario([alice, bob, carol], { ...simpleMajority(3), votingPeriodMs: day });
+  const signal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'a signal' });
+  scenario.advance(60_000);
+  scenario.ragequit(carol);
+  const vote = scenario.vote(carol, signal, 'no');
+  const removal = scenario.propose(alice, { kind: 'member.remove', params: { member: carol.key.address }, title: 'remove Carol' });
+  const q2 = scenario.ragequit(carol, { deps: [scenario.genesis.id], time: scenario.genesis.record.time });
+
+  const written = new DaoLedger(scenario.daoId);
+  written.add(scenario.records);
+  const q2First = new DaoLedger(scenario.daoId);
+  q2First.add([scenario.genesis, q2, ...scenario.records.filter((record) => record !== scenario.genesis && record !== q2)]);
+  const oneByOne = new DaoLedger(scenario.daoId);
+  for (const record of [scenario.genesis, q2, ...scenario.records.filter((record) => record !== scenario.genesis && record !== q2)]) oneByOne.add([record]);
+  for (const ledger of [written, q2First, oneByOne]) {
+    assert.deepEqual(ledger.verdictOf(vote.id), { ok: false, reason: reasons.notMember });
+    assert.equal(ledger.verdictOf(removal)?.ok, false);
+    assert.equal(ledger.stateHash(), written.stateHash());
+  }
+});

@@ -73,11 +73,15 @@ export class ViewStates {
       if (last && last.at === view.at && last.time === view.time && last.changes === index.eventChanges.length) return last.state;
       // The next record of an envelope: it saw one record more than the last, and nothing changed since; it
       // misses the same marked records, so only its time can make a difference, and that is before `until`.
+      // Unless that one record is itself an event in this view though not for everything held (a rage quit
+      // that a concurrent one outranks; a signature that finalizes here, with an equivocation seen elsewhere):
+      // then nothing marks the difference.
       if (
         last &&
         last.changes === index.eventChanges.length &&
         last.marks === index.causal.markVersion &&
         view.time < last.until &&
+        !mayAnchorEvent(index.node(last.at).kind) &&
         index.causal.extendsOnly(view.at, last.at)
       ) {
         this.newest = { ...last, at: view.at, time: view.time };
@@ -283,4 +287,9 @@ function anchor(event: GovernanceEvent): number {
 
 function anchorItem(event: GovernanceEvent): ProposalInfo | number {
   return event.type === 'execute' ? event.proposal : event.index;
+}
+
+/** Kinds of record that can make an event (a rage quit, a finalization) in the views that hold them. */
+function mayAnchorEvent(kind: string): boolean {
+  return kind === 'member.ragequit' || kind === 'tally.sign';
 }
