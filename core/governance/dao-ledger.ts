@@ -364,6 +364,9 @@ export class DaoLedger {
     index.addNode(node, record.hash);
     node.verdict = judge(this.judging, node, { record: record.record, parentCount: parents.length });
     index.register(node);
+    // Its own view's state was cached for its verdict, before it was filed: a rage quit is an event in that view
+    // (even when a concurrent one outranks it for everything held, which changes no version the cache checks).
+    if (node.kind === 'member.ragequit') this.views.forget(node.index);
     if (index.genesis >= 0) settle(index, this.views, node, parents);
     for (const parent of parents) index.heads.delete(parent);
     index.heads.add(node.index);

@@ -564,7 +564,8 @@ export class LedgerIndex {
     for (const ragequit of before) {
       if (after.includes(ragequit)) continue;
       this.counted.delete(ragequit);
-      this.causal.unmark(ragequit, marks.changes);
+      // Its mark stays while it also finalizes a proposal: views that miss it still miss that finalization.
+      if (!this.finalizedAt.has(ragequit)) this.causal.unmark(ragequit, marks.changes);
       this.eventChanges.push(ragequit);
       changed = true;
     }
