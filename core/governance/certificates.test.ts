@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DaoLedger } from './dao-ledger.ts';
+import type { LedgerIndex } from './ledger-index.ts';
 import { reasons } from './reasons.ts';
 import { simpleMajority } from './rules.ts';
 import { actor, day, hour, Scenario } from './test-dao.ts';
@@ -210,4 +211,91 @@ test('a withdrawal its signers had not seen loses to a final certificate', () =>
   const withdrawal = scenario.withdraw(alice, proposal, { deps: early, time: scenario.now - 2 * day + hour });
   assert.equal(scenario.evidenceFor(withdrawal), reasons.withdrawalTooLate);
   assert.equal(scenario.proposal(proposal).status, 'passed');
+});
+
+test('re-signing a certificate, before and after it is final, and equivocating around it: each signature gets its reason', () => {
+  const { scenario, alice, bob, carol, proposal } = threeMembers();
+  const yes = scenario.vote(alice, proposal, 'yes');
+  const alsoYes = scenario.vote(bob, proposal, 'yes');
+  scenario.advance(2 * day);
+  const fork = scenario.ledger.heads();
+  const full = { proposal, votes: [yes.id, alsoYes.id], outcome: 'passed' as const };
+  const partial = { proposal, votes: [yes.id], outcome: 'rejected' as const };
+  // Bob signs three times; Alice's signature makes it final, with Bob counted: he had signed nothing else there.
+  const bobBefore = [1, 2, 3].map(() => scenario.signCertificate(bob, full));
+  const finalizer = scenario.signCertificate(alice, full);
+  assert.equal(scenario.proposal(proposal).certificate?.finalizedBy, finalizer.id);
+  const aliceAfter = [1, 2, 3].map(() => scenario.signCertificate(alice, full));
+  // Then Bob and Carol sign the other certificate on a view from before the signatures, and Bob the final one again.
+  const bobPartial = scenario.signCertificate(bob, partial, { deps: fork });
+  const carolPartial = scenario.signCertificate(carol, partial, { deps: fork });
+  const bobAfter = [1, 2].map(() => scenario.signCertificate(bob, full));
+  const outsider = scenario.signCertificate(actor('dave'), full);
+  const evidence = (records: readonly { id: string }[]) => records.map((record) => scenario.evidenceFor(record.id));
+  assert.deepEqual(evidence(bobBefore), [undefined, undefined, undefined], 'counted where the certificate became final');
+  assert.deepEqual(evidence([finalizer, ...aliceAfter]), [undefined, undefined, undefined, undefined], 're-signing is anchoring');
+  assert.deepEqual(evidence([bobPartial, carolPartial]), [reasons.equivocation, reasons.lostCertificate]);
+  assert.deepEqual(evidence(bobAfter), [reasons.equivocation, reasons.equivocation], 'the other signature was in sight');
+  assert.equal(scenario.evidenceFor(outsider), reasons.notMember);
+  const decided = scenario.proposal(proposal);
+  assert.equal(decided.status, 'passed');
+  assert.deepEqual(decided.certificate?.signers, [alice.key.address, bob.key.address].sort());
+  assert.deepEqual(
+    decided.signatures.map(({ outcome, signers }) => [outcome, signers]),
+    [
+      ['rejected', [bob.key.address, carol.key.address].sort()],
+      ['passed', [alice.key.address, bob.key.address].sort()],
+    ],
+  );
+
+  // Bob signs both before anyone else: he does not count where the certificate becomes final either.
+  const second = scenario.propose(alice, { kind: 'signal', params: { text: 'Buy cups' }, title: 'Cups' });
+  const yes2 = scenario.vote(alice, second, 'yes');
+  const alsoYes2 = scenario.vote(bob, second, 'yes');
+  scenario.advance(2 * day);
+  const fork2 = scenario.ledger.heads();
+  const full2 = { proposal: second, votes: [yes2.id, alsoYes2.id], outcome: 'passed' as const };
+  const bobFull2 = [1, 2].map(() => scenario.signCertificate(bob, full2, { deps: fork2 }));
+  const bobPartial2 = scenario.signCertificate(bob, { proposal: second, votes: [yes2.id], outcome: 'rejected' }, { deps: fork2 });
+  const aliceFull2 = scenario.signCertificate(alice, full2);
+  assert.equal(scenario.proposal(second).status, 'voting-closed', "Bob's signature does not count");
+  assert.deepEqual(evidence([...bobFull2, bobPartial2, aliceFull2]), [reasons.equivocation, reasons.equivocation, reasons.equivocation, undefined]);
+  const carolFull2 = scenario.signCertificate(carol, full2);
+  assert.equal(scenario.proposal(second).certificate?.finalizedBy, carolFull2.id);
+  assert.deepEqual(evidence([...bobFull2, bobPartial2, aliceFull2, carolFull2]), [reasons.equivocation, reasons.equivocation, reasons.equivocation, undefined, undefined]);
+});
+
+/** The fold's index: TypeScript's `private` is not enforced at run time. */
+function indexOf(ledger: DaoLedger): LedgerIndex {
+  return (ledger as unknown as { index: LedgerIndex }).index;
+}
+
+test('a certificate re-signed K times: the state after one more signature looks at each signature a few times, not K times', () => {
+  const { scenario, alice, bob, proposal } = threeMembers();
+  const yes = scenario.vote(alice, proposal, 'yes');
+  const alsoYes = scenario.vote(bob, proposal, 'yes');
+  scenario.advance(2 * day);
+  const fork = scenario.ledger.heads();
+  const full = { proposal, votes: [yes.id, alsoYes.id], outcome: 'passed' as const };
+  scenario.signCertificate(alice, full);
+  const k = 200;
+  for (let i = 0; i < k; i++) scenario.signCertificate(bob, full);
+  // Bob equivocates too, so each of his signatures of the final certificate also asks what he had signed where it became final.
+  scenario.signCertificate(bob, { proposal, votes: [yes.id], outcome: 'rejected' }, { deps: fork });
+  scenario.state();
+  scenario.signCertificate(bob, full);
+  const index = indexOf(scenario.ledger);
+  let looks = 0;
+  const { inView, signatureInfo } = index;
+  index.inView = (...args) => (looks++, inView.apply(index, args));
+  index.signatureInfo = (...args) => (looks++, signatureInfo.apply(index, args));
+  try {
+    const state = scenario.state();
+    // The first of Bob's signatures made it final; his later ones and the other certificate are equivocation.
+    assert.equal(state.evidence.filter((entry) => entry.reason === reasons.equivocation).length, k + 1);
+  } finally {
+    delete (index as Partial<LedgerIndex>).inView;
+    delete (index as Partial<LedgerIndex>).signatureInfo;
+  }
+  assert.ok(looks < 20 * k, `${looks} looks at ${k + 3} signatures`);
 });

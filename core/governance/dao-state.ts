@@ -5,7 +5,7 @@ import * as dagCbor from '@ipld/dag-cbor';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Exit, GovernanceState } from './governance-state.ts';
-import type { LedgerIndex, ProposalInfo, View } from './ledger-index.ts';
+import type { Finalization, LedgerIndex, ProposalInfo, View } from './ledger-index.ts';
 import { reasons } from './reasons.ts';
 import { memberReputation } from './reputation.ts';
 import { effectiveThreshold, type Rules, type VotingMode } from './rules.ts';
@@ -124,7 +124,8 @@ export class StateDeriver {
       const cached = this.proposal(proposal, everything, log);
       views.push(cached.view);
       hashes.push(cached.hash);
-      positioned.push(...cached.evidence);
+      // Not push(...evidence): as many arguments as a proposal has evidence entries overflows the stack past ~120k.
+      for (const entry of cached.evidence) positioned.push(entry);
     }
     const evidence = sortEvidence(index, positioned);
     const exits = governance.exits.map((exit) => ({ ...exit, duringGraceOf: graceOf(index, exit, everything) }));
@@ -322,8 +323,24 @@ function graceOf(index: LedgerIndex, exit: Exit, everything: View): string[] {
   return during;
 }
 
-/** What evidenceReason works out once per proposal rather than once per vote (a proposal may have thousands). */
-type ProposalMemo = { latest?: Map<string, number>; counted?: number[] };
+/**
+ * What evidenceReason works out once per proposal rather than once per vote or signature (a proposal may have
+ * thousands: a member may re-sign one certificate as often as they like, each time anchoring it again).
+ */
+type ProposalMemo = {
+  final?: Finalization | null;
+  latest?: Map<string, number>;
+  counted?: number[];
+  /** The certificates each signer signed, in everything held. */
+  signed?: Map<string, Set<string>>;
+  /** The same, in the view of the record that made the proposal final. */
+  signedAtFinal?: Map<string, Set<string>>;
+};
+
+function finalOf(index: LedgerIndex, proposal: ProposalInfo, everything: View, memo: ProposalMemo): Finalization | null {
+  if (memo.final === undefined) memo.final = index.finalIn(proposal, everything);
+  return memo.final;
+}
 
 /** Each voter's latest vote in the view (canonical order), as latestVote gives it. */
 function latestVotes(index: LedgerIndex, proposal: ProposalInfo, view: View): Map<string, number> {
@@ -337,6 +354,19 @@ function latestVotes(index: LedgerIndex, proposal: ProposalInfo, view: View): Ma
   return latest;
 }
 
+/** The certificates each signer signed for the proposal in the view: one pass, so each signature asks in O(1). */
+function certificatesBySigner(index: LedgerIndex, proposal: ProposalInfo, view: View): Map<string, Set<string>> {
+  const bySigner = new Map<string, Set<string>>();
+  for (const signature of proposal.signatures) {
+    if (!index.inView(signature, view)) continue;
+    const info = index.signatureInfo(signature);
+    const signed = bySigner.get(info.signer);
+    if (signed) signed.add(info.certificate);
+    else bySigner.set(info.signer, new Set([info.certificate]));
+  }
+  return bySigner;
+}
+
 function evidenceReason(index: LedgerIndex, position: number, everything: View, memo: ProposalMemo): string | null {
   const verdict = index.node(position).verdict;
   if (!verdict.ok) return verdict.reason;
@@ -346,7 +376,7 @@ function evidenceReason(index: LedgerIndex, position: number, everything: View, 
   switch (data.kind) {
     case 'vote': {
       const { proposal, voter } = data.vote;
-      const final = index.finalIn(proposal, everything);
+      const final = finalOf(index, proposal, everything, memo);
       if (!final) return (memo.latest ??= latestVotes(index, proposal, everything)).get(voter) === position ? null : reasons.superseded;
       const counted = (memo.counted ??= countedVotes(index, proposal, everything));
       if (counted.includes(position)) return null;
@@ -355,27 +385,20 @@ function evidenceReason(index: LedgerIndex, position: number, everything: View, 
     }
     case 'tally.sign': {
       const { proposal, signer, certificate } = data.signature;
-      const signed = new Set<string>();
-      for (const signature of proposal.signatures) {
-        const info = index.signatureInfo(signature);
-        if (info.signer === signer && index.inView(signature, everything)) signed.add(info.certificate);
-      }
-      const equivocated = signed.size > 1;
-      const final = index.finalIn(proposal, everything);
+      const signed = (memo.signed ??= certificatesBySigner(index, proposal, everything)).get(signer);
+      const equivocated = (signed?.size ?? 0) > 1;
+      const final = finalOf(index, proposal, everything, memo);
       if (!final) return equivocated ? reasons.equivocation : null;
       if (certificate !== final.certificate) return equivocated ? reasons.equivocation : reasons.lostCertificate;
       if (!equivocated) return null;
       // Counted when the certificate became final only if the other signature was not yet in sight there.
       const atFinal = index.viewOf(final.at);
-      const signedThere = new Set<string>();
-      for (const signature of proposal.signatures) {
-        const info = index.signatureInfo(signature);
-        if (info.signer === signer && index.inView(signature, atFinal)) signedThere.add(info.certificate);
-      }
-      return index.inView(position, atFinal) && signedThere.size === 1 ? null : reasons.equivocation;
+      if (!index.inView(position, atFinal)) return reasons.equivocation;
+      const signedThere = (memo.signedAtFinal ??= certificatesBySigner(index, proposal, atFinal)).get(signer);
+      return signedThere?.size === 1 ? null : reasons.equivocation;
     }
     case 'proposal.withdraw':
-      return index.finalIn(data.proposal, everything) ? reasons.withdrawalTooLate : null;
+      return finalOf(index, data.proposal, everything, memo) ? reasons.withdrawalTooLate : null;
     default:
       return null;
   }
