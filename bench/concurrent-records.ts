@@ -14,7 +14,7 @@
 // Then floods that every record of a device used to ask about (its revocations; proposals to remove its member
 // that never passed), against the host's lists of counting records.
 //
-// BENCH_CONCURRENT_SIZES (default 1000,4000,16000); BENCH_REVOCATION_FLOOD (default 4000; 0 skips).
+// BENCH_CONCURRENT_SIZES (default 1000,4000,16000); BENCH_REVOCATION_FLOOD (default 4000; 0 skips); BENCH_RESIGNED (default 16000; 0 skips).
 import { base64urlnopad } from '@scure/base';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
@@ -25,6 +25,7 @@ import { memberKeyFromPrivateKey, type MemberKey } from '../core/identity/member
 import { maxDeps, signRecordAsDevice, signRecordAsMember, type LedgerRecord } from '../core/ledger/record.ts';
 import { createNativeEd25519Signer } from '../electron-main/host/native-ed25519.ts';
 import { memoryHeld } from './memory-held.ts';
+import { actor, day, Scenario, type Actor } from '../core/governance/test-dao.ts';
 
 type Shape = 'one on top of another' | 'concurrent (old deps)';
 
@@ -115,6 +116,39 @@ function measureFlood(count: number, of: 'revocations' | 'removals'): { withFloo
   return { withFlood: timedList(ledger), without, intakeMs };
 }
 
+// K re-signatures of one final certificate by a member's device (each valid: it anchors it again), then one more:
+// the state() after it. Each signature's evidence used to ask every signature of the proposal (O(K²)).
+function measureResigned(count: number): number {
+  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario([alice, bob, carol], { ...rulePresets.simpleMajority(3), votingPeriodMs: day });
+  scenario.delegateDevice(bob);
+  const proposal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'bench' });
+  scenario.vote(alice, proposal, 'yes');
+  const proposed = scenario.advance(day + 1).ledger.proposeCertificate(proposal, scenario.now);
+  if (!proposed.ok) throw new Error(proposed.problem);
+  for (const who of [alice, carol]) scenario.signCertificate(who, proposed.certificate);
+  const resign = () => scenario.advance(1).signCertificate(bob, proposed.certificate, { asDevice: true });
+  for (let i = 0; i < count; i++) resign();
+  scenario.state();
+  resign();
+  const began = performance.now();
+  scenario.state();
+  return performance.now() - began;
+}
+
+// K changed quadratic ballots by one member's device on one proposal, each on top of the last, taken in by a
+// fresh ledger (BENCH_BALLOTS, default 16000; 0 skips). Each credit check used to scan all K (O(K²): 9 s at 16,000).
+function measureBallots(count: number): number {
+  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario([alice, bob, carol], { ...rulePresets.quadratic(3), votingPeriodMs: 30 * day });
+  scenario.delegateDevice(bob);
+  const proposal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'bench' });
+  for (let i = 0; i < count; i++) scenario.advance(1).vote(bob, proposal, i % 2 ? 'yes' : 'no', { asDevice: true, votes: 1 + (i % 3) });
+  const began = performance.now();
+  new DaoLedger(scenario.daoId).add(scenario.records);
+  return performance.now() - began;
+}
+
 function measure(shape: Shape, count: number): Figures {
   const memoryBefore = memoryHeld();
   const { ledger, proposal, vote } = founded();
@@ -173,6 +207,10 @@ export function benchConcurrentRecords(sizes = (process.env.BENCH_CONCURRENT_SIZ
       );
     }
   }
+  const resigned = Number(process.env.BENCH_RESIGNED ?? 16000);
+  if (resigned > 0) print(`${String(resigned).padStart(6)} re-signatures of one certificate by one member: state() after one more ${measureResigned(resigned).toFixed(1)} ms`);
+  const ballots = Number(process.env.BENCH_BALLOTS ?? 16000);
+  if (ballots > 0) print(`${String(ballots).padStart(6)} changed quadratic ballots by one member, each on the last: intake ${(measureBallots(ballots) / 1000).toFixed(2)} s`);
   return rows;
 }
 

@@ -142,8 +142,15 @@ export class LedgerIndex {
   private readonly revocationChains = new Map<string, Map<number, number[]>>();
   /** Per `${key}|${delegation}|${chain}`: the first revocation of each chain, for device records on `chain` (revokedUnseen). */
   private readonly revocationFronts = new Map<string, RevocationFront>();
-  /** Valid quadratic ballots by `${voter}|${epoch}`. */
-  readonly ballots = new Map<string, number[]>();
+  /**
+   * Per `${voter}|${epoch}`, the proposals the voter cast valid quadratic ballots on (in arrival order: every use
+   * is order-free), each with the voter's ballots on it: the proposal's votesByVoter list itself, kept in
+   * canonical order as it grows in place. A credit check costs a step per proposal, not one per ballot: a member
+   * who changes a ballot K times no longer makes the fold O(K²).
+   */
+  private readonly ballotBooks = new Map<string, BallotBook>();
+  /** Per final proposal, its final certificate's ballot by voter (creditsAllow): certificates never change. */
+  private readonly certifiedBallots = new Map<ProposalInfo, { readonly certificate: string; readonly byVoter: Map<string, number> }>();
   readonly heads = new Set<number>();
   /** Proposals with signatures but no finalization yet, by their ceiling (see ProposalInfo). */
   readonly unsettled = new Map<number, Set<ProposalInfo>>();
@@ -616,30 +623,70 @@ export class LedgerIndex {
 
   /**
    * Quadratic credits: does `candidate` (a ballot; `info` describes it) fit its voter's credits for the epoch in
-   * `view`? The voter's latest ballot per proposal in the view is charged, in canonical order; a ballot that
-   * would go over the budget is dropped, so two concurrent ballots that together overspend cannot both count.
-   * Ballots on proposals withdrawn in the view cost nothing.
+   * `view`? First the ballots that final certificates in the view counted are charged, whatever their canonical
+   * place: they count for good, so a ballot that sorts before one of them but was certified nowhere yet must not
+   * take its credits (else both would be certified: a double spend). A proposal final in the view costs that and
+   * nothing else: its other ballots have no effect. Then, in canonical order, the voter's latest ballot in the
+   * view on each other proposal; one that would go over the budget is dropped, so two concurrent ballots that
+   * together overspend cannot both count. Ballots on proposals withdrawn in the view cost nothing, unless a final
+   * certificate counted them. A ballot a final certificate counted always fits (re-signing it anchors it).
+   * Every input (ballots, finalizations, withdrawals in the view) is a fact of the view, so every replica
+   * decides alike, whatever arrived first. `candidate` is its voter's latest ballot on its proposal in `view` for
+   * every caller; if not, it does not fit.
    */
   creditsAllow(candidate: number, info: VoteInfo, view: View, budget: number): boolean {
-    const key = `${info.voter}|${info.proposal.epoch}`;
-    const inView = (this.ballots.get(key) ?? []).filter(
-      (ballot) => ballot !== candidate && this.inView(ballot, view) && !this.withdrawnIn(this.voteInfo(ballot).proposal, view),
-    );
-    const infoOf = (ballot: number) => (ballot === candidate ? info : this.voteInfo(ballot));
-    const latest = new Map<ProposalInfo, number>();
-    for (const ballot of [...inView, candidate]) {
-      const proposal = infoOf(ballot).proposal;
-      const current = latest.get(proposal);
-      if (current === undefined || this.compare(ballot, current) > 0) latest.set(proposal, ballot);
+    const { proposal, voter } = info;
+    const final = this.finalIn(proposal, view);
+    if (final !== null && this.certifiedBallot(proposal, final, voter) === candidate) return true;
+    // In its own view a ballot sorts after everything else there; only other views need to ask.
+    if (view.at !== candidate) {
+      const latest = this.latestVote(proposal, voter, view);
+      if (latest !== undefined && latest !== candidate && this.compare(latest, candidate) > 0) return false;
     }
     let spent = 0;
-    for (const ballot of [...latest.values()].sort((a, b) => this.compare(a, b))) {
-      const votes = infoOf(ballot).votes;
-      const fits = spent + votes * votes <= budget;
-      if (fits) spent += votes * votes;
-      if (ballot === candidate) return fits;
+    let before: number[] | null = null;
+    const book = this.ballotBooks.get(`${voter}|${proposal.epoch}`);
+    for (let entry = 0; book !== undefined && entry < book.proposals.length; entry++) {
+      const other = book.proposals[entry]!;
+      if (other === proposal) continue;
+      // latestVote from the list at hand. A certificate counts only ballots its signers had seen, so a proposal
+      // with none in the view costs nothing here.
+      const ballots = book.ballots[entry]!;
+      let position = ballots.length - 1;
+      while (position >= 0 && !this.inView(ballots[position]!, view)) position--;
+      if (position < 0) continue;
+      const latest = ballots[position]!;
+      const otherFinal = this.finalIn(other, view);
+      if (otherFinal !== null) {
+        const certified = this.certifiedBallot(other, otherFinal, voter);
+        if (certified >= 0) spent += ballotCost(this.voteInfo(certified));
+        continue;
+      }
+      // Only what sorts before the candidate is charged before it.
+      if (this.compare(latest, candidate) < 0 && !this.withdrawnIn(other, view)) (before ??= []).push(latest);
     }
-    return false;
+    if (before !== null) {
+      before.sort((a, b) => this.compare(a, b));
+      for (const ballot of before) {
+        const cost = ballotCost(this.voteInfo(ballot));
+        if (spent + cost <= budget) spent += cost;
+      }
+    }
+    return spent + ballotCost(info) <= budget;
+  }
+
+  /** The voter's ballot that `final`, a finalization of `proposal`, counted, or -1 when it counted none of theirs. */
+  private certifiedBallot(proposal: ProposalInfo, final: Finalization, voter: string): number {
+    let entry = this.certifiedBallots.get(proposal);
+    if (entry === undefined || entry.certificate !== final.certificate) {
+      // A finalization is made of held signatures of its certificate, which all list the same votes.
+      const signature = proposal.signatures.find((candidate) => this.signatureInfo(candidate).certificate === final.certificate)!;
+      const byVoter = new Map<string, number>();
+      for (const vote of this.signatureInfo(signature).votes) byVoter.set(this.voteInfo(vote).voter, vote);
+      entry = { certificate: final.certificate, byVoter };
+      this.certifiedBallots.set(proposal, entry);
+    }
+    return entry.byVoter.get(voter) ?? -1;
   }
 
   /** Files a record that passed its verdict in the per-proposal and per-member lists the queries use. */
@@ -663,7 +710,7 @@ export class LedgerIndex {
       case 'vote':
         data.vote.proposal.votes.push(node.index);
         this.fileInOrder(data.vote.proposal.votesByVoter, data.vote.voter, node.index);
-        if (data.vote.proposal.epoch >= 0) push(this.ballots, `${author}|${data.vote.proposal.epoch}`, node.index);
+        if (data.vote.proposal.epoch >= 0) this.fileBallot(data.vote.proposal, author);
         break;
       case 'tally.sign': {
         const { proposal, certificate } = data.signature;
@@ -695,6 +742,17 @@ export class LedgerIndex {
         this.deviceRecords.push(node.index);
         break;
     }
+  }
+
+  /** Notes the voter's quadratic ballot just filed in the proposal's votesByVoter: on their first, the proposal joins their book for its epoch. */
+  private fileBallot(proposal: ProposalInfo, voter: string): void {
+    const ballots = proposal.votesByVoter.get(voter)!;
+    if (ballots.length > 1) return;
+    const key = `${voter}|${proposal.epoch}`;
+    let book = this.ballotBooks.get(key);
+    if (book === undefined) this.ballotBooks.set(key, (book = { proposals: [], ballots: [] }));
+    book.proposals.push(proposal);
+    book.ballots.push(ballots);
   }
 
   private fileRevocation(key: string, index: number): void {
@@ -766,6 +824,11 @@ function startSlot(bytes: Uint8Array, offset: number): number {
 
 const none: readonly number[] = [];
 
+/** n votes cost n² voice credits. */
+function ballotCost(vote: VoteInfo): number {
+  return vote.votes * vote.votes;
+}
+
 /** The kinds of records the causal index marks (CausalIndex.mark): those that change views, and device revocations. */
 const marks = { changes: 0, revocations: 1 } as const;
 
@@ -774,6 +837,9 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (list) list.push(value);
   else map.set(key, [value]);
 }
+
+/** A voter's proposals of one credit epoch and, at the same places, their ballots on each in canonical order (see LedgerIndex.ballotBooks). */
+type BallotBook = { readonly proposals: ProposalInfo[]; readonly ballots: Array<readonly number[]> };
 
 /** The first revocation of `key` on one chain that saw a delegation, and the newest position it saw of another chain. */
 type RevocationFrontEntry = { revocation: number; seen: number };
