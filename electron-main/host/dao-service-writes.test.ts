@@ -12,7 +12,7 @@ import { DaomeshError } from '../../core/errors.ts';
 import { memberKeyFromPrivateKey } from '../../core/identity/member-key.ts';
 import { decodeEnvelope } from '../../core/dao/envelope.ts';
 import { DaoReplica } from './dao-replica.ts';
-import { heldEnvelopes } from './test-services.ts';
+import { heldEnvelopes, openCarriedServices } from './test-services.ts';
 import { DaoService } from './dao-service.ts';
 import { createNativeEd25519Verify } from './native-ed25519.ts';
 
@@ -156,4 +156,24 @@ test("a DAO whose log is damaged past repair is refused with why, and the node o
   assert.throws(() => second.get(damaged), (error: unknown) => error instanceof DaomeshError && error.code === 'STORAGE_FAILED' && error.message.includes(damaged) && error.hint !== undefined);
   await assert.rejects(second.hold(damaged), { code: 'STORAGE_FAILED' });
   assert.ok(lines.some((line) => line.includes(damaged)), 'the node says which DAO it could not open');
+});
+
+test('a node does not sign the result of a proposal it first received after the proposal\'s voting period', async (t) => {
+  const bob = memberKeyFromPrivateKey(sha256(utf8ToBytes('daomesh service writes test bob')));
+  const clocks = [{ now: Date.UTC(2026, 2, 1) }, { now: Date.UTC(2026, 2, 1) }];
+  const mesh = await openCarriedServices(t, [member, bob], (_key, index) => ({ now: () => clocks[index]!.now }));
+  const [alice, bobs] = mesh.services as [DaoService, DaoService];
+  const { dao } = await alice.create({ name: 'Two', preset: 'lazy-consensus', founders: [bob.address], votingPeriodMs: hour, gracePeriodMs: hour });
+  mesh.dao = dao;
+  await mesh.carryAll();
+  // Bob writes a proposal and keeps it back past its voting period (as one claiming an old time would come).
+  const { proposal: late } = await bobs.propose({ dao, title: 'Kept back', params: { kind: 'signal', text: '' } });
+  for (const clock of clocks) clock.now += 2 * hour;
+  // Then one he shows at once; Alice receives both now.
+  const { proposal: open } = await bobs.propose({ dao, title: 'Shown at once', params: { kind: 'signal', text: '' } });
+  await mesh.carry(bobs, alice);
+  for (const clock of clocks) clock.now += 2 * hour;
+  await assert.rejects(alice.signTally({ dao, proposal: late }), (error: unknown) => error instanceof DaomeshError && error.code === 'CANNOT_SIGN_TALLY' && /after its voting period had ended/.test(error.message));
+  await alice.signTally({ dao, proposal: open });
+  assert.ok(alice.get(dao).proposals.find((entry) => entry.id === open)?.certificate);
 });
