@@ -39,7 +39,7 @@ import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { waitsForCatchUp, type GateRejection } from '../../core/dao/gate-rejection.ts';
 import { DeviceTable, type DeviceFacts } from './device-table.ts';
 import { EnvelopeIndex } from './envelope-index.ts';
-import { mkdirDurable } from './data-dir.ts';
+import { mkdirDurable, writeFileAtomic } from './data-dir.ts';
 import { EnvelopeLog, StorageError, type AppendResult, type LogRecovery } from './envelope-log.ts';
 import { nativeSha256 } from './native-sha256.ts';
 import { SnapshotStore, type PartedSnapshot } from './snapshot-store.ts';
@@ -94,6 +94,9 @@ type SnapshotMeta = { v: number; pending: number; devices: DeviceFacts };
  */
 const writerFile = 'yjs-writer';
 
+/** When this host first held each proposal, as JSON { id: ms } (arrivalOf). */
+const arrivalsFile = 'proposal-arrivals.json';
+
 /** What a replica stopped by a bug (not by a refusal or the disk) tells its caller. */
 const internalErrorHint = 'Restart the node: it opens the DAO again from what was stored. Please report this as a bug.';
 
@@ -102,6 +105,8 @@ export type DaoReplicaOptions = {
   log?: ((line: string) => void) | undefined;
   /** How many times the last snapshot's duration a due one waits after it (default 9, see snapshotPause). */
   snapshotPause?: number | undefined;
+  /** The clock that dates proposals' arrivals (default Date.now). */
+  now?: (() => number) | undefined;
 };
 
 /**
@@ -170,6 +175,13 @@ export class DaoReplica {
   /** This host's Yjs client for the doc and the clock its own writes reached (null: none chosen yet). */
   #writer: { client: number; clock: number } | null = null;
   #writerPath = '';
+  readonly #now: () => number;
+  /** When this host first held each proposal it took in once open (not what the open read back), by id. */
+  #arrivals = new Map<string, number>();
+  #arrivalsPath = '';
+  #savingArrivals: Promise<void> = Promise.resolve();
+  /** Open: records taken in from now on arrive (before, the open reads back what arrived earlier). */
+  #live = false;
 
   private constructor(id: string, log: EnvelopeLog, snapshots: SnapshotStore, verify: Ed25519Verify, ledger: DaoLedger, options: DaoReplicaOptions) {
     this.id = id;
@@ -179,6 +191,7 @@ export class DaoReplica {
     this.#verify = verify;
     this.#report = options.log ?? (() => {});
     this.#snapshotPause = options.snapshotPause ?? snapshotPause;
+    this.#now = options.now ?? Date.now;
   }
 
   static directory(daosDir: string, id: string): string {
@@ -203,6 +216,9 @@ export class DaoReplica {
     }
     replica.#writerPath = join(dir, writerFile);
     replica.#writer = await readWriter(replica.#writerPath);
+    replica.#arrivalsPath = join(dir, arrivalsFile);
+    replica.#arrivals = await readArrivals(replica.#arrivalsPath);
+    replica.#live = true;
     return { replica, report };
   }
 
@@ -677,7 +693,10 @@ export class DaoReplica {
     this.#unfolded = [];
     this.#devices = new DeviceTable();
     this.#delegationRecords.clear();
+    const live = this.#live;
+    this.#live = false; // stored records arrived before, whether or not their arrival was noted
     this.#track([...stored.values()]);
+    this.#live = live;
     this.#refreshMembers();
   }
 
@@ -686,6 +705,18 @@ export class DaoReplica {
    * none; they are in the log already. Returns how many it took.
    */
   #retryWaiting(): number {
+    if (this.#waiting.length === 0) return 0;
+    // Waiting envelopes came from the log: they arrived in an earlier session, whether or not that was noted.
+    const live = this.#live;
+    this.#live = false;
+    try {
+      return this.#takeWaiting();
+    } finally {
+      this.#live = live;
+    }
+  }
+
+  #takeWaiting(): number {
     let taken = 0;
     for (let progress = true; progress && this.#waiting.length > 0; ) {
       progress = false;
@@ -719,6 +750,7 @@ export class DaoReplica {
     await this.#index?.catch(() => undefined);
     while (this.#rebuilding !== null) await this.#rebuilding; // it reads the log
     await this.#saving;
+    await this.#savingArrivals;
     if (this.ledger.size !== this.#recordsAtSnapshot && this.#snapshotAllowed()) {
       await this.#saveSnapshot().catch((error: unknown) => this.#snapshotFailed(error));
     }
@@ -789,10 +821,19 @@ export class DaoReplica {
     // only for an address it does not find there (an admission in these records).
   }
 
-  /** Notes device delegations and revocations (which libp2p node is whose). */
+  /**
+   * When this host first held proposal `id`, if it took it in while open (from a peer, from its own writes, or
+   * out of the waiting envelopes); undefined for what it held before it kept arrival times.
+   */
+  arrivalOf(id: string): number | undefined {
+    return this.#arrivals.get(id);
+  }
+
+  /** Notes device delegations and revocations (which libp2p node is whose), and proposals' arrivals. */
   #track(records: readonly LedgerRecord[]): void {
     for (const record of records) {
       const { kind, body } = record.record;
+      if (kind === 'proposal.create' && this.#live && !this.#arrivals.has(record.id)) this.#noteArrival(record.id);
       if ((kind !== 'device.delegate' && kind !== 'device.revoke') || !(body.device instanceof Uint8Array)) continue;
       const device = `${record.author}:${bytesToHex(body.device)}`;
       if (kind === 'device.delegate') {
@@ -803,6 +844,15 @@ export class DaoReplica {
         this.#devices.addRevocation(device, record.id);
       }
     }
+  }
+
+  #noteArrival(id: string): void {
+    this.#arrivals.set(id, this.#now());
+    // Kept beside the log so that a restart still knows; a write that fails loses only this hint.
+    const snapshot = JSON.stringify(Object.fromEntries(this.#arrivals));
+    this.#savingArrivals = this.#savingArrivals
+      .then(() => writeFileAtomic(this.#arrivalsPath, snapshot))
+      .catch((error: unknown) => this.#report(`proposal arrival times of DAO ${this.id} not saved: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   /** Whether the node a delegation names signed that it runs the device (its libp2p key, inside its peer id). */
@@ -944,6 +994,22 @@ function importedFold(id: string, bytes: Uint8Array): DaoLedger | null {
 
 export function notFound(id: string): DaomeshError {
   return new DaomeshError('DAO_NOT_FOUND', `This node holds no DAO ${id}.`, 'Check the id with `daomesh dao list`.');
+}
+
+/** The arrival times kept in `path`; what is not a proposal id with a time there is left out (the file is only a hint). */
+async function readArrivals(path: string): Promise<Map<string, number>> {
+  const arrivals = new Map<string, number>();
+  const text = await readFile(path, 'utf8').catch(() => null);
+  if (text === null) return arrivals;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return arrivals;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return arrivals;
+  for (const [id, time] of Object.entries(parsed)) if (/^[A-Za-z0-9_-]{43}$/.test(id) && Number.isSafeInteger(time) && (time as number) > 0) arrivals.set(id, time as number);
+  return arrivals;
 }
 
 /**

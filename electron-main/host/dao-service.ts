@@ -128,8 +128,6 @@ export class DaoService {
   readonly #replicas = new Map<string, DaoReplica>();
   #salt: Uint8Array | null = null;
   #signer: { address: string; signer: NativeEd25519Signer } | null = null;
-  /** When this node first received each proposal from a peer while it ran, by proposal id (#refuseUnseenVote). */
-  readonly #proposalArrivals = new Map<string, number>();
   /** Local writes one at a time, so each record's deps are the heads the previous one left. */
   #writing: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -154,7 +152,7 @@ export class DaoService {
     const ids = await readdir(service.#daosDir).catch(() => [] as string[]);
     for (const id of ids.filter((name) => /^[A-Za-z0-9_-]{43}$/.test(name)).sort()) {
       try {
-        const { replica } = await DaoReplica.open(service.#daosDir, id, options.verify, { log: options.log });
+        const { replica } = await DaoReplica.open(service.#daosDir, id, options.verify, { log: options.log, now: options.now });
         service.#replicas.set(id, replica);
         service.#scheduleExecutionCheck(id);
       } catch (error) {
@@ -221,7 +219,7 @@ export class DaoService {
       key.privateKey,
     );
     return await this.#serially(async () => {
-      const { replica } = await DaoReplica.open(this.#daosDir, genesis.id, this.#options.verify, { log: this.#options.log });
+      const { replica } = await DaoReplica.open(this.#daosDir, genesis.id, this.#options.verify, { log: this.#options.log, now: () => this.#now() });
       let signer: NativeEd25519Signer;
       let delegation: LedgerRecord;
       try {
@@ -284,10 +282,10 @@ export class DaoService {
    * A proposal can claim an old time on old deps and reach its deadline before anyone sees it: every vote on it
    * is then late, and under lazy consensus it passes with none. The fold cannot tell (claimed times are all it
    * has); this node can, and does not sign the result of a proposal it first received after its voting period.
-   * Only what arrived while the node ran is known (not what an open reads back from the log).
+   * Arrivals are known from when a node first kept them (DaoReplica.arrivalOf).
    */
   #refuseUnseenVote(dao: string, proposal: string): void {
-    const arrived = this.#proposalArrivals.get(proposal);
+    const arrived = this.#replica(dao).arrivalOf(proposal);
     if (arrived === undefined) return;
     const endsAt = this.#replica(dao).ledger.state(this.#now()).proposals.find((entry) => entry.id === proposal)?.votingEndsAt;
     if (endsAt === undefined || arrived <= endsAt) return;
@@ -296,15 +294,6 @@ export class DaoService {
       `This node first received the proposal at ${new Date(arrived).toISOString()}, after its voting period had ended (${new Date(endsAt).toISOString()}): nobody here could vote on it, so this node does not sign its result.`,
       'If the proposal is genuine, its author can make it again.',
     );
-  }
-
-  /** Notes when this node first held each proposal that came in from a peer. */
-  #noteArrivals(outcomes: readonly RemoteOutcome[]): void {
-    const now = this.#now();
-    for (const outcome of outcomes) {
-      if (!outcome.ok) continue;
-      for (const record of outcome.records) if (record.record.kind === 'proposal.create' && !this.#proposalArrivals.has(record.id)) this.#proposalArrivals.set(record.id, now);
-    }
   }
 
   async withdraw(params: BridgeParams<'dao.withdraw'>): Promise<BridgeResult<'dao.withdraw'>> {
@@ -362,7 +351,7 @@ export class DaoService {
     return await this.#serially(async () => {
       const existing = this.#replicas.get(dao);
       if (existing) return existing;
-      const { replica } = await DaoReplica.open(this.#daosDir, dao, this.#options.verify, { log: this.#options.log });
+      const { replica } = await DaoReplica.open(this.#daosDir, dao, this.#options.verify, { log: this.#options.log, now: () => this.#now() });
       this.#replicas.set(dao, replica);
       return replica;
     });
@@ -376,7 +365,6 @@ export class DaoService {
   /** An envelope from a peer, through the replica's gate; the UI hears of it when it changed something. */
   async acceptRemote(dao: string, bytes: Uint8Array): Promise<RemoteOutcome> {
     const outcome = await this.#replica(dao).acceptRemote(bytes);
-    this.#noteArrivals([outcome]);
     // Any accepted envelope is news (repeats never get here): records, or a text edit that adds none.
     if (outcome.ok) this.#changed(dao);
     if (outcome.ok && outcome.records.length > 0) this.#scheduleAnchor(dao);
@@ -386,7 +374,6 @@ export class DaoService {
   /** A catch-up frame of envelopes through the replica's gate, made durable with one log append. */
   async acceptRemoteMany(dao: string, envelopes: readonly Uint8Array[]): Promise<RemoteOutcome[]> {
     const outcomes = await this.#replica(dao).acceptRemoteMany(envelopes);
-    this.#noteArrivals(outcomes);
     if (outcomes.some((outcome) => outcome.ok)) this.#changed(dao);
     if (outcomes.some((outcome) => outcome.ok && outcome.records.length > 0)) this.#scheduleAnchor(dao);
     return outcomes;
