@@ -16,6 +16,23 @@ function threeMembers() {
   return { scenario, alice, bob, carol, proposal };
 }
 
+/**
+ * Alice and Bob vote yes and the voting period ends; returns where the ledger stood then (`fork`) and two valid
+ * certificates of different outcomes: `full` (both votes: passed) and `partial` (one yes of three members misses
+ * the quorum: rejected).
+ */
+function twoCertificates() {
+  const members = threeMembers();
+  const { scenario, alice, bob, proposal } = members;
+  const yes = scenario.vote(alice, proposal, 'yes');
+  const alsoYes = scenario.vote(bob, proposal, 'yes');
+  scenario.advance(2 * day);
+  const fork = scenario.ledger.heads();
+  const full = { proposal, votes: [yes.id, alsoYes.id], outcome: 'passed' as const };
+  const partial = { proposal, votes: [yes.id], outcome: 'rejected' as const };
+  return { ...members, yes, alsoYes, fork, full, partial };
+}
+
 test('a deadline alone closes nothing: the proposal stays undecided until members sign', () => {
   const { scenario, alice, bob, proposal } = threeMembers();
   scenario.vote(alice, proposal, 'yes');
@@ -121,14 +138,7 @@ test('competing certificates from different views: the one enough members signed
 });
 
 test('equivocation: a member who signs two certificates has all their signatures for it ignored', () => {
-  const { scenario, alice, bob, carol, proposal } = threeMembers();
-  const yes = scenario.vote(alice, proposal, 'yes');
-  const alsoYes = scenario.vote(bob, proposal, 'yes');
-  scenario.advance(2 * day);
-  const fork = scenario.ledger.heads();
-  const full = { proposal, votes: [yes.id, alsoYes.id], outcome: 'passed' as const };
-  // One yes of three members misses the quorum: rejected, a valid certificate of a different outcome.
-  const partial = { proposal, votes: [yes.id], outcome: 'rejected' as const };
+  const { scenario, alice, bob, carol, proposal, fork, full, partial } = twoCertificates();
   // Bob signs both versions, each seen by a different member who signs it too; neither may count Bob.
   const bobFull = scenario.signCertificate(bob, full, { deps: fork });
   const bobPartial = scenario.signCertificate(bob, partial, { deps: fork });
@@ -214,13 +224,7 @@ test('a withdrawal its signers had not seen loses to a final certificate', () =>
 });
 
 test('re-signing a certificate, before and after it is final, and equivocating around it: each signature gets its reason', () => {
-  const { scenario, alice, bob, carol, proposal } = threeMembers();
-  const yes = scenario.vote(alice, proposal, 'yes');
-  const alsoYes = scenario.vote(bob, proposal, 'yes');
-  scenario.advance(2 * day);
-  const fork = scenario.ledger.heads();
-  const full = { proposal, votes: [yes.id, alsoYes.id], outcome: 'passed' as const };
-  const partial = { proposal, votes: [yes.id], outcome: 'rejected' as const };
+  const { scenario, alice, bob, carol, proposal, fork, full, partial } = twoCertificates();
   // Bob signs three times; Alice's signature makes it final, with Bob counted: he had signed nothing else there.
   const bobBefore = [1, 2, 3].map(() => scenario.signCertificate(bob, full));
   const finalizer = scenario.signCertificate(alice, full);

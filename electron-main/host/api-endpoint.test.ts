@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { withUnrelatedProcess } from './test-processes.ts';
 import { readApiEndpoint } from './api-client.ts';
 import { dataFiles, processStartTime } from './data-dir.ts';
 
@@ -22,17 +21,6 @@ async function withEndpoint(endpoint: unknown, use: (dir: string) => Promise<voi
   }
 }
 
-/** A live process that is no DAOmesh node: what the pid of a crashed node's api.json may belong to later. */
-async function withUnrelatedProcess(use: (pid: number) => Promise<void>): Promise<void> {
-  const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
-  await once(sleeper, 'spawn');
-  try {
-    await use(sleeper.pid!);
-  } finally {
-    sleeper.kill('SIGKILL');
-    await once(sleeper, 'exit');
-  }
-}
 
 const url = 'ws://127.0.0.1:9/api';
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
+import { withUnrelatedProcess } from './test-processes.ts';
 import { dataFiles, lockDataDir, mkdirDurable } from './data-dir.ts';
 
 async function withDir(use: (dir: string) => Promise<void>): Promise<void> {
@@ -18,17 +19,6 @@ async function withDir(use: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-/** A live process that is no DAOmesh node: what a pid in a stale node.lock may belong to after a reboot. */
-async function withUnrelatedProcess(use: (pid: number) => Promise<void>): Promise<void> {
-  const sleeper: ChildProcess = spawn('sleep', ['60'], { stdio: 'ignore' });
-  await once(sleeper, 'spawn');
-  try {
-    await use(sleeper.pid!);
-  } finally {
-    sleeper.kill('SIGKILL');
-    await once(sleeper, 'exit');
-  }
-}
 
 test('mkdirDurable makes nested directories owner-only, and again is a no-op', () =>
   withDir(async (dir) => {
