@@ -79,7 +79,7 @@ class TestStore implements DaoSyncHost {
   has(envelope: Uint8Array): boolean {
     return this.byId.has(base64urlnopad.encode(sha256(envelope)));
   }
-  #check(envelope: Uint8Array): GossipOutcome {
+  #check(envelope: Uint8Array): AcceptOutcome | 'waiting' {
     if (this.#takesAny) {
       if (this.has(envelope)) return 'held';
       this.#add(envelope);

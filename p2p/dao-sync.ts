@@ -34,7 +34,8 @@ export function daoTopic(dao: string): string {
 }
 
 /** What the gate said about an envelope that arrived by gossip. */
-export type GossipOutcome = AcceptOutcome | 'waiting';
+/** 'departed': by a member who has left the DAO, as this node's ledger says (gossip is for current members). */
+export type GossipOutcome = AcceptOutcome | 'waiting' | 'departed';
 
 export type DaoSyncHost = DaoSyncStore & {
   /** Gate, store and apply an envelope from gossip; 'waiting' when it builds on something we lack. */
@@ -648,6 +649,9 @@ export class DaoSync {
         // It builds on something we missed: fetch it from the peer that had it, and let catch-up bring this too.
         this.#request(dao, peer);
         return TopicValidatorResult.Ignore;
+      case 'departed':
+        // A DAO node may relay it having taken it in before it saw the departure: not its fault.
+        return fromNode ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject;
       case 'rejected':
         return TopicValidatorResult.Reject;
     }

@@ -13,7 +13,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { base64urlnopad } from '@scure/base';
 import * as Y from 'yjs';
-import { appendRecords, localUpdate } from '../../core/dao/dao-doc.ts';
+import { appendRecords, daoText, localUpdate } from '../../core/dao/dao-doc.ts';
 import { yjsClientOf } from '../../core/dao/yjs-client.ts';
 import { memberSealer, sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
 import { buildDeviceDelegation, buildDeviceRevocation, buildProposal } from '../../core/governance/record-builders.ts';
@@ -224,4 +224,31 @@ test('an envelope a member signed at a Yjs place another of theirs took is refus
   for (let turn = 0; message !== null; turn++) message = (turn % 2 === 0 ? bobsSide : carolsSide).receive(message);
   assert.deepEqual(carolsSide.toSend(), []);
   assert.deepEqual(bobsSide.toSend().map((id) => base64urlnopad.encode(id)), [idOf(bobs)], 'Bob offers his, which Carol refuses and counts in turn');
+});
+
+test("a removed member's envelope is refused by gossip and stored nowhere; catch-up still takes one written before the removal was seen", async (t) => {
+  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const { replica, store } = await bobsNode(t, scenario, bob);
+  await deliver(replica, [alice, bob, carol], scenario.records);
+  // Carol writes a charter edit on top of what she holds; she has not seen (or been told of) her removal.
+  const carolsEdit = (text: string) => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(replica.doc));
+    doc.clientID = yjsClientOf(addressBytes(carol.key.address), 7);
+    return sealEnvelopeAsMember(scenario.daoId, localUpdate(doc, () => daoText(doc, 'charter').insert(0, text), 'local')!, carol.key).bytes;
+  };
+  const early = carolsEdit('Before. ');
+  removeMember(scenario, [alice, bob], carol);
+  await deliver(replica, [alice, bob, carol], scenario.records);
+  assert.equal(replica.ledger.governanceState().members.has(carol.key.address), false);
+  const size = (await replica.envelopeIndex()).size;
+
+  const late = carolsEdit('CHARTER REWRITTEN. ');
+  assert.equal(await store.acceptGossip(scenario.daoId, late), 'departed');
+  assert.equal((await replica.envelopeIndex()).size, size, 'nothing stored');
+  assert.equal(daoText(replica.doc, 'charter').toString().includes('REWRITTEN'), false);
+  // By catch-up (a member's node that took it in before it saw the removal serves it): taken, as every node does.
+  assert.equal(await store.accept(scenario.daoId, early), 'accepted');
+  assert.ok(daoText(replica.doc, 'charter').toString().startsWith('Before. '));
 });

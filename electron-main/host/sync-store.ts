@@ -11,6 +11,7 @@
 import { peerIdFromString } from '@libp2p/peer-id';
 import { base64urlnopad } from '@scure/base';
 import { DaomeshError } from '../../core/errors.ts';
+import { decodeEnvelope } from '../../core/dao/envelope.ts';
 import { waitsForCatchUp, type GateRejection } from '../../core/dao/gate-rejection.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { maxInviteLifetimeMs, verifyInviteBytes, type Invite } from '../../core/sync/invite.ts';
@@ -178,7 +179,7 @@ export class HostSyncStore implements DaoSyncHost {
   }
 
   async accept(dao: string, envelope: Uint8Array): Promise<AcceptOutcome> {
-    const outcome = await this.acceptGossip(dao, envelope);
+    const outcome = await this.#acceptOne(dao, envelope);
     return outcome === 'waiting' ? 'rejected' : outcome;
   }
 
@@ -214,7 +215,22 @@ export class HostSyncStore implements DaoSyncHost {
     refused.set(id, base64urlnopad.decode(id));
   }
 
+  /**
+   * An envelope from the DAO's gossip. Gossip is the current members' fast path: an envelope by a member who has
+   * left is refused here ('departed'). A removed member's node keeps its old group keys and, since catch-up
+   * refuses it, may not even know it left; without this its text edits and records reached every node. (What a
+   * departed member wrote before others saw the departure still arrives by catch-up from those who took it in.)
+   */
   async acceptGossip(dao: string, envelope: Uint8Array): Promise<GossipOutcome> {
+    const replica = this.#daos.replica(dao);
+    if (!replica) return 'rejected';
+    const author = envelopeAuthor(envelope);
+    if (author === null) return 'rejected';
+    if (replica.isMember(author) && !replica.ledger.governanceState().members.has(author)) return 'departed';
+    return await this.#acceptOne(dao, envelope);
+  }
+
+  async #acceptOne(dao: string, envelope: Uint8Array): Promise<AcceptOutcome | 'waiting'> {
     const replica = this.#daos.replica(dao);
     if (!replica) return 'rejected';
     if ((await replica.envelopeIndex()).hasBytes(envelope)) return 'held';
@@ -239,5 +255,14 @@ export class HostSyncStore implements DaoSyncHost {
       this.#peerKeys.set(peer, key);
     }
     return key;
+  }
+}
+
+/** The address of an envelope's author, or null when the bytes are no envelope (the gate says why, if asked). */
+function envelopeAuthor(envelope: Uint8Array): string | null {
+  try {
+    return decodeEnvelope(envelope).author;
+  } catch {
+    return null;
   }
 }
