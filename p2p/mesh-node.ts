@@ -106,7 +106,10 @@ export async function createMeshNode(options: MeshNodeOptions): Promise<MeshNode
     ...(options.connectionGater ? { connectionGater: options.connectionGater } : {}),
     // libp2p refuses more than 5 inbound connections a second from one IP address; a DAO's members behind one
     // NAT, or several nodes on one machine, reconnecting at once after a partition would hit that.
-    connectionManager: { inboundConnectionThreshold: 25 },
+    // An inbound connection is pending until its handshake ends, and libp2p refuses every new one while 10 are
+    // (its default): ten silent sockets from anyone kept every member out. Pending ones now have 5 s (a relayed
+    // handshake takes a second or two), and one address can open at most 25 × 5 of the 256 allowed.
+    connectionManager: { inboundConnectionThreshold: 25, maxIncomingPendingConnections: 256, inboundUpgradeTimeout: 5_000 },
     // libp2p pings every connection to find dead ones; each ping is a new stream (~3 ms of CPU for the two
     // ends), and every 10 s (the default) it was most of what an idle node did: 30 nodes on one machine used
     // 0.7 cores doing nothing, 0.2 with a ping a minute. Every 30 s a vanished peer still drops out of the

@@ -1,9 +1,10 @@
 // A stranger on a DAO's gossip topic, next to two real hosts of the DAO: it reads only ciphertext, and every
 // kind of message it injects (malformed, oversized, sealed with a key it made up, a replay of a real message)
-// is rejected, never stored, and costs it gossip score at the host.
+// is rejected, never stored, and costs it gossip score at the host; silent sockets it holds open keep no member out.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import { recordHashFromId } from '../core/ledger/record.ts';
 import { daoTopic, gossipScore, maxGossipBytes } from '../p2p/dao-sync.ts';
@@ -67,4 +68,40 @@ test('a stranger on the topic reads only ciphertext, and what it injects is reje
   // The members keep working: a new record still reaches B.
   const { proposal } = await a.call('dao.propose', { dao, title: 'After the noise', params: { kind: 'signal', text: '' } });
   await until('B to receive it', () => b.daos.replica(dao)!.ledger.has(proposal), 20_000);
+});
+
+test('a stranger holding many silent sockets open does not keep a member from connecting', async () => {
+  const [a, b] = mesh.hosts as [NonNullable<HostMesh['hosts'][number]>, NonNullable<HostMesh['hosts'][number]>];
+  const target = a.mesh.getMultiaddrs()[0]!;
+  const [, , host, , port] = target.toString().split('/') as [string, string, string, string, string];
+  // Sixty connections that never say a word (libp2p let ten such keep out every inbound connection), opened
+  // under the per-address rate, and opened again as soon as the node drops one.
+  const sockets = new Set<Socket>();
+  let attacking = true;
+  const open = (): void => {
+    if (!attacking) return;
+    const socket = connect({ host, port: Number(port) });
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      sockets.delete(socket);
+      setTimeout(open, 50);
+    });
+  };
+  try {
+    for (let i = 0; i < 60; i++) {
+      open();
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    for (let attempt = 0; attempt < 3; attempt++) {
+      for (const connection of b.mesh.getConnections(a.mesh.peerId)) await connection.close();
+      const connection = await b.mesh.dial(target, { signal: AbortSignal.timeout(10_000) });
+      assert.equal(connection.remotePeer.toString(), a.mesh.peerId.toString());
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    assert.ok(sockets.size >= 50, `the attack held ${sockets.size} sockets`);
+  } finally {
+    attacking = false;
+    for (const socket of sockets) socket.destroy();
+  }
 });
