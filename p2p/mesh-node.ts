@@ -19,6 +19,7 @@ import { createLibp2p, type Libp2pOptions } from 'libp2p';
 import { hash } from 'node:crypto';
 import type { Peer } from '../core/bridge/api.ts';
 import { DaomeshError } from '../core/errors.ts';
+import { BoundedDatastore } from './bounded-datastore.ts';
 
 /** mDNS answers only DAOmesh peers, not every libp2p node on the LAN. */
 /**
@@ -98,6 +99,8 @@ export async function createMeshNode(options: MeshNodeOptions): Promise<MeshNode
 
   const node = await createLibp2p({
     privateKey: options.privateKey,
+    // In memory as libp2p's default, with the DHT's provider records bounded (a stranger could fill it).
+    datastore: new BoundedDatastore(),
     addresses: { listen: options.listen },
     transports: [tcp(), webSockets(), circuitRelayTransport()],
     connectionEncrypters: [noise()],

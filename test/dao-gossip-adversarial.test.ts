@@ -9,7 +9,11 @@ import { generateKeyPair } from '@libp2p/crypto/keys';
 import { recordHashFromId } from '../core/ledger/record.ts';
 import { daoTopic, gossipScore, maxGossipBytes } from '../p2p/dao-sync.ts';
 import { gossipKeyId, groupKeyId, sealGossip } from '../p2p/gossip-cipher.ts';
+import { BoundedDatastore } from '../p2p/bounded-datastore.ts';
 import { createMeshNode, type MeshNode } from '../p2p/mesh-node.ts';
+import { CID } from 'multiformats/cid';
+import * as raw from 'multiformats/codecs/raw';
+import { sha256 } from 'multiformats/hashes/sha2';
 import { startHostMesh, until, type HostMesh } from './fixtures/host-mesh.ts';
 
 let mesh: HostMesh;
@@ -103,5 +107,32 @@ test('a stranger holding many silent sockets open does not keep a member from co
   } finally {
     attacking = false;
     for (const socket of sockets) socket.destroy();
+  }
+});
+
+test("a stranger that provides thousands of keys on a node's DHT gets only its share of the node's memory", async () => {
+  const [a] = mesh.hosts as [NonNullable<HostMesh['hosts'][number]>];
+  const flooder = await createMeshNode({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], mdns: false });
+  await flooder.start();
+  try {
+    await flooder.dial(a.mesh.getMultiaddrs()[0]!);
+    const datastore = (a.mesh as unknown as { components: { datastore: BoundedDatastore } }).components.datastore;
+    const held = async (): Promise<number> => {
+      let count = 0;
+      for await (const key of datastore.queryKeys({ prefix: '/dht/provider' })) if (key.toString().endsWith(`/${flooder.peerId.toString()}`)) count++;
+      return count;
+    };
+    // Each provide asks the closest DHT servers it knows (A alone) to keep a record that the flooder provides it.
+    for (let i = 0; i < 320; i++) {
+      const key = CID.createV1(raw.code, await sha256.digest(randomBytes(32)));
+      for await (const _event of flooder.services.dht.provide(key, { signal: AbortSignal.timeout(5_000) })) {
+        // drained: the provide runs as its events are read
+      }
+    }
+    await until('A to take in what it was sent', async () => (await held()) >= 256, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(await held(), 256, "the flooder's share, no more");
+  } finally {
+    await flooder.stop();
   }
 });
