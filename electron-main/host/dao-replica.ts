@@ -180,6 +180,7 @@ export class DaoReplica {
   #arrivals = new Map<string, number>();
   #arrivalsPath = '';
   #savingArrivals: Promise<void> = Promise.resolve();
+  #arrivalsQueued = false;
   /** Open: records taken in from now on arrive (before, the open reads back what arrived earlier). */
   #live = false;
 
@@ -848,10 +849,16 @@ export class DaoReplica {
 
   #noteArrival(id: string): void {
     this.#arrivals.set(id, this.#now());
-    // Kept beside the log so that a restart still knows; a write that fails loses only this hint.
-    const snapshot = JSON.stringify(Object.fromEntries(this.#arrivals));
+    // Kept beside the log so that a restart still knows; a write that fails loses only this hint. One write is
+    // queued at a time and writes the map as it is then: a catch-up that brings hundreds of proposals costs a
+    // few writes, not one each (which also held every queued copy of the map until its turn).
+    if (this.#arrivalsQueued) return;
+    this.#arrivalsQueued = true;
     this.#savingArrivals = this.#savingArrivals
-      .then(() => writeFileAtomic(this.#arrivalsPath, snapshot))
+      .then(() => {
+        this.#arrivalsQueued = false;
+        return writeFileAtomic(this.#arrivalsPath, JSON.stringify(Object.fromEntries(this.#arrivals)));
+      })
       .catch((error: unknown) => this.#report(`proposal arrival times of DAO ${this.id} not saved: ${error instanceof Error ? error.message : String(error)}`));
   }
 
