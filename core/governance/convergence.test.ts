@@ -281,6 +281,20 @@ function playHistory(history: History): { records: LedgerRecord[]; writers: Writ
   return { records, writers, daoId: genesis.id, now };
 }
 
+/**
+ * Histories that once made replicas disagree, by the seed and path of the fast-check run that found them: each
+ * property replays its own on every run. (They name histories of historyArbitrary as it is: a change to it
+ * makes them other histories, still worth checking, but no longer those.)
+ */
+const found = {
+  convergence: [{ seed: -289569234, path: '21' }], // a rage quit's finalization mark, lost when another outranked it
+  finality: [{ seed: -1118655290, path: '13' }], // settle() read a rage quit's own view from a stale cache
+};
+
+function replayFound<T>(property: fc.IProperty<T>, which: keyof typeof found): void {
+  for (const { seed, path } of found[which]) fc.assert(property, { seed, path, endOnFailure: true });
+}
+
 function deliver(daoId: string, records: readonly LedgerRecord[], seed: number): DaoLedger {
   const next = seededRandom(seed);
   const stream = [...records, ...records.filter(() => next() < 0.3)];
@@ -307,34 +321,33 @@ test('random histories delivered to replicas in any order, with duplicates, conv
   let records = 0;
   let decided = 0;
   let executed = 0;
-  fc.assert(
-    fc.property(historyArbitrary, (history) => {
-      const played = playHistory(history);
-      const now = played.now + 10 * 60 * minute;
-      const replicas = [1, 2, 3].map((offset) => deliver(played.daoId, played.records, history.seed + offset));
-      const batch = new DaoLedger(played.daoId);
-      batch.add(played.records);
-      const expected = batch.state(now);
-      for (const replica of replicas) {
-        assert.equal(replica.missing().length, 0);
-        assert.equal(replica.stateHash(), batch.stateHash());
-        assert.deepEqual(comparable(replica.state(now)), comparable(expected));
-      }
-      // The cheap governance state agrees with the derived one.
-      assert.deepEqual([...batch.governanceState().members.keys()].sort(), expected.members.map((member) => member.address));
-      assert.deepEqual(batch.everMembers(), [...new Set([...expected.founders, ...expected.members.map((member) => member.address), ...expected.exits.map((exit) => exit.member)])].sort());
-      // Members who wrote incrementally from partial views agree too once they hold everything.
-      for (const writer of played.writers.slice(0, 2)) {
-        writer.ledger.add(played.records);
-        assert.equal(writer.ledger.stateHash(), batch.stateHash());
-      }
-      histories++;
-      records += played.records.length;
-      decided += expected.proposals.filter((proposal) => proposal.certificate !== null).length;
-      executed += expected.proposals.filter((proposal) => proposal.status === 'executed' && proposal.kind !== 'signal').length;
-    }),
-    { numRuns: 100 },
-  );
+  const property = fc.property(historyArbitrary, (history) => {
+    const played = playHistory(history);
+    const now = played.now + 10 * 60 * minute;
+    const replicas = [1, 2, 3].map((offset) => deliver(played.daoId, played.records, history.seed + offset));
+    const batch = new DaoLedger(played.daoId);
+    batch.add(played.records);
+    const expected = batch.state(now);
+    for (const replica of replicas) {
+      assert.equal(replica.missing().length, 0);
+      assert.equal(replica.stateHash(), batch.stateHash());
+      assert.deepEqual(comparable(replica.state(now)), comparable(expected));
+    }
+    // The cheap governance state agrees with the derived one.
+    assert.deepEqual([...batch.governanceState().members.keys()].sort(), expected.members.map((member) => member.address));
+    assert.deepEqual(batch.everMembers(), [...new Set([...expected.founders, ...expected.members.map((member) => member.address), ...expected.exits.map((exit) => exit.member)])].sort());
+    // Members who wrote incrementally from partial views agree too once they hold everything.
+    for (const writer of played.writers.slice(0, 2)) {
+      writer.ledger.add(played.records);
+      assert.equal(writer.ledger.stateHash(), batch.stateHash());
+    }
+    histories++;
+    records += played.records.length;
+    decided += expected.proposals.filter((proposal) => proposal.certificate !== null).length;
+    executed += expected.proposals.filter((proposal) => proposal.status === 'executed' && proposal.kind !== 'signal').length;
+  });
+  fc.assert(property, { numRuns: 100 });
+  replayFound(property, 'convergence');
   // The histories must actually exercise decisions, not just pile up open proposals.
   assert.ok(decided > histories / 2, `only ${decided} decided proposals in ${histories} histories (${records} records)`);
   assert.ok(executed > histories / 10, `only ${executed} executed proposals with an effect in ${histories} histories`);
@@ -378,31 +391,30 @@ function internals(ledger: DaoLedger): { index: LedgerIndex; views: ViewStates }
 
 test('a proposal is finalized exactly at the records whose own view first holds a qualifying certificate (brute force over every record)', () => {
   let finalizations = 0;
-  fc.assert(
-    fc.property(historyArbitrary, (history) => {
-      const played = playHistory(history);
-      const { index, views } = internals(deliver(played.daoId, played.records, history.seed + 11));
-      const proposals = [...index.proposals.values()];
-      // Qualification as settle judges it: the record's view before its own finalizations are in (a member.add
-      // with no grace period that it finalizes would otherwise already count in its view), with nothing cached.
-      const uncached = { stateIn: (view: View) => views.replay(views.eventsIn(view)) } as ViewStates;
-      for (let at = 0; at < index.nodes.length; at++) {
-        const view = index.viewOf(at);
-        const held = proposals.map((proposal) => [...proposal.finalizations]);
-        const own = held.map((list) => list.filter((finalization) => finalization.at === at));
-        for (const proposal of proposals) removeWhere(proposal.finalizations, (finalization) => finalization.at === at);
-        const expected = proposals.map((proposal) => {
-          if (!index.inView(proposal.index, view) || index.isFinalIn(proposal, view)) return [];
-          const certificate = qualifyingCertificate(index, uncached, proposal, view);
-          return certificate ? [{ at, certificate: certificate.key, outcome: certificate.outcome, time: index.node(at).time }] : [];
-        });
-        proposals.forEach((proposal, position) => proposal.finalizations.splice(0, Infinity, ...held[position]!));
-        assert.deepEqual(own, expected, `finalizations at record ${at}`);
-        finalizations += own.flat().length;
-      }
-    }),
-    { numRuns: 30 },
-  );
+  const property = fc.property(historyArbitrary, (history) => {
+    const played = playHistory(history);
+    const { index, views } = internals(deliver(played.daoId, played.records, history.seed + 11));
+    const proposals = [...index.proposals.values()];
+    // Qualification as settle judges it: the record's view before its own finalizations are in (a member.add
+    // with no grace period that it finalizes would otherwise already count in its view), with nothing cached.
+    const uncached = { stateIn: (view: View) => views.replay(views.eventsIn(view)) } as ViewStates;
+    for (let at = 0; at < index.nodes.length; at++) {
+      const view = index.viewOf(at);
+      const held = proposals.map((proposal) => [...proposal.finalizations]);
+      const own = held.map((list) => list.filter((finalization) => finalization.at === at));
+      for (const proposal of proposals) removeWhere(proposal.finalizations, (finalization) => finalization.at === at);
+      const expected = proposals.map((proposal) => {
+        if (!index.inView(proposal.index, view) || index.isFinalIn(proposal, view)) return [];
+        const certificate = qualifyingCertificate(index, uncached, proposal, view);
+        return certificate ? [{ at, certificate: certificate.key, outcome: certificate.outcome, time: index.node(at).time }] : [];
+      });
+      proposals.forEach((proposal, position) => proposal.finalizations.splice(0, Infinity, ...held[position]!));
+      assert.deepEqual(own, expected, `finalizations at record ${at}`);
+      finalizations += own.flat().length;
+    }
+  });
+  fc.assert(property, { numRuns: 30 });
+  replayFound(property, 'finality');
   assert.ok(finalizations > 30, `only ${finalizations} finalizations to check`);
 });
 
