@@ -25,6 +25,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { base64urlnopad } from '@scure/base';
 import * as Y from 'yjs';
+import { RecordId } from '../../core/bridge/api.ts';
 import { appendRecords, createDaoDoc, ledgerEntries, ledgerRecords, localUpdate, recordBytes } from '../../core/dao/dao-doc.ts';
 import type { Envelope, EnvelopeSealer } from '../../core/dao/envelope.ts';
 import { previousLedgerRecord } from '../../core/dao/client-sequence.ts';
@@ -181,8 +182,6 @@ export class DaoReplica {
   #arrivalsPath = '';
   #savingArrivals: Promise<void> = Promise.resolve();
   #arrivalsQueued = false;
-  /** Open: records taken in from now on arrive (before, the open reads back what arrived earlier). */
-  #live = false;
 
   private constructor(id: string, log: EnvelopeLog, snapshots: SnapshotStore, verify: Ed25519Verify, ledger: DaoLedger, options: DaoReplicaOptions) {
     this.id = id;
@@ -219,7 +218,6 @@ export class DaoReplica {
     replica.#writer = await readWriter(replica.#writerPath);
     replica.#arrivalsPath = join(dir, arrivalsFile);
     replica.#arrivals = await readArrivals(replica.#arrivalsPath);
-    replica.#live = true;
     return { replica, report };
   }
 
@@ -637,6 +635,7 @@ export class DaoReplica {
 
   /** After an append: `appended` is the `nth` envelope that `stored` made durable. */
   async #appended(appended: AppendedEnvelope, stored: AppendResult, nth: number): Promise<void> {
+    this.#noteArrivals(appended.records);
     if (this.#index) {
       try {
         (await this.#index).add(appended.bytes, stored.offsets[nth]!, stored.logId);
@@ -694,10 +693,7 @@ export class DaoReplica {
     this.#unfolded = [];
     this.#devices = new DeviceTable();
     this.#delegationRecords.clear();
-    const live = this.#live;
-    this.#live = false; // stored records arrived before, whether or not their arrival was noted
     this.#track([...stored.values()]);
-    this.#live = live;
     this.#refreshMembers();
   }
 
@@ -706,18 +702,6 @@ export class DaoReplica {
    * none; they are in the log already. Returns how many it took.
    */
   #retryWaiting(): number {
-    if (this.#waiting.length === 0) return 0;
-    // Waiting envelopes came from the log: they arrived in an earlier session, whether or not that was noted.
-    const live = this.#live;
-    this.#live = false;
-    try {
-      return this.#takeWaiting();
-    } finally {
-      this.#live = live;
-    }
-  }
-
-  #takeWaiting(): number {
     let taken = 0;
     for (let progress = true; progress && this.#waiting.length > 0; ) {
       progress = false;
@@ -823,18 +807,17 @@ export class DaoReplica {
   }
 
   /**
-   * When this host first held proposal `id`, if it took it in while open (from a peer, from its own writes, or
-   * out of the waiting envelopes); undefined for what it held before it kept arrival times.
+   * When this host first stored proposal `id` (from a peer or its own write); undefined for what it held before it
+   * kept arrival times.
    */
   arrivalOf(id: string): number | undefined {
     return this.#arrivals.get(id);
   }
 
-  /** Notes device delegations and revocations (which libp2p node is whose), and proposals' arrivals. */
+  /** Notes device delegations and revocations (which libp2p node is whose). */
   #track(records: readonly LedgerRecord[]): void {
     for (const record of records) {
       const { kind, body } = record.record;
-      if (kind === 'proposal.create' && this.#live && !this.#arrivals.has(record.id)) this.#noteArrival(record.id);
       if ((kind !== 'device.delegate' && kind !== 'device.revoke') || !(body.device instanceof Uint8Array)) continue;
       const device = `${record.author}:${bytesToHex(body.device)}`;
       if (kind === 'device.delegate') {
@@ -847,8 +830,15 @@ export class DaoReplica {
     }
   }
 
-  #noteArrival(id: string): void {
-    this.#arrivals.set(id, this.#now());
+  /** Notes when the proposals among `records`, just made durable, arrived (what an open reads back arrived before). */
+  #noteArrivals(records: readonly LedgerRecord[]): void {
+    let noted = false;
+    for (const record of records) {
+      if (record.record.kind !== 'proposal.create' || this.#arrivals.has(record.id)) continue;
+      this.#arrivals.set(record.id, this.#now());
+      noted = true;
+    }
+    if (!noted) return;
     // Kept beside the log so that a restart still knows; a write that fails loses only this hint. One write is
     // queued at a time and writes the map as it is then: a catch-up that brings hundreds of proposals costs a
     // few writes, not one each (which also held every queued copy of the map until its turn).
@@ -1015,7 +1005,7 @@ async function readArrivals(path: string): Promise<Map<string, number>> {
     return arrivals;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return arrivals;
-  for (const [id, time] of Object.entries(parsed)) if (/^[A-Za-z0-9_-]{43}$/.test(id) && Number.isSafeInteger(time) && (time as number) > 0) arrivals.set(id, time as number);
+  for (const [id, time] of Object.entries(parsed)) if (RecordId.safeParse(id).success && Number.isSafeInteger(time) && (time as number) > 0) arrivals.set(id, time as number);
   return arrivals;
 }
 

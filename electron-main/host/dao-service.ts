@@ -34,7 +34,7 @@ import { checksumAddress, type MemberKey } from '../../core/identity/member-key.
 import { addressBytes, maxDeps, recordHashFromId, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../../core/ledger/record.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { createInvite, type Invite } from '../../core/sync/invite.ts';
-import { DaoReplica, notFound, type RemoteOutcome } from './dao-replica.ts';
+import { DaoReplica, notFound, type DaoReplicaOptions, type RemoteOutcome } from './dao-replica.ts';
 import { StorageError } from './envelope-log.ts';
 import { deriveDeviceSigner, loadOrCreateDeviceSalt } from './device-signer.ts';
 import type { NativeEd25519Signer } from './native-ed25519.ts';
@@ -152,7 +152,7 @@ export class DaoService {
     const ids = await readdir(service.#daosDir).catch(() => [] as string[]);
     for (const id of ids.filter((name) => /^[A-Za-z0-9_-]{43}$/.test(name)).sort()) {
       try {
-        const { replica } = await DaoReplica.open(service.#daosDir, id, options.verify, { log: options.log, now: options.now });
+        const { replica } = await DaoReplica.open(service.#daosDir, id, options.verify, service.#replicaOptions());
         service.#replicas.set(id, replica);
         service.#scheduleExecutionCheck(id);
       } catch (error) {
@@ -219,7 +219,7 @@ export class DaoService {
       key.privateKey,
     );
     return await this.#serially(async () => {
-      const { replica } = await DaoReplica.open(this.#daosDir, genesis.id, this.#options.verify, { log: this.#options.log, now: () => this.#now() });
+      const { replica } = await DaoReplica.open(this.#daosDir, genesis.id, this.#options.verify, this.#replicaOptions());
       let signer: NativeEd25519Signer;
       let delegation: LedgerRecord;
       try {
@@ -285,9 +285,10 @@ export class DaoService {
    * Arrivals are known from when a node first kept them (DaoReplica.arrivalOf).
    */
   #refuseUnseenVote(dao: string, proposal: string): void {
-    const arrived = this.#replica(dao).arrivalOf(proposal);
+    const replica = this.#replica(dao);
+    const arrived = replica.arrivalOf(proposal);
     if (arrived === undefined) return;
-    const endsAt = this.#replica(dao).ledger.state(this.#now()).proposals.find((entry) => entry.id === proposal)?.votingEndsAt;
+    const endsAt = replica.ledger.state(this.#now()).proposals.find((entry) => entry.id === proposal)?.votingEndsAt;
     if (endsAt === undefined || arrived <= endsAt) return;
     throw new DaomeshError(
       'CANNOT_SIGN_TALLY',
@@ -351,7 +352,7 @@ export class DaoService {
     return await this.#serially(async () => {
       const existing = this.#replicas.get(dao);
       if (existing) return existing;
-      const { replica } = await DaoReplica.open(this.#daosDir, dao, this.#options.verify, { log: this.#options.log, now: () => this.#now() });
+      const { replica } = await DaoReplica.open(this.#daosDir, dao, this.#options.verify, this.#replicaOptions());
       this.#replicas.set(dao, replica);
       return replica;
     });
@@ -470,6 +471,11 @@ export class DaoService {
 
   #now(): number {
     return (this.#options.now ?? Date.now)();
+  }
+
+  /** How this service opens a DAO's replica: its log and its clock. */
+  #replicaOptions(): DaoReplicaOptions {
+    return { log: this.#options.log, now: () => this.#now() };
   }
 
   /** The member key while the identity is unlocked; null while it is locked or there is none. */
