@@ -149,6 +149,25 @@ function measureBallots(count: number): number {
   return performance.now() - began;
 }
 
+// K records by one member's device dated a day ahead (held back, DaoLedger), then K ordinary records of another
+// member added one at a time with the clock, as a host adds envelopes (BENCH_HELD, default 16000; 0 skips): the
+// ordinary records' intake. Every add with a clock used to scan all held records (O(K²)).
+function measureHeld(count: number): number {
+  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario([alice, bob, carol], { ...rulePresets.simpleMajority(3), votingPeriodMs: 30 * day });
+  scenario.delegateDevice(bob);
+  scenario.delegateDevice(alice);
+  const proposal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'bench' });
+  const ahead: LedgerRecord[] = [];
+  for (let i = 0; i < count; i++) ahead.push(scenario.vote(bob, proposal, 'yes', { asDevice: true, time: scenario.now + day + i, into: null }));
+  scenario.ledger.add(ahead, scenario.now);
+  const ordinary: LedgerRecord[] = [];
+  for (let i = 0; i < count; i++) ordinary.push(scenario.advance(1).vote(alice, proposal, i % 2 ? 'yes' : 'no', { asDevice: true, into: null }));
+  const began = performance.now();
+  for (const record of ordinary) scenario.ledger.add(record, scenario.now);
+  return performance.now() - began;
+}
+
 function measure(shape: Shape, count: number): Figures {
   const memoryBefore = memoryHeld();
   const { ledger, proposal, vote } = founded();
@@ -211,6 +230,8 @@ export function benchConcurrentRecords(sizes = (process.env.BENCH_CONCURRENT_SIZ
   if (resigned > 0) print(`${String(resigned).padStart(6)} re-signatures of one certificate by one member: state() after one more ${measureResigned(resigned).toFixed(1)} ms`);
   const ballots = Number(process.env.BENCH_BALLOTS ?? 16000);
   if (ballots > 0) print(`${String(ballots).padStart(6)} changed quadratic ballots by one member, each on the last: intake ${(measureBallots(ballots) / 1000).toFixed(2)} s`);
+  const held = Number(process.env.BENCH_HELD ?? 16000);
+  if (held > 0) print(`${String(held).padStart(6)} records held for claiming a time a day ahead, then as many ordinary ones added one by one: intake ${(measureHeld(held) / 1000).toFixed(2)} s`);
   return rows;
 }
 

@@ -205,6 +205,11 @@ export const DaoSyncStatus = z.object({
   lastError: z.string().nullable(),
   /** Members whose nodes are connected to this one now (presence), this node's own member included when a member. */
   online: z.array(Address),
+  /**
+   * Records this node holds back because they claim a time more than 10 minutes ahead of its clock (their
+   * authors' clocks run ahead, or this one behind); they count once this clock gets there. Null when none.
+   */
+  held: z.object({ count: z.number().int(), latest: z.number().int(), authors: z.array(Address) }).nullable(),
 });
 export type DaoSyncStatus = z.infer<typeof DaoSyncStatus>;
 

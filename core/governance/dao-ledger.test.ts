@@ -119,7 +119,11 @@ test('a record claiming a time far ahead of now waits until it is not', () => {
   const record = scenario.records.find((candidate) => candidate.id === future)!;
   assert.deepEqual(ledger.add(record, scenario.now).held, [future]);
   assert.equal(ledger.has(future), false);
-  assert.deepEqual(ledger.add([], scenario.now + day).applied, [future]);
+  // What a node shows (and times its next look by): one record of alice's, a day ahead, taken in 10 minutes before.
+  assert.deepEqual(ledger.heldBack(), { count: 1, latest: scenario.now + day, releasesAt: scenario.now + day - 10 * 60 * 1000, authors: [alice.key.address] });
+  assert.deepEqual(ledger.add([], scenario.now + day - 10 * 60 * 1000 - 1).applied, []);
+  assert.deepEqual(ledger.add([], scenario.now + day - 10 * 60 * 1000).applied, [future]);
+  assert.equal(ledger.heldBack(), null);
 });
 
 test('records are found by id through their hashes; a string that is no record id finds nothing and throws nothing', () => {

@@ -10,6 +10,7 @@ import { StateDeriver, type DaoState, type DerivedState } from './dao-state.ts';
 import { qualifyingCertificate, settle } from './finality.ts';
 import { decodeFold, encodeFold, type FoldParts } from './fold-snapshot.ts';
 import type { GovernanceState } from './governance-state.ts';
+import { HeldRecords } from './held-records.ts';
 import { LedgerIndex, type LedgerNode, type Verdict } from './ledger-index.ts';
 import { proposalKinds, type ProposalKinds } from './proposal-kinds.ts';
 import { judge, type JudgeContext } from './verdict.ts';
@@ -35,6 +36,16 @@ export type AddResult = {
   readonly held: readonly string[];
 };
 
+/** Records held back for claiming a time ahead of the local clock (DaoLedger.heldBack). */
+export type HeldBack = {
+  readonly count: number;
+  /** The furthest time any of them claims. */
+  readonly latest: number;
+  /** When the first of them may be taken in, if `add` is called with a `now` at least this. */
+  readonly releasesAt: number;
+  readonly authors: readonly string[];
+};
+
 const notJudged: Verdict = { ok: false, reason: 'not judged yet' };
 
 /** What the fold makes of a record: it counts, or it is kept as evidence with the reason. */
@@ -50,7 +61,7 @@ export class DaoLedger {
   private readonly waiting = new Map<string, { record: LedgerRecord; missing: Set<string> }>();
   /** Missing id → ids of waiting records that need it. */
   private readonly neededBy = new Map<string, Set<string>>();
-  private readonly held = new Map<string, LedgerRecord>();
+  private readonly held = new HeldRecords();
   /** Record indices in canonical order (height, then hash). */
   private readonly order: number[];
   readonly #kindScan = { upTo: 0, byKind: new Map<string, number[]>() };
@@ -91,24 +102,26 @@ export class DaoLedger {
   add(records: LedgerRecord | readonly LedgerRecord[], now?: number): AddResult {
     const list = Array.isArray(records) ? (records as readonly LedgerRecord[]) : [records as LedgerRecord];
     const applied: string[] = [];
-    const candidates = [...list];
-    if (now !== undefined) {
-      for (const [id, record] of this.held) {
-        if (record.record.time <= now + this.maxClockSkewMs) {
-          this.held.delete(id);
-          candidates.push(record);
-        }
-      }
-    }
+    const candidates = now === undefined || this.held.size === 0 ? list : [...list, ...this.held.takeDue(now + this.maxClockSkewMs)];
     for (const record of candidates) {
       if (this.index.indexOfHash(record.hash) >= 0 || (this.waiting.size > 0 && this.waiting.has(record.id))) continue;
       if (now !== undefined && record.record.time > now + this.maxClockSkewMs) {
-        this.held.set(record.id, record);
+        this.held.hold(record);
         continue;
       }
       this.offer(record, applied);
     }
-    return { applied, pending: [...this.waiting.keys()], held: [...this.held.keys()] };
+    // Listed only when asked for: hosts add an envelope at a time, while thousands may wait.
+    const { waiting, held } = this;
+    return {
+      applied,
+      get pending() {
+        return [...waiting.keys()];
+      },
+      get held() {
+        return held.ids();
+      },
+    };
   }
 
   has(id: string): boolean {
@@ -132,9 +145,18 @@ export class DaoLedger {
     return this.index.nodes.map((node) => node.id);
   }
 
+  /**
+   * The records held for claiming a time too far ahead of the `now` last passed to `add`: how many, the furthest
+   * time claimed, their authors, and when the first may come in (its time less the allowed skew); null when none.
+   */
+  heldBack(): HeldBack | null {
+    const held = this.held.summary();
+    return held && { count: held.count, latest: held.latest, releasesAt: held.earliest - this.maxClockSkewMs, authors: held.authors };
+  }
+
   /** Records taken in but not into the fold yet: waiting for deps, or held for claiming a time ahead of `now`. */
   pendingIds(): string[] {
-    return [...this.waiting.keys(), ...this.held.keys()];
+    return [...this.waiting.keys(), ...this.held.ids()];
   }
 
   /** Ids that waiting records depend on and this ledger does not hold at all: what to ask peers for. */

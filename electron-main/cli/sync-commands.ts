@@ -14,7 +14,15 @@ function describeSync(status: DaoSyncStatus): string {
     `  online: ${status.online.length === 0 ? 'nobody' : status.online.join(', ')}`,
     ...status.peers.map((peer) => `  ${terminalLine(peer)}`),
     ...(status.lastError ? [`  last error: ${terminalLine(status.lastError)}`] : []),
+    ...(status.held ? [`  ${describeHeld(status.held)}`] : []),
   ].join('\n');
+}
+
+/** Records held back for claiming a time ahead of this node's clock: say by whom and how far, since a wrong clock on either side is the usual cause. */
+function describeHeld(held: NonNullable<DaoSyncStatus['held']>): string {
+  const aheadMinutes = Math.max(0, Math.round((held.latest - Date.now()) / 60_000));
+  const records = `${held.count} record${held.count === 1 ? '' : 's'}`;
+  return `held back: ${records} by ${held.authors.join(', ')} claim a time up to ${aheadMinutes} min ahead of this computer's clock; they count when it gets there (is a clock wrong?)`;
 }
 
 export function addSyncCommands(program: Command, cli: CliContext): void {

@@ -1054,19 +1054,19 @@ test('a replica notes when it first held each proposal, keeps it across a restar
     assert.ok(source.arrivalOf(proposal) !== undefined, 'its own proposal arrived when written');
     await source.close();
 
-    const { replica } = await DaoReplica.open(join(dir, 'copy'), dao, verify, { now: () => 5_000 });
+    const { replica } = await DaoReplica.open(join(dir, 'copy'), dao, verify, { now: () => start + 5_000 });
     assert.equal(replica.arrivalOf(proposal), undefined);
     for (const outcome of await replica.acceptRemoteMany(envelopes)) assert.ok(outcome.ok);
-    assert.equal(replica.arrivalOf(proposal), 5_000);
+    assert.equal(replica.arrivalOf(proposal), start + 5_000);
     await replica.close();
-    const { replica: reopened } = await DaoReplica.open(join(dir, 'copy'), dao, verify, { now: () => 9_000 });
-    assert.equal(reopened.arrivalOf(proposal), 5_000, 'kept beside the log');
+    const { replica: reopened } = await DaoReplica.open(join(dir, 'copy'), dao, verify, { now: () => start + 9_000 });
+    assert.equal(reopened.arrivalOf(proposal), start + 5_000, 'kept beside the log');
     await reopened.close();
 
     // A data directory of an earlier version: the log is read back, and nothing claims to have arrived now.
     await rm(join(DaoReplica.directory(join(dir, 'copy'), dao), 'proposal-arrivals.json'));
     await rm(join(DaoReplica.directory(join(dir, 'copy'), dao), 'snapshots'), { recursive: true, force: true });
-    const { replica: earlier } = await DaoReplica.open(join(dir, 'copy'), dao, verify, { now: () => 9_000 });
+    const { replica: earlier } = await DaoReplica.open(join(dir, 'copy'), dao, verify, { now: () => start + 9_000 });
     assert.equal(earlier.arrivalOf(proposal), undefined);
     await earlier.close();
     // A damaged file is only a lost hint.

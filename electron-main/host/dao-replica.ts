@@ -106,7 +106,7 @@ export type DaoReplicaOptions = {
   log?: ((line: string) => void) | undefined;
   /** How many times the last snapshot's duration a due one waits after it (default 9, see snapshotPause). */
   snapshotPause?: number | undefined;
-  /** The clock that dates proposals' arrivals (default Date.now). */
+  /** The clock that dates proposals' arrivals and holds back records claiming a time far ahead (default Date.now). */
   now?: (() => number) | undefined;
 };
 
@@ -689,7 +689,7 @@ export class DaoReplica {
     const stored = new Map<string, LedgerRecord>();
     for (const [id, bytes] of ledgerEntries(doc)) if (!this.#unstored.has(id)) stored.set(id, decodeRecord(bytes));
     this.#ledger = new DaoLedger(this.id);
-    this.#ledger.add([...stored.values()]);
+    this.#ledger.add([...stored.values()], this.#now());
     this.#unfolded = [];
     this.#devices = new DeviceTable();
     this.#delegationRecords.clear();
@@ -795,15 +795,28 @@ export class DaoReplica {
     if (this.#unfolded.length === 0) return;
     const records = this.#unfolded;
     this.#unfolded = [];
-    this.ledger.add(records);
+    this.ledger.add(records, this.#now());
   }
 
   #take(records: readonly LedgerRecord[]): void {
     if (records.length === 0) return;
     this.#track(records);
-    this.ledger.add(records);
+    this.ledger.add(records, this.#now());
     // Nobody leaves the ever-members, so isMember can keep answering from the set it has, and refresh it
     // only for an address it does not find there (an admission in these records).
+  }
+
+  /**
+   * Takes into the fold the held records (they claim a time too far ahead of this host's clock: DaoLedger) that
+   * the clock has now come close enough to; returns how much came in (records, and envelopes that waited for them).
+   */
+  releaseHeld(): number {
+    if (this.#failed !== null || this.ledger.heldBack() === null) return 0;
+    const { applied } = this.ledger.add([], this.#now());
+    if (applied.length === 0) return 0;
+    this.#refreshMembers();
+    // Envelopes read back from the log whose author only they admit (#waiting) pass the gate now.
+    return applied.length + this.#retryWaiting();
   }
 
   /**
@@ -883,7 +896,7 @@ export class DaoReplica {
   #addMissingFrom(doc: Y.Doc): void {
     const missing: LedgerRecord[] = [];
     for (const [id, bytes] of ledgerEntries(doc)) if (!this.ledger.has(id)) missing.push(decodeRecord(bytes));
-    this.ledger.add(missing);
+    this.ledger.add(missing, this.#now());
   }
 
   #refreshMembers(): void {

@@ -29,6 +29,7 @@ import {
   type RecordContext,
 } from '../../core/governance/record-builders.ts';
 import type { Certificate } from '../../core/governance/certificate.ts';
+import type { HeldBack } from '../../core/governance/dao-ledger.ts';
 import { rulePresets, type Rules } from '../../core/governance/rules.ts';
 import { checksumAddress, type MemberKey } from '../../core/identity/member-key.ts';
 import { addressBytes, maxDeps, recordHashFromId, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../../core/ledger/record.ts';
@@ -139,6 +140,8 @@ export class DaoService {
   /** DAOs with a look for their next execution pending (after a change), and the timer of each one's next execution. */
   readonly #executionChecks = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #executionTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Per DAO, the look for held records (claiming a time ahead of this clock) that may come in (#planRelease). */
+  readonly #releaseTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   readonly #unopenable = new Map<string, DaomeshError>();
 
@@ -155,6 +158,7 @@ export class DaoService {
         const { replica } = await DaoReplica.open(service.#daosDir, id, options.verify, service.#replicaOptions());
         service.#replicas.set(id, replica);
         service.#scheduleExecutionCheck(id);
+        service.#planRelease(id);
       } catch (error) {
         // One DAO's damaged files must not keep the node, and every other DAO, from starting.
         const failure = unopenableError(id, error);
@@ -460,7 +464,7 @@ export class DaoService {
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const timers of [this.#anchorTimers, this.#executionChecks, this.#executionTimers]) {
+    for (const timers of [this.#anchorTimers, this.#executionChecks, this.#executionTimers, this.#releaseTimers]) {
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
     }
@@ -574,10 +578,47 @@ export class DaoService {
     return true;
   }
 
-  /** Tells the UI, and looks again for the DAO's next execution. */
+  /** Tells the UI, and looks again for the DAO's next execution and for when held records may come in. */
   #changed(dao: string): void {
     this.#options.onChanged(dao);
     this.#scheduleExecutionCheck(dao);
+    this.#planRelease(dao);
+  }
+
+  /**
+   * The records of `dao` this node holds back for claiming a time too far ahead of its clock (DaoLedger.heldBack):
+   * a member's clock running ahead, or this one behind. They come in when this clock gets close enough.
+   */
+  heldBack(dao: string): HeldBack | null {
+    return this.#replicas.get(dao)?.ledger.heldBack() ?? null; // the genesis itself may be held: a DAO still to come
+  }
+
+  /** Sets the DAO's timer for when its first held record may come in (nothing else would take it in, in a quiet DAO). */
+  #planRelease(dao: string, atLeastMs = 0): void {
+    clearTimeout(this.#releaseTimers.get(dao));
+    this.#releaseTimers.delete(dao);
+    const held = this.#closed ? null : (this.#replicas.get(dao)?.ledger.heldBack() ?? null);
+    if (held === null) return;
+    // Timers take at most ~24.8 days; a longer wait is taken in steps.
+    const timer = setTimeout(() => {
+      this.#releaseTimers.delete(dao);
+      const replica = this.#replicas.get(dao);
+      if (this.#closed || replica === undefined) return;
+      let released = 0;
+      try {
+        released = replica.releaseHeld();
+      } catch (error) {
+        this.#options.log?.(`taking in held records of DAO ${dao}: ${String(error)}`); // a bug: the next look tries again
+      }
+      if (released > 0) {
+        this.#changed(dao);
+        this.#scheduleAnchor(dao);
+      } else {
+        this.#planRelease(dao, 1000); // none came in (a stopped replica, a clock set back): not in a tight loop
+      }
+    }, Math.min(maxTimerMs, Math.max(atLeastMs, held.releasesAt - this.#now())));
+    timer.unref?.();
+    this.#releaseTimers.set(dao, timer);
   }
 
   /** One look for the next execution per burst of changes: a catch-up changes a DAO many times a second. */

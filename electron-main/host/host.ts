@@ -185,7 +185,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
       const me = keystore.address;
       const online = new Set(nodesOnline(dao).map(({ member }) => member));
       if (me !== null && daos.replica(dao)?.isCurrentMember(me)) online.add(me);
-      return { ...sync.status(dao), online: [...online].sort() };
+      const held = daos.heldBack(dao);
+      return { ...sync.status(dao), online: [...online].sort(), held: held && { count: held.count, latest: held.latest, authors: [...held.authors] } };
     };
     let statusTimers = new Map<string, ReturnType<typeof setTimeout>>();
     // Sessions report progress often; the UI gets at most a few pushes a second per DAO.
