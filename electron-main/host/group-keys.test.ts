@@ -4,7 +4,7 @@
 // a removed member's node holds the new epoch's records but opens none of them, concurrent mints converge, and
 // keys for epochs their author was not in (a planted next epoch, made-up ones) do not count.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -77,8 +77,8 @@ async function threeMembers(names: readonly [string, string, string], options: {
   return { actors, scenario, nodes };
 }
 
-/** Proposes, passes and executes a member.add or member.remove (A and B vote and sign; a record after the grace period). */
-function pass(scenario: Scenario, by: readonly [Actor, Actor], input: { kind: 'member.add' | 'member.remove'; member: string }): void {
+/** Proposes, passes and executes a member.add or member.remove (`by` vote and sign; a record after the grace period). */
+function pass(scenario: Scenario, by: readonly [Actor, ...Actor[]], input: { kind: 'member.add' | 'member.remove'; member: string }): void {
   const params = input.kind === 'member.add' ? { member: input.member, shares: 100n } : { member: input.member };
   const proposal = scenario.propose(by[0], { kind: input.kind, params, title: input.kind });
   for (const member of by) scenario.vote(member, proposal, 'yes');
@@ -401,4 +401,76 @@ test("one member's many keys for an epoch, boxed only to one node, do not fill i
   const opened = b.keys.byId(b.replica, alices.id);
   assert.ok(opened, "Bob's node took Alice's key: Mallory's filled at most two of its candidates");
   assert.equal(new TextDecoder().decode(openGossip(opened, dao, message)!), 'can you read me');
+});
+
+test("one member's record with a hundred boxes for one node costs that node a few tries, not a hundred", async () => {
+  const { actors, scenario, nodes } = await threeMembers(['alice', 'bob', 'mallory'], { unboxedGraceMs: 0 });
+  const [, bob, mallory] = actors;
+  const [a, b] = nodes;
+  // Each try is an ECDH: a hundred boxes addressed to Bob in each of Mallory's records (16 KiB) held his node's
+  // event loop about half a second a record. Her last box for him is sound; his node gives up long before it.
+  const epoch = Uint8Array.from(Buffer.from(GroupKeys.epochOf(b.replica)!, 'hex'));
+  const dao = recordHashFromId(scenario.daoId);
+  const hers = newGroupKey();
+  const hersId = groupKeyId(hers);
+  const bad = sealKeyBox({ dao, epoch, keyId: hersId }, hers, mallory.key.publicKey, addressBytes(bob.key.address));
+  const sound = sealKeyBox({ dao, epoch, keyId: hersId }, hers, bob.key.publicKey, addressBytes(bob.key.address));
+  scenario.write(mallory, (context) => buildGroupKey(context, { epoch, keyId: hersId, boxes: [...Array.from({ length: 99 }, () => bad), sound] }));
+  await deliver(nodes, scenario.records);
+  assert.equal(b.keys.byId(b.replica, hersId), undefined, 'the hundredth box was never tried');
+
+  // Another member's key still opens: the bound is Mallory's alone.
+  assert.equal(upkeep(scenario, a).length, 1);
+  await deliver(nodes, scenario.records);
+  assert.ok(sameKey(b.keys.current(b.replica), a.keys.current(a.replica)));
+});
+
+test('a damaged group-keys.json costs only what is damaged, and is kept aside rather than overwritten', async () => {
+  const { scenario, nodes } = await threeMembers(['alice', 'bob', 'carol']);
+  const [a, b] = nodes;
+  upkeep(scenario, a);
+  await deliver(nodes, scenario.records);
+  const key = b.keys.current(b.replica)!;
+  await b.keys.flushed();
+  const path = join(b.dataDir, 'group-keys.json');
+  const stored = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  // Another DAO's entry with a digit damaged, and one with more keys an epoch than this version keeps.
+  const hex = (bytes: number) => bytesToHex(newGroupKey()).slice(0, bytes * 2);
+  stored['another DAO'] = [{ epoch: hex(16), keys: [`z${hex(32).slice(1)}`] }];
+  stored['a third DAO'] = [{ epoch: hex(16), keys: Array.from({ length: 17 }, () => hex(32)) }];
+  await writeFile(path, JSON.stringify(stored));
+  const locked = await GroupKeys.open(b.dataDir, () => null);
+  assert.ok(sameKey(locked.current(b.replica), key), 'locked, the sound entry still seals');
+  assert.deepEqual(JSON.parse(await readFile(`${path}.damaged`, 'utf8')), stored);
+  if (process.platform !== 'win32') assert.equal((await stat(`${path}.damaged`)).mode & 0o777, 0o600, 'keys stay readable by their owner only');
+
+  // A file that is not JSON at all: nothing is held while locked, nothing throws, and the boxes open it again.
+  await writeFile(path, '{"truncated');
+  const unlocked = { key: null as MemberKey | null };
+  const reopened = await GroupKeys.open(b.dataDir, () => unlocked.key);
+  assert.equal(await readFile(`${path}.damaged`, 'utf8'), '{"truncated');
+  assert.equal(reopened.current(b.replica), null);
+  unlocked.key = b.who.key;
+  assert.ok(sameKey(reopened.current(b.replica), key));
+  await reopened.flushed();
+});
+
+test('a member set that comes back after more than 32 others keeps its key: a rotating seat', async () => {
+  const { actors, scenario, nodes } = await threeMembers(['alice', 'bob', 'carol']);
+  const [a] = nodes;
+  upkeep(scenario, a);
+  await deliver([a], scenario.records);
+  const founders = a.keys.current(a.replica)!;
+  // Each guest's seat is an epoch of its own; between two guests the founders' set, and its key, come back.
+  for (let seat = 0; seat < 34; seat++) {
+    const guest = actor(`guest ${seat}`);
+    pass(scenario, [actors[0], actors[1]], { kind: 'member.add', member: guest.key.address });
+    await deliver([a], scenario.records);
+    upkeep(scenario, a);
+    // Four members: three votes and signatures.
+    pass(scenario, actors, { kind: 'member.remove', member: guest.key.address });
+    await deliver([a], scenario.records);
+    assert.ok(sameKey(a.keys.current(a.replica), founders), `after guest ${seat + 1}`);
+  }
+  assert.equal(a.keys.dueTurn(a.replica), null, 'no new key for the founders');
 });

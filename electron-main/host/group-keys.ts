@@ -22,7 +22,7 @@
 // That new key also says the member's box of the winning key did not open: its holders then count no box for that
 // member that the new key's record had seen, and each adds one of its own (see #due), so a box sealed to the wrong
 // key, added for a member who had none, keeps nobody off gossip while one holder is honest.
-import { readFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
@@ -49,10 +49,18 @@ const candidatesPerEpoch = 16;
  * the key the others use arrived, and leave it unable to read them for the epoch.
  */
 const keysPerAuthorPerEpoch = 2;
+/**
+ * Boxes for this host's member tried from one member's records of one epoch (opened or not). An honest member's
+ * first box opens; each try is an ECDH, so without a bound one member's records, 100 boxes each all addressed to
+ * one node, held that node's event loop for about half a second a record (16 KiB).
+ */
+const boxTriesPerAuthorPerEpoch = 4;
 /** How long a member's node with no box for any of the epoch's keys leaves the holders to add one before it makes a key. */
 const defaultUnboxedGraceMs = 2 * 60_000;
 
-const Stored = z.record(z.string(), z.array(z.object({ epoch: z.string().regex(/^[0-9a-f]{32}$/), keys: z.array(z.string().regex(/^[0-9a-f]{64}$/)).max(candidatesPerEpoch) })));
+/** group-keys.json is read entry by entry: a damaged entry, or one a later version wrote, costs only itself. */
+const StoredEpoch = z.object({ epoch: z.string().regex(/^[0-9a-f]{32}$/), keys: z.array(z.unknown()) });
+const StoredKey = z.string().regex(/^[0-9a-f]{64}$/);
 
 type HeldKey = GroupKey & { readonly hex: string };
 type Epoch = { epoch: string; keys: HeldKey[] };
@@ -72,7 +80,7 @@ export class GroupKeys {
   readonly #unboxedGraceMs: number;
   /** The unlocked member key, or null while locked or before an identity exists. */
   readonly #memberKey: () => MemberKey | null;
-  /** dao → epochs, newest last. */
+  /** dao → epochs, the one current most recently last. */
   readonly #daos = new Map<string, Epoch[]>();
   readonly #keyRecords = new CountingRecords<GroupKeyBody>('group.key', groupKeyBodySchema);
   readonly #delegations = new CountingRecords('device.delegate', deviceBodySchema);
@@ -80,6 +88,8 @@ export class GroupKeys {
   readonly #unboxedSince = new Map<string, number>();
   /** `${address}:${record id}` of boxes this host tried to open already (opened, or not openable). */
   readonly #tried = new Set<string>();
+  /** `${address} ${dao} ${epochAuthor}` → boxes tried from that member's records of that epoch (boxTriesPerAuthorPerEpoch). */
+  readonly #boxTries = new Map<string, number>();
   /** dao → member address → compressed public key. */
   readonly #publicKeys = new Map<string, Map<string, Uint8Array>>();
   #saving: Promise<void> = Promise.resolve();
@@ -93,16 +103,41 @@ export class GroupKeys {
   static async open(dataDir: string, memberKey: () => MemberKey | null, options: { unboxedGraceMs?: number } = {}): Promise<GroupKeys> {
     const keys = new GroupKeys(join(dataDir, keysFile), memberKey, options.unboxedGraceMs ?? defaultUnboxedGraceMs);
     const text = await readFile(keys.#path, 'utf8').catch(() => null);
-    if (text !== null) {
-      try {
-        for (const [dao, epochs] of Object.entries(Stored.parse(JSON.parse(text)))) {
-          keys.#daos.set(dao, epochs.map((entry) => ({ epoch: entry.epoch, keys: entry.keys.map((key) => held(hexToBytes(key))) })));
-        }
-      } catch {
-        // A damaged file: the boxes in the ledger open again once the identity is unlocked.
-      }
+    if (text !== null && !keys.#load(text)) {
+      // What could not be read is copied aside before the next save replaces it; the boxes in the ledger open
+      // the keys again once the identity is unlocked.
+      await copyFile(keys.#path, `${keys.#path}.damaged`).catch(() => {});
     }
     return keys;
+  }
+
+  /** Takes what group-keys.json holds; false when some or all of it could not be read. */
+  #load(text: string): boolean {
+    let stored: unknown;
+    try {
+      stored = JSON.parse(text);
+    } catch {
+      return false;
+    }
+    if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return false;
+    let whole = true;
+    for (const [dao, entries] of Object.entries(stored)) {
+      if (!Array.isArray(entries)) {
+        whole = false;
+        continue;
+      }
+      const epochs: Epoch[] = [];
+      for (const entry of entries.slice(-keptEpochs)) {
+        const parsed = StoredEpoch.safeParse(entry);
+        const keys = parsed.success ? parsed.data.keys.flatMap((key) => StoredKey.safeParse(key).data ?? []) : [];
+        if (!parsed.success || keys.length !== parsed.data.keys.length || keys.length > candidatesPerEpoch) whole = false;
+        if (!parsed.success || epochs.some((known) => known.epoch === parsed.data.epoch)) continue;
+        const unique = [...new Map(keys.map((key) => held(hexToBytes(key))).map((key) => [key.hex, key])).values()];
+        if (unique.length > 0) epochs.push({ epoch: parsed.data.epoch, keys: unique.slice(0, candidatesPerEpoch) });
+      }
+      if (epochs.length > 0) this.#daos.set(dao, epochs);
+    }
+    return whole;
   }
 
   /** The current membership epoch of a DAO, or null before its genesis arrived. */
@@ -120,6 +155,7 @@ export class GroupKeys {
   current(replica: DaoReplica): GroupKey | null {
     const epoch = GroupKeys.epochOf(replica);
     if (epoch === null) return null;
+    this.#touch(replica.id, epoch);
     this.#openBoxes(replica);
     for (const keyId of this.#keyIdsOf(replica, epoch)) {
       const key = this.#held(replica.id, keyId);
@@ -162,7 +198,7 @@ export class GroupKeys {
     let key: Uint8Array;
     if (due.winner === null) {
       key = newGroupKey();
-      this.#add(replica.id, due.epoch, key);
+      this.#add(replica.id, due.epoch, key, due.epoch);
     } else {
       key = due.winner.key;
     }
@@ -184,6 +220,7 @@ export class GroupKeys {
     const member = this.#memberKey();
     const epoch = GroupKeys.epochOf(replica);
     if (member === null || epoch === null || !replica.isCurrentMember(member.address)) return null;
+    this.#touch(replica.id, epoch);
     this.#openBoxes(replica);
     const members = [...replica.ledger.governanceState().members.keys()];
     const publicKeys = this.#publicKeysOf(replica, member);
@@ -255,6 +292,7 @@ export class GroupKeys {
     const dao = recordHashFromId(replica.id);
     // Held keys by epoch and record author: counted only when a record is new (this runs for every seal).
     let heldFrom: Map<string, number> | null = null;
+    let current: string | null | undefined;
     for (const { record, body } of records) {
       const tried = `${member.address}:${record.id}`;
       if (this.#tried.has(tried)) continue;
@@ -264,11 +302,16 @@ export class GroupKeys {
       heldFrom ??= this.#keysHeldByAuthor(replica.id, records);
       const author = epochAuthor(record, body.epoch);
       if ((heldFrom.get(author) ?? 0) >= keysPerAuthorPerEpoch) continue;
+      const triesOf = `${member.address} ${replica.id} ${author}`;
       for (const box of body.boxes) {
         if (bytesToHex(box.member) !== bytesToHex(me)) continue;
+        const tries = this.#boxTries.get(triesOf) ?? 0;
+        if (tries >= boxTriesPerAuthorPerEpoch) break;
+        this.#boxTries.set(triesOf, tries + 1);
         const key = openKeyBox({ dao, epoch: body.epoch, keyId: body.key }, box, member.privateKey);
         if (key) {
-          this.#add(replica.id, bytesToHex(body.epoch), key);
+          current ??= GroupKeys.epochOf(replica);
+          this.#add(replica.id, bytesToHex(body.epoch), key, current);
           heldFrom.set(author, (heldFrom.get(author) ?? 0) + 1);
           break;
         }
@@ -321,13 +364,26 @@ export class GroupKeys {
     return undefined;
   }
 
-  #add(dao: string, epoch: string, key: Uint8Array): void {
+  /**
+   * Moves the DAO's current epoch last, so that keptEpochs drops the epochs current longest ago. A member set
+   * comes back (a seat that rotates brings back the set without it): kept in the order first added, its key was
+   * dropped while in use, and every node made the epoch a new one.
+   */
+  #touch(dao: string, epoch: string): void {
+    const epochs = this.#daos.get(dao);
+    const at = epochs?.findIndex((candidate) => candidate.epoch === epoch) ?? -1;
+    if (epochs && at >= 0 && at < epochs.length - 1) epochs.push(...epochs.splice(at, 1));
+  }
+
+  /** Holds `key` for `epoch`; `current`, the DAO's current epoch, is never the one dropped to make room. */
+  #add(dao: string, epoch: string, key: Uint8Array, current: string | null): void {
     const epochs = this.#daos.get(dao) ?? [];
     let entry = epochs.find((candidate) => candidate.epoch === epoch);
     if (!entry) {
       entry = { epoch, keys: [] };
       epochs.push(entry);
-      while (epochs.length > keptEpochs) epochs.shift();
+      // An old epoch's key opened late (after a restart, or a record written on an old branch) goes in last.
+      if (epochs.length > keptEpochs) epochs.splice(epochs.findIndex((candidate) => candidate.epoch !== current), 1);
     }
     const candidate = held(key);
     if (entry.keys.some((known) => known.hex === candidate.hex) || entry.keys.length >= candidatesPerEpoch) return;
