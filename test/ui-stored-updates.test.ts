@@ -105,6 +105,29 @@ test('writes made before the stored updates are read wait for them, and never ta
   assert.deepEqual(loaded, [[1], [2], [3]]);
 });
 
+test('two tabs on one database keep each other\'s updates, and a compaction in one keeps what the other wrote', async () => {
+  const steps = await inPage<number[][][]>(`
+    const seed = new StoredUpdates('two tabs');
+    await seed.load();
+    for (let i = 0; i < 3; i++) await seed.append(Uint8Array.of(i));
+    // Two pages of one host and member: each read the same three updates, then each writes its own.
+    const tabA = new StoredUpdates('two tabs');
+    const tabB = new StoredUpdates('two tabs');
+    await Promise.all([tabA.load(), tabB.load()]);
+    await tabA.append(Uint8Array.of(10));
+    await tabB.append(Uint8Array.of(20));
+    const appended = await load('two tabs');
+    // A folds what it holds (the three it read and its own) into one; B's update, and B's next, stay.
+    await tabA.compact(Uint8Array.of(99));
+    await tabB.append(Uint8Array.of(21));
+    return [appended, await load('two tabs')];
+  `);
+  assert.deepEqual(steps, [
+    [[0], [1], [2], [10], [20]],
+    [[20], [99], [21]],
+  ]);
+});
+
 test('a database whose updates cannot be read is not written to either', async () => {
   const outcome = await inPage<string[]>(`
     // A database of this name without the 'updates' store: reading it fails.

@@ -4,12 +4,16 @@
 // changes: its 'update' event makes Yjs encode every applied update again, ~0.5 s of the page's main thread
 // for a DAO of 100k records on each open, while the host's bytes are at hand. The replica's document only
 // ever changes by the host's updates (typing goes to the host, text-binding.ts), so those are all there is to keep.
-import { createStore, delMany, entries, set, type UseStore } from 'idb-keyval';
+import { createStore, entries, promisifyRequest, type UseStore } from 'idb-keyval';
+
+// Two tabs of one host and member keep one database: each key is taken in the transaction that writes it, after
+// the highest key there (IndexedDB runs read-write transactions on a store one at a time, across tabs), never
+// from what this tab read earlier, which would overwrite the other tab's updates, or a compaction.
+const storedKeys = IDBKeyRange.upperBound(Number.MAX_SAFE_INTEGER, true);
 
 export class StoredUpdates {
   readonly #store: UseStore;
-  /** The key the next update is stored under; known once `load` has read what is there. */
-  #next = 0;
+  /** The keys of the updates this replica holds: those it read, and those it wrote. */
   #keys: number[] = [];
   #appending = 0;
   #compacting = false;
@@ -45,7 +49,6 @@ export class StoredUpdates {
     for (const [key, value] of stored) {
       if (typeof key !== 'number') continue;
       this.#keys.push(key);
-      this.#next = Math.max(this.#next, key + 1);
       if (value instanceof Uint8Array) updates.push(value);
     }
     return updates;
@@ -56,9 +59,7 @@ export class StoredUpdates {
     this.#appending++;
     return this.#queue(async () => {
       this.#appending--;
-      const key = this.#next++;
-      this.#keys.push(key);
-      await set(key, update, this.#store);
+      this.#keys.push(await this.#putAfterLast(update));
     });
   }
 
@@ -67,11 +68,24 @@ export class StoredUpdates {
     this.#compacting = true;
     return this.#queue(async () => {
       this.#compacting = false;
+      // Only the updates this replica holds are in `state`: another tab's stay.
       const replaced = this.#keys;
-      const key = this.#next++;
-      this.#keys = [key];
-      await set(key, state, this.#store);
-      await delMany(replaced, this.#store);
+      this.#keys = [await this.#putAfterLast(state, replaced)];
+    });
+  }
+
+  /** Stores `update` under the next key, deleting `replaced` in the same transaction; resolves to its key. */
+  #putAfterLast(update: Uint8Array, replaced: readonly number[] = []): Promise<number> {
+    return this.#store('readwrite', (store) => {
+      let key = 0;
+      const last = store.openKeyCursor(storedKeys, 'prev');
+      last.onsuccess = () => {
+        const highest = last.result?.key;
+        key = typeof highest === 'number' ? Math.max(0, Math.floor(highest) + 1) : 0;
+        store.put(update, key);
+        for (const old of replaced) store.delete(old);
+      };
+      return promisifyRequest(store.transaction).then(() => key);
     });
   }
 

@@ -7,6 +7,7 @@ import { AppMark } from '../layout/AppMark.tsx';
 import { NavigationContext, sectionOf, type Route } from './navigation.tsx';
 import { routeFromFragment, routeToFragment } from './route-fragment.ts';
 import { routes } from './routes.tsx';
+import { ScreenErrorBoundary } from './ScreenErrorBoundary.tsx';
 
 export function AppFrame() {
   const { t } = useTranslation();
@@ -58,7 +59,12 @@ export function AppFrame() {
             />
           ))}
         </AppShell.Navbar>
-        <AppShell.Main>{Screen && <Screen />}</AppShell.Main>
+        <AppShell.Main>
+          {/* Keyed by the route, so moving elsewhere gives a failed screen a fresh start. */}
+          <ScreenErrorBoundary key={routeToFragment(route)} onLeave={() => navigate({ screen: 'home' })}>
+            {Screen && <Screen />}
+          </ScreenErrorBoundary>
+        </AppShell.Main>
       </AppShell>
     </NavigationContext>
   );

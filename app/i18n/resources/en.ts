@@ -37,6 +37,7 @@ export const en = {
       hours: 'Hours',
       days: 'Days',
     },
+    impossibleMoment: 'an impossible date',
   },
   connection: {
     connecting: 'Connecting to your DAOmesh node…',
@@ -102,6 +103,8 @@ export const en = {
     daos: 'DAOs',
     settings: 'Settings',
     toggle: 'Show or hide navigation',
+    screenFailed: 'This screen could not be shown',
+    screenFailedHint: 'Something it had to show made it fail: {{message}}. The rest of the app still works.',
   },
   home: {
     title: 'Your node',
@@ -476,6 +479,26 @@ export const en = {
     effect: {
       takesEffectIn: 'Takes effect in {{time}}',
       inEffect: 'In effect',
+    },
+    does: {
+      memberAdd_one: 'Admits this member with {{count}} share:',
+      memberAdd_other: 'Admits this member with {{count}} shares:',
+      memberRemove: 'Removes this member:',
+      reputationGrant_one: 'Grants {{count}} reputation point to:',
+      reputationGrant_other: 'Grants {{count}} reputation points to:',
+      rulesChange: 'Changes these rules:',
+      rulesSame: 'Leads to the rules in force now: nothing changes.',
+      rule: 'Rule',
+      now: 'Now',
+      after: 'After',
+      kindVoting: 'Voting on “{{kind}}”',
+      daoMode: 'The DAO’s own mode',
+      memberAddLine_one: 'Admit {{member}} with {{count}} share',
+      memberAddLine_other: 'Admit {{member}} with {{count}} shares',
+      memberRemoveLine: 'Remove {{member}}',
+      reputationGrantLine_one: 'Grant {{count}} reputation point to {{member}}',
+      reputationGrantLine_other: 'Grant {{count}} reputation points to {{member}}',
+      rulesChangeLine: 'Changes: {{rules}}',
     },
     tally: {
       title: 'Tally',

@@ -39,6 +39,7 @@ export const zhHant: Messages = {
       hours: '小時',
       days: '天',
     },
+    impossibleMoment: '不可能的日期',
   },
   connection: {
     connecting: '正在連線到你的 DAOmesh 節點…',
@@ -103,6 +104,8 @@ export const zhHant: Messages = {
     daos: 'DAO',
     settings: '設定',
     toggle: '顯示或隱藏選單',
+    screenFailed: '這個畫面無法顯示',
+    screenFailedHint: '畫面中要顯示的某項內容導致失敗：{{message}}。應用程式的其他部分仍可使用。',
   },
   home: {
     title: '你的節點',
@@ -470,6 +473,26 @@ export const zhHant: Messages = {
     effect: {
       takesEffectIn: '{{time}}後生效',
       inEffect: '已生效',
+    },
+    does: {
+      memberAdd_one: '以 {{count}} 股接納此成員：',
+      memberAdd_other: '以 {{count}} 股接納此成員：',
+      memberRemove: '移除此成員：',
+      reputationGrant_one: '給予 {{count}} 點聲譽：',
+      reputationGrant_other: '給予 {{count}} 點聲譽：',
+      rulesChange: '變更以下規則：',
+      rulesSame: '結果與目前生效的規則相同，沒有任何變更。',
+      rule: '規則',
+      now: '目前',
+      after: '變更後',
+      kindVoting: '「{{kind}}」的表決方式',
+      daoMode: '採用 DAO 本身的方式',
+      memberAddLine_one: '以 {{count}} 股接納 {{member}}',
+      memberAddLine_other: '以 {{count}} 股接納 {{member}}',
+      memberRemoveLine: '移除 {{member}}',
+      reputationGrantLine_one: '給予 {{member}} {{count}} 點聲譽',
+      reputationGrantLine_other: '給予 {{member}} {{count}} 點聲譽',
+      rulesChangeLine: '變更：{{rules}}',
     },
     tally: {
       title: '計票',

@@ -53,7 +53,8 @@ export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
       <Stack gap="xs">
         {back}
         <Group justify="space-between" align="flex-end" gap="sm">
-          <Title order={2} data-testid="dao-title">
+          {/* A name may be 80 characters without a space: it wraps anywhere rather than widen the page. */}
+          <Title order={2} data-testid="dao-title" style={{ overflowWrap: 'anywhere', flex: '1 1 320px' }}>
             {dao.name}
           </Title>
           <Group gap="xs">

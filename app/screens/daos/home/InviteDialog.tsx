@@ -99,7 +99,7 @@ export function InviteDialog({ dao, onClose, onProposeMember }: InviteDialogProp
             />
             <Group justify="space-between" wrap="wrap" gap="xs">
               <Text size="sm" c={revoked ? 'dimmed' : undefined} td={revoked ? 'line-through' : undefined} data-testid="invite-expires" data-expires={issued.expires}>
-                {t('dao.invite.expires', { date: formatMoment(issued.expires, i18n.language) })}
+                {t('dao.invite.expires', { date: formatMoment(t, issued.expires, i18n.language) })}
               </Text>
               <Group gap="xs">
                 <CopyButton value={issued.code} timeout={1500}>

@@ -3,15 +3,17 @@
 import { Badge, Group, Stack, Text, UnstyledButton } from '@mantine/core';
 import { IconChevronRight } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import type { ProposalView } from '../../../../core/bridge/api.ts';
+import type { DaoRulesView, ProposalView } from '../../../../core/bridge/api.ts';
 import { Countdown } from '../../../components/Countdown.tsx';
 import { kindLabel } from '../dao-labels.ts';
 import { EffectNote } from '../EffectNote.tsx';
 import { ProposalStatusBadge } from '../ProposalStatusBadge.tsx';
+import { effectLine } from '../proposal/proposal-effect.ts';
 import classes from './ProposalRow.module.css';
 
-export function ProposalRow({ proposal, onOpen }: { proposal: ProposalView; onOpen: () => void }) {
-  const { t } = useTranslation();
+export function ProposalRow({ proposal, rules, onOpen }: { proposal: ProposalView; rules: DaoRulesView; onOpen: () => void }) {
+  const { t, i18n } = useTranslation();
+  const line = proposal.params ? effectLine(t, proposal.params, rules, i18n.resolvedLanguage ?? 'en') : proposal.summary;
   return (
     <UnstyledButton className={classes.row} onClick={onOpen} data-testid="proposal-row" data-proposal={proposal.id} data-status={proposal.status}>
       <Group justify="space-between" wrap="nowrap" gap="sm">
@@ -35,9 +37,9 @@ export function ProposalRow({ proposal, onOpen }: { proposal: ProposalView; onOp
               />
             )}
           </Group>
-          {proposal.summary && (
-            <Text size="xs" c="dimmed" lineClamp={1}>
-              {proposal.summary}
+          {line && (
+            <Text size="xs" c="dimmed" lineClamp={1} style={{ overflowWrap: 'anywhere' }} data-testid="proposal-row-effect">
+              {line}
             </Text>
           )}
         </Stack>

@@ -54,6 +54,7 @@ export function ProposalsCard({ dao }: { dao: DaoView }) {
               <ProposalRow
                 key={proposal.id}
                 proposal={proposal}
+                rules={dao.rules}
                 onOpen={() => navigate({ screen: 'proposal', dao: dao.id, proposal: proposal.id })}
               />
             ))}

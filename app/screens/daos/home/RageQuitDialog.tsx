@@ -8,6 +8,7 @@ import type { DaoView } from '../../../../core/bridge/api.ts';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
 import { FormError } from '../../../components/FormError.tsx';
 import { useNodeStatus } from '../../../status/node-status-context.tsx';
+import { typedNameMatches } from './typed-name.ts';
 
 export function RageQuitDialog({ dao, onClose }: { dao: DaoView; onClose: () => void }) {
   const { t } = useTranslation();
@@ -19,7 +20,7 @@ export function RageQuitDialog({ dao, onClose }: { dao: DaoView; onClose: () => 
   const me = status?.address?.toLowerCase();
   const myShares = dao.members.find((member) => member.address.toLowerCase() === me)?.shares ?? 0;
   const totalShares = dao.members.reduce((sum, member) => sum + member.shares, 0);
-  const confirmed = typed.trim() === dao.name.trim();
+  const confirmed = typedNameMatches(typed, dao.name);
 
   async function quit(event: FormEvent): Promise<void> {
     event.preventDefault();

@@ -14,7 +14,7 @@ export function DaoCard({ dao, onOpen }: { dao: DaoSummary; onOpen: () => void }
       <Card withBorder radius="lg" padding="lg" h="100%">
         <Stack gap="sm">
           <Group justify="space-between" wrap="nowrap" align="flex-start">
-            <Text fw={650} size="lg" lineClamp={2} data-testid="dao-card-name">
+            <Text fw={650} size="lg" lineClamp={2} style={{ overflowWrap: 'anywhere' }} data-testid="dao-card-name">
               {dao.name}
             </Text>
             <IconChevronRight size={18} stroke={1.6} color="var(--mantine-color-dimmed)" style={{ flexShrink: 0, marginTop: 4 }} />

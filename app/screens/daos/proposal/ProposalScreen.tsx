@@ -1,6 +1,6 @@
 // One proposal: what it asks, where it stands in time, the live tally, this member's vote, the signatures
 // that make its result final, and withdrawing or leaving. Live like the DAO it belongs to (use-dao.ts).
-import { Alert, Badge, Grid, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Grid, Group, Loader, Stack, Title } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../../components/FormError.tsx';
@@ -13,6 +13,7 @@ import { EffectNote } from '../EffectNote.tsx';
 import { ProposalStatusBadge } from '../ProposalStatusBadge.tsx';
 import { CertificateCard } from './CertificateCard.tsx';
 import { ProposalActions } from './ProposalActions.tsx';
+import { ProposalEffect } from './ProposalEffect.tsx';
 import { ProposalTimeline } from './ProposalTimeline.tsx';
 import { TallyCard } from './TallyCard.tsx';
 import { VoteCard } from './VoteCard.tsx';
@@ -66,11 +67,7 @@ export function ProposalScreen({ dao: daoId, proposal: proposalId }: { dao: stri
           </Group>
         </Group>
         <EffectNote proposal={proposal} size="sm" fw={600} />
-        {proposal.summary && (
-          <Text c="dimmed" data-testid="proposal-summary" style={{ whiteSpace: 'pre-wrap' }}>
-            {proposal.summary}
-          </Text>
-        )}
+        <ProposalEffect proposal={proposal} rules={dao.rules} />
       </Stack>
       <FormError error={error} />
       <Grid gap="lg">

@@ -14,7 +14,7 @@ const step: Record<ProposalView['status'], number> = { open: 1, withdrawn: 1, cl
 export function ProposalTimeline({ proposal, gracePeriodMs }: { proposal: ProposalView; gracePeriodMs: number }) {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'en';
-  const at = (ms: number): string => formatMoment(ms, language);
+  const at = (ms: number): string => formatMoment(t, ms, language);
   const { status } = proposal;
 
   const voting =

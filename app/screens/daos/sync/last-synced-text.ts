@@ -4,5 +4,5 @@ import type { DaoSyncStatus } from '../../../../core/bridge/api.ts';
 import { formatMoment } from '../../../time/format-moment.ts';
 
 export function lastSyncedText(t: TFunction, language: string, status: DaoSyncStatus): string {
-  return status.lastSyncAt === null ? t('dao.sync.neverSynced') : t('dao.sync.lastSynced', { time: formatMoment(status.lastSyncAt, language) });
+  return status.lastSyncAt === null ? t('dao.sync.neverSynced') : t('dao.sync.lastSynced', { time: formatMoment(t, status.lastSyncAt, language) });
 }

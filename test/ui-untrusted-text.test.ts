@@ -1,0 +1,157 @@
+// What members write, shown in the UI: a claimed time no calendar holds, a DAO name typed out to leave it, and
+// what a proposal would do, which voters must be able to read. A real host in web mode and Debian's Chromium;
+// records no host of ours would write reach the page through a routed bridge socket, as a member's could.
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { base64 } from '@scure/base';
+import * as Y from 'yjs';
+import { createDaoDoc, ledgerMap } from '../core/dao/dao-doc.ts';
+import { simpleMajority } from '../core/governance/rules.ts';
+import { actor, Scenario } from '../core/governance/test-dao.ts';
+import type { LedgerRecord } from '../core/ledger/record.ts';
+import { typedNameMatches } from '../app/screens/daos/home/typed-name.ts';
+import { connectApi, readApiEndpoint } from '../electron-main/host/api-client.ts';
+import { launchChromium } from './fixtures/browser.ts';
+import { removeDir, repoRoot, runCli, startCliNode, type RunningNode } from './fixtures/cli.ts';
+
+const screenshots = join(repoRoot, 'test-results', 'ui-untrusted-text');
+let node: RunningNode;
+let browser: Browser;
+let page: Page;
+let api: Awaited<ReturnType<typeof connectApi>>;
+const pageErrors: string[] = [];
+
+before(async () => {
+  await mkdir(screenshots, { recursive: true });
+  node = await startCliNode({ args: ['--ui'] });
+  const created = await runCli(['--data', node.dataDir, 'identity', 'create', '--json'], { env: { DAOMESH_PASSPHRASE: 'a long enough passphrase' } });
+  assert.equal(created.code, 0, created.stderr);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(node.info.ui!);
+  await page.getByTestId('home-address').waitFor({ timeout: 15_000 });
+  api = await connectApi(await readApiEndpoint(node.dataDir));
+});
+
+after(async () => {
+  api?.close();
+  await browser?.close();
+  await node?.stop();
+  if (node) await removeDir(node.dataDir);
+});
+
+/** Browser code as text: the tests are type-checked without the DOM. */
+async function goTo(fragment: string): Promise<void> {
+  await page.evaluate(`window.location.hash = ${JSON.stringify(fragment)}`);
+}
+
+/** The page's bridge goes to the real host, but for `dao`, whose dao.sync answers hand it `records`. */
+async function serveDao(dao: string, records: readonly LedgerRecord[]): Promise<void> {
+  const doc = createDaoDoc();
+  const ledger = ledgerMap(doc);
+  doc.transact(() => {
+    for (const record of records) ledger.set(record.id, record.bytes);
+  });
+  const update = base64.encode(Y.encodeStateAsUpdate(doc));
+  await page.routeWebSocket(
+    (url) => url.pathname === '/api',
+    (socket) => {
+      const server = socket.connectToServer();
+      socket.onMessage((message) => {
+        const frame = JSON.parse(String(message)) as { id: number; method: string; params?: { dao?: string } };
+        if (frame.method === 'dao.sync' && frame.params?.dao === dao) socket.send(JSON.stringify({ id: frame.id, result: { update } }));
+        else server.send(message);
+      });
+    },
+  );
+}
+
+test('a proposal claiming a time no date can hold shows as an impossible date, and the page stays up', async () => {
+  // Record times are any whole number of ms; past ~8.64e15 a Date cannot hold them and Intl throws.
+  const alice = actor('alice');
+  const scenario = new Scenario([alice], simpleMajority(1), Date.now() - 60_000);
+  const far = scenario.propose(alice, { kind: 'signal', params: { text: 'Later.' }, title: 'From the far future' }, { time: 9e15 });
+  await serveDao(scenario.daoId, scenario.records);
+  try {
+    await page.reload();
+    await page.getByTestId('home-address').waitFor({ timeout: 15_000 });
+    await goTo(`#/daos/${scenario.daoId}/proposals/${far}`);
+    await page.getByTestId('proposal-detail').waitFor({ timeout: 15_000 });
+    assert.equal(await page.getByTestId('proposal-heading').textContent(), 'From the far future');
+    assert.match(await page.locator('main').innerText(), /an impossible date/);
+    assert.deepEqual(pageErrors, []);
+    await page.screenshot({ path: join(screenshots, 'far-future.png'), fullPage: true });
+  } finally {
+    await page.unrouteAll();
+    await page.reload();
+  }
+});
+
+test('a DAO whose name holds a newline, runs of spaces or invisible characters can be left by typing the name as shown', async () => {
+  assert.ok(typedNameMatches('Garden Club', 'Garden\nClub'));
+  assert.ok(typedNameMatches('garden club', 'Garden \u200B Club\u202E'));
+  assert.ok(typedNameMatches('Ｇarden', 'Garden'));
+  assert.ok(!typedNameMatches('Garden', 'Garden Club'));
+  assert.ok(typedNameMatches('anything', '\u200B\u200F'), 'a name with nothing to type confirms with anything typed');
+  assert.ok(!typedNameMatches(' ', '\u200B'));
+
+  const { dao } = await api.call('dao.create', { name: 'Garden\n\nClub', preset: 'simple-majority' });
+  await goTo(`#/daos/${dao}`);
+  await page.locator(`[data-testid="dao-home"][data-dao="${dao}"]`).waitFor({ timeout: 15_000 });
+  const shown = await page.getByTestId('dao-title').innerText();
+  assert.equal(shown, 'Garden Club', 'the screen shows the newlines as one space');
+  await page.getByTestId('ragequit-open').click();
+  await page.getByTestId('ragequit-confirm-input').fill(shown);
+  assert.ok(await page.getByTestId('ragequit-confirm').isEnabled(), 'the name as shown confirms');
+  await page.getByTestId('ragequit-confirm-input').fill('Garden Clu');
+  assert.ok(!(await page.getByTestId('ragequit-confirm').isEnabled()));
+  await page.keyboard.press('Escape');
+});
+
+test('a proposal says what it would do in the reader\'s language: each rule a rules change changes, from what to what', async () => {
+  const { dao } = await api.call('dao.create', { name: 'Rules Club', preset: 'supermajority' });
+  const { proposal: change } = await api.call('dao.propose', { dao, title: 'Tidy the rules', params: { kind: 'rules.change', rules: { memberCap: 50 } } });
+  const bob = `0x${'b0'.repeat(20)}`;
+  const { proposal: admit } = await api.call('dao.propose', { dao, title: 'Welcome Bob', params: { kind: 'member.add', member: bob, shares: 100 } });
+
+  await goTo(`#/daos/${dao}/proposals/${change}`);
+  await page.locator(`[data-testid="proposal-detail"][data-proposal="${change}"]`).waitFor({ timeout: 15_000 });
+  const row = page.getByTestId('change-rule-member-cap');
+  await row.waitFor({ timeout: 15_000 });
+  assert.deepEqual(await row.locator('td').allInnerTexts(), ['Member cap', 'At most 15 members', 'At most 50 members']);
+  assert.equal(await page.getByTestId('proposal-rule-changes').locator('tbody tr').count(), 1, 'only the rule it changes');
+  await page.screenshot({ path: join(screenshots, 'rules-change.png'), fullPage: true });
+  await page.getByTestId('proposal-back').click();
+  const listed = page.locator(`[data-testid="proposal-row"][data-proposal="${change}"]`).getByTestId('proposal-row-effect');
+  assert.equal(await listed.innerText(), 'Changes: Member cap');
+
+  await page.evaluate(`localStorage.setItem('daomesh.language', 'zh-Hant')`);
+  try {
+    await page.reload();
+    await goTo(`#/daos/${dao}/proposals/${admit}`);
+    await page.locator(`[data-testid="proposal-detail"][data-proposal="${admit}"]`).waitFor({ timeout: 15_000 });
+    assert.equal(await page.getByTestId('proposal-summary').locator('p').first().innerText(), '以 100 股接納此成員：');
+    assert.equal((await page.getByTestId('proposal-member').getAttribute('data-value'))?.toLowerCase(), bob);
+  } finally {
+    await page.evaluate(`localStorage.removeItem('daomesh.language')`);
+    await page.reload();
+  }
+});
+
+test('a DAO name of 80 characters without a space wraps in its heading and its card, and the page does not scroll sideways', async () => {
+  const { dao } = await api.call('dao.create', { name: 'W'.repeat(80), preset: 'simple-majority' });
+  const widths = (): Promise<number[]> => page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]') as Promise<number[]>;
+  await goTo(`#/daos/${dao}`);
+  await page.locator(`[data-testid="dao-home"][data-dao="${dao}"]`).waitFor({ timeout: 15_000 });
+  const [pageWidth, viewport] = await widths();
+  assert.ok(pageWidth! <= viewport!, `the DAO's page is ${pageWidth} px wide in a ${viewport} px window`);
+  await goTo('#/daos');
+  const name = page.locator(`[data-testid="dao-card"][data-dao="${dao}"]`).getByTestId('dao-card-name');
+  await name.waitFor({ timeout: 15_000 });
+  const [nameWidth, boxWidth] = await name.evaluate((element) => [(element as unknown as { scrollWidth: number }).scrollWidth, (element as unknown as { clientWidth: number }).clientWidth]);
+  assert.ok(nameWidth! <= boxWidth!, `the card's name is ${nameWidth} px wide in a ${boxWidth} px box`);
+});
