@@ -31,8 +31,12 @@ type Writer = { key: MemberKey; device: NativeEd25519Signer; doc: ReturnType<typ
 const startTime = Date.UTC(2026, 0, 1);
 const second = 1000;
 
-/** About `records` records (a round is finished whole) from `members` members, `perEnvelope` per envelope. */
-export function buildWorkload(options: { records: number; perEnvelope: number; members?: number; seed?: number }): Workload {
+/**
+ * About `records` records (a round is finished whole) from `members` members, `perEnvelope` per envelope. With
+ * `aheadOfNowMs`, one more envelope at the end: the second member's signal proposal claiming that far ahead of
+ * the clock (a member whose clock runs ahead); `stateHash` then counts it, as a fold that does not hold back does.
+ */
+export function buildWorkload(options: { records: number; perEnvelope: number; members?: number; seed?: number; aheadOfNowMs?: number }): Workload {
   const { perEnvelope } = options;
   const memberCount = options.members ?? 5;
   const next = seededRandom(options.seed ?? 1);
@@ -113,6 +117,14 @@ export function buildWorkload(options: { records: number; perEnvelope: number; m
       seal(writer, batch);
     }
     time = roundStart + roundMs;
+  }
+  if (options.aheadOfNowMs !== undefined && writers.length > 1) {
+    const writer = writers[1]!;
+    const context: RecordContext = { dao, author: writer.key.address, deps: fold.heads(), time: Date.now() + options.aheadOfNowMs, device: { key: writer.device.publicKey, delegation: writer.delegation! } };
+    const record = signRecordAsDevice(buildProposal(context, { kind: 'signal', params: { text: '' }, title: 'From a clock ahead' }), writer.device.sign);
+    fold.add(record);
+    seal(writer, [record]);
+    records++;
   }
   return { dao, envelopes, records, stateHash: fold.stateHash() };
 }

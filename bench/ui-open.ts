@@ -91,7 +91,7 @@ export async function benchUiOpen(records = Number(process.env.BENCH_UI_RECORDS 
 
     // The snapshot the worker saves once idle.
     const ledger = new DaoLedger(workload.dao);
-    feedLedger(ledger, decodeTrustedEntries(entries).records);
+    feedLedger(ledger, decodeTrustedEntries(entries).records, Date.now());
     begin = performance.now();
     snapshot = ledger.exportFold();
     best.export = Math.min(best.export, ms(begin));

@@ -248,17 +248,17 @@ test('the UI replica folds the entries it can decode and skips the rest, never t
   const { records, skipped } = decodeTrustedEntries(entries);
   assert.deepEqual(skipped, ['A'.repeat(43), 'B'.repeat(43), 'C'.repeat(43)]);
   const ledger = new DaoLedger(scenario.daoId);
-  assert.deepEqual(feedLedger(ledger, records), []);
+  assert.deepEqual(feedLedger(ledger, records, scenario.now), []);
   assert.equal(ledger.stateHash(), scenario.ledger.stateHash());
   // Newest first, as no document lists them: the same fold (the feed orders records by claimed time).
   const reversed = new DaoLedger(scenario.daoId);
-  assert.deepEqual(feedLedger(reversed, [...records].reverse()), []);
+  assert.deepEqual(feedLedger(reversed, [...records].reverse(), scenario.now), []);
   assert.equal(reversed.stateHash(), scenario.ledger.stateHash());
   assert.deepEqual(reversed.pendingIds(), []);
 
   // A record of another DAO folds into nothing here, and still does not throw.
   const other = new Scenario([bob], simpleMajority(1));
   const mixed = new DaoLedger(scenario.daoId);
-  assert.doesNotThrow(() => feedLedger(mixed, [genesis!, other.genesis, ...records.slice(1)]));
+  assert.doesNotThrow(() => feedLedger(mixed, [genesis!, other.genesis, ...records.slice(1)], scenario.now));
   assert.equal(mixed.state(scenario.now).proposals.length, 1);
 });

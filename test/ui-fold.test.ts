@@ -48,6 +48,25 @@ test('the fold worker folds what it is given and answers views at the time asked
   assert.deepEqual(laterAnswer.views.view, daoView(scenario.ledger.state(later), bob.key.address, later));
 });
 
+test('the fold worker holds back a record claiming a time a day ahead, as the host does, and counts it once its time comes', async () => {
+  const [alice, bob] = [actor('alice'), actor('bob')];
+  const day = 24 * 3600_000;
+  const scenario = new Scenario([alice, bob], { ...simpleMajority(2), votingPeriodMs: 7 * day }, Date.now() - 3600_000);
+  const open = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Open now' });
+  // Bob's clock runs a day ahead; alice votes on top of what she holds, his proposal included.
+  const tomorrow = scenario.propose(bob, { kind: 'signal', params: { text: '' }, title: 'Written tomorrow' }, { time: Date.now() + day });
+  scenario.vote(alice, open, 'yes', { time: Date.now(), deps: [open] });
+  const server = new FoldServer();
+  await server.handle({ type: 'open', dao: scenario.daoId, me: alice.key.address, database: null });
+  await server.handle({ type: 'add', entries: packEntries(scenario.records.map((record) => [record.id, record.bytes])) });
+  const viewAt = async (now: number) => ((await server.handle({ type: 'views', id: 1, now })) as Extract<FoldReply, { type: 'views' }>).views.view!;
+  const today = await viewAt(Date.now());
+  assert.deepEqual(today.proposals.map((proposal) => proposal.title), ['Open now']);
+  assert.equal(today.proposals[0]!.tally.yes, 1);
+  const later = await viewAt(Date.now() + day);
+  assert.deepEqual(later.proposals.map((proposal) => proposal.id).sort(), [open, tomorrow].sort());
+});
+
 test('a view carries the first thousand ignored records and says how many there are', async () => {
   const [alice, bob] = [actor('alice'), actor('bob')];
   const scenario = new Scenario([alice, bob], simpleMajority(2));

@@ -32,19 +32,20 @@ export function decodeTrustedEntries(entries: Iterable<readonly [string, unknown
  * Adds records to the fold in one batch, oldest claimed time first; if the batch throws, one at a time,
  * skipping the ones that throw. The fold takes any order, but records whose parents are in already skip its
  * waiting list, which costs several times as much: a document loaded whole (from IndexedDB, or a first sync)
- * lists its ledger writer by writer, while claimed times follow the causal order but for clock skew.
+ * lists its ledger writer by writer, while claimed times follow the causal order but for clock skew. Records
+ * claiming a time too far ahead of `now` are held back, as the host holds them (DaoLedger.add).
  */
-export function feedLedger(ledger: DaoLedger, given: readonly LedgerRecord[]): string[] {
+export function feedLedger(ledger: DaoLedger, given: readonly LedgerRecord[], now: number): string[] {
   if (given.length === 0) return [];
   const records = given.length === 1 ? given : [...given].sort((a, b) => a.record.time - b.record.time);
   try {
-    ledger.add(records);
+    ledger.add(records, now);
     return [];
   } catch {
     const skipped: string[] = [];
     for (const record of records) {
       try {
-        ledger.add(record);
+        ledger.add(record, now);
       } catch {
         skipped.push(record.id);
       }

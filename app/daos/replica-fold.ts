@@ -112,7 +112,7 @@ export class ReplicaFold {
       for (const [index, [id, value]] of fresh.entries()) if (value instanceof Uint8Array) fresh[index] = [id, value.slice()];
     }
     const { records, skipped } = decodeTrustedEntries(fresh);
-    const unfolded = feedLedger(this.#ledger, records);
+    const unfolded = feedLedger(this.#ledger, records, Date.now());
     const count = skipped.length + unfolded.length;
     this.#skipped += count;
     if (count > 0) console.warn(`daomesh: skipped ${count} ledger entries of DAO ${this.#dao} that do not fold`);
@@ -122,11 +122,21 @@ export class ReplicaFold {
   }
 
   views(now: number): FoldViews {
+    // Held records whose time has come count from now on, as at the host (which announces the change).
+    if (this.#ledger.heldBack() !== null) this.#addDue(now);
     const state = this.#ledger.state(now);
     const counts = { skipped: this.#skipped, restored: this.#restored, evidenceTotal: state.evidence.length };
     if (!state.ready) return { view: null, summary: null, ...counts };
     const view = daoView(state.evidence.length > evidenceInView ? { ...state, evidence: state.evidence.slice(0, evidenceInView) } : state, this.#me, now);
     return { view, summary: daoSummary(state, this.#me), ...counts };
+  }
+
+  #addDue(now: number): void {
+    try {
+      this.#ledger.add([], now);
+    } catch (error) {
+      console.warn(`daomesh: held records of DAO ${this.#dao} did not fold: ${String(error)}`);
+    }
   }
 
   /** Stops saving snapshots (one being written finishes). */

@@ -229,6 +229,8 @@ export const en = {
       lastSynced: 'Last synced {{time}}',
       neverSynced: 'Not synced with another node yet',
       lastError: 'Last sync problem: {{error}}',
+      held_one: '{{count}} record by {{authors}} claims a time up to {{ahead}} ahead of this computer’s clock. It counts once the clock gets there; is a clock wrong? (Set clocks automatically.)',
+      held_other: '{{count}} records by {{authors}} claim a time up to {{ahead}} ahead of this computer’s clock. They count once the clock gets there; is a clock wrong? (Set clocks automatically.)',
     },
     presence: {
       label: 'Members online',

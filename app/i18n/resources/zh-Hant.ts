@@ -227,6 +227,8 @@ export const zhHant: Messages = {
       lastSynced: '上次同步：{{time}}',
       neverSynced: '尚未與其他節點同步',
       lastError: '上次同步的問題：{{error}}',
+      held_one: '{{authors}} 的 {{count}} 筆記錄聲稱的時間比這台電腦的時鐘快了最多 {{ahead}}，要等時鐘走到那時才會計入。是不是有時鐘不準？（請讓時鐘自動校時。）',
+      held_other: '{{authors}} 的 {{count}} 筆記錄聲稱的時間比這台電腦的時鐘快了最多 {{ahead}}，要等時鐘走到那時才會計入。是不是有時鐘不準？（請讓時鐘自動校時。）',
     },
     presence: {
       label: '在線成員',
