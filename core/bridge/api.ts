@@ -135,6 +135,11 @@ export const ProposalView = z.object({
   executesAt: z.number().int().nullable(),
   tally: TallyView,
   myVote: z.object({ choice: VoteChoice, votes: z.number().int() }).nullable(),
+  /**
+   * Quadratic: the voice credits this member's ballot here may cost (its creation epoch's credits, less what their
+   * ballots on that epoch's other quadratic proposals spend; a changed ballot replaces its own). Null otherwise.
+   */
+  myCredits: z.number().int().nullable(),
   /** Signatures on the leading tally certificate and how many make it final. */
   certificate: z.object({ signatures: z.number().int(), needed: z.number().int(), final: z.boolean(), signedByMe: z.boolean() }).nullable(),
   canRageQuit: z.boolean(),

@@ -142,6 +142,26 @@ test('voice credits left count against a quadratic per-kind mode when the DAO\'s
   assert.equal(daoView(new Scenario([alice], { ...simpleMajority(1), ...timing }).state(), alice.key.address, scenario.now).myCredits, null);
 });
 
+test("a quadratic ballot's credits are its proposal's epoch's, less the member's other ballots there: not the current epoch's", () => {
+  const mode = quadratic(3).voting;
+  if (mode.type !== 'quadratic') throw new Error('a quadratic preset');
+  const scenario = new Scenario([alice, bob, carol], { ...quadratic(3), votingPeriodMs: 2 * mode.epochMs, gracePeriodMs: hour });
+  const first = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Epoch 0, first' });
+  const second = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Epoch 0, second' });
+  scenario.vote(alice, first, 'yes', { votes: 5 });
+  scenario.vote(alice, second, 'yes', { votes: 3 });
+  scenario.advance(mode.epochMs);
+  const later = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Epoch 1' });
+  scenario.vote(alice, later, 'no', { votes: 2 });
+  const view = daoView(scenario.state(), alice.key.address, scenario.now);
+  const credits = new Map(view.proposals.map((proposal) => [proposal.id, proposal.myCredits]));
+  assert.equal(view.myCredits, 100 - 4, 'this epoch');
+  assert.equal(credits.get(first), 100 - 9, "changing the first ballot: the second's 9 stay spent, its own 25 are replaced");
+  assert.equal(credits.get(second), 100 - 25);
+  assert.equal(credits.get(later), 100, 'its own ballot is the only one of its epoch');
+  assert.equal(daoView(scenario.state(), bob.key.address, scenario.now).proposals.find((proposal) => proposal.id === first)!.myCredits, 100);
+});
+
 test('a replica synced from the host\'s document by state vector folds to the same view as the host', () => {
   const scenario = new Scenario([alice, bob, carol], { ...lazyConsensus(3), ...timing });
   const proposal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Sync me' });

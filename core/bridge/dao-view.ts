@@ -252,6 +252,7 @@ function proposalView(state: DaoState, proposal: FoldProposal, me: string | null
       reason: proposal.tally.reason,
     },
     myVote: mine ? { choice: mine.choice, votes: mine.votes } : null,
+    myCredits: ballotCredits(state, proposal, me),
     certificate: counted
       ? {
           signatures: counted.signers.length,
@@ -290,13 +291,24 @@ function quadraticMode(rules: Rules): Extract<VotingMode, { type: 'quadratic' }>
 function creditsLeft(state: DaoState, me: string | null, now: number): number | null {
   const mode = state.rules ? quadraticMode(state.rules) : null;
   if (!mode || me === null) return null;
-  const epoch = Math.floor(now / mode.epochMs);
+  return Math.max(0, mode.creditsPerEpoch - creditsSpent(state, me, Math.floor(now / mode.epochMs)));
+}
+
+/** What `me`'s counted ballots on quadratic proposals made in `epoch` spend, but on `except`. */
+function creditsSpent(state: DaoState, me: string, epoch: number, except?: FoldProposal): number {
   let spent = 0;
   for (const proposal of state.proposals) {
-    if (proposal.votingMode.type !== 'quadratic' || Math.floor(proposal.createdAt / proposal.votingMode.epochMs) !== epoch) continue;
+    if (proposal === except || proposal.votingMode.type !== 'quadratic' || Math.floor(proposal.createdAt / proposal.votingMode.epochMs) !== epoch) continue;
     for (const vote of proposal.votes) if (vote.voter === me) spent += vote.votes * vote.votes;
   }
-  return Math.max(0, mode.creditsPerEpoch - spent);
+  return spent;
+}
+
+/** The credits `me`'s ballot on a quadratic `proposal` may cost: its epoch's, not the current one's (the fold charges a ballot to its proposal's epoch). */
+function ballotCredits(state: DaoState, proposal: FoldProposal, me: string | null): number | null {
+  const mode = proposal.votingMode;
+  if (mode.type !== 'quadratic' || me === null || !state.members.some((member) => member.address === me)) return null;
+  return Math.max(0, mode.creditsPerEpoch - creditsSpent(state, me, Math.floor(proposal.createdAt / mode.epochMs), proposal));
 }
 
 export function daoView(state: DaoState, me: string | null, now: number): DaoView {

@@ -545,8 +545,8 @@ export const en = {
       votes: 'Votes',
       cost_one: 'Costs {{count}} voice credit ({{votes}}²)',
       cost_other: 'Costs {{count}} voice credits ({{votes}}²)',
-      creditsLeft_one: '{{count}} credit left this epoch',
-      creditsLeft_other: '{{count}} credits left this epoch',
+      creditsLeft_one: '{{count}} credit this vote may cost (in its epoch)',
+      creditsLeft_other: '{{count}} credits this vote may cost (in its epoch)',
     },
     certificate: {
       title: 'Signed result',

@@ -539,8 +539,8 @@ export const zhHant: Messages = {
       votes: '票數',
       cost_one: '需花費 {{count}} 點投票點數（{{votes}}²）',
       cost_other: '需花費 {{count}} 點投票點數（{{votes}}²）',
-      creditsLeft_one: '本週期剩餘 {{count}} 點',
-      creditsLeft_other: '本週期剩餘 {{count}} 點',
+      creditsLeft_one: '這一票最多可花 {{count}} 點（該週期）',
+      creditsLeft_other: '這一票最多可花 {{count}} 點（該週期）',
     },
     certificate: {
       title: '簽署的結果',

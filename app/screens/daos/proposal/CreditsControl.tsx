@@ -1,5 +1,5 @@
 // Quadratic voting: how many votes to put on this proposal, what they cost (n votes cost n² voice
-// credits, as the rule says) and how many credits are left this epoch, as the host reports them.
+// credits, as the rule says) and how many this ballot may cost in its proposal's epoch, as the host reports it.
 import { Group, NumberInput, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 

@@ -74,7 +74,7 @@ export function ProposalScreen({ dao: daoId, proposal: proposalId }: { dao: stri
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Stack gap="lg">
             <TallyCard proposal={proposal} />
-            {voting && <VoteCard key={proposal.myVote ? `${proposal.myVote.choice}:${proposal.myVote.votes}` : 'none'} dao={dao.id} proposal={proposal} myCredits={dao.myCredits} onVoted={() => void refresh()} />}
+            {voting && <VoteCard key={proposal.myVote ? `${proposal.myVote.choice}:${proposal.myVote.votes}` : 'none'} dao={dao.id} proposal={proposal} onVoted={() => void refresh()} />}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>

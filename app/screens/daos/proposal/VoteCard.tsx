@@ -16,11 +16,10 @@ const choiceColor: Record<Choice, string> = { yes: 'teal', no: 'red', abstain: '
 export interface VoteCardProps {
   dao: string;
   proposal: ProposalView;
-  myCredits: number | null;
   onVoted: () => void;
 }
 
-export function VoteCard({ dao, proposal, myCredits, onVoted }: VoteCardProps) {
+export function VoteCard({ dao, proposal, onVoted }: VoteCardProps) {
   const { t } = useTranslation();
   const bridge = useBridge();
   const now = useNow();
@@ -29,6 +28,8 @@ export function VoteCard({ dao, proposal, myCredits, onVoted }: VoteCardProps) {
   const [busy, setBusy] = useState<Choice | null>(null);
   const [hostError, setHostError] = useState<unknown>(null);
   const over = now >= proposal.votingEndsAt;
+  // A cleared or partial votes field is no number of votes: nothing is sent until it is one.
+  const votesUnset = quadratic && (typeof votes !== 'number' || votes < 1);
   const mine = proposal.myVote?.choice ?? null;
   const label: Record<Choice, string> = {
     yes: t('proposal.vote.yes'),
@@ -40,8 +41,7 @@ export function VoteCard({ dao, proposal, myCredits, onVoted }: VoteCardProps) {
     setBusy(choice);
     setHostError(null);
     try {
-      const count = typeof votes === 'number' ? votes : 1;
-      await bridge.call('dao.vote', { dao, proposal: proposal.id, choice, ...(quadratic ? { votes: count } : {}) });
+      await bridge.call('dao.vote', { dao, proposal: proposal.id, choice, ...(quadratic && typeof votes === 'number' ? { votes } : {}) });
       onVoted();
     } catch (error) {
       setHostError(error);
@@ -65,7 +65,7 @@ export function VoteCard({ dao, proposal, myCredits, onVoted }: VoteCardProps) {
                 : t('proposal.vote.none')}
           </Text>
         </div>
-        {quadratic && <CreditsControl votes={votes} onChange={setVotes} credits={myCredits} disabled={busy !== null || over} />}
+        {quadratic && <CreditsControl votes={votes} onChange={setVotes} credits={proposal.myCredits} disabled={busy !== null || over} />}
         <Group gap="sm">
           {(['yes', 'no', 'abstain'] as const).map((choice) => (
             <Button
@@ -74,7 +74,7 @@ export function VoteCard({ dao, proposal, myCredits, onVoted }: VoteCardProps) {
               variant={mine === choice ? 'filled' : 'light'}
               leftSection={mine === choice ? <IconCheck size={16} /> : undefined}
               loading={busy === choice}
-              disabled={over || (busy !== null && busy !== choice)}
+              disabled={over || votesUnset || (busy !== null && busy !== choice)}
               onClick={() => void vote(choice)}
               aria-pressed={mine === choice}
               data-testid={`vote-${choice}`}
