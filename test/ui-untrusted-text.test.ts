@@ -69,14 +69,14 @@ async function serveDao(dao: string, records: readonly LedgerRecord[]): Promise<
   );
 }
 
-test('a proposal claiming a time no date can hold is held back by the page, which stays up; such a moment reads as an impossible date', async () => {
-  // Record times are any whole number of ms; past ~8.64e15 a Date cannot hold them and Intl throws. The page's
-  // replica holds back what claims a time far ahead of its clock (as hosts do), so such a proposal never shows;
-  // a moment that still could not be shown reads as impossible instead of taking the screen down.
+test('a proposal claiming a time far in the future is held back by the page, which stays up; a moment no date holds reads as impossible', async () => {
+  // Past 8.64e15 ms a Date cannot hold a moment and Intl throws; records may not claim one (core/ledger/record.ts),
+  // and the page's replica holds back what claims a time far ahead of its clock (as hosts do), so a proposal from
+  // the year 255,000 never shows; a moment that still could not be shown reads as impossible.
   assert.equal(formatMoment(((key: string) => `<${key}>`) as unknown as TFunction, 9e15, 'en'), '<time.impossibleMoment>');
   const alice = actor('alice');
   const scenario = new Scenario([alice], simpleMajority(1), Date.now() - 60_000);
-  const far = scenario.propose(alice, { kind: 'signal', params: { text: 'Later.' }, title: 'From the far future' }, { time: 9e15 });
+  const far = scenario.propose(alice, { kind: 'signal', params: { text: 'Later.' }, title: 'From the far future' }, { time: 8e15 });
   const near = scenario.propose(alice, { kind: 'signal', params: { text: 'Now.' }, title: 'From today' }, { time: Date.now() - 30_000, deps: [scenario.genesis.id] });
   await serveDao(scenario.daoId, scenario.records);
   try {

@@ -87,6 +87,7 @@ test('malformed and non-canonical bytes are rejected with a reason', () => {
     [wrap({ ...wire, extra: 1 }), /unknown field/],
     [wrap({ ...wire, a: new Uint8Array(19) }), /author/],
     [wrap({ ...wire, t: -5 }), /time/],
+    [wrap({ ...wire, t: 8.64e15 + 1 }), /past the last moment a date can hold/],
     [wrap({ ...wire, k: 'Vote!' }), /kind/],
     [wrap({ ...wire, p: [new Uint8Array(32).fill(3), new Uint8Array(32).fill(2)] }), /sorted/],
     [wrap({ ...wire, d: null }), /genesis/],

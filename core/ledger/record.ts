@@ -20,6 +20,8 @@ export const recordVersion = 1;
 export const maxRecordBytes = 16 * 1024;
 export const maxDeps = 32;
 const maxKindLength = 40;
+/** The last moment a Date can hold (year 275760): a record claiming a later time claims nothing anyone can show. */
+export const maxRecordTime = 8.64e15;
 /** Separates what a record signature means from any other use of the same key. */
 const signingTag = utf8ToBytes('daomesh-record-v1\0');
 
@@ -301,6 +303,7 @@ function fromWire(value: unknown, sig: Uint8Array): SignedRecord {
 function checkFields(record: SignedRecord): void {
   if (!/^[a-z][a-z0-9.-]*$/.test(record.kind) || record.kind.length > maxKindLength) throw malformed(`kind ${JSON.stringify(record.kind.slice(0, 60))} is not a lower-case name`);
   if (!Number.isSafeInteger(record.time) || record.time < 0) throw malformed('time is not a whole number of ms');
+  if (record.time > maxRecordTime) throw malformed('time is past the last moment a date can hold');
   if (record.deps.length > maxDeps) throw malformed(`it has ${record.deps.length} deps (at most ${maxDeps})`);
   for (let i = 1; i < record.deps.length; i++) {
     if (compareBytes(record.deps[i - 1]!, record.deps[i]!) >= 0) throw malformed('deps are not sorted without repeats');
