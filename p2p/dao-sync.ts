@@ -634,7 +634,14 @@ export class DaoSync {
       return TopicValidatorResult.Ignore;
     }
     const envelope = openGossip(key, recordHashFromId(dao), data);
-    if (envelope === null) return TopicValidatorResult.Reject;
+    if (envelope === null) {
+      // From a DAO node, not necessarily its fault: key ids are 8 bytes, and a member who found two keys with one
+      // id could box one to some members and the other to the rest. Rejecting would make honest nodes score each
+      // other out of the mesh; catch-up brings what the message held.
+      if (!fromNode) return TopicValidatorResult.Reject;
+      this.#request(dao, peer);
+      return TopicValidatorResult.Ignore;
+    }
     const outcome = await this.#host.acceptGossip(dao, envelope, peer).catch((): GossipOutcome => 'rejected');
     switch (outcome) {
       case 'accepted':

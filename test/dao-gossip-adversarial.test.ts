@@ -74,6 +74,37 @@ test('a stranger on the topic reads only ciphertext, and what it injects is reje
   await until('B to receive it', () => b.daos.replica(dao)!.ledger.has(proposal), 20_000);
 });
 
+test("a message from one of the DAO's nodes that the key it names does not open is ignored, not scored: two keys sharing an id must not split the mesh", async () => {
+  // A member who finds two keys with one 8-byte id (about 2^32 hashes) can box one to some members and the other
+  // to the rest; each side's messages then fail to open on the other. Such a message from a DAO node now costs
+  // it nothing and asks it for catch-up; rejecting it had cost honest nodes their gossip score.
+  const { hosts, dao } = mesh;
+  const [a, b] = hosts as [NonNullable<HostMesh['hosts'][number]>, NonNullable<HostMesh['hosts'][number]>];
+  const heard: Uint8Array[] = [];
+  const listen = (event: CustomEvent<{ topic: string; data: Uint8Array }>): void => {
+    if (event.detail.topic === daoTopic(dao)) heard.push(event.detail.data);
+  };
+  b.mesh.services.pubsub.addEventListener('message', listen);
+  // Gossip needs the two in each other's mesh (heartbeats); until then records go by catch-up: write until one is heard.
+  let written = 0;
+  await until('B to hear A on gossip', async () => {
+    if (heard.length === 0) await a.call('dao.propose', { dao, title: `Which key? ${written++}`, params: { kind: 'signal', text: '' } });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return heard.length > 0;
+  }, 30_000);
+  b.mesh.services.pubsub.removeEventListener('message', listen);
+  const keyId = gossipKeyId(heard[0]!)!;
+  const otherKey = new Uint8Array(randomBytes(32));
+  for (let i = 0; i < 20; i++) {
+    const message = sealGossip({ id: keyId, key: otherKey }, recordHashFromId(dao), new Uint8Array(200).fill(i));
+    await b.mesh.services.pubsub.publish(daoTopic(dao), message).catch(() => {});
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  assert.ok(gossipScore(a.mesh, b.mesh.peerId.toString()) >= 0, `B's score at A: ${gossipScore(a.mesh, b.mesh.peerId.toString())}`);
+  const { proposal } = await b.call('dao.propose', { dao, title: 'Still heard', params: { kind: 'signal', text: '' } });
+  await until('A to receive it', () => a.daos.replica(dao)!.ledger.has(proposal), 20_000);
+});
+
 test('a stranger holding many silent sockets open does not keep a member from connecting', async () => {
   const [a, b] = mesh.hosts as [NonNullable<HostMesh['hosts'][number]>, NonNullable<HostMesh['hosts'][number]>];
   const target = a.mesh.getMultiaddrs()[0]!;
