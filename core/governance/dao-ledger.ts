@@ -154,6 +154,16 @@ export class DaoLedger {
     return held && { count: held.count, latest: held.latest, releasesAt: held.earliest - this.maxClockSkewMs, authors: held.authors };
   }
 
+  /** The records held for claiming a time too far ahead (see heldBack), for a snapshot to keep beside the fold. */
+  heldRecords(): LedgerRecord[] {
+    return this.held.records();
+  }
+
+  /** Records waiting for records they depend on (not those held for their time). */
+  waitingIds(): string[] {
+    return [...this.waiting.keys()];
+  }
+
   /** Records taken in but not into the fold yet: waiting for deps, or held for claiming a time ahead of `now`. */
   pendingIds(): string[] {
     return [...this.waiting.keys(), ...this.held.ids()];

@@ -31,6 +31,10 @@ export class HeldRecords {
     return [...this.#byId.keys()];
   }
 
+  records(): LedgerRecord[] {
+    return [...this.#byId.values()];
+  }
+
   hold(record: LedgerRecord): void {
     if (this.#byId.has(record.id)) return;
     this.#byId.set(record.id, record);

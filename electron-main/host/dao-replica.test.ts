@@ -92,6 +92,24 @@ function foldWaitingForDoc(meta: Uint8Array): Uint8Array {
   return dagCbor.encode({ ...(dagCbor.decode(meta) as object), pending: 1 });
 }
 
+test("a snapshot of the previous version (4: no held records in its meta) is still taken back, fold and all", async () => {
+  await withDir(async (dir) => {
+    const { dao, replica } = await writeDao(dir, 10);
+    const hash = replica.ledger.stateHash();
+    await replica.close();
+    await rewriteSnapshot(dir, dao, ({ meta, fold, doc }) => {
+      const { held, ...earlier } = dagCbor.decode(meta) as { held: unknown[] };
+      assert.deepEqual(held, []);
+      return [dagCbor.encode({ ...earlier, v: 4 }), fold, doc];
+    });
+    const opened = await DaoReplica.open(dir, dao, verify);
+    assert.deepEqual(opened.report, { fromSnapshot: true, foldFromSnapshot: true, replayed: 0, rejected: 0 });
+    assert.equal(opened.replica.ledger.stateHash(), hash);
+    assert.equal(opened.replica.docBuilt, false);
+    await opened.replica.close();
+  });
+});
+
 test('a cold open takes the fold back from the snapshot and ends where a full re-verify of the log does', async () => {
   await withDir(async (dir) => {
     const { dao, replica } = await writeDao(dir, 40);

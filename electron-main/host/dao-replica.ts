@@ -72,10 +72,13 @@ const foldBatch = 1024;
  * one part is of the first format: the doc's state alone.
  */
 /**
+ * 5: the meta part also holds the records held back for claiming a time ahead of the clock (their bytes), and
+ * `pending` counts only those waiting for deps: a record claiming a time years ahead no longer makes every open
+ * build the doc to find it. 4 (still read) counted held records in `pending`.
  * 4: the meta part lists every device delegation and revocation (DeviceTable's facts). 3 listed the table as
  * replayed in arrival order, which could hold a revoked device: a v2 or v3 snapshot refolds from the doc once.
  */
-const snapshotVersion = 4;
+const snapshotVersion = 5;
 
 export type ReplicaOpenReport = {
   fromSnapshot: boolean;
@@ -85,8 +88,8 @@ export type ReplicaOpenReport = {
   rejected: number;
 };
 
-/** What the first part says: how many records the fold was waiting for, and the device records seen. */
-type SnapshotMeta = { v: number; pending: number; devices: DeviceFacts };
+/** What the first part says: how many records the fold was waiting for, the device records seen, the records held back. */
+type SnapshotMeta = { v: number; pending: number; devices: DeviceFacts; held: LedgerRecord[] };
 
 /**
  * The Yjs client this host writes the DAO's doc as, and the clock its last write reached, kept in this file next
@@ -233,6 +236,8 @@ export class DaoReplica {
       this.#ledger = ledger;
       this.#devices = DeviceTable.fromFacts(meta.devices);
       this.#docState = snapshot;
+      // They passed the gate when they arrived, as everything in the snapshot did; held again, or in if due.
+      if (meta.held.length > 0) this.#ledger.add(meta.held, this.#now());
       // Records the fold was waiting for are only in the doc: build it now, which takes them in again.
       if (meta.pending > 0) void this.doc;
       report.foldFromSnapshot = true;
@@ -720,6 +725,11 @@ export class DaoReplica {
     return taken;
   }
 
+  /** Whether the doc is built: after a cold open from a snapshot it is built only once something needs it (for diagnosis and tests). */
+  get docBuilt(): boolean {
+    return this.#doc !== null;
+  }
+
   /** Snapshots saved since open (for diagnosis and tests). */
   get snapshotsTaken(): number {
     return this.#snapshotsTaken;
@@ -945,7 +955,8 @@ export class DaoReplica {
     this.#cancelSnapshotTimer();
     const start = performance.now();
     const checkpoint = this.#log.checkpoint();
-    const meta: SnapshotMeta = { v: snapshotVersion, pending: this.ledger.pendingIds().length, devices: this.#devices.facts() };
+    const held = this.ledger.heldRecords().map((record) => record.bytes);
+    const meta = { v: snapshotVersion, pending: this.ledger.waitingIds().length, devices: this.#devices.facts(), held };
     const payload = [dagCbor.encode(meta), this.ledger.exportFold(), Y.encodeStateAsUpdate(this.doc)];
     // Claimed before the write, so that callers finishing meanwhile do not each start another snapshot.
     this.#recordsAtSnapshot = this.ledger.size;
@@ -983,14 +994,23 @@ function decodeMeta(bytes: Uint8Array): SnapshotMeta | null {
   } catch {
     return null;
   }
-  const { v, pending, devices } = (meta ?? {}) as { v?: unknown; pending?: unknown; devices?: { delegations?: unknown; revocations?: unknown } };
-  if (v !== snapshotVersion || typeof pending !== 'number' || typeof devices !== 'object' || devices === null) return null;
+  const { v, pending, devices, held } = (meta ?? {}) as { v?: unknown; pending?: unknown; devices?: { delegations?: unknown; revocations?: unknown }; held?: unknown };
+  if ((v !== snapshotVersion && v !== 4) || typeof pending !== 'number' || typeof devices !== 'object' || devices === null) return null;
+  let heldRecords: LedgerRecord[] = [];
+  if (v === snapshotVersion) {
+    if (!Array.isArray(held)) return null;
+    try {
+      heldRecords = held.map((bytes: unknown) => decodeRecord(bytes as Uint8Array));
+    } catch {
+      return null;
+    }
+  }
   const { delegations, revocations } = devices;
   const isText = (part: unknown) => typeof part === 'string';
   const delegationsValid = Array.isArray(delegations) && delegations.every((entry) => Array.isArray(entry) && entry.length === 3 && isText(entry[0]) && isText(entry[1]) && (entry[2] === null || isText(entry[2])));
   const revocationsValid = Array.isArray(revocations) && revocations.every((entry) => Array.isArray(entry) && entry.length === 2 && entry.every(isText));
   if (!delegationsValid || !revocationsValid) return null;
-  return { v, pending, devices: { delegations, revocations } as DeviceFacts };
+  return { v, pending, devices: { delegations, revocations } as DeviceFacts, held: heldRecords };
 }
 
 /** The fold from a snapshot, or null when it cannot be taken back (the caller folds the records again). */
