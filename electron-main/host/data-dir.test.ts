@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { withUnrelatedProcess } from './test-processes.ts';
-import { dataFiles, lockDataDir, mkdirDurable } from './data-dir.ts';
+import { dataFiles, lockDataDir, mkdirDurable, removeStaleTemporaries, writeFileAtomic } from './data-dir.ts';
 
 async function withDir(use: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'daomesh-data-dir-'));
@@ -248,4 +248,24 @@ test('a lock that is no longer this one (taken over by hand) is left alone on re
     await writeFile(join(dir, dataFiles.lock), JSON.stringify({ pid: process.pid, started: null }));
     await lock.release();
     assert.ok((await readFile(join(dir, dataFiles.lock), 'utf8')).includes(String(process.pid)));
+  }));
+
+test("a write that fails leaves no temporary copy, and a killed node's half-written temporaries go at the next start", () =>
+  withDir(async (dir) => {
+    // The target is a directory with something in it: the rename fails after the copy was written.
+    await mkdir(join(dir, 'group-keys.json', 'inside'), { recursive: true });
+    await assert.rejects(writeFileAtomic(join(dir, 'group-keys.json'), 'secret keys'));
+    assert.deepEqual(await readdir(dir), ['group-keys.json']);
+    await rm(join(dir, 'group-keys.json'), { recursive: true });
+
+    const dao = join(dir, 'daos', 'A'.repeat(43));
+    await mkdir(dao, { recursive: true });
+    const stale = ['group-keys.json.4242.0123abcd.tmp', 'identity.json.77.deadbeef.tmp'];
+    const kept = ['group-keys.json', 'node.lock.4242.0123abcd.tmp', `node.lock.${'0'.repeat(32)}.claim.9.0123abcd.tmp`, 'notes.tmp', 'x.12.nothex!.tmp'];
+    for (const name of [...stale, ...kept]) await writeFile(join(dir, name), 'x');
+    await writeFile(join(dao, 'proposal-arrivals.json.31.89abcdef.tmp'), '{');
+    await writeFile(join(dao, 'envelopes.log'), 'log');
+    assert.equal(await removeStaleTemporaries(dir), 3);
+    assert.deepEqual((await readdir(dir)).filter((name) => name !== 'daos').sort(), [...kept].sort());
+    assert.deepEqual(await readdir(dao), ['envelopes.log']);
   }));

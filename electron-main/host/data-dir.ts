@@ -311,15 +311,44 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const handle = await open(temporary, 'w', mode);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    // A full disk, say: no half-written copy of what may be secret (keys) is left beside the file.
+    await rm(temporary, { force: true }).catch(() => {});
+    throw error;
   }
-  await rename(temporary, path);
   await chmod(path, mode);
   // The rename is durable only once the directory entry is.
   await syncDirectory(dirname(path));
+}
+
+/** A temporary file of writeFileAtomic: `<file>.<pid>.<8 hex>.tmp`. */
+const atomicTemporaryName = /^(.+)\.[1-9]\d{0,9}\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes the temporary files writeFileAtomic left in the data directory and its DAOs' directories when a node
+ * was killed mid-write (they may hold keys: group-keys.json's, the identity's). Only the holder of the data
+ * directory's lock calls this, before it writes anything: none of them is anyone's write in progress. node.lock's
+ * own temporaries are lockDataDir's business.
+ */
+export async function removeStaleTemporaries(dir: string): Promise<number> {
+  let removed = 0;
+  const daos = join(dir, 'daos');
+  const dirs = [dir, ...(await readdir(daos, { withFileTypes: true }).catch(() => [])).filter((entry) => entry.isDirectory()).map((entry) => join(daos, entry.name))];
+  for (const folder of dirs) {
+    for (const entry of await readdir(folder, { withFileTypes: true }).catch(() => [])) {
+      const match = atomicTemporaryName.exec(entry.name);
+      if (!entry.isFile() || match === null || match[1] === dataFiles.lock || match[1]!.startsWith(`${dataFiles.lock}.`)) continue;
+      await rm(join(folder, entry.name), { force: true }).then(() => removed++, () => {});
+    }
+  }
+  return removed;
 }
 
 /**

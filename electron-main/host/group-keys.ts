@@ -78,6 +78,8 @@ export function groupKeySubject(dao: string, epoch: string, recipients: readonly
 export class GroupKeys {
   readonly #path: string;
   readonly #unboxedGraceMs: number;
+  /** Where a save that failed is told (the host's log). */
+  readonly #log: (line: string) => void;
   /** The unlocked member key, or null while locked or before an identity exists. */
   readonly #memberKey: () => MemberKey | null;
   /** dao → epochs, the one current most recently last. */
@@ -94,14 +96,15 @@ export class GroupKeys {
   readonly #publicKeys = new Map<string, Map<string, Uint8Array>>();
   #saving: Promise<void> = Promise.resolve();
 
-  private constructor(path: string, memberKey: () => MemberKey | null, unboxedGraceMs: number) {
+  private constructor(path: string, memberKey: () => MemberKey | null, unboxedGraceMs: number, log: (line: string) => void) {
     this.#path = path;
     this.#memberKey = memberKey;
     this.#unboxedGraceMs = unboxedGraceMs;
+    this.#log = log;
   }
 
-  static async open(dataDir: string, memberKey: () => MemberKey | null, options: { unboxedGraceMs?: number } = {}): Promise<GroupKeys> {
-    const keys = new GroupKeys(join(dataDir, keysFile), memberKey, options.unboxedGraceMs ?? defaultUnboxedGraceMs);
+  static async open(dataDir: string, memberKey: () => MemberKey | null, options: { unboxedGraceMs?: number; log?: (line: string) => void } = {}): Promise<GroupKeys> {
+    const keys = new GroupKeys(join(dataDir, keysFile), memberKey, options.unboxedGraceMs ?? defaultUnboxedGraceMs, options.log ?? (() => {}));
     const text = await readFile(keys.#path, 'utf8').catch(() => null);
     if (text !== null && !keys.#load(text)) {
       // What could not be read is copied aside before the next save replaces it; the boxes in the ledger open
@@ -394,7 +397,10 @@ export class GroupKeys {
 
   #save(): void {
     const snapshot = Object.fromEntries([...this.#daos].map(([dao, epochs]) => [dao, epochs.map((entry) => ({ epoch: entry.epoch, keys: entry.keys.map((known) => bytesToHex(known.key)) }))]));
-    this.#saving = this.#saving.then(() => writeFileAtomic(this.#path, JSON.stringify(snapshot))).catch(() => {});
+    // Not fatal: the keys are in memory, and the ledger's boxes open them again after a restart; but say so.
+    this.#saving = this.#saving
+      .then(() => writeFileAtomic(this.#path, JSON.stringify(snapshot)))
+      .catch((error: unknown) => this.#log(`group keys not saved to ${this.#path}: ${error instanceof Error ? error.message : String(error)}`));
   }
 }
 

@@ -17,7 +17,7 @@ import { DaoDiscovery } from '../../p2p/dao-discovery.ts';
 import { connectedPeers, createMeshNode, dialableAddress, listenAddresses, relayListenAddress, type MeshNode } from '../../p2p/mesh-node.ts';
 import { ApiServer } from './api-server.ts';
 import { DaoService, type OnlineNode } from './dao-service.ts';
-import { dataFiles, createApiSecret, lockDataDir, processStartTime, writeFileAtomic, type DataDirLock } from './data-dir.ts';
+import { dataFiles, createApiSecret, lockDataDir, processStartTime, removeStaleTemporaries, writeFileAtomic, type DataDirLock } from './data-dir.ts';
 import { loadOrCreateDeviceKey } from './device-key.ts';
 import { MemberKeystore, defaultScryptParams } from './keystore.ts';
 import { GroupKeys } from './group-keys.ts';
@@ -113,6 +113,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
     for (const step of cleanup.reverse()) await step().catch(() => {});
   };
   try {
+    const stale = await removeStaleTemporaries(options.dataDir);
+    if (stale > 0) log(`removed ${stale} temporary file${stale === 1 ? '' : 's'} a killed node left half-written in ${options.dataDir}`);
     const deviceKey = await loadOrCreateDeviceKey(options.dataDir);
     // The libp2p key (Ed25519: its raw bytes are the seed, then the public key) signs this node's claims to run
     // a member's device (device delegations' nodeProof).
@@ -173,7 +175,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     cleanup.push(() => daos.close());
 
     // Sync: every DAO held is followed (its topic joined, its local writes gossiped, its peers compared).
-    const groupKeys = await GroupKeys.open(options.dataDir, () => (keystore.state === 'unlocked' ? keystore.key : null));
+    const groupKeys = await GroupKeys.open(options.dataDir, () => (keystore.state === 'unlocked' ? keystore.key : null), { log });
     const syncStore = new HostSyncStore({ daos, verify, invites, keys: groupKeys });
     /** The DAO's nodes this one is connected to that belong to current members (the DAO's presence). */
     const nodesOnline = (dao: string): OnlineNode[] =>
