@@ -3,7 +3,7 @@
 // so a node restart or a laptop waking up does not surface as an error.
 import { bridgeProtocol, secretProtocolPrefix, ServerFrame } from '../../core/bridge/protocol.ts';
 import type { DaomeshError } from '../../core/errors.ts';
-import { connectionLostError, errorFromHost, unauthorizedError, unreachableError } from './bridge-error.ts';
+import { connectionLostError, errorFromHost, noAnswerError, unauthorizedError, unreachableError } from './bridge-error.ts';
 import { createConnectionStore, type ConnectionMonitor } from './connection-state.ts';
 import type { RawTransport } from './raw-transport.ts';
 
@@ -21,7 +21,12 @@ export interface WebSocketTransportOptions {
   maxBackoffMs?: number;
   /** Failed handshakes in a row, with the host up, before the secret counts as refused. */
   refusalsBeforeUnauthorized?: number;
+  /** How long a call sent waits for its answer before it fails (a node that hangs keeps its socket open). */
+  answerTimeoutMs?: number;
 }
+
+/** Calls that may rightly take longer than any other: a join receives a DAO's whole history from a peer. */
+const slowMethods: Readonly<Record<string, number>> = { 'dao.join': 15 * 60_000 };
 
 export interface WebSocketTransport extends RawTransport {
   connection: ConnectionMonitor;
@@ -41,6 +46,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
   const initialBackoffMs = options.initialBackoffMs ?? 250;
   const maxBackoffMs = options.maxBackoffMs ?? 5_000;
   const refusalsBeforeUnauthorized = options.refusalsBeforeUnauthorized ?? 2;
+  const answerTimeoutMs = options.answerTimeoutMs ?? 2 * 60_000;
 
   const connection = createConnectionStore('connecting');
   const listeners = new Map<string, Set<(data: unknown) => void>>();
@@ -150,16 +156,31 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
         reject(unauthorizedError());
         return;
       }
+      const waitMs = slowMethods[method] ?? answerTimeoutMs;
       // False when there is no open socket right now; the call then waits for the next one.
       const trySend = (): boolean => {
         const ws = socket;
         if (!ws || ws.readyState !== WebSocket.OPEN) return false;
         const id = nextId++;
-        pending.set(id, { resolve, reject });
+        const answerTimer = setTimeout(() => {
+          // An answer that comes after this is dropped (receive finds no call for it).
+          if (pending.delete(id)) reject(noAnswerError(method, waitMs));
+        }, waitMs);
+        pending.set(id, {
+          resolve: (value) => {
+            clearTimeout(answerTimer);
+            resolve(value);
+          },
+          reject: (error) => {
+            clearTimeout(answerTimer);
+            reject(error);
+          },
+        });
         try {
           ws.send(JSON.stringify({ id, method, params }));
         } catch {
           pending.delete(id);
+          clearTimeout(answerTimer);
           reject(connectionLostError());
         }
         return true;
