@@ -79,6 +79,8 @@ const foldBatch = 1024;
  * replayed in arrival order, which could hold a revoked device: a v2 or v3 snapshot refolds from the doc once.
  */
 const snapshotVersion = 5;
+/** Held records a snapshot's meta carries at most (see #saveSnapshot). */
+const heldInSnapshot = 1000;
 
 export type ReplicaOpenReport = {
   fromSnapshot: boolean;
@@ -955,8 +957,12 @@ export class DaoReplica {
     this.#cancelSnapshotTimer();
     const start = performance.now();
     const checkpoint = this.#log.checkpoint();
-    const held = this.ledger.heldRecords().map((record) => record.bytes);
-    const meta = { v: snapshotVersion, pending: this.ledger.waitingIds().length, devices: this.#devices.facts(), held };
+    // A few held records ride along; a member's flood of them would be copied into every snapshot (the doc part
+    // holds them already), so past that the open finds them in the doc, as it finds those waiting for deps.
+    const heldRecords = this.ledger.heldRecords();
+    const kept = heldRecords.length <= heldInSnapshot;
+    const held = kept ? heldRecords.map((record) => record.bytes) : [];
+    const meta = { v: snapshotVersion, pending: this.ledger.waitingIds().length + (kept ? 0 : heldRecords.length), devices: this.#devices.facts(), held };
     const payload = [dagCbor.encode(meta), this.ledger.exportFold(), Y.encodeStateAsUpdate(this.doc)];
     // Claimed before the write, so that callers finishing meanwhile do not each start another snapshot.
     this.#recordsAtSnapshot = this.ledger.size;

@@ -114,3 +114,16 @@ test('a held record comes in by itself once the clock reaches it, and the change
   assert.ok(bobNode.service.get(dao).proposals.some((entry) => entry.id === proposal));
   assert.ok(bobNode.changes.length > announced, 'the UI is told');
 });
+
+test('a flood of held records is not copied into every snapshot: past a thousand, the open finds them in the doc', async (t) => {
+  const { nodes, dao } = await twoMembers(t, day);
+  const [bobNode, aliceNode] = nodes;
+  for (let i = 0; i < 1000; i++) await aliceNode.service.propose({ dao, title: `Tomorrow ${i}`, params: { kind: 'signal', text: '' } });
+  await carry(aliceNode.service, bobNode.service, dao);
+  assert.equal(bobNode.service.heldBack(dao)?.count, 1001, "a thousand proposals and her device's delegation");
+  await bobNode.service.close();
+  const reopened = await openNode(t, bob, 0, bobNode.dataDir);
+  assert.equal(reopened.service.heldBack(dao)?.count, 1001, 'all held again');
+  assert.equal(reopened.service.replica(dao)!.docBuilt, true, 'found in the doc');
+  await rm(bobNode.dataDir, { recursive: true, force: true });
+});
