@@ -101,7 +101,8 @@ export const maxKeyBoxes = 100;
  */
 export const groupKeyBodySchema = z.strictObject({
   epoch: bytesOf(16),
-  key: bytesOf(8),
+  /** The key's SHA-256 (core/sync/key-box.ts groupKeyCommitment); 8 bytes of it in records of the first versions. */
+  key: z.union([bytesOf(32), bytesOf(8)]),
   boxes: z.array(z.strictObject({ member: bytesOf(20), ephemeral: bytesOf(33), sealed: bytesOf(48) })).min(1).max(maxKeyBoxes),
 });
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { memberKeyFromPrivateKey } from '../identity/member-key.ts';
 import { addressBytes } from '../ledger/record.ts';
-import { groupKeyId, newGroupKey, openKeyBox, sealKeyBox, type KeyBox, type KeyBoxContext } from './key-box.ts';
+import { groupKeyCommitment, groupKeyId, newGroupKey, openKeyBox, sealKeyBox, type KeyBox, type KeyBoxContext } from './key-box.ts';
 
 const alice = memberKeyFromPrivateKey(sha256(utf8ToBytes('key box alice')));
 const bob = memberKeyFromPrivateKey(sha256(utf8ToBytes('key box bob')));
@@ -70,4 +70,16 @@ test('each box is fresh: sealing the same key twice gives different bytes', () =
   const second = sealKeyBox(context, key, alice.publicKey, addressBytes(alice.address));
   assert.notDeepEqual(first.ephemeral, second.ephemeral);
   assert.notDeepEqual(first.sealed, second.sealed);
+});
+
+test("a box named by the key's whole hash opens only to that key; one of two keys sharing 8 bytes of it does not pass for the other", () => {
+  const committed: KeyBoxContext = { ...context, keyId: groupKeyCommitment(key) };
+  assert.deepEqual(openKeyBox(committed, sealKeyBox(committed, key, alice.publicKey, addressBytes(alice.address)), alice.privateKey), key);
+  assert.equal(openKeyBox(committed, sealKeyBox(committed, newGroupKey(), alice.publicKey, addressBytes(alice.address)), alice.privateKey), null);
+  // Found by a birthday search: two keys whose SHA-256 share the first 8 bytes. Under 8 bytes both pass; under 32, one.
+  const [k1, k2] = ['0321a877970dbe69', 'aa0c403925c0e31d'].map((start) => hexToBytes(start.padEnd(64, '0'))) as [Uint8Array, Uint8Array];
+  const short: KeyBoxContext = { ...context, keyId: groupKeyId(k1) };
+  assert.deepEqual(openKeyBox(short, sealKeyBox(short, k2, alice.publicKey, addressBytes(alice.address)), alice.privateKey), k2);
+  const whole: KeyBoxContext = { ...context, keyId: groupKeyCommitment(k1) };
+  assert.equal(openKeyBox(whole, sealKeyBox(whole, k2, alice.publicKey, addressBytes(alice.address)), alice.privateKey), null);
 });

@@ -10,7 +10,10 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 
 export const groupKeyBytes = 32;
+/** What sealed gossip names its key by: the first 8 bytes of the key's SHA-256. */
 export const groupKeyIdBytes = 8;
+/** What a `group.key` record commits to: the key's whole SHA-256 (records of the first versions name 8 bytes). */
+export const groupKeyCommitmentBytes = 32;
 export const epochBytes = 16;
 export const ephemeralKeyBytes = 33;
 /** The sealed group key: 32 bytes and the 16-byte GCM tag. */
@@ -21,12 +24,21 @@ const domain = utf8ToBytes('daomesh-group-key-box-v1\0');
 /** One member's copy of a group key. */
 export type KeyBox = { readonly member: Uint8Array; readonly ephemeral: Uint8Array; readonly sealed: Uint8Array };
 
-/** What a box is bound to besides its recipient. */
+/**
+ * What a box is bound to besides its recipient. `keyId`: the record's commitment to the key, its whole SHA-256;
+ * or, in records of the first versions (read only), its first 8 bytes, which a member can find two keys for
+ * (about 2^32 hashes) and box one to some members and the other to the rest under one record.
+ */
 export type KeyBoxContext = { readonly dao: Uint8Array; readonly epoch: Uint8Array; readonly keyId: Uint8Array };
 
-/** The id a group key is named by (in records and in sealed gossip): the first 8 bytes of its SHA-256. */
+/** The id sealed gossip names a group key by: the first 8 bytes of its SHA-256. */
 export function groupKeyId(key: Uint8Array): Uint8Array {
   return sha256(key).slice(0, groupKeyIdBytes);
+}
+
+/** What a `group.key` record names its key by: the whole SHA-256, which no two keys share. */
+export function groupKeyCommitment(key: Uint8Array): Uint8Array {
+  return sha256(key);
 }
 
 /** A fresh random group key. */
@@ -48,16 +60,16 @@ export function sealKeyBox(context: KeyBoxContext, key: Uint8Array, publicKey: U
 
 /**
  * The group key in `box`, opened with the member's private key; null when the box is not for this key, was
- * altered, is malformed, or holds a key whose id is not `context.keyId`. Never throws on untrusted input.
+ * altered, is malformed, or holds a key that `context.keyId` does not name. Never throws on untrusted input.
  */
 export function openKeyBox(context: KeyBoxContext, box: KeyBox, privateKey: Uint8Array): Uint8Array | null {
   if (box.member.length !== 20 || box.ephemeral.length !== ephemeralKeyBytes || box.sealed.length !== sealedKeyBytes) return null;
-  if (context.keyId.length !== groupKeyIdBytes || context.epoch.length !== epochBytes) return null;
+  if ((context.keyId.length !== groupKeyCommitmentBytes && context.keyId.length !== groupKeyIdBytes) || context.epoch.length !== epochBytes) return null;
   try {
     const recipient = secp256k1.getPublicKey(privateKey, true);
     const { aesKey, nonce, info } = derive(context, secp256k1.getSharedSecret(privateKey, box.ephemeral, true), box.ephemeral, recipient, box.member);
     const key = gcm(aesKey, nonce, info).decrypt(box.sealed);
-    return equalBytes(groupKeyId(key), context.keyId) ? key : null;
+    return equalBytes(sha256(key).subarray(0, context.keyId.length), context.keyId) ? key : null;
   } catch {
     // Not a curve point, or the tag does not match: not a box this key opens.
     return null;

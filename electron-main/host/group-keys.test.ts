@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { memberSealer } from '../../core/dao/envelope.ts';
 import { groupEpoch } from '../../core/governance/group-epoch.ts';
 import { buildGroupKey, type GroupKeyInput } from '../../core/governance/record-builders.ts';
@@ -17,7 +17,7 @@ import { simpleMajority, type Rules } from '../../core/governance/rules.ts';
 import { actor, day, hour, Scenario, type Actor } from '../../core/governance/test-dao.ts';
 import type { MemberKey } from '../../core/identity/member-key.ts';
 import { addressBytes, recordHashFromId, type LedgerRecord } from '../../core/ledger/record.ts';
-import { groupKeyId, newGroupKey, sealKeyBox } from '../../core/sync/key-box.ts';
+import { groupKeyCommitment, groupKeyId, newGroupKey, sealKeyBox } from '../../core/sync/key-box.ts';
 import { openGossip, sealGossip, type GroupKey } from '../../p2p/gossip-cipher.ts';
 import { DaoReplica } from './dao-replica.ts';
 import { GroupKeys, groupKeySubject } from './group-keys.ts';
@@ -173,7 +173,7 @@ test('two nodes that make a key for the same epoch at once converge on one (the 
   const sealB = b.keys.current(b.replica)!;
   assert.ok(sameKey(sealA, sealB), 'together, both seal with the same key');
   const ids = [fromA[0]!, fromB[0]!].map((record) => bytesToHex(record.record.body.key as Uint8Array)).sort();
-  assert.equal(bytesToHex(sealA.id), ids[0]);
+  assert.equal(bytesToHex(sealA.id), ids[0]!.slice(0, 16), "gossip names it by 8 bytes of what the record commits to");
   // Both keys still open what was sealed with either.
   for (const record of [...fromA, ...fromB]) assert.ok(a.keys.byId(a.replica, record.record.body.key as Uint8Array) && b.keys.byId(b.replica, record.record.body.key as Uint8Array));
   assert.deepEqual([...upkeep(scenario, a), ...upkeep(scenario, b)], [], 'nothing more to write');
@@ -223,14 +223,14 @@ test('bad boxes and bad key records are left out cleanly: a wrong box, a strange
   const epoch = Uint8Array.from(Buffer.from(GroupKeys.epochOf(b.replica)!, 'hex'));
   const dao = recordHashFromId(scenario.daoId);
   const key = newGroupKey();
-  const keyId = groupKeyId(key);
+  const keyId = groupKeyCommitment(key);
   const boxFor = (who: Actor, sealedTo: Actor = who) => sealKeyBox({ dao, epoch, keyId }, key, sealedTo.key.publicKey, addressBytes(who.key.address));
 
   // Alice writes a key whose box for Bob is sealed to Mallory's key, and whose box for herself is sound.
   const wrongBox = scenario.write(alice, (context) => buildGroupKey(context, { epoch, keyId, boxes: [boxFor(alice), boxFor(bob, mallory)] }));
   // A stranger's record with a good box for Bob: not a member, so it does not count.
   const strangers = newGroupKey();
-  const strangerId = groupKeyId(strangers);
+  const strangerId = groupKeyCommitment(strangers);
   const stranger = scenario.write(mallory, (context) =>
     buildGroupKey(context, { epoch, keyId: strangerId, boxes: [sealKeyBox({ dao, epoch, keyId: strangerId }, strangers, bob.key.publicKey, addressBytes(bob.key.address))] }),
   );
@@ -260,14 +260,14 @@ test("a member cannot plant the key of the epoch after their own removal, nor pu
   const dao = recordHashFromId(scenario.daoId);
   const future = groupEpoch(scenario.daoId, [alice.key.address, bob.key.address]);
   let planted = newGroupKey();
-  while (groupKeyId(planted)[0] !== 0) planted = newGroupKey();
-  const plantedId = groupKeyId(planted);
-  const boxes = (epoch: Uint8Array, key: Uint8Array, to: readonly Actor[]) => to.map((who) => sealKeyBox({ dao, epoch, keyId: groupKeyId(key) }, key, who.key.publicKey, addressBytes(who.key.address)));
+  while (groupKeyCommitment(planted)[0] !== 0) planted = newGroupKey();
+  const plantedId = groupKeyCommitment(planted);
+  const boxes = (epoch: Uint8Array, key: Uint8Array, to: readonly Actor[]) => to.map((who) => sealKeyBox({ dao, epoch, keyId: groupKeyCommitment(key) }, key, who.key.publicKey, addressBytes(who.key.address)));
   const plant = scenario.write(carol, (context) => buildGroupKey(context, { epoch: future, keyId: plantedId, boxes: boxes(future, planted, [alice, bob]) }));
   const madeUp = Array.from({ length: 40 }, (_, i) => {
     const epoch = groupEpoch(scenario.daoId, [`made-up ${i}`]);
     const key = newGroupKey();
-    return scenario.write(carol, (context) => buildGroupKey(context, { epoch, keyId: groupKeyId(key), boxes: boxes(epoch, key, [alice, bob, carol]) }));
+    return scenario.write(carol, (context) => buildGroupKey(context, { epoch, keyId: groupKeyCommitment(key), boxes: boxes(epoch, key, [alice, bob, carol]) }));
   });
   assert.equal(scenario.evidenceFor(plant), reasons.otherEpoch);
   for (const record of madeUp) assert.equal(scenario.evidenceFor(record), reasons.otherEpoch);
@@ -298,8 +298,8 @@ test("a key that only its author can open wins nothing: boxes that do not open b
     const epoch = Uint8Array.from(Buffer.from(GroupKeys.epochOf(a.replica)!, 'hex'));
     const dao = recordHashFromId(scenario.daoId);
     let hers = newGroupKey();
-    while (groupKeyId(hers)[0] !== 0) hers = newGroupKey();
-    const hersId = groupKeyId(hers);
+    while (groupKeyCommitment(hers)[0] !== 0) hers = newGroupKey();
+    const hersId = groupKeyCommitment(hers);
     const boxFor = (who: Actor) => sealKeyBox({ dao, epoch, keyId: hersId }, hers, mallory.key.publicKey, addressBytes(who.key.address));
     const boxes = attack === 'boxes that do not open' ? [boxFor(alice), boxFor(bob), boxFor(mallory)] : [boxFor(mallory)];
     scenario.write(mallory, (context) => buildGroupKey(context, { epoch, keyId: hersId, boxes }));
@@ -340,8 +340,8 @@ test('a box sealed to the wrong key, added for a member who had none: her node m
   const epoch = Uint8Array.from(Buffer.from(GroupKeys.epochOf(a.replica)!, 'hex'));
   const dao = recordHashFromId(scenario.daoId);
   let key = newGroupKey();
-  while (groupKeyId(key)[0] !== 0 || groupKeyId(key)[1] !== 0) key = newGroupKey();
-  const keyId = groupKeyId(key);
+  while (groupKeyCommitment(key)[0] !== 0 || groupKeyCommitment(key)[1] !== 0) key = newGroupKey();
+  const keyId = groupKeyCommitment(key);
   const soundBox = (who: Actor) => sealKeyBox({ dao, epoch, keyId }, key, who.key.publicKey, addressBytes(who.key.address));
   scenario.write(alice, (context) => buildGroupKey(context, { epoch, keyId, boxes: [soundBox(alice), soundBox(mallory)] }));
   await deliver(nodes, scenario.records);
@@ -383,7 +383,7 @@ test("one member's many keys for an epoch, boxed only to one node, do not fill i
   const dao = recordHashFromId(scenario.daoId);
   for (let i = 0; i < 16; i++) {
     const key = newGroupKey();
-    const keyId = groupKeyId(key);
+    const keyId = groupKeyCommitment(key);
     const boxes = [bob, mallory].map((who) => sealKeyBox({ dao, epoch, keyId }, key, who.key.publicKey, addressBytes(who.key.address)));
     scenario.write(mallory, (context) => buildGroupKey(context, { epoch, keyId, boxes }));
   }
@@ -412,7 +412,7 @@ test("one member's record with a hundred boxes for one node costs that node a fe
   const epoch = Uint8Array.from(Buffer.from(GroupKeys.epochOf(b.replica)!, 'hex'));
   const dao = recordHashFromId(scenario.daoId);
   const hers = newGroupKey();
-  const hersId = groupKeyId(hers);
+  const hersId = groupKeyCommitment(hers);
   const bad = sealKeyBox({ dao, epoch, keyId: hersId }, hers, mallory.key.publicKey, addressBytes(bob.key.address));
   const sound = sealKeyBox({ dao, epoch, keyId: hersId }, hers, bob.key.publicKey, addressBytes(bob.key.address));
   scenario.write(mallory, (context) => buildGroupKey(context, { epoch, keyId: hersId, boxes: [...Array.from({ length: 99 }, () => bad), sound] }));
@@ -473,4 +473,34 @@ test('a member set that comes back after more than 32 others keeps its key: a ro
     assert.ok(sameKey(a.keys.current(a.replica), founders), `after guest ${seat + 1}`);
   }
   assert.equal(a.keys.dueTurn(a.replica), null, 'no new key for the founders');
+});
+
+test("two keys with one 8-byte id in a record of the first versions split nobody: records now commit to the key's whole hash, and nobody seals with such a key", async () => {
+  const { actors, scenario, nodes } = await threeMembers(['alice', 'bob', 'mallory']);
+  const [alice, bob, mallory] = actors;
+  const [a, b] = nodes;
+  // Found by a birthday search (about 2^32 hashes, minutes on two cores): two keys whose SHA-256 share 8 bytes.
+  const [k1, k2] = ['0321a877970dbe69', 'aa0c403925c0e31d'].map((start) => hexToBytes(start.padEnd(64, '0'))) as [Uint8Array, Uint8Array];
+  assert.deepEqual(groupKeyId(k1), groupKeyId(k2));
+  const epoch = hexToBytes(GroupKeys.epochOf(a.replica)!);
+  const dao = recordHashFromId(scenario.daoId);
+  const keyId = groupKeyId(k1);
+  const box = (key: Uint8Array, who: Actor) => sealKeyBox({ dao, epoch, keyId }, key, who.key.publicKey, addressBytes(who.key.address));
+  // Mallory's record names 8 bytes, as records of the first versions did: one key boxed to Alice, the other to Bob.
+  scenario.write(mallory, (context) => buildGroupKey(context, { epoch, keyId, boxes: [box(k1, alice), box(k2, bob), box(k1, mallory)] }));
+  await deliver(nodes, scenario.records);
+  assert.ok(sameKey(a.keys.byId(a.replica, keyId), { id: keyId, key: k1 }), 'each box opens, so gossip sealed with either still reads');
+  assert.ok(sameKey(b.keys.byId(b.replica, keyId), { id: keyId, key: k2 }));
+  assert.equal(a.keys.current(a.replica), null, 'but nobody seals with it');
+  assert.equal(b.keys.current(b.replica), null);
+
+  // A node makes a key committed to whole, the others get boxes: everyone seals with it and reads everyone.
+  for (let round = 0; round < 3; round++) {
+    for (const from of nodes) upkeep(scenario, from);
+    await deliver(nodes, scenario.records);
+  }
+  const sealing = nodes.map((from) => from.keys.current(from.replica));
+  assert.ok(sealing.every((key) => sameKey(key, sealing[0])), 'one key for all');
+  const message = sealGossip(sealing[0]!, dao, new TextEncoder().encode('hello Bob'));
+  assert.equal(new TextDecoder().decode(openGossip(b.keys.byId(b.replica, sealing[0]!.id)!, dao, message)!), 'hello Bob');
 });

@@ -11,8 +11,9 @@
 // The members' nodes that reach each other take turns at writing what is due (dueTurn, DaoService.turnWait): the
 // first in the order writes at once, the others find it written when their turn comes. When two nodes still make
 // a key for the same epoch at once (apart, or disagreeing on who is online), everyone ends up sealing with the
-// same one: the smallest key id among the epoch's counting records wins, and every key held stays usable for
-// opening. A host opens the boxes addressed to its member with the member key while the identity is unlocked,
+// same one: the smallest key (by its SHA-256, which records commit to) among the epoch's counting records wins,
+// and every key held stays usable for opening. Records of the first versions named only 8 bytes of the hash, under
+// which one record could hold two keys: their keys still open gossip, but nobody seals with them (#epochRecords). A host opens the boxes addressed to its member with the member key while the identity is unlocked,
 // and keeps what it opened in the data directory, so a locked or restarted node still reads and seals gossip.
 //
 // A node seals with the smallest key of the epoch it holds, and adds boxes of that one, so a key nobody else can
@@ -32,7 +33,7 @@ import type { GroupKeyInput } from '../../core/governance/record-builders.ts';
 import { deviceBodySchema, groupKeyBodySchema, maxKeyBoxes, type GroupKeyBody } from '../../core/governance/record-kinds.ts';
 import type { MemberKey } from '../../core/identity/member-key.ts';
 import { addressBytes, decodeRecord, recordHashFromId, type LedgerRecord } from '../../core/ledger/record.ts';
-import { groupKeyId, newGroupKey, openKeyBox, sealKeyBox, type KeyBox } from '../../core/sync/key-box.ts';
+import { groupKeyCommitment, groupKeyCommitmentBytes, groupKeyId, newGroupKey, openKeyBox, sealKeyBox, type KeyBox } from '../../core/sync/key-box.ts';
 import { memberPublicKey } from '../../core/sync/member-public-key.ts';
 import type { GroupKey } from '../../p2p/gossip-cipher.ts';
 import { CountingRecords } from './counting-records.ts';
@@ -62,12 +63,13 @@ const defaultUnboxedGraceMs = 2 * 60_000;
 const StoredEpoch = z.object({ epoch: z.string().regex(/^[0-9a-f]{32}$/), keys: z.array(z.unknown()) });
 const StoredKey = z.string().regex(/^[0-9a-f]{64}$/);
 
-type HeldKey = GroupKey & { readonly hex: string };
+/** `hex`: the id gossip names it by (8 bytes); `commitment`: what records name it by (its whole SHA-256), in hex. */
+type HeldKey = GroupKey & { readonly hex: string; readonly commitment: string };
 type Epoch = { epoch: string; keys: HeldKey[] };
 
 function held(key: Uint8Array): HeldKey {
   const id = groupKeyId(key);
-  return { id, key, hex: bytesToHex(id) };
+  return { id, key, hex: bytesToHex(id), commitment: bytesToHex(groupKeyCommitment(key)) };
 }
 
 /** What the turns at writing a `group.key` record are about: a new key for the epoch (recipients null), or boxes. */
@@ -206,7 +208,7 @@ export class GroupKeys {
       key = due.winner.key;
     }
     const context = { dao: recordHashFromId(replica.id), epoch: hexToBytes(due.epoch) };
-    const keyId = groupKeyId(key);
+    const keyId = groupKeyCommitment(key);
     const boxes: KeyBox[] = due.recipients.map((address) => sealKeyBox({ ...context, keyId }, key, due.publicKeys.get(address)!, addressBytes(address)));
     const records: GroupKeyInput[] = [];
     for (let at = 0; at < boxes.length; at += maxKeyBoxes) records.push({ epoch: context.epoch, keyId, boxes: boxes.slice(at, at + maxKeyBoxes) });
@@ -276,13 +278,19 @@ export class GroupKeys {
     return this.#saving;
   }
 
-  /** The key ids of the epoch's counting records, smallest first. */
+  /** The keys (commitments, in hex) of the epoch's counting records, smallest first. */
   #keyIdsOf(replica: DaoReplica, epoch: string): string[] {
     return [...new Set(this.#epochRecords(replica, epoch).map(({ body }) => bytesToHex(body.key)))].sort();
   }
 
+  /**
+   * The epoch's counting records that commit to their key. Those of the first versions name 8 bytes of it, under
+   * which one record could hold two keys (one for some members, one for the rest): their keys still open gossip
+   * sealed with them, but no node seals with them, boxes them or waits for them; a node that holds only such a key
+   * makes a new one.
+   */
   #epochRecords(replica: DaoReplica, epoch: string) {
-    return this.#keyRecords.of(replica).filter(({ body }) => bytesToHex(body.epoch) === epoch);
+    return this.#keyRecords.of(replica).filter(({ body }) => body.key.length === groupKeyCommitmentBytes && bytesToHex(body.epoch) === epoch);
   }
 
   /** Opens, with the member key, the boxes addressed to this host's member that it has not tried yet. */
@@ -359,12 +367,20 @@ export class GroupKeys {
     return counts;
   }
 
+  /**
+   * A held key by what a record names it by (its commitment, or 8 bytes of it in the first versions' records) or
+   * by what gossip names it by (8 bytes): of two held keys that share those, the one with the smaller commitment,
+   * the one nodes seal with.
+   */
   #held(dao: string, keyId: string): GroupKey | undefined {
+    const byCommitment = keyId.length === 2 * groupKeyCommitmentBytes;
+    let found: HeldKey | undefined;
     for (const epoch of this.#daos.get(dao) ?? []) {
-      const found = epoch.keys.find((key) => key.hex === keyId);
-      if (found) return { id: found.id, key: found.key };
+      for (const key of epoch.keys) {
+        if ((byCommitment ? key.commitment : key.hex) === keyId && (found === undefined || key.commitment < found.commitment)) found = key;
+      }
     }
-    return undefined;
+    return found && { id: found.id, key: found.key };
   }
 
   /**
@@ -389,7 +405,7 @@ export class GroupKeys {
       if (epochs.length > keptEpochs) epochs.splice(epochs.findIndex((candidate) => candidate.epoch !== current), 1);
     }
     const candidate = held(key);
-    if (entry.keys.some((known) => known.hex === candidate.hex) || entry.keys.length >= candidatesPerEpoch) return;
+    if (entry.keys.some((known) => known.commitment === candidate.commitment) || entry.keys.length >= candidatesPerEpoch) return;
     entry.keys.push(candidate);
     this.#daos.set(dao, epochs);
     this.#save();
