@@ -48,6 +48,9 @@ export type HeldBack = {
 
 const notJudged: Verdict = { ok: false, reason: 'not judged yet' };
 
+/** A dry run's reason for a record on top of records held back for claiming a time ahead of the clock. */
+export const heldParentsReason = "it builds on records claiming a time too far ahead of this computer's clock, which this node holds back until its clock gets there";
+
 /** What the fold makes of a record: it counts, or it is kept as evidence with the reason. */
 export type RecordVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
@@ -296,7 +299,9 @@ export class DaoLedger {
         }
         const parents = index.parentsOf(record.record);
         if (parents === null) {
-          verdicts.push({ ok: false, reason: 'waits for records this peer does not hold' });
+          // This peer's own records written while its clock ran ahead are held after a restart: say so, not "missing".
+          const reason = this.waitsForHeld(missingParentIds(index, record)) ? heldParentsReason : 'waits for records this peer does not hold';
+          verdicts.push({ ok: false, reason });
           continue;
         }
         if (tentative.some((earlier) => earlier.verdict.ok && earlier.kind !== 'device.delegate')) {
@@ -316,6 +321,21 @@ export class DaoLedger {
       }
     }
     return verdicts;
+  }
+
+  /** Whether any of `ids` is held back for its time, or waits for a record that is (through records waiting for deps). */
+  private waitsForHeld(ids: readonly string[]): boolean {
+    const seen = new Set<string>();
+    const next = [...ids];
+    while (next.length > 0) {
+      const id = next.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (this.held.has(id)) return true;
+      const waiting = this.waiting.get(id);
+      if (waiting !== undefined) next.push(...waiting.missing);
+    }
+    return false;
   }
 
   /** What an honest member signs for `proposalId` at `now` (see certificate.ts). */

@@ -727,6 +727,11 @@ export class DaoReplica {
     return taken;
   }
 
+  /** Whether a failed write stopped the replica: it takes nothing more, held records included, until opened again. */
+  get stopped(): boolean {
+    return this.#failed !== null;
+  }
+
   /** Whether the doc is built: after a cold open from a snapshot it is built only once something needs it (for diagnosis and tests). */
   get docBuilt(): boolean {
     return this.#doc !== null;

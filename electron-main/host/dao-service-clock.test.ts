@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
+import type { DaomeshError } from '../../core/errors.ts';
 import { memberKeyFromPrivateKey, type MemberKey } from '../../core/identity/member-key.ts';
-import { DaoService } from './dao-service.ts';
+import { DaoService, type DaoServiceOptions } from './dao-service.ts';
 import { createNativeEd25519Verify } from './native-ed25519.ts';
 import { heldEnvelopes } from './test-services.ts';
 
@@ -22,8 +23,8 @@ const allowedSkewMs = 10 * minute;
 
 type Node = { service: DaoService; dataDir: string; changes: string[] };
 
-/** A member's node whose clock runs `aheadMs` ahead of the real one. */
-async function openNode(t: TestContext, key: MemberKey, aheadMs: number, dataDir?: string): Promise<Node> {
+/** A member's node whose clock runs `aheadMs` ahead of the real one (or as `clock` says, which a test may move). */
+async function openNode(t: TestContext, key: MemberKey, aheadMs: number, dataDir?: string, clock = { aheadMs }, options: Partial<DaoServiceOptions> = {}): Promise<Node> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'daomesh-clock-')));
   const changes: string[] = [];
   const service = await DaoService.open({
@@ -32,8 +33,9 @@ async function openNode(t: TestContext, key: MemberKey, aheadMs: number, dataDir
     memberKey: () => key,
     memberAddress: () => key.address,
     onChanged: (dao) => changes.push(dao),
-    now: () => Date.now() + aheadMs,
+    now: () => Date.now() + clock.aheadMs,
     executeWhenDue: false,
+    ...options,
   });
   t.after(async () => {
     await service.close();
@@ -126,4 +128,36 @@ test('a flood of held records is not copied into every snapshot: past a thousand
   assert.equal(reopened.service.heldBack(dao)?.count, 1001, 'all held again');
   assert.equal(reopened.service.replica(dao)!.docBuilt, true, 'found in the doc');
   await rm(bobNode.dataDir, { recursive: true, force: true });
+});
+
+test('held records come in soon after the clock is set right, not when a timer planned by the wrong clock fires', async (t) => {
+  // Bob's clock runs an hour behind: alice's proposal waits at his node for about 50 minutes of his clock.
+  const bobClock = { aheadMs: -hour };
+  const aliceNode = await openNode(t, alice, 0);
+  const { dao } = await aliceNode.service.create({ name: 'Clocks', preset: 'simple-majority', founders: [bob.address], votingPeriodMs: 2 * hour, gracePeriodMs: hour });
+  const bobNode = await openNode(t, bob, 0, undefined, bobClock, { releaseCheckMs: 200 });
+  await carry(aliceNode.service, bobNode.service, dao);
+  assert.ok(bobNode.service.heldBack(dao) !== null, 'the DAO is held back at first');
+  // NTP sets bob's clock right. Nothing else happens in the DAO; the node finds out by itself.
+  bobClock.aheadMs = 0;
+  await until('the held records to come in', () => bobNode.service.heldBack(dao) === null, 5000);
+  assert.equal(bobNode.service.get(dao).name, 'Clocks');
+});
+
+test("a node whose clock ran ahead and was set back holds its own records after a restart, and says so when it cannot write on them", async (t) => {
+  const { nodes, dao, open } = await twoMembers(t, hour);
+  const aliceNode = nodes[1];
+  await aliceNode.service.propose({ dao, title: 'Written with the clock an hour ahead', params: { kind: 'signal', text: '' } });
+  await aliceNode.service.close();
+  // As after a crash with no snapshot since: the log is read again, by the clock NTP has set right.
+  await rm(join(aliceNode.dataDir, 'daos', dao, 'snapshots'), { recursive: true, force: true });
+  const reopened = await openNode(t, alice, 0, aliceNode.dataDir);
+  assert.deepEqual(reopened.service.heldBack(dao)?.authors, [alice.address]);
+  await assert.rejects(reopened.service.vote({ dao, proposal: open, choice: 'yes' }), (error: DaomeshError) => {
+    assert.equal(error.code, 'RECORD_REJECTED');
+    assert.match(error.message, /would not count this vote: .*ahead of this computer's clock/);
+    assert.match(error.hint ?? '', /clock is right/);
+    return true;
+  });
+  await rm(aliceNode.dataDir, { recursive: true, force: true });
 });

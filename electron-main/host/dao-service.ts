@@ -29,7 +29,7 @@ import {
   type RecordContext,
 } from '../../core/governance/record-builders.ts';
 import type { Certificate } from '../../core/governance/certificate.ts';
-import type { HeldBack } from '../../core/governance/dao-ledger.ts';
+import { heldParentsReason, type HeldBack } from '../../core/governance/dao-ledger.ts';
 import { rulePresets, type Rules } from '../../core/governance/rules.ts';
 import { checksumAddress, type MemberKey } from '../../core/identity/member-key.ts';
 import { addressBytes, maxDeps, recordHashFromId, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../../core/ledger/record.ts';
@@ -45,6 +45,13 @@ const maxTimerMs = 2 ** 31 - 1;
 
 /** How long each online member's node gives the one before it to write a record that any of them could write. */
 const defaultTurnMs = 3000;
+
+/**
+ * The longest a node waits before it looks at its clock again for held records (#planRelease). A timer runs on
+ * the monotonic clock: one planned by a clock that NTP then moves forward (or across a sleep) would still wait
+ * the whole old delay, holding back records the clock has long reached.
+ */
+const defaultReleaseCheckMs = 60_000;
 
 /**
  * The order in which members' nodes take turns at writing a record that one of them should write (the one that
@@ -119,6 +126,8 @@ export type DaoServiceOptions = {
   nodeName?: string;
   /** How long each turn lasts (default 3 s): a node writes only once the nodes before it had theirs. */
   turnMs?: number;
+  /** How often, at most, a node with held records looks at its clock again (default a minute; see defaultReleaseCheckMs). */
+  releaseCheckMs?: number;
   /** Where failures that no caller awaits are told (a DAO's snapshot taken by its timer). */
   log?: (line: string) => void;
 };
@@ -599,11 +608,12 @@ export class DaoService {
     this.#releaseTimers.delete(dao);
     const held = this.#closed ? null : (this.#replicas.get(dao)?.ledger.heldBack() ?? null);
     if (held === null) return;
-    // Timers take at most ~24.8 days; a longer wait is taken in steps.
+    // A long wait is taken in steps, each of which reads the clock again.
     const timer = setTimeout(() => {
       this.#releaseTimers.delete(dao);
       const replica = this.#replicas.get(dao);
-      if (this.#closed || replica === undefined) return;
+      // A stopped replica takes nothing in until the node opens it again: no looks every second meanwhile.
+      if (this.#closed || replica === undefined || replica.stopped) return;
       let released = 0;
       try {
         released = replica.releaseHeld();
@@ -614,9 +624,9 @@ export class DaoService {
         this.#changed(dao);
         this.#scheduleAnchor(dao);
       } else {
-        this.#planRelease(dao, 1000); // none came in (a stopped replica, a clock set back): not in a tight loop
+        this.#planRelease(dao, 1000); // none came in (a clock set back): not in a tight loop
       }
-    }, Math.min(maxTimerMs, Math.max(atLeastMs, held.releasesAt - this.#now())));
+    }, Math.min(this.#options.releaseCheckMs ?? defaultReleaseCheckMs, Math.max(atLeastMs, held.releasesAt - this.#now())));
     timer.unref?.();
     this.#releaseTimers.set(dao, timer);
   }
@@ -810,8 +820,14 @@ function refuseIgnored(replica: DaoReplica, records: readonly LedgerRecord[]): v
   const verdicts = replica.ledger.dryRun(records);
   verdicts.forEach((verdict, i) => {
     if (verdict.ok) return;
-    const kind = records[i]!.record.kind;
-    throw new DaomeshError('RECORD_REJECTED', `The DAO would not count this ${recordWords[kind] ?? kind}: ${verdict.reason}.`);
+    // Held records keep the whole write out, the device delegation that may go first included: name what was asked for.
+    const kind = records[verdict.reason === heldParentsReason ? records.length - 1 : i]!.record.kind;
+    // Usually this node's own records, written before NTP set back a clock that ran ahead.
+    const hint =
+      verdict.reason === heldParentsReason
+        ? `Check that this computer's clock is right (set it automatically); \`daomesh dao peers ${replica.id}\` says what is held and how far ahead. Writing works again once the clock gets there.`
+        : undefined;
+    throw new DaomeshError('RECORD_REJECTED', `The DAO would not count this ${recordWords[kind] ?? kind}: ${verdict.reason}.`, hint);
   });
 }
 
