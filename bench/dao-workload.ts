@@ -33,10 +33,11 @@ const second = 1000;
 
 /**
  * About `records` records (a round is finished whole) from `members` members, `perEnvelope` per envelope. With
- * `aheadOfNowMs`, one more envelope at the end: the second member's signal proposal claiming that far ahead of
- * the clock (a member whose clock runs ahead); `stateHash` then counts it, as a fold that does not hold back does.
+ * `aheadOfNowMs`, one more envelope at the end for each: the second member's signal proposal claiming that far
+ * ahead of the clock (a member whose clock runs ahead), titled "From a clock ahead" and its position from the
+ * second on; `stateHash` then counts them, as a fold that does not hold back does.
  */
-export function buildWorkload(options: { records: number; perEnvelope: number; members?: number; seed?: number; aheadOfNowMs?: number }): Workload {
+export function buildWorkload(options: { records: number; perEnvelope: number; members?: number; seed?: number; aheadOfNowMs?: readonly number[] }): Workload {
   const { perEnvelope } = options;
   const memberCount = options.members ?? 5;
   const next = seededRandom(options.seed ?? 1);
@@ -118,10 +119,11 @@ export function buildWorkload(options: { records: number; perEnvelope: number; m
     }
     time = roundStart + roundMs;
   }
-  if (options.aheadOfNowMs !== undefined && writers.length > 1) {
+  for (const [position, aheadMs] of (writers.length > 1 ? (options.aheadOfNowMs ?? []) : []).entries()) {
     const writer = writers[1]!;
-    const context: RecordContext = { dao, author: writer.key.address, deps: fold.heads(), time: Date.now() + options.aheadOfNowMs, device: { key: writer.device.publicKey, delegation: writer.delegation! } };
-    const record = signRecordAsDevice(buildProposal(context, { kind: 'signal', params: { text: '' }, title: 'From a clock ahead' }), writer.device.sign);
+    const context: RecordContext = { dao, author: writer.key.address, deps: fold.heads(), time: Date.now() + aheadMs, device: { key: writer.device.publicKey, delegation: writer.delegation! } };
+    const title = position === 0 ? 'From a clock ahead' : `From a clock ahead ${position + 1}`;
+    const record = signRecordAsDevice(buildProposal(context, { kind: 'signal', params: { text: '' }, title }), writer.device.sign);
     fold.add(record);
     seal(writer, [record]);
     records++;

@@ -206,6 +206,9 @@ export class LocalReplica {
         const update = await this.#fetchUpdate(this.dao, Y.encodeStateVector(this.#doc));
         if (this.#closed) return;
         if (applyChanges(this.#doc, update, hostOrigin)) this.#keep(update);
+        // Nothing new, though the host may have said its DAO changed: it took in records it had held back for
+        // claiming a time ahead of its clock, and the fold here holds the same ones.
+        else this.refreshViews();
         this.#error = null;
       } catch (error) {
         if (this.#closed) return;
