@@ -41,6 +41,23 @@ test('supermajority: exactly two thirds passes, three fifths does not', () => {
   assert.equal(short.reason, 'threshold not met');
 });
 
+test('thresholdBps 10000 asks for unanimity: yes with no "no" passes in every mode that has a threshold, one "no" rejects', () => {
+  const weights = new Map(members.map((member) => [member, 10n ** 30n]));
+  const modes: VotingMode[] = [
+    { type: 'one-member-one-vote', quorumBps: 5000, thresholdBps: 10_000 },
+    { type: 'reputation-weighted', quorumBps: 5000, thresholdBps: 10_000 },
+    { type: 'quadratic', creditsPerEpoch: 100, epochMs: 1, quorumBps: 5000, thresholdBps: 10_000 },
+  ];
+  for (const mode of modes) {
+    const electorate = { members, weights };
+    assert.equal(tally(mode, electorate, ballots(['a', 'yes', 3], ['b', 'yes', 2], ['c', 'abstain'])).outcome, 'passed', mode.type);
+    const objected = tally(mode, electorate, ballots(['a', 'yes', 3], ['b', 'yes', 2], ['c', 'no'], ['d', 'yes']));
+    assert.deepEqual([objected.outcome, objected.reason], ['rejected', 'threshold not met'], mode.type);
+    // Nobody for or against is still a tie, not a unanimous yes.
+    assert.equal(tally(mode, electorate, ballots(['a', 'abstain'], ['b', 'abstain'], ['c', 'abstain'])).reason, 'tie', mode.type);
+  }
+});
+
 test('ballots by voters outside the electorate are not counted', () => {
   const result = tally(majority, { members: ['a', 'b', 'c'], weights: new Map() }, ballots(['a', 'yes'], ['b', 'no'], ['x', 'no'], ['y', 'no']));
   assert.equal(result.voters, 2);

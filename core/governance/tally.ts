@@ -67,7 +67,9 @@ function sum(ballots: readonly Ballot[], weight: (ballot: Ballot) => bigint): { 
 
 /**
  * Quorum: participation * 10000 >= quorumBps * possible. Threshold: strictly more than thresholdBps of yes+no
- * (so 6666 lets exactly two thirds pass). A tie never passes, whatever the threshold.
+ * (so 6666 lets exactly two thirds pass), except that 10000 means unanimity, all of yes+no: strictly more than
+ * all could never pass, and a DAO voting its rules changes at 10000 could never change them again. A tie never
+ * passes, whatever the threshold.
  */
 function decide(
   sums: { yes: bigint; no: bigint; abstain: bigint },
@@ -81,6 +83,7 @@ function decide(
   const base = { ...sums, voters, eligible };
   if (participation * bps < BigInt(quorumBps) * possible) return { ...base, outcome: 'rejected', reason: 'quorum not met' };
   if (sums.yes === sums.no) return { ...base, outcome: 'rejected', reason: 'tie' };
-  if (sums.yes * bps <= BigInt(thresholdBps) * (sums.yes + sums.no)) return { ...base, outcome: 'rejected', reason: 'threshold not met' };
+  const unanimous = thresholdBps === maxBps && sums.no === 0n;
+  if (!unanimous && sums.yes * bps <= BigInt(thresholdBps) * (sums.yes + sums.no)) return { ...base, outcome: 'rejected', reason: 'threshold not met' };
   return { ...base, outcome: 'passed', reason: 'passed' };
 }
