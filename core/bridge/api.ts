@@ -108,11 +108,14 @@ export const TallyView = z.object({
 const Name = FreeText.trim().min(1, 'a name').max(80);
 const Title = FreeText.trim().min(1, 'a title').max(200);
 
+/** What the fold's kinds take (core/governance/proposal-kinds.ts): views name every proposal the fold counts. */
+const maxAmount = 1e12;
+
 export const ProposalParams = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('member.add'), member: Address, shares: z.number().int().min(0).max(1_000_000) }),
+  z.object({ kind: z.literal('member.add'), member: Address, shares: z.number().int().min(0).max(maxAmount) }),
   z.object({ kind: z.literal('member.remove'), member: Address }),
   z.object({ kind: z.literal('rules.change'), rules: DaoRulesView.partial() }),
-  z.object({ kind: z.literal('reputation.grant'), member: Address, points: z.number().int().min(1).max(1_000_000) }),
+  z.object({ kind: z.literal('reputation.grant'), member: Address, points: z.number().int().min(1).max(maxAmount) }),
   z.object({ kind: z.literal('signal'), text: FreeText.max(2000) }),
 ]);
 export type ProposalParams = z.infer<typeof ProposalParams>;

@@ -162,6 +162,35 @@ test("a quadratic ballot's credits are its proposal's epoch's, less the member's
   assert.equal(daoView(scenario.state(), bob.key.address, scenario.now).proposals.find((proposal) => proposal.id === first)!.myCredits, 100);
 });
 
+test('a ballot on a withdrawn proposal costs no credits in the view, as in the fold', () => {
+  const scenario = new Scenario([alice, bob, carol], { ...quadratic(3), ...timing });
+  const withdrawn = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Withdrawn' });
+  scenario.vote(alice, withdrawn, 'yes', { votes: 10 });
+  scenario.withdraw(alice, withdrawn);
+  const next = scenario.propose(bob, { kind: 'signal', params: { text: '' }, title: 'Next' });
+  const view = daoView(scenario.state(), alice.key.address, scenario.now);
+  assert.equal(view.myCredits, 100);
+  assert.equal(view.proposals.find((proposal) => proposal.id === next)!.myCredits, 100);
+  const ballot = scenario.vote(alice, next, 'yes', { votes: 10 });
+  assert.equal(scenario.evidenceFor(ballot), undefined, 'the fold lets the whole budget go to the next proposal');
+});
+
+test('a proposal with the most shares or points the fold takes (1e12) is named whole by the view, and dao.get stays valid', () => {
+  // The bridge once took at most 1e6 of either: one such proposal, valid in the fold, made every dao.get answer
+  // fail its schema at both ends, so nobody could see the DAO.
+  const scenario = new Scenario([alice, bob, carol], { ...simpleMajority(3), ...timing });
+  const dave = actor('dave').key.address;
+  const add = scenario.propose(alice, { kind: 'member.add', params: { member: dave, shares: 1_000_000_000_000n }, title: 'Dave' });
+  const grant = scenario.propose(alice, { kind: 'reputation.grant', params: { member: bob.key.address, points: 1_000_000_000_000n }, title: 'Bob' });
+  assert.equal(scenario.evidenceFor(add), undefined);
+  assert.equal(scenario.evidenceFor(grant), undefined);
+  const view = daoView(scenario.state(), bob.key.address, scenario.now);
+  assert.ok(DaoView.safeParse(view).success);
+  const byId = new Map(view.proposals.map((proposal) => [proposal.id, proposal]));
+  assert.deepEqual(byId.get(add)!.params, { kind: 'member.add', member: dave, shares: 1e12 });
+  assert.deepEqual(byId.get(grant)!.params, { kind: 'reputation.grant', member: bob.key.address, points: 1e12 });
+});
+
 test('a replica synced from the host\'s document by state vector folds to the same view as the host', () => {
   const scenario = new Scenario([alice, bob, carol], { ...lazyConsensus(3), ...timing });
   const proposal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Sync me' });

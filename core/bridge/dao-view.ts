@@ -198,7 +198,11 @@ function summaryOf(proposal: FoldProposal): string {
   }
 }
 
-/** The proposal's params in the bridge's terms, so the UI can word them in the user's language. */
+/**
+ * The proposal's params in the bridge's terms, so the UI can word them in the user's language. The bridge's
+ * schema must take whatever the fold does: one proposal it did not, valid in the fold, would make the whole
+ * dao.get answer fail its schema at both ends.
+ */
 function paramsOf(proposal: FoldProposal, inForce: Rules | null): ProposalParams | null {
   const params = proposal.params as Record<string, unknown> | null;
   if (params === null || typeof params !== 'object') return null;
@@ -294,11 +298,15 @@ function creditsLeft(state: DaoState, me: string | null, now: number): number | 
   return Math.max(0, mode.creditsPerEpoch - creditsSpent(state, me, Math.floor(now / mode.epochMs)));
 }
 
-/** What `me`'s counted ballots on quadratic proposals made in `epoch` spend, but on `except`. */
+/**
+ * What `me`'s counted ballots on quadratic proposals made in `epoch` spend, but on `except`. Ballots on a
+ * withdrawn proposal cost nothing, as in the fold (a withdrawal after the final certificate does not count).
+ */
 function creditsSpent(state: DaoState, me: string, epoch: number, except?: FoldProposal): number {
   let spent = 0;
   for (const proposal of state.proposals) {
-    if (proposal === except || proposal.votingMode.type !== 'quadratic' || Math.floor(proposal.createdAt / proposal.votingMode.epochMs) !== epoch) continue;
+    if (proposal === except || proposal.status === 'withdrawn') continue;
+    if (proposal.votingMode.type !== 'quadratic' || Math.floor(proposal.createdAt / proposal.votingMode.epochMs) !== epoch) continue;
     for (const vote of proposal.votes) if (vote.voter === me) spent += vote.votes * vote.votes;
   }
   return spent;
