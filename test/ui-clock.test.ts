@@ -3,15 +3,13 @@
 // `dao peers` (human and --json) and the DAO's sync line in the UI. When the clock gets there the node takes the
 // record in by itself and the page shows it. Real host, Debian Chromium.
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { DaoSyncStatus, DaoView } from '../core/bridge/api.ts';
-import { EnvelopeLog } from '../electron-main/host/envelope-log.ts';
 import { buildWorkload, type Workload } from '../bench/dao-workload.ts';
 import { launchChromium } from './fixtures/browser.ts';
-import { makeDataDir, removeDir, runCli, runCliJson, startCliNode, type RunningNode } from './fixtures/cli.ts';
+import { dataDirHolding } from './fixtures/logged-dao.ts';
+import { removeDir, runCli, runCliJson, startUiNode, type RunningNode } from './fixtures/cli.ts';
 
 const day = 24 * 3600_000;
 const allowedSkewMs = 10 * 60_000;
@@ -23,16 +21,9 @@ let browser: Browser;
 let workload: Workload;
 
 before(async () => {
-  const dataDir = await makeDataDir();
   // The second member's proposal claiming a little more than a node lets through, and their next one a day ahead.
   workload = buildWorkload({ records: 40, perEnvelope: 4, aheadOfNowMs: [allowedSkewMs + soonMs, day] });
-  await mkdir(join(dataDir, 'daos', workload.dao), { recursive: true });
-  const log = await EnvelopeLog.open(join(dataDir, 'daos', workload.dao, 'envelopes.log'));
-  await log.append([...workload.envelopes]);
-  await log.close();
-  node = await startCliNode({ dataDir, args: ['--ui'] });
-  const created = await runCli(['--data', node.dataDir, 'identity', 'create', '--json'], { env: { DAOMESH_PASSPHRASE: 'a long enough passphrase' } });
-  assert.equal(created.code, 0, created.stderr);
+  node = await startUiNode({ dataDir: await dataDirHolding(workload) });
   browser = await launchChromium();
 });
 

@@ -16,7 +16,7 @@ import { actor, Scenario } from '../core/governance/test-dao.ts';
 import { decodeTrustedEntries, feedLedger } from '../app/daos/ledger-feed.ts';
 import { connectApi, readApiEndpoint } from '../electron-main/host/api-client.ts';
 import { chooseOption, launchChromium } from './fixtures/browser.ts';
-import { removeDir, repoRoot, runCli, runCliJson, startCliNode, waitFor, type RunningNode } from './fixtures/cli.ts';
+import { removeDir, repoRoot, runCli, runCliJson, startUiNode, waitFor, type RunningNode } from './fixtures/cli.ts';
 
 const screenshots = join(repoRoot, 'test-results', 'ui-dao');
 let node: RunningNode;
@@ -25,9 +25,7 @@ let page: Page;
 
 before(async () => {
   await mkdir(screenshots, { recursive: true });
-  node = await startCliNode({ args: ['--ui'] });
-  const created = await runCli(['--data', node.dataDir, 'identity', 'create', '--json'], { env: { DAOMESH_PASSPHRASE: 'a long enough passphrase' } });
-  assert.equal(created.code, 0, created.stderr);
+  node = await startUiNode();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   await page.goto(node.info.ui!);

@@ -2,7 +2,6 @@
 // freezes the page; in the page when no worker starts. The worker's side of the messages on its own (it
 // answers malformed requests, never throws), then both ways in Debian's Chromium against a real host.
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -16,10 +15,10 @@ import { base64 } from '@scure/base';
 import * as Y from 'yjs';
 import { createDaoDoc, ledgerEntries } from '../core/dao/dao-doc.ts';
 import { connectApi, readApiEndpoint } from '../electron-main/host/api-client.ts';
-import { EnvelopeLog } from '../electron-main/host/envelope-log.ts';
 import { buildWorkload, type Workload } from '../bench/dao-workload.ts';
 import { launchChromium } from './fixtures/browser.ts';
-import { makeDataDir, removeDir, repoRoot, runCli, runCliJson, startCliNode, type RunningNode } from './fixtures/cli.ts';
+import { dataDirHolding } from './fixtures/logged-dao.ts';
+import { removeDir, repoRoot, runCliJson, startUiNode, type RunningNode } from './fixtures/cli.ts';
 
 test('the fold worker folds what it is given and answers views at the time asked, the same as the core functions', async () => {
   const [alice, bob] = [actor('alice'), actor('bob')];
@@ -258,15 +257,8 @@ let dao: string;
 let large: Workload;
 
 before(async () => {
-  const dataDir = await makeDataDir();
   large = buildWorkload({ records: 32_000, perEnvelope: 16 });
-  await mkdir(join(dataDir, 'daos', large.dao), { recursive: true });
-  const log = await EnvelopeLog.open(join(dataDir, 'daos', large.dao, 'envelopes.log'));
-  await log.append([...large.envelopes]);
-  await log.close();
-  node = await startCliNode({ dataDir, args: ['--ui'] });
-  const created = await runCli(['--data', node.dataDir, 'identity', 'create', '--json'], { env: { DAOMESH_PASSPHRASE: 'a long enough passphrase' } });
-  assert.equal(created.code, 0, created.stderr);
+  node = await startUiNode({ dataDir: await dataDirHolding(large) });
   ({ dao } = await runCliJson<{ dao: string }>(['--data', node.dataDir, 'dao', 'create', '--name', 'Worker Club', '--charter', 'We fold elsewhere.']));
   await runCliJson(['--data', node.dataDir, 'proposal', 'create', dao, '--title', 'Fold in a worker', '--text', 'Keep the page quick.']);
   browser = await launchChromium();

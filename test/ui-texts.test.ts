@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { connectApi, readApiEndpoint, type ApiClient } from '../electron-main/host/api-client.ts';
 import { launchChromium } from './fixtures/browser.ts';
-import { removeDir, repoRoot, runCli, runCliJson, startCliNode, waitFor, type RunningNode } from './fixtures/cli.ts';
+import { removeDir, repoRoot, runCli, runCliJson, startUiNode, waitFor, type RunningNode } from './fixtures/cli.ts';
 
 const screenshots = join(repoRoot, 'test-results', 'ui-texts');
 let node: RunningNode;
@@ -20,9 +20,7 @@ let api: ApiClient;
 
 before(async () => {
   await mkdir(screenshots, { recursive: true });
-  node = await startCliNode({ args: ['--ui'] });
-  const created = await runCli(['--data', node.dataDir, 'identity', 'create', '--json'], { env: { DAOMESH_PASSPHRASE: 'a long enough passphrase' } });
-  assert.equal(created.code, 0, created.stderr);
+  node = await startUiNode();
   api = await connectApi(await readApiEndpoint(node.dataDir));
   ({ dao } = await api.call('dao.create', { name: 'Bike Co-op', charter: 'We fix bikes.', preset: 'simple-majority' }));
   browser = await launchChromium();

@@ -17,7 +17,7 @@ import { typedNameMatches } from '../app/screens/daos/home/typed-name.ts';
 import { formatMoment } from '../app/time/format-moment.ts';
 import { connectApi, readApiEndpoint } from '../electron-main/host/api-client.ts';
 import { launchChromium } from './fixtures/browser.ts';
-import { removeDir, repoRoot, runCli, startCliNode, type RunningNode } from './fixtures/cli.ts';
+import { removeDir, repoRoot, startUiNode, type RunningNode } from './fixtures/cli.ts';
 
 const screenshots = join(repoRoot, 'test-results', 'ui-untrusted-text');
 let node: RunningNode;
@@ -28,9 +28,7 @@ const pageErrors: string[] = [];
 
 before(async () => {
   await mkdir(screenshots, { recursive: true });
-  node = await startCliNode({ args: ['--ui'] });
-  const created = await runCli(['--data', node.dataDir, 'identity', 'create', '--json'], { env: { DAOMESH_PASSPHRASE: 'a long enough passphrase' } });
-  assert.equal(created.code, 0, created.stderr);
+  node = await startUiNode();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   page.on('pageerror', (error) => pageErrors.push(error.message));
