@@ -105,7 +105,8 @@ export class DaoLedger {
   add(records: LedgerRecord | readonly LedgerRecord[], now?: number): AddResult {
     const list = Array.isArray(records) ? (records as readonly LedgerRecord[]) : [records as LedgerRecord];
     const applied: string[] = [];
-    const candidates = now === undefined || this.held.size === 0 ? list : [...list, ...this.held.takeDue(now + this.maxClockSkewMs)];
+    const due = now === undefined || this.held.size === 0 ? [] : this.held.takeDue(now + this.maxClockSkewMs);
+    const candidates = due.length === 0 ? list : [...list, ...due];
     for (const record of candidates) {
       if (this.index.indexOfHash(record.hash) >= 0 || (this.waiting.size > 0 && this.waiting.has(record.id))) continue;
       if (now !== undefined && record.record.time > now + this.maxClockSkewMs) {
