@@ -260,3 +260,30 @@ test('the UI replica folds the entries it can decode and skips the rest, never t
   assert.doesNotThrow(() => feedLedger(mixed, [genesis!, other.genesis, ...records.slice(1)], scenario.now));
   assert.equal(mixed.state(scenario.now).proposals.length, 1);
 });
+
+test('quadratic voting in the UI: the credits control says what n votes cost and what the ballot may spend; a cleared field sends nothing', async () => {
+  const data = ['--data', node.dataDir];
+  const { dao } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Square Club', '--preset', 'quadratic']);
+  const { proposal } = await runCliJson<{ proposal: string }>([...data, 'proposal', 'create', dao, '--title', 'How much?']);
+  await page.getByTestId('nav-daos').click();
+  await page.locator('[data-testid="dao-card"]', { hasText: 'Square Club' }).click();
+  await page.locator(`[data-testid="proposal-row"][data-proposal="${proposal}"]`).click();
+  await page.getByTestId('proposal-detail').waitFor({ timeout: 15_000 });
+  const cost = page.getByTestId('vote-credits-cost');
+  const votes = page.getByTestId('vote-credits');
+  assert.equal(await cost.textContent(), 'Costs 1 voice credit (1²) · 100 credits this vote may cost (in its epoch)');
+  await votes.fill('5');
+  await page.locator('[data-testid="vote-credits-cost"]', { hasText: 'Costs 25 voice credits (5²)' }).waitFor();
+  // A cleared field is no number of votes: nothing can be sent until it is one.
+  await votes.fill('');
+  await page.locator('[data-testid="vote-yes"]:disabled').waitFor();
+  await votes.fill('3');
+  await page.getByTestId('vote-yes').click();
+  await page.locator('[data-testid="vote-mine"][data-choice="yes"]').waitFor({ timeout: 15_000 });
+  await page.locator('[data-testid="tally-yes"]', { hasText: '3' }).waitFor({ timeout: 15_000 });
+  const shown = await runCliJson<DaoView>([...data, 'dao', 'show', dao]);
+  assert.deepEqual(shown.proposals.find((entry) => entry.id === proposal)?.myVote, { choice: 'yes', votes: 3 });
+  assert.equal(shown.myCredits, 100 - 9, 'three votes cost nine credits of the epoch');
+  // Changing the ballot replaces it: this ballot may still spend the whole epoch's credits.
+  assert.equal(shown.proposals.find((entry) => entry.id === proposal)?.myCredits, 100);
+});
