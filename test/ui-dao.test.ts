@@ -287,3 +287,51 @@ test('quadratic voting in the UI: the credits control says what n votes cost and
   // Changing the ballot replaces it: this ballot may still spend the whole epoch's credits.
   assert.equal(shown.proposals.find((entry) => entry.id === proposal)?.myCredits, 100);
 });
+
+test('the forms to admit, reward and remove a member propose what they say; a rage quit confirmed in its dialog takes this member out', async () => {
+  const data = ['--data', node.dataDir];
+  const [bob, carol] = [actor('bob').key.address, actor('carol').key.address];
+  const { dao } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Form Club', '--founder', bob]);
+  await page.getByTestId('nav-daos').click();
+  await page.locator('[data-testid="dao-card"]', { hasText: 'Form Club' }).click();
+  await page.getByTestId('dao-home').waitFor({ timeout: 15_000 });
+
+  const propose = async (kind: string, title: string, fill: () => Promise<void>): Promise<ProposalView> => {
+    await page.getByTestId('proposal-new').click();
+    await chooseOption(page, 'proposal-kind', { name: kind, exact: true });
+    await page.getByTestId('proposal-title').fill(title);
+    await fill();
+    await page.getByTestId('proposal-submit').click();
+    await page.locator('[data-testid="proposal-heading"]', { hasText: title }).waitFor({ timeout: 15_000 });
+    const id = await page.getByTestId('proposal-detail').getAttribute('data-proposal');
+    await page.getByTestId('proposal-back').click();
+    await page.getByTestId('dao-home').waitFor();
+    return await runCliJson<ProposalView>([...data, 'proposal', 'show', dao, id!]);
+  };
+  const admit = await propose('Add a member', 'Welcome Carol', async () => {
+    await page.getByTestId('proposal-member').fill(carol);
+    await page.getByTestId('proposal-shares').fill('50');
+  });
+  assert.deepEqual(admit.params, { kind: 'member.add', member: carol, shares: 50 });
+  const grant = await propose('Grant reputation', 'Thanks, Bob', async () => {
+    await page.getByTestId('proposal-member').fill(bob);
+    await page.getByTestId('proposal-points').fill('7');
+  });
+  assert.deepEqual(grant.params, { kind: 'reputation.grant', member: bob, points: 7 });
+  const removal = await propose('Remove a member', 'Goodbye Bob', async () => {
+    await page.getByTestId('proposal-member').fill(bob.slice(0, 8));
+    // The field suggests the DAO's members: take Bob from the list (it would cover the button otherwise).
+    await page.locator(`[data-combobox-option="true"][value="${bob}"]`).click();
+  });
+  assert.deepEqual(removal.params, { kind: 'member.remove', member: bob });
+
+  const me = (await runCliJson<{ address: string }>([...data, 'status'])).address;
+  assert.equal(await page.locator(`[data-testid="member-row"][data-address="${me}"]`).count(), 1);
+  await page.getByTestId('ragequit-open').click();
+  assert.ok(!(await page.getByTestId('ragequit-confirm').isEnabled()), 'not before the name is typed');
+  await page.getByTestId('ragequit-confirm-input').fill('Form Club');
+  await page.getByTestId('ragequit-confirm').click();
+  await page.locator(`[data-testid="member-row"][data-address="${me}"]`).waitFor({ state: 'detached', timeout: 15_000 });
+  const after = await runCliJson<DaoView>([...data, 'dao', 'show', dao]);
+  assert.deepEqual(after.members.map((member) => member.address), [bob]);
+});
