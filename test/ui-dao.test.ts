@@ -335,3 +335,19 @@ test('the forms to admit, reward and remove a member propose what they say; a ra
   const after = await runCliJson<DaoView>([...data, 'dao', 'show', dao]);
   assert.deepEqual(after.members.map((member) => member.address), [bob]);
 });
+
+test('a DAO near its member cap says so on its page, suggesting a sub-DAO or an alliance; one with room does not', async () => {
+  const data = ['--data', node.dataDir];
+  const founders = ['dan', 'erin'].flatMap((name) => ['--founder', actor(name).key.address]);
+  const { dao: full } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Nearly Full', '--member-cap', '5', ...founders]);
+  const { dao: roomy } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Roomy', '--member-cap', '6', ...founders]);
+  await page.getByTestId('nav-daos').click();
+  await page.locator(`[data-testid="dao-card"][data-dao="${full}"]`).click();
+  const notice = page.getByTestId('near-cap-notice');
+  await notice.waitFor({ timeout: 15_000 });
+  assert.match((await notice.textContent())!, /^3 of 5 members: this DAO is nearly full.*sub-DAO.*alliance/);
+  await page.getByTestId('nav-daos').click();
+  await page.locator(`[data-testid="dao-card"][data-dao="${roomy}"]`).click();
+  await page.locator(`[data-testid="dao-home"][data-dao="${roomy}"]`).waitFor({ timeout: 15_000 });
+  assert.equal(await notice.count(), 0);
+});
