@@ -351,3 +351,25 @@ test('a DAO near its member cap says so on its page, suggesting a sub-DAO or an 
   await page.locator(`[data-testid="dao-home"][data-dao="${roomy}"]`).waitFor({ timeout: 15_000 });
   assert.equal(await notice.count(), 0);
 });
+
+test('records the DAO keeps without effect are listed on its page with the reason, folded away until asked for', async () => {
+  const data = ['--data', node.dataDir];
+  const { dao } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Second Thoughts']);
+  const { proposal } = await runCliJson<{ proposal: string }>([...data, 'proposal', 'create', dao, '--title', 'Paint it blue']);
+  // Changed twice: the first two votes are superseded, kept as evidence.
+  for (const choice of ['yes', 'no', 'yes']) await runCliJson([...data, 'vote', dao, proposal, choice]);
+  const shown = await runCliJson<DaoView>([...data, 'dao', 'show', dao]);
+  assert.equal(shown.evidence.length, 2);
+  await page.getByTestId('nav-daos').click();
+  await page.locator(`[data-testid="dao-card"][data-dao="${dao}"]`).click();
+  const card = page.getByTestId('evidence-list');
+  await page.locator('[data-testid="evidence-count"]', { hasText: '2' }).waitFor({ timeout: 15_000 });
+  assert.equal(await card.getAttribute('data-open'), 'false');
+  await page.getByTestId('evidence-toggle').click();
+  const rows = page.getByTestId('evidence-row');
+  await rows.nth(1).waitFor();
+  const listed: Array<string | null> = [];
+  for (let row = 0; row < (await rows.count()); row++) listed.push(await rows.nth(row).getAttribute('data-record'));
+  assert.deepEqual(listed.sort(), shown.evidence.map((entry) => entry.recordId).sort());
+  for (const text of await rows.allTextContents()) assert.match(text, new RegExp(`^vote.*${shown.evidence[0]!.reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+});
