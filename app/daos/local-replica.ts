@@ -48,6 +48,8 @@ export class LocalReplica {
   #version = 0;
   #syncing: Promise<void> | null = null;
   #again = false;
+  /** The host said its DAO changed (dao.changed) since the last sync round began. */
+  #hostChanged = false;
   #error: unknown = null;
   #views: FoldViews = { view: null, summary: null, skipped: 0, restored: 0, evidenceTotal: 0 };
   #viewing = false;
@@ -157,9 +159,10 @@ export class LocalReplica {
    * Brings the replica up to the host's document. Calls while one runs are folded into one more round after it,
    * so a burst of changes costs at most two round trips.
    */
-  sync(): Promise<void> {
+  sync(options: { hostChanged?: boolean } = {}): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#again = true;
+    this.#hostChanged ||= options.hostChanged === true;
     if (this.#syncing === null) {
       this.#syncing = this.#syncRounds().finally(() => {
         this.#syncing = null;
@@ -202,13 +205,15 @@ export class LocalReplica {
     await this.#storageRead;
     while (this.#again && !this.#closed) {
       this.#again = false;
+      const hostChanged = this.#hostChanged;
+      this.#hostChanged = false;
       try {
         const update = await this.#fetchUpdate(this.dao, Y.encodeStateVector(this.#doc));
         if (this.#closed) return;
         if (applyChanges(this.#doc, update, hostOrigin)) this.#keep(update);
-        // Nothing new, though the host may have said its DAO changed: it took in records it had held back for
-        // claiming a time ahead of its clock, and the fold here holds the same ones.
-        else this.refreshViews();
+        // The host said its DAO changed, yet nothing is new: it took in records it had held back for claiming a
+        // time ahead of its clock, and the fold here holds the same ones. (Not at every open or reconnect.)
+        else if (hostChanged) this.refreshViews();
         this.#error = null;
       } catch (error) {
         if (this.#closed) return;

@@ -36,7 +36,7 @@ export class ReplicaStore {
 
   /** Follows the host's events and connection; the returned function stops that and closes every replica. */
   start(): () => void {
-    const offChanged = this.#bridge.on('dao.changed', ({ dao }) => void this.#replicas.get(dao)?.sync());
+    const offChanged = this.#bridge.on('dao.changed', ({ dao }) => void this.#replicas.get(dao)?.sync({ hostChanged: true }));
     const offConnection = this.#connection.subscribe(() => {
       if (this.#connection.get() !== 'open') return;
       for (const replica of this.#replicas.values()) void replica.sync();
