@@ -162,6 +162,20 @@ test("a quadratic ballot's credits are its proposal's epoch's, less the member's
   assert.equal(daoView(scenario.state(), bob.key.address, scenario.now).proposals.find((proposal) => proposal.id === first)!.myCredits, 100);
 });
 
+test("a kind voting in a quadratic mode of another epoch length has credits of its own in the view, as in the fold", () => {
+  const mode = quadratic(3).voting;
+  if (mode.type !== 'quadratic') throw new Error('a quadratic preset');
+  const signals = { ...mode, epochMs: mode.epochMs + 1 };
+  const scenario = new Scenario([alice, bob, carol], { ...quadratic(3), ...timing, votingByKind: { signal: signals } });
+  assert.equal(Math.floor(scenario.now / mode.epochMs), Math.floor(scenario.now / signals.epochMs), 'one epoch number');
+  const grant = scenario.propose(alice, { kind: 'reputation.grant', params: { member: bob.key.address, points: 5n }, title: 'Grant' });
+  const signal = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Signal' });
+  scenario.vote(alice, grant, 'yes', { votes: 4 });
+  const view = daoView(scenario.state(), alice.key.address, scenario.now);
+  assert.equal(view.myCredits, 100 - 16, "the DAO's own mode");
+  assert.equal(view.proposals.find((proposal) => proposal.id === signal)!.myCredits, 100, "the signals' budget is untouched");
+});
+
 test('a ballot on a withdrawn proposal costs no credits in the view, as in the fold', () => {
   const scenario = new Scenario([alice, bob, carol], { ...quadratic(3), ...timing });
   const withdrawn = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Withdrawn' });

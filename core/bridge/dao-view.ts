@@ -295,18 +295,20 @@ function quadraticMode(rules: Rules): Extract<VotingMode, { type: 'quadratic' }>
 function creditsLeft(state: DaoState, me: string | null, now: number): number | null {
   const mode = state.rules ? quadraticMode(state.rules) : null;
   if (!mode || me === null) return null;
-  return Math.max(0, mode.creditsPerEpoch - creditsSpent(state, me, Math.floor(now / mode.epochMs)));
+  return Math.max(0, mode.creditsPerEpoch - creditsSpent(state, me, mode.epochMs, Math.floor(now / mode.epochMs)));
 }
 
 /**
- * What `me`'s counted ballots on quadratic proposals made in `epoch` spend, but on `except`. Ballots on a
- * withdrawn proposal cost nothing, as in the fold (a withdrawal after the final certificate does not count).
+ * What `me`'s counted ballots on quadratic proposals made in epoch number `epoch` of length `epochMs` spend, but
+ * on `except`. As in the fold, an epoch is its length and number (modes of other lengths have budgets of their
+ * own), and ballots on a withdrawn proposal cost nothing (a withdrawal after the final certificate does not count).
  */
-function creditsSpent(state: DaoState, me: string, epoch: number, except?: FoldProposal): number {
+function creditsSpent(state: DaoState, me: string, epochMs: number, epoch: number, except?: FoldProposal): number {
   let spent = 0;
   for (const proposal of state.proposals) {
     if (proposal === except || proposal.status === 'withdrawn') continue;
-    if (proposal.votingMode.type !== 'quadratic' || Math.floor(proposal.createdAt / proposal.votingMode.epochMs) !== epoch) continue;
+    const mode = proposal.votingMode;
+    if (mode.type !== 'quadratic' || mode.epochMs !== epochMs || Math.floor(proposal.createdAt / mode.epochMs) !== epoch) continue;
     for (const vote of proposal.votes) if (vote.voter === me) spent += vote.votes * vote.votes;
   }
   return spent;
@@ -316,7 +318,7 @@ function creditsSpent(state: DaoState, me: string, epoch: number, except?: FoldP
 function ballotCredits(state: DaoState, proposal: FoldProposal, me: string | null): number | null {
   const mode = proposal.votingMode;
   if (mode.type !== 'quadratic' || me === null || !state.members.some((member) => member.address === me)) return null;
-  return Math.max(0, mode.creditsPerEpoch - creditsSpent(state, me, Math.floor(proposal.createdAt / mode.epochMs), proposal));
+  return Math.max(0, mode.creditsPerEpoch - creditsSpent(state, me, mode.epochMs, Math.floor(proposal.createdAt / mode.epochMs), proposal));
 }
 
 export function daoView(state: DaoState, me: string | null, now: number): DaoView {

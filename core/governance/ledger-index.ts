@@ -143,7 +143,7 @@ export class LedgerIndex {
   /** Per `${key}|${delegation}|${chain}`: the first revocation of each chain, for device records on `chain` (revokedUnseen). */
   private readonly revocationFronts = new Map<string, RevocationFront>();
   /**
-   * Per `${voter}|${epoch}`, the proposals the voter cast valid quadratic ballots on (in arrival order: every use
+   * Per voter and credit epoch (ballotBookKey), the proposals the voter cast valid quadratic ballots on (in arrival order: every use
    * is order-free), each with the voter's ballots on it: the proposal's votesByVoter list itself, kept in
    * canonical order as it grows in place. A credit check costs a step per proposal, not one per ballot: a member
    * who changes a ballot K times no longer makes the fold O(K²).
@@ -645,7 +645,7 @@ export class LedgerIndex {
     }
     let spent = 0;
     let before: number[] | null = null;
-    const book = this.ballotBooks.get(`${voter}|${proposal.epoch}`);
+    const book = this.ballotBooks.get(ballotBookKey(voter, proposal));
     for (let entry = 0; book !== undefined && entry < book.proposals.length; entry++) {
       const other = book.proposals[entry]!;
       if (other === proposal) continue;
@@ -748,7 +748,7 @@ export class LedgerIndex {
   private fileBallot(proposal: ProposalInfo, voter: string): void {
     const ballots = proposal.votesByVoter.get(voter)!;
     if (ballots.length > 1) return;
-    const key = `${voter}|${proposal.epoch}`;
+    const key = ballotBookKey(voter, proposal);
     let book = this.ballotBooks.get(key);
     if (book === undefined) this.ballotBooks.set(key, (book = { proposals: [], ballots: [] }));
     book.proposals.push(proposal);
@@ -836,6 +836,16 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/**
+ * A voter's budget of one credit epoch: an epoch is its length and its number, so quadratic modes of different
+ * epoch lengths (a kind's own mode, rules changed in between) never share credits because their numbers meet.
+ * Modes of one length share the epoch's credits; each ballot is held to its own mode's budget.
+ */
+function ballotBookKey(voter: string, proposal: ProposalInfo): string {
+  const length = proposal.mode.type === 'quadratic' ? proposal.mode.epochMs : 0; // only quadratic proposals have books
+  return `${voter}|${length}|${proposal.epoch}`;
 }
 
 /** A voter's proposals of one credit epoch and, at the same places, their ballots on each in canonical order (see LedgerIndex.ballotBooks). */

@@ -117,6 +117,25 @@ test('quadratic: n votes cost n² credits per epoch; an overspending ballot is i
   assert.equal(scenario.proposal(first).status, 'passed');
 });
 
+test('quadratic: modes of different epoch lengths keep separate credits, even when their epoch numbers meet', () => {
+  const rules = quadratic(3);
+  const mode = { ...rules.voting, creditsPerEpoch: 10 } as Extract<Rules['voting'], { type: 'quadratic' }>;
+  const signals = { ...mode, epochMs: mode.epochMs + 1 };
+  const { scenario, signal } = dao({ ...rules, voting: mode, votingByKind: { signal: signals } });
+  const number = (epochMs: number) => Math.floor(scenario.now / epochMs);
+  assert.equal(number(mode.epochMs), number(signals.epochMs), 'the two epochs have one number: the case at stake');
+  const grant = scenario.propose(alice, { kind: 'reputation.grant', params: { member: bob.key.address, points: 5n }, title: 'Grant' });
+  const first = signal('First');
+  scenario.vote(bob, grant, 'yes', { votes: 3 });
+  const other = scenario.vote(bob, first, 'yes', { votes: 3 });
+  assert.equal(scenario.evidenceFor(other), undefined, '9 in each budget of 10');
+  // One length, one budget: a second signal shares the signals' epoch.
+  const second = signal('Second');
+  assert.equal(scenario.evidenceFor(scenario.vote(bob, second, 'yes', { votes: 1 })), undefined, '9 + 1 <= 10');
+  assert.equal(scenario.evidenceFor(scenario.vote(bob, second, 'yes', { votes: 2 })), reasons.overspent, '9 + 4 > 10');
+  assert.deepEqual([scenario.proposal(grant).tally.yes, scenario.proposal(first).tally.yes], [3n, 3n]);
+});
+
 test('quadratic: two concurrent ballots that together overspend cannot both be certified', () => {
   const rules = quadratic(3);
   const { scenario, signal } = dao({ ...rules, voting: { ...rules.voting, creditsPerEpoch: 10 } as Rules['voting'] });
