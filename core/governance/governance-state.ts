@@ -51,7 +51,10 @@ export function admitMember(state: GovernanceState, address: string, shares: big
   return { state: { ...state, members } };
 }
 
-/** Burns the member's shares and records their claim: rage quit, or removal (which leaves with the same claim). */
+/**
+ * Burns the member's shares, clears their reputation and records their claim: rage quit, or removal (which leaves
+ * with the same claim). Reputation is not taken along: a member admitted again starts without it.
+ */
 export function exitMember(state: GovernanceState, address: string, reason: Exit['reason'], source: string, at: number): Transition {
   const member = state.members.get(address);
   if (!member) return { failed: 'not a member' };
@@ -59,8 +62,10 @@ export function exitMember(state: GovernanceState, address: string, reason: Exit
   const claimBps = total === 0n ? 0 : Number((member.shares * BigInt(maxBps)) / total);
   const members = new Map(state.members);
   members.delete(address);
+  const reputation = new Map(state.reputation);
+  reputation.delete(address);
   const exit: Exit = { member: address, reason, shares: member.shares, totalShares: total, claimBps, source, at };
-  return { state: { ...state, members, exits: [...state.exits, exit] } };
+  return { state: { ...state, members, reputation, exits: [...state.exits, exit] } };
 }
 
 export function replaceRules(state: GovernanceState, rules: Rules): Transition {

@@ -148,3 +148,24 @@ test('a record written on a rage quit that a concurrent earlier one outranks is 
     assert.equal(ledger.stateHash(), written.stateHash());
   }
 });
+
+test('a member who leaves takes no reputation along: admitted again, they start with none', () => {
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const pass = (proposal: string) => {
+    for (const member of [alice, bob, carol]) scenario.vote(member, proposal, 'yes');
+    scenario.advance(day + 1);
+    scenario.sign(alice, proposal);
+    scenario.sign(bob, proposal);
+    scenario.advance(day + 1);
+    scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Next' });
+    assert.equal(scenario.proposal(proposal).status, 'executed');
+  };
+  const reputationOf = (who: Actor) => scenario.state().members.find((member) => member.address === who.key.address)?.reputation;
+  pass(scenario.propose(alice, { kind: 'reputation.grant', params: { member: carol.key.address, points: 70n }, title: 'Thanks, Carol' }));
+  assert.equal(reputationOf(carol), 70n);
+  scenario.ragequit(carol);
+  assert.equal(reputationOf(carol), undefined);
+  pass(scenario.propose(alice, { kind: 'member.add', params: { member: carol.key.address, shares: 10n }, title: 'Carol again' }));
+  assert.equal(reputationOf(carol), 0n, 'the old grant stayed behind');
+  assert.ok(!scenario.state().members.some((member) => member.address === carol.key.address && member.shares !== 10n));
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { genesisState } from './governance-state.ts';
-import { decayedPoints, grantReputation, memberReputation, reputationAt } from './reputation.ts';
+import { exitMember, genesisState } from './governance-state.ts';
+import { decayedPoints, grantReputation, maxReputationTotal, memberReputation, reputationAt } from './reputation.ts';
 import { simpleMajority } from './rules.ts';
 
 const day = 24 * 3600 * 1000;
@@ -34,4 +34,24 @@ test('grantReputation is a pure transition for members only, with positive point
   assert.equal(state.reputation.size, 0, 'the original state is untouched');
   assert.deepEqual(grantReputation(state, '0xB', 1n, 0, 'x'), { failed: 'not a member' });
   assert.deepEqual(grantReputation(state, '0xA', 0n, 0, 'x'), { failed: 'reputation grants are positive' });
+});
+
+test('the members hold at most 10^15 points together, as granted: past that a grant fails, so views keep exact numbers', () => {
+  let state = genesisState(['0xA', '0xB'], { ...simpleMajority(2), reputationHalfLifeMs: halfLife }, 0);
+  const grant = (member: string, points: bigint, at: number) => {
+    const result = grantReputation(state, member, points, at, 'p');
+    if ('state' in result) state = result.state;
+    return result;
+  };
+  assert.ok('state' in grant('0xA', maxReputationTotal - 10n, 0));
+  assert.ok('state' in grant('0xB', 10n, 0), 'up to the bound exactly');
+  // Decayed to nothing a year on, but counted as granted: the bound holds at any time a view may look.
+  assert.deepEqual(grant('0xB', 1n, 400 * day), { failed: `the members would hold more than ${maxReputationTotal} reputation points` });
+  assert.ok(maxReputationTotal < BigInt(Number.MAX_SAFE_INTEGER));
+  // A member's exit takes their points out of the count.
+  const left = exitMember(state, '0xA', 'ragequit', 'q', 400 * day);
+  assert.ok('state' in left);
+  state = left.state;
+  assert.equal(state.reputation.has('0xA'), false);
+  assert.ok('state' in grant('0xB', 10n ** 12n, 400 * day));
 });

@@ -21,10 +21,24 @@ export function reputationAt(grants: readonly ReputationGrant[], at: number, hal
   return total;
 }
 
+/**
+ * The most points a DAO's members may hold together, counted as granted (before decay): below 2^53, so every
+ * member's reputation, a tally's weights and the views' numbers stay exact as plain numbers, at any time.
+ */
+export const maxReputationTotal = 10n ** 15n;
+
+/** The points the members hold, counted as granted (decay only lowers them; exits clear a member's). */
+export function grantedReputationTotal(state: GovernanceState): bigint {
+  let total = 0n;
+  for (const grants of state.reputation.values()) for (const grant of grants) total += grant.points;
+  return total;
+}
+
 /** The one way reputation is earned: passed grants now, accepted bounties later (they call this too). */
 export function grantReputation(state: GovernanceState, member: string, points: bigint, at: number, source: string): Transition {
   if (!state.members.has(member)) return { failed: 'not a member' };
   if (points <= 0n) return { failed: 'reputation grants are positive' };
+  if (grantedReputationTotal(state) + points > maxReputationTotal) return { failed: `the members would hold more than ${maxReputationTotal} reputation points` };
   const reputation = new Map(state.reputation);
   reputation.set(member, [...(state.reputation.get(member) ?? []), { points, at, source }]);
   return { state: { ...state, reputation } };
