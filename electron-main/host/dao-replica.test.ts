@@ -31,6 +31,7 @@ const member = memberKeyFromPrivateKey(sha256(utf8ToBytes('daomesh replica test 
 const device = createNativeEd25519Signer(sha256(utf8ToBytes('daomesh replica test device')));
 const verify = createNativeEd25519Verify();
 const start = Date.UTC(2026, 0, 1);
+const hour = 3600 * 1000;
 
 /** A new DAO of one member in `dir`, written through the host's local path: genesis, delegation, a proposal, `votes` votes. */
 async function writeDao(dir: string, votes: number): Promise<{ dao: string; replica: DaoReplica }> {
@@ -881,6 +882,24 @@ test("a peer's envelope that arrives while the log is repaired and read back wai
     assert.ok(outcome.ok, outcome.ok ? '' : outcome.reason.code);
     assert.equal((await indexing).size, 6);
     assert.equal(replica.ledger.stateHash(), full);
+    await replica.close();
+  });
+});
+
+test('a log read back after a repair keeps the clock the replica was opened with', async () => {
+  await withDir(async (dir) => {
+    const written = await writeDao(dir, 4);
+    await written.replica.close();
+    await rm(join(DaoReplica.directory(dir, written.dao), 'snapshots'), { recursive: true, force: true });
+    // This node's clock is an hour behind its records: it holds them all back.
+    const { replica } = await DaoReplica.open(dir, written.dao, verify, { now: () => start - hour });
+    // Genesis and delegation are held; the envelopes on top of them wait for the delegation.
+    assert.deepEqual({ held: replica.ledger.heldBack()?.count, size: replica.ledger.size }, { held: 2, size: 0 });
+    await damageFrame(dir, written.dao, 2);
+    // Reading the damaged frame gets the log repaired and read back: the records before it are held back still.
+    assert.equal((await replica.envelopeIndex()).size, 5);
+    assert.deepEqual({ held: replica.ledger.heldBack()?.count, size: replica.ledger.size }, { held: 2, size: 0 }, 'held by the same clock');
+    assert.equal(replica.ledger.state(start).proposals.length, 0);
     await replica.close();
   });
 });

@@ -188,12 +188,16 @@ export class DaoReplica {
   #savingArrivals: Promise<void> = Promise.resolve();
   #arrivalsQueued = false;
 
+  /** What it was opened with: a read-back after a repair opens its fresh replica with the same clock and log. */
+  readonly #options: DaoReplicaOptions;
+
   private constructor(id: string, log: EnvelopeLog, snapshots: SnapshotStore, verify: Ed25519Verify, ledger: DaoLedger, options: DaoReplicaOptions) {
     this.id = id;
     this.#ledger = ledger;
     this.#log = log;
     this.#snapshots = snapshots;
     this.#verify = verify;
+    this.#options = options;
     this.#report = options.log ?? (() => {});
     this.#snapshotPause = options.snapshotPause ?? snapshotPause;
     this.#now = options.now ?? Date.now;
@@ -618,7 +622,7 @@ export class DaoReplica {
    * from `snapshot` on, as a cold open does, when given (one the log resumes after, held in memory whole).
    */
   async #readBack(snapshot: PartedSnapshot | null): Promise<ReplicaOpenReport> {
-    const fresh = new DaoReplica(this.id, this.#log, this.#snapshots, this.#verify, new DaoLedger(this.id), {});
+    const fresh = new DaoReplica(this.id, this.#log, this.#snapshots, this.#verify, new DaoLedger(this.id), this.#options);
     const report: ReplicaOpenReport = { fromSnapshot: false, foldFromSnapshot: false, replayed: 0, rejected: 0 };
     await fresh.#replay(snapshot === null ? 0 : fresh.#startFrom(snapshot, report), report);
     this.#ledger = fresh.#ledger;
