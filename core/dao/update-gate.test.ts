@@ -857,6 +857,37 @@ test('an update that writes as two Yjs clients is refused', () => {
   assert.match(refuse(peer, sealEnvelopeAsMember(dao, merged, member).bytes, 'MALFORMED_UPDATE'), /several Yjs clients/);
 });
 
+/** The client block of a V1 update of one block and no deletions: the bytes between its count (1) and its empty delete set (0). */
+function onlyBlock(update: Uint8Array): Uint8Array {
+  assert.deepEqual([update[0], update[update.length - 1]], [1, 0], 'one block, no deletions');
+  return update.subarray(1, update.length - 1);
+}
+
+test('an update listing one Yjs client twice is refused: Yjs applies only the last block, where the gate would judge both', () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  writeAsClientOf(writer, addressBytes(member.address));
+  const record = vote(member);
+  const first = localUpdate(writer, () => appendRecords(writer, [record]))!;
+  const client = writer.clientID;
+  // A record, then an empty block of the same client: Yjs would apply nothing while the gate reported the record.
+  const empty: number[] = [];
+  const varUint = varUintWriter(empty);
+  varUint(0);
+  varUint(client);
+  varUint(0);
+  const ghost = Uint8Array.from([2, ...onlyBlock(first), ...empty, 0]);
+  assert.match(refuse(peer, sealEnvelopeAsMember(dao, ghost, member).bytes, 'MALFORMED_UPDATE'), /one client twice/);
+  // Two transactions in a row as two blocks: Yjs would drop the first and leave the second pending.
+  const second = localUpdate(writer, () => daoText(writer, 'charter').insert(0, 'b'))!;
+  const split = Uint8Array.from([2, ...onlyBlock(first), ...onlyBlock(second), 0]);
+  assert.match(refuse(peer, sealEnvelopeAsMember(dao, split, member).bytes, 'MALFORMED_UPDATE'), /one client twice/);
+  // The same two as one block, as Yjs merges them, are accepted; the record lands.
+  accept(peer, sealEnvelopeAsMember(dao, Y.mergeUpdates([first, second]), member).bytes);
+  assert.ok(hasRecord(peer, record.id));
+  assert.equal(peer.store.pendingStructs, null);
+});
+
 test('an envelope for another DAO is refused', () => {
   const { peer } = founded();
   const writer = writerFrom(peer);
