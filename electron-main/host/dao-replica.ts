@@ -35,7 +35,7 @@ import { DaomeshError } from '../../core/errors.ts';
 import { DaoLedger } from '../../core/governance/dao-ledger.ts';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { addressBytes, decodeRecord, recordHashFromId, type LedgerRecord } from '../../core/ledger/record.ts';
-import { ed25519KeyOfPeerId, nodeClaimMessage } from '../../core/dao/device-delegation.ts';
+import { delegationProblem, ed25519KeyOfPeerId, nodeClaimMessage } from '../../core/dao/device-delegation.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { waitsForCatchUp, type GateRejection } from '../../core/dao/gate-rejection.ts';
 import { DeviceTable, type DeviceFacts } from './device-table.ts';
@@ -356,6 +356,16 @@ export class DaoReplica {
   /** The id of the author's live delegation of this device key (valid, and no valid revocation saw it). */
   delegationOf(author: string, deviceKey: Uint8Array): string | undefined {
     return this.#devices.delegationOf(this.ledger, `${author}:${bytesToHex(deviceKey)}`);
+  }
+
+  /**
+   * True when this replica holds the delegation `delegation` of `deviceKey` by `author` and the device has no live
+   * delegation: a valid revocation saw it. (A delegation not held yet is the gate's MISSING_DELEGATION.)
+   */
+  deviceRevoked(author: string, deviceKey: Uint8Array, delegation: string): boolean {
+    const record = this.#delegationRecord(delegation);
+    if (record === undefined || delegationProblem(record, recordHashFromId(this.id), addressBytes(author), deviceKey) !== null) return false;
+    return this.delegationOf(author, deviceKey) === undefined;
   }
 
   /**

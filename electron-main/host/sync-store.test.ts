@@ -15,7 +15,7 @@ import { base64urlnopad } from '@scure/base';
 import * as Y from 'yjs';
 import { appendRecords, daoText, localUpdate } from '../../core/dao/dao-doc.ts';
 import { yjsClientOf } from '../../core/dao/yjs-client.ts';
-import { memberSealer, sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
+import { memberSealer, sealEnvelopeAsDevice, sealEnvelopeAsMember } from '../../core/dao/envelope.ts';
 import { buildDeviceDelegation, buildDeviceRevocation, buildProposal } from '../../core/governance/record-builders.ts';
 import { simpleMajority, type Rules } from '../../core/governance/rules.ts';
 import { actor, day, hour, Scenario, type Actor } from '../../core/governance/test-dao.ts';
@@ -251,4 +251,41 @@ test("a removed member's envelope is refused by gossip and stored nowhere; catch
   // By catch-up (a member's node that took it in before it saw the removal serves it): taken, as every node does.
   assert.equal(await store.accept(scenario.daoId, early), 'accepted');
   assert.ok(daoText(replica.doc, 'charter').toString().startsWith('Before. '));
+});
+
+test("a revoked device's envelope is refused by gossip and stored nowhere; catch-up still takes one written before the revocation was seen", async (t) => {
+  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const laptop = scenario.delegateDevice(alice);
+  const { replica, store } = await bobsNode(t, scenario, bob);
+  await deliver(replica, [alice, bob, carol], scenario.records);
+  let client = 0;
+  // What a thief with the laptop's files writes: a charter edit sealed by its device key.
+  const laptopsEdit = (text: string) => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(replica.doc));
+    doc.clientID = yjsClientOf(laptop.publicKey, client++);
+    const update = localUpdate(doc, () => daoText(doc, 'charter').insert(0, text), 'local')!;
+    return sealEnvelopeAsDevice(scenario.daoId, update, alice.key.address, { key: laptop.publicKey, delegation: recordHashFromId(laptop.delegation) }, (message) =>
+      ed25519.sign(message, laptop.secretKey),
+    ).bytes;
+  };
+  const early = laptopsEdit('Before. ');
+  scenario.write(alice, (context) => buildDeviceRevocation(context, laptop.publicKey), { asDevice: false });
+  await deliver(replica, [alice, bob, carol], scenario.records);
+  assert.equal(replica.delegationOf(alice.key.address, laptop.publicKey), undefined);
+  const size = (await replica.envelopeIndex()).size;
+
+  const late = laptopsEdit('All funds to the device thief. ');
+  assert.equal(await store.acceptGossip(scenario.daoId, late), 'departed');
+  assert.equal((await replica.envelopeIndex()).size, size, 'nothing stored');
+  assert.equal(daoText(replica.doc, 'charter').toString().includes('thief'), false);
+  // Alice's member key still writes by gossip; the edit made before the revocation comes by catch-up.
+  const own = new Y.Doc();
+  Y.applyUpdate(own, Y.encodeStateAsUpdate(replica.doc));
+  own.clientID = yjsClientOf(addressBytes(alice.key.address), 9);
+  const fromAlice = sealEnvelopeAsMember(scenario.daoId, localUpdate(own, () => daoText(own, 'charter').insert(0, 'Ours. '), 'local')!, alice.key).bytes;
+  assert.equal(await store.acceptGossip(scenario.daoId, fromAlice), 'accepted');
+  assert.equal(await store.accept(scenario.daoId, early), 'accepted');
+  assert.match(daoText(replica.doc, 'charter').toString(), /Before\. /);
 });

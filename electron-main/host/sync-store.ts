@@ -11,7 +11,7 @@
 import { peerIdFromString } from '@libp2p/peer-id';
 import { base64urlnopad } from '@scure/base';
 import { DaomeshError } from '../../core/errors.ts';
-import { decodeEnvelope } from '../../core/dao/envelope.ts';
+import { decodeEnvelope, type Envelope } from '../../core/dao/envelope.ts';
 import { waitsForCatchUp, type GateRejection } from '../../core/dao/gate-rejection.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { maxInviteLifetimeMs, verifyInviteBytes, type Invite } from '../../core/sync/invite.ts';
@@ -217,16 +217,20 @@ export class HostSyncStore implements DaoSyncHost {
 
   /**
    * An envelope from the DAO's gossip. Gossip is the current members' fast path: an envelope by a member who has
-   * left is refused here ('departed'). A removed member's node keeps its old group keys and, since catch-up
-   * refuses it, may not even know it left; without this its text edits and records reached every node. (What a
-   * departed member wrote before others saw the departure still arrives by catch-up from those who took it in.)
+   * left, or sealed by a device its member revoked, is refused here ('departed'). A removed member's node keeps
+   * its old group keys and, since catch-up refuses it, may not even know it left; a stolen device key comes with
+   * the node's files. Without this their text edits (which no fold judges) and records reached every node. (What
+   * was written before others saw the departure or the revocation still arrives by catch-up from those who took
+   * it in, so every node's document ends the same.)
    */
   async acceptGossip(dao: string, envelope: Uint8Array): Promise<GossipOutcome> {
     const replica = this.#daos.replica(dao);
     if (!replica) return 'rejected';
-    const author = envelopeAuthor(envelope);
-    if (author === null) return 'rejected';
+    const sealed = envelopeSeal(envelope);
+    if (sealed === null) return 'rejected';
+    const { author, device } = sealed;
     if (replica.isMember(author) && !replica.ledger.governanceState().members.has(author)) return 'departed';
+    if (device !== undefined && replica.deviceRevoked(author, device.key, recordIdFromHash(device.delegation))) return 'departed';
     return await this.#acceptOne(dao, envelope);
   }
 
@@ -258,10 +262,10 @@ export class HostSyncStore implements DaoSyncHost {
   }
 }
 
-/** The address of an envelope's author, or null when the bytes are no envelope (the gate says why, if asked). */
-function envelopeAuthor(envelope: Uint8Array): string | null {
+/** Who sealed an envelope (its author, and the device key if one signed), or null when the bytes are no envelope (the gate says why, if asked). */
+function envelopeSeal(envelope: Uint8Array): Pick<Envelope, 'author' | 'device'> | null {
   try {
-    return decodeEnvelope(envelope).author;
+    return decodeEnvelope(envelope);
   } catch {
     return null;
   }
