@@ -95,9 +95,17 @@ test('actions give clear errors: locked identity, unknown DAO, unconfirmed rage 
   assert.match(unconfirmed.stderr, /--yes/);
   const quit = await cli(['rage-quit', dao!.id, '--yes']);
   assert.equal(quit.code, 0, quit.stderr);
+  // The only member leaves with the whole of the books.
+  assert.match(quit.stdout, /^left the DAO \([A-Za-z0-9_-]{43}\) with a claim on 100% of the books \((\d+) of \1 shares\)\n$/);
   const view = await json<DaoView>(['dao', 'show', dao!.id]);
   assert.equal(view.memberCount, 0);
   assert.equal(view.isMember, false);
+  const me = (await json<{ address: string }>(['status'])).address;
+  assert.deepEqual(
+    view.exits.map((exit) => [exit.member, exit.reason, exit.claimBps, exit.shares === exit.totalShares, exit.duringGraceOf]),
+    [[me, 'ragequit', 10_000, true, []]],
+  );
+  assert.match((await cli(['dao', 'show', dao!.id])).stdout, new RegExp(`\n  left \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z: ${me}  rage quit, claim 100% of the books \\(\\d+ of \\d+ shares\\)\n`));
   const nobody = await cli(['dao', 'members', dao!.id]);
   assert.equal(nobody.stdout, 'no members: everyone has left or been removed\n');
   const afterQuit = await cli(['proposal', 'create', dao!.id, '--title', 'still here?', '--json']);

@@ -174,6 +174,23 @@ export const StateVector = Base64.max(maxStateVectorChars, 'a state vector of at
 
 export const EvidenceView = z.object({ recordId: RecordId, kind: z.string(), author: Address, reason: z.string() });
 
+/**
+ * A member who left (rage quit) or was removed, with their claim on the books as it was then: `shares` of
+ * `totalShares` (the exact numbers payouts use), `claimBps` rounded down. `source` is the rage quit record or the
+ * removal proposal; `duringGraceOf`, passed proposals they had voted against whose grace period the rage quit fell in.
+ */
+export const ExitView = z.object({
+  member: Address,
+  reason: z.enum(['ragequit', 'removed']),
+  shares: z.number().int().min(0),
+  totalShares: z.number().int().min(0),
+  claimBps: Bps,
+  at: z.number().int(),
+  source: RecordId,
+  duringGraceOf: z.array(RecordId),
+});
+export type ExitView = z.infer<typeof ExitView>;
+
 export const DaoSummary = z.object({
   id: DaoId,
   name: z.string(),
@@ -193,6 +210,8 @@ export const DaoView = DaoSummary.omit({ members: true }).extend({
   nearCap: z.boolean(),
   proposals: z.array(ProposalView),
   evidence: z.array(EvidenceView),
+  /** Who left and with what claim, in the order they left (a member admitted again may leave twice). */
+  exits: z.array(ExitView),
   /** Quadratic voting: my voice credits left in the current epoch. */
   myCredits: z.number().int().nullable(),
   stateHash: z.string(),
@@ -305,7 +324,8 @@ export const bridgeMethods = {
   'dao.signTally': { params: z.object({ dao: DaoId, proposal: RecordId }).strict(), result: z.object({ record: RecordId }) },
   'dao.withdraw': { params: z.object({ dao: DaoId, proposal: RecordId }).strict(), result: z.object({ record: RecordId }) },
   /** Leaves the DAO with the member's pro-rata share; cannot be undone. */
-  'dao.rageQuit': { params: z.object({ dao: DaoId }).strict(), result: z.object({ record: RecordId }) },
+  /** `exit`: the claim this member leaves with, as this node's fold places the rage quit (null only if it did not place it). */
+  'dao.rageQuit': { params: z.object({ dao: DaoId }).strict(), result: z.object({ record: RecordId, exit: ExitView.nullable() }) },
   /** An invite code for a new device: it may sync the DAO until it expires (default 7 days); membership needs a passed member.add. */
   'dao.invite': {
     params: z.object({ dao: DaoId, expiresInMs: z.number().int().min(1000).max(maxInviteLifetimeMs).optional() }).strict(),

@@ -11,6 +11,7 @@ import {
   type DaoRulesView,
   type DaoSummary,
   type DaoView,
+  type ExitView,
   type ProposalParams,
   type ProposalView,
   type VotingByKindView,
@@ -321,6 +322,20 @@ function ballotCredits(state: DaoState, proposal: FoldProposal, me: string | nul
   return Math.max(0, mode.creditsPerEpoch - creditsSpent(state, me, mode.epochMs, Math.floor(proposal.createdAt / mode.epochMs), proposal));
 }
 
+/** Shares are below 2^53 (at most 1,000 members of 10^12 shares each: rules.ts, proposal-kinds.ts). */
+export function exitView(exit: DaoState['exits'][number]): ExitView {
+  return {
+    member: exit.member,
+    reason: exit.reason,
+    shares: Number(exit.shares),
+    totalShares: Number(exit.totalShares),
+    claimBps: exit.claimBps,
+    at: exit.at,
+    source: exit.source,
+    duringGraceOf: [...exit.duringGraceOf],
+  };
+}
+
 export function daoView(state: DaoState, me: string | null, now: number): DaoView {
   if (!state.rules) throw new DaomeshError('INTERNAL', 'A DAO view needs the DAO\'s genesis record, which has not arrived yet.');
   const summary = daoSummary(state, me);
@@ -337,6 +352,7 @@ export function daoView(state: DaoState, me: string | null, now: number): DaoVie
     nearCap: state.nearCap,
     proposals: state.proposals.map((proposal) => proposalView(state, proposal, me)).reverse(),
     evidence: state.evidence.map((entry) => ({ recordId: entry.record, kind: entry.kind, author: entry.author, reason: entry.reason })),
+    exits: state.exits.map(exitView),
     myCredits: creditsLeft(state, me, now),
     stateHash: state.stateHash,
     records: state.records,

@@ -1,6 +1,6 @@
 // `daomesh dao …`, `daomesh proposal …` (the rules.change options are in rules-options.ts), `daomesh vote`, `daomesh tally sign`, `daomesh rage-quit`.
 import { Option, type Command } from 'commander';
-import type { DaoView, ProposalParams, ProposalView, VotingModeView } from '../../core/bridge/api.ts';
+import type { DaoView, ExitView, ProposalParams, ProposalView, VotingModeView } from '../../core/bridge/api.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import type { ApiClient } from '../host/api-client.ts';
 import { formatDuration, parseDuration } from './duration.ts';
@@ -29,6 +29,17 @@ function describeVoting(mode: VotingModeView): string {
   return `${mode.votingMode} (quorum ${mode.quorumBps / 100}%, threshold ${mode.thresholdBps / 100}%${credits})`;
 }
 
+/** A claim on the books in words: `33.33% of the books (100 of 300 shares)`. */
+function describeClaim(exit: ExitView): string {
+  return `${exit.claimBps / 100}% of the books (${exit.shares} of ${exit.totalShares} shares)`;
+}
+
+function describeExit(exit: ExitView): string {
+  const how = exit.reason === 'ragequit' ? 'rage quit' : 'removed';
+  const grace = exit.duringGraceOf.length === 0 ? '' : `, in the grace period of ${exit.duringGraceOf.join(', ')}`;
+  return `  left ${new Date(exit.at).toISOString()}: ${exit.member}  ${how}, claim ${describeClaim(exit)}${grace}`;
+}
+
 function describeDao(dao: DaoView): string {
   const { rules } = dao;
   const byKind = Object.entries(rules.votingByKind).map(([kind, mode]) => `  ${kind} votes: ${describeVoting(mode)}`);
@@ -40,6 +51,7 @@ function describeDao(dao: DaoView): string {
     `  reputation: ${rules.reputationHalfLifeMs === null ? 'does not fade' : `halves every ${formatDuration(rules.reputationHalfLifeMs)}`}`,
     `  income: ${rules.income.treasuryBps / 100}% to the treasury, rest split by ${rules.income.split}`,
     ...dao.members.map((member) => `  ${member.address}  shares ${member.shares}  reputation ${member.reputation}`),
+    ...dao.exits.map(describeExit),
     `  ${dao.proposals.length} proposals, ${dao.evidence.length} ignored records, state ${dao.stateHash}`,
   ].join('\n');
 }
@@ -115,7 +127,7 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
 
   dao
     .command('show <dao>')
-    .description('rules, members with shares and reputation, proposals')
+    .description('rules, members with shares and reputation, who left with what claim, proposals')
     .action(async (id: string, _options, command: Command) => {
       const view = await cli.withApi(command, (api) => api.call('dao.get', { dao: id }));
       cli.print(cli.json(command), view, describeDao(view));
@@ -215,6 +227,7 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
     .action(async (id: string, options: { yes?: boolean }, command: Command) => {
       if (!options.yes) throw new DaomeshError('BAD_REQUEST', 'Rage quit cannot be undone.', 'Run it again with --yes to confirm.');
       const result = await cli.withApi(command, (api) => api.call('dao.rageQuit', { dao: id }));
-      cli.print(cli.json(command), result, `left the DAO (${result.record})`);
+      const claim = result.exit === null ? '' : ` with a claim on ${describeClaim(result.exit)}`;
+      cli.print(cli.json(command), result, `left the DAO (${result.record})${claim}`);
     });
 }

@@ -8,7 +8,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { base64 } from '@scure/base';
 import * as Y from 'yjs';
 import type { BridgeParams, BridgeResult, DaoSummary, DaoView } from '../../core/bridge/api.ts';
-import { daoSummary, daoView, rulesChangeFromView, votingByKindFromView } from '../../core/bridge/dao-view.ts';
+import { daoSummary, daoView, exitView, rulesChangeFromView, votingByKindFromView } from '../../core/bridge/dao-view.ts';
 import { daoText, isTextName, textNames, textRootName, type TextName } from '../../core/dao/dao-doc.ts';
 import { deviceSealer, type EnvelopeSealer } from '../../core/dao/envelope.ts';
 import { listsDep } from '../../core/dao/client-sequence.ts';
@@ -316,7 +316,9 @@ export class DaoService {
   }
 
   async rageQuit(params: BridgeParams<'dao.rageQuit'>): Promise<BridgeResult<'dao.rageQuit'>> {
-    return { record: await this.#write(params.dao, (context) => buildRagequit(context)) };
+    const record = await this.#write(params.dao, (context) => buildRagequit(context));
+    const exit = this.#replica(params.dao).ledger.state(this.#now()).exits.find((candidate) => candidate.source === record);
+    return { record, exit: exit === undefined ? null : exitView(exit) };
   }
 
   /**
