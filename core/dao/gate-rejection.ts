@@ -50,6 +50,11 @@ export const gateRejectionCodes = [
   'LEDGER_DELETE',
   /** More records in one envelope than the gate verifies at once. */
   'TOO_MANY_RECORDS',
+  /**
+   * Applying the update would cost Yjs far more than any local transaction does: too many text items or characters,
+   * items placed across thousands of others, or another copy of a ledger record that has many (integration-cost.ts).
+   */
+  'TOO_COSTLY',
 ] as const;
 
 export type GateRejectionCode = (typeof gateRejectionCodes)[number];

@@ -26,6 +26,7 @@ import { maxUpdateBytes } from './envelope.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { recordIdFromHash } from '../ledger/record.ts';
 import type { Sha256 } from '../ledger/verifier.ts';
+import { checkLedgerCopies, checkTextCost, type ItemText } from './integration-cost.ts';
 import { isClientOf } from './yjs-client.ts';
 import { keyIs, readSingleRecordUpdate, type SingleRecordUpdate } from './single-record-update.ts';
 
@@ -197,10 +198,12 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
   const setHere = (key: string): boolean => (keysInUpdate !== null ? keysInUpdate.has(key) : ledgerEntries.some((entry) => entry.id === key));
   let newEntries = 0;
   let touchesText = false;
+  const texts: ItemText[] = [];
 
   for (let index = 0; index < items.length; index++) {
     const item = items[index]!;
     const place = places.placeNew(index);
+    texts.push(null);
     if (place.root === ledgerRootName) {
       if (place.key === null) throw new GateRefusal('FORBIDDEN_CONTENT', 'The update inserts an unkeyed item into the ledger; ledger entries are keyed by record id.');
       if (!(item.content instanceof Y.ContentBinary)) {
@@ -215,7 +218,9 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
       }
       // Looked up by id, not by the equal key: the document and the fold keep the id string (withExpectedTexts),
       // so its string hash, computed here, serves them too.
-      const taken = ledger.has(id) || setHere(id);
+      if (setHere(id)) throw new GateRefusal('MALFORMED_UPDATE', `The update sets ledger entry ${clip(id)} twice; one local transaction sets a record once.`);
+      const taken = ledger.has(id);
+      if (taken) checkLedgerCopies(ledger, id);
       // The same key set again to the same bytes (two devices appending one record concurrently) changes nothing.
       ledgerEntries.push({ id, hash: digest, bytes, known: taken });
       if (keysInUpdate !== null) keysInUpdate.add(id);
@@ -230,12 +235,14 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
       if (!(content instanceof Y.ContentString || content instanceof Y.ContentFormat || content instanceof Y.ContentDeleted)) {
         throw new GateRefusal('FORBIDDEN_CONTENT', `The update inserts ${contentName(content)} into text ${clip(place.root)}; texts hold characters and formatting only.`);
       }
+      texts[index] = (doc.share.get(place.root) as Y.AbstractType<unknown> | undefined) ?? 'new';
       touchesText = true;
     } else {
       throw new GateRefusal('UNKNOWN_ROOT', `The update writes under ${JSON.stringify(clip(place.root))}, which is not part of a DAO document (only ${ledgerRootName} and text:<name>).`);
     }
   }
 
+  if (touchesText) checkTextCost(doc, items, texts);
   if (checkDeletions(doc, decoded.ds.clients, items, places)) touchesText = true;
   if (items.length === 0 && decoded.ds.clients.size === 0) throw new GateRefusal('MALFORMED_UPDATE', 'The update is empty.');
   // Yjs keeps the first item it gets at a position: writing as another key's client at that client's next
@@ -258,7 +265,10 @@ function inspectSingleRecord(doc: Y.Doc, single: SingleRecordUpdate, maxEntries:
   const digest = hash(bytes);
   const id = recordIdFromHash(digest);
   if (!keyIs(single, id)) return null;
-  return { ledgerEntries: [{ id, hash: digest, bytes, known: ledgerMap(doc).has(id) }], touchesText: false, client, single };
+  const ledger = ledgerMap(doc);
+  const known = ledger.has(id);
+  if (known) checkLedgerCopies(ledger, id);
+  return { ledgerEntries: [{ id, hash: digest, bytes, known }], touchesText: false, client, single };
 }
 
 /**
