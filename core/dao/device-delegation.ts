@@ -4,6 +4,7 @@
 // record-kinds.ts (deviceBodySchema) validates; the fold also honours `device.revoke`, which the gate leaves to it.
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { compareBytes, type LedgerRecord, type UnsignedRecord } from '../ledger/record.ts';
+import { isSoundEd25519Key } from '../ledger/verifier.ts';
 
 export const deviceDelegationKind = 'device.delegate';
 
@@ -34,6 +35,7 @@ export function delegationProblem(delegation: LedgerRecord, dao: Uint8Array, aut
   if (compareBytes(record.author, author) !== 0) return `delegation ${delegation.id} was made by ${delegation.author}, not by the signer`;
   const key = record.body.device;
   if (!(key instanceof Uint8Array) || key.length !== 32 || compareBytes(key, deviceKey) !== 0) return `delegation ${delegation.id} is for another device key`;
+  if (!isSoundEd25519Key(key)) return `delegation ${delegation.id} is for a key anyone can sign with (not a usable Ed25519 key)`;
   return null;
 }
 

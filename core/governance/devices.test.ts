@@ -2,7 +2,11 @@
 // by that key count only under that delegation, and not after (or concurrently with) its revocation.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import fc from 'fast-check';
+import { delegationProblem } from '../dao/device-delegation.ts';
+import { addressBytes, recordHashFromId } from '../ledger/record.ts';
+import { isSoundEd25519Key } from '../ledger/verifier.ts';
 import { DaoLedger } from './dao-ledger.ts';
 import type { LedgerIndex, View } from './ledger-index.ts';
 import { buildDeviceDelegation, buildDeviceRevocation, buildProposal } from './record-builders.ts';
@@ -27,7 +31,7 @@ test('a delegated device signs for its member', () => {
 test('delegations and revocations must be signed by the member key itself', () => {
   const { scenario, alice } = dao();
   const device = scenario.delegateDevice(alice);
-  const chained = scenario.write(alice, (context) => buildDeviceDelegation(context, new Uint8Array(32).fill(5)), { asDevice: true });
+  const chained = scenario.write(alice, (context) => buildDeviceDelegation(context, ed25519.keygen().publicKey), { asDevice: true });
   assert.equal(scenario.evidenceFor(chained), reasons.memberKeyOnly);
   const revoke = scenario.write(alice, (context) => buildDeviceRevocation(context, device.publicKey), { asDevice: true });
   assert.equal(scenario.evidenceFor(revoke), reasons.memberKeyOnly);
@@ -170,4 +174,20 @@ test('a device record stands exactly when the view holds no revocation of its de
     { numRuns: 60 },
   );
   assert.ok(seen.concurrent > 50 && seen.standing > 50, `too few cases: ${JSON.stringify(seen)}`);
+});
+
+test('a delegation of a key of small order, for which anyone can sign, is refused: by the builder, the fold and the gate', () => {
+  const { scenario, alice } = dao();
+  // The identity point: with R = identity and S = 0 a signature verifies any message, by either verifier.
+  const anyoneSigns = Uint8Array.of(1, ...new Uint8Array(31));
+  assert.equal(ed25519.verify(new Uint8Array([...anyoneSigns, ...new Uint8Array(32)]), Uint8Array.of(1, 2, 3), anyoneSigns), true, 'the hazard');
+  assert.equal(isSoundEd25519Key(anyoneSigns), false);
+  assert.equal(isSoundEd25519Key(ed25519.keygen().publicKey), true);
+  assert.throws(() => scenario.write(alice, (context) => buildDeviceDelegation(context, anyoneSigns)), /not a usable Ed25519 key/);
+  const written = scenario.write(alice, (context) => ({ ...buildDeviceDelegation(context, ed25519.keygen().publicKey), body: { device: anyoneSigns } }));
+  assert.match(scenario.evidenceFor(written) ?? '', /not a usable Ed25519 key/);
+  assert.match(delegationProblem(written, recordHashFromId(scenario.daoId), addressBytes(alice.key.address), anyoneSigns) ?? '', /anyone can sign/);
+  // Revoking such a key is no hazard: a revocation may name any key (one never delegated is evidence for that).
+  const revoked = scenario.write(alice, (context) => buildDeviceRevocation(context, anyoneSigns));
+  assert.doesNotMatch(scenario.evidenceFor(revoked) ?? '', /usable/);
 });

@@ -9,6 +9,7 @@ import { proposalKinds, type ProposalKinds } from './proposal-kinds.ts';
 import type { KeyBox } from '../sync/key-box.ts';
 import {
   deviceBodySchema,
+  deviceRevokeBodySchema,
   genesisBodySchema,
   groupKeyBodySchema,
   inviteRevokeBodySchema,
@@ -114,7 +115,7 @@ export function buildDeviceDelegation(context: RecordContext, device: Uint8Array
 }
 
 export function buildDeviceRevocation(context: RecordContext, device: Uint8Array): UnsignedRecord {
-  return build(context, 'device.revoke', checked(deviceBodySchema, { device }, 'device revocation'));
+  return build(context, 'device.revoke', checked(deviceRevokeBodySchema, { device }, 'device revocation'));
 }
 
 export function buildProposal(context: RecordContext, input: ProposalInput, kinds: ProposalKinds = proposalKinds()): UnsignedRecord {

@@ -3,6 +3,7 @@
 // 20, and come out as record ids (base64url) and EIP-55 addresses.
 import { z } from 'zod';
 import { addressFromBytes, compareBytes, recordIdFromHash, type RecordBody } from '../ledger/record.ts';
+import { isSoundEd25519Key } from '../ledger/verifier.ts';
 import { proposalKindName, rulesSchema, votingModeSchema } from './rules.ts';
 
 export const recordKinds = [
@@ -45,7 +46,7 @@ export const genesisBodySchema = z.strictObject({
   nonce: z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.length >= 8 && value.length <= 32, { message: 'expected 8 to 32 bytes' }),
 });
 
-export const deviceBodySchema = z.strictObject({
+const deviceFields = {
   device: bytesOf(32),
   /**
    * The libp2p peer id (multihash bytes) of the node that holds this device key: the DAO's other nodes sync
@@ -57,7 +58,13 @@ export const deviceBodySchema = z.strictObject({
    * agrees it runs this device. Nodes take `node` only with it (electron-main/host/dao-replica.ts).
    */
   nodeProof: bytesOf(64).optional(),
-});
+};
+
+/** A delegation's key may not be a point of small order, for which anyone can make a signature that verifies (verifier.ts). */
+export const deviceBodySchema = z.strictObject({ ...deviceFields, device: deviceFields.device.refine(isSoundEd25519Key, 'not a usable Ed25519 key') });
+
+/** A revocation may name any key: revoking is always safe (one of a key never delegated is evidence). */
+export const deviceRevokeBodySchema = z.strictObject(deviceFields);
 
 export const proposalBodySchema = z.strictObject({
   kind: proposalKindName,

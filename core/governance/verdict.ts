@@ -11,6 +11,7 @@ import type { ProposalKinds } from './proposal-kinds.ts';
 import { reasons } from './reasons.ts';
 import {
   deviceBodySchema,
+  deviceRevokeBodySchema,
   genesisBodySchema,
   groupKeyBodySchema,
   inviteRevokeBodySchema,
@@ -78,7 +79,7 @@ function judgeOrThrow(context: JudgeContext, node: LedgerNode, judged: Judged): 
       return { kind, device: bytesToHex(parse(deviceBodySchema, signed.body).device) };
     case 'device.revoke': {
       // Only a live delegation can be revoked: a revocation changes views (it is marked), so one of any key would be a free mark.
-      const device = bytesToHex(parse(deviceBodySchema, signed.body).device);
+      const device = bytesToHex(parse(deviceRevokeBodySchema, signed.body).device);
       const problem = index.revocationProblem(author, device, node.index);
       if (problem) ignore(problem);
       return { kind, device };
