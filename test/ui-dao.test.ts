@@ -334,6 +334,15 @@ test('the forms to admit, reward and remove a member propose what they say; a ra
   await page.locator(`[data-testid="member-row"][data-address="${me}"]`).waitFor({ state: 'detached', timeout: 15_000 });
   const after = await runCliJson<DaoView>([...data, 'dao', 'show', dao]);
   assert.deepEqual(after.members.map((member) => member.address), [bob]);
+  // Two founders of 100 shares each: this member left with half of the books, and the page says so.
+  assert.deepEqual(after.exits.map((exit) => [exit.member, exit.reason, exit.shares, exit.totalShares, exit.claimBps]), [[me, 'ragequit', 100, 200, 5000]]);
+  const row = page.locator(`[data-testid="exit-row"][data-address="${me}"]`);
+  await row.waitFor({ timeout: 15_000 });
+  assert.deepEqual([await row.getAttribute('data-reason'), await row.getAttribute('data-claim-bps')], ['ragequit', '5000']);
+  assert.equal(await row.getByTestId('exit-claim').textContent(), '50%');
+  assert.match((await row.textContent()) ?? '', /Rage quit.*100 of 200 shares/);
+  assert.match((await page.getByTestId('dao-my-exit').textContent()) ?? '', /^You left this DAO on .+ with a claim on 50% of its books \(100 of 200 shares\)\.$/);
+  await page.screenshot({ path: join(screenshots, 'after-rage-quit.png'), fullPage: true });
 });
 
 test('a DAO near its member cap says so on its page, suggesting a sub-DAO or an alliance; one with room does not', async () => {

@@ -215,6 +215,8 @@ export const en = {
     home: {
       back: 'All DAOs',
       notMember: 'You can read this DAO. To take part, ask a member to propose adding you:',
+      youLeft: 'You left this DAO on {{date}} with a claim on {{claim}} of its books ({{shares}} of {{total}} shares).',
+      youWereRemoved: 'You were removed from this DAO on {{date}}, with a claim on {{claim}} of its books ({{shares}} of {{total}} shares).',
     },
     sync: {
       inSync: 'In sync',
@@ -341,6 +343,17 @@ export const en = {
       shares: 'Shares',
       reputation: 'Reputation',
       empty: 'This DAO has no members left.',
+    },
+    exits: {
+      title: 'Who left',
+      description: 'Members who rage quit or were removed, with the claim on the books each left with. Payouts settle these claims.',
+      member: 'Member',
+      how: 'How and when',
+      claim: 'Claim on the books',
+      ragequit: 'Rage quit',
+      removed: 'Removed by a proposal',
+      claimShares: '{{shares}} of {{total}} shares',
+      duringGrace: 'During the grace period of:',
     },
     nearCap: {
       title: '{{count}} of {{cap}} members: this DAO is nearly full',

@@ -213,6 +213,8 @@ export const zhHant: Messages = {
     home: {
       back: '所有 DAO',
       notMember: '你可以閱讀這個 DAO。若要參與，請成員提議將你加入：',
+      youLeft: '你已於 {{date}} 退出這個 DAO，對其帳本的請求權為 {{claim}}（全部 {{total}} 股中的 {{shares}} 股）。',
+      youWereRemoved: '你已於 {{date}} 被移出這個 DAO，對其帳本的請求權為 {{claim}}（全部 {{total}} 股中的 {{shares}} 股）。',
     },
     sync: {
       inSync: '已同步',
@@ -336,6 +338,17 @@ export const zhHant: Messages = {
       shares: '股份',
       reputation: '聲望',
       empty: '這個 DAO 已經沒有成員了。',
+    },
+    exits: {
+      title: '已離開的成員',
+      description: '憤怒退出或被移除的成員，以及各自離開時對帳本的請求權。這些請求權由支付結算。',
+      member: '成員',
+      how: '方式與時間',
+      claim: '帳本請求權',
+      ragequit: '憤怒退出',
+      removed: '經提案移除',
+      claimShares: '全部 {{total}} 股中的 {{shares}} 股',
+      duringGrace: '發生在以下提案的寬限期內：',
     },
     nearCap: {
       title: '{{count}} / {{cap}} 位成員：這個 DAO 快滿了',

@@ -6,6 +6,8 @@ import { IconInfoCircle } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { CopyableValue } from '../../../components/CopyableValue.tsx';
 import { FormError } from '../../../components/FormError.tsx';
+import { formatBps } from '../../../i18n/format-number.ts';
+import { formatMoment } from '../../../time/format-moment.ts';
 import { useDao } from '../../../daos/use-dao.ts';
 import { useDaoSyncStatus } from '../../../daos/use-dao-sync-status.ts';
 import { useNavigation } from '../../../shell/navigation.tsx';
@@ -17,6 +19,7 @@ import { DaoSyncSummary } from '../sync/DaoSyncSummary.tsx';
 import { CharterCard } from './CharterCard.tsx';
 import { DaoPeersCard } from './DaoPeersCard.tsx';
 import { EvidenceCard } from './EvidenceCard.tsx';
+import { ExitsCard, myExit } from './ExitsCard.tsx';
 import { InviteButton } from './InviteButton.tsx';
 import { LeaveCard } from './LeaveCard.tsx';
 import { MembersCard } from './MembersCard.tsx';
@@ -28,7 +31,7 @@ import { DraftsCard } from '../texts/DraftsCard.tsx';
 import { WorkingCharterCard } from '../texts/WorkingCharterCard.tsx';
 
 export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { navigate } = useNavigation();
   const { data: dao, error, fold, evidenceTotal, refresh } = useDao(daoId);
   const { status: sync } = useDaoSyncStatus(daoId);
@@ -48,6 +51,7 @@ export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
     );
   }
 
+  const left = dao.isMember ? null : myExit(dao, me);
   return (
     <Stack gap="lg" maw={1100} data-testid="dao-home" data-dao={dao.id} data-fold-in={fold?.in} data-fold-restored={fold?.restored}>
       <Stack gap="xs">
@@ -75,6 +79,16 @@ export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
       {!dao.isMember && (
         <Alert color="gray" variant="light" icon={<IconInfoCircle size={18} />} data-testid="dao-not-member">
           <Stack gap={4}>
+            {left && (
+              <Text size="sm" data-testid="dao-my-exit">
+                {t(left.reason === 'ragequit' ? 'dao.home.youLeft' : 'dao.home.youWereRemoved', {
+                  date: formatMoment(t, left.at, i18n.language),
+                  claim: formatBps(left.claimBps, i18n.language),
+                  shares: left.shares,
+                  total: left.totalShares,
+                })}
+              </Text>
+            )}
             <Text size="sm">{t('dao.home.notMember')}</Text>
             {me !== null && <CopyableValue value={me} testId="dao-not-member-address" />}
           </Stack>
@@ -97,6 +111,7 @@ export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
         </Grid.Col>
       </Grid>
       <MembersCard dao={dao} online={sync?.online ?? null} />
+      <ExitsCard dao={dao} />
       {sync && <DaoPeersCard status={sync} />}
       <EvidenceCard evidence={dao.evidence} total={evidenceTotal} />
       {dao.isMember && <LeaveCard dao={dao} />}
