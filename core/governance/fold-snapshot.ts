@@ -26,7 +26,7 @@ export const foldSnapshotFormat = 2;
  * The fold's rules: bump it with any change that would judge a record differently, so that snapshots taken
  * by an older version are refolded from the records instead of being trusted.
  */
-export const foldRulesVersion = 9; // 9: quadratic credit epochs are their length and number, exits clear reputation, members hold at most 10^15 points, delegations of small-order keys are evidence; 8: thresholdBps 10000 is unanimity; 7: group.key records may commit to their key's whole SHA-256
+export const foldRulesVersion = 9; // 9: quadratic credit epochs are their length and number, exits clear reputation, members hold at most 10^15 points, delegations of small-order keys are evidence, a rules change is judged on the threshold it names; 8: thresholdBps 10000 is unanimity; 7: group.key records may commit to their key's whole SHA-256
 
 /** Verdict codes, one byte per record. */
 const verdictCodes = ['invalid', 'dao.genesis', 'device.delegate', 'device.revoke', 'proposal.create', 'proposal.withdraw', 'vote', 'tally.sign', 'member.ragequit', 'group.key', 'invite.revoke'] as const;

@@ -9,7 +9,7 @@ import { addressBytes, type RecordBody } from '../ledger/record.ts';
 import { admitMember, exitMember, replaceRules, type GovernanceState, type Transition } from './governance-state.ts';
 import { addressSchema, schemaProblem } from './record-kinds.ts';
 import { grantReputation } from './reputation.ts';
-import { applyRulesChange, rulesChangeSchema, rulesProblem, rulesSchema, type Rules, type RulesChange } from './rules.ts';
+import { applyRulesChange, effectiveThreshold, rulesChangeSchema, rulesProblem, rulesSchema, type Rules, type RulesChange } from './rules.ts';
 
 export type ExecutionContext = {
   /** Id of the proposal being executed. */
@@ -98,7 +98,13 @@ export const rulesChange = defineProposalKind<RulesChangeParams>({
   },
   check(params, state) {
     const next = rulesAfter(state.rules, params);
-    return next.ok ? rulesProblem(next.rules, state.members.size) : next.problem;
+    if (!next.ok) return next.problem;
+    // A change answers for the rules it names. A signature threshold it leaves alone is judged as it is in force,
+    // clamped to the members there are (effectiveThreshold): refusing every change that left alone a threshold the
+    // members had outgrown made a DAO that grew unable to change any rule without naming it too.
+    const leavesThreshold = 'change' in params && params.change.signatureThreshold === undefined;
+    const rules = leavesThreshold ? { ...next.rules, signatureThreshold: effectiveThreshold(next.rules, state.members.size) } : next.rules;
+    return rulesProblem(rules, state.members.size);
   },
   execute(state, params) {
     const next = rulesAfter(state.rules, params);

@@ -101,6 +101,26 @@ test('a change checked against the rules in force when it is made: a threshold a
   assert.throws(() => scenario.propose(alice, { kind: 'rules.change', params: { change: {} }, title: 'Nothing' }), /changes no rule/);
 });
 
+test('a DAO that grew past its signature threshold still changes other rules; a change naming a threshold too low is evidence', () => {
+  // One founder, threshold 1; two more members admitted: the rule (1) is no longer more than half of 3.
+  const scenario = new Scenario([alice], { ...simpleMajority(1), votingPeriodMs: day, gracePeriodMs: hour });
+  for (const who of [bob, carol]) {
+    const admit = scenario.propose(alice, { kind: 'member.add', params: { member: who.key.address, shares: 10n }, title: 'Admit' });
+    const members = scenario.memberAddresses().length;
+    for (const voter of [alice, bob, carol].slice(0, members)) scenario.vote(voter, admit, 'yes');
+    scenario.advance(day + 1);
+    for (const signer of [alice, bob, carol].slice(0, members)) scenario.sign(signer, admit);
+    later(scenario, hour);
+    assert.equal(scenario.proposal(admit).status, 'executed');
+  }
+  assert.equal(scenario.state().rules!.signatureThreshold, 1);
+  assert.equal(scenario.state().signatureThreshold, 2, 'in force: more than half of 3');
+  const cap = scenario.propose(alice, { kind: 'rules.change', params: { change: { memberCap: 9 } }, title: 'Room for nine' });
+  assert.equal(scenario.evidenceFor(cap), undefined);
+  const low = scenario.propose(alice, { kind: 'rules.change', params: { change: { signatureThreshold: 1 } }, title: 'One signature' });
+  assert.equal(scenario.evidenceFor(low), 'a signature threshold of 1 is not more than half of 3 members');
+});
+
 test('a first-format change (a whole rule set) is still read, and replaces the rules in force', () => {
   const scenario = new Scenario([alice, bob, carol], rules);
   const whole: Rules = { ...rules, memberCap: 7, votingByKind: {} };
