@@ -327,6 +327,7 @@ test('the forms to admit, reward and remove a member propose what they say; a ra
 
   const me = (await runCliJson<{ address: string }>([...data, 'status'])).address;
   assert.equal(await page.locator(`[data-testid="member-row"][data-address="${me}"]`).count(), 1);
+  assert.equal(await page.getByTestId('rule-signatures').textContent(), 'Signed by 2 members');
   await page.getByTestId('ragequit-open').click();
   assert.ok(!(await page.getByTestId('ragequit-confirm').isEnabled()), 'not before the name is typed');
   await page.getByTestId('ragequit-confirm-input').fill('Form Club');
@@ -342,6 +343,9 @@ test('the forms to admit, reward and remove a member propose what they say; a ra
   assert.equal(await row.getByTestId('exit-claim').textContent(), '50%');
   assert.match((await row.textContent()) ?? '', /Rage quit.*100 of 200 shares/);
   assert.match((await page.getByTestId('dao-my-exit').textContent()) ?? '', /^You left this DAO on .+ with a claim on 50% of its books \(100 of 200 shares\)\.$/);
+  // One member is left: a result needs their signature alone, whatever the rule set for two says.
+  assert.equal(after.signaturesNeeded, 1);
+  assert.match((await page.getByTestId('rule-signatures').textContent()) ?? '', /^Signed by 1 member \(the rule says 2; a result always needs more than half of the members, and at most all\)$/);
   await page.screenshot({ path: join(screenshots, 'after-rage-quit.png'), fullPage: true });
 });
 

@@ -208,6 +208,11 @@ export const DaoView = DaoSummary.omit({ members: true }).extend({
   memberCount: z.number().int(),
   /** True when the DAO is within two members of its cap: time to suggest a sub-DAO or an alliance. */
   nearCap: z.boolean(),
+  /**
+   * The signatures a result needs now: the rule (`rules.signatureThreshold`) clamped to more than half of the
+   * members and to at most all of them, as membership changed since it was set.
+   */
+  signaturesNeeded: z.number().int().min(1),
   proposals: z.array(ProposalView),
   evidence: z.array(EvidenceView),
   /** Who left and with what claim, in the order they left (a member admitted again may leave twice). */

@@ -237,3 +237,12 @@ test('dao.sync takes a state vector in base64 within its size bound (the host ch
   assert.equal(params.safeParse({ dao, stateVector: 'AA==', extra: 1 }).success, false);
   assert.equal(bridgeMethods['dao.sync'].result.safeParse({ update: 'AAA=' }).success, true);
 });
+
+test('the signatures a result needs now follow the members, where the rule set for fewer or more no longer can', () => {
+  const scenario = new Scenario([alice, bob, carol], { ...simpleMajority(3), ...timing, signatureThreshold: 3 });
+  assert.deepEqual([daoView(scenario.state(), alice.key.address, scenario.now).signaturesNeeded, daoView(scenario.state(), null, scenario.now).rules.signatureThreshold], [3, 3]);
+  scenario.ragequit(carol);
+  const view = daoView(scenario.state(), alice.key.address, scenario.now);
+  assert.deepEqual([view.signaturesNeeded, view.rules.signatureThreshold], [2, 3], 'at most all of the two left');
+  assert.ok(DaoView.safeParse(view).success);
+});

@@ -350,6 +350,7 @@ export function daoView(state: DaoState, me: string | null, now: number): DaoVie
     members: state.members.map((member) => ({ address: member.address, shares: Number(member.shares), reputation: Number(member.reputation) })),
     memberCount: state.members.length,
     nearCap: state.nearCap,
+    signaturesNeeded: state.signatureThreshold,
     proposals: state.proposals.map((proposal) => proposalView(state, proposal, me)).reverse(),
     evidence: state.evidence.map((entry) => ({ recordId: entry.record, kind: entry.kind, author: entry.author, reason: entry.reason })),
     exits: state.exits.map(exitView),

@@ -40,13 +40,19 @@ function describeExit(exit: ExitView): string {
   return `  left ${new Date(exit.at).toISOString()}: ${exit.member}  ${how}, claim ${describeClaim(exit)}${grace}`;
 }
 
+/** The signatures a result needs now, and the rule when the members outgrew it (or it them). */
+function describeSignatures(dao: DaoView): string {
+  const needed = `${dao.signaturesNeeded} ${dao.signaturesNeeded === 1 ? 'signature' : 'signatures'}`;
+  return dao.signaturesNeeded === dao.rules.signatureThreshold ? needed : `${needed} (the rule says ${dao.rules.signatureThreshold}; a result always needs more than half of the members, and at most all)`;
+}
+
 function describeDao(dao: DaoView): string {
   const { rules } = dao;
   const byKind = Object.entries(rules.votingByKind).map(([kind, mode]) => `  ${kind} votes: ${describeVoting(mode)}`);
   return [
     `${terminalLine(dao.name)} (${dao.id})`,
     `  members ${dao.memberCount}/${rules.memberCap}${dao.nearCap ? ' — near the cap: consider a sub-DAO or an alliance' : ''}`,
-    `  voting: ${describeVoting(rules)}, period ${formatDuration(rules.votingPeriodMs)}, grace ${formatDuration(rules.gracePeriodMs)}, a result is final with ${rules.signatureThreshold} ${rules.signatureThreshold === 1 ? 'signature' : 'signatures'}`,
+    `  voting: ${describeVoting(rules)}, period ${formatDuration(rules.votingPeriodMs)}, grace ${formatDuration(rules.gracePeriodMs)}, a result is final with ${describeSignatures(dao)}`,
     ...byKind,
     `  reputation: ${rules.reputationHalfLifeMs === null ? 'does not fade' : `halves every ${formatDuration(rules.reputationHalfLifeMs)}`}`,
     `  income: ${rules.income.treasuryBps / 100}% to the treasury, rest split by ${rules.income.split}`,

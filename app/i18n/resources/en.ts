@@ -306,6 +306,8 @@ export const en = {
       signatures: 'Final result',
       signaturesValue_one: 'Signed by {{count}} member',
       signaturesValue_other: 'Signed by {{count}} members',
+      signaturesClamped_one: '(the rule says {{count}}; a result always needs more than half of the members, and at most all)',
+      signaturesClamped_other: '(the rule says {{count}}; a result always needs more than half of the members, and at most all)',
       memberCap: 'Member cap',
       memberCapValue_one: 'At most {{count}} member',
       memberCapValue_other: 'At most {{count}} members',

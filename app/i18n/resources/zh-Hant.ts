@@ -301,6 +301,8 @@ export const zhHant: Messages = {
       signatures: '最終結果',
       signaturesValue_one: '需 {{count}} 位成員簽署',
       signaturesValue_other: '需 {{count}} 位成員簽署',
+      signaturesClamped_one: '（規則寫的是 {{count}} 位；結果一律需要超過半數成員簽署，且至多全體成員）',
+      signaturesClamped_other: '（規則寫的是 {{count}} 位；結果一律需要超過半數成員簽署，且至多全體成員）',
       memberCap: '成員上限',
       memberCapValue_one: '最多 {{count}} 位成員',
       memberCapValue_other: '最多 {{count}} 位成員',

@@ -15,8 +15,11 @@ const splitLabel = {
   reputation: 'dao.rules.split.reputation',
 } as const satisfies Record<DaoRulesView['income']['split'], string>;
 
-/** Every rule but the per-kind voting modes (ruleKindRows). */
-export function ruleRows(t: TFunction, rules: DaoRulesView, language: string): RuleRow[] {
+/**
+ * Every rule but the per-kind voting modes (ruleKindRows). `signaturesNeeded`: what a result needs now (DaoView), shown
+ * beside the rule when membership changed so that they differ; left out where rules are compared (a rules change).
+ */
+export function ruleRows(t: TFunction, rules: DaoRulesView, language: string, signaturesNeeded?: number): RuleRow[] {
   const percent = (bps: number): string => formatBps(bps, language);
   const rows: RuleRow[] = [{ label: t('dao.rules.voting'), value: t(modeLabel[rules.votingMode]), testId: 'rule-mode' }];
   if (rules.votingMode === 'lazy') {
@@ -37,7 +40,7 @@ export function ruleRows(t: TFunction, rules: DaoRulesView, language: string): R
       value: rules.gracePeriodMs > 0 ? formatDuration(t, rules.gracePeriodMs) : t('dao.rules.none'),
       testId: 'rule-grace-period',
     },
-    { label: t('dao.rules.signatures'), value: t('dao.rules.signaturesValue', { count: rules.signatureThreshold }), testId: 'rule-signatures' },
+    { label: t('dao.rules.signatures'), value: signaturesText(t, rules.signatureThreshold, signaturesNeeded), testId: 'rule-signatures' },
     { label: t('dao.rules.memberCap'), value: t('dao.rules.memberCapValue', { count: rules.memberCap }), testId: 'rule-member-cap' },
     {
       label: t('dao.rules.halfLife'),
@@ -51,6 +54,11 @@ export function ruleRows(t: TFunction, rules: DaoRulesView, language: string): R
     },
   );
   return rows;
+}
+
+function signaturesText(t: TFunction, rule: number, needed: number | undefined): string {
+  if (needed === undefined || needed === rule) return t('dao.rules.signaturesValue', { count: rule });
+  return `${t('dao.rules.signaturesValue', { count: needed })} ${t('dao.rules.signaturesClamped', { count: rule })}`;
 }
 
 /** The proposal kinds that vote their own way, each with its mode in words. */

@@ -106,7 +106,7 @@ export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
           <Stack gap="lg">
             <CharterCard charter={dao.charter} />
             <WorkingCharterCard dao={dao} />
-            <RulesCard rules={dao.rules} />
+            <RulesCard rules={dao.rules} signaturesNeeded={dao.signaturesNeeded} />
           </Stack>
         </Grid.Col>
       </Grid>

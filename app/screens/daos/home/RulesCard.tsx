@@ -13,11 +13,11 @@ const modeSentence = {
   lazy: 'dao.rules.modeSentence.lazy',
 } as const satisfies Record<DaoRulesView['votingMode'], string>;
 
-export function RulesCard({ rules }: { rules: DaoRulesView }) {
+export function RulesCard({ rules, signaturesNeeded }: { rules: DaoRulesView; signaturesNeeded: number }) {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'en';
   const percent = (bps: number): string => formatBps(bps, language);
-  const rows = ruleRows(t, rules, language);
+  const rows = ruleRows(t, rules, language, signaturesNeeded);
   const ownModes = ruleKindRows(t, rules, language);
 
   return (
