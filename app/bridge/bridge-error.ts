@@ -30,14 +30,6 @@ export function connectionLostError(): DaomeshError {
   );
 }
 
-export function noAnswerError(method: string, waitedMs: number): DaomeshError {
-  return new DaomeshError(
-    'NODE_NOT_RUNNING',
-    `The DAOmesh node did not answer ${method} within ${Math.round(waitedMs / 1000)} seconds.`,
-    'It may be stuck or very busy: check its log, then try again (restart it if it stays stuck).',
-  );
-}
-
 export function unauthorizedError(): DaomeshError {
   return new DaomeshError(
     'UNAUTHORIZED',

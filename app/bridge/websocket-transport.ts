@@ -3,7 +3,8 @@
 // so a node restart or a laptop waking up does not surface as an error.
 import { bridgeProtocol, secretProtocolPrefix, ServerFrame } from '../../core/bridge/protocol.ts';
 import type { DaomeshError } from '../../core/errors.ts';
-import { connectionLostError, errorFromHost, noAnswerError, unauthorizedError, unreachableError } from './bridge-error.ts';
+import { answerWaitMs, defaultAnswerWaitMs, noAnswerError } from '../../core/bridge/answer-wait.ts';
+import { connectionLostError, errorFromHost, unauthorizedError, unreachableError } from './bridge-error.ts';
 import { createConnectionStore, type ConnectionMonitor } from './connection-state.ts';
 import type { RawTransport } from './raw-transport.ts';
 
@@ -25,9 +26,6 @@ export interface WebSocketTransportOptions {
   answerTimeoutMs?: number;
 }
 
-/** Calls that may rightly take longer than any other: a join receives a DAO's whole history from a peer. */
-const slowMethods: Readonly<Record<string, number>> = { 'dao.join': 15 * 60_000 };
-
 export interface WebSocketTransport extends RawTransport {
   connection: ConnectionMonitor;
   close(): void;
@@ -46,7 +44,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
   const initialBackoffMs = options.initialBackoffMs ?? 250;
   const maxBackoffMs = options.maxBackoffMs ?? 5_000;
   const refusalsBeforeUnauthorized = options.refusalsBeforeUnauthorized ?? 2;
-  const answerTimeoutMs = options.answerTimeoutMs ?? 2 * 60_000;
+  const answerTimeoutMs = options.answerTimeoutMs ?? defaultAnswerWaitMs;
 
   const connection = createConnectionStore('connecting');
   const listeners = new Map<string, Set<(data: unknown) => void>>();
@@ -156,7 +154,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
         reject(unauthorizedError());
         return;
       }
-      const waitMs = slowMethods[method] ?? answerTimeoutMs;
+      const waitMs = answerWaitMs(method, answerTimeoutMs);
       // False when there is no open socket right now; the call then waits for the next one.
       const trySend = (): boolean => {
         const ws = socket;

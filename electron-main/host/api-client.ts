@@ -13,6 +13,7 @@ import {
   type BridgeParams,
   type BridgeResult,
 } from '../../core/bridge/api.ts';
+import { answerWaitMs, noAnswerError } from '../../core/bridge/answer-wait.ts';
 import { bridgeProtocol, secretProtocolPrefix, ServerFrame } from '../../core/bridge/protocol.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import { dataFiles, isAlive, processStartTime } from './data-dir.ts';
@@ -75,7 +76,11 @@ export type ApiClient = {
 /** The largest answer this client reads from the host. */
 const maxAnswerBytes = 256 * 1024 * 1024;
 
-export async function connectApi(endpoint: ApiEndpoint, options: { timeoutMs?: number } = {}): Promise<ApiClient> {
+/**
+ * `timeoutMs`: how long the handshake may take; `answerTimeoutMs`: how long a call waits for its answer (a join
+ * longer: core/bridge/answer-wait.ts), since a node that hangs keeps its socket open.
+ */
+export async function connectApi(endpoint: ApiEndpoint, options: { timeoutMs?: number; answerTimeoutMs?: number } = {}): Promise<ApiClient> {
   const socket = new WebSocket(endpoint.url, [bridgeProtocol, `${secretProtocolPrefix}${endpoint.secret}`], {
     // The host's answers can be large: a DAO of 100k records is ~14 MB of dao.get (tens of thousands of
     // ignored records) and ~54 MB of dao.sync. The host is this machine's own node, reached over loopback.
@@ -133,7 +138,21 @@ export async function connectApi(endpoint: ApiEndpoint, options: { timeoutMs?: n
         return;
       }
       const id = nextId++;
-      pending.set(id, { resolve, reject });
+      const waitMs = answerWaitMs(method, options.answerTimeoutMs);
+      // An answer that comes after this is dropped (the message handler finds no call for it).
+      const timer = setTimeout(() => {
+        if (pending.delete(id)) reject(noAnswerError(method, waitMs));
+      }, waitMs);
+      pending.set(id, {
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
       socket.send(JSON.stringify({ id, method, params }));
     });
 
