@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { Base64, bridgeMethods, isBase64, StateVector } from './api.ts';
 import { dispatchBridgeCall, type BridgeHandlers } from './dispatch.ts';
+import { maxCharterLength } from '../dao/text-limits.ts';
+import { genesisBodySchema } from '../governance/record-kinds.ts';
 
 test('base64 of any bytes passes the check; the check agrees with the decoder on malformed text', () => {
   fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => isBase64(base64.encode(bytes))));
@@ -84,4 +86,14 @@ test('every string a bridge method takes refuses a lone surrogate, so a new fiel
   for (const path of ['dao.create.name', 'dao.propose.title', 'dao.propose.params|4.text', 'dao.editText.ops[].insert']) assert.ok(paths.includes(path), path);
   for (const { path, schema } of found) assert.equal(schema.safeParse(text('\ud800')).success, false, path);
   for (const { path, schema } of freeText) assert.equal(schema.safeParse(text('🎉')).success, true, path);
+});
+
+test('a founding charter the genesis record could not hold is refused at the bridge, naming the field; one that fits passes', () => {
+  const create = bridgeMethods['dao.create'].params;
+  assert.equal(create.safeParse({ name: 'Club', charter: 'c'.repeat(maxCharterLength), preset: 'simple-majority' }).success, true);
+  const tooLong = create.safeParse({ name: 'Club', charter: 'c'.repeat(maxCharterLength + 1), preset: 'simple-majority' });
+  assert.equal(tooLong.success, false);
+  assert.deepEqual(tooLong.error?.issues[0]?.path, ['charter']);
+  // What the bridge takes the genesis schema takes: no "That DAO genesis is not valid" after the form said yes.
+  assert.equal(genesisBodySchema.shape.charter.safeParse('c'.repeat(maxCharterLength)).success, true);
 });

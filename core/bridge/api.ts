@@ -1,7 +1,7 @@
 // The bridge between the UI and the host: one typed interface, carried by Electron IPC or a WebSocket.
 // Every method's params and result are schemas, so both ends validate what crosses.
 import { z } from 'zod';
-import { maxRelativePositionChars, maxTextChars, maxTextDelete, maxTextOps } from '../dao/text-limits.ts';
+import { maxCharterLength, maxRelativePositionChars, maxTextChars, maxTextDelete, maxTextOps } from '../dao/text-limits.ts';
 import { maxInviteLifetimeMs } from '../sync/invite.ts';
 
 /**
@@ -299,7 +299,7 @@ export const bridgeMethods = {
     params: z
       .object({
         name: Name,
-        charter: FreeText.max(4000).default(''),
+        charter: FreeText.max(maxCharterLength).default(''),
         preset: RulePreset,
         founders: z.array(Address).max(50).default([]),
         memberCap: z.number().int().min(2).max(100).optional(),

@@ -1,6 +1,9 @@
 // How large a DAO's collaborative texts may grow by this node's edits (the live charter, proposal drafts), and how
 // large one edit may be. Kept free of imports: the bridge contract (core/bridge/api.ts) and the preload use it.
 
+/** Longest a DAO's founding charter may be (its genesis record holds it); the working charter is a text, below. */
+export const maxCharterLength = 2000;
+
 /** Longest a text may become through an edit (characters, UTF-16 units as JavaScript counts them). */
 export const maxTextChars = 20_000;
 

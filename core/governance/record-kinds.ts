@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { addressFromBytes, compareBytes, recordIdFromHash, type RecordBody } from '../ledger/record.ts';
 import { isSoundEd25519Key } from '../ledger/verifier.ts';
+import { maxCharterLength } from '../dao/text-limits.ts';
 import { proposalKindName, rulesSchema, votingModeSchema } from './rules.ts';
 
 export const recordKinds = [
@@ -26,7 +27,6 @@ export function isRecordKind(kind: string): kind is RecordKind {
 }
 
 export const maxNameLength = 80;
-export const maxCharterLength = 2000;
 export const maxTitleLength = 200;
 
 export function bytesOf(length: number) {

@@ -187,7 +187,7 @@ export const en = {
       charter: 'Charter',
       charterDescription: 'A few sentences on the DAO’s purpose and how its members mean to work together.',
       charterPlaceholder: 'We build and repair things for our neighbourhood, and share what it earns…',
-      charterTooLong: 'Keep the charter under 4,000 characters.',
+      charterTooLong: 'Keep the charter to 2,000 characters; the members can write more in the working charter once the DAO exists.',
       rules: 'How it decides',
       rulesDescription: 'Pick a starting point. The exact numbers appear on the DAO’s page once it exists.',
       preset: 'Voting rules',

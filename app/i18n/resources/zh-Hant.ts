@@ -186,7 +186,7 @@ export const zhHant: Messages = {
       charter: '章程',
       charterDescription: '用幾句話說明這個 DAO 的宗旨，以及成員打算怎麼合作。',
       charterPlaceholder: '我們為社區製作和修理東西，並共同分享所得……',
-      charterTooLong: '章程請控制在 4,000 個字元以內。',
+      charterTooLong: '章程請控制在 2,000 個字元以內；DAO 成立後，成員可以在工作章程中寫更多。',
       rules: '決策方式',
       rulesDescription: '先選一個起點。DAO 建立之後，它的頁面會列出確切的數字。',
       preset: '投票規則',
