@@ -290,7 +290,7 @@ test('the node a delegation names is known after a cold open from the snapshot, 
     const laptop = createNativeEd25519Signer(sha256(utf8ToBytes('second device')));
     const proof = libp2pKey.sign(nodeClaimMessage(recordHashFromId(dao), addressBytes(member.address), laptop.publicKey));
     // Named without the node's signature, it is not taken; with it, it is.
-    const unproven = signRecordAsMember(buildDeviceDelegation({ dao, author: member.address, deps: replica.ledger.heads(), time: start + 90 }, sha256(utf8ToBytes('third device')), node), member.privateKey);
+    const unproven = signRecordAsMember(buildDeviceDelegation({ dao, author: member.address, deps: replica.ledger.heads(), time: start + 90 }, createNativeEd25519Signer(sha256(utf8ToBytes('third device'))).publicKey, node), member.privateKey);
     await replica.writeLocal([unproven], memberSealer(dao, member));
     assert.deepEqual(replica.nodeOwners(nodeKey), []);
     const delegate = signRecordAsMember(buildDeviceDelegation({ dao, author: member.address, deps: replica.ledger.heads(), time: start + 100 }, laptop.publicKey, node, proof), member.privateKey);

@@ -2,6 +2,7 @@
 // delegation of it stands that no valid revocation saw, and a node is a member's while such a delegation proved it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { DaoLedger } from '../../core/governance/dao-ledger.ts';
@@ -13,7 +14,7 @@ import { DeviceTable } from './device-table.ts';
 
 const member = memberKeyFromPrivateKey(sha256(utf8ToBytes('device table member')));
 const stranger = memberKeyFromPrivateKey(sha256(utf8ToBytes('device table stranger')));
-const laptop = sha256(utf8ToBytes('device table laptop'));
+const laptop = ed25519.getPublicKey(sha256(utf8ToBytes('device table laptop')));
 const device = `${member.address}:${bytesToHex(laptop)}`;
 const start = Date.UTC(2026, 0, 1);
 const genesis = signRecordAsMember(

@@ -145,7 +145,7 @@ test("a member cannot take another member's node as theirs, and a removed member
   // Carol names Alice's node for a device of hers: without the node's signature, or with Alice's proof copied
   // (made for another author and device), the claim is not taken. Her own node she can prove.
   const carolsNode = await libp2pNode();
-  const carolsDevices = [2, 3, 4].map((fill) => new Uint8Array(32).fill(fill)) as [Uint8Array, Uint8Array, Uint8Array];
+  const carolsDevices = [2, 3, 4].map((fill) => ed25519.getPublicKey(new Uint8Array(32).fill(fill))) as [Uint8Array, Uint8Array, Uint8Array];
   scenario.write(carol, (context) => buildDeviceDelegation(context, carolsDevices[0], alicesNode.multihash));
   scenario.write(carol, (context) => buildDeviceDelegation(context, carolsDevices[1], alicesNode.multihash, alicesNode.prove(scenario.daoId, alice.key.address, alicesDevice)));
   scenario.write(carol, (context) => buildDeviceDelegation(context, carolsDevices[2], carolsNode.multihash, carolsNode.prove(scenario.daoId, carol.key.address, carolsDevices[2])));
