@@ -47,7 +47,7 @@ test('`node` refuses a number option that is no number or out of range, naming i
   }
 });
 
-test('DAO commands refuse whole-number options out of the bridge’s range before asking the node', async () => {
+test('DAO commands refuse number and duration options out of the bridge’s range before asking the node', async () => {
   const dao = 'A'.repeat(43);
   const proposal = 'B'.repeat(43);
   const refusals: [string[], RegExp][] = [
@@ -57,6 +57,10 @@ test('DAO commands refuse whole-number options out of the bridge’s range befor
     [['proposal', 'create', dao, '--title', 't', '--kind', 'reputation.grant', '--points', '0'], /^daomesh: --points takes a whole number from 1 to 1000000, not "0"\./],
     [['vote', dao, proposal, 'yes', '--votes', '1001'], /^daomesh: --votes takes a whole number from 1 to 1000, not "1001"\./],
     [['vote', dao, proposal, 'yes', '--votes', '12abc'], /^daomesh: --votes takes a whole number from 1 to 1000, not "12abc"\./],
+    [['dao', 'create', '--name', 'x', '--voting-period', '500ms'], /^daomesh: --voting-period takes a duration from 1s to 90d, not "500ms"\.\n$/],
+    [['dao', 'create', '--name', 'x', '--grace-period', '91d'], /^daomesh: --grace-period takes a duration from 0s to 90d, not "91d"\./],
+    [['dao', 'create', '--name', 'x', '--voting-period', 'soon'], /^daomesh: --voting-period takes a duration, not "soon"\./],
+    [['dao', 'invite', dao, '--expires', '91d'], /^daomesh: --expires takes a duration from 1s to 90d, not "91d"\./],
   ];
   for (const [args, message] of refusals) await assertRefused(args, message);
 });

@@ -3,10 +3,13 @@ import { Option, type Command } from 'commander';
 import type { DaoView, ExitView, ProposalParams, ProposalView, VotingModeView } from '../../core/bridge/api.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import type { ApiClient } from '../host/api-client.ts';
-import { formatDuration, parseDuration } from './duration.ts';
-import { wholeNumberOption } from './number-options.ts';
+import { formatDuration } from './duration.ts';
+import { durationOption, wholeNumberOption, type DurationBound } from './number-options.ts';
 import { addRuleOptions, parseRulesEdit, ruleFlagsGiven, rulesChange, type RuleOptionTexts } from './rules-options.ts';
 import { terminalLine } from './terminal-text.ts';
+
+/** The longest voting or grace period a new DAO takes (the bridge's dao.create bound). */
+const ninetyDays: DurationBound = { ms: 90 * 86_400_000, words: '90d' };
 
 export type CliContext = {
   json: (command: Command) => boolean;
@@ -100,9 +103,9 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
     .option('--founder <address>', 'another founder, repeatable', collect, [])
     // The number options take the bounds of the bridge's params (core/bridge/api.ts), refused here naming the option.
     .addOption(wholeNumberOption('--member-cap <n>', 'most members (default 15: small on purpose)', { min: 2, max: 100 }))
-    .option('--voting-period <duration>', 'how long votes stay open (e.g. 3d, 2h)')
-    .option('--grace-period <duration>', 'time between passing and taking effect (e.g. 1d)')
-    .action(async (options: { name: string; charter: string; preset: 'simple-majority'; founder: string[]; memberCap?: number; votingPeriod?: string; gracePeriod?: string }, command: Command) => {
+    .addOption(durationOption('--voting-period <duration>', 'how long votes stay open (e.g. 3d, 2h; 1s to 90d)', { ms: 1000, words: '1s' }, ninetyDays))
+    .addOption(durationOption('--grace-period <duration>', 'time between passing and taking effect (e.g. 1d; 0 to 90d)', { ms: 0, words: '0s' }, ninetyDays))
+    .action(async (options: { name: string; charter: string; preset: 'simple-majority'; founder: string[]; memberCap?: number; votingPeriod?: number; gracePeriod?: number }, command: Command) => {
       const result = await cli.withApi(command, (api) =>
         api.call('dao.create', {
           name: options.name,
@@ -110,8 +113,8 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
           preset: options.preset,
           founders: options.founder,
           ...(options.memberCap === undefined ? {} : { memberCap: options.memberCap }),
-          ...(options.votingPeriod === undefined ? {} : { votingPeriodMs: parseDuration(options.votingPeriod) }),
-          ...(options.gracePeriod === undefined ? {} : { gracePeriodMs: parseDuration(options.gracePeriod) }),
+          ...(options.votingPeriod === undefined ? {} : { votingPeriodMs: options.votingPeriod }),
+          ...(options.gracePeriod === undefined ? {} : { gracePeriodMs: options.gracePeriod }),
         }),
       );
       cli.print(cli.json(command), result, `created DAO ${result.dao}`);

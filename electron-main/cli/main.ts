@@ -235,6 +235,8 @@ All commands:
   daomesh vote DAO PROPOSAL yes|no|abstain [--votes N]
   daomesh tally sign DAO PROPOSAL
   daomesh rage-quit DAO --yes
+  daomesh dao invite DAO [--expires D] | dao revoke-invite DAO INVITE | dao join CODE
+  daomesh dao peers DAO | sync status
 Every command takes --data DIR and --json. Passphrases come from a file, $DAOMESH_PASSPHRASE, or a hidden prompt.`,
 );
 

@@ -1,9 +1,10 @@
 // `daomesh dao invite|revoke-invite|join|peers` and `daomesh sync status`: getting a DAO onto another device
 // and seeing how it syncs.
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { DaoSyncStatus } from '../../core/bridge/api.ts';
 import type { CliContext } from './dao-commands.ts';
-import { parseDuration } from './duration.ts';
+import { maxInviteLifetimeMs } from '../../core/sync/invite.ts';
+import { durationOption } from './number-options.ts';
 import { terminalLine } from './terminal-text.ts';
 
 function describeSync(status: DaoSyncStatus): string {
@@ -33,9 +34,9 @@ export function addSyncCommands(program: Command, cli: CliContext): void {
     .command('invite')
     .description('print an invite code for a new device (it can sync the DAO; membership needs a passed member.add)')
     .argument('<dao>', 'DAO id')
-    .addOption(new Option('--expires <duration>', 'how long the code works (e.g. 30m, 2d)').default('7d'))
-    .action(async (id: string, options: { expires: string }, command: Command) => {
-      const expiresInMs = parseDuration(options.expires);
+    .addOption(durationOption('--expires <duration>', 'how long the code works (e.g. 30m, 2d; 1s to 90d)', { ms: 1000, words: '1s' }, { ms: maxInviteLifetimeMs, words: '90d' }).default(7 * 86_400_000, '7d'))
+    .action(async (id: string, options: { expires: number }, command: Command) => {
+      const expiresInMs = options.expires;
       const result = await cli.withApi(command, (api) => api.call('dao.invite', { dao: id, expiresInMs }));
       cli.print(cli.json(command), result, `${result.code}\n(invite ${result.invite}, expires ${new Date(result.expires).toISOString()})`);
     });
