@@ -278,6 +278,35 @@ test('device keys: a delegation and a device-signed record in one envelope, then
   assert.equal(second.envelope.device?.key.length, 32);
 });
 
+test('a DAO of many devices writing in turn: each device\'s delegation is looked up at its first envelope only', () => {
+  const { peer } = founded();
+  const writer = writerFrom(peer);
+  writeAsClientOf(writer, addressBytes(member.address));
+  const devices = Array.from({ length: 12 }, () => ed25519.keygen());
+  // The member delegates them all in one envelope, each record on the one its client wrote before.
+  const delegations: LedgerRecord[] = [];
+  for (const device of devices) {
+    const deps = delegations.length === 0 ? [genesis.hash] : canonicalDeps([genesis.hash, delegations[delegations.length - 1]!.hash]);
+    delegations.push(signRecordAsMember(deviceDelegation({ dao: genesis.hash, author: addressBytes(member.address), deviceKey: device.publicKey, deps, time }), member.privateKey));
+  }
+  accept(peer, sealed(writer, member, () => appendRecords(writer, delegations)));
+  let lookups = 0;
+  const counting: GateContext = { ...context, acceptedDelegation: () => void lookups++ };
+  const last = new Map<Device, LedgerRecord>();
+  let afterFirstRound = 0;
+  for (let round = 0; round < 3; round++) {
+    if (round === 1) afterFirstRound = lookups;
+    devices.forEach((device, index) => {
+      const previous = last.get(device);
+      const record = deviceVote(member, device, delegations[index]!.hash, previous ? after(previous) : {});
+      accept(peer, sealedByDevice(writer, member, device, delegations[index]!.hash, () => appendRecords(writer, [record])), counting);
+      last.set(device, record);
+    });
+  }
+  assert.ok(afterFirstRound >= devices.length, 'each device\'s first envelope finds its delegation');
+  assert.equal(lookups - afterFirstRound, 0, 'later envelopes find it in the cache, however many devices write in turn');
+});
+
 test('a bad envelope signature is refused: another key signed, or the signature was altered', () => {
   const { peer } = founded();
   const writer = writerFrom(peer);

@@ -17,6 +17,7 @@ import * as Y from 'yjs';
 import { DaomeshError } from '../errors.ts';
 import { compareBytes, decodeRecord, recordIdFromHash, verifyRecordSignature, type LedgerRecord } from '../ledger/record.ts';
 import type { Ed25519Verify, Sha256 } from '../ledger/verifier.ts';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { RecentByBytes } from '../ledger/recent-by-bytes.ts';
 import { ByteArena } from './byte-arena.ts';
 import { hasRecord, recordBytes } from './dao-doc.ts';
@@ -250,12 +251,35 @@ function listsFounder(genesis: LedgerRecord, address: Uint8Array): boolean {
   return Array.isArray(founders) && founders.some((founder) => founder instanceof Uint8Array && compareBytes(founder, address) === 0);
 }
 
+type HeldDelegation = { readonly dao: Uint8Array; readonly author: Uint8Array; readonly key: Uint8Array };
+
 /**
- * Per document, delegations the gate found held there and delegating a device key: by the delegation's hash,
- * the author and key they delegate (copies). A held record stays (the ledger is append-only), and whether it
+ * Delegations the gate found held in a document and delegating a device key: by the delegation's hash, the
+ * author and key they delegate (copies). A held record stays (the ledger is append-only), and whether it
  * delegates a key is a function of its bytes, so the answer stands for every later envelope of that device.
+ * The devices writing lately are looked through first; the rest by the hash as text. (A cache of the last 8
+ * alone missed at every envelope of a DAO whose 9 or more devices write in turn, checking the delegation again.)
  */
-const heldDelegations = new WeakMap<Y.Doc, RecentByBytes<{ dao: Uint8Array; author: Uint8Array; key: Uint8Array }>>();
+class HeldDelegations {
+  readonly #recent = new RecentByBytes<HeldDelegation>(16);
+  readonly #all = new Map<string, HeldDelegation>();
+
+  get(hash: Uint8Array): HeldDelegation | undefined {
+    let held = this.#recent.get(hash);
+    if (held === undefined) {
+      held = this.#all.get(bytesToHex(hash));
+      if (held !== undefined) this.#recent.set(hash, held);
+    }
+    return held;
+  }
+
+  set(hash: Uint8Array, held: HeldDelegation): void {
+    this.#recent.set(hash, held);
+    this.#all.set(bytesToHex(hash), held);
+  }
+}
+
+const heldDelegations = new WeakMap<Y.Doc, HeldDelegations>();
 
 /** Finds delegation records: already accepted, in the document, or in this update (verified with the rest). */
 class Delegations {
@@ -307,7 +331,7 @@ class Delegations {
     this.passed = { delegation: delegationHash, author, key: deviceKey };
     if (found.held) {
       let held = heldDelegations.get(this.doc);
-      if (held === undefined) heldDelegations.set(this.doc, (held = new RecentByBytes()));
+      if (held === undefined) heldDelegations.set(this.doc, (held = new HeldDelegations()));
       // Copies: the envelope's bytes go back to the arena if it is refused after all.
       held.set(delegationHash, { dao: Uint8Array.from(dao), author: Uint8Array.from(author), key: Uint8Array.from(deviceKey) });
     }
