@@ -10,7 +10,7 @@ import { pureEd25519Verify } from '../ledger/verifier.ts';
 import { appendRecords, createDaoDoc, daoText, hasRecord, ledgerMap, localUpdate } from './dao-doc.ts';
 import { sealEnvelopeAsMember } from './envelope.ts';
 import type { GateRejectionCode } from './gate-rejection.ts';
-import { maxInsertedChars, maxItemsCrossed, maxLedgerCopies, maxTextItems } from './integration-cost.ts';
+import { maxInsertedChars, maxItemsCrossed, maxLedgerCopies, maxNewTextsPerUpdate, maxTexts, maxTextItems, textsHeld } from './integration-cost.ts';
 import { maxTextOps } from './text-limits.ts';
 import { applyCheckedEnvelope, checkEnvelope, type GateContext } from './update-gate.ts';
 import { yjsClientOf } from './yjs-client.ts';
@@ -171,4 +171,38 @@ test(`a ledger record takes at most ${maxLedgerCopies} copies, and one update se
   const once = localUpdate(twice, () => appendRecords(twice, [record]))!;
   const again = localUpdate(twice, () => ledgerMap(twice).set(record.id, Uint8Array.from(record.bytes)))!;
   assert.match(refuse(founded(), sealed(Y.mergeUpdates([once, again])), 'MALFORMED_UPDATE'), /twice/);
+});
+
+test(`an update starts at most ${maxNewTextsPerUpdate} texts, and a document holds at most ${maxTexts}`, () => {
+  const peer = founded();
+  const drafts = writer(peer);
+  let next = 0;
+  const starting = (count: number) => {
+    const update = localUpdate(drafts, () => {
+      for (let i = 0; i < count; i++) daoText(drafts, `draft:d${next++}`).insert(0, 'x');
+    })!;
+    return sealed(update);
+  };
+  assert.match(refuse(peer, starting(maxNewTextsPerUpdate + 1), 'TOO_COSTLY'), /starts 5 texts/);
+  // The writer made those drafts: the peer's document must follow it, so a fresh writer from here on.
+  const fresh = writer(peer);
+  let count = 0;
+  const start = (n: number) => {
+    const update = localUpdate(fresh, () => {
+      for (let i = 0; i < n; i++) daoText(fresh, `draft:f${count++}`).insert(0, 'x');
+    })!;
+    return sealed(update);
+  };
+  // Set up (not through the gate, which takes 4 a time): the document holds all but 3 texts it may.
+  const setup = localUpdate(fresh, () => {
+    for (let held = textsHeld(peer); held < maxTexts - 3; held++) daoText(fresh, `draft:f${count++}`).insert(0, 'x');
+  })!;
+  Y.applyUpdate(peer, setup);
+  accept(peer, start(3));
+  assert.equal(textsHeld(peer), maxTexts);
+  assert.match(refuse(peer, start(1), 'TOO_COSTLY'), /holds 4096 texts already/);
+  // Writing to a text it holds still goes in.
+  const again = writer(peer);
+  accept(peer, sealed(localUpdate(again, () => daoText(again, 'charter').insert(0, 'Still here. '))!));
+  assert.match(daoText(peer, 'charter').toString(), /^Still here\. /);
 });

@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import { DaomeshError } from '../errors.ts';
 import { createDaoDoc, daoText, ledgerMap, type TextName } from './dao-doc.ts';
 import { applyTextSplices, planTextEdit, type TextEditOp } from './text-edit.ts';
+import { maxTexts, textsHeld } from './integration-cost.ts';
 import { maxTextChars } from './text-limits.ts';
 import { applySplice, mapIndex, rebaseSplice, spliceBetween } from './text-splice.ts';
 
@@ -106,4 +107,18 @@ test('an edit not yet sent moves past a remote edit that arrived first', () => {
   // Overlap: the remote deletion took part of what local meant to replace.
   const overlap = rebaseSplice({ index: 3, delete: 5, insert: 'X' }, { index: 5, delete: 5, insert: '' });
   assert.deepEqual(overlap, { index: 3, delete: 2, insert: 'X' });
+});
+
+test(`a new draft is refused on this node once the DAO holds ${maxTexts} texts, as peers' gates would refuse it; existing texts take edits`, () => {
+  const doc = createDaoDoc();
+  doc.transact(() => {
+    for (let i = 0; i < maxTexts; i++) daoText(doc, `draft:d${i}`).insert(0, 'x');
+  });
+  assert.equal(textsHeld(doc), maxTexts);
+  assert.throws(
+    () => planTextEdit(doc, 'draft:new', [{ at: 0, delete: 0, insert: 'hello' }]),
+    (error: unknown) => error instanceof DaomeshError && error.code === 'BAD_REQUEST' && /holds 4,096 texts/.test(error.message),
+  );
+  assert.equal(textsHeld(doc), maxTexts, 'reading the new draft made no text');
+  assert.equal(planTextEdit(doc, 'draft:d7', [{ at: 1, delete: 0, insert: 'y' }]).lengthAfter, 2);
 });

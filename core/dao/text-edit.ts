@@ -11,6 +11,7 @@ import { base64 } from '@scure/base';
 import * as Y from 'yjs';
 import { DaomeshError } from '../errors.ts';
 import { daoText, textRootName, type TextName } from './dao-doc.ts';
+import { maxTexts, textsHeld } from './integration-cost.ts';
 import { maxTextChars } from './text-limits.ts';
 
 export type TextEditOp = {
@@ -38,6 +39,10 @@ export type TextEditPlan = {
  */
 export function planTextEdit(doc: Y.Doc, name: TextName, ops: readonly TextEditOp[]): TextEditPlan {
   const rootName = textRootName(name);
+  // Peers' gates take no text past maxTexts (integration-cost.ts): say so here rather than write what they refuse.
+  if ((doc.share.get(rootName)?._start ?? null) === null && ops.some((op) => op.insert.length > 0) && textsHeld(doc) >= maxTexts) {
+    throw new DaomeshError('BAD_REQUEST', `This DAO holds ${maxTexts.toLocaleString('en')} texts, the most a DAO holds: a new draft cannot be started.`, 'Write in a draft that exists, or empty one and reuse it.');
+  }
   // Reading a text that does not exist yet creates an empty root in this doc only: no update, nothing to sync.
   const text = daoText(doc, name);
   const length = text.length;

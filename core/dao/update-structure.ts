@@ -26,7 +26,7 @@ import { maxUpdateBytes } from './envelope.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { recordIdFromHash } from '../ledger/record.ts';
 import type { Sha256 } from '../ledger/verifier.ts';
-import { checkLedgerCopies, checkTextCost, type ItemText } from './integration-cost.ts';
+import { checkLedgerCopies, checkNewTexts, checkTextCost, type ItemText } from './integration-cost.ts';
 import { isClientOf } from './yjs-client.ts';
 import { keyIs, readSingleRecordUpdate, type SingleRecordUpdate } from './single-record-update.ts';
 
@@ -199,6 +199,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
   let newEntries = 0;
   let touchesText = false;
   const texts: ItemText[] = [];
+  const newTexts = new Set<string>();
 
   for (let index = 0; index < items.length; index++) {
     const item = items[index]!;
@@ -235,14 +236,20 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
       if (!(content instanceof Y.ContentString || content instanceof Y.ContentFormat || content instanceof Y.ContentDeleted)) {
         throw new GateRefusal('FORBIDDEN_CONTENT', `The update inserts ${contentName(content)} into text ${clip(place.root)}; texts hold characters and formatting only.`);
       }
-      texts[index] = (doc.share.get(place.root) as Y.AbstractType<unknown> | undefined) ?? 'new';
+      const text = doc.share.get(place.root) as Y.AbstractType<unknown> | undefined;
+      texts[index] = text ?? 'new';
+      // A root with no items is one this document made by reading a text nobody wrote (dao-doc.ts daoText).
+      if (text === undefined || text._start === null) newTexts.add(place.root);
       touchesText = true;
     } else {
       throw new GateRefusal('UNKNOWN_ROOT', `The update writes under ${JSON.stringify(clip(place.root))}, which is not part of a DAO document (only ${ledgerRootName} and text:<name>).`);
     }
   }
 
-  if (touchesText) checkTextCost(doc, items, texts);
+  if (touchesText) {
+    checkNewTexts(doc, newTexts);
+    checkTextCost(doc, items, texts);
+  }
   if (checkDeletions(doc, decoded.ds.clients, items, places)) touchesText = true;
   if (items.length === 0 && decoded.ds.clients.size === 0) throw new GateRefusal('MALFORMED_UPDATE', 'The update is empty.');
   // Yjs keeps the first item it gets at a position: writing as another key's client at that client's next
