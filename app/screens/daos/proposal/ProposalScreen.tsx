@@ -84,7 +84,7 @@ export function ProposalScreen({ dao: daoId, proposal: proposalId }: { dao: stri
               <CertificateCard
                 dao={dao.id}
                 proposal={proposal}
-                threshold={dao.rules.signatureThreshold}
+                threshold={dao.signaturesNeeded}
                 isMember={dao.isMember}
                 onSigned={() => void refresh()}
               />
