@@ -1,8 +1,8 @@
-// A realistic DAO history as signed envelopes, for the benchmarks: a few members, each writing from a
-// delegated device key (Ed25519, as the host does) in envelopes of `perEnvelope` records; proposals (mostly
-// signals, some reputation grants), votes that change, and tally certificates once voting is over. Members
+// A realistic DAO history as signed envelopes, for the benchmarks: a few members, each writing from one or more
+// delegated device keys (Ed25519, as the host does) in envelopes of `perEnvelope` records; proposals (mostly
+// signals, some reputation grants), votes that change, and tally certificates once voting is over. Devices
 // write in rounds, each on top of what they held when the round began, so their envelopes are concurrent
-// in the causal DAG as those of peers that sync now and then. Deterministic apart from the Yjs client ids.
+// in the causal DAG as those of peers that sync now and then. Deterministic.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { appendRecords, createDaoDoc, localUpdate } from '../core/dao/dao-doc.ts';
@@ -26,41 +26,71 @@ export type Workload = {
   readonly stateHash: string;
 };
 
-type Writer = { key: MemberKey; device: NativeEd25519Signer; doc: ReturnType<typeof createDaoDoc>; delegation: string | null; signed: Set<string> };
+type Member = { key: MemberKey; signed: Set<string> };
+/** One writing device: a member's delegated device key, with its own document (a host of its own). */
+type Writer = { member: Member; key: MemberKey; device: NativeEd25519Signer; doc: ReturnType<typeof createDaoDoc>; delegation: string | null };
 
 const startTime = Date.UTC(2026, 0, 1);
 const second = 1000;
 
+export type WorkloadOptions = {
+  records: number;
+  perEnvelope: number;
+  /** Members, all founders (default 5). The DAO's member cap is raised to them when they pass its default (15). */
+  members?: number;
+  /**
+   * Devices each member writes from (default 1): one number for every member, or one per member in order (a
+   * member past the list's end has one). Each device is a host of its own: its own key, delegation and document.
+   */
+  devicesPerMember?: number | readonly number[];
+  seed?: number;
+  aheadOfNowMs?: readonly number[];
+};
+
 /**
- * About `records` records (a round is finished whole) from `members` members, `perEnvelope` per envelope. With
- * `aheadOfNowMs`, one more envelope at the end for each: the second member's signal proposal claiming that far
- * ahead of the clock (a member whose clock runs ahead), titled "From a clock ahead" and its position from the
- * second on; `stateHash` then counts them, as a fold that does not hold back does.
+ * About `records` records (a round is finished whole) from `members` members, `perEnvelope` per envelope. Every
+ * device writes one envelope per round, in turn: the members in order, each member's devices one after the
+ * other. With `aheadOfNowMs`, one more envelope at the end for each: the second member's (first device's) signal
+ * proposal claiming that far ahead of the clock (a member whose clock runs ahead), titled "From a clock ahead" and its
+ * position from the second on; `stateHash` then counts them, as a fold that does not hold back does.
  */
-export function buildWorkload(options: { records: number; perEnvelope: number; members?: number; seed?: number; aheadOfNowMs?: readonly number[] }): Workload {
+export function buildWorkload(options: WorkloadOptions): Workload {
   const { perEnvelope } = options;
   const memberCount = options.members ?? 5;
   const next = seededRandom(options.seed ?? 1);
-  const writers: Writer[] = Array.from({ length: memberCount }, (_, i) => {
+  const devicesOf = (i: number): number => {
+    const given = options.devicesPerMember;
+    const count = typeof given === 'number' ? given : (given?.[i] ?? 1);
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(`A member writes from at least one device, not ${count}.`);
+    return count;
+  };
+  const members: Member[] = [];
+  const writers: Writer[] = [];
+  for (let i = 0; i < memberCount; i++) {
     const secret = sha256(utf8ToBytes(`daomesh bench member ${i}`));
-    const device = createNativeEd25519Signer(sha256(secret));
-    // Each writes as its device key's first Yjs client, as a host does (the gate takes no other).
-    const doc = createDaoDoc();
-    doc.clientID = yjsClientOf(device.publicKey, 0);
-    return { key: memberKeyFromPrivateKey(secret), device, doc, delegation: null, signed: new Set() };
-  });
-  // In a round every member writes one envelope, its records one second apart (so the round spans perEnvelope
+    const member: Member = { key: memberKeyFromPrivateKey(secret), signed: new Set() };
+    members.push(member);
+    for (let d = 0; d < devicesOf(i); d++) {
+      const device = createNativeEd25519Signer(d === 0 ? sha256(secret) : sha256(utf8ToBytes(`daomesh bench member ${i} device ${d}`)));
+      // Each writes as its device key's first Yjs client, as a host does (the gate takes no other).
+      const doc = createDaoDoc();
+      doc.clientID = yjsClientOf(device.publicKey, 0);
+      writers.push({ member, key: member.key, device, doc, delegation: null });
+    }
+  }
+  // In a round every device writes one envelope, its records one second apart (so the round spans perEnvelope
   // + 1 seconds); voting stays open for about 600 records, and at least three rounds.
   const roundMs = (perEnvelope + 1) * second;
-  const votingRounds = Math.max(3, Math.ceil(600 / (memberCount * perEnvelope)));
-  const rules: Rules = { ...rulePresets.simpleMajority(memberCount), votingPeriodMs: votingRounds * roundMs, gracePeriodMs: roundMs };
+  const votingRounds = Math.max(3, Math.ceil(600 / (writers.length * perEnvelope)));
+  const preset = rulePresets.simpleMajority(memberCount);
+  const rules: Rules = { ...preset, memberCap: Math.max(preset.memberCap, memberCount), votingPeriodMs: votingRounds * roundMs, gracePeriodMs: roundMs };
   const founder = writers[0]!;
   const genesis = signRecordAsMember(
     buildGenesis({
       author: founder.key.address,
       name: 'Bench DAO',
       charter: 'A DAO for benchmarks.',
-      founders: writers.map((writer) => writer.key.address),
+      founders: members.map((member) => member.key.address),
       rules,
       nonce: sha256(utf8ToBytes(`bench ${options.seed ?? 1}`)).slice(0, 16),
       time: startTime,
@@ -80,8 +110,8 @@ export function buildWorkload(options: { records: number; perEnvelope: number; m
   };
 
 
-  // Round 0: the founder brings the genesis; everyone delegates to their device key (the record member-signed,
-  // its envelope sealed by the device key it delegates, as the host seals it).
+  // Round 0: the founder's first device brings the genesis; every device is delegated to by its member (the
+  // record member-signed, its envelope sealed by the device key it delegates, as the host seals it).
   let time = startTime + second;
   const genesisBatch = [genesis];
   for (const writer of writers) {
@@ -107,7 +137,7 @@ export function buildWorkload(options: { records: number; perEnvelope: number; m
       for (let i = 0; i < perEnvelope; i++) {
         const recordTime = roundStart + (batch.length + 1) * second;
         const context: RecordContext = { dao, author: writer.key.address, deps, time: recordTime, device: { key: writer.device.publicKey, delegation: writer.delegation! } };
-        const { unsigned, proposes } = nextRecord(fold, writer, writers, proposals, context, roundStart, next);
+        const { unsigned, proposes } = nextRecord(fold, writer, members, proposals, context, roundStart, next);
         const record = signRecordAsDevice(unsigned, writer.device.sign);
         if (proposes) proposals.push({ id: record.id, author: writer, created: recordTime, deadline: recordTime + rules.votingPeriodMs, signers: 0 });
         fold.add(record);
@@ -119,8 +149,9 @@ export function buildWorkload(options: { records: number; perEnvelope: number; m
     }
     time = roundStart + roundMs;
   }
-  for (const [position, aheadMs] of (writers.length > 1 ? (options.aheadOfNowMs ?? []) : []).entries()) {
-    const writer = writers[1]!;
+  const secondMember = members.length > 1 ? writers.find((writer) => writer.member === members[1]) : undefined;
+  for (const [position, aheadMs] of (secondMember !== undefined ? (options.aheadOfNowMs ?? []) : []).entries()) {
+    const writer = secondMember!;
     const context: RecordContext = { dao, author: writer.key.address, deps: fold.heads(), time: Date.now() + aheadMs, device: { key: writer.device.publicKey, delegation: writer.delegation! } };
     const title = position === 0 ? 'From a clock ahead' : `From a clock ahead ${position + 1}`;
     const record = signRecordAsDevice(buildProposal(context, { kind: 'signal', params: { text: '' }, title }), writer.device.sign);
@@ -134,33 +165,34 @@ export function buildWorkload(options: { records: number; perEnvelope: number; m
 type Proposal = { readonly id: string; readonly author: Writer; readonly created: number; readonly deadline: number; signers: number };
 
 /**
- * What a member writes next: a tally signature for a proposal whose voting ended before the round began (so
- * every counted vote is in everyone's past), else now and then a proposal, else a vote on an open proposal.
+ * What a device writes next: its member's tally signature for a proposal whose voting ended before the round
+ * began (so every counted vote is in everyone's past; once per member), else now and then a proposal, else a
+ * vote on an open proposal.
  */
 function nextRecord(
   fold: DaoLedger,
   writer: Writer,
-  writers: readonly Writer[],
+  members: readonly Member[],
   proposals: Proposal[],
   context: RecordContext,
   roundStart: number,
   next: () => number,
 ): { unsigned: UnsignedRecord; proposes: boolean } {
   for (const proposal of proposals) {
-    if (proposal.deadline >= roundStart || writer.signed.has(proposal.id)) continue;
-    writer.signed.add(proposal.id);
+    if (proposal.deadline >= roundStart || writer.member.signed.has(proposal.id)) continue;
+    writer.member.signed.add(proposal.id);
     proposal.signers++;
     const certificate = fold.proposeCertificate(proposal.id, context.time);
     if (certificate.ok) return { unsigned: buildTallySignature(context, certificate.certificate), proposes: false };
   }
   // Proposals every member has looked at are done with.
-  while (proposals.length > 0 && proposals[0]!.signers >= writers.length) proposals.shift();
-  // Open, and seen: made before the round began (so in every member's past), or by this member.
+  while (proposals.length > 0 && proposals[0]!.signers >= members.length) proposals.shift();
+  // Open, and seen: made before the round began (so in every device's past), or by this device.
   const open = proposals.filter((proposal) => proposal.deadline > context.time && (proposal.created < roundStart || proposal.author === writer));
   if (open.length === 0 || next() < 0.03) {
     const grant = next() < 0.2;
     const input = grant
-      ? { kind: 'reputation.grant', params: { member: writers[Math.floor(next() * writers.length)]!.key.address, points: 10n }, title: 'Thanks' }
+      ? { kind: 'reputation.grant', params: { member: members[Math.floor(next() * members.length)]!.key.address, points: 10n }, title: 'Thanks' }
       : { kind: 'signal', params: { text: 'Shall we?' }, title: 'A question' };
     return { unsigned: buildProposal(context, input), proposes: true };
   }
