@@ -28,7 +28,7 @@ const sections: Record<string, () => Promise<void> | void> = {
     await benchStorage((line) => console.log(`  ${line}`));
   },
   'verify-apply': async () => {
-    console.log('\nVerify-and-apply through the gate, Yjs and the fold, by envelope size (BENCH_VERIFY_RECORDS records each, default 10,000; one core)');
+    console.log('\nVerify-and-apply through the gate, Yjs and the fold, by envelope size (BENCH_VERIFY_RECORDS records each, default 10,000, the one-record rows 5,000; one core)');
     await benchVerifyApply(undefined, (line) => console.log(`  ${line}`));
   },
   'concurrent-records': () => {
@@ -36,7 +36,7 @@ const sections: Record<string, () => Promise<void> | void> = {
     benchConcurrentRecords(undefined, (line) => console.log(`  ${line}`));
   },
   'dao-open': async () => {
-    console.log('\nA DAO on disk (BENCH_DAO_RECORDS records, default 20,000)');
+    console.log('\nA DAO on disk (BENCH_DAO_RECORDS records, default 100,000)');
     await benchDaoOpen(undefined, (line) => console.log(`  ${line}`));
   },
   'ui-open': async () => {
