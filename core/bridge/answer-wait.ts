@@ -18,6 +18,6 @@ export function noAnswerError(method: string, waitedMs: number): DaomeshError {
   return new DaomeshError(
     'NODE_NOT_RUNNING',
     `The DAOmesh node did not answer ${method} within ${Math.round(waitedMs / 1000)} seconds.`,
-    'It may be stuck or very busy: check its log, then try again (restart it if it stays stuck).',
+    'It may be stuck or very busy: check its log. A change it was asked for may still take effect, so look before asking again (restart it if it stays stuck).',
   );
 }

@@ -109,7 +109,7 @@ test('an edit not yet sent moves past a remote edit that arrived first', () => {
   assert.deepEqual(overlap, { index: 3, delete: 2, insert: 'X' });
 });
 
-test(`a new draft is refused on this node once the DAO holds ${maxTexts} texts, as peers' gates would refuse it; existing texts take edits`, () => {
+test(`a new draft is refused on this node once the DAO holds ${maxTexts} texts; existing texts take edits`, () => {
   const doc = createDaoDoc();
   doc.transact(() => {
     for (let i = 0; i < maxTexts; i++) daoText(doc, `draft:d${i}`).insert(0, 'x');

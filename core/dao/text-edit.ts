@@ -39,9 +39,9 @@ export type TextEditPlan = {
  */
 export function planTextEdit(doc: Y.Doc, name: TextName, ops: readonly TextEditOp[]): TextEditPlan {
   const rootName = textRootName(name);
-  // Peers' gates take no text past maxTexts (integration-cost.ts): say so here rather than write what they refuse.
+  // Each text costs every node memory (integration-cost.ts maxTexts): this node starts none past the bound.
   if ((doc.share.get(rootName)?._start ?? null) === null && ops.some((op) => op.insert.length > 0) && textsHeld(doc) >= maxTexts) {
-    throw new DaomeshError('BAD_REQUEST', `This DAO holds ${maxTexts.toLocaleString('en')} texts, the most a DAO holds: a new draft cannot be started.`, 'Write in a draft that exists, or empty one and reuse it.');
+    throw new DaomeshError('BAD_REQUEST', `This DAO holds ${maxTexts.toLocaleString('en')} texts, the most this node starts: a new draft cannot be started.`, 'Write in a draft that exists, or empty one and reuse it.');
   }
   // Reading a text that does not exist yet creates an empty root in this doc only: no update, nothing to sync.
   const text = daoText(doc, name);

@@ -26,7 +26,7 @@ import { maxUpdateBytes } from './envelope.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { recordIdFromHash } from '../ledger/record.ts';
 import type { Sha256 } from '../ledger/verifier.ts';
-import { checkLedgerCopies, checkNewTexts, checkTextCost, type ItemText } from './integration-cost.ts';
+import { checkLedgerCopies, checkTextCost, checkTextsWritten } from './integration-cost.ts';
 import { isClientOf } from './yjs-client.ts';
 import { keyIs, readSingleRecordUpdate, type SingleRecordUpdate } from './single-record-update.ts';
 
@@ -198,13 +198,13 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
   const setHere = (key: string): boolean => (keysInUpdate !== null ? keysInUpdate.has(key) : ledgerEntries.some((entry) => entry.id === key));
   let newEntries = 0;
   let touchesText = false;
-  const texts: ItemText[] = [];
-  const newTexts = new Set<string>();
+  const isText: boolean[] = [];
+  const textsWritten = new Set<string>();
 
   for (let index = 0; index < items.length; index++) {
     const item = items[index]!;
     const place = places.placeNew(index);
-    texts.push(null);
+    isText.push(false);
     if (place.root === ledgerRootName) {
       if (place.key === null) throw new GateRefusal('FORBIDDEN_CONTENT', 'The update inserts an unkeyed item into the ledger; ledger entries are keyed by record id.');
       if (!(item.content instanceof Y.ContentBinary)) {
@@ -236,10 +236,8 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
       if (!(content instanceof Y.ContentString || content instanceof Y.ContentFormat || content instanceof Y.ContentDeleted)) {
         throw new GateRefusal('FORBIDDEN_CONTENT', `The update inserts ${contentName(content)} into text ${clip(place.root)}; texts hold characters and formatting only.`);
       }
-      const text = doc.share.get(place.root) as Y.AbstractType<unknown> | undefined;
-      texts[index] = text ?? 'new';
-      // A root with no items is one this document made by reading a text nobody wrote (dao-doc.ts daoText).
-      if (text === undefined || text._start === null) newTexts.add(place.root);
+      isText[index] = true;
+      textsWritten.add(place.root);
       touchesText = true;
     } else {
       throw new GateRefusal('UNKNOWN_ROOT', `The update writes under ${JSON.stringify(clip(place.root))}, which is not part of a DAO document (only ${ledgerRootName} and text:<name>).`);
@@ -247,8 +245,8 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
   }
 
   if (touchesText) {
-    checkNewTexts(doc, newTexts);
-    checkTextCost(doc, items, texts);
+    checkTextsWritten(textsWritten);
+    checkTextCost(items, isText);
   }
   if (checkDeletions(doc, decoded.ds.clients, items, places)) touchesText = true;
   if (items.length === 0 && decoded.ds.clients.size === 0) throw new GateRefusal('MALFORMED_UPDATE', 'The update is empty.');
