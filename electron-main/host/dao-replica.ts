@@ -35,7 +35,7 @@ import { DaomeshError } from '../../core/errors.ts';
 import { DaoLedger } from '../../core/governance/dao-ledger.ts';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { addressBytes, decodeRecord, recordHashFromId, type LedgerRecord } from '../../core/ledger/record.ts';
-import { delegationProblem, ed25519KeyOfPeerId, nodeClaimMessage } from '../../core/dao/device-delegation.ts';
+import { ed25519KeyOfPeerId, nodeClaimMessage } from '../../core/dao/device-delegation.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { waitsForCatchUp, type GateRejection } from '../../core/dao/gate-rejection.ts';
 import { DeviceTable, type DeviceFacts } from './device-table.ts';
@@ -360,12 +360,11 @@ export class DaoReplica {
 
   /**
    * True when this replica holds the delegation `delegation` of `deviceKey` by `author` and the device has no live
-   * delegation: a valid revocation saw it. (A delegation not held yet is the gate's MISSING_DELEGATION.)
+   * delegation: a valid revocation saw it. (A delegation not held yet is the gate's MISSING_DELEGATION.) A table
+   * lookup: gossip asks it of every device envelope.
    */
   deviceRevoked(author: string, deviceKey: Uint8Array, delegation: string): boolean {
-    const record = this.#delegationRecord(delegation);
-    if (record === undefined || delegationProblem(record, recordHashFromId(this.id), addressBytes(author), deviceKey) !== null) return false;
-    return this.delegationOf(author, deviceKey) === undefined;
+    return this.#devices.outOfUse(this.ledger, `${author}:${bytesToHex(deviceKey)}`, delegation);
   }
 
   /**

@@ -63,6 +63,11 @@ export class DeviceTable {
     return this.#liveDelegations(ledger, device)[0];
   }
 
+  /** True when `id` is a delegation of `device` this table holds and the device has no live delegation: a valid revocation saw it (or it never counted). */
+  outOfUse(ledger: DaoLedger, device: Device, id: string): boolean {
+    return this.#delegations.get(device)?.has(id) === true && this.delegationOf(ledger, device) === undefined;
+  }
+
   /** The members whose live delegations proved they run on this node. */
   nodeOwners(ledger: DaoLedger, node: string): string[] {
     const owners = new Set<string>();
