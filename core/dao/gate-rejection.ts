@@ -51,8 +51,8 @@ export const gateRejectionCodes = [
   /** More records in one envelope than the gate verifies at once. */
   'TOO_MANY_RECORDS',
   /**
-   * Applying the update would cost Yjs far more than any local transaction does: too many text items or characters,
-   * items placed across thousands of others, or another copy of a ledger record that has many (integration-cost.ts).
+   * Applying the update would cost Yjs far more than any local transaction does: too many text items, characters
+   * or texts, or another copy of a ledger record that has many (integration-cost.ts).
    */
   'TOO_COSTLY',
 ] as const;

@@ -32,17 +32,12 @@ export const maxTexts = 4096;
 /** Most texts one update may write to: an edit writes to one (the genesis envelope too: the charter). */
 export const maxTextsPerUpdate = 4;
 
-/** Bounds an update's text items (`isText[i]`: item `i` goes into a text): how many, and how many characters. */
-export function checkTextCost(items: readonly Y.Item[], isText: readonly boolean[]): void {
-  let count = 0;
+/** Bounds an update's text items: how many, and how many characters. */
+export function checkTextCost(textItems: readonly Y.Item[]): void {
+  if (textItems.length > maxTextItems) throw new GateRefusal('TOO_COSTLY', `The update inserts more than ${maxTextItems} text items; an edit makes at most ${maxTextOps}.`);
   let positions = 0;
-  for (let index = 0; index < items.length; index++) {
-    if (!isText[index]) continue;
-    const item = items[index]!;
-    if (++count > maxTextItems) throw new GateRefusal('TOO_COSTLY', `The update inserts more than ${maxTextItems} text items; an edit makes at most ${maxTextOps}.`);
-    if (!(item.content instanceof Y.ContentFormat)) positions += item.length;
-    if (positions > maxInsertedChars) throw new GateRefusal('TOO_COSTLY', `The update inserts more than ${maxInsertedChars} characters into texts; no edit inserts more.`);
-  }
+  for (const item of textItems) if (!(item.content instanceof Y.ContentFormat)) positions += item.length;
+  if (positions > maxInsertedChars) throw new GateRefusal('TOO_COSTLY', `The update inserts more than ${maxInsertedChars} characters into texts; no edit inserts more.`);
 }
 
 /** Throws when the ledger key `key` already holds maxLedgerCopies copies (Yjs walks them all for each new one). */

@@ -198,13 +198,12 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
   const setHere = (key: string): boolean => (keysInUpdate !== null ? keysInUpdate.has(key) : ledgerEntries.some((entry) => entry.id === key));
   let newEntries = 0;
   let touchesText = false;
-  const isText: boolean[] = [];
+  const textItems: Y.Item[] = [];
   const textsWritten = new Set<string>();
 
   for (let index = 0; index < items.length; index++) {
     const item = items[index]!;
     const place = places.placeNew(index);
-    isText.push(false);
     if (place.root === ledgerRootName) {
       if (place.key === null) throw new GateRefusal('FORBIDDEN_CONTENT', 'The update inserts an unkeyed item into the ledger; ledger entries are keyed by record id.');
       if (!(item.content instanceof Y.ContentBinary)) {
@@ -236,7 +235,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
       if (!(content instanceof Y.ContentString || content instanceof Y.ContentFormat || content instanceof Y.ContentDeleted)) {
         throw new GateRefusal('FORBIDDEN_CONTENT', `The update inserts ${contentName(content)} into text ${clip(place.root)}; texts hold characters and formatting only.`);
       }
-      isText[index] = true;
+      textItems.push(item);
       textsWritten.add(place.root);
       touchesText = true;
     } else {
@@ -246,7 +245,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxEntries: number
 
   if (touchesText) {
     checkTextsWritten(textsWritten);
-    checkTextCost(items, isText);
+    checkTextCost(textItems);
   }
   if (checkDeletions(doc, decoded.ds.clients, items, places)) touchesText = true;
   if (items.length === 0 && decoded.ds.clients.size === 0) throw new GateRefusal('MALFORMED_UPDATE', 'The update is empty.');
@@ -278,21 +277,14 @@ function inspectSingleRecord(doc: Y.Doc, single: SingleRecordUpdate, maxEntries:
 
 /**
  * One local transaction writes as one Yjs client, continuing right where that client stopped: no gaps
- * (Skip), no collected ranges (GC), no second client. Returns the items, in clock order.
+ * (Skip), no collected ranges (GC); one client, as inspectUpdate took only one block. Returns the items, in clock order.
  */
 function checkItems(doc: Y.Doc, structs: Decoded['structs']): Y.Item[] {
   const items: Y.Item[] = [];
   for (const struct of structs) {
     if (struct instanceof Y.Skip) throw new GateRefusal('MALFORMED_UPDATE', 'The update has gaps (Skip structs); one local transaction has none.');
     if (!(struct instanceof Y.Item)) throw new GateRefusal('MALFORMED_UPDATE', 'The update carries garbage-collected ranges (GC structs); one local transaction has none.');
-    if (items.length > 0 && struct.id.client !== items[0]!.id.client) {
-      throw new GateRefusal('MALFORMED_UPDATE', 'The update writes as several Yjs clients; an envelope carries one local transaction.');
-    }
     if (!(struct.length >= 1 && struct.length <= maxUpdateBytes)) throw new GateRefusal('MALFORMED_UPDATE', `The update has an item of length ${struct.length}.`);
-    const previous = items[items.length - 1];
-    if (previous !== undefined && struct.id.clock !== previous.id.clock + previous.length) {
-      throw new GateRefusal('MALFORMED_UPDATE', 'The update has items out of sequence; one local transaction writes its positions in order.');
-    }
     items.push(struct);
   }
   if (items.length === 0) return items;
