@@ -269,6 +269,9 @@ export const TextOps = z
   .max(maxTextOps)
   .refine((ops) => ops.reduce((total, op) => total + (op.insert?.length ?? 0), 0) <= maxTextChars, `at most ${maxTextChars} characters inserted by one edit`);
 
+/** The longest voting or grace period a DAO may be founded with (a rules change may go further: rules.ts). */
+export const maxNewDaoPeriodMs = 90 * 24 * 3600 * 1000;
+
 export const bridgeMethods = {
   'node.status': { params: Empty, result: NodeStatus },
   'peers.list': { params: Empty, result: z.array(Peer) },
@@ -303,8 +306,8 @@ export const bridgeMethods = {
         preset: RulePreset,
         founders: z.array(Address).max(50).default([]),
         memberCap: z.number().int().min(2).max(100).optional(),
-        votingPeriodMs: z.number().int().min(1000).max(90 * 24 * 3600 * 1000).optional(),
-        gracePeriodMs: z.number().int().min(0).max(90 * 24 * 3600 * 1000).optional(),
+        votingPeriodMs: z.number().int().min(1000).max(maxNewDaoPeriodMs).optional(),
+        gracePeriodMs: z.number().int().min(0).max(maxNewDaoPeriodMs).optional(),
         votingByKind: VotingByKindView.optional(),
       })
       .strict(),

@@ -206,23 +206,23 @@ test('one record, one encoding: a payload its author wrote any other way is refu
     ['t', encode(record.time)],
     ['v', encode(1)],
   ];
+  /** A CBOR map of the entries, in the order given: a payload, or a body. */
   const payload = (entries: Array<[string, Uint8Array]>) =>
     Uint8Array.from([0xa0 + entries.length, ...entries.flatMap(([key, value]) => [...encode(key), ...value])]);
   const signed = (bytes: Uint8Array) => encodeSignedBytes(bytes, signDigest(member.privateKey, keccak_256(signingMessage(bytes))));
   const replace = (key: string, value: Uint8Array) => payload(fields.map(([name, old]) => [name, name === key ? value : old]));
   assert.equal(Buffer.compare(payload(fields), encodePayload(record)), 0, 'written as the encoder writes it');
   assert.equal(decodeRecord(signed(payload(fields))).record.kind, 'vote');
-  const bodyOf = (entries: Array<[string, Uint8Array]>) => Uint8Array.from([0xa0 + entries.length, ...entries.flatMap(([key, value]) => [...encode(key), ...value])]);
   const variants = {
     'keys in reverse order': payload([...fields].reverse()),
     'time as a float': replace('t', float64(record.time)),
     'version as a float': replace('v', float64(1)),
-    'body keys in another order': replace('b', bodyOf([['proposal', encode(new Uint8Array(32).fill(1))], ['choice', encode('yes')]])),
+    'body keys in another order': replace('b', payload([['proposal', encode(new Uint8Array(32).fill(1))], ['choice', encode('yes')]])),
   };
   for (const [name, bytes] of Object.entries(variants)) {
     assert.throws(() => decodeRecord(signed(bytes)), /not in canonical form/, name);
   }
-  assert.throws(() => decodeRecord(signed(replace('b', bodyOf([['amount', float64(1.5)], ['choice', encode('yes')]])))), /not an integer/);
+  assert.throws(() => decodeRecord(signed(replace('b', payload([['amount', float64(1.5)], ['choice', encode('yes')]])))), /not an integer/);
   // Text beyond ASCII takes the generic decoder's way, and is read.
   const named = signRecordAsMember(vote({ dao: null, kind: 'dao.genesis', body: { name: 'Zoë’s café', founders: [addressBytes(member.address)] }, deps: [] }), member.privateKey);
   assert.equal(decodeRecord(named.bytes).record.body.name, 'Zoë’s café');

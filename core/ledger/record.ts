@@ -223,7 +223,7 @@ export function decodeRecord(bytes: Uint8Array, hash?: Uint8Array, id?: string):
   checkFields(record);
   // One record, one encoding, one id: the generic decoder takes keys out of order and floats the encoder never
   // writes for whole numbers, so only what encodes back to these very bytes passes (non-ASCII text comes here).
-  if (!equalBytes(encodePayload(record), payload)) throw malformed('its payload is not in canonical form (DAOmesh writes each record one way only)');
+  if (compareBytes(encodePayload(record), payload) !== 0) throw malformed('its payload is not in canonical form (DAOmesh writes each record one way only)');
   if (holdsFraction(record.body)) throw malformed('its body holds a number that is not an integer');
   const digest = hash ?? sha256(bytes);
   return { id: recordIdFromHash(digest), hash: digest, bytes, record, author: authorAddress(record.author), payload };
@@ -236,10 +236,6 @@ export function verifyRecordSignature(record: LedgerRecord, ed25519Verify: Ed255
   if (device) return signed.sig.length === 64 && withSigningMessage(signingTag, record.payload, (message) => ed25519Verify(signed.sig, message, device.key));
   const signer = recoverAddress(withSigningMessage(signingTag, record.payload, keccak_256), signed.sig);
   return signer !== null && signer === record.author;
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && compareBytes(a, b) === 0;
 }
 
 /** True when a body value holds a number with a fraction (nesting is bounded by the decoder). */

@@ -40,6 +40,9 @@ export type Invite = {
 /** The longest an invite code may last: nodes make none longer, and refuse one that claims to. */
 export const maxInviteLifetimeMs = 90 * 24 * 3600 * 1000;
 
+/** How long an invite works when its maker does not say. */
+export const defaultInviteLifetimeMs = 7 * 24 * 3600 * 1000;
+
 /** `exits`: how many members had left the DAO (removed or rage quit) in the inviter's ledger when it made the code. */
 export type InviteContent = { dao: string; inviter: string; device: Uint8Array; addrs: readonly string[]; expires: number; exits: number; nonce: Uint8Array };
 

@@ -1,6 +1,6 @@
 // `daomesh dao …`, `daomesh proposal …` (the rules.change options are in rules-options.ts), `daomesh vote`, `daomesh tally sign`, `daomesh rage-quit`.
 import { Option, type Command } from 'commander';
-import type { DaoView, ExitView, ProposalParams, ProposalView, VotingModeView } from '../../core/bridge/api.ts';
+import { maxNewDaoPeriodMs, type DaoView, type ExitView, type ProposalParams, type ProposalView, type VotingModeView } from '../../core/bridge/api.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import type { ApiClient } from '../host/api-client.ts';
 import { formatDuration } from './duration.ts';
@@ -9,7 +9,7 @@ import { addRuleOptions, parseRulesEdit, ruleFlagsGiven, rulesChange, type RuleO
 import { terminalLine } from './terminal-text.ts';
 
 /** The longest voting or grace period a new DAO takes (the bridge's dao.create bound). */
-const ninetyDays: DurationBound = { ms: 90 * 86_400_000, words: '90d' };
+const ninetyDays: DurationBound = { ms: maxNewDaoPeriodMs, words: '90d' };
 
 export type CliContext = {
   json: (command: Command) => boolean;

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { DaoSyncStatus } from '../../core/bridge/api.ts';
 import type { CliContext } from './dao-commands.ts';
-import { maxInviteLifetimeMs } from '../../core/sync/invite.ts';
+import { defaultInviteLifetimeMs, maxInviteLifetimeMs } from '../../core/sync/invite.ts';
 import { durationOption } from './number-options.ts';
 import { terminalLine } from './terminal-text.ts';
 
@@ -34,10 +34,9 @@ export function addSyncCommands(program: Command, cli: CliContext): void {
     .command('invite')
     .description('print an invite code for a new device (it can sync the DAO; membership needs a passed member.add)')
     .argument('<dao>', 'DAO id')
-    .addOption(durationOption('--expires <duration>', 'how long the code works (e.g. 30m, 2d; 1s to 90d)', { ms: 1000, words: '1s' }, { ms: maxInviteLifetimeMs, words: '90d' }).default(7 * 86_400_000, '7d'))
+    .addOption(durationOption('--expires <duration>', 'how long the code works (e.g. 30m, 2d; 1s to 90d)', { ms: 1000, words: '1s' }, { ms: maxInviteLifetimeMs, words: '90d' }).default(defaultInviteLifetimeMs, '7d'))
     .action(async (id: string, options: { expires: number }, command: Command) => {
-      const expiresInMs = options.expires;
-      const result = await cli.withApi(command, (api) => api.call('dao.invite', { dao: id, expiresInMs }));
+      const result = await cli.withApi(command, (api) => api.call('dao.invite', { dao: id, expiresInMs: options.expires }));
       cli.print(cli.json(command), result, `${result.code}\n(invite ${result.invite}, expires ${new Date(result.expires).toISOString()})`);
     });
 

@@ -10,7 +10,7 @@ import { appVersion } from '../../core/version.ts';
 import type { ConnectionGater } from '@libp2p/interface';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import { DaomeshError } from '../../core/errors.ts';
-import { parseInviteCode } from '../../core/sync/invite.ts';
+import { defaultInviteLifetimeMs, parseInviteCode } from '../../core/sync/invite.ts';
 import { DaoSync } from '../../p2p/dao-sync.ts';
 import { SyncRefusedError } from '../../p2p/dao-sync-session.ts';
 import { DaoDiscovery } from '../../p2p/dao-discovery.ts';
@@ -373,7 +373,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       'dao.text': (params) => daos.text(params),
       'dao.texts': (params) => daos.texts(params),
       'dao.invite': async ({ dao, expiresInMs }) => {
-        const { code, invite } = await daos.createInvite(dao, expiresInMs ?? 7 * 24 * 3600 * 1000, listenAddresses(mesh));
+        const { code, invite } = await daos.createInvite(dao, expiresInMs ?? defaultInviteLifetimeMs, listenAddresses(mesh));
         await invites.record({ id: invite.id, dao, expires: invite.expires, createdAt: Date.now() });
         return { code, invite: invite.id, expires: invite.expires };
       },
