@@ -1,6 +1,6 @@
-// The gate bounds what applying an update costs Yjs: text items and characters per update, document items their
-// neighbours lie across, copies of a ledger record. Crafted updates that would walk past thousands of items are
-// refused before they are applied; honest edits, concurrent ones at one place included, go in.
+// The gate bounds what applying an update costs Yjs by what the update holds: text items, characters and texts,
+// each record set once, and copies of a ledger record. A crafted update of thousands of items at one place is
+// refused before it is applied, alike on every node; honest edits, concurrent ones at one place included, go in.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as Y from 'yjs';
