@@ -6,6 +6,7 @@ import { memberKeyFromPhrase } from '../identity/member-key.ts';
 import { addressBytes, signRecordAsDevice, signRecordAsMember, type LedgerRecord } from '../ledger/record.ts';
 import {
   appendRecords,
+  applyWholeState,
   createDaoDoc,
   daoText,
   hasRecord,
@@ -124,4 +125,33 @@ test('Yjs bytes per ledger entry vs the record bytes (printed, not asserted)', (
     );
     assert.equal(ledgerSize(oneTransaction), count);
   }
+});
+
+test('applyWholeState builds the same doc as Y.applyUpdate, its records views of the state, and the doc takes later updates', () => {
+  const source = createDaoDoc();
+  appendRecords(source, [vote(1), vote(2, 'device'), vote(3)]);
+  source.transact(() => daoText(source, 'charter').insert(0, 'We build bridges.'));
+  source.transact(() => daoText(source, 'charter').delete(3, 6));
+  const state = Y.encodeStateAsUpdate(source);
+  const copied = createDaoDoc();
+  Y.applyUpdate(copied, state);
+  const viewed = createDaoDoc();
+  applyWholeState(viewed, state, 'snapshot');
+  assert.deepEqual(Y.encodeStateAsUpdate(viewed), Y.encodeStateAsUpdate(copied));
+  assert.equal(daoText(viewed, 'charter').toString(), 'We bridges.');
+  const entries = [...ledgerEntries(viewed)];
+  assert.equal(entries.length, 3);
+  for (const [id, bytes] of entries) {
+    assert.equal(bytes.buffer, state.buffer, 'a view of the state, not a copy');
+    assert.deepEqual(bytes, recordBytes(source, id));
+  }
+  // Later changes apply on top, and the doc's own updates reach a copy.
+  const later = vote(4);
+  const update = localUpdate(source, () => appendRecords(source, [later]))!;
+  Y.applyUpdate(viewed, update);
+  assert.ok(hasRecord(viewed, later.id));
+  const reply = localUpdate(viewed, () => daoText(viewed, 'charter').insert(0, 'Now: '))!;
+  Y.applyUpdate(copied, update);
+  Y.applyUpdate(copied, reply);
+  assert.equal(daoText(copied, 'charter').toString(), 'Now: We bridges.');
 });

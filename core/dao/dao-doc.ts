@@ -9,6 +9,7 @@
 //   is never created by an update, so that loss cannot happen, no one can replace a whole text by setting its
 //   key again, and every text item in an update resolves to a root name (the update gate needs no rule for
 //   who may create or replace a text).
+import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { DaomeshError } from '../errors.ts';
 import { decodeRecord, type LedgerRecord } from '../ledger/record.ts';
@@ -37,6 +38,27 @@ export function createDaoDoc(): Y.Doc {
   const doc = new Y.Doc({ gc: true });
   doc.getMap(ledgerRootName);
   return doc;
+}
+
+/**
+ * Yjs's decoder of version-1 updates, except that byte contents (ledger records) are views of the update rather
+ * than copies. Yjs copies each so that a doc does not keep a large update alive; for a DAO's whole state, read
+ * once on a cold open, the records are most of that update anyway, and 100,000 small copies cost ~0.3 s of
+ * allocation and garbage collection. What the views keep alive besides the records: the state's other bytes
+ * (the texts, item headers), a few tenths of it.
+ */
+class ViewingDecoderV1 extends Y.UpdateDecoderV1 {
+  override readBuf(): Uint8Array {
+    return decoding.readVarUint8Array(this.restDecoder);
+  }
+}
+
+/**
+ * Applies a whole document state (Y.encodeStateAsUpdate) to `doc`, keeping its byte contents as views of
+ * `state`: for states read once and kept, such as a snapshot's; `state` must not change afterwards.
+ */
+export function applyWholeState(doc: Y.Doc, state: Uint8Array, origin?: unknown): void {
+  Y.applyUpdateV2(doc, state, origin, ViewingDecoderV1);
 }
 
 /** Each document's ledger, found once: Y.Doc.getMap allocates on every call, and the gate asks several times per envelope. */

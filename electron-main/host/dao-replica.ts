@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { base64urlnopad } from '@scure/base';
 import * as Y from 'yjs';
 import { RecordId } from '../../core/bridge/api.ts';
-import { appendRecords, createDaoDoc, ledgerEntries, ledgerRecords, localUpdate, recordBytes } from '../../core/dao/dao-doc.ts';
+import { appendRecords, applyWholeState, createDaoDoc, ledgerEntries, ledgerRecords, localUpdate, recordBytes } from '../../core/dao/dao-doc.ts';
 import type { Envelope, EnvelopeSealer } from '../../core/dao/envelope.ts';
 import { previousLedgerRecord } from '../../core/dao/client-sequence.ts';
 import { clientsPerKey, isClientOf, yjsClientOf } from '../../core/dao/yjs-client.ts';
@@ -1072,7 +1072,7 @@ async function readArrivals(path: string): Promise<Map<string, number>> {
  */
 function tookSnapshotState(doc: Y.Doc, state: Uint8Array): boolean {
   try {
-    Y.applyUpdate(doc, state, 'snapshot');
+    applyWholeState(doc, state, 'snapshot');
   } catch {
     return false;
   }
