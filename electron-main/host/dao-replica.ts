@@ -212,8 +212,6 @@ export class DaoReplica {
     await mkdirDurable(dir); // a DAO reported created must still be there after a power cut
     const snapshots = await SnapshotStore.open(join(dir, 'snapshots'));
     const { snapshot } = await snapshots.loadNewestParts(2);
-    // The doc's state is read on another thread while this one takes the fold back: the doc is needed soon after.
-    if (snapshot !== null && snapshot.count === 3) snapshot.preload(2);
     const log = await EnvelopeLog.open(join(dir, 'envelopes.log'), { resumeFrom: snapshot ?? undefined });
     const report: ReplicaOpenReport = { fromSnapshot: false, foldFromSnapshot: false, replayed: 0, rejected: 0 };
     const replica = new DaoReplica(id, log, snapshots, verify, new DaoLedger(id), options);

@@ -113,13 +113,6 @@ test('a payload saved in parts reads back joined, or part by part with only the 
     assert.deepEqual(parted!.parts.map((part) => [...part]), parts.slice(0, 3).map((part) => [...part]));
     assert.deepEqual([...parted!.readPart(3)!], [...parts[3]!]);
     assert.equal(parted!.readPart(4), null);
-    // Read on another thread first: the same bytes, once, and again from the file after that.
-    const { snapshot: preloaded } = await store.loadNewestParts(3);
-    preloaded!.preload(3);
-    preloaded!.preload(4);
-    assert.deepEqual([...preloaded!.readPart(3)!], [...parts[3]!]);
-    assert.deepEqual([...preloaded!.readPart(3)!], [...parts[3]!]);
-    assert.equal(preloaded!.readPart(4), null);
 
     // Damage in the last part: the first parts still load (and the damage shows when that part is read),
     // but the whole snapshot is never trusted.
@@ -130,7 +123,6 @@ test('a payload saved in parts reads back joined, or part by part with only the 
     assert.deepEqual(await store.loadNewest(), { snapshot: null, damaged: [path] });
     const { snapshot: early } = await store.loadNewestParts(3);
     assert.ok(early);
-    early.preload(3); // the damage shows there too
     assert.equal(early.readPart(3), null);
     // Once found, the damaged snapshot is set aside for good.
     assert.deepEqual(await readdir(dir), ['snapshot-000000000001.bin.damaged']);

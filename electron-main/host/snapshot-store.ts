@@ -14,7 +14,6 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, renameSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readInBackground, type BackgroundRead } from './background-read.ts';
 import type { LogCheckpoint } from './envelope-log.ts';
 import { syncDirectory } from './data-dir.ts';
 
@@ -42,12 +41,6 @@ export type PartedSnapshot = LogCheckpoint & {
    * in for data that was not needed until now.
    */
   readPart(index: number): Uint8Array | null;
-  /**
-   * Starts reading part `index` and checking it on another thread, so that readPart soon after finds it read
-   * instead of reading and checking it then. A part that could not be read or checked there is left to
-   * readPart, which reads it again and sets the file aside if it is damaged.
-   */
-  preload(index: number): void;
   /** Sets the file aside (renamed `*.damaged`) when a part that checked out cannot be used: no later load takes it. */
   setAside(): void;
 };
@@ -306,16 +299,7 @@ async function readParted(path: string, eager: number, usable: (checkpoint: LogC
     const whole = decodeLegacy(await readRange(path, 0, Infinity));
     if (whole !== null && !usable(whole)) return 'unusable';
     if (whole === null) return null;
-    return {
-      logId: whole.logId,
-      logOffset: whole.logOffset,
-      frameCount: whole.frameCount,
-      count: 1,
-      parts: [whole.payload],
-      readPart: (index) => (index === 0 ? whole.payload : null),
-      preload: () => {},
-      setAside: () => setAside(path),
-    };
+    return { logId: whole.logId, logOffset: whole.logOffset, frameCount: whole.frameCount, count: 1, parts: [whole.payload], readPart: (index) => (index === 0 ? whole.payload : null), setAside: () => setAside(path) };
   }
   if (head.length >= checkpointBytes + 4 && head.readUInt32LE(checkpointBytes) <= 1024) {
     const tableEnd = checkpointBytes + 4 + head.readUInt32LE(checkpointBytes) * partEntryBytes + digestBytes;
@@ -334,22 +318,14 @@ async function readParted(path: string, eager: number, usable: (checkpoint: LogC
     if (!sha256(data).equals(part.digest)) return null;
     parts.push(new Uint8Array(data.buffer, data.byteOffset, data.length));
   }
-  const preloads = new Map<number, BackgroundRead>();
   return {
     ...header.checkpoint,
     count: header.parts.length,
     parts,
-    preload(index) {
-      const part = header.parts[index];
-      if (part !== undefined && index >= parts.length && !preloads.has(index)) preloads.set(index, readInBackground(path, part.offset, part.length, part.digest));
-    },
     readPart(index) {
       const part = header.parts[index];
       if (part === undefined) return null;
       if (index < parts.length) return parts[index]!;
-      const preloaded = preloads.get(index)?.take();
-      preloads.delete(index);
-      if (preloaded) return preloaded;
       const data = readRangeSync(path, part.offset, part.length);
       if (data === null || !sha256(data).equals(part.digest)) {
         setAside(path);
