@@ -145,6 +145,13 @@ test('applyWholeState builds the same doc as Y.applyUpdate, its records views of
     assert.equal(bytes.buffer, state.buffer, 'a view of the state, not a copy');
     assert.deepEqual(bytes, recordBytes(source, id));
   }
+  // A state inside a larger buffer is copied first: the records pin nothing else.
+  const pooled = new Uint8Array(state.length + 16);
+  pooled.set(state, 8);
+  const fromPool = createDaoDoc();
+  applyWholeState(fromPool, pooled.subarray(8, 8 + state.length));
+  for (const [, bytes] of ledgerEntries(fromPool)) assert.notEqual(bytes.buffer, pooled.buffer);
+  assert.deepEqual(Y.encodeStateAsUpdate(fromPool), Y.encodeStateAsUpdate(copied));
   // Later changes apply on top, and the doc's own updates reach a copy.
   const later = vote(4);
   const update = localUpdate(source, () => appendRecords(source, [later]))!;

@@ -44,8 +44,9 @@ export function createDaoDoc(): Y.Doc {
  * Yjs's decoder of version-1 updates, except that byte contents (ledger records) are views of the update rather
  * than copies. Yjs copies each so that a doc does not keep a large update alive; for a DAO's whole state, read
  * once on a cold open, the records are most of that update anyway, and 100,000 small copies cost ~0.3 s of
- * allocation and garbage collection. What the views keep alive besides the records: the state's other bytes
- * (the texts, item headers), a few tenths of it.
+ * allocation and garbage collection. What the views keep alive besides the records: the state's other bytes,
+ * item headers and the texts' content (a tenth of the benchmark DAO's state; about half of one whose members
+ * have written long texts).
  */
 class ViewingDecoderV1 extends Y.UpdateDecoderV1 {
   override readBuf(): Uint8Array {
@@ -55,10 +56,13 @@ class ViewingDecoderV1 extends Y.UpdateDecoderV1 {
 
 /**
  * Applies a whole document state (Y.encodeStateAsUpdate) to `doc`, keeping its byte contents as views of
- * `state`: for states read once and kept, such as a snapshot's; `state` must not change afterwards.
+ * `state`: for states read once and kept, such as a snapshot's; `state` must not change afterwards. A state
+ * that is part of a larger buffer (a small read comes from Node's shared pool) is copied first, so that the
+ * records share their buffer with nothing else.
  */
 export function applyWholeState(doc: Y.Doc, state: Uint8Array, origin?: unknown): void {
-  Y.applyUpdateV2(doc, state, origin, ViewingDecoderV1);
+  const own = state.byteOffset === 0 && state.byteLength === state.buffer.byteLength ? state : state.slice();
+  Y.applyUpdateV2(doc, own, origin, ViewingDecoderV1);
 }
 
 /** Each document's ledger, found once: Y.Doc.getMap allocates on every call, and the gate asks several times per envelope. */
