@@ -202,3 +202,15 @@ test('heads(n) gives the n heads that sort last, as the full list ends', () => {
   assert.equal(all.length, 80);
   for (const n of [1, 2, 5, 32, 79, 80, 200]) assert.deepEqual(scenario.ledger.heads(n), all.slice(-n), `the last ${n}`);
 });
+
+test('the state hash of a fixed history is the one pinned here: its encoding changes only on purpose', () => {
+  // Keys, times and signatures are deterministic, so the hash is too. A change to what the hash takes (the
+  // governance README's "State hash") changes this value: update it then, and say so in the commit.
+  const scenario = history();
+  const proposal = scenario.propose(carol, { kind: 'signal', params: { text: 'twice' }, title: 'Changed mind' });
+  scenario.vote(carol, proposal, 'no');
+  scenario.vote(carol, proposal, 'yes');
+  const state = scenario.ledger.state(scenario.now);
+  assert.deepEqual(state.evidence.map((entry) => entry.reason), [reasons.superseded]);
+  assert.equal(state.stateHash, '444a13a51a6f00f874e844f98bc48727c261ae663b4b69d15f00f3096c56c101');
+});
