@@ -291,7 +291,8 @@ test('quadratic voting in the UI: the credits control says what n votes cost and
 test('the forms to admit, reward and remove a member propose what they say; a rage quit confirmed in its dialog takes this member out', async () => {
   const data = ['--data', node.dataDir];
   const [bob, carol] = [actor('bob').key.address, actor('carol').key.address];
-  const { dao } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Form Club', '--founder', bob]);
+  // A short voting period: the proposals are closed, waiting for signatures, by the time this member leaves.
+  const { dao } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Form Club', '--founder', bob, '--voting-period', '2s']);
   await page.getByTestId('nav-daos').click();
   await page.locator('[data-testid="dao-card"]', { hasText: 'Form Club' }).click();
   await page.getByTestId('dao-home').waitFor({ timeout: 15_000 });
@@ -347,6 +348,11 @@ test('the forms to admit, reward and remove a member propose what they say; a ra
   assert.equal(after.signaturesNeeded, 1);
   assert.match((await page.getByTestId('rule-signatures').textContent()) ?? '', /^Signed by 1 member \(the rule says 2; a result always needs more than half of the members, and at most all\)$/);
   await page.screenshot({ path: join(screenshots, 'after-rage-quit.png'), fullPage: true });
+  // A closed proposal nobody has signed yet asks for the signatures a result needs now, not the rule's two.
+  await page.locator(`[data-testid="proposal-row"][data-proposal="${admit.id}"]`).click();
+  await page.locator(`[data-testid="proposal-detail"][data-proposal="${admit.id}"]`).waitFor({ timeout: 15_000 });
+  assert.equal(await page.getByTestId('certificate-progress').textContent(), '0 of 1 signatures');
+  await page.getByTestId('proposal-back').click();
 });
 
 test('a DAO near its member cap says so on its page, suggesting a sub-DAO or an alliance; one with room does not', async () => {
