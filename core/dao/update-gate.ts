@@ -261,7 +261,7 @@ type HeldDelegation = { readonly dao: Uint8Array; readonly author: Uint8Array; r
  * alone missed at every envelope of a DAO whose 9 or more devices write in turn, checking the delegation again.)
  */
 class HeldDelegations {
-  readonly #recent = new RecentByBytes<HeldDelegation>(16);
+  readonly #recent = new RecentByBytes<HeldDelegation>();
   readonly #all = new Map<string, HeldDelegation>();
 
   get(hash: Uint8Array): HeldDelegation | undefined {
