@@ -78,7 +78,8 @@ export class DaoLedger {
     this.index = imported?.index ?? new LedgerIndex(daoId);
     this.order = imported?.order ?? [];
     this.views = new ViewStates(this.index);
-    this.deriver = new StateDeriver(this.index, this.views);
+    this.deriver = new StateDeriver(this.index, this.views, this.order);
+    if (imported?.facts) this.deriver.restoreFacts(imported.facts);
     this.kinds = options.kinds ?? proposalKinds();
     this.maxClockSkewMs = options.maxClockSkewMs ?? 10 * 60 * 1000;
     this.judging = { index: this.index, views: this.views, kinds: this.kinds };
@@ -93,9 +94,14 @@ export class DaoLedger {
     return new DaoLedger(daoId, options, decodeFold(daoId, bytes, options.kinds ?? proposalKinds()));
   }
 
-  /** Everything the fold derived, as bytes importFold takes back; not the records waiting for deps or held. */
+  /**
+   * Everything the fold derived, as bytes importFold takes back; not the records waiting for deps or held. The
+   * state is derived first if it is not (after the genesis), so the snapshot holds the proposals' facts.
+   */
   exportFold(): Uint8Array {
-    return encodeFold({ index: this.index, order: this.order }, this.kinds);
+    if (this.index.genesis < 0) return encodeFold({ index: this.index, order: this.order }, this.kinds);
+    this.derive();
+    return encodeFold({ index: this.index, order: this.order, facts: this.deriver.savedFacts() }, this.kinds);
   }
 
   /**

@@ -234,13 +234,17 @@ function wideHistoryMore(scenario: Scenario): LedgerRecord[] {
   return [proposal, scenario.advance(1).vote(alice, proposal.id, 'yes', { asDevice: true })];
 }
 
-test('a format 1 snapshot (every vector in full) is still read; a format 1 one with vector bases is refused', () => {
+test('format 1 and 2 snapshots (no proposal facts; format 1 every vector in full) are still read; facts or bases they cannot hold are refused', () => {
   const scenario = history();
-  const wire = dagCbor.decode(scenario.ledger.exportFold()) as Record<string, unknown>;
+  const { facts, ...wire } = dagCbor.decode(scenario.ledger.exportFold()) as Record<string, unknown>;
   assert.equal(wire.base, undefined);
-  assertSameFold(DaoLedger.importFold(scenario.daoId, dagCbor.encode({ ...wire, v: 1 })), scenario.ledger, scenario.now);
+  assert.ok(facts !== undefined);
+  for (const v of [1, 2]) {
+    assertSameFold(DaoLedger.importFold(scenario.daoId, dagCbor.encode({ ...wire, v })), scenario.ledger, scenario.now);
+    assertRefused(() => DaoLedger.importFold(scenario.daoId, dagCbor.encode({ ...wire, facts, v })), /has no proposal facts/);
+  }
   const wide = wideHistory();
-  const wideWire = dagCbor.decode(wide.ledger.exportFold()) as Record<string, unknown>;
+  const { facts: _wideFacts, ...wideWire } = dagCbor.decode(wide.ledger.exportFold()) as Record<string, unknown>;
   assertRefused(() => DaoLedger.importFold(wide.daoId, dagCbor.encode({ ...wideWire, v: 1 })), /format 1 has no vector bases/);
 });
 
@@ -264,4 +268,76 @@ test('damaged vector bases and changes are refused with a reason or still import
     }
   }
   assert.ok(refused > 0);
+});
+
+/** A copy of an int32 column of the proposal facts, to change and put back. */
+function factsColumn(wire: Record<string, unknown>, name: string): Int32Array {
+  return new Int32Array(((wire.facts as Record<string, Uint8Array>)[name]!).slice().buffer);
+}
+
+function withFacts(wire: Record<string, unknown>, change: Record<string, unknown>): Uint8Array {
+  const facts = wire.facts as Record<string, unknown>;
+  const bytes = (values: unknown) => (values instanceof Int32Array ? new Uint8Array(values.buffer) : values);
+  return dagCbor.encode({ ...wire, facts: { ...facts, ...Object.fromEntries(Object.entries(change).map(([key, value]) => [key, bytes(value)])) } });
+}
+
+test('the first state after an import is built from the proposals\' facts in the snapshot, and a record that touches a proposal works its facts out again', () => {
+  const scenario = history();
+  const wire = dagCbor.decode(scenario.ledger.exportFold()) as Record<string, unknown>;
+  const open = scenario.state().proposals.find((proposal) => proposal.status === 'open')!;
+  // The facts say the open proposal was withdrawn: the snapshot's checksum guards them, so they are believed.
+  const proposalColumn = factsColumn(wire, 'proposal');
+  const place = proposalColumn.indexOf(scenario.records.findIndex((record) => record.id === open.id));
+  assert.ok(place >= 0);
+  const statuses = ((wire.facts as Record<string, Uint8Array>).status as Uint8Array).slice();
+  statuses[place] = 5; // withdrawn
+  const believed = DaoLedger.importFold(scenario.daoId, withFacts(wire, { status: statuses }));
+  assert.equal(believed.state(scenario.now).proposals.find((proposal) => proposal.id === open.id)!.status, 'withdrawn');
+  // A vote on it changes its key: its facts are worked out from the records, as on the original.
+  const vote = scenario.vote(alice, open.id, 'yes', { asDevice: true });
+  believed.add(vote);
+  assertSameFold(believed, scenario.ledger, scenario.now);
+});
+
+test('proposal facts that do not fit their fold are refused with a reason', () => {
+  const scenario = history();
+  const wire = dagCbor.decode(scenario.ledger.exportFold()) as Record<string, unknown>;
+  const records = scenario.records;
+  const kindOf = (kind: string) => records.findIndex((record) => record.record.kind === kind);
+  const firstVote = kindOf('vote');
+  const firstSignature = kindOf('tally.sign');
+  const proposals = factsColumn(wire, 'proposal');
+  // A proposal that is a vote; a proposal twice.
+  const onVote = proposals.slice();
+  onVote[0] = firstVote;
+  assertRefused(() => DaoLedger.importFold(scenario.daoId, withFacts(wire, { proposal: onVote })), /facts refer to no proposal record/);
+  const twice = proposals.slice();
+  twice[1] = twice[0]!;
+  assertRefused(() => DaoLedger.importFold(scenario.daoId, withFacts(wire, { proposal: twice })), /facts refer to no proposal record/);
+  // A counted vote that is a signature; a certificate named by a vote; evidence of the wrong record.
+  const counted = factsColumn(wire, 'countedList');
+  assert.ok(counted.length > 0);
+  counted[0] = firstSignature;
+  assertRefused(() => DaoLedger.importFold(scenario.daoId, withFacts(wire, { countedList: counted })), /count a record that is not one of its votes/);
+  const firsts = factsColumn(wire, 'firstList');
+  assert.ok(firsts.length > 0);
+  firsts[0] = firstVote;
+  assertRefused(() => DaoLedger.importFold(scenario.daoId, withFacts(wire, { firstList: firsts })), /not one of its signatures/);
+  const evidence = factsColumn(wire, 'evidenceList');
+  assert.ok(evidence.length > 0);
+  evidence[0] = 0; // the genesis
+  assertRefused(() => DaoLedger.importFold(scenario.daoId, withFacts(wire, { evidenceList: evidence })), /evidence that is not one of its records/);
+  // Names outside the string table, columns cut short, hashes of the wrong length, an unknown status.
+  const reasonsColumn = factsColumn(wire, 'reasonList');
+  reasonsColumn[0] = 10_000;
+  assertRefused(() => DaoLedger.importFold(scenario.daoId, withFacts(wire, { reasonList: reasonsColumn })), /names no string/);
+  for (const name of ['key', 'counted', 'signers', 'evidence', 'reasonList']) {
+    assertRefused(() => DaoLedger.importFold(scenario.daoId, withFacts(wire, { [name]: factsColumn(wire, name).subarray(1).slice() })), /./);
+  }
+  const facts = wire.facts as Record<string, Uint8Array>;
+  assertRefused(() => DaoLedger.importFold(scenario.daoId, withFacts(wire, { hash: facts.hash!.subarray(32) })), /hashes do not fit/);
+  const statuses = facts.status!.slice();
+  statuses[0] = 77;
+  assertRefused(() => DaoLedger.importFold(scenario.daoId, withFacts(wire, { status: statuses })), /unknown status/);
+  assertRefused(() => DaoLedger.importFold(scenario.daoId, dagCbor.encode({ ...wire, facts: 'none' })), /not columns/);
 });

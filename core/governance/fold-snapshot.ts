@@ -2,7 +2,9 @@
 // (DESIGN.md §4a: "the folded state plus the set of verified record hashes"). What is kept is what the fold
 // derived — per record its hash, author, kind, height, effective time, verdict and causal vector; per proposal
 // what it was judged to be; the heads and the canonical order — and nothing that can be rebuilt from those in
-// one pass (per-proposal lists of votes and signatures, per-member indexes), nor any cache.
+// one pass (per-proposal lists of votes and signatures, per-member indexes), nor any cache but one: each
+// proposal's facts as the state last derived them (proposal-facts-snapshot.ts), which the first state needs
+// and which cost a walk of every vote and signature to work out again.
 //
 // Format: DAG-CBOR of one map. Per-record (and per-proposal) columns are little-endian typed arrays in byte
 // strings, which decode without a token per value; strings that repeat (authors, kinds, reasons, device keys,
@@ -11,17 +13,22 @@
 // an error (and the host refolds from the records) rather than turning into a wrong state or a crash.
 // Records the fold was still waiting for are not in it: the host adds them again, as on any open.
 import * as dagCbor from '@ipld/dag-cbor';
-import { DaomeshError } from '../errors.ts';
 import { recordIdAt, type RecordBody } from '../ledger/record.ts';
 import { CausalIndex } from './causal-index.ts';
 import { certificateKey, LedgerIndex, type Finalization, type LedgerNode, type NodeData, type ProposalInfo, type Verdict, type VoteInfo } from './ledger-index.ts';
+import { decodeFacts, encodeFacts, type WireFacts } from './proposal-facts-snapshot.ts';
 import type { ProposalKinds } from './proposal-kinds.ts';
 import { genesisBodySchema } from './record-kinds.ts';
 import { votingModeSchema } from './rules.ts';
 import type { Choice } from './tally.ts';
+import type { SavedFacts } from './dao-state.ts';
+import { float64Bytes, float64s, int32Bytes, int32s, refuse, Strings } from './fold-columns.ts';
 
-/** The layout of the bytes. 2: wide causal vectors may be written as changes to an earlier one (`base`); 1 is read too. */
-export const foldSnapshotFormat = 2;
+/**
+ * The layout of the bytes. 3: the proposals' facts may be there (`facts`); 2: wide causal vectors may be written
+ * as changes to an earlier one (`base`). 1 and 2 are read too.
+ */
+export const foldSnapshotFormat = 3;
 /**
  * The fold's rules: bump it with any change that would judge a record differently, so that snapshots taken
  * by an older version are refolded from the records instead of being trusted.
@@ -33,8 +40,8 @@ const verdictCodes = ['invalid', 'dao.genesis', 'device.delegate', 'device.revok
 const choices: readonly Choice[] = ['yes', 'no', 'abstain'];
 const outcomes = ['passed', 'rejected'] as const;
 
-/** What DaoLedger hands over and takes back. */
-export type FoldParts = { readonly index: LedgerIndex; readonly order: number[] };
+/** What DaoLedger hands over and takes back; `facts` when a state was derived from exactly this index. */
+export type FoldParts = { readonly index: LedgerIndex; readonly order: number[]; readonly facts?: readonly SavedFacts[] };
 
 /**
  * Proposals as columns too (thousands of small lists decode far slower than a few typed arrays): per proposal
@@ -93,67 +100,10 @@ type WireFold = {
   proposals: WireProposals;
   modes: unknown[];
   passed: Uint8Array;
+  facts?: WireFacts;
 };
 
-const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-function int32Bytes(values: ArrayLike<number>): Uint8Array {
-  const array = values instanceof Int32Array ? values : Int32Array.from(values);
-  if (littleEndian) return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-  const bytes = new Uint8Array(array.length * 4);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < array.length; i++) view.setInt32(i * 4, array[i]!, true);
-  return bytes;
-}
-
-function float64Bytes(values: ArrayLike<number>): Uint8Array {
-  const array = values instanceof Float64Array ? values : Float64Array.from(values);
-  if (littleEndian) return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-  const bytes = new Uint8Array(array.length * 8);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < array.length; i++) view.setFloat64(i * 8, array[i]!, true);
-  return bytes;
-}
-
-/** A copy (aligned, so typed arrays can view it) of little-endian int32s. */
-function int32s(bytes: unknown, what: string, count?: number): Int32Array {
-  if (!(bytes instanceof Uint8Array) || bytes.length % 4 !== 0) refuse(`${what} is not a list of 32-bit integers`);
-  if (count !== undefined && bytes.length !== count * 4) refuse(`${what} has ${bytes.length / 4} entries, not ${count}`);
-  const array = new Int32Array(bytes.length / 4);
-  if (littleEndian) new Uint8Array(array.buffer).set(bytes);
-  else for (let i = 0, view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length); i < array.length; i++) array[i] = view.getInt32(i * 4, true);
-  return array;
-}
-
-function float64s(bytes: unknown, what: string, count: number): Float64Array {
-  if (!(bytes instanceof Uint8Array) || bytes.length !== count * 8) refuse(`${what} is not ${count} 64-bit numbers`);
-  const array = new Float64Array(count);
-  if (littleEndian) new Uint8Array(array.buffer).set(bytes);
-  else for (let i = 0, view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length); i < count; i++) array[i] = view.getFloat64(i * 8, true);
-  return array;
-}
-
-function refuse(reason: string): never {
-  throw new DaomeshError('INTERNAL', `The fold snapshot cannot be used: ${reason}.`, 'The DAO is folded again from its records.');
-}
-
 const notJudged: Verdict = { ok: false, reason: '' };
-
-/** Interns strings into one table. */
-class Strings {
-  readonly list: string[] = [];
-  private readonly indexes = new Map<string, number>();
-
-  of(text: string): number {
-    let index = this.indexes.get(text);
-    if (index === undefined) {
-      index = this.list.length;
-      this.list.push(text);
-      this.indexes.set(text, index);
-    }
-    return index;
-  }
-}
 
 export function encodeFold(parts: FoldParts, kinds: ProposalKinds): Uint8Array {
   const { index, order } = parts;
@@ -304,6 +254,7 @@ export function encodeFold(parts: FoldParts, kinds: ProposalKinds): Uint8Array {
     proposals,
     modes,
     passed: int32Bytes(index.passed.map((proposal) => proposal.index)),
+    ...(parts.facts === undefined ? {} : { facts: encodeFacts(parts.facts) }),
   };
   return dagCbor.encode(wire);
 }
@@ -334,8 +285,9 @@ export function decodeFold(daoId: string, bytes: Uint8Array, kinds: ProposalKind
   }
   if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) refuse('it is not a map');
   const wire = decoded as Partial<WireFold>;
-  if (wire.v !== foldSnapshotFormat && wire.v !== 1) refuse(`its format ${String(wire.v)} is not ${foldSnapshotFormat}`);
+  if (wire.v !== foldSnapshotFormat && wire.v !== 2 && wire.v !== 1) refuse(`its format ${String(wire.v)} is not ${foldSnapshotFormat}`);
   if (wire.v === 1 && wire.base !== undefined) refuse('its format 1 has no vector bases');
+  if (wire.v !== foldSnapshotFormat && wire.facts !== undefined) refuse(`its format ${wire.v} has no proposal facts`);
   if (wire.rules !== foldRulesVersion) refuse(`it was folded under rules version ${String(wire.rules)}, not ${foldRulesVersion}`);
   if (wire.dao !== daoId) refuse('it is of another DAO');
   const kindNames = [...kinds.keys()].sort();
@@ -513,7 +465,7 @@ export function decodeFold(daoId: string, bytes: Uint8Array, kinds: ProposalKind
     placed[at] = 1;
     order.push(at);
   }
-  return { index, order };
+  return wire.facts === undefined ? { index, order } : { index, order, facts: decodeFacts(index, wire.facts) };
 }
 
 /** A proposal as judged, without what its record and the records after it give. */
