@@ -82,7 +82,7 @@ export type DerivedState = {
 /**
  * What a proposal's view, evidence and hash rest on beyond its record, the index and the replay: the costly part
  * of its entry (whether records stand, each member's latest vote, who signed what), worked out by `factsOf`.
- * Snapshots keep them (derived-snapshot.ts), so a host opening a DAO builds the views without working them out again.
+ * Fold snapshots keep them (proposal-facts-snapshot.ts), so a host opening a DAO builds the views without working them out again.
  */
 export type ProposalFacts = {
   readonly status: Exclude<ProposalStatus, 'voting-closed'>;
