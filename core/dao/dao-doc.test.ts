@@ -145,6 +145,21 @@ test('applyWholeState builds the same doc as Y.applyUpdate, its records views of
     assert.equal(bytes.buffer, state.buffer, 'a view of the state, not a copy');
     assert.deepEqual(bytes, recordBytes(source, id));
   }
+  // Strings other than short ASCII ones (map keys and text) come out as Yjs reads them.
+  const strings = createDaoDoc();
+  const long = 'x'.repeat(64) + 'y'.repeat(70);
+  strings.transact(() => {
+    daoText(strings, 'charter').insert(0, 'Grüße, 世界! 🌉 ');
+    daoText(strings, 'charter').insert(0, long);
+    daoText(strings, `draft:${'d'.repeat(64)}`).insert(0, '');
+    strings.getMap('other').set('ключ', 'значение');
+    strings.getMap('other').set('', '');
+  });
+  const fromStrings = createDaoDoc();
+  applyWholeState(fromStrings, Y.encodeStateAsUpdate(strings));
+  assert.equal(daoText(fromStrings, 'charter').toString(), `${long}Grüße, 世界! 🌉 `);
+  assert.deepEqual(fromStrings.getMap('other').toJSON(), { ключ: 'значение', '': '' });
+  assert.deepEqual(Y.encodeStateAsUpdate(fromStrings), Y.encodeStateAsUpdate(strings));
   // A state inside a larger buffer is copied first: the records pin nothing else.
   const pooled = new Uint8Array(state.length + 16);
   pooled.set(state, 8);

@@ -52,7 +52,40 @@ class ViewingDecoderV1 extends Y.UpdateDecoderV1 {
   override readBuf(): Uint8Array {
     return decoding.readVarUint8Array(this.restDecoder);
   }
+
+  /**
+   * Short ASCII strings (the ledger's keys are record ids, 43 characters) straight from the bytes: Yjs makes a
+   * view of each and decodes it as UTF-8, ~0.5 µs apiece, 10% of applying a 100,000-record state. ASCII is its
+   * own UTF-8, so the result is the same; anything else is read as Yjs reads it.
+   */
+  override readString(): string {
+    const decoder = this.restDecoder;
+    const start = decoder.pos;
+    const length = decoding.readVarUint(decoder);
+    const { arr, pos } = decoder;
+    if (length < asciiCodes.length && pos + length <= arr.length) {
+      const codes = asciiCodes[length]!;
+      let ascii = true;
+      for (let at = 0; at < length; at++) {
+        const byte = arr[pos + at]!;
+        if (byte > 0x7f) {
+          ascii = false;
+          break;
+        }
+        codes[at] = byte;
+      }
+      if (ascii) {
+        decoder.pos = pos + length;
+        return String.fromCharCode.apply(null, codes);
+      }
+    }
+    decoder.pos = start;
+    return decoding.readVarString(decoder);
+  }
 }
+
+/** One reused list of character codes per length up to 64, for ViewingDecoderV1.readString. */
+const asciiCodes: number[][] = Array.from({ length: 65 }, (_, length) => new Array<number>(length).fill(0));
 
 /**
  * Applies a whole document state (Y.encodeStateAsUpdate) to `doc`, keeping its byte contents as views of
