@@ -404,7 +404,7 @@ test('a proposal is finalized exactly at the records whose own view first holds 
     // Qualification as settle judges it: the record's view before its own finalizations are in (a member.add
     // with no grace period that it finalizes would otherwise already count in its view), with nothing cached.
     const uncached = { stateIn: (view: View) => views.replay(views.eventsIn(view)) } as ViewStates;
-    for (let at = 0; at < index.nodes.length; at++) {
+    for (let at = 0; at < index.size; at++) {
       const view = index.viewOf(at);
       const held = proposals.map((proposal) => [...proposal.finalizations]);
       const own = held.map((list) => list.filter((finalization) => finalization.at === at));
@@ -436,7 +436,7 @@ test('revocations: revokedBefore and missesRevocation answer as a scan of every 
       const { index } = internals(deliver(played.daoId, played.records, history.seed + 13));
       const all = [...index.revocations.values()].flat();
       revocations += all.length;
-      for (let at = 0; at < index.nodes.length; at++) {
+      for (let at = 0; at < index.size; at++) {
         for (const [key, list] of index.revocations) {
           for (const delegation of index.delegations.get(key) ?? []) {
             const scanned = list.some((revocation) => revocation !== at && index.causal.inPast(revocation, at) && index.causal.inPast(delegation, revocation));

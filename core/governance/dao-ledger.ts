@@ -147,12 +147,12 @@ export class DaoLedger {
 
   /** Records taken into the fold (not pending, not held). */
   get size(): number {
-    return this.index.nodes.length;
+    return this.index.size;
   }
 
   /** The ids of the records in the fold (valid or kept as evidence), in the order they came in. */
   recordIds(): string[] {
-    return this.index.nodes.map((node) => node.id);
+    return Array.from({ length: this.index.size }, (_, position) => this.index.idOf(position));
   }
 
   /**
@@ -206,12 +206,12 @@ export class DaoLedger {
         if (chosen.length > last) chosen.shift();
       }
     }
-    return chosen.map((head) => index.node(head).id);
+    return chosen.map((head) => index.idOf(head));
   }
 
   /** Record ids in canonical order. */
   canonicalOrder(): string[] {
-    return this.order.map((index) => this.index.node(index).id);
+    return this.order.map((index) => this.index.idOf(index));
   }
 
   /** The state for the UI at `now` (which only moves countdowns, open/voting-closed, and reputation decay). */
@@ -230,7 +230,7 @@ export class DaoLedger {
   governanceState(): GovernanceState {
     if (this.index.genesis < 0) throw new DaomeshError('BAD_REQUEST', 'This DAO\'s genesis record has not arrived yet.');
     let time = 0;
-    for (const head of this.index.heads) time = Math.max(time, this.index.node(head).time);
+    for (const head of this.index.heads) time = Math.max(time, this.index.timeOf(head));
     return this.views.stateIn({ at: -1, time });
   }
 
@@ -251,10 +251,10 @@ export class DaoLedger {
   countingRecordsOf(kind: string): string[] {
     const index = this.index;
     let time = 0;
-    for (const head of index.heads) time = Math.max(time, index.node(head).time);
+    for (const head of index.heads) time = Math.max(time, index.timeOf(head));
     const everything = { at: -1, time };
     const positions = this.#positionsOf(kind).filter((position) => index.node(position).verdict.ok && index.standing(position, everything) === null);
-    return positions.sort((a, b) => index.compare(a, b)).map((position) => index.node(position).id);
+    return positions.sort((a, b) => index.compare(a, b)).map((position) => index.idOf(position));
   }
 
   /**
@@ -264,13 +264,13 @@ export class DaoLedger {
    */
   #positionsOf(kind: string): number[] {
     // A dry run adds and takes back its nodes within one synchronous call, so no scan ever sees them.
-    const nodes = this.index.nodes;
+    const index = this.index;
     const scan = this.#kindScan;
-    for (; scan.upTo < nodes.length; scan.upTo++) {
-      const node = nodes[scan.upTo]!;
-      const list = scan.byKind.get(node.kind);
+    for (; scan.upTo < index.size; scan.upTo++) {
+      const kind = index.kindOf(scan.upTo);
+      const list = scan.byKind.get(kind);
       if (list) list.push(scan.upTo);
-      else scan.byKind.set(node.kind, [scan.upTo]);
+      else scan.byKind.set(kind, [scan.upTo]);
     }
     return [...(scan.byKind.get(kind) ?? [])];
   }
@@ -322,7 +322,7 @@ export class DaoLedger {
       }
     } finally {
       for (const node of tentative.reverse()) {
-        index.nodes.pop();
+        index.dropLast();
         index.causal.removeLast();
         this.views.forget(node.index);
       }
@@ -359,14 +359,14 @@ export class DaoLedger {
   certificatesToAnchor(): Certificate[] {
     const index = this.index;
     let time = 0;
-    for (const head of index.heads) time = Math.max(time, index.node(head).time);
+    for (const head of index.heads) time = Math.max(time, index.timeOf(head));
     const everything = { at: -1, time };
     const certificates: Certificate[] = [];
     for (const proposal of index.unsettledReaching(1)) {
       const qualifying = qualifyingCertificate(index, this.views, proposal, everything);
       if (!qualifying) continue;
       const signature = proposal.signatures.find((candidate) => index.signatureInfo(candidate).certificate === qualifying.key)!;
-      const votes = index.signatureInfo(signature).votes.map((vote) => index.node(vote).id);
+      const votes = index.signatureInfo(signature).votes.map((vote) => index.idOf(vote));
       certificates.push({ proposal: proposal.id, votes, outcome: qualifying.outcome });
     }
     return certificates.sort((a, b) => index.compare(index.indexOfId(a.proposal), index.indexOfId(b.proposal)));

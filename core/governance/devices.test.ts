@@ -154,12 +154,12 @@ test('a device record stands exactly when the view holds no revocation of its de
           else if (op === 'revoke') scenario.write(alice, (context) => buildDeviceRevocation(context, device.publicKey), { deps });
           else if (op === 'delegate') alice.device = { ...device, delegation: scenario.write(alice, (context) => buildDeviceDelegation(context, device.publicKey), { deps }).id };
           else scenario.propose(bob, { kind: 'signal', params: { text: '' }, title: 'o' }, { deps });
-          for (let at = index.nodes.length - 1; at >= 0; at--) {
+          for (let at = index.size - 1; at >= 0; at--) {
             const node = index.node(at);
             if (node.device === null || !node.verdict.ok || node.delegation < 0) continue;
             // Everything held, and a few records' own views.
             const views: View[] = [{ at: -1, time: scenario.now }];
-            for (let i = 0; i < 3; i++) views.push(index.viewOf((next = (next * 1103515245 + 12345) >>> 0) % index.nodes.length));
+            for (let i = 0; i < 3; i++) views.push(index.viewOf((next = (next * 1103515245 + 12345) >>> 0) % index.size));
             for (const view of views) {
               const scanned = (index.revocations.get(`${node.author}|${node.device}`) ?? []).some(
                 (revocation) => index.inView(revocation, view) && index.causal.inPast(node.delegation, revocation) && !index.causal.inPast(revocation, at) && !index.causal.inPast(at, revocation),

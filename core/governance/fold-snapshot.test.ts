@@ -8,6 +8,7 @@ import { addressBytes, canonicalDeps, recordHashFromId, type LedgerRecord } from
 import { DaoLedger } from './dao-ledger.ts';
 import type { DaoState } from './dao-state.ts';
 import { foldRulesVersion, foldSnapshotFormat } from './fold-snapshot.ts';
+import type { LedgerIndex, LedgerNode } from './ledger-index.ts';
 import { defineProposalKind, proposalKinds } from './proposal-kinds.ts';
 import { buildDeviceRevocation, buildProposal } from './record-builders.ts';
 import { quadratic, simpleMajority } from './rules.ts';
@@ -79,6 +80,54 @@ test('an imported fold gives the same state, hash, order and answers as the fold
   assert.ok(scenario.state().evidence.length > 0);
   // Exporting the import gives the same bytes: nothing was lost or changed on the way.
   assert.deepEqual(imported.exportFold(), scenario.ledger.exportFold());
+});
+
+/** The fold's index, which tests read beside the ledger's public answers. */
+function indexOf(ledger: DaoLedger): LedgerIndex {
+  return (ledger as unknown as { index: LedgerIndex }).index;
+}
+
+/** What a node says, with its proposal by id (the objects differ between two folds). */
+function nodeFacts(node: LedgerNode): unknown {
+  const verdict = node.verdict;
+  const data = verdict.ok ? verdict.data : null;
+  return {
+    ...node,
+    verdict: verdict.ok ? data!.kind : verdict.reason,
+    vote: data?.kind === 'vote' ? { ...data.vote, proposal: data.vote.proposal.id } : null,
+  };
+}
+
+test('votes come back from a snapshot without their nodes, which are made as they were when asked for', () => {
+  const scenario = history();
+  const original = indexOf(scenario.ledger);
+  const imported = indexOf(DaoLedger.importFold(scenario.daoId, scenario.ledger.exportFold()));
+  assert.equal(imported.size, original.size);
+  let votes = 0;
+  for (let at = 0; at < original.size; at++) {
+    // Asked first of the unmade node (from the snapshot's columns), then again once node() has made it.
+    for (const when of ['unmade', 'made']) {
+      const what = `record ${at}, ${when}`;
+      assert.equal(imported.idOf(at), original.idOf(at), what);
+      assert.equal(imported.kindOf(at), original.kindOf(at), what);
+      assert.equal(imported.authorOf(at), original.authorOf(at), what);
+      assert.equal(imported.timeOf(at), original.timeOf(at), what);
+      assert.equal(imported.validKind(at), original.validKind(at), what);
+      assert.equal(imported.proposalOf(at)?.id, original.proposalOf(at)?.id, what);
+      if (when === 'unmade') assert.deepEqual(nodeFacts(imported.nodeToRead(at)), nodeFacts(original.node(at)), what);
+      else assert.deepEqual(nodeFacts(imported.node(at)), nodeFacts(original.node(at)), what);
+    }
+    if (original.validKind(at) === 'vote') {
+      votes++;
+      // Made once: the proposal's lists and the node agree, and asking again gives the same object.
+      assert.equal(imported.node(at), imported.node(at));
+      assert.equal(imported.voteInfo(at).proposal, imported.proposalOf(at));
+    }
+  }
+  assert.equal(votes, 7, "the history's valid votes");
+  assert.equal(imported.validKind(-1), null);
+  assert.equal(imported.validKind(imported.size), null);
+  assert.equal(imported.proposalOf(imported.size), null);
 });
 
 test('records added on top of an imported fold give the same state as on the original', () => {

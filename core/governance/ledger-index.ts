@@ -3,7 +3,7 @@
 // finalizations. The queries here all take a view: the causal past of one record (what its author had seen),
 // or `everything` (what this peer holds). See README.md for why validity is judged in the record's own view.
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { compareBytes, recordHashFromId, type RecordBody, type SignedRecord } from '../ledger/record.ts';
+import { compareBytes, recordHashFromId, recordIdAt, type RecordBody, type SignedRecord } from '../ledger/record.ts';
 import { CausalIndex } from './causal-index.ts';
 import type { AnyProposalKind } from './proposal-kinds.ts';
 import { reasons } from './reasons.ts';
@@ -105,8 +105,24 @@ export function certificateKey(outcome: string, voteIds: readonly string[]): str
   return `${outcome}:${voteIds.join(',')}`;
 }
 
+/**
+ * Where the nodes of records taken back from a fold snapshot without one come from (fold-snapshot.ts): only
+ * valid votes are taken back so, and most of a large DAO's records are votes its members later changed, which
+ * nothing asks for again but the state's evidence list (their id, kind and author).
+ */
+export type NodeSource = {
+  /** The node of vote `index`, made from the snapshot's columns. */
+  make(index: number): LedgerNode;
+  author(index: number): string;
+  time(index: number): number;
+  /** The proposal vote `index` is on. */
+  proposal(index: number): ProposalInfo;
+};
+
 export class LedgerIndex {
-  readonly nodes: LedgerNode[] = [];
+  /** Each record's node; undefined for a vote taken back from a snapshot whose node nobody asked for yet (see NodeSource). */
+  private readonly nodes: Array<LedgerNode | undefined> = [];
+  private source: NodeSource | null = null;
   /** The records' hashes back to back (record i's at 32·i): one array, not an object per record. */
   private hashes = new Uint8Array(32 * 1024);
   /**
@@ -241,8 +257,68 @@ export class LedgerIndex {
     return reaching ?? noProposals;
   }
 
+  /** How many records the index holds. */
+  get size(): number {
+    return this.nodes.length;
+  }
+
   node(index: number): LedgerNode {
-    return this.nodes[index]!;
+    return this.nodes[index] ?? this.made(index);
+  }
+
+  private made(index: number): LedgerNode {
+    if (this.source === null || index < 0 || index >= this.nodes.length) throw new RangeError(`no record ${index}`);
+    return (this.nodes[index] = this.source.make(index));
+  }
+
+  /** Record `index`'s node as node() gives it, but one made from the snapshot is not kept (a snapshot reads them all). */
+  nodeToRead(index: number): LedgerNode {
+    return this.nodes[index] ?? this.source!.make(index);
+  }
+
+  /** These read a record's node when it is made, else the snapshot's columns: no node is made for them. */
+  idOf(index: number): string {
+    return this.nodes[index]?.id ?? recordIdAt(this.hashes, 32 * index);
+  }
+
+  kindOf(index: number): string {
+    return this.nodes[index]?.kind ?? 'vote';
+  }
+
+  authorOf(index: number): string {
+    return this.nodes[index]?.author ?? this.source!.author(index);
+  }
+
+  timeOf(index: number): number {
+    return this.nodes[index]?.time ?? this.source!.time(index);
+  }
+
+  /** The kind of a valid record, null for one kept as evidence. */
+  validKind(index: number): string | null {
+    if (!(index >= 0 && index < this.nodes.length)) return null;
+    const node = this.nodes[index];
+    if (node === undefined) return 'vote';
+    return node.verdict.ok ? node.verdict.data.kind : null;
+  }
+
+  /** The proposal a valid record is about (its creation, a withdrawal, a vote or a signature), else null. */
+  proposalOf(index: number): ProposalInfo | null {
+    if (!(index >= 0 && index < this.nodes.length)) return null;
+    const node = this.nodes[index];
+    if (node === undefined) return this.source!.proposal(index);
+    if (!node.verdict.ok) return null;
+    const data = node.verdict.data;
+    switch (data.kind) {
+      case 'proposal.create':
+      case 'proposal.withdraw':
+        return data.proposal;
+      case 'vote':
+        return data.vote.proposal;
+      case 'tally.sign':
+        return data.signature.proposal;
+      default:
+        return null;
+    }
   }
 
   inView(index: number, view: View): boolean {
@@ -250,7 +326,7 @@ export class LedgerIndex {
   }
 
   viewOf(index: number): View {
-    return { at: index, time: this.nodes[index]!.time };
+    return { at: index, time: this.timeOf(index) };
   }
 
   /**
@@ -258,21 +334,46 @@ export class LedgerIndex {
    * record is not here yet (indexOfHash), as it must before judging it anyway.
    */
   addNode(node: LedgerNode, hash: Uint8Array, offset = 0): void {
-    if (this.hashes.length < 32 * (node.index + 1)) {
-      const grown = new Uint8Array(Math.max(2 * this.hashes.length, 32 * (node.index + 1)));
+    this.place(node.index, node.height, hash, offset);
+    this.nodes.push(node);
+    this.slotLast();
+  }
+
+  /**
+   * Takes in vote `index` (the next) from a fold snapshot without making its node: `source` makes it when it
+   * is first asked for. The caller has checked it as for addNode, and files it (registerVote).
+   */
+  addFromSource(index: number, height: number, source: NodeSource, hash: Uint8Array, offset = 0): void {
+    this.source = source;
+    this.place(index, height, hash, offset);
+    this.nodes.push(undefined);
+    this.slotLast();
+  }
+
+  /** Takes back the last record (a dry run's, DaoLedger.dryRun); its slot stays until the next rehash, which skips it. */
+  dropLast(): void {
+    this.nodes.pop();
+  }
+
+  private place(index: number, height: number, hash: Uint8Array, offset: number): void {
+    if (index !== this.nodes.length) throw new RangeError(`record ${index} is not the next (${this.nodes.length})`);
+    if (this.hashes.length < 32 * (index + 1)) {
+      const grown = new Uint8Array(Math.max(2 * this.hashes.length, 32 * (index + 1)));
       grown.set(this.hashes);
       this.hashes = grown;
     }
-    this.hashes.set(offset === 0 && hash.length === 32 ? hash : hash.subarray(offset, offset + 32), 32 * node.index);
-    if (this.heights.length <= node.index) {
-      const grown = new Int32Array(2 * (node.index + 1));
+    this.hashes.set(offset === 0 && hash.length === 32 ? hash : hash.subarray(offset, offset + 32), 32 * index);
+    if (this.heights.length <= index) {
+      const grown = new Int32Array(2 * (index + 1));
       grown.set(this.heights);
       this.heights = grown;
     }
-    this.heights[node.index] = node.height;
-    this.nodes.push(node);
+    this.heights[index] = height;
+  }
+
+  private slotLast(): void {
     if (2 * (this.slotted + 1) > this.slots.length) this.rehash();
-    else this.slot(node.index);
+    else this.slot(this.nodes.length - 1);
   }
 
   /**
@@ -432,7 +533,7 @@ export class LedgerIndex {
    * consumer knows of.
    */
   standing(index: number, view: View): string | null {
-    const node = this.nodes[index]!;
+    const node = this.node(index);
     const author = node.author;
     if (node.kind === 'member.ragequit') return null;
     for (const ragequit of this.ragequitsIn(author, view)) {
@@ -509,7 +610,7 @@ export class LedgerIndex {
 
   /** Event order, in which views replay exits and executions: time, then canonical order. */
   compareEvents(a: number, b: number): number {
-    return this.nodes[a]!.time - this.nodes[b]!.time || this.compare(a, b);
+    return this.timeOf(a) - this.timeOf(b) || this.compare(a, b);
   }
 
   /** Whether rage quit `index` counts for everything held (see ragequitsIn). */
@@ -610,13 +711,13 @@ export class LedgerIndex {
   }
 
   voteInfo(index: number): VoteInfo {
-    const verdict = this.nodes[index]!.verdict;
+    const verdict = this.node(index).verdict;
     if (!verdict.ok || verdict.data.kind !== 'vote') throw new Error('not a vote');
     return verdict.data.vote;
   }
 
   signatureInfo(index: number): SignatureInfo {
-    const verdict = this.nodes[index]!.verdict;
+    const verdict = this.node(index).verdict;
     if (!verdict.ok || verdict.data.kind !== 'tally.sign') throw new Error('not a signature');
     return verdict.data.signature;
   }
@@ -708,9 +809,7 @@ export class LedgerIndex {
         data.proposal.withdrawals.push(node.index);
         break;
       case 'vote':
-        data.vote.proposal.votes.push(node.index);
-        this.fileInOrder(data.vote.proposal.votesByVoter, data.vote.voter, node.index);
-        if (data.vote.proposal.epoch >= 0) this.fileBallot(data.vote.proposal, author);
+        this.registerVote(node.index, data.vote.proposal, author);
         break;
       case 'tally.sign': {
         const { proposal, certificate } = data.signature;
@@ -742,6 +841,13 @@ export class LedgerIndex {
         this.deviceRecords.push(node.index);
         break;
     }
+  }
+
+  /** Files valid vote `index` (register's part for votes, also for a vote taken back without its node). */
+  registerVote(index: number, proposal: ProposalInfo, voter: string): void {
+    proposal.votes.push(index);
+    this.fileInOrder(proposal.votesByVoter, voter, index);
+    if (proposal.epoch >= 0) this.fileBallot(proposal, voter);
   }
 
   /** Notes the voter's quadratic ballot just filed in the proposal's votesByVoter: on their first, the proposal joins their book for its epoch. */

@@ -106,27 +106,9 @@ export function decodeFacts(index: LedgerIndex, wire: unknown): SavedFacts[] {
   if (!(columns.hash instanceof Uint8Array) || columns.hash.length !== 32 * total) refuse('the proposal hashes do not fit');
   const { status, hash } = columns as { status: Uint8Array; hash: Uint8Array };
 
-  const count = index.nodes.length;
-  const proposalOf = (at: number): ProposalInfo | null => {
-    const verdict = at >= 0 && at < count ? index.nodes[at]!.verdict : null;
-    if (!verdict?.ok) return null;
-    const data = verdict.data;
-    switch (data.kind) {
-      case 'proposal.create':
-      case 'proposal.withdraw':
-        return data.proposal;
-      case 'vote':
-        return data.vote.proposal;
-      case 'tally.sign':
-        return data.signature.proposal;
-      default:
-        return null;
-    }
-  };
-  const kindAt = (at: number): string | null => {
-    const verdict = index.nodes[at]!.verdict;
-    return verdict.ok ? verdict.data.kind : null;
-  };
+  // Asked of the index, which answers for votes taken back without their nodes without making them.
+  const proposalOf = (at: number): ProposalInfo | null => index.proposalOf(at);
+  const kindAt = (at: number): string | null => index.validKind(at);
 
   const saved: SavedFacts[] = [];
   const seen = new Set<ProposalInfo>();

@@ -254,7 +254,7 @@ function judgeSignature(index: LedgerIndex, node: LedgerNode, raw: RecordBody, v
     votes.push(vote);
   }
   if (tally(proposal.mode, proposal.electorate, ballots).outcome !== body.outcome) ignore(reasons.wrongOutcome);
-  const certificate = certificateKey(body.outcome, votes.map((vote) => index.node(vote).id));
+  const certificate = certificateKey(body.outcome, votes.map((vote) => index.idOf(vote)));
   const final = index.finalIn(proposal, view);
   if (final && final.certificate !== certificate) ignore(reasons.otherCertificateFinal);
   return { proposal, signer: node.author, certificate, votes, outcome: body.outcome };

@@ -66,8 +66,8 @@ export class ViewStates {
     // and its events are a prefix (by time) of all events. Records that had not seen a few concurrent ones
     // differ from that only after the first event anchored in those. Others take the long way.
     const index = this.index;
-    if (view.at < 0 || (view.at === index.nodes.length - 1 && index.node(view.at).sawEverything)) return this.prefixState(this.eventsUpTo(view.time));
-    if (view.at === index.nodes.length - 1) {
+    if (view.at < 0 || (view.at === index.size - 1 && index.node(view.at).sawEverything)) return this.prefixState(this.eventsUpTo(view.time));
+    if (view.at === index.size - 1) {
       // The newest record's intake asks several times (its verdict, then each proposal it may finalize).
       const last = this.newest;
       if (last && last.at === view.at && last.time === view.time && last.changes === index.eventChanges.length) return last.state;
