@@ -444,9 +444,8 @@ export class DaoLedger {
     let height = 0;
     let time = signed.time;
     for (const parent of parents) {
-      const node = index.node(parent);
-      height = Math.max(height, node.height + 1);
-      time = Math.max(time, node.time);
+      height = Math.max(height, index.heightOf(parent) + 1);
+      time = Math.max(time, index.timeOf(parent));
     }
     const position = index.causal.add(parents);
     let sawEverything = true;

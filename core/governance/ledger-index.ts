@@ -289,6 +289,10 @@ export class LedgerIndex {
     return this.nodes[index]?.author ?? this.source!.author(index);
   }
 
+  heightOf(index: number): number {
+    return this.heights[index]!;
+  }
+
   timeOf(index: number): number {
     return this.nodes[index]?.time ?? this.source!.time(index);
   }
