@@ -23,6 +23,7 @@ export const errorCodes = [
   'INVALID_INVITE',
   'INVITE_EXPIRED',
   'INVITE_REVOKED',
+  'INVITE_NOT_FOUND',
   'SYNC_FAILED',
   'RECORD_REJECTED',
   'TEXT_TOO_LONG',
@@ -35,6 +36,7 @@ export type ErrorCode = (typeof errorCodes)[number];
  * the UI words it in the user's language (app's `errorDetails`), the CLI prints the message.
  */
 export const errorDetails = [
+  'invite-other-dao',
   'invite-not-a-code',
   'invite-damaged',
   'invite-altered',

@@ -158,10 +158,23 @@ test('expired, revoked and tampered invites are refused with a clear error', asy
   assert.match(late.stderr, /invite expired/i);
 
   const revoked = await json<{ code: string; invite: string }>(a, ['dao', 'invite', dao]);
-  await json(a, ['dao', 'revoke-invite', dao, revoked.invite]);
+  assert.deepEqual(await json(a, ['dao', 'revoke-invite', dao, revoked.invite]), { revoked: revoked.invite });
   const refused = await cli(stranger, ['dao', 'join', revoked.code]);
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /revoked/i);
+  // An id this node never issued (a typo, say) is refused, not silently "revoked"; a whole code names any node's invite.
+  const mistyped = revoked.invite.slice(0, -1) + (revoked.invite.endsWith('A') ? 'B' : 'A');
+  const unknown = await cli(a, ['dao', 'revoke-invite', dao, mistyped]);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /issued no invite/);
+  const byCode = await json<{ code: string; invite: string }>(a, ['dao', 'invite', dao]);
+  assert.deepEqual(await json(a, ['dao', 'revoke-invite', dao, byCode.code]), { revoked: byCode.invite });
+  const refusedByCode = await cli(stranger, ['dao', 'join', byCode.code]);
+  assert.equal(refusedByCode.code, 1);
+  assert.match(refusedByCode.stderr, /revoked/i);
+  const otherDao = await cli(a, ['dao', 'revoke-invite', 'A'.repeat(43), byCode.code]);
+  assert.equal(otherDao.code, 1);
+  assert.match(otherDao.stderr, /another DAO/);
   // The failed join left no empty replica behind for the node to follow.
   assert.deepEqual(await readdir(join(stranger.dataDir, 'daos')).catch(() => []), []);
   const peers = await cli(stranger, ['dao', 'peers', dao]);

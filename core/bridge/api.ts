@@ -339,7 +339,11 @@ export const bridgeMethods = {
     params: z.object({ dao: DaoId, expiresInMs: z.number().int().min(1000).max(maxInviteLifetimeMs).optional() }).strict(),
     result: z.object({ code: InviteCode, invite: RecordId, expires: z.number().int() }),
   },
-  'dao.revokeInvite': { params: z.object({ dao: DaoId, invite: RecordId }).strict(), result: z.object({}) },
+  /**
+   * Revokes an invite: by its id when this node issued it, or by its whole code (any node's invite to this DAO).
+   * Returns the id revoked.
+   */
+  'dao.revokeInvite': { params: z.object({ dao: DaoId, invite: z.union([RecordId, InviteCode]) }).strict(), result: z.object({ invite: RecordId }) },
   /** Joins a DAO with an invite code: connects to the inviter's node and receives the whole history. */
   'dao.join': { params: z.object({ code: InviteCode }).strict(), result: z.object({ dao: DaoId, received: z.number().int() }) },
   /** How the DAO is syncing: state, the DAO's nodes we are connected to, progress. */

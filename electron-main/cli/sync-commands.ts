@@ -42,12 +42,12 @@ export function addSyncCommands(program: Command, cli: CliContext): void {
 
   dao
     .command('revoke-invite')
-    .description('stop honouring an invite this node issued')
+    .description("stop honouring an invite: this node's by its id, any node's by its whole code")
     .argument('<dao>', 'DAO id')
-    .argument('<invite>', 'invite id (printed by `dao invite`)')
+    .argument('<invite>', 'the invite id `dao invite` printed here, or the whole invite code')
     .action(async (id: string, invite: string, _options: unknown, command: Command) => {
-      await cli.withApi(command, (api) => api.call('dao.revokeInvite', { dao: id, invite }));
-      cli.print(cli.json(command), { revoked: invite }, `revoked ${invite}`);
+      const result = await cli.withApi(command, (api) => api.call('dao.revokeInvite', { dao: id, invite }));
+      cli.print(cli.json(command), { revoked: result.invite }, `revoked ${result.invite}`);
     });
 
   dao

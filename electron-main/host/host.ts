@@ -10,7 +10,8 @@ import { appVersion } from '../../core/version.ts';
 import type { ConnectionGater } from '@libp2p/interface';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import { DaomeshError } from '../../core/errors.ts';
-import { defaultInviteLifetimeMs, parseInviteCode } from '../../core/sync/invite.ts';
+import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
+import { defaultInviteLifetimeMs, invitePrefix, parseInviteCode } from '../../core/sync/invite.ts';
 import { DaoSync } from '../../p2p/dao-sync.ts';
 import { SyncRefusedError } from '../../p2p/dao-sync-session.ts';
 import { DaoDiscovery } from '../../p2p/dao-discovery.ts';
@@ -86,6 +87,24 @@ function joinFailure(error: unknown): DaomeshError {
   }
   const reason = error instanceof Error ? error.message : String(error);
   return new DaomeshError('SYNC_FAILED', `Could not reach the inviter's node: ${reason}`, 'Check that it is running and reachable, then try again.', 'inviter-unreachable');
+}
+
+/**
+ * The id of the invite `invite` names for revocation: an id this node issued for `dao` (or revoked already), or
+ * a whole code to `dao` from any node. Anything else is refused, so a mistyped id is not silently "revoked".
+ */
+function inviteToRevoke(dao: string, invite: string, invites: InviteBook, verify: Ed25519Verify): string {
+  if (invite.trim().startsWith(invitePrefix)) {
+    const parsed = parseInviteCode(invite, verify);
+    if (parsed.dao !== dao) throw new DaomeshError('INVALID_INVITE', `That code is an invite to another DAO (${parsed.dao}).`, 'Check which DAO you meant.', 'invite-other-dao');
+    return parsed.id;
+  }
+  if (invites.isRevoked(invite) || invites.issued(dao).some((issued) => issued.id === invite)) return invite;
+  throw new DaomeshError(
+    'INVITE_NOT_FOUND',
+    `This node issued no invite ${invite} for this DAO.`,
+    'Check the id `dao invite` printed; to revoke an invite another node issued, give its whole code.',
+  );
 }
 
 /**
@@ -378,10 +397,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
         return { code, invite: invite.id, expires: invite.expires };
       },
       'dao.revokeInvite': async ({ dao, invite }) => {
+        const id = inviteToRevoke(dao, invite, invites, verify);
         // Refused here at once; the record makes every other node of the DAO refuse it too.
-        await invites.revoke(invite);
-        await daos.revokeInvite(dao, invite);
-        return {};
+        await invites.revoke(id);
+        await daos.revokeInvite(dao, id);
+        return { invite: id };
       },
       'dao.join': async ({ code }) => {
         const invite = parseInviteCode(code, verify);

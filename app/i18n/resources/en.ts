@@ -639,6 +639,7 @@ export const en = {
     },
   },
   errorDetails: {
+    'invite-other-dao': 'It is an invite to another DAO.',
     'invite-not-a-code': 'It does not look like a DAOmesh invite code (they start with "daomesh-invite:").',
     'invite-damaged': 'The code is damaged. Copy it again, whole.',
     'invite-altered': 'The code was altered after it was signed. Ask for a new one.',
@@ -675,6 +676,7 @@ export const en = {
     INVALID_INVITE: 'That invite code is not valid: {{detail}}',
     INVITE_EXPIRED: 'That invite has expired. Ask for a new one.',
     INVITE_REVOKED: 'That invite was revoked. Ask for a new one.',
+    INVITE_NOT_FOUND: 'This node issued no such invite for this DAO. To revoke an invite another node issued, give its whole code.',
     SYNC_FAILED: 'Could not reach the DAO: {{detail}}',
     RECORD_REJECTED: '{{message}} Nothing was written.',
     TEXT_TOO_LONG: 'That text is too long: {{message}}',

@@ -631,6 +631,7 @@ export const zhHant: Messages = {
     },
   },
   errorDetails: {
+    'invite-other-dao': '這是另一個 DAO 的邀請。',
     'invite-not-a-code': '這看起來不是 DAOmesh 邀請碼（邀請碼以「daomesh-invite:」開頭）。',
     'invite-damaged': '邀請碼已損毀，請重新完整複製一次。',
     'invite-altered': '邀請碼在簽署後被改動過，請索取新的邀請碼。',
@@ -665,6 +666,7 @@ export const zhHant: Messages = {
     INVALID_INVITE: '這個邀請碼無效：{{detail}}',
     INVITE_EXPIRED: '這個邀請已過期，請索取新的邀請碼。',
     INVITE_REVOKED: '這個邀請已被撤銷，請索取新的邀請碼。',
+    INVITE_NOT_FOUND: '這個節點沒有為這個 DAO 發出這個邀請。若要撤銷其他節點發出的邀請，請提供完整的邀請碼。',
     SYNC_FAILED: '無法連上這個 DAO：{{detail}}',
     RECORD_REJECTED: '這個 DAO 不會採計這筆紀錄，所以沒有寫入（{{message}}）。',
     TEXT_TOO_LONG: '這段文字太長了：每段文字最多只能有 20,000 個字元。',
