@@ -47,6 +47,14 @@ test('found a DAO, propose, vote, sign the result; the state survives a restart'
   assert.equal(open.status, 'open');
   assert.deepEqual([open.tally.yes, open.tally.no, open.tally.voters], [1, 0, 1]);
   assert.deepEqual(open.myVote, { choice: 'yes', votes: 1 });
+  // The changed vote is kept as evidence: counted in the view, listed by `dao evidence` (paged).
+  assert.equal((await json<DaoView>(['dao', 'show', dao])).evidenceTotal, 1);
+  const ignored = await json<{ total: number; offset: number; evidence: Array<{ kind: string; reason: string }> }>(['dao', 'evidence', dao]);
+  assert.deepEqual([ignored.total, ignored.offset, ignored.evidence.map((entry) => [entry.kind, entry.reason])], [1, 0, [['vote', "superseded by the member's later vote"]]]);
+  assert.deepEqual((await json<{ evidence: unknown[] }>(['dao', 'evidence', dao, '--offset', '1'])).evidence, []);
+  const everything = await cli(['dao', 'evidence', dao, '--all']);
+  assert.equal(everything.code, 0);
+  assert.match(everything.stdout, / {2}vote {2}0x[0-9a-fA-F]{40} {2}superseded by the member's later vote\n\(1-1 of 1 ignored records\)\n$/);
 
   await waitFor('the voting period to end', async () => ((await json<ProposalView>(['proposal', 'show', dao, proposal])).status === 'closed' ? true : undefined), 90_000);
   await json(['tally', 'sign', dao, proposal]);

@@ -10,7 +10,8 @@ import { simpleMajority } from '../core/governance/rules.ts';
 import { actor, Scenario } from '../core/governance/test-dao.ts';
 import { FoldServer, type FoldReply } from '../app/daos/fold-protocol.ts';
 import { packEntries, unpackEntries } from '../app/daos/packed-entries.ts';
-import { evidenceInView, type FoldSnapshotStore } from '../app/daos/replica-fold.ts';
+import { type FoldSnapshotStore } from '../app/daos/replica-fold.ts';
+import { evidenceInView } from '../core/bridge/dao-view.ts';
 import { base64 } from '@scure/base';
 import * as Y from 'yjs';
 import { createDaoDoc, ledgerEntries } from '../core/dao/dao-doc.ts';
@@ -383,7 +384,7 @@ test('a large DAO: opened in a fresh browser, its fold keeps a snapshot in Index
     await page.getByTestId('proposal-row').nth(total - 1).waitFor();
     assert.equal(await page.getByTestId('proposal-row').count(), total);
     const api = await connectApi(await readApiEndpoint(node.dataDir));
-    const evidence = await api.call('dao.get', { dao: large.dao }).then((view) => view.evidence.length, (error: unknown) => { api.close(); throw error; });
+    const evidence = await api.call('dao.get', { dao: large.dao }).then((view) => view.evidenceTotal, (error: unknown) => { api.close(); throw error; });
     api.close();
     assert.ok(evidence > evidenceInView, `${evidence} ignored records`);
     assert.equal(await page.getByTestId('evidence-count').textContent(), String(evidence), 'the badge counts them all');

@@ -23,12 +23,6 @@ export type FoldViews = {
   readonly evidenceTotal: number;
 };
 
-/**
- * Ignored records a view carries. A DAO of 100k records keeps ~70k (each superseded vote), ~10 MB of a 14 MB
- * view that would cross to the page on every change (~0.1-0.2 s of structured cloning); the page shows them
- * 100 at a time, and the CLI lists them all.
- */
-export const evidenceInView = 1_000;
 
 export interface FoldSnapshotStore {
   load(): Promise<Uint8Array | null>;
@@ -127,7 +121,8 @@ export class ReplicaFold {
     const state = this.#ledger.state(now);
     const counts = { skipped: this.#skipped, restored: this.#restored, evidenceTotal: state.evidence.length };
     if (!state.ready) return { view: null, summary: null, ...counts };
-    const view = daoView(state.evidence.length > evidenceInView ? { ...state, evidence: state.evidence.slice(0, evidenceInView) } : state, this.#me, now);
+    // The view lists the first evidenceInView ignored records (core/bridge/dao-view.ts), not the ~70k of a large DAO.
+    const view = daoView(state, this.#me, now);
     return { view, summary: daoSummary(state, this.#me), ...counts };
   }
 

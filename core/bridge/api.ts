@@ -214,7 +214,10 @@ export const DaoView = DaoSummary.omit({ members: true }).extend({
    */
   signaturesNeeded: z.number().int().min(1),
   proposals: z.array(ProposalView),
+  /** The first ignored records (at most 1,000, `evidenceInView`) in canonical order: `dao.evidence` pages through them all. */
   evidence: z.array(EvidenceView),
+  /** How many ignored records the DAO keeps. */
+  evidenceTotal: z.number().int().min(0),
   /** Who left and with what claim, in the order they left (a member admitted again may leave twice). */
   exits: z.array(ExitView),
   /** Quadratic voting: my voice credits left in the current epoch. */
@@ -315,6 +318,11 @@ export const bridgeMethods = {
   },
   /** The DAO's state as the host folds it, for the CLI; the UI folds its own replica (dao.sync). */
   'dao.get': { params: z.object({ dao: DaoId }).strict(), result: DaoView },
+  /** The records the DAO ignores, with why, `limit` of them (at most 1,000) from `offset` in canonical order. */
+  'dao.evidence': {
+    params: z.object({ dao: DaoId, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(1000) }).strict(),
+    result: z.object({ total: z.number().int().min(0), offset: z.number().int().min(0), evidence: z.array(EvidenceView) }),
+  },
   /**
    * What the UI's replica of a DAO lacks: the Yjs update from the replica's state vector to the host's document
    * (Y.encodeStateAsUpdate). Everything in it passed the host's update gate.

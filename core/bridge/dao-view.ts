@@ -336,6 +336,18 @@ export function exitView(exit: DaoState['exits'][number]): ExitView {
   };
 }
 
+/**
+ * Ignored records a view carries, the first of them in canonical order; `dao.evidence` pages through the rest. A DAO
+ * of 100k records keeps ~70k (each superseded vote): listed whole they were ~10 MB of a 14 MB view, sent and checked
+ * again at every `dao.get` (and crossing to the page at every change).
+ */
+export const evidenceInView = 1_000;
+
+/** `limit` ignored records from `offset` in canonical order, as a view lists them. */
+export function evidencePage(state: DaoState, offset: number, limit: number): DaoView['evidence'] {
+  return state.evidence.slice(offset, offset + limit).map((entry) => ({ recordId: entry.record, kind: entry.kind, author: entry.author, reason: entry.reason }));
+}
+
 export function daoView(state: DaoState, me: string | null, now: number): DaoView {
   if (!state.rules) throw new DaomeshError('INTERNAL', 'A DAO view needs the DAO\'s genesis record, which has not arrived yet.');
   const summary = daoSummary(state, me);
@@ -352,7 +364,8 @@ export function daoView(state: DaoState, me: string | null, now: number): DaoVie
     nearCap: state.nearCap,
     signaturesNeeded: state.signatureThreshold,
     proposals: state.proposals.map((proposal) => proposalView(state, proposal, me)).reverse(),
-    evidence: state.evidence.map((entry) => ({ recordId: entry.record, kind: entry.kind, author: entry.author, reason: entry.reason })),
+    evidence: evidencePage(state, 0, evidenceInView),
+    evidenceTotal: state.evidence.length,
     exits: state.exits.map(exitView),
     myCredits: creditsLeft(state, me, now),
     stateHash: state.stateHash,

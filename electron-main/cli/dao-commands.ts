@@ -61,7 +61,7 @@ function describeDao(dao: DaoView): string {
     `  income: ${rules.income.treasuryBps / 100}% to the treasury, rest split by ${rules.income.split}`,
     ...dao.members.map((member) => `  ${member.address}  shares ${member.shares}  reputation ${member.reputation}`),
     ...dao.exits.map(describeExit),
-    `  ${dao.proposals.length} proposals, ${dao.evidence.length} ignored records, state ${dao.stateHash}`,
+    `  ${dao.proposals.length} proposals, ${dao.evidenceTotal} ignored records${dao.evidenceTotal > 0 ? ' (`daomesh dao evidence` lists them)' : ''}, state ${dao.stateHash}`,
   ].join('\n');
 }
 
@@ -140,6 +140,29 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
     .action(async (id: string, _options, command: Command) => {
       const view = await cli.withApi(command, (api) => api.call('dao.get', { dao: id }));
       cli.print(cli.json(command), view, describeDao(view));
+    });
+
+  dao
+    .command('evidence <dao>')
+    .description('the records the DAO ignores, with why (in canonical order)')
+    .addOption(wholeNumberOption('--offset <n>', 'skip this many first', { min: 0, max: 1_000_000_000 }).default(0))
+    .addOption(wholeNumberOption('--limit <n>', 'list at most this many', { min: 1, max: 1000 }).default(100))
+    .option('--all', 'list them all (asked for 1,000 at a time)')
+    .action(async (id: string, options: { offset: number; limit: number; all?: boolean }, command: Command) => {
+      const page = await cli.withApi(command, async (api) => {
+        if (!options.all) return await api.call('dao.evidence', { dao: id, offset: options.offset, limit: options.limit });
+        const first = await api.call('dao.evidence', { dao: id, offset: options.offset, limit: 1000 });
+        const evidence = [...first.evidence];
+        while (first.offset + evidence.length < first.total) {
+          const next = await api.call('dao.evidence', { dao: id, offset: first.offset + evidence.length, limit: 1000 });
+          if (next.evidence.length === 0) break; // the DAO changed meanwhile
+          evidence.push(...next.evidence);
+        }
+        return { ...first, evidence };
+      });
+      const lines = page.evidence.map((entry) => `${entry.recordId}  ${entry.kind}  ${entry.author}  ${terminalLine(entry.reason)}`);
+      const shown = page.evidence.length === 0 ? `none of ${page.total} from ${page.offset}` : `${page.offset + 1}-${page.offset + page.evidence.length} of ${page.total}`;
+      cli.print(cli.json(command), page, page.total === 0 ? 'the DAO ignores no records' : [...lines, `(${shown} ignored records)`].join('\n'));
     });
 
   dao

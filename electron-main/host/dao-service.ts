@@ -8,7 +8,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { base64 } from '@scure/base';
 import * as Y from 'yjs';
 import type { BridgeParams, BridgeResult, DaoSummary, DaoView } from '../../core/bridge/api.ts';
-import { daoSummary, daoView, exitView, rulesChangeFromView, votingByKindFromView } from '../../core/bridge/dao-view.ts';
+import { daoSummary, daoView, evidencePage, exitView, rulesChangeFromView, votingByKindFromView } from '../../core/bridge/dao-view.ts';
 import { daoText, isTextName, textNames, textRootName, type TextName } from '../../core/dao/dao-doc.ts';
 import { deviceSealer, type EnvelopeSealer } from '../../core/dao/envelope.ts';
 import { listsDep } from '../../core/dao/client-sequence.ts';
@@ -196,6 +196,13 @@ export class DaoService {
     const state = this.#replica(id).ledger.state(this.#now());
     if (!state.ready) throw notFound(id);
     return daoView(state, this.#options.memberAddress(), this.#now());
+  }
+
+  /** The records the DAO ignores, with why: `limit` from `offset` in canonical order, and how many there are. */
+  evidence(id: string, offset: number, limit: number): { total: number; offset: number; evidence: DaoView['evidence'] } {
+    const state = this.#replica(id).ledger.state(this.#now());
+    if (!state.ready) throw notFound(id);
+    return { total: state.evidence.length, offset, evidence: evidencePage(state, offset, limit) };
   }
 
   /** What a replica whose Yjs state vector is `stateVector` lacks of this DAO's document (dao.sync). */

@@ -382,6 +382,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       'dao.unopenable': () => daos.unopenable().map(({ dao, error }) => ({ dao, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) })),
       'dao.create': (params) => daos.create(params),
       'dao.get': ({ dao }) => daos.get(dao),
+      'dao.evidence': ({ dao, offset, limit }) => daos.evidence(dao, offset, limit),
       'dao.sync': (params) => daos.sync(params),
       'dao.propose': (params) => daos.propose(params),
       'dao.vote': (params) => daos.vote(params),
