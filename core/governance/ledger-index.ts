@@ -297,7 +297,7 @@ export class LedgerIndex {
     return this.nodes[index]?.time ?? this.source!.time(index);
   }
 
-  /** The kind of a valid record, null for one kept as evidence. */
+  /** The kind of a valid record, null for one judged invalid (or none at `index`). */
   validKind(index: number): string | null {
     if (!(index >= 0 && index < this.nodes.length)) return null;
     const node = this.nodes[index];
