@@ -119,7 +119,7 @@ export class ReplicaFold {
     // Held records whose time has come count from now on, as at the host (which announces the change).
     if (this.#ledger.heldBack() !== null) this.#addDue(now);
     const state = this.#ledger.state(now);
-    const counts = { skipped: this.#skipped, restored: this.#restored, evidenceTotal: state.evidence.length };
+    const counts = { skipped: this.#skipped, restored: this.#restored, evidenceTotal: state.evidenceCount };
     if (!state.ready) return { view: null, summary: null, ...counts };
     // The view lists the first evidenceInView ignored records (core/bridge/dao-view.ts), not the ~70k of a large DAO.
     const view = daoView(state, this.#me, now);

@@ -345,7 +345,7 @@ export const evidenceInView = 1_000;
 
 /** `limit` ignored records from `offset` in canonical order, as a view lists them. */
 export function evidencePage(state: DaoState, offset: number, limit: number): DaoView['evidence'] {
-  return state.evidence.slice(offset, offset + limit).map((entry) => ({ recordId: entry.record, kind: entry.kind, author: entry.author, reason: entry.reason }));
+  return state.evidencePage(offset, limit).map((entry) => ({ recordId: entry.record, kind: entry.kind, author: entry.author, reason: entry.reason }));
 }
 
 export function daoView(state: DaoState, me: string | null, now: number): DaoView {
@@ -365,7 +365,7 @@ export function daoView(state: DaoState, me: string | null, now: number): DaoVie
     signaturesNeeded: state.signatureThreshold,
     proposals: state.proposals.map((proposal) => proposalView(state, proposal, me)).reverse(),
     evidence: evidencePage(state, 0, evidenceInView),
-    evidenceTotal: state.evidence.length,
+    evidenceTotal: state.evidenceCount,
     exits: state.exits.map(exitView),
     myCredits: creditsLeft(state, me, now),
     stateHash: state.stateHash,

@@ -214,3 +214,29 @@ test('the state hash of a fixed history is the one pinned here: its encoding cha
   assert.deepEqual(state.evidence.map((entry) => entry.reason), [reasons.superseded]);
   assert.equal(state.stateHash, '444a13a51a6f00f874e844f98bc48727c261ae663b4b69d15f00f3096c56c101');
 });
+
+test("a state's evidence pages are slices of its evidence list, made without reading the rest", () => {
+  const scenario = history();
+  const proposal = scenario.state().proposals.find((entry) => entry.status === 'open')!.id;
+  for (let round = 0; round < 5; round++) scenario.vote(alice, proposal, round % 2 === 0 ? 'yes' : 'no'); // 4 superseded
+  scenario.write(alice, (context) => ({
+    dao: recordHashFromId(context.dao),
+    kind: 'bounty.post',
+    body: {},
+    author: addressBytes(context.author),
+    deps: canonicalDeps(context.deps.map(recordHashFromId)),
+    time: context.time,
+  })); // an unknown kind: invalid
+  const paged = scenario.ledger.state(scenario.now);
+  // Pages first (entries made for them alone), then the whole list, then pages again from it: all agree.
+  const pages = [paged.evidencePage(0, 2), paged.evidencePage(2, 100), paged.evidencePage(5, 1), paged.evidencePage(-3, 2.5), paged.evidencePage(1, 0)];
+  const whole = paged.evidence;
+  assert.equal(paged.evidenceCount, 5);
+  assert.equal(whole.length, 5);
+  assert.deepEqual(pages, [whole.slice(0, 2), whole.slice(2), [], whole.slice(0, 2), []]);
+  assert.deepEqual(paged.evidencePage(1, 3), whole.slice(1, 4));
+  assert.deepEqual(new Set(whole.map((entry) => entry.reason)), new Set([reasons.superseded, reasons.unknownKind]));
+  // The page function is not part of the state's data: states still compare and print by their data.
+  assert.ok(!Object.keys(paged).includes('evidencePage'));
+  assert.deepEqual(JSON.parse(JSON.stringify(paged, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value))).evidence, whole);
+});

@@ -67,7 +67,14 @@ export type DaoState = {
   readonly signatureThreshold: number;
   readonly proposals: readonly ProposalView[];
   readonly exits: readonly ExitView[];
+  /**
+   * The records the fold ignored, with why, in canonical order. Made when first read: a DAO of 100k records
+   * keeps ~70,000 (superseded votes), so what needs only some reads evidenceCount and evidencePage.
+   */
   readonly evidence: readonly EvidenceEntry[];
+  readonly evidenceCount: number;
+  /** `limit` entries of `evidence` from `offset`, made without the others. */
+  evidencePage(offset: number, limit: number): EvidenceEntry[];
   /** DAG heads in canonical order: deps for the next record. */
   readonly heads: readonly string[];
   readonly records: number;
@@ -99,11 +106,11 @@ export type ProposalFacts = {
 /** A proposal's facts as a snapshot keeps them: `key` is the cache key without the standing version (see proposalKey). */
 export type SavedFacts = { readonly proposal: ProposalInfo; readonly key: string; readonly facts: ProposalFacts };
 
-/** `built`: the view and evidence entries, made from the facts when first needed (not for a proposal restored from a snapshot until then). */
-type CachedProposal = { key: string; facts: ProposalFacts; built: { view: ProposalView; evidence: EvidenceEntry[] } | null };
+/** `built`: the view, made from the facts when first needed (not for a proposal restored from a snapshot until then). */
+type CachedProposal = { key: string; facts: ProposalFacts; built: { view: ProposalView } | null };
 
 /** Evidence entries and their records, side by side. */
-type Positioned = { positions: number[]; entries: EvidenceEntry[] };
+type Positioned = { positions: number[]; reasons: string[] };
 
 /**
  * Derives the state from the fold's indexes. Per proposal, its view, the evidence about its votes, signatures
@@ -149,10 +156,10 @@ export class StateDeriver {
     let time = 0;
     for (const head of heads) time = Math.max(time, index.timeOf(head));
     const everything: View = { at: -1, time };
-    const positioned: Positioned = { positions: [], entries: [] };
+    const positioned: Positioned = { positions: [], reasons: [] };
     const add = (position: number, reason: string): void => {
       positioned.positions.push(position);
-      positioned.entries.push(evidenceEntry(index, position, reason));
+      positioned.reasons.push(reason);
     };
     for (const position of index.invalid) add(position, (index.node(position).verdict as { reason: string }).reason);
     for (const position of index.deviceRecords) {
@@ -172,18 +179,11 @@ export class StateDeriver {
     const hashes: Uint8Array[] = [];
     for (const proposal of proposals) {
       const cached = this.proposal(proposal, everything, log);
-      const built = (cached.built ??= {
-        view: viewFrom(index, proposal, cached.facts, everything, log),
-        evidence: cached.facts.evidence.map(([position, reason]) => evidenceEntry(index, position, reason)),
-      });
+      const built = (cached.built ??= { view: viewFrom(index, proposal, cached.facts, everything, log) });
       views.push(built.view);
       hashes.push(cached.facts.hash);
       // Not push(...evidence): as many arguments as a proposal has evidence entries overflows the stack past ~120k.
-      const { evidence } = cached.facts;
-      for (let at = 0; at < evidence.length; at++) {
-        positioned.positions.push(evidence[at]![0]);
-        positioned.entries.push(built.evidence[at]!);
-      }
+      for (const [position, reason] of cached.facts.evidence) add(position, reason);
     }
     const { evidence, hashed } = evidenceInOrder(index, this.order, positioned);
     const exits = governance.exits.map((exit) => ({ ...exit, duringGraceOf: graceOf(index, exit, everything) }));
@@ -197,7 +197,7 @@ export class StateDeriver {
     return {
       stateHash,
       at(now: number): DaoState {
-        return {
+        const state: Omit<DaoState, 'evidence' | 'evidenceCount' | 'evidencePage'> = {
           daoId: index.daoId,
           ready: true,
           name: genesis?.name ?? '',
@@ -210,11 +210,11 @@ export class StateDeriver {
           signatureThreshold: effectiveThreshold(governance.rules, members.length),
           proposals: views.map((proposal) => (proposal.status === 'open' && now >= proposal.votingEndsAt ? { ...proposal, status: 'voting-closed' } : proposal)),
           exits,
-          evidence,
           heads: headIds,
           records: index.size,
           stateHash,
         };
+        return withEvidence(state, evidence);
       },
     };
   }
@@ -224,8 +224,7 @@ export class StateDeriver {
     const cached = this.proposals.get(proposal);
     if (cached && cached.key === key) return cached;
     const { facts, view } = factsOf(this.index, proposal, everything, log);
-    const evidence = facts.evidence.map(([position, reason]) => evidenceEntry(this.index, position, reason));
-    const fresh = { key, facts, built: { view, evidence } };
+    const fresh = { key, facts, built: { view } };
     this.proposals.set(proposal, fresh);
     return fresh;
   }
@@ -291,7 +290,7 @@ type HashedEvidence = readonly [reasons: readonly string[], records: Uint8Array]
  * The evidence in canonical order, and what the state hash takes of it. Sorted by each record's place in `order`
  * (a counting sort, stable as the comparison sort it replaces): 70,000 entries took ~80 ms through compare().
  */
-function evidenceInOrder(index: LedgerIndex, order: readonly number[], unsorted: Positioned): { evidence: EvidenceEntry[]; hashed: HashedEvidence } {
+function evidenceInOrder(index: LedgerIndex, order: readonly number[], unsorted: Positioned): { evidence: EvidenceInOrder; hashed: HashedEvidence } {
   if (order.length !== index.size) throw new Error('the canonical order does not hold every record');
   const rank = new Int32Array(order.length);
   for (let at = 0; at < order.length; at++) rank[order[at]!] = at;
@@ -300,32 +299,80 @@ function evidenceInOrder(index: LedgerIndex, order: readonly number[], unsorted:
   for (let at = 0; at < count; at++) starts[rank[unsorted.positions[at]!]! + 1]!++;
   for (let at = 1; at <= order.length; at++) starts[at]! += starts[at - 1]!;
   const positions = new Int32Array(count);
-  const evidence = new Array<EvidenceEntry>(count);
+  const reasonsInOrder = new Array<string>(count);
   for (let at = 0; at < count; at++) {
     const position = unsorted.positions[at]!;
     const place = starts[rank[position]!]!++;
     positions[place] = position;
-    evidence[place] = unsorted.entries[at]!;
+    reasonsInOrder[place] = unsorted.reasons[at]!;
   }
   const hashes = index.hashBytes();
   const reasonsSeen = new Map<string, number>();
   const records = new Uint8Array(36 * count);
   const view = new DataView(records.buffer);
   for (let i = 0; i < count; i++) {
-    const reasonText = evidence[i]!.reason;
+    const reasonText = reasonsInOrder[i]!;
     let reason = reasonsSeen.get(reasonText);
     if (reason === undefined) reasonsSeen.set(reasonText, (reason = reasonsSeen.size));
     for (let from = 32 * positions[i]!, to = 36 * i, end = from + 32; from < end; from++, to++) records[to] = hashes[from]!;
     view.setUint32(36 * i + 32, reason);
   }
-  return { evidence, hashed: [[...reasonsSeen.keys()], records] };
+  return { evidence: new EvidenceInOrder(index, positions, reasonsInOrder), hashed: [[...reasonsSeen.keys()], records] };
 }
 
-function notReady(index: LedgerIndex, heads: string[], { evidence, hashed }: { evidence: EvidenceEntry[]; hashed: HashedEvidence }): DerivedState {
+/**
+ * The evidence in canonical order as record positions and reasons; entries (with the record's id, kind and author)
+ * are made when asked for. Positions are stable and what they name never changes, so they can be made later.
+ */
+class EvidenceInOrder {
+  readonly #index: LedgerIndex;
+  readonly #positions: Int32Array;
+  readonly #reasons: readonly string[];
+  #all: EvidenceEntry[] | null = null;
+
+  constructor(index: LedgerIndex, positions: Int32Array, reasons: readonly string[]) {
+    this.#index = index;
+    this.#positions = positions;
+    this.#reasons = reasons;
+  }
+
+  get count(): number {
+    return this.#positions.length;
+  }
+
+  page(offset: number, limit: number): EvidenceEntry[] {
+    const from = Math.min(Math.max(0, Math.trunc(offset)), this.count);
+    const to = Math.min(this.count, from + Math.max(0, Math.trunc(limit)));
+    if (this.#all !== null) return this.#all.slice(from, to);
+    const entries: EvidenceEntry[] = [];
+    for (let at = from; at < to; at++) entries.push(evidenceEntry(this.#index, this.#positions[at]!, this.#reasons[at]!));
+    return entries;
+  }
+
+  all(): EvidenceEntry[] {
+    return (this.#all ??= this.page(0, this.count));
+  }
+}
+
+/**
+ * `state` with its evidence fields: `evidence` made when first read, and `evidencePage`, which is not enumerable,
+ * so that states still compare (and print) by their data alone.
+ */
+function withEvidence(state: Omit<DaoState, 'evidence' | 'evidenceCount' | 'evidencePage'>, evidence: EvidenceInOrder): DaoState {
+  return Object.defineProperties(state, {
+    evidence: { get: () => evidence.all(), enumerable: true },
+    evidenceCount: { value: evidence.count, enumerable: true },
+    evidencePage: { value: (offset: number, limit: number) => evidence.page(offset, limit), enumerable: false },
+  }) as DaoState;
+}
+
+function notReady(index: LedgerIndex, heads: string[], { evidence, hashed }: { evidence: EvidenceInOrder; hashed: HashedEvidence }): DerivedState {
   const stateHash = bytesToHex(sha256(dagCbor.encode({ dao: index.daoId, evidence: hashed })));
   return {
     stateHash,
-    at: () => ({
+    at: () =>
+      withEvidence(
+        {
       daoId: index.daoId,
       ready: false,
       name: '',
@@ -338,11 +385,12 @@ function notReady(index: LedgerIndex, heads: string[], { evidence, hashed }: { e
       signatureThreshold: 1,
       proposals: [],
       exits: [],
-      evidence,
       heads,
       records: index.size,
       stateHash,
-    }),
+        },
+        evidence,
+      ),
   };
 }
 

@@ -202,7 +202,7 @@ export class DaoService {
   evidence(id: string, offset: number, limit: number): { total: number; offset: number; evidence: DaoView['evidence'] } {
     const state = this.#replica(id).ledger.state(this.#now());
     if (!state.ready) throw notFound(id);
-    return { total: state.evidence.length, offset, evidence: evidencePage(state, offset, limit) };
+    return { total: state.evidenceCount, offset, evidence: evidencePage(state, offset, limit) };
   }
 
   /** What a replica whose Yjs state vector is `stateVector` lacks of this DAO's document (dao.sync). */
