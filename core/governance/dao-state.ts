@@ -106,10 +106,10 @@ export type ProposalFacts = {
 /** A proposal's facts as a snapshot keeps them: `key` is the cache key without the standing version (see proposalKey). */
 export type SavedFacts = { readonly proposal: ProposalInfo; readonly key: string; readonly facts: ProposalFacts };
 
-/** `built`: the view, made from the facts when first needed (not for a proposal restored from a snapshot until then). */
-type CachedProposal = { key: string; facts: ProposalFacts; built: { view: ProposalView } | null };
+/** `view`: made from the facts when first needed (not for a proposal restored from a snapshot until then). */
+type CachedProposal = { key: string; facts: ProposalFacts; view: ProposalView | null };
 
-/** Evidence entries and their records, side by side. */
+/** Evidence records and their reasons, side by side. */
 type Positioned = { positions: number[]; reasons: string[] };
 
 /**
@@ -146,7 +146,7 @@ export class StateDeriver {
 
   /** Takes back savedFacts' entries for the same fold (importFold): they count as worked out under today's standing version. */
   restoreFacts(saved: readonly SavedFacts[]): void {
-    for (const { proposal, key, facts } of saved) this.proposals.set(proposal, { key: `${this.index.standingVersion}|${key}`, facts, built: null });
+    for (const { proposal, key, facts } of saved) this.proposals.set(proposal, { key: `${this.index.standingVersion}|${key}`, facts, view: null });
   }
 
   derive(): DerivedState {
@@ -179,10 +179,8 @@ export class StateDeriver {
     const hashes: Uint8Array[] = [];
     for (const proposal of proposals) {
       const cached = this.proposal(proposal, everything, log);
-      const built = (cached.built ??= { view: viewFrom(index, proposal, cached.facts, everything, log) });
-      views.push(built.view);
+      views.push((cached.view ??= viewFrom(index, proposal, cached.facts, everything, log)));
       hashes.push(cached.facts.hash);
-      // Not push(...evidence): as many arguments as a proposal has evidence entries overflows the stack past ~120k.
       for (const [position, reason] of cached.facts.evidence) add(position, reason);
     }
     const { evidence, hashed } = evidenceInOrder(index, this.order, positioned);
@@ -224,7 +222,7 @@ export class StateDeriver {
     const cached = this.proposals.get(proposal);
     if (cached && cached.key === key) return cached;
     const { facts, view } = factsOf(this.index, proposal, everything, log);
-    const fresh = { key, facts, built: { view } };
+    const fresh = { key, facts, view };
     this.proposals.set(proposal, fresh);
     return fresh;
   }

@@ -354,8 +354,8 @@ export function decodeFold(daoId: string, bytes: Uint8Array, kinds: ProposalKind
   const sawFlags = saw.slice();
   const source: NodeSource = {
     make(at) {
-      const voter = strings[author[at]!]!;
-      const vote: VoteInfo = { proposal: proposals.get(ref[at]!)!, voter, choice: choices[choice[at]!]!, votes: tallied[at]! };
+      const voter = source.author(at);
+      const vote: VoteInfo = { proposal: source.proposal(at), voter, choice: choices[choice[at]!]!, votes: tallied[at]! };
       return {
         index: at,
         id: index.idOf(at),
@@ -363,7 +363,7 @@ export function decodeFold(daoId: string, bytes: Uint8Array, kinds: ProposalKind
         kind: 'vote',
         device: device[at] === -1 ? null : strings[device[at]!]!,
         height: height[at]!,
-        time: time[at]!,
+        time: source.time(at),
         sawEverything: sawFlags[at] === 1,
         delegation: delegation[at]!,
         verdict: { ok: true, data: { kind: 'vote', vote } },
@@ -387,7 +387,7 @@ export function decodeFold(daoId: string, bytes: Uint8Array, kinds: ProposalKind
       if (choices[choice[at]!] === undefined || tallied[at]! < 0) refuse(`vote ${at} does not fit`);
       if (index.indexOfHash(hashes, 32 * at) >= 0) refuse(`record ${recordIdAt(hashes, 32 * at)} is there twice`);
       index.addFromSource(at, height[at]!, source, hashes, 32 * at);
-      index.registerVote(at, proposal, strings[author[at]!]!);
+      index.registerVote(at, proposal, source.author(at));
       if (finalizations.has(at)) index.markChange(at);
       continue;
     }

@@ -106,10 +106,7 @@ export function decodeFacts(index: LedgerIndex, wire: unknown): SavedFacts[] {
   if (!(columns.hash instanceof Uint8Array) || columns.hash.length !== 32 * total) refuse('the proposal hashes do not fit');
   const { status, hash } = columns as { status: Uint8Array; hash: Uint8Array };
 
-  // Asked of the index, which answers for votes taken back without their nodes without making them.
-  const proposalOf = (at: number): ProposalInfo | null => index.proposalOf(at);
-  const kindAt = (at: number): string | null => index.validKind(at);
-
+  // The index answers these for votes taken back without their nodes, without making them.
   const saved: SavedFacts[] = [];
   const seen = new Set<ProposalInfo>();
   let countedAt = 0;
@@ -118,7 +115,7 @@ export function decodeFacts(index: LedgerIndex, wire: unknown): SavedFacts[] {
   let evidenceAt = 0;
   for (let p = 0; p < total; p++) {
     const record = proposalAt[p]!;
-    const proposal = proposalOf(record);
+    const proposal = index.proposalOf(record);
     if (!proposal || proposal.index !== record || seen.has(proposal)) refuse('proposal facts refer to no proposal record');
     seen.add(proposal);
     const what = `proposal ${record}'s facts`;
@@ -128,14 +125,14 @@ export function decodeFacts(index: LedgerIndex, wire: unknown): SavedFacts[] {
     const countedVotes: number[] = [];
     for (let c = 0; c < counted[p]!; c++) {
       const vote = countedList[countedAt++]!;
-      if (proposalOf(vote) !== proposal || kindAt(vote) !== 'vote') refuse(`${what} count a record that is not one of its votes`);
+      if (index.proposalOf(vote) !== proposal || index.validKind(vote) !== 'vote') refuse(`${what} count a record that is not one of its votes`);
       countedVotes.push(vote);
     }
     if (!(certificates[p]! >= 0 && certificateAt + certificates[p]! <= firstList.length)) refuse(`${what} list certificates that do not fit`);
     const signed: Array<{ first: number; signers: string[] }> = [];
     for (let c = 0; c < certificates[p]!; c++, certificateAt++) {
       const first = firstList[certificateAt]!;
-      if (proposalOf(first) !== proposal || kindAt(first) !== 'tally.sign') refuse(`${what} name a certificate by a record that is not one of its signatures`);
+      if (index.proposalOf(first) !== proposal || index.validKind(first) !== 'tally.sign') refuse(`${what} name a certificate by a record that is not one of its signatures`);
       const signerCount = signers[certificateAt]!;
       if (!(signerCount >= 1 && signerAt + signerCount <= signerList.length)) refuse(`${what} list signers that do not fit`);
       const names: string[] = [];
@@ -146,7 +143,7 @@ export function decodeFacts(index: LedgerIndex, wire: unknown): SavedFacts[] {
     const entries: Array<[number, string]> = [];
     for (let e = 0; e < evidence[p]!; e++, evidenceAt++) {
       const position = evidenceList[evidenceAt]!;
-      if (proposalOf(position) !== proposal) refuse(`${what} hold evidence that is not one of its records`);
+      if (index.proposalOf(position) !== proposal) refuse(`${what} hold evidence that is not one of its records`);
       entries.push([position, string(reasonList[evidenceAt]!, `${what}' evidence`)]);
     }
     const facts: ProposalFacts = { status: statusName, counted: countedVotes, certificates: signed, evidence: entries, hash: hash.slice(32 * p, 32 * p + 32) };
