@@ -1,14 +1,16 @@
-// The local API lets in only callers that hold the running node's secret, from no other web origin.
+// The local API lets in only callers that hold the running node's secret, from no other web origin. The handshake
+// that proves the secret, and its adversaries, are in api-handshake.test.ts.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
-import WebSocket from 'ws';
-import { bridgeProtocol, secretProtocolPrefix } from '../core/bridge/protocol.ts';
+import { newAuthNonce, nonceProtocolPrefix } from '../core/bridge/api-auth.ts';
+import { bridgeProtocol } from '../core/bridge/protocol.ts';
 import { connectApi, readApiEndpoint } from '../electron-main/host/api-client.ts';
 import { startHost, type Host } from '../electron-main/host/host.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { openAuthorizedApiSocket } from './fixtures/api-socket.ts';
 import { makeDataDir, removeDir } from './fixtures/cli.ts';
 
 let host: Host;
@@ -63,19 +65,24 @@ function upgradeStatus(options: { protocols?: string[]; headers?: Record<string,
   });
 }
 
-test('a request without the secret is refused with 401', async () => {
+/** What a client offers at the upgrade: the bridge, and a nonce for the handshake that proves the secret. */
+const protocols = [bridgeProtocol, `${nonceProtocolPrefix}${newAuthNonce()}`];
+
+test('an upgrade without a well-formed nonce to prove the secret with is refused with 401', async () => {
   assert.equal(await upgradeStatus({ protocols: [bridgeProtocol] }), 401);
   assert.equal(await upgradeStatus({}), 401);
+  assert.equal(await upgradeStatus({ protocols: [bridgeProtocol, `${nonceProtocolPrefix}${'0'.repeat(63)}`] }), 401);
+  assert.equal(await upgradeStatus({ protocols: [bridgeProtocol, `${nonceProtocolPrefix}${'G'.repeat(64)}`] }), 401);
+  // The first version's secret-as-subprotocol is no way in.
+  assert.equal(await upgradeStatus({ protocols: [bridgeProtocol, `daomesh-secret.${secret}`] }), 401);
 });
 
-test('a request with a wrong secret is refused with 401', async () => {
-  assert.equal(await upgradeStatus({ protocols: [bridgeProtocol, `${secretProtocolPrefix}${'0'.repeat(64)}`] }), 401);
-  assert.equal(await upgradeStatus({ protocols: [bridgeProtocol, `${secretProtocolPrefix}${secret.slice(0, 32)}`] }), 401);
+test('a client with a wrong secret is refused', async () => {
   await assert.rejects(connectApi({ url: host.apiUrl, secret: 'f'.repeat(64) }), { code: 'UNAUTHORIZED' });
+  await assert.rejects(connectApi({ url: host.apiUrl, secret: secret.slice(0, 32) }), { code: 'UNAUTHORIZED' });
 });
 
-test('the right secret from another web origin, or through a rebound host name, is refused', async () => {
-  const protocols = [bridgeProtocol, `${secretProtocolPrefix}${secret}`];
+test('a client from another web origin, or through a rebound host name, is refused', async () => {
   assert.equal(await upgradeStatus({ protocols, headers: { origin: 'https://evil.example' } }), 403);
   assert.equal(await upgradeStatus({ protocols, headers: { host: `evil.example:${port()}` } }), 421);
   assert.equal(await upgradeStatus({ protocols, headers: { origin: `http://127.0.0.1:${port()}` } }), 101);
@@ -83,7 +90,6 @@ test('the right secret from another web origin, or through a rebound host name, 
 });
 
 test('an upgrade to a target that is no plain path is refused, and the node keeps serving', async () => {
-  const protocols = [bridgeProtocol, `${secretProtocolPrefix}${secret}`];
   // "//" and its kin make URL parsers throw; the handler must not (a throw there would end the node).
   for (const path of ['//', '/\\', '//[', '/api/..', '/apix', '*']) assert.equal(await upgradeStatus({ protocols, path }), 404, path);
   assert.equal(await upgradeStatus({ protocols, path: '/api?v=1' }), 101);
@@ -136,9 +142,7 @@ test('with the secret, calls work and bad calls get clear errors', async () => {
 });
 
 test('a malformed frame closes that connection and leaves the node serving', async () => {
-  const socket = new WebSocket(host.apiUrl, [bridgeProtocol, `${secretProtocolPrefix}${secret}`]);
-  await new Promise((resolve) => socket.once('open', resolve));
-  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  const { socket, closed } = await openAuthorizedApiSocket(host.apiUrl, secret);
   socket.send('{"id": "not a number", "method": 5');
   assert.equal(await closed, 1007);
   const api = await connectApi({ url: host.apiUrl, secret });

@@ -1,36 +1,30 @@
 // The clients of the local API (the web-mode page's socket; the Node client of the CLI and of Electron's main
-// process) against a real WebSocket server on 127.0.0.1 that plays a node which hangs: it takes the connection
+// process) against the node's real API server on 127.0.0.1, playing a node which hangs: it takes the connection
 // and the calls, and answers only some. A call it never answers fails with a clear error instead of waiting for
 // ever; the others go on, and an answer that comes too late is dropped.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { WebSocketServer } from 'ws';
-import { bridgeProtocol } from '../core/bridge/protocol.ts';
 import { DaomeshError } from '../core/errors.ts';
 import { createWebSocketTransport } from '../app/bridge/websocket-transport.ts';
 import { answerWaitMs } from '../core/bridge/answer-wait.ts';
 import { connectApi } from '../electron-main/host/api-client.ts';
+import { ApiServer } from '../electron-main/host/api-server.ts';
 
-/** A node that takes every call and answers all but `dao.stuck`, which it answers only when told (`late`). */
+/**
+ * A node's local API (the real server and its handshake) whose dispatch takes every call and answers all but
+ * `dao.stuck`, which it answers only when told (`late`).
+ */
 async function hangingNode(t: { after: (fn: () => unknown) => void }): Promise<{ port: number; late: Array<() => void> }> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (protocols) => (protocols.has(bridgeProtocol) ? bridgeProtocol : false) });
-  await once(server, 'listening');
-  t.after(() => {
-    for (const client of server.clients) client.terminate();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
-  });
   const late: Array<() => void> = [];
-  server.on('connection', (socket) => {
-    socket.on('message', (data) => {
-      const { id, method } = JSON.parse(String(data)) as { id: number; method: string };
-      const answer = () => socket.send(JSON.stringify({ id, result: { method } }));
-      if (method === 'dao.stuck') late.push(answer);
-      else answer();
-    });
+  const server = new ApiServer({
+    port: 0,
+    secret: 'test',
+    uiDir: null,
+    dispatch: (method) => new Promise((resolve) => (method === 'dao.stuck' ? late.push(() => resolve({ method })) : resolve({ method }))),
   });
-  return { port: (server.address() as AddressInfo).port, late };
+  await server.start();
+  t.after(() => server.stop());
+  return { port: server.port, late };
 }
 
 test('a call the node never answers fails after the answer timeout, with the method named; other calls are answered', { timeout: 20_000 }, async (t) => {

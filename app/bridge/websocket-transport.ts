@@ -1,7 +1,19 @@
 // Web mode: the bridge over one WebSocket to the host, which reconnects with backoff when it drops.
 // Calls made while disconnected wait for the next connection, up to a limit, instead of failing at once,
-// so a node restart or a laptop waking up does not surface as an error.
-import { bridgeProtocol, secretProtocolPrefix, ServerFrame } from '../../core/bridge/protocol.ts';
+// so a node restart or a laptop waking up does not surface as an error. The socket counts as open once the node
+// and this page have proven to each other that they hold the secret (core/bridge/api-auth.ts).
+import {
+  AuthAcceptedFrame,
+  AuthChallengeFrame,
+  clientProof,
+  newAuthNonce,
+  nodeProof,
+  nonceProtocolPrefix,
+  portOfUrl,
+  sameProof,
+  unauthorizedCloseCode,
+} from '../../core/bridge/api-auth.ts';
+import { bridgeProtocol, ServerFrame } from '../../core/bridge/protocol.ts';
 import type { DaomeshError } from '../../core/errors.ts';
 import { answerWaitMs, defaultAnswerWaitMs, noAnswerError } from '../../core/bridge/answer-wait.ts';
 import { connectionLostError, errorFromHost, unauthorizedError, unreachableError } from './bridge-error.ts';
@@ -32,7 +44,7 @@ export interface WebSocketTransport extends RawTransport {
 }
 
 // Close codes a host may use for a refused secret: policy violation, and the 4xxx mirror of HTTP 401/403.
-const unauthorizedCloseCodes = new Set([1008, 4001, 4401, 4403]);
+const unauthorizedCloseCodes = new Set([1008, 4001, unauthorizedCloseCode, 4403]);
 
 interface Waiting {
   send: () => void;
@@ -50,7 +62,10 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
   const listeners = new Map<string, Set<(data: unknown) => void>>();
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: DaomeshError) => void }>();
   const waiting = new Set<Waiting>();
+  /** The socket of the current attempt, from its upgrade on. */
   let socket: WebSocket | null = null;
+  /** The same socket once the handshake has proven both sides: calls go only to it. */
+  let ready: WebSocket | null = null;
   let nextId = 1;
   let failedAttempts = 0;
   let refusals = 0;
@@ -60,9 +75,12 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
   function connect(): void {
     if (closed || connection.get() === 'unauthorized') return;
     connection.set('connecting');
+    const port = portOfUrl(options.url);
+    const clientNonce = newAuthNonce();
     let ws: WebSocket;
     try {
-      ws = new WebSocket(options.url, [bridgeProtocol, secretProtocolPrefix + options.secret]);
+      if (port === null) throw new Error('not a ws: URL');
+      ws = new WebSocket(options.url, [bridgeProtocol, nonceProtocolPrefix + clientNonce]);
     } catch {
       // The constructor throws only on a malformed URL or protocol token: a retry cannot help.
       becomeUnauthorized();
@@ -70,17 +88,47 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     }
     socket = ws;
     let opened = false;
+    /** The node's challenge came and was answered; its acceptance is awaited. */
+    let answered = false;
+    // A program that takes the connection and says nothing is dropped, and tried again later.
+    const handshakeTimer = setTimeout(() => ws.close(), connectTimeoutMs);
 
-    ws.onopen = () => {
-      opened = true;
-      failedAttempts = 0;
-      refusals = 0;
-      connection.set('open');
-      for (const entry of [...waiting]) entry.send();
+    ws.onmessage = (message) => {
+      if (opened) {
+        receive(message.data);
+        return;
+      }
+      const json = parseJson(message.data);
+      if (answered) {
+        if (!AuthAcceptedFrame.safeParse(json).success) return;
+        clearTimeout(handshakeTimer);
+        opened = true;
+        ready = ws;
+        failedAttempts = 0;
+        refusals = 0;
+        connection.set('open');
+        for (const entry of [...waiting]) entry.send();
+        return;
+      }
+      const challenge = AuthChallengeFrame.safeParse(json);
+      const round = challenge.success ? { port, clientNonce, nodeNonce: challenge.data.challenge.nonce } : null;
+      if (round === null || !sameProof(challenge.data?.challenge.proof ?? '', nodeProof(options.secret, round))) {
+        // Not the node this page was opened for (it cannot prove it holds the secret): nothing more goes to it,
+        // and nothing is tried again.
+        clearTimeout(handshakeTimer);
+        ws.onclose = null;
+        ws.close();
+        if (socket === ws) socket = null;
+        becomeUnauthorized();
+        return;
+      }
+      answered = true;
+      ws.send(JSON.stringify({ answer: clientProof(options.secret, round) }));
     };
-    ws.onmessage = (message) => receive(message.data);
     ws.onclose = (event) => {
+      clearTimeout(handshakeTimer);
       if (socket === ws) socket = null;
+      if (ready === ws) ready = null;
       failPending(connectionLostError());
       if (closed) return;
       if (unauthorizedCloseCodes.has(event.code)) {
@@ -122,13 +170,19 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     for (const call of calls) call.reject(error);
   }
 
-  function receive(data: unknown): void {
-    if (typeof data !== 'string') return;
-    let json: unknown;
+  function parseJson(data: unknown): unknown {
+    if (typeof data !== 'string') return undefined;
     try {
-      json = JSON.parse(data);
+      return JSON.parse(data);
     } catch {
-      console.warn('daomesh: dropped a frame from the node that is not JSON');
+      return undefined;
+    }
+  }
+
+  function receive(data: unknown): void {
+    const json = parseJson(data);
+    if (json === undefined) {
+      console.warn('daomesh: dropped a frame from the node that is not JSON text');
       return;
     }
     const parsed = ServerFrame.safeParse(json);
@@ -157,7 +211,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
       const waitMs = answerWaitMs(method, answerTimeoutMs);
       // False when there is no open socket right now; the call then waits for the next one.
       const trySend = (): boolean => {
-        const ws = socket;
+        const ws = ready;
         if (!ws || ws.readyState !== WebSocket.OPEN) return false;
         const id = nextId++;
         const answerTimer = setTimeout(() => {
@@ -218,6 +272,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     clearTimeout(reconnectTimer);
     socket?.close();
     socket = null;
+    ready = null;
     const error = unreachableError();
     failPending(error);
     for (const entry of [...waiting]) entry.fail(error);

@@ -2,9 +2,8 @@
 import { z } from 'zod';
 import { errorCodes } from '../errors.ts';
 
-export const bridgeProtocol = 'daomesh-bridge.v1';
-/** Browsers cannot set headers on a WebSocket, so the local API secret rides as a second subprotocol. */
-export const secretProtocolPrefix = 'daomesh-secret.';
+/** v2: the secret is proven by a handshake on the socket (api-auth.ts), no longer sent as a subprotocol. */
+export const bridgeProtocol = 'daomesh-bridge.v2';
 export const maxFrameBytes = 1024 * 1024;
 
 export const RequestFrame = z.object({

@@ -14,7 +14,17 @@ import {
   type BridgeResult,
 } from '../../core/bridge/api.ts';
 import { answerWaitMs, noAnswerError } from '../../core/bridge/answer-wait.ts';
-import { bridgeProtocol, secretProtocolPrefix, ServerFrame } from '../../core/bridge/protocol.ts';
+import {
+  AuthAcceptedFrame,
+  AuthChallengeFrame,
+  clientProof,
+  newAuthNonce,
+  nodeProof,
+  nonceProtocolPrefix,
+  portOfUrl,
+  sameProof,
+} from '../../core/bridge/api-auth.ts';
+import { bridgeProtocol, ServerFrame } from '../../core/bridge/protocol.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import { dataFiles, isAlive, processStartTime } from './data-dir.ts';
 
@@ -81,24 +91,31 @@ const maxAnswerBytes = 256 * 1024 * 1024;
  * longer: core/bridge/answer-wait.ts), since a node that hangs keeps its socket open.
  */
 export async function connectApi(endpoint: ApiEndpoint, options: { timeoutMs?: number; answerTimeoutMs?: number } = {}): Promise<ApiClient> {
-  const socket = new WebSocket(endpoint.url, [bridgeProtocol, `${secretProtocolPrefix}${endpoint.secret}`], {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const clientNonce = newAuthNonce();
+  const socket = new WebSocket(endpoint.url, [bridgeProtocol, `${nonceProtocolPrefix}${clientNonce}`], {
     // The host's answers can be large: a DAO of 100k records is ~14 MB of dao.get (tens of thousands of
     // ignored records) and ~54 MB of dao.sync. The host is this machine's own node, reached over loopback.
     maxPayload: maxAnswerBytes,
-    handshakeTimeout: options.timeoutMs ?? 10_000,
+    handshakeTimeout: timeoutMs,
   });
   await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
     socket.once('unexpected-response', (_request, response) => {
       socket.terminate();
       reject(
         response.statusCode === 401
-          ? new DaomeshError('UNAUTHORIZED', 'The node refused the API secret.', 'Use the --data directory of the node you mean to reach.')
+          ? new DaomeshError('UNAUTHORIZED', 'The node refused the connection.', 'Use the --data directory of the node you mean to reach.')
           : new DaomeshError('NODE_NOT_RUNNING', `The node's API answered HTTP ${response.statusCode}.`),
       );
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {
       reject(new DaomeshError('NODE_NOT_RUNNING', `Cannot reach the DAOmesh node at ${endpoint.url} (${error.code ?? error.message}).`, 'Is `daomesh node` running?'));
+    });
+    socket.once('open', () => {
+      proveSecret(socket, endpoint, clientNonce, timeoutMs).then(resolve, (error: unknown) => {
+        socket.terminate();
+        reject(error as Error);
+      });
     });
   });
 
@@ -130,6 +147,7 @@ export async function connectApi(endpoint: ApiEndpoint, options: { timeoutMs?: n
     pending.clear();
   });
   socket.on('error', () => {});
+  socket.resume();
 
   const callRaw = (method: string, params: unknown): Promise<unknown> =>
     new Promise((resolve, reject) => {
@@ -172,4 +190,47 @@ export async function connectApi(endpoint: ApiEndpoint, options: { timeoutMs?: n
     },
     close: () => socket.close(),
   };
+}
+
+/**
+ * The handshake after the upgrade (core/bridge/api-auth.ts): the node's proof is checked before this client
+ * answers, so a program that is not the node learns nothing of the secret.
+ */
+function proveSecret(socket: WebSocket, endpoint: ApiEndpoint, clientNonce: string, timeoutMs: number): Promise<void> {
+  const notTheNode = new DaomeshError(
+    'UNAUTHORIZED',
+    `The program listening at ${endpoint.url} did not prove it holds this data directory's API secret: it is not this node.`,
+    'Use the --data directory of the node you mean to reach; if it crashed, start it again.',
+  );
+  const refused = new DaomeshError('UNAUTHORIZED', 'The node refused the API secret.', 'Use the --data directory of the node you mean to reach.');
+  const port = portOfUrl(endpoint.url);
+  return new Promise<void>((resolve, reject) => {
+    let challenged = false;
+    const finish = (error?: DaomeshError): void => {
+      clearTimeout(timer);
+      socket.off('message', onMessage);
+      socket.off('close', onClose);
+      if (error) return reject(error);
+      // Frames after the acceptance (events) wait until the caller listens for them.
+      socket.pause();
+      resolve();
+    };
+    const timer = setTimeout(() => finish(challenged ? refused : notTheNode), timeoutMs);
+    const onClose = (): void => finish(challenged ? refused : notTheNode);
+    const onMessage = (data: WebSocket.RawData): void => {
+      const json = parseJson(data.toString());
+      if (!challenged) {
+        const challenge = AuthChallengeFrame.safeParse(json);
+        if (!challenge.success || port === null) return finish(notTheNode);
+        const round = { port, clientNonce, nodeNonce: challenge.data.challenge.nonce };
+        if (!sameProof(challenge.data.challenge.proof, nodeProof(endpoint.secret, round))) return finish(notTheNode);
+        challenged = true;
+        socket.send(JSON.stringify({ answer: clientProof(endpoint.secret, round) }));
+        return;
+      }
+      finish(AuthAcceptedFrame.safeParse(json).success ? undefined : refused);
+    };
+    socket.on('message', onMessage);
+    socket.on('close', onClose);
+  });
 }

@@ -1,14 +1,24 @@
 // The local API: the bridge over a WebSocket on 127.0.0.1, and in web mode the UI's files beside it.
-// Only callers holding the data directory's secret get in; a browser tab on another site is also stopped
-// by the Origin check, and DNS rebinding by the Host check.
-import { timingSafeEqual } from 'node:crypto';
+// Only callers that prove they hold the data directory's secret get in (core/bridge/api-auth.ts: the node proves
+// it first, and the secret never crosses the socket); a browser tab on another site is also stopped by the Origin
+// check, and DNS rebinding by the Host check.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { toErrorInfo } from '../../core/bridge/dispatch.ts';
-import { bridgeProtocol, maxFrameBytes, RequestFrame, secretProtocolPrefix } from '../../core/bridge/protocol.ts';
+import {
+  AuthAnswerFrame,
+  clientProof,
+  newAuthNonce,
+  nodeProof,
+  nonceOfProtocols,
+  sameProof,
+  unauthorizedCloseCode,
+  type AuthRound,
+} from '../../core/bridge/api-auth.ts';
+import { bridgeProtocol, maxFrameBytes, RequestFrame } from '../../core/bridge/protocol.ts';
 
 export const contentSecurityPolicy = [
   "default-src 'self'",
@@ -31,12 +41,16 @@ export type ApiServerOptions = {
   uiDir: string | null;
   dispatch: (method: string, params: unknown) => Promise<unknown>;
   onError?: (error: unknown) => void;
+  /** How long a client has to answer the node's challenge (default 10 s). */
+  authTimeoutMs?: number;
 };
 
 export class ApiServer {
   readonly #options: ApiServerOptions;
   readonly #http: Server;
   readonly #sockets: WebSocketServer;
+  /** Sockets whose client has proven it holds the secret: the only ones served and sent events. */
+  readonly #authorized = new WeakSet<WebSocket>();
   #port = 0;
 
   constructor(options: ApiServerOptions) {
@@ -49,7 +63,7 @@ export class ApiServer {
       handleProtocols: (protocols) => (protocols.has(bridgeProtocol) ? bridgeProtocol : false),
     });
     this.#http.on('upgrade', (request, socket, head) => this.#upgrade(request, socket, head));
-    this.#sockets.on('connection', (socket) => this.#serveSocket(socket));
+    this.#sockets.on('connection', (socket: WebSocket, request: IncomingMessage) => this.#serveSocket(socket, request));
   }
 
   async start(): Promise<void> {
@@ -79,7 +93,7 @@ export class ApiServer {
   broadcast(event: string, data: unknown): void {
     const frame = JSON.stringify({ event, data });
     for (const client of this.#sockets.clients) {
-      if (client.readyState === client.OPEN) client.send(frame);
+      if (client.readyState === client.OPEN && this.#authorized.has(client)) client.send(frame);
     }
   }
 
@@ -139,7 +153,8 @@ export class ApiServer {
       const origin = request.headers.origin;
       // Non-browser clients (the CLI, Electron's relay) send no Origin; a browser always does.
       if (origin !== undefined && !this.#allowedHosts().has(origin.replace(/^http:\/\//, ''))) return refuse(403, 'Forbidden');
-      if (!this.#hasSecret(request.headers['sec-websocket-protocol'])) return refuse(401, 'Unauthorized');
+      // The secret is proven on the socket; an upgrade without the nonce to prove it with cannot start.
+      if (nonceOfProtocols(protocolsOf(request)) === null) return refuse(401, 'Unauthorized');
       this.#sockets.handleUpgrade(request, socket, head, (client) => this.#sockets.emit('connection', client, request));
     } catch (error) {
       this.#options.onError?.(error);
@@ -147,34 +162,36 @@ export class ApiServer {
     }
   }
 
-  #hasSecret(header: string | undefined): boolean {
-    const expected = Buffer.from(this.#options.secret);
-    for (const protocol of (header ?? '').split(',').map((value) => value.trim())) {
-      if (!protocol.startsWith(secretProtocolPrefix)) continue;
-      const given = Buffer.from(protocol.slice(secretProtocolPrefix.length));
-      if (given.length === expected.length && timingSafeEqual(given, expected)) return true;
-    }
-    return false;
-  }
-
-  #serveSocket(socket: WebSocket): void {
+  #serveSocket(socket: WebSocket, request: IncomingMessage): void {
     socket.on('error', () => socket.terminate());
+    const round: AuthRound = { port: this.#port, clientNonce: nonceOfProtocols(protocolsOf(request)) ?? '', nodeNonce: newAuthNonce() };
+    const refuse = (): void => socket.close(unauthorizedCloseCode, 'Unauthorized');
+    const timer = setTimeout(refuse, this.#options.authTimeoutMs ?? 10_000);
+    socket.once('close', () => clearTimeout(timer));
     socket.on('message', (data, isBinary) => {
-      void this.#answer(socket, isBinary ? null : data.toString());
+      const text = isBinary ? null : data.toString();
+      if (this.#authorized.has(socket)) {
+        void this.#answer(socket, text);
+        return;
+      }
+      // Until the client has answered the challenge, its one frame is the answer; anything else ends the socket.
+      clearTimeout(timer);
+      const answer = AuthAnswerFrame.safeParse(parseJson(text));
+      if (!answer.success || !sameProof(answer.data.answer, clientProof(this.#options.secret, round))) return refuse();
+      this.#authorized.add(socket);
+      socket.send(JSON.stringify({ authorized: true }));
     });
+    socket.send(JSON.stringify({ challenge: { nonce: round.nodeNonce, proof: nodeProof(this.#options.secret, round) } }));
   }
 
   async #answer(socket: WebSocket, text: string | null): Promise<void> {
-    let frame: RequestFrame;
-    try {
-      const parsed = RequestFrame.safeParse(text === null ? null : JSON.parse(text));
-      if (!parsed.success) throw new Error('bad frame');
-      frame = parsed.data;
-    } catch {
+    const parsed = RequestFrame.safeParse(parseJson(text));
+    if (!parsed.success) {
       // A peer that cannot frame a request gets told once, then dropped.
       socket.close(1007, 'Malformed request frame');
       return;
     }
+    const frame = parsed.data;
     let reply: object;
     try {
       reply = { id: frame.id, result: (await this.#options.dispatch(frame.method, frame.params)) ?? null };
@@ -184,5 +201,18 @@ export class ApiServer {
       reply = { id: frame.id, error: info };
     }
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(reply));
+  }
+}
+
+function protocolsOf(request: IncomingMessage): string[] {
+  return (request.headers['sec-websocket-protocol'] ?? '').split(',').map((value) => value.trim());
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
 }
