@@ -392,3 +392,25 @@ test('records the DAO keeps without effect are listed on its page with the reaso
   assert.deepEqual(listed.sort(), shown.evidence.map((entry) => entry.recordId).sort());
   for (const text of await rows.allTextContents()) assert.match(text, new RegExp(`^vote.*${shown.evidence[0]!.reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
 });
+
+test('a voting period that ends while another screen shows still moves the proposal on, without a reload', async () => {
+  const data = ['--data', node.dataDir];
+  const { dao } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Away Club', '--voting-period', '6s']);
+  const { proposal } = await runCliJson<{ proposal: string }>([...data, 'proposal', 'create', dao, '--title', 'Decide while away']);
+  await page.getByTestId('nav-daos').click();
+  await page.locator('[data-testid="dao-card"]', { hasText: 'Away Club' }).click();
+  await page.locator(`[data-testid="proposal-row"][data-proposal="${proposal}"]`).click();
+  await page.locator('[data-testid="proposal-detail"][data-status="open"]').waitFor({ timeout: 15_000 });
+  const shown = await runCliJson<DaoView>([...data, 'dao', 'show', dao]);
+  const endsAt = shown.proposals.find((entry) => entry.id === proposal)!.votingEndsAt;
+
+  // Away from the DAO until its voting period is over: no screen of it asks for a refresh at the deadline.
+  await page.getByTestId('nav-daos').click();
+  await page.locator('[data-testid="dao-card"]', { hasText: 'Away Club' }).waitFor();
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, endsAt - Date.now()) + 2_000));
+  await page.locator('[data-testid="dao-card"]', { hasText: 'Away Club' }).click();
+  await page.locator(`[data-testid="proposal-row"][data-proposal="${proposal}"]`).click();
+  await page.getByTestId('proposal-detail').waitFor({ timeout: 15_000 });
+  // At once (well before any other sync could refresh it): the replica derived its views again at the deadline.
+  await page.locator('[data-testid="proposal-detail"]:not([data-status="open"])').waitFor({ timeout: 2_000 });
+});

@@ -36,6 +36,9 @@ const hostOrigin = 'host';
 const storageOrigin = 'storage';
 /** Stored updates folded into one past this many (as y-indexeddb did): loading many small ones costs little. */
 const compactAfterUpdates = 500;
+/** Views are derived again this long after a period ends (the host's clock and this one differ a little). */
+const afterDeadlineMs = 750;
+const longestTimeoutMs = 2 ** 31 - 1;
 
 export class LocalReplica {
   readonly dao: string;
@@ -55,6 +58,7 @@ export class LocalReplica {
   #viewing = false;
   #viewsAgain = false;
   #closed = false;
+  #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: LocalReplicaOptions) {
     this.dao = options.dao;
@@ -196,6 +200,7 @@ export class LocalReplica {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#deadlineTimer);
     this.#doc.destroy();
     this.#fold.close();
   }
@@ -239,15 +244,32 @@ export class LocalReplica {
     while (this.#viewsAgain && !this.#closed) {
       this.#viewsAgain = false;
       try {
-        const views = await this.#fold.views(Date.now());
+        const now = Date.now();
+        const views = await this.#fold.views(now);
         if (this.#closed) return;
         this.#views = views;
+        this.#planDeadlineRefresh(now);
         this.#changed();
       } catch (error) {
         // The fold does not throw on records (it skips them); this is a closed replica or a bug, said once.
         if (!this.#closed) console.warn(`daomesh: the fold of DAO ${this.dao} could not show it:`, error);
       }
     }
+  }
+
+  /**
+   * Views are derived at a moment: a voting or grace period that ends later changes what they say (voting closed,
+   * in effect) with no record arriving. The replica derives them again just after the next such end, whichever
+   * screen is showing (a screen away from the DAO at the deadline came back to a proposal stuck at "voting").
+   */
+  #planDeadlineRefresh(viewedAt: number): void {
+    clearTimeout(this.#deadlineTimer);
+    const moments = (this.#views.view?.proposals ?? []).flatMap((proposal) => [proposal.votingEndsAt, proposal.executesAt ?? 0]);
+    const next = Math.min(...moments.filter((moment) => moment > viewedAt));
+    if (!Number.isFinite(next)) return;
+    // setTimeout cannot wait longer than ~24.8 days; a later end is planned again on the way.
+    const wait = Math.min(next - Date.now() + afterDeadlineMs, longestTimeoutMs);
+    this.#deadlineTimer = setTimeout(() => this.refreshViews(), Math.max(0, wait));
   }
 
   #changed(): void {
