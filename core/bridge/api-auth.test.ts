@@ -35,4 +35,7 @@ test('the port a ws: URL dials', () => {
   assert.equal(portOfUrl('ws://localhost/api'), 80);
   assert.equal(portOfUrl('http://127.0.0.1:48731/api'), null);
   assert.equal(portOfUrl('not a url'), null);
+  assert.equal(portOfUrl('ws://[::1]:9/api'), 9);
+  assert.equal(portOfUrl('ws://127.0.0.1:70000/api'), null);
+  assert.equal(portOfUrl('ws://user@127.0.0.1:9/api'), null);
 });

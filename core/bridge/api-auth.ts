@@ -67,11 +67,8 @@ export function sameProof(given: string, expected: string): boolean {
 
 /** The port a ws:// URL dials (80 when it names none), or null for a URL that is not one. */
 export function portOfUrl(url: string): number | null {
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'ws:') return null;
-    return parsed.port === '' ? 80 : Number(parsed.port);
-  } catch {
-    return null;
-  }
+  const match = /^ws:\/\/(?:\[[0-9a-fA-F:.]+\]|[^/:?#[\]@]+)(?::(\d{1,5}))?(?:[/?#]|$)/.exec(url);
+  if (match === null) return null;
+  const port = match[1] === undefined ? 80 : Number(match[1]);
+  return port <= 65535 ? port : null;
 }

@@ -97,3 +97,15 @@ test('a founding charter the genesis record could not hold is refused at the bri
   // What the bridge takes the genesis schema takes: no "That DAO genesis is not valid" after the form said yes.
   assert.equal(genesisBodySchema.shape.charter.safeParse('c'.repeat(maxCharterLength)).success, true);
 });
+
+test('an address a caller sends in mixed case must carry a right EIP-55 checksum; one case alone carries none', () => {
+  const admit = (member: string) => bridgeMethods['dao.propose'].params.safeParse({ dao: 'A'.repeat(43), title: 'Admit', params: { kind: 'member.add', member, shares: 1 } }).success;
+  assert.equal(admit('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed'), true);
+  assert.equal(admit('0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed'), true);
+  assert.equal(admit('0x5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED'), true);
+  assert.equal(admit('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD'), false, 'one letter in the wrong case');
+  assert.equal(admit('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAee'), false, 'one digit wrong');
+  const founders = (founder: string) => bridgeMethods['dao.create'].params.safeParse({ name: 'N', preset: 'simple-majority', founders: [founder] }).success;
+  assert.equal(founders('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed'), true);
+  assert.equal(founders('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAee'), false);
+});

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { maxCharterLength, maxRelativePositionChars, maxTextChars, maxTextDelete, maxTextOps } from '../dao/text-limits.ts';
 import { maxInviteLifetimeMs } from '../sync/invite.ts';
+import { checksumAddress } from '../identity/member-key.ts';
 
 /**
  * Free text from a caller. A lone UTF-16 surrogate (JSON allows "\ud800") has no UTF-8 form: the host would keep
@@ -14,6 +15,18 @@ const loneSurrogate = /\p{Surrogate}/u;
 const FreeText = z.string().refine((text) => !loneSurrogate.test(text), 'well-formed Unicode text, without a lone UTF-16 surrogate (half of a character such as an emoji)');
 
 export const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an Ethereum address (0x and 40 hex digits)');
+/**
+ * An address a person typed or pasted: in mixed case its EIP-55 checksum must hold, since a wrong one means a
+ * mistyped digit, which would otherwise name someone else (all lower or all upper case carries no checksum).
+ * Checked on what callers send, not on every address in the host's answers (a keccak each).
+ */
+export const TypedAddress = Address.refine(
+  (address) => {
+    const hex = address.slice(2);
+    return hex === hex.toLowerCase() || hex === hex.toUpperCase() || checksumAddress(address) === address;
+  },
+  { message: 'an address whose mixed-case checksum (EIP-55) holds: a digit or letter in it is wrong' },
+);
 export const Passphrase = FreeText.min(8, 'a passphrase of at least 8 characters').max(1024);
 export const RecoveryPhrase = FreeText.min(1).max(1024);
 
@@ -112,10 +125,10 @@ const Title = FreeText.trim().min(1, 'a title').max(200);
 const maxAmount = 1e12;
 
 export const ProposalParams = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('member.add'), member: Address, shares: z.number().int().min(0).max(maxAmount) }),
-  z.object({ kind: z.literal('member.remove'), member: Address }),
+  z.object({ kind: z.literal('member.add'), member: TypedAddress, shares: z.number().int().min(0).max(maxAmount) }),
+  z.object({ kind: z.literal('member.remove'), member: TypedAddress }),
   z.object({ kind: z.literal('rules.change'), rules: DaoRulesView.partial() }),
-  z.object({ kind: z.literal('reputation.grant'), member: Address, points: z.number().int().min(1).max(maxAmount) }),
+  z.object({ kind: z.literal('reputation.grant'), member: TypedAddress, points: z.number().int().min(1).max(maxAmount) }),
   z.object({ kind: z.literal('signal'), text: FreeText.max(2000) }),
 ]);
 export type ProposalParams = z.infer<typeof ProposalParams>;
@@ -307,7 +320,7 @@ export const bridgeMethods = {
         name: Name,
         charter: FreeText.max(maxCharterLength).default(''),
         preset: RulePreset,
-        founders: z.array(Address).max(50).default([]),
+        founders: z.array(TypedAddress).max(50).default([]),
         memberCap: z.number().int().min(2).max(100).optional(),
         votingPeriodMs: z.number().int().min(1000).max(maxNewDaoPeriodMs).optional(),
         gracePeriodMs: z.number().int().min(0).max(maxNewDaoPeriodMs).optional(),
