@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { makeDataDir, removeDir, runCli, startCliNode } from './fixtures/cli.ts';
+import { makeDataDir, removeDir, repoRoot, runCli, startCliNode } from './fixtures/cli.ts';
 
 /** The CLI refused with one line and exit code 1, before touching the data directory. */
 async function assertRefused(args: string[], message: RegExp): Promise<void> {
@@ -108,5 +108,31 @@ test('a node starts although its leftover node.lock names a pid now used by an u
     sleeper.kill('SIGKILL');
     await once(sleeper, 'exit');
     await removeDir(dataDir);
+  }
+});
+
+test('an empty --data is refused, not taken as the working directory', async () => {
+  for (const data of ['', '  ']) {
+    const refused = await runCli(['--data', data, 'node']);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stdout, '');
+    assert.match(refused.stderr, /^daomesh: --data takes a directory, not "\s*"\. Name the directory, or leave --data out for the default\.\n$/);
+  }
+});
+
+test('a reader that closes the pipe early ends the command quietly, with exit code 0', async () => {
+  const node = await startCliNode();
+  try {
+    // `daomesh --data D peers --json | (exit 0)`: stdout is closed before the command prints.
+    const child = spawn(process.execPath, [join(repoRoot, 'electron-main', 'cli', 'main.ts'), '--data', node.dataDir, 'status'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'close')) as [number];
+    assert.equal(stderr, '', 'no stack trace');
+    assert.equal(code, 0);
+  } finally {
+    await node.stop();
+    await removeDir(node.dataDir);
   }
 });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `daomesh` command: runs a node in the foreground, and talks to a running one through its local API.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import type { NodeStatus } from '../../core/bridge/api.ts';
 import { DaomeshError, formatError, type ErrorInfo } from '../../core/errors.ts';
@@ -9,7 +9,7 @@ import { connectApi, readApiEndpoint, type ApiClient } from '../host/api-client.
 import { defaultDataDir } from '../host/data-dir.ts';
 import { addDaoCommands } from './dao-commands.ts';
 import { markDashIds, unmarkDashIdsBeforeActions } from './dash-ids.ts';
-import { durationOption, longestTimer, portOption } from './number-options.ts';
+import { durationOption, longestTimer, portOption, refuse } from './number-options.ts';
 import { readSecret } from './secret-input.ts';
 import { addSyncCommands } from './sync-commands.ts';
 import { terminalLine, terminalText } from './terminal-text.ts';
@@ -25,7 +25,12 @@ const program = new Command()
   .name('daomesh')
   .description('DAOmesh: a peer-to-peer mesh of small DAOs connected by bounties.')
   .version(appVersion)
-  .option('--data <dir>', 'data directory of the node (default: $DAOMESH_DATA or the OS app-data folder)')
+  .addOption(
+    // An empty path would resolve to the working directory, and a node would write its keys there.
+    new Option('--data <dir>', 'data directory of the node (default: $DAOMESH_DATA or the OS app-data folder)').argParser((text) =>
+      text.trim() === '' ? refuse('--data', 'a directory', text, 'Name the directory, or leave --data out for the default.') : text,
+    ),
+  )
   .option('--json', 'print machine-readable JSON')
   .configureOutput({ outputError: (text, write) => write(text) });
 
@@ -37,6 +42,13 @@ function globals(command: Command): { dataDir: string; json: boolean } {
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
+
+// A reader that stops early (`daomesh dao list | head -1`) closes the pipe: what is left unprinted is not wanted,
+// and an EPIPE is no failure of the command.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 function print(json: boolean, value: unknown, human: string): void {
   process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human}\n`);
