@@ -93,6 +93,12 @@ test('a record the fold would ignore is refused with its reason, and nothing is 
   await service.signTally({ dao, proposal });
   assert.equal(service.get(dao).proposals.find((entry) => entry.id === proposal)?.status, 'passed');
   assert.deepEqual(service.get(dao).evidence, [], 'the node wrote no record that does not count');
+
+  // A withdrawal of a withdrawn proposal would count, but change nothing: refused too.
+  const { proposal: other } = await service.propose({ dao, title: 'Take back', params: { kind: 'signal', text: '' } });
+  await service.withdraw({ dao, proposal: other });
+  assert.equal(service.get(dao).proposals.find((entry) => entry.id === other)?.status, 'withdrawn');
+  await refused(() => service.withdraw({ dao, proposal: other }), /^The proposal is withdrawn already\.$/);
 });
 
 test('a DAO the fold would not count is never made: refused with why, nothing held or left on disk; one founder in two spellings is one', async (t) => {

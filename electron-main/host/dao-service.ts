@@ -319,7 +319,15 @@ export class DaoService {
 
   async withdraw(params: BridgeParams<'dao.withdraw'>): Promise<BridgeResult<'dao.withdraw'>> {
     this.#proposal(params.dao, params.proposal);
-    return { record: await this.#write(params.dao, (context) => buildWithdrawal(context, params.proposal)) };
+    return {
+      record: await this.#write(params.dao, (context, replica) => {
+        // The fold takes a second withdrawal without effect but as valid (it changes nothing): written, it would
+        // only be a record more for every member to carry, and a "withdrawn" that means nothing.
+        const status = replica.ledger.state(this.#now()).proposals.find((entry) => entry.id === params.proposal)?.status;
+        if (status === 'withdrawn') throw new DaomeshError('RECORD_REJECTED', 'The proposal is withdrawn already.');
+        return buildWithdrawal(context, params.proposal);
+      }),
+    };
   }
 
   async rageQuit(params: BridgeParams<'dao.rageQuit'>): Promise<BridgeResult<'dao.rageQuit'>> {
