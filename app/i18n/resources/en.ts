@@ -283,9 +283,9 @@ export const en = {
       title: 'Rules',
       modeSentence: {
         majority:
-          'One member, one vote. A decision counts when at least {{quorum}} of members vote, and passes when more than {{threshold}} of the yes and no votes are yes.',
+          'One member, one vote. A decision counts when at least {{quorum}} of members vote, and passes when {{passing}} of the yes and no votes are yes.',
         reputation:
-          'Votes weigh by reputation. A decision counts when at least {{quorum}} of members vote, and passes when more than {{threshold}} of the weight of yes and no is yes.',
+          'Votes weigh by reputation. A decision counts when at least {{quorum}} of members vote, and passes when {{passing}} of the weight of yes and no is yes.',
         quadratic:
           'Each member gets {{credits}} voice credits per epoch; n votes on one proposal cost n² credits. A decision counts when at least {{quorum}} of members vote.',
         lazy: 'A proposal passes when its period ends, unless {{objection}} of members or more object.',
@@ -294,7 +294,9 @@ export const en = {
       quorum: 'Quorum',
       quorumValue: '{{share}} of members vote',
       threshold: 'To pass',
-      thresholdValue: 'More than {{share}} of yes and no votes are yes',
+      thresholdValue: 'Of the yes and no votes, {{passing}} are yes',
+      passing: 'more than {{share}}',
+      passingAll: 'all',
       objection: 'Rejected when',
       objectionValue: '{{share}} of members object',
       credits: 'Voice credits',
@@ -322,10 +324,10 @@ export const en = {
       },
       byKind: 'Proposals that vote their own way',
       modeLine: {
-        majority: 'One member, one vote: quorum {{quorum}}, passes with more than {{threshold}} yes',
-        reputation: 'Weighed by reputation: quorum {{quorum}}, passes with more than {{threshold}} yes',
-        quadratic_one: 'Quadratic, {{count}} credit per epoch: quorum {{quorum}}, passes with more than {{threshold}} yes',
-        quadratic_other: 'Quadratic, {{count}} credits per epoch: quorum {{quorum}}, passes with more than {{threshold}} yes',
+        majority: 'One member, one vote: quorum {{quorum}}, passes when {{passing}} of yes and no are yes',
+        reputation: 'Weighed by reputation: quorum {{quorum}}, passes when {{passing}} of yes and no are yes',
+        quadratic_one: 'Quadratic, {{count}} credit per epoch: quorum {{quorum}}, passes when {{passing}} of yes and no are yes',
+        quadratic_other: 'Quadratic, {{count}} credits per epoch: quorum {{quorum}}, passes when {{passing}} of yes and no are yes',
         lazy: 'Lazy consensus: rejected when {{objection}} of members object',
       },
     },

@@ -5,7 +5,7 @@ import type { DaoRulesView } from '../../../core/bridge/api.ts';
 import { formatBps } from '../../i18n/format-number.ts';
 import { formatDuration } from '../../time/duration-text.ts';
 import { kindLabel, modeLabel, proposalKinds } from './dao-labels.ts';
-import { describeVotingMode } from './voting-mode-text.ts';
+import { describeVotingMode, passingShare } from './voting-mode-text.ts';
 
 export type RuleRow = { label: string; value: string; testId: string };
 
@@ -27,7 +27,7 @@ export function ruleRows(t: TFunction, rules: DaoRulesView, language: string, si
   } else {
     rows.push(
       { label: t('dao.rules.quorum'), value: t('dao.rules.quorumValue', { share: percent(rules.quorumBps) }), testId: 'rule-quorum' },
-      { label: t('dao.rules.threshold'), value: t('dao.rules.thresholdValue', { share: percent(rules.thresholdBps) }), testId: 'rule-threshold' },
+      { label: t('dao.rules.threshold'), value: t('dao.rules.thresholdValue', { passing: passingShare(t, rules.thresholdBps, language) }), testId: 'rule-threshold' },
     );
   }
   if (rules.votingMode === 'quadratic') {

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { DaoRulesView } from '../../../../core/bridge/api.ts';
 import { formatBps } from '../../../i18n/format-number.ts';
 import { ruleKindRows, ruleRows } from '../rule-rows.ts';
+import { passingShare } from '../voting-mode-text.ts';
 
 const modeSentence = {
   majority: 'dao.rules.modeSentence.majority',
@@ -28,7 +29,7 @@ export function RulesCard({ rules, signaturesNeeded }: { rules: DaoRulesView; si
           <Text size="sm" c="dimmed" data-testid="rule-sentence">
             {t(modeSentence[rules.votingMode], {
               quorum: percent(rules.quorumBps),
-              threshold: percent(rules.thresholdBps),
+              passing: passingShare(t, rules.thresholdBps, language),
               objection: percent(rules.objectionBps),
               credits: rules.creditsPerEpoch,
             })}
