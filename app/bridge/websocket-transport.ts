@@ -2,17 +2,7 @@
 // Calls made while disconnected wait for the next connection, up to a limit, instead of failing at once,
 // so a node restart or a laptop waking up does not surface as an error. The socket counts as open once the node
 // and this page have proven to each other that they hold the secret (core/bridge/api-auth.ts).
-import {
-  AuthAcceptedFrame,
-  AuthChallengeFrame,
-  clientProof,
-  newAuthNonce,
-  nodeProof,
-  nonceProtocolPrefix,
-  portOfUrl,
-  sameProof,
-  unauthorizedCloseCode,
-} from '../../core/bridge/api-auth.ts';
+import { answerToChallenge, isAuthAccepted, newAuthNonce, nonceProtocolPrefix, portOfUrl, unauthorizedCloseCode } from '../../core/bridge/api-auth.ts';
 import { bridgeProtocol, ServerFrame } from '../../core/bridge/protocol.ts';
 import type { DaomeshError } from '../../core/errors.ts';
 import { answerWaitMs, defaultAnswerWaitMs, noAnswerError } from '../../core/bridge/answer-wait.ts';
@@ -100,7 +90,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
       }
       const json = parseJson(message.data);
       if (answered) {
-        if (!AuthAcceptedFrame.safeParse(json).success) return;
+        if (!isAuthAccepted(json)) return;
         clearTimeout(handshakeTimer);
         opened = true;
         ready = ws;
@@ -110,9 +100,8 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
         for (const entry of [...waiting]) entry.send();
         return;
       }
-      const challenge = AuthChallengeFrame.safeParse(json);
-      const round = challenge.success ? { port, clientNonce, nodeNonce: challenge.data.challenge.nonce } : null;
-      if (round === null || !sameProof(challenge.data?.challenge.proof ?? '', nodeProof(options.secret, round))) {
+      const answer = answerToChallenge(options.secret, port, clientNonce, json);
+      if (answer === null) {
         // Not the node this page was opened for (it cannot prove it holds the secret): nothing more goes to it,
         // and nothing is tried again.
         clearTimeout(handshakeTimer);
@@ -123,7 +112,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
         return;
       }
       answered = true;
-      ws.send(JSON.stringify({ answer: clientProof(options.secret, round) }));
+      ws.send(answer);
     };
     ws.onclose = (event) => {
       clearTimeout(handshakeTimer);

@@ -57,6 +57,23 @@ function proof(secret: string, role: 'node' | 'client', round: AuthRound): strin
   return bytesToHex(hmac(sha256, utf8ToBytes(secret), utf8ToBytes(message)));
 }
 
+/**
+ * The client's step: the answer frame to send for the node's first frame, or null when that frame is no challenge
+ * or its proof does not hold (not the node: nothing goes back).
+ */
+export function answerToChallenge(secret: string, port: number, clientNonce: string, frame: unknown): string | null {
+  const challenge = AuthChallengeFrame.safeParse(frame);
+  if (!challenge.success) return null;
+  const round = { port, clientNonce, nodeNonce: challenge.data.challenge.nonce };
+  if (!sameProof(challenge.data.challenge.proof, nodeProof(secret, round))) return null;
+  return JSON.stringify({ answer: clientProof(secret, round) });
+}
+
+/** Whether the node's frame after the answer says it took it. */
+export function isAuthAccepted(frame: unknown): boolean {
+  return AuthAcceptedFrame.safeParse(frame).success;
+}
+
 /** Compares two proofs in time that does not depend on where they differ. */
 export function sameProof(given: string, expected: string): boolean {
   if (given.length !== expected.length) return false;

@@ -14,16 +14,7 @@ import {
   type BridgeResult,
 } from '../../core/bridge/api.ts';
 import { answerWaitMs, noAnswerError } from '../../core/bridge/answer-wait.ts';
-import {
-  AuthAcceptedFrame,
-  AuthChallengeFrame,
-  clientProof,
-  newAuthNonce,
-  nodeProof,
-  nonceProtocolPrefix,
-  portOfUrl,
-  sameProof,
-} from '../../core/bridge/api-auth.ts';
+import { answerToChallenge, isAuthAccepted, newAuthNonce, nonceProtocolPrefix, portOfUrl } from '../../core/bridge/api-auth.ts';
 import { bridgeProtocol, ServerFrame } from '../../core/bridge/protocol.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import { dataFiles, isAlive, processStartTime } from './data-dir.ts';
@@ -220,15 +211,13 @@ function proveSecret(socket: WebSocket, endpoint: ApiEndpoint, clientNonce: stri
     const onMessage = (data: WebSocket.RawData): void => {
       const json = parseJson(data.toString());
       if (!challenged) {
-        const challenge = AuthChallengeFrame.safeParse(json);
-        if (!challenge.success || port === null) return finish(notTheNode);
-        const round = { port, clientNonce, nodeNonce: challenge.data.challenge.nonce };
-        if (!sameProof(challenge.data.challenge.proof, nodeProof(endpoint.secret, round))) return finish(notTheNode);
+        const answer = port === null ? null : answerToChallenge(endpoint.secret, port, clientNonce, json);
+        if (answer === null) return finish(notTheNode);
         challenged = true;
-        socket.send(JSON.stringify({ answer: clientProof(endpoint.secret, round) }));
+        socket.send(answer);
         return;
       }
-      finish(AuthAcceptedFrame.safeParse(json).success ? undefined : refused);
+      finish(isAuthAccepted(json) ? undefined : refused);
     };
     socket.on('message', onMessage);
     socket.on('close', onClose);
