@@ -78,8 +78,13 @@ export class DaomeshError extends Error {
 }
 
 /** One line for a terminal: the sentence, then the fix. */
+/** A sentence's end, perhaps inside a closing quote or bracket. */
+const sentenceEnd = /[.!?。！？]["'”’)\]]?$/u;
+
+/** The message, then the hint; a message that ends mid-sentence (one naming a value) gets its full stop first. */
 export function formatError(error: ErrorInfo): string {
-  return error.hint ? `${error.message} ${error.hint}` : error.message;
+  if (!error.hint) return error.message;
+  return `${sentenceEnd.test(error.message) ? error.message : `${error.message}.`} ${error.hint}`;
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {
