@@ -105,6 +105,8 @@ test('an address a caller sends in mixed case must carry a right EIP-55 checksum
   assert.equal(admit('0x5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED'), true);
   assert.equal(admit('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD'), false, 'one letter in the wrong case');
   assert.equal(admit('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAee'), false, 'one digit wrong');
+  // Mixed case of the right length with a letter that is no hex digit: refused as no address, not thrown.
+  assert.equal(admit('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeG'), false);
   const founders = (founder: string) => bridgeMethods['dao.create'].params.safeParse({ name: 'N', preset: 'simple-majority', founders: [founder] }).success;
   assert.equal(founders('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed'), true);
   assert.equal(founders('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAee'), false);
