@@ -9,6 +9,7 @@ import type { DaoSummary, DaoView } from '../../core/bridge/api.ts';
 import { FoldClient } from './fold-client.ts';
 import type { FoldViews } from './replica-fold.ts';
 import { StoredUpdates } from './stored-updates.ts';
+import { afterDeadlineMs, longestTimeoutMs } from '../time/use-refresh-at.ts';
 
 /** Asks the host for the update that takes a document at `stateVector` to the host's. */
 export type FetchUpdate = (dao: string, stateVector: Uint8Array) => Promise<Uint8Array>;
@@ -36,9 +37,6 @@ const hostOrigin = 'host';
 const storageOrigin = 'storage';
 /** Stored updates folded into one past this many (as y-indexeddb did): loading many small ones costs little. */
 const compactAfterUpdates = 500;
-/** Views are derived again this long after a period ends (the host's clock and this one differ a little). */
-const afterDeadlineMs = 750;
-const longestTimeoutMs = 2 ** 31 - 1;
 
 export class LocalReplica {
   readonly dao: string;

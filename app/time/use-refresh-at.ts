@@ -3,8 +3,9 @@
 import { useEffect } from 'react';
 
 // setTimeout cannot wait longer than this (about 24.8 days); a later moment is picked up on a later visit.
-const longestTimeoutMs = 2 ** 31 - 1;
-const afterDeadlineMs = 750;
+export const longestTimeoutMs = 2 ** 31 - 1;
+/** How long after a deadline to look again (the host's clock and this one differ a little). */
+export const afterDeadlineMs = 750;
 
 export function useRefreshAt(moments: readonly number[], refresh: () => unknown): void {
   const key = [...new Set(moments)].sort((a, b) => a - b).join(',');

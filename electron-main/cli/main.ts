@@ -44,10 +44,10 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 // A reader that stops early (`daomesh dao list | head -1`) closes the pipe: what is left unprinted is not wanted,
-// and an EPIPE is no failure of the command.
+// and an EPIPE is no failure of the command. It is dropped, not answered by exiting: a foreground node whose log
+// reader went away still stops only by its signals, through its orderly shutdown.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
+  if (error.code !== 'EPIPE') throw error;
 });
 
 function print(json: boolean, value: unknown, human: string): void {
