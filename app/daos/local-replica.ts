@@ -262,9 +262,11 @@ export class LocalReplica {
    */
   #planDeadlineRefresh(viewedAt: number): void {
     clearTimeout(this.#deadlineTimer);
-    const moments = (this.#views.view?.proposals ?? []).flatMap((proposal) => [proposal.votingEndsAt, proposal.executesAt ?? 0]);
-    const next = Math.min(...moments.filter((moment) => moment > viewedAt));
-    if (!Number.isFinite(next)) return;
+    let next = Infinity; // a loop, not Math.min(...): a DAO's proposals can outnumber the arguments a call may take
+    for (const proposal of this.#views.view?.proposals ?? []) {
+      for (const moment of [proposal.votingEndsAt, proposal.executesAt ?? 0]) if (moment > viewedAt && moment < next) next = moment;
+    }
+    if (next === Infinity) return;
     // setTimeout cannot wait longer than ~24.8 days; a later end is planned again on the way.
     const wait = Math.min(next - Date.now() + afterDeadlineMs, longestTimeoutMs);
     this.#deadlineTimer = setTimeout(() => this.refreshViews(), Math.max(0, wait));
