@@ -195,6 +195,45 @@ test('a rules change: one option per rule, voted, signed, and in force once the 
   assert.deepEqual(pick(lastView.params.rules as DaoRulesView, lastRules), lastRules);
 });
 
+test('a voting mode per proposal kind: set when founding, changed by a rules change', async () => {
+  const { dao } = await json<{ dao: string }>([
+    ...['dao', 'create', '--name', 'Kind Rules', '--preset', 'lazy-consensus', '--voting-period', '2s', '--grace-period', '1s'],
+    ...['--kind-voting', 'member.remove=supermajority', '--kind-voting', ' signal = quadratic '],
+  ]);
+  const founded = await json<DaoView>(['dao', 'show', dao]);
+  assert.deepEqual(Object.keys(founded.rules.votingByKind).sort(), ['member.remove', 'signal']);
+  assert.deepEqual(
+    [founded.rules.votingByKind['member.remove']?.votingMode, founded.rules.votingByKind['member.remove']?.thresholdBps, founded.rules.votingByKind.signal?.votingMode],
+    ['majority', 6666, 'quadratic'],
+  );
+  const shown = await cli(['dao', 'show', dao]);
+  assert.match(shown.stdout, /^ {2}member\.remove votes: majority \(quorum 50%, threshold 66\.66%\)$/m);
+  assert.match(shown.stdout, /^ {2}signal votes: quadratic \(quorum 50%, threshold 50%, 100 credits per 30d\)$/m);
+  const { proposal: signal } = await json<{ proposal: string }>(['proposal', 'create', dao, '--title', 'A signal']);
+  assert.equal((await json<ProposalView>(['proposal', 'show', dao, signal])).votingMode, 'quadratic');
+
+  // signal back to the DAO's mode, member.add its own; member.remove, not named, keeps its mode.
+  const { proposal } = await json<{ proposal: string }>([
+    ...['proposal', 'create', dao, '--title', 'Kinds', '--kind', 'rules.change'],
+    ...['--kind-voting', 'signal=dao', '--kind-voting', 'member.add=reputation-weighted'],
+  ]);
+  await waitFor('the voting period to end', async () => ((await json<ProposalView>(['proposal', 'show', dao, proposal])).status === 'closed' ? true : undefined));
+  await json(['tally', 'sign', dao, proposal]);
+  const changed = await waitFor('the new modes in force', async () => {
+    const view = await json<DaoView>(['dao', 'show', dao]);
+    return view.proposals.find((entry) => entry.id === proposal)?.status === 'executed' ? view : undefined;
+  });
+  assert.deepEqual(Object.keys(changed.rules.votingByKind).sort(), ['member.add', 'member.remove']);
+  assert.deepEqual(changed.rules.votingByKind['member.remove'], founded.rules.votingByKind['member.remove']);
+  assert.equal(changed.rules.votingByKind['member.add']?.votingMode, 'reputation');
+  const { proposal: later } = await json<{ proposal: string }>(['proposal', 'create', dao, '--title', 'Another signal']);
+  assert.equal((await json<ProposalView>(['proposal', 'show', dao, later])).votingMode, 'lazy');
+
+  const refused = await cli(['dao', 'create', '--name', 'Wrong Kinds', '--kind-voting', 'vote=lazy-consensus']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /^daomesh: --kind-voting takes a proposal kind before the =/);
+});
+
 test('a rules change with a bad option is refused with one line, and nothing is proposed', async () => {
   const { dao } = await json<{ dao: string }>(['dao', 'create', '--name', 'Careful Club']);
   const propose = (...options: string[]) => cli(['proposal', 'create', dao, '--title', 'New rules', ...options]);
@@ -209,6 +248,12 @@ test('a rules change with a bad option is refused with one line, and nothing is 
     [['--kind', 'rules.change', '--voting-mode', 'lazy'], /^daomesh: Moving from majority to lazy voting needs --objection/],
     [['--kind', 'rules.change', '--member-cap', '15'], /^daomesh: These rules are already in force/],
     [['--quorum', '40'], /^daomesh: Rule options go only with --kind rules.change, not signal: --quorum\./],
+    [['--kind-voting', 'signal=lazy-consensus'], /^daomesh: Rule options go only with --kind rules.change, not signal: --kind-voting\./],
+    [['--kind', 'rules.change', '--kind-voting', 'member.remove'], /^daomesh: --kind-voting takes kind=preset, not "member.remove"\. For example member.remove=supermajority/],
+    [['--kind', 'rules.change', '--kind-voting', 'boss=lazy-consensus'], /^daomesh: --kind-voting takes a proposal kind before the = \(member.add, member.remove/],
+    [['--kind', 'rules.change', '--kind-voting', 'signal=dictator'], /^daomesh: --kind-voting takes a preset after the = \(simple-majority, .*, or dao\), not "signal=dictator"\./],
+    [['--kind', 'rules.change', '--kind-voting', 'signal=quadratic', '--kind-voting', 'signal=dao'], /^daomesh: --kind-voting names signal twice: quadratic and dao\./],
+    [['--kind', 'rules.change', '--kind-voting', 'signal=dao'], /^daomesh: These rules are already in force/],
   ];
   for (const [options, message] of refusals) {
     const refused = await propose(...options);

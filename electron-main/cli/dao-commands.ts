@@ -1,10 +1,11 @@
 // `daomesh dao …`, `daomesh proposal …` (the rules.change options are in rules-options.ts), `daomesh vote`, `daomesh tally sign`, `daomesh rage-quit`.
 import { Option, type Command } from 'commander';
-import { maxNewDaoPeriodMs, type DaoView, type ExitView, type ProposalParams, type ProposalView, type VotingModeView } from '../../core/bridge/api.ts';
+import { maxNewDaoPeriodMs, type DaoView, type ExitView, type ProposalParams, type ProposalView, type RulePreset, type VotingModeView } from '../../core/bridge/api.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import type { ApiClient } from '../host/api-client.ts';
 import { formatDuration } from './duration.ts';
 import { durationOption, wholeNumberOption, type DurationBound } from './number-options.ts';
+import { kindVotingOption, votingByKindAfter, type KindVoting } from './kind-voting-option.ts';
 import { addRuleOptions, parseRulesEdit, ruleFlagsGiven, rulesChange, type RuleOptionTexts } from './rules-options.ts';
 import { terminalLine } from './terminal-text.ts';
 
@@ -65,6 +66,17 @@ function describeDao(dao: DaoView): string {
   ].join('\n');
 }
 
+type DaoCreateOptions = {
+  name: string;
+  charter: string;
+  preset: RulePreset;
+  founder: string[];
+  memberCap?: number;
+  votingPeriod?: number;
+  gracePeriod?: number;
+  kindVoting?: KindVoting;
+};
+
 type ProposalCreateOptions = RuleOptionTexts & { kind: ProposalParams['kind']; title: string; member?: string; shares: number; points?: number; text: string };
 
 /** The params of the kinds that need no look at the DAO (all but rules.change). */
@@ -105,7 +117,9 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
     .addOption(wholeNumberOption('--member-cap <n>', 'most members (default 15: small on purpose)', { min: 2, max: 100 }))
     .addOption(durationOption('--voting-period <duration>', 'how long votes stay open (e.g. 3d, 2h; 1s to 90d)', { ms: 1000, words: '1s' }, ninetyDays))
     .addOption(durationOption('--grace-period <duration>', 'time between passing and taking effect (e.g. 1d; 0 to 90d)', { ms: 0, words: '0s' }, ninetyDays))
-    .action(async (options: { name: string; charter: string; preset: 'simple-majority'; founder: string[]; memberCap?: number; votingPeriod?: number; gracePeriod?: number }, command: Command) => {
+    .addOption(kindVotingOption('a proposal kind that votes in a preset of its own, e.g. member.remove=supermajority; repeatable'))
+    .action(async (options: DaoCreateOptions, command: Command) => {
+      const votingByKind = options.kindVoting === undefined ? {} : votingByKindAfter(options.kindVoting);
       const result = await cli.withApi(command, (api) =>
         api.call('dao.create', {
           name: options.name,
@@ -115,6 +129,7 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
           ...(options.memberCap === undefined ? {} : { memberCap: options.memberCap }),
           ...(options.votingPeriod === undefined ? {} : { votingPeriodMs: options.votingPeriod }),
           ...(options.gracePeriod === undefined ? {} : { gracePeriodMs: options.gracePeriod }),
+          ...(Object.keys(votingByKind).length === 0 ? {} : { votingByKind }),
         }),
       );
       cli.print(cli.json(command), result, `created DAO ${result.dao}`);

@@ -1,16 +1,24 @@
 // The options of `daomesh proposal create --kind rules.change`: one per rule, each naming only what changes (the
 // rest stays as the rules in force). Shares of a whole are percentages with at most two decimals (0.01 % is one
 // basis point, the unit of the rules), as in the UI; durations and whole numbers are read by number-options.ts.
-// A new rule is one more entry in `ruleOptions`.
+// A new rule is one more entry in `ruleOptions`; the voting modes of single proposal kinds come from
+// kind-voting-option.ts.
 import { Option, type Command } from 'commander';
 import { IncomeSplit, VotingModeName, type DaoRulesView } from '../../core/bridge/api.ts';
+import { sameVotingByKind } from '../../core/bridge/preset-modes.ts';
 import { DaomeshError } from '../../core/errors.ts';
+import { kindVotingOption, votingByKindAfter, type KindVoting } from './kind-voting-option.ts';
 import { durationWithin, refuse, wholeNumber } from './number-options.ts';
 
 type VotingMode = DaoRulesView['votingMode'];
 
-/** The rules the options set: the bridge's, with the income policy's two fields apart (each has its own option). */
-export type RulesEdit = Partial<Omit<DaoRulesView, 'income'> & { treasuryBps: number; incomeSplit: DaoRulesView['income']['split'] }>;
+/**
+ * The rules the options set: the bridge's, with the income policy's two fields apart (each has its own option)
+ * and the per-kind modes as the kinds they change.
+ */
+export type RulesEdit = Partial<
+  Omit<DaoRulesView, 'income' | 'votingByKind'> & { treasuryBps: number; incomeSplit: DaoRulesView['income']['split']; kindVoting: KindVoting }
+>;
 
 /** The options as commander gives them: the text typed, by the option's attribute name. */
 export type RuleOptionTexts = Record<string, unknown>;
@@ -138,13 +146,20 @@ const ruleOptions: readonly AnyRuleOption[] = [
   },
 ];
 
+const kindVoting = kindVotingOption('rules.change: a proposal kind that votes its own way, kind=preset or kind=dao; repeatable');
+
 export function addRuleOptions(command: Command): Command {
   for (const rule of ruleOptions) command.addOption(rule.option);
-  return command;
+  return command.addOption(kindVoting);
 }
 
-function flagOf(rule: AnyRuleOption): string {
-  return rule.option.long ?? rule.option.flags;
+function kindVotingGiven(options: RuleOptionTexts): KindVoting | undefined {
+  return options[kindVoting.attributeName()] as KindVoting | undefined;
+}
+
+function flagOf(rule: AnyRuleOption | Option): string {
+  const option = rule instanceof Option ? rule : rule.option;
+  return option.long ?? option.flags;
 }
 
 function given(options: RuleOptionTexts): { rule: AnyRuleOption; text: string }[] {
@@ -156,20 +171,21 @@ function given(options: RuleOptionTexts): { rule: AnyRuleOption; text: string }[
 
 /** The rule options given, by flag: other kinds of proposal refuse them rather than drop them silently. */
 export function ruleFlagsGiven(options: RuleOptionTexts): string[] {
-  return given(options).map((entry) => flagOf(entry.rule));
+  return [...given(options).map((entry) => flagOf(entry.rule)), ...(kindVotingGiven(options) ? [flagOf(kindVoting)] : [])];
 }
 
 /** The rules the options set, each checked; at least one is needed. */
 export function parseRulesEdit(options: RuleOptionTexts): RulesEdit {
   const entries = given(options);
-  if (entries.length === 0) {
+  const byKind = kindVotingGiven(options);
+  if (entries.length === 0 && byKind === undefined) {
     throw new DaomeshError(
       'BAD_REQUEST',
       'A rules.change proposal needs at least one rule to change.',
-      `Give one or more of ${ruleOptions.map(flagOf).join(', ')}.`,
+      `Give one or more of ${[...ruleOptions, kindVoting].map(flagOf).join(', ')}.`,
     );
   }
-  const edit: Record<string, unknown> = {};
+  const edit: Record<string, unknown> = byKind === undefined ? {} : { kindVoting: byKind };
   for (const { rule, text } of entries) edit[rule.key] = rule.parse(text, flagOf(rule));
   return edit as RulesEdit;
 }
@@ -191,12 +207,15 @@ export function rulesChange(edit: RulesEdit, current: DaoRulesView): Partial<Dao
     }
   }
 
-  const { treasuryBps, incomeSplit: split, ...rest } = edit;
+  const { treasuryBps, incomeSplit: split, kindVoting: byKind, ...rest } = edit;
   const change: Partial<DaoRulesView> = { ...rest };
   if (treasuryBps !== undefined || split !== undefined) {
     change.income = { treasuryBps: treasuryBps ?? current.income.treasuryBps, split: split ?? current.income.split };
   }
   const changes = Object.entries(change).some(([key, value]) => JSON.stringify(value) !== JSON.stringify(current[key as keyof DaoRulesView]));
-  if (!changes) throw new DaomeshError('BAD_REQUEST', 'These rules are already in force: the proposal would change nothing.');
+  // The bridge takes the per-kind map whole: the kinds not named keep their modes.
+  const votingByKind = byKind === undefined ? current.votingByKind : votingByKindAfter(byKind, current.votingByKind);
+  if (!sameVotingByKind(votingByKind, current.votingByKind)) change.votingByKind = votingByKind;
+  else if (!changes) throw new DaomeshError('BAD_REQUEST', 'These rules are already in force: the proposal would change nothing.');
   return change;
 }

@@ -30,11 +30,12 @@ import {
 } from '../../core/governance/record-builders.ts';
 import type { Certificate } from '../../core/governance/certificate.ts';
 import { heldParentsReason, type HeldBack } from '../../core/governance/dao-ledger.ts';
-import { rulePresets, type Rules } from '../../core/governance/rules.ts';
+import type { Rules } from '../../core/governance/rules.ts';
 import { checksumAddress, type MemberKey } from '../../core/identity/member-key.ts';
 import { addressBytes, maxDeps, recordHashFromId, signRecordAsDevice, signRecordAsMember, type LedgerRecord, type UnsignedRecord } from '../../core/ledger/record.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { createInvite, type Invite } from '../../core/sync/invite.ts';
+import { presetRules } from '../../core/bridge/preset-modes.ts';
 import { DaoReplica, notFound, type DaoReplicaOptions, type RemoteOutcome } from './dao-replica.ts';
 import { StorageError } from './envelope-log.ts';
 import { deriveDeviceSigner, loadOrCreateDeviceSalt } from './device-signer.ts';
@@ -80,14 +81,6 @@ function nextExecution(replica: DaoReplica, now: number): number | null {
   }
   return next;
 }
-
-const presetRules: Record<BridgeParams<'dao.create'>['preset'], (founders: number) => Rules> = {
-  'simple-majority': rulePresets.simpleMajority,
-  supermajority: rulePresets.supermajority,
-  quadratic: rulePresets.quadratic,
-  'reputation-weighted': rulePresets.reputationWeighted,
-  'lazy-consensus': rulePresets.lazyConsensus,
-};
 
 function textName(name: string): TextName {
   if (!isTextName(name)) throw new DaomeshError('BAD_REQUEST', `Not a text of a DAO: ${name.slice(0, 80)}.`, "Use 'charter' or 'draft:<id>'.");

@@ -4,8 +4,9 @@
 import { Accordion, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { VotingByKindView } from '../../../core/bridge/api.ts';
+import { presetMatching } from '../../../core/bridge/preset-modes.ts';
 import { kindLabel, presetLabel, proposalKinds, rulePresets } from './dao-labels.ts';
-import { presetMatching, type KindModeChoice, type KindModeChoices } from './kind-modes.ts';
+import type { KindModeChoice, KindModeChoices } from './kind-modes.ts';
 import { describeVotingMode } from './voting-mode-text.ts';
 
 export interface KindModesFieldsProps {

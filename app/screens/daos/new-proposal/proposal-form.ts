@@ -9,8 +9,9 @@ import {
   type ProposalKind,
   type ProposalParams as ProposalParamsValue,
 } from '../../../../core/bridge/api.ts';
+import { sameVotingByKind } from '../../../../core/bridge/preset-modes.ts';
 import { periodFromMs, periodToMs, type Period } from '../../../time/period.ts';
-import { choicesFrom, sameVotingByKind, votingByKindFrom, type KindModeChoices } from '../kind-modes.ts';
+import { choicesFrom, votingByKindFrom, type KindModeChoices } from '../kind-modes.ts';
 
 export interface RulesDraft {
   votingMode: DaoRulesView['votingMode'];
