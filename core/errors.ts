@@ -41,6 +41,7 @@ export const errorDetails = [
   'invite-damaged',
   'invite-altered',
   'invite-no-address',
+  'invite-own',
   'invite-not-accepted',
   'inviter-unreachable',
   'inviter-busy',

@@ -187,6 +187,11 @@ export function listenAddresses(node: MeshNode): string[] {
   return node.getMultiaddrs().map((address) => address.toString());
 }
 
+/** The peer an address names (its last /p2p/ part), or null. */
+export function peerOfAddress(address: Multiaddr): string | null {
+  return address.getComponents().findLast((component) => component.name === 'p2p')?.value ?? null;
+}
+
 /** A peer's address as something to dial: ending in /p2p/<peer id>; null if it does not parse. */
 export function dialableAddress(address: string, peerId: string): Multiaddr | null {
   try {

@@ -88,10 +88,17 @@ test('founders join by invite and become the DAO\'s nodes; concurrent proposals 
   ).dao;
   const { code } = await json<{ code: string }>(a, ['dao', 'invite', dao]);
   for (const node of [b, c]) {
-    const joined = await json<{ dao: string; received: number }>(node, ['dao', 'join', code]);
+    const joined = await json<BridgeResult<'dao.join'>>(node, ['dao', 'join', code]);
     assert.equal(joined.dao, dao);
     assert.ok(joined.received >= 1, 'the history arrived with the join');
+    assert.deepEqual([joined.alreadyHeld, joined.member], [false, true], 'a founder is a member as soon as the genesis arrives');
   }
+  // The inviter's own code, and a second join: said plainly, not "Can not dial self" or "you take part once...".
+  const own = await cli(a, ['dao', 'join', code]);
+  assert.equal(own.code, 0, own.stderr);
+  assert.equal(own.stdout, `${dao} is on this node already; nothing new received. You are a member.\n`);
+  const again = await json<BridgeResult<'dao.join'>>(b, ['dao', 'join', code]);
+  assert.deepEqual([again.dao, again.alreadyHeld, again.member], [dao, true, true]);
   // Each founder's node delegates its device, naming itself; then every node counts the other two as the DAO's.
   await waitFor('every node to see the other two as DAO peers', async () => {
     const statuses = await Promise.all(nodes.map((node) => query(node, 'dao.peers', { dao })));

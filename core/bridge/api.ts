@@ -369,7 +369,14 @@ export const bridgeMethods = {
    */
   'dao.revokeInvite': { params: z.object({ dao: DaoId, invite: z.union([RecordId, InviteCode]) }).strict(), result: z.object({ invite: RecordId }) },
   /** Joins a DAO with an invite code: connects to the inviter's node and receives the whole history. */
-  'dao.join': { params: z.object({ code: InviteCode }).strict(), result: z.object({ dao: DaoId, received: z.number().int() }) },
+  /**
+   * `alreadyHeld`: the DAO was on this node before (a join then only syncs; with this node's own invite it does
+   * not even dial); `member`: whether this node's member is a member of the DAO as it stands after the join.
+   */
+  'dao.join': {
+    params: z.object({ code: InviteCode }).strict(),
+    result: z.object({ dao: DaoId, received: z.number().int(), alreadyHeld: z.boolean(), member: z.boolean() }),
+  },
   /** How the DAO is syncing: state, the DAO's nodes we are connected to, progress. */
   'dao.peers': { params: z.object({ dao: DaoId }).strict(), result: DaoSyncStatus },
   /**

@@ -56,11 +56,10 @@ export function addSyncCommands(program: Command, cli: CliContext): void {
     .argument('<code>', 'the invite code')
     .action(async (code: string, _options: unknown, command: Command) => {
       const result = await cli.withApi(command, (api) => api.call('dao.join', { code }));
-      cli.print(
-        cli.json(command),
-        result,
-        `joined ${result.dao}: ${result.received} envelopes received. You take part once a member.add proposal for your address passes (or if you are a founder).`,
-      );
+      const received = `${result.received} ${result.received === 1 ? 'envelope' : 'envelopes'} received`;
+      const what = result.alreadyHeld ? `${result.dao} is on this node already; ${result.received === 0 ? 'nothing new received' : `new: ${received}`}.` : `joined ${result.dao}: ${received}.`;
+      const part = result.member ? 'You are a member.' : 'You take part once a member.add proposal for your address passes.';
+      cli.print(cli.json(command), result, `${what} ${part}`);
     });
 
   dao

@@ -15,7 +15,7 @@ import { defaultInviteLifetimeMs, invitePrefix, parseInviteCode } from '../../co
 import { DaoSync } from '../../p2p/dao-sync.ts';
 import { SyncRefusedError } from '../../p2p/dao-sync-session.ts';
 import { DaoDiscovery } from '../../p2p/dao-discovery.ts';
-import { connectedPeers, createMeshNode, dialableAddress, listenAddresses, relayListenAddress, type MeshNode } from '../../p2p/mesh-node.ts';
+import { connectedPeers, createMeshNode, dialableAddress, listenAddresses, peerOfAddress, relayListenAddress, type MeshNode } from '../../p2p/mesh-node.ts';
 import { ApiServer } from './api-server.ts';
 import { DaoService, type OnlineNode } from './dao-service.ts';
 import { dataFiles, createApiSecret, lockDataDir, processStartTime, removeStaleTemporaries, writeFileAtomic, type DataDirLock } from './data-dir.ts';
@@ -415,13 +415,19 @@ export async function startHost(options: HostOptions): Promise<Host> {
         }
         if (addrs.length === 0) throw new DaomeshError('INVALID_INVITE', 'The invite names no address to reach the DAO at.', 'Ask for a new one.', 'invite-no-address');
         const heldBefore = daos.replica(invite.dao) !== undefined;
+        const isMember = () => daos.list().some((summary) => summary.id === invite.dao && summary.isMember);
+        if (addrs.some((address) => peerOfAddress(address) === mesh.peerId.toString())) {
+          // Dialling itself fails with libp2p's "Can not dial self": say what happened instead.
+          if (heldBefore) return { dao: invite.dao, received: 0, alreadyHeld: true, member: isMember() };
+          throw new DaomeshError('INVALID_INVITE', 'This node made the invite: it cannot join the DAO through itself.', 'Use the code on another device.', 'invite-own');
+        }
         await daos.hold(invite.dao);
         await invites.recordJoin({ dao: invite.dao, code: code.trim() });
         follow(invite.dao);
         try {
           const report = await sync.joinVia(invite.dao, addrs, invite.bytes);
           void announce();
-          return { dao: invite.dao, received: report.accepted };
+          return { dao: invite.dao, received: report.accepted, alreadyHeld: heldBefore, member: isMember() };
         } catch (error) {
           // Nothing of the DAO arrived: forget it, so this node does not keep following a DAO it cannot reach.
           if (!heldBefore && (await daos.forgetEmpty(invite.dao))) {

@@ -646,6 +646,7 @@ export const en = {
     'invite-damaged': 'The code is damaged. Copy it again, whole.',
     'invite-altered': 'The code was altered after it was signed. Ask for a new one.',
     'invite-no-address': 'It names no address to reach the DAO at. Ask for a new one.',
+    'invite-own': 'This device made the code: use it on another device.',
     'invite-not-accepted': 'The DAO no longer accepts it (its inviter may have left). Ask for a new one.',
     'inviter-unreachable': "The inviter's node did not answer. Check that it is running and reachable, then try again.",
     'inviter-busy': "The inviter's node is busy. Try again in a moment.",

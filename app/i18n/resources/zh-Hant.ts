@@ -638,6 +638,7 @@ export const zhHant: Messages = {
     'invite-damaged': '邀請碼已損毀，請重新完整複製一次。',
     'invite-altered': '邀請碼在簽署後被改動過，請索取新的邀請碼。',
     'invite-no-address': '邀請碼沒有附上可連線的位址，請索取新的邀請碼。',
+    'invite-own': '這個邀請碼是本裝置產生的，請在另一台裝置上使用。',
     'invite-not-accepted': '這個 DAO 已不再接受這個邀請（邀請人可能已離開），請索取新的邀請碼。',
     'inviter-unreachable': '邀請人的節點沒有回應，請確認它正在執行且可以連線，然後再試一次。',
     'inviter-busy': '邀請人的節點正忙，請稍後再試。',
