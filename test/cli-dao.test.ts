@@ -52,6 +52,8 @@ test('found a DAO, propose, vote, sign the result; the state survives a restart'
   const ignored = await json<{ total: number; offset: number; evidence: Array<{ kind: string; reason: string }> }>(['dao', 'evidence', dao]);
   assert.deepEqual([ignored.total, ignored.offset, ignored.evidence.map((entry) => [entry.kind, entry.reason])], [1, 0, [['vote', "superseded by the member's later vote"]]]);
   assert.deepEqual((await json<{ evidence: unknown[] }>(['dao', 'evidence', dao, '--offset', '1'])).evidence, []);
+  const allOrSome = await cli(['dao', 'evidence', dao, '--all', '--limit', '1']);
+  assert.match(allOrSome.stderr, /^daomesh: --all lists every ignored record: it takes no --limit\./);
   const everything = await cli(['dao', 'evidence', dao, '--all']);
   assert.equal(everything.code, 0);
   assert.match(everything.stdout, / {2}vote {2}0x[0-9a-fA-F]{40} {2}superseded by the member's later vote\n\(1-1 of 1 ignored records\)\n$/);
@@ -248,6 +250,8 @@ test('a rules change with a bad option is refused with one line, and nothing is 
     [['--kind', 'rules.change', '--voting-mode', 'lazy'], /^daomesh: Moving from majority to lazy voting needs --objection/],
     [['--kind', 'rules.change', '--member-cap', '15'], /^daomesh: These rules are already in force/],
     [['--quorum', '40'], /^daomesh: Rule options go only with --kind rules.change, not signal: --quorum\./],
+    [['--member', address, '--shares', '5'], /^daomesh: A signal proposal takes no --member, --shares\. --member goes with --kind member\.add, member\.remove or reputation\.grant; leave it out here\.\n$/],
+    [['--kind', 'member.remove', '--member', address, '--text', 'why'], /^daomesh: A member\.remove proposal takes no --text\. --text goes with --kind signal/],
     [['--kind-voting', 'signal=lazy-consensus'], /^daomesh: Rule options go only with --kind rules.change, not signal: --kind-voting\./],
     [['--kind', 'rules.change', '--kind-voting', 'member.remove'], /^daomesh: --kind-voting takes kind=preset, not "member.remove"\. For example member.remove=supermajority/],
     [['--kind', 'rules.change', '--kind-voting', 'boss=lazy-consensus'], /^daomesh: --kind-voting takes a proposal kind before the = \(member.add, member.remove/],

@@ -51,6 +51,9 @@ test('an identity made through the CLI shows in `id` and survives a restart, loc
   const env = { DAOMESH_PASSPHRASE: 'a long enough passphrase' };
   let node = await startCliNode({ dataDir });
   try {
+    const nothingToLock = await runCli(['--data', dataDir, 'identity', 'lock']);
+    assert.equal(nothingToLock.code, 1);
+    assert.match(nothingToLock.stderr, /^daomesh: This node has no member identity to lock\./);
     const created = await runCli(['--data', dataDir, 'identity', 'create', '--json'], { env });
     assert.equal(created.code, 0, created.stderr);
     const { address, phrase } = JSON.parse(created.stdout) as { address: string; phrase: string };

@@ -79,6 +79,23 @@ type DaoCreateOptions = {
 
 type ProposalCreateOptions = RuleOptionTexts & { kind: ProposalParams['kind']; title: string; member?: string; shares: number; points?: number; text: string };
 
+/** The options each kind takes beside --title; another kind refuses them rather than drop them unseen. */
+const kindOptions: Record<string, { flag: string; kinds: readonly ProposalParams['kind'][] }> = {
+  member: { flag: '--member', kinds: ['member.add', 'member.remove', 'reputation.grant'] },
+  shares: { flag: '--shares', kinds: ['member.add'] },
+  points: { flag: '--points', kinds: ['reputation.grant'] },
+  text: { flag: '--text', kinds: ['signal'] },
+};
+
+function refuseOtherKindsOptions(kind: ProposalParams['kind'], command: Command): void {
+  const stray = Object.entries(kindOptions).filter(([name, { kinds }]) => command.getOptionValueSource(name) === 'cli' && !kinds.includes(kind));
+  if (stray.length === 0) return;
+  const flags = stray.map(([, { flag }]) => flag);
+  const [, first] = stray[0]!;
+  const kinds = first.kinds.length < 2 ? first.kinds[0] : `${first.kinds.slice(0, -1).join(', ')} or ${first.kinds.at(-1)}`;
+  throw new DaomeshError('BAD_REQUEST', `A ${kind} proposal takes no ${flags.join(', ')}.`, `${first.flag} goes with --kind ${kinds}; leave it out here.`);
+}
+
 /** The params of the kinds that need no look at the DAO (all but rules.change). */
 function proposalParams(options: ProposalCreateOptions): ProposalParams {
   const need = (value: string | number | undefined, flag: string): never | string | number => {
@@ -164,6 +181,7 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
     .addOption(wholeNumberOption('--limit <n>', 'list at most this many', { min: 1, max: 1000 }).default(100))
     .option('--all', 'list them all (asked for 1,000 at a time)')
     .action(async (id: string, options: { offset: number; limit: number; all?: boolean }, command: Command) => {
+      if (options.all && command.getOptionValueSource('limit') === 'cli') throw new DaomeshError('BAD_REQUEST', '--all lists every ignored record: it takes no --limit.', 'Leave out one of them.');
       const page = await cli.withApi(command, async (api) => {
         if (!options.all) return await api.call('dao.evidence', { dao: id, offset: options.offset, limit: options.limit });
         const first = await api.call('dao.evidence', { dao: id, offset: options.offset, limit: 1000 });
@@ -202,6 +220,7 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
     .option('--text <text>', 'signal: the text', '');
   addRuleOptions(createProposal)
     .action(async (id: string, options: ProposalCreateOptions, command: Command) => {
+      refuseOtherKindsOptions(options.kind, command);
       const ruleFlags = ruleFlagsGiven(options);
       if (options.kind !== 'rules.change' && ruleFlags.length > 0) {
         throw new DaomeshError('BAD_REQUEST', `Rule options go only with --kind rules.change, not ${options.kind}: ${ruleFlags.join(', ')}.`, 'Add --kind rules.change, or leave them out.');

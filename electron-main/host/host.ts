@@ -373,6 +373,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
         return unlocked;
       },
       'identity.lock': () => {
+        if (keystore.address === null) throw new DaomeshError('NO_IDENTITY', 'This node has no member identity to lock.', 'Create one or restore it from its recovery phrase.');
         keystore.lock();
         statusChanged();
         return {};
