@@ -236,6 +236,21 @@ test('a voting mode per proposal kind: set when founding, changed by a rules cha
   assert.match(refused.stderr, /^daomesh: --kind-voting takes a proposal kind before the =/);
 });
 
+test('dao text: a text over the limit is refused as too long, naming the limit, before the node is asked', async () => {
+  const { dao } = await json<{ dao: string }>(['dao', 'create', '--name', 'Long Winded']);
+  for (const option of ['--set', '--append']) {
+    const refused = await cli(['dao', 'text', dao, option, 'x'.repeat(20_001), '--json']);
+    assert.equal(refused.code, 1);
+    assert.deepEqual(JSON.parse(refused.stderr), {
+      error: { code: 'TEXT_TOO_LONG', message: 'That text is 20,001 characters long; a text may hold at most 20,000.', hint: 'Shorten it, or split it into several drafts.' },
+    });
+  }
+  assert.equal((await json<{ text: string }>(['dao', 'text', dao])).text, '');
+  // A name the bridge refuses reads as what the field takes, not as zod's report.
+  const unnamed = await cli(['dao', 'create', '--name', 'x'.repeat(81)]);
+  assert.equal(unnamed.stderr, 'daomesh: Invalid parameters for dao.create: name must have at most 80 characters.\n');
+});
+
 test('a rules change with a bad option is refused with one line, and nothing is proposed', async () => {
   const { dao } = await json<{ dao: string }>(['dao', 'create', '--name', 'Careful Club']);
   const propose = (...options: string[]) => cli(['proposal', 'create', dao, '--title', 'New rules', ...options]);

@@ -10,6 +10,7 @@ import {
   type BridgeParams,
   type BridgeResult,
 } from '../../core/bridge/api.ts';
+import { describeParamIssues } from '../../core/bridge/param-issues.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import { errorFromHost, unexpectedAnswerError } from './bridge-error.ts';
 import type { RawTransport } from './raw-transport.ts';
@@ -20,7 +21,7 @@ export function createValidatedBridge(transport: RawTransport): Bridge {
       const schemas = bridgeMethods[method];
       const checkedParams = schemas.params.safeParse(params);
       if (!checkedParams.success) {
-        throw new DaomeshError('BAD_REQUEST', `Invalid parameters for ${method}: ${checkedParams.error.message}`);
+        throw new DaomeshError('BAD_REQUEST', `Invalid parameters for ${method}: ${describeParamIssues(checkedParams.error.issues)}.`);
       }
       let raw: unknown;
       try {

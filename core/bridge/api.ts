@@ -286,7 +286,7 @@ export const TextOps = z
   .array(TextOp)
   .min(1)
   .max(maxTextOps)
-  .refine((ops) => ops.reduce((total, op) => total + (op.insert?.length ?? 0), 0) <= maxTextChars, `at most ${maxTextChars} characters inserted by one edit`);
+  .refine((ops) => ops.reduce((total, op) => total + (op.insert?.length ?? 0), 0) <= maxTextChars, `edits inserting at most ${maxTextChars.toLocaleString('en')} characters in all`);
 
 /** The longest voting or grace period a DAO may be founded with (a rules change may go further: rules.ts). */
 export const maxNewDaoPeriodMs = 90 * 24 * 3600 * 1000;

@@ -1,7 +1,8 @@
 // The host's side of the bridge: checks a call against the method table before any handler sees it.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { DaomeshError, type ErrorInfo } from '../errors.ts';
 import { bridgeMethods, isBridgeMethod, type BridgeMethod, type BridgeResult } from './api.ts';
+import { describeParamIssues } from './param-issues.ts';
 
 export type BridgeHandlers = {
   [M in BridgeMethod]: (params: z.output<(typeof bridgeMethods)[M]['params']>) => Promise<BridgeResult<M>> | BridgeResult<M>;
@@ -14,7 +15,7 @@ export async function dispatchBridgeCall(handlers: BridgeHandlers, method: unkno
   }
   const parsed = bridgeMethods[method].params.safeParse(params ?? {});
   if (!parsed.success) {
-    throw new DaomeshError('BAD_REQUEST', `Invalid parameters for ${method}: ${z.prettifyError(parsed.error).replaceAll('\n', ' ')}`);
+    throw new DaomeshError('BAD_REQUEST', `Invalid parameters for ${method}: ${describeParamIssues(parsed.error.issues)}.`);
   }
   const handler = handlers[method] as (params: unknown) => unknown;
   return await handler(parsed.data);

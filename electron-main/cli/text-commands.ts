@@ -5,6 +5,7 @@ import { base64 } from '@scure/base';
 import type { Command } from 'commander';
 import * as Y from 'yjs';
 import type { TextOp } from '../../core/bridge/api.ts';
+import { maxTextChars } from '../../core/dao/text-limits.ts';
 import { spliceBetween } from '../../core/dao/text-splice.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import type { CliContext } from './dao-commands.ts';
@@ -43,6 +44,15 @@ export function addTextCommands(program: Command, cli: CliContext): void {
         const { text } = await cli.withApi(command, (api) => api.call('dao.text', { dao: id, text: name }));
         cli.print(json, { dao: id, name, text }, terminalText(text));
         return;
+      }
+      const given = options.set ?? options.append ?? '';
+      if (given.length > maxTextChars) {
+        // Refused here as the node would refuse the whole text (text-edit.ts), not as an over-long parameter.
+        throw new DaomeshError(
+          'TEXT_TOO_LONG',
+          `That text is ${given.length.toLocaleString('en')} characters long; a text may hold at most ${maxTextChars.toLocaleString('en')}.`,
+          'Shorten it, or split it into several drafts.',
+        );
       }
       const result = await cli.withApi(command, async (api) => {
         let ops: TextOp[];
