@@ -198,7 +198,8 @@ test('a passed proposal counts down to when it takes effect; then the node write
   assert.equal(await page.getByTestId('proposal-status').getAttribute('data-status'), 'passed');
 
   // Execution follows record times: nobody else writes here, so the node writes one record past the grace
-  // period (its delegation again), and the fold then says executed. Until it lands the page says "In effect".
+  // period (its delegation again), and the fold then says executed. Until it lands the page says "Taking effect…",
+  // and "In effect" only once the fold says so.
   await page.locator('[data-testid="proposal-status"][data-status="executed"]').waitFor({ timeout: 20_000 });
   assert.match((await page.getByTestId('grace-countdown').textContent())!, /^In effect since /);
   assert.equal(await note.count(), 0, 'the countdown note is for passed proposals only');

@@ -99,6 +99,12 @@ test('a record the fold would ignore is refused with its reason, and nothing is 
   await service.withdraw({ dao, proposal: other });
   assert.equal(service.get(dao).proposals.find((entry) => entry.id === other)?.status, 'withdrawn');
   await refused(() => service.withdraw({ dao, proposal: other }), /^The proposal is withdrawn already\.$/);
+
+  // The only member's removal would pass and never execute (a member being removed writes only a rage quit).
+  await refused(
+    () => service.propose({ dao, title: 'Remove me', params: { kind: 'member.remove', member: member.address.toLowerCase() } }),
+    /^Removing the only member would leave nobody to carry the removal out\.$/,
+  );
 });
 
 test('a DAO the fold would not count is never made: refused with why, nothing held or left on disk; one founder in two spellings is one', async (t) => {

@@ -266,6 +266,13 @@ export class DaoService {
         typed = { member: params.params.member, shares: BigInt(params.params.shares) };
       } else if (kind === 'reputation.grant') {
         typed = { member: params.params.member, points: BigInt(params.params.points) };
+      } else if (kind === 'member.remove') {
+        // A member being removed may write nothing but a rage quit, so the only member's removal would pass and
+        // never execute (no one left to write the record that carries it out): the DAO would be stuck.
+        const { members } = replica.ledger.state(this.#now());
+        if (members.length === 1 && members[0]!.address.toLowerCase() === params.params.member.toLowerCase()) {
+          throw new DaomeshError('RECORD_REJECTED', 'Removing the only member would leave nobody to carry the removal out.', 'To leave the DAO, rage quit: you leave with your share of the books.');
+        }
       }
       return buildProposal(context, { kind, params: typed, title: params.title });
     });

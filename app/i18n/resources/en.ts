@@ -490,6 +490,7 @@ export const en = {
       effect: 'Takes effect',
       effectAt: '{{date}}, in {{time}}',
       effectDone: 'In effect since {{date}}',
+      effectDue: 'From {{date}}: taking effect…',
       effectDoneUndated: 'In effect',
       effectNever: 'Does not take effect',
       effectAfterGrace: 'If it passes, after a grace period of {{duration}}',
@@ -497,7 +498,7 @@ export const en = {
     },
     effect: {
       takesEffectIn: 'Takes effect in {{time}}',
-      inEffect: 'In effect',
+      due: 'Taking effect…',
     },
     does: {
       memberAdd_one: 'Admits this member with {{count}} share:',

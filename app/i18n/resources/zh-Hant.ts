@@ -484,6 +484,7 @@ export const zhHant: Messages = {
       effect: '生效',
       effectAt: '{{date}}，{{time}}後',
       effectDone: '自 {{date}} 起生效',
+      effectDue: '自 {{date}} 起：正在生效…',
       effectDoneUndated: '已生效',
       effectNever: '不會生效',
       effectAfterGrace: '若通過，將在 {{duration}}的寬限期後生效',
@@ -491,7 +492,7 @@ export const zhHant: Messages = {
     },
     effect: {
       takesEffectIn: '{{time}}後生效',
-      inEffect: '已生效',
+      due: '正在生效…',
     },
     does: {
       memberAdd_one: '以 {{count}} 股接納此成員：',

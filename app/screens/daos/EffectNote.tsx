@@ -1,7 +1,8 @@
-// When a passed proposal takes effect, ticking: "Takes effect in 2h 5m", then "In effect" once the clock is past
-// its executesAt. The fold keeps the status `passed` until a record claiming a later time arrives (execution is
-// decided by record times, by design); a member's node writes one within seconds if nobody else does
-// (DaoService, "#execute"), and the status then becomes `executed`, which has no note.
+// When a passed proposal takes effect, ticking: "Takes effect in 2h 5m", then "Taking effect…" once the clock is
+// past its executesAt. The fold keeps the status `passed` until a record claiming a later time arrives (execution
+// is decided by record times, by design); a member's node writes one within seconds if nobody else does
+// (DaoService, "#execute"), and the status then becomes `executed`, which has no note. Not "In effect" before
+// then: the DAO's state does not show the effect yet, and would not if no member were left to write the record.
 import type { TextProps } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ProposalView } from '../../../core/bridge/api.ts';
@@ -14,7 +15,7 @@ export function EffectNote({ proposal, ...textProps }: { proposal: ProposalView 
     <Countdown
       until={proposal.executesAt}
       running={(left) => t('proposal.effect.takesEffectIn', { time: left })}
-      elapsed={t('proposal.effect.inEffect')}
+      elapsed={t('proposal.effect.due')}
       c="teal"
       {...textProps}
       testId="effect-note"

@@ -45,15 +45,15 @@ export function ProposalTimeline({ proposal, gracePeriodMs }: { proposal: Propos
     rejected: t('proposal.timeline.resultRejected'),
   }[status];
 
-  // Passed: it takes effect at executesAt, and is in effect once the clock is past it, though the status stays
-  // `passed` until a record claims a later time, within seconds (see EffectNote).
+  // Passed: it takes effect at executesAt; the status stays `passed` until a record claims a later time, within
+  // seconds (see EffectNote), and only then is it in effect.
   const executesAt = proposal.executesAt;
   const effect =
     status === 'passed' && executesAt !== null ? (
       <Countdown
         until={executesAt}
         running={(left) => t('proposal.timeline.effectAt', { date: at(executesAt), time: left })}
-        elapsed={t('proposal.timeline.effectDone', { date: at(executesAt) })}
+        elapsed={t('proposal.timeline.effectDue', { date: at(executesAt) })}
         size="sm"
         fw={600}
         testId="grace-countdown"
