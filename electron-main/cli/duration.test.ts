@@ -19,3 +19,11 @@ test('each part of a printed duration reads back, and the parts add up to it', (
     }),
   );
 });
+
+test('a printed duration reads back whole, as typed by hand too', () => {
+  fc.assert(fc.property(fc.integer({ min: 0, max: 10 * 365 * 86_400_000 }), (ms) => assert.equal(parseDuration(formatDuration(ms)), ms)));
+  assert.equal(parseDuration(' 1d12h '), 1.5 * 86_400_000);
+  assert.equal(parseDuration('1.5h'), 90 * 60_000);
+  assert.equal(parseDuration('250'), 250);
+  for (const text of ['', 'h', '1x', '1h 30', '30 m', '1h,30m', '-1s', 'soon']) assert.throws(() => parseDuration(text), /^DaomeshError: Not a duration/, text);
+});
