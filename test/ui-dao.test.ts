@@ -288,6 +288,33 @@ test('quadratic voting in the UI: the credits control says what n votes cost and
   assert.equal(shown.proposals.find((entry) => entry.id === proposal)?.myCredits, 100);
 });
 
+test('quadratic voting in the UI: votes costing more than the credits left are not offered, and the control says why', async () => {
+  const data = ['--data', node.dataDir];
+  const { dao } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Budget Club', '--preset', 'quadratic']);
+  const { proposal: first } = await runCliJson<{ proposal: string }>([...data, 'proposal', 'create', dao, '--title', 'First']);
+  await runCliJson([...data, 'vote', dao, first, 'yes', '--votes', '3']);
+  const { proposal } = await runCliJson<{ proposal: string }>([...data, 'proposal', 'create', dao, '--title', 'Second']);
+  await page.getByTestId('nav-daos').click();
+  await page.locator('[data-testid="dao-card"]', { hasText: 'Budget Club' }).click();
+  await page.locator(`[data-testid="proposal-row"][data-proposal="${proposal}"]`).click();
+  await page.getByTestId('proposal-detail').waitFor({ timeout: 15_000 });
+  // The first ballot spent 9 of the epoch's 100 credits: 91 are left, which pay for 9 votes (81), not 10 (100).
+  await page.locator('[data-testid="vote-credits-cost"]', { hasText: '91 credits this vote may cost' }).waitFor({ timeout: 15_000 });
+  const votes = page.getByTestId('vote-credits');
+  await votes.fill('10');
+  await page.locator('[data-testid="vote-credits-cost"]', { hasText: 'Costs 100 voice credits (10²)' }).waitFor();
+  assert.equal(await page.getByTestId('vote-credits-over').textContent(), '10 votes cost 100 credits, more than this vote may cost. Use at most 9 votes.');
+  for (const choice of ['yes', 'no', 'abstain']) assert.equal(await page.getByTestId(`vote-${choice}`).isDisabled(), true, choice);
+  await page.getByTestId('vote-card').screenshot({ path: join(screenshots, 'vote-over-credits.png') });
+  await votes.fill('9');
+  await page.getByTestId('vote-credits-over').waitFor({ state: 'detached' });
+  await page.getByTestId('vote-yes').click();
+  await page.locator('[data-testid="vote-mine"][data-choice="yes"]').waitFor({ timeout: 15_000 });
+  const shown = await runCliJson<DaoView>([...data, 'dao', 'show', dao]);
+  assert.deepEqual(shown.proposals.find((entry) => entry.id === proposal)?.myVote, { choice: 'yes', votes: 9 });
+  assert.equal(shown.myCredits, 100 - 9 - 81);
+});
+
 test('the forms to admit, reward and remove a member propose what they say; a rage quit confirmed in its dialog takes this member out', async () => {
   const data = ['--data', node.dataDir];
   const [bob, carol] = [actor('bob').key.address, actor('carol').key.address];

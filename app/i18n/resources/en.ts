@@ -564,6 +564,9 @@ export const en = {
       cost_other: 'Costs {{count}} voice credits ({{votes}}²)',
       creditsLeft_one: '{{count}} credit this vote may cost (in its epoch)',
       creditsLeft_other: '{{count}} credits this vote may cost (in its epoch)',
+      tooMany_one: '{{votes}} votes cost {{cost}} credits, more than this vote may cost. Use at most {{count}} vote.',
+      tooMany_other: '{{votes}} votes cost {{cost}} credits, more than this vote may cost. Use at most {{count}} votes.',
+      noCredits: 'No credits are left for this vote: your other votes in its epoch spent them.',
     },
     certificate: {
       title: 'Signed result',

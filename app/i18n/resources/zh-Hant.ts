@@ -558,6 +558,9 @@ export const zhHant: Messages = {
       cost_other: '需花費 {{count}} 點投票點數（{{votes}}²）',
       creditsLeft_one: '這一票最多可花 {{count}} 點（該週期）',
       creditsLeft_other: '這一票最多可花 {{count}} 點（該週期）',
+      tooMany_one: '{{votes}} 票需花 {{cost}} 點，超過這一票可花的點數。最多可投 {{count}} 票。',
+      tooMany_other: '{{votes}} 票需花 {{cost}} 點，超過這一票可花的點數。最多可投 {{count}} 票。',
+      noCredits: '這一票已沒有可花的點數：你在該週期的其他投票已用完。',
     },
     certificate: {
       title: '簽署的結果',
