@@ -178,6 +178,34 @@ test('voting per proposal kind: set in the wizard, shown in the rules, governs a
   await page.screenshot({ path: join(screenshots, 'kind-modes.png'), fullPage: true });
 });
 
+test('a rules change takes voting and grace periods of at most 90 days, as the create-DAO wizard does, and says so in words', async () => {
+  const data = ['--data', node.dataDir];
+  const { dao } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Slow Club', '--voting-period', '3d', '--grace-period', '1d']);
+  await page.getByTestId('nav-daos').click();
+  await page.locator('[data-testid="dao-card"]', { hasText: 'Slow Club' }).click();
+  await page.getByTestId('dao-home').waitFor({ timeout: 15_000 });
+  await page.getByTestId('proposal-new').click();
+  await chooseOption(page, 'proposal-kind', { name: 'Change the rules' });
+  await page.getByTestId('proposal-title').fill('Take our time');
+  await page.getByTestId('proposal-rule-voting-period').fill('999999');
+  await page.getByTestId('proposal-rule-grace-period').fill('91');
+  await page.getByTestId('proposal-submit').click();
+  const tooLong = page.getByRole('dialog').getByText('Use at most 90 days, as when a DAO is founded.');
+  await tooLong.nth(1).waitFor();
+  assert.equal(await tooLong.count(), 2, 'both periods');
+  await page.getByRole('dialog').screenshot({ path: join(screenshots, 'rules-period-too-long.png') });
+  assert.equal(await page.getByTestId('form-error').count(), 0, "the form's own words, not the host's refusal");
+
+  await page.getByTestId('proposal-rule-voting-period').fill('90');
+  await page.getByTestId('proposal-rule-grace-period').fill('90');
+  await page.getByTestId('proposal-submit').click();
+  await page.getByTestId('proposal-detail').waitFor({ timeout: 15_000 });
+  const change = await page.getByTestId('proposal-detail').getAttribute('data-proposal');
+  const proposed = await runCliJson<ProposalView>([...data, 'proposal', 'show', dao, change!]);
+  const rules = proposed.params?.kind === 'rules.change' ? proposed.params.rules : null;
+  assert.deepEqual([rules?.votingPeriodMs, rules?.gracePeriodMs], [90 * 24 * 3600 * 1000, 90 * 24 * 3600 * 1000]);
+});
+
 test('a passed proposal counts down to when it takes effect; then the node writes the record that executes it', async () => {
   const data = ['--data', node.dataDir];
   // Lazy consensus: silence passes it, so no vote has to beat the short voting period.

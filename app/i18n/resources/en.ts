@@ -466,6 +466,7 @@ export const en = {
       percentInvalid: 'Use a percentage from 0 to 100.',
       numberInvalid: 'Use a whole number.',
       periodInvalid: 'Enter a length of time (a voting period of at least one second).',
+      periodTooLong: 'Use at most 90 days, as when a DAO is founded.',
       rulesUnchanged: 'Change at least one rule to propose a change.',
       submit: 'Propose',
     },

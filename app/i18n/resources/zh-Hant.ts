@@ -460,6 +460,7 @@ export const zhHant: Messages = {
       percentInvalid: '請輸入 0 到 100 之間的百分比。',
       numberInvalid: '請輸入整數。',
       periodInvalid: '請輸入一段時間長度（投票期至少 1 秒）。',
+      periodTooLong: '最長為 90 天，與建立 DAO 時相同。',
       rulesUnchanged: '請至少修改一項規則，才能提出修改。',
       submit: '提出',
     },
