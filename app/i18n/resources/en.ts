@@ -614,6 +614,7 @@ export const en = {
   texts: {
     saving: 'Saving…',
     saved: 'Saved',
+    notSaved: 'Not saved',
     readOnly: 'Only members can edit this.',
     count: '{{length}} / {{max}} characters',
     tooLong: 'A text may hold at most {{max}} characters.',

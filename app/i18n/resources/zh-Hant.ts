@@ -606,6 +606,7 @@ export const zhHant: Messages = {
   texts: {
     saving: '儲存中…',
     saved: '已儲存',
+    notSaved: '未儲存',
     readOnly: '只有成員可以編輯。',
     count: '{{length}} / {{max}} 個字元',
     tooLong: '一段文字最多只能有 {{max}} 個字元。',
