@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import type { TextOp } from '../core/bridge/api.ts';
 import { createDaoDoc, daoText } from '../core/dao/dao-doc.ts';
 import { applyTextSplices, planTextEdit } from '../core/dao/text-edit.ts';
+import { maxTextChars } from '../core/dao/text-limits.ts';
 import { DaomeshError } from '../core/errors.ts';
 import { TextBinding } from '../app/daos/text-binding.ts';
 
@@ -126,4 +127,30 @@ test('settle ends with the error when the host refuses, instead of waiting forev
   await binding.settle();
   assert.ok(binding.error instanceof DaomeshError);
   assert.equal(hostText(), 'Keep me');
+});
+
+test('a text too long to send is not saved, and says so rather than saving, until it is cut down', async () => {
+  const { binding, sent, hostText } = setup('Short');
+  const long = 'x'.repeat(maxTextChars + 1);
+  binding.input(long);
+  assert.equal(binding.saveState, 'not-saved', 'before the burst is even sent');
+  await binding.flush();
+  assert.ok(binding.error instanceof DaomeshError && binding.error.code === 'TEXT_TOO_LONG');
+  assert.equal(binding.saveState, 'not-saved');
+  assert.equal(binding.value, long, 'the field keeps the text, for its writer to cut down');
+  assert.deepEqual(sent, []);
+  binding.input('Short, and kept');
+  assert.equal(binding.saveState, 'saving');
+  await binding.flush();
+  assert.equal(binding.saveState, 'saved');
+  assert.equal(hostText(), 'Short, and kept');
+});
+
+test('an edit the host refused is not saved, not still saving', async () => {
+  const { binding, refuseNext } = setup('abc');
+  refuseNext(true);
+  binding.input('abcd');
+  await binding.flush();
+  assert.ok(binding.error instanceof DaomeshError);
+  assert.equal(binding.saveState, 'not-saved');
 });

@@ -178,6 +178,34 @@ test('voting per proposal kind: set in the wizard, shown in the rules, governs a
   await page.screenshot({ path: join(screenshots, 'kind-modes.png'), fullPage: true });
 });
 
+test('a rules change takes voting and grace periods of at most 90 days, as the create-DAO wizard does, and says so in words', async () => {
+  const data = ['--data', node.dataDir];
+  const { dao } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Slow Club', '--voting-period', '3d', '--grace-period', '1d']);
+  await page.getByTestId('nav-daos').click();
+  await page.locator('[data-testid="dao-card"]', { hasText: 'Slow Club' }).click();
+  await page.getByTestId('dao-home').waitFor({ timeout: 15_000 });
+  await page.getByTestId('proposal-new').click();
+  await chooseOption(page, 'proposal-kind', { name: 'Change the rules' });
+  await page.getByTestId('proposal-title').fill('Take our time');
+  await page.getByTestId('proposal-rule-voting-period').fill('999999');
+  await page.getByTestId('proposal-rule-grace-period').fill('91');
+  await page.getByTestId('proposal-submit').click();
+  const tooLong = page.getByRole('dialog').getByText('Use at most 90 days, as when a DAO is founded.');
+  await tooLong.nth(1).waitFor();
+  assert.equal(await tooLong.count(), 2, 'both periods');
+  await page.getByRole('dialog').screenshot({ path: join(screenshots, 'rules-period-too-long.png') });
+  assert.equal(await page.getByTestId('form-error').count(), 0, "the form's own words, not the host's refusal");
+
+  await page.getByTestId('proposal-rule-voting-period').fill('90');
+  await page.getByTestId('proposal-rule-grace-period').fill('90');
+  await page.getByTestId('proposal-submit').click();
+  await page.getByTestId('proposal-detail').waitFor({ timeout: 15_000 });
+  const change = await page.getByTestId('proposal-detail').getAttribute('data-proposal');
+  const proposed = await runCliJson<ProposalView>([...data, 'proposal', 'show', dao, change!]);
+  const rules = proposed.params?.kind === 'rules.change' ? proposed.params.rules : null;
+  assert.deepEqual([rules?.votingPeriodMs, rules?.gracePeriodMs], [90 * 24 * 3600 * 1000, 90 * 24 * 3600 * 1000]);
+});
+
 test('a passed proposal counts down to when it takes effect; then the node writes the record that executes it', async () => {
   const data = ['--data', node.dataDir];
   // Lazy consensus: silence passes it, so no vote has to beat the short voting period.
@@ -287,6 +315,33 @@ test('quadratic voting in the UI: the credits control says what n votes cost and
   assert.equal(shown.myCredits, 100 - 9, 'three votes cost nine credits of the epoch');
   // Changing the ballot replaces it: this ballot may still spend the whole epoch's credits.
   assert.equal(shown.proposals.find((entry) => entry.id === proposal)?.myCredits, 100);
+});
+
+test('quadratic voting in the UI: votes costing more than the credits left are not offered, and the control says why', async () => {
+  const data = ['--data', node.dataDir];
+  const { dao } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Budget Club', '--preset', 'quadratic']);
+  const { proposal: first } = await runCliJson<{ proposal: string }>([...data, 'proposal', 'create', dao, '--title', 'First']);
+  await runCliJson([...data, 'vote', dao, first, 'yes', '--votes', '3']);
+  const { proposal } = await runCliJson<{ proposal: string }>([...data, 'proposal', 'create', dao, '--title', 'Second']);
+  await page.getByTestId('nav-daos').click();
+  await page.locator('[data-testid="dao-card"]', { hasText: 'Budget Club' }).click();
+  await page.locator(`[data-testid="proposal-row"][data-proposal="${proposal}"]`).click();
+  await page.getByTestId('proposal-detail').waitFor({ timeout: 15_000 });
+  // The first ballot spent 9 of the epoch's 100 credits: 91 are left, which pay for 9 votes (81), not 10 (100).
+  await page.locator('[data-testid="vote-credits-cost"]', { hasText: '91 credits this vote may cost' }).waitFor({ timeout: 15_000 });
+  const votes = page.getByTestId('vote-credits');
+  await votes.fill('10');
+  await page.locator('[data-testid="vote-credits-cost"]', { hasText: 'Costs 100 voice credits (10²)' }).waitFor();
+  assert.equal(await page.getByTestId('vote-credits-over').textContent(), '10 votes cost 100 credits, more than this vote may cost. Use at most 9 votes.');
+  for (const choice of ['yes', 'no', 'abstain']) assert.equal(await page.getByTestId(`vote-${choice}`).isDisabled(), true, choice);
+  await page.getByTestId('vote-card').screenshot({ path: join(screenshots, 'vote-over-credits.png') });
+  await votes.fill('9');
+  await page.getByTestId('vote-credits-over').waitFor({ state: 'detached' });
+  await page.getByTestId('vote-yes').click();
+  await page.locator('[data-testid="vote-mine"][data-choice="yes"]').waitFor({ timeout: 15_000 });
+  const shown = await runCliJson<DaoView>([...data, 'dao', 'show', dao]);
+  assert.deepEqual(shown.proposals.find((entry) => entry.id === proposal)?.myVote, { choice: 'yes', votes: 9 });
+  assert.equal(shown.myCredits, 100 - 9 - 81);
 });
 
 test('the forms to admit, reward and remove a member propose what they say; a rage quit confirmed in its dialog takes this member out', async () => {

@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { maxTextChars } from '../core/dao/text-limits.ts';
 import { connectApi, readApiEndpoint, type ApiClient } from '../electron-main/host/api-client.ts';
 import { launchChromium } from './fixtures/browser.ts';
 import { removeDir, repoRoot, runCli, runCliJson, startUiNode, waitFor, type RunningNode } from './fixtures/cli.ts';
@@ -64,6 +65,23 @@ test('the working charter: typed in the UI, edited from the CLI meanwhile, kept 
   await page.reload();
   await page.getByTestId('dao-home').waitFor({ timeout: 15_000 });
   await waitFor('the charter after the reload', async () => ((await page.getByTestId('working-charter-text').inputValue()) === 'Free Repairs on Saturdays. Bring your own tubes.' ? true : undefined), 15_000);
+});
+
+test('a working charter over its limit is not saved, and says so instead of "Saving…" forever', async () => {
+  const field = page.getByTestId('working-charter-text');
+  const state = page.getByTestId('working-charter-text-state');
+  const kept = await hostText();
+  await field.fill('x'.repeat(maxTextChars + 1));
+  // The burst is refused once it is due (TEXT_TOO_LONG); the indicator says so, then and after.
+  await page.getByTestId('working-charter').getByTestId('form-error').waitFor({ timeout: 15_000 });
+  await state.and(page.getByText('Not saved', { exact: true })).waitFor({ timeout: 5_000 });
+  await page.waitForTimeout(1_000);
+  assert.equal(await state.textContent(), 'Not saved');
+  assert.equal(await state.getAttribute('data-state'), 'not-saved');
+  assert.equal(await hostText(), kept, 'nothing was sent');
+  await field.fill(kept);
+  await page.locator('[data-testid="working-charter-text-state"][data-state="saved"]').waitFor({ timeout: 15_000 });
+  assert.equal(await state.textContent(), 'Saved');
 });
 
 test('a draft written in the UI becomes a signal proposal, titled by its first line', async () => {

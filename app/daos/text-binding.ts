@@ -58,6 +58,15 @@ export class TextBinding {
     return this.#sending || this.#value !== this.#base;
   }
 
+  /**
+   * What the field may say of its text: the host holds it all, typed text is on its way, or it is not saved (an
+   * edit was refused, or the text is too long to send): nothing more is sent until the text is typed again.
+   */
+  get saveState(): 'saved' | 'saving' | 'not-saved' {
+    if (this.#error !== null || this.#tooLong()) return 'not-saved';
+    return this.pending ? 'saving' : 'saved';
+  }
+
   /** Where the cursor belongs after someone else's edit moved the text under it, once. */
   takeSelection(): TextSelection | null {
     const selection = this.#selection;
@@ -113,6 +122,11 @@ export class TextBinding {
     this.#disposed = true;
   }
 
+  /** Too long to send: over maxTextChars and made longer (a text a peer made too long may still be cut down). */
+  #tooLong(): boolean {
+    return this.#value.length > maxTextChars && this.#value.length > this.#base.length;
+  }
+
   #schedule(): void {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
@@ -136,7 +150,7 @@ export class TextBinding {
     this.replicaChanged();
     const splice = spliceBetween(this.#base, this.#value);
     if (splice === null) return;
-    if (this.#value.length > maxTextChars && this.#value.length > this.#base.length) {
+    if (this.#tooLong()) {
       this.#error = new DaomeshError('TEXT_TOO_LONG', `A text may hold at most ${maxTextChars} characters; this one has ${this.#value.length}.`);
       this.#options.onUpdate();
       return;

@@ -288,7 +288,10 @@ export const TextOps = z
   .max(maxTextOps)
   .refine((ops) => ops.reduce((total, op) => total + (op.insert?.length ?? 0), 0) <= maxTextChars, `edits inserting at most ${maxTextChars.toLocaleString('en')} characters in all`);
 
-/** The longest voting or grace period a DAO may be founded with (a rules change may go further: rules.ts). */
+/**
+ * The longest voting or grace period a DAO may be founded with, and that the UI's rules-change form sets. A rules
+ * change through the bridge may go further, as the fold does (ten years, rules.ts): the CLI's rules change does.
+ */
 export const maxNewDaoPeriodMs = 90 * 24 * 3600 * 1000;
 
 export const bridgeMethods = {

@@ -5,8 +5,10 @@ import { base64 } from '@scure/base';
 import * as Y from 'yjs';
 import { appendRecords, createDaoDoc, ledgerRecords } from '../dao/dao-doc.ts';
 import { DaoLedger } from '../governance/dao-ledger.ts';
+import { reasons } from '../governance/reasons.ts';
 import { lazyConsensus, quadratic, rulePresets, simpleMajority, supermajority, type Rules, type VotingMode } from '../governance/rules.ts';
 import { actor, day, hour, Scenario, type Actor } from '../governance/test-dao.ts';
+import { ballotCost, mostVotesFor } from '../governance/voice-credits.ts';
 import { bridgeMethods, DaoRulesView, DaoSummary, DaoView, maxStateVectorChars } from './api.ts';
 import { daoSummary, daoView, rulesFromView, rulesView, votingByKindFromView, votingModeFromView, votingModeView } from './dao-view.ts';
 
@@ -245,4 +247,18 @@ test('the signatures a result needs now follow the members, where the rule set f
   const view = daoView(scenario.state(), alice.key.address, scenario.now);
   assert.deepEqual([view.signaturesNeeded, view.rules.signatureThreshold], [2, 3], 'at most all of the two left');
   assert.ok(DaoView.safeParse(view).success);
+});
+
+test("the most votes a proposal's credits in the view pay for is a ballot the fold counts, and one vote more it ignores", () => {
+  const scenario = new Scenario([alice, bob, carol], { ...quadratic(3), ...timing });
+  const signal = (title: string): string => scenario.propose(alice, { kind: 'signal', params: { text: '' }, title });
+  scenario.vote(alice, signal('First'), 'yes', { votes: 3 });
+  const second = signal('Second');
+  const credits = daoView(scenario.state(), alice.key.address, scenario.now).proposals.find((proposal) => proposal.id === second)!.myCredits!;
+  // 100 - 9 = 91 credits pay for 9 votes (81), not 10 (100).
+  assert.deepEqual([credits, mostVotesFor(credits), ballotCost(mostVotesFor(credits) + 1)], [91, 9, 100]);
+  const over = scenario.vote(alice, second, 'yes', { votes: mostVotesFor(credits) + 1 });
+  assert.equal(scenario.evidenceFor(over), reasons.overspent);
+  const most = scenario.vote(alice, second, 'yes', { votes: mostVotesFor(credits) });
+  assert.equal(scenario.evidenceFor(most), undefined);
 });

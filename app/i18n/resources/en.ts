@@ -466,6 +466,7 @@ export const en = {
       percentInvalid: 'Use a percentage from 0 to 100.',
       numberInvalid: 'Use a whole number.',
       periodInvalid: 'Enter a length of time (a voting period of at least one second).',
+      periodTooLong: 'Use at most 90 days, as when a DAO is founded.',
       rulesUnchanged: 'Change at least one rule to propose a change.',
       submit: 'Propose',
     },
@@ -565,6 +566,9 @@ export const en = {
       cost_other: 'Costs {{count}} voice credits ({{votes}}²)',
       creditsLeft_one: '{{count}} credit this vote may cost (in its epoch)',
       creditsLeft_other: '{{count}} credits this vote may cost (in its epoch)',
+      tooMany_one: '{{votes}} votes cost {{cost}} credits, more than this vote may cost. Use at most {{count}} vote.',
+      tooMany_other: '{{votes}} votes cost {{cost}} credits, more than this vote may cost. Use at most {{count}} votes.',
+      noCredits: 'No credits are left for this vote: your other votes in its epoch spent them.',
     },
     certificate: {
       title: 'Signed result',
@@ -611,6 +615,7 @@ export const en = {
   texts: {
     saving: 'Saving…',
     saved: 'Saved',
+    notSaved: 'Not saved',
     readOnly: 'Only members can edit this.',
     count: '{{length}} / {{max}} characters',
     tooLong: 'A text may hold at most {{max}} characters.',

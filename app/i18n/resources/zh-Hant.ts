@@ -460,6 +460,7 @@ export const zhHant: Messages = {
       percentInvalid: '請輸入 0 到 100 之間的百分比。',
       numberInvalid: '請輸入整數。',
       periodInvalid: '請輸入一段時間長度（投票期至少 1 秒）。',
+      periodTooLong: '最長為 90 天，與建立 DAO 時相同。',
       rulesUnchanged: '請至少修改一項規則，才能提出修改。',
       submit: '提出',
     },
@@ -559,6 +560,9 @@ export const zhHant: Messages = {
       cost_other: '需花費 {{count}} 點投票點數（{{votes}}²）',
       creditsLeft_one: '這一票最多可花 {{count}} 點（該週期）',
       creditsLeft_other: '這一票最多可花 {{count}} 點（該週期）',
+      tooMany_one: '{{votes}} 票需花 {{cost}} 點，超過這一票可花的點數。最多可投 {{count}} 票。',
+      tooMany_other: '{{votes}} 票需花 {{cost}} 點，超過這一票可花的點數。最多可投 {{count}} 票。',
+      noCredits: '這一票已沒有可花的點數：你在該週期的其他投票已用完。',
     },
     certificate: {
       title: '簽署的結果',
@@ -603,6 +607,7 @@ export const zhHant: Messages = {
   texts: {
     saving: '儲存中…',
     saved: '已儲存',
+    notSaved: '未儲存',
     readOnly: '只有成員可以編輯。',
     count: '{{length}} / {{max}} 個字元',
     tooLong: '一段文字最多只能有 {{max}} 個字元。',

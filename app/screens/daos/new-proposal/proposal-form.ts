@@ -35,7 +35,9 @@ export interface ProposalDraft {
   rules: RulesDraft;
 }
 
-type RulesProblems = Partial<Record<Exclude<keyof RulesDraft, 'kindModes'>, 'proposal.form.percentInvalid' | 'proposal.form.numberInvalid' | 'proposal.form.periodInvalid'>>;
+type PeriodProblem = 'proposal.form.periodInvalid' | 'proposal.form.periodTooLong';
+
+type RulesProblems = Partial<Record<Exclude<keyof RulesDraft, 'kindModes'>, 'proposal.form.percentInvalid' | 'proposal.form.numberInvalid' | PeriodProblem>>;
 
 export interface ProposalProblems {
   title?: 'proposal.form.titleRequired' | 'proposal.form.titleTooLong';
@@ -68,6 +70,7 @@ export function emptyProposalDraft(rules: DaoRulesView): ProposalDraft {
 }
 
 const titleSchema = bridgeMethods['dao.propose'].params.shape.title;
+const newDao = bridgeMethods['dao.create'].params.shape;
 
 function wholeNumber(value: number | string, min: number): number | null {
   return typeof value === 'number' && Number.isInteger(value) && value >= min ? value : null;
@@ -75,6 +78,20 @@ function wholeNumber(value: number | string, min: number): number | null {
 
 function percentToBps(value: number | string): number | null {
   return typeof value === 'number' && value >= 0 && value <= 100 ? Math.round(value * 100) : null;
+}
+
+/**
+ * A period the change sets, held to the bounds a DAO is founded with (dao.create: at most 90 days) so the wizard
+ * and this form agree. The fold would take up to ten years (rules.ts) and the CLI may set that; a period already
+ * in force is not proposed, so one set that way stays without a complaint. Null: unchanged.
+ */
+function checkPeriod(period: Period, inForce: number, schema: typeof newDao.votingPeriodMs | typeof newDao.gracePeriodMs): PeriodProblem | number | null {
+  const ms = periodToMs(period);
+  if (ms === null) return 'proposal.form.periodInvalid';
+  if (ms === inForce) return null;
+  const parsed = schema.safeParse(ms);
+  if (parsed.success) return ms;
+  return parsed.error.issues.some((issue) => issue.code === 'too_big') ? 'proposal.form.periodTooLong' : 'proposal.form.periodInvalid';
 }
 
 function checkRules(draft: RulesDraft, current: DaoRulesView, problems: RulesProblems): Partial<DaoRulesView> {
@@ -101,13 +118,13 @@ function checkRules(draft: RulesDraft, current: DaoRulesView, problems: RulesPro
   if (cap === null) problems.memberCap = 'proposal.form.numberInvalid';
   else if (cap !== current.memberCap) changed.memberCap = cap;
 
-  const votingPeriodMs = periodToMs(draft.votingPeriod);
-  if (votingPeriodMs === null || votingPeriodMs < 1000) problems.votingPeriod = 'proposal.form.periodInvalid';
-  else if (votingPeriodMs !== current.votingPeriodMs) changed.votingPeriodMs = votingPeriodMs;
+  const votingPeriodMs = checkPeriod(draft.votingPeriod, current.votingPeriodMs, newDao.votingPeriodMs);
+  if (typeof votingPeriodMs === 'string') problems.votingPeriod = votingPeriodMs;
+  else if (votingPeriodMs !== null) changed.votingPeriodMs = votingPeriodMs;
 
-  const gracePeriodMs = periodToMs(draft.gracePeriod);
-  if (gracePeriodMs === null) problems.gracePeriod = 'proposal.form.periodInvalid';
-  else if (gracePeriodMs !== current.gracePeriodMs) changed.gracePeriodMs = gracePeriodMs;
+  const gracePeriodMs = checkPeriod(draft.gracePeriod, current.gracePeriodMs, newDao.gracePeriodMs);
+  if (typeof gracePeriodMs === 'string') problems.gracePeriod = gracePeriodMs;
+  else if (gracePeriodMs !== null) changed.gracePeriodMs = gracePeriodMs;
 
   // The whole map or nothing: the host replaces the per-kind modes with what a change names.
   const votingByKind = votingByKindFrom(draft.kindModes, current.votingByKind);

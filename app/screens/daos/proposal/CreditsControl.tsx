@@ -1,7 +1,9 @@
 // Quadratic voting: how many votes to put on this proposal, what they cost (n votes cost n² voice
 // credits, as the rule says) and how many this ballot may cost in its proposal's epoch, as the host reports it.
-import { Group, NumberInput, Text } from '@mantine/core';
+// Votes that cost more than that are refused by the host, so the control says so before anything is sent.
+import { Group, NumberInput, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { ballotCost, mostVotesFor } from '../../../../core/governance/voice-credits.ts';
 
 export interface CreditsControlProps {
   votes: number | string;
@@ -10,26 +12,42 @@ export interface CreditsControlProps {
   disabled: boolean;
 }
 
+/** Do `votes` votes cost more than the `credits` this ballot may spend (null: the host reports no budget)? */
+export function overCredits(votes: number | string, credits: number | null): boolean {
+  return typeof votes === 'number' && credits !== null && ballotCost(votes) > credits;
+}
+
 export function CreditsControl({ votes, onChange, credits, disabled }: CreditsControlProps) {
   const { t } = useTranslation();
   const n = typeof votes === 'number' ? votes : 0;
+  const cost = ballotCost(n);
+  const over = overCredits(votes, credits);
+  const most = credits === null ? 0 : mostVotesFor(credits);
   return (
-    <Group gap="md" align="flex-end" wrap="wrap">
-      <NumberInput
-        label={t('proposal.vote.votes')}
-        value={votes}
-        onChange={onChange}
-        min={1}
-        max={1000}
-        allowDecimal={false}
-        w={140}
-        disabled={disabled}
-        data-testid="vote-credits"
-      />
-      <Text size="sm" c="dimmed" pb={8} data-testid="vote-credits-cost">
-        {t('proposal.vote.cost', { votes: n, count: n * n })}
-        {credits !== null && ` · ${t('proposal.vote.creditsLeft', { count: credits })}`}
-      </Text>
-    </Group>
+    <Stack gap={4}>
+      <Group gap="md" align="flex-end" wrap="wrap">
+        <NumberInput
+          label={t('proposal.vote.votes')}
+          value={votes}
+          onChange={onChange}
+          min={1}
+          max={1000}
+          allowDecimal={false}
+          w={140}
+          disabled={disabled}
+          error={over}
+          data-testid="vote-credits"
+        />
+        <Text size="sm" c="dimmed" pb={8} data-testid="vote-credits-cost">
+          {t('proposal.vote.cost', { votes: n, count: cost })}
+          {credits !== null && ` · ${t('proposal.vote.creditsLeft', { count: credits })}`}
+        </Text>
+      </Group>
+      {over && (
+        <Text size="sm" c="red" role="alert" data-testid="vote-credits-over">
+          {most === 0 ? t('proposal.vote.noCredits') : t('proposal.vote.tooMany', { votes: n, cost, credits, count: most })}
+        </Text>
+      )}
+    </Stack>
   );
 }

@@ -7,7 +7,7 @@ import type { ProposalView } from '../../../../core/bridge/api.ts';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
 import { FormError } from '../../../components/FormError.tsx';
 import { useNow } from '../../../time/use-now.ts';
-import { CreditsControl } from './CreditsControl.tsx';
+import { CreditsControl, overCredits } from './CreditsControl.tsx';
 
 type Choice = 'yes' | 'no' | 'abstain';
 
@@ -30,6 +30,8 @@ export function VoteCard({ dao, proposal, onVoted }: VoteCardProps) {
   const over = now >= proposal.votingEndsAt;
   // A cleared or partial votes field is no number of votes: nothing is sent until it is one.
   const votesUnset = quadratic && (typeof votes !== 'number' || votes < 1);
+  // Votes that cost more than this ballot may spend: the host would refuse them, so nothing is sent.
+  const tooMany = quadratic && overCredits(votes, proposal.myCredits);
   const mine = proposal.myVote?.choice ?? null;
   const label: Record<Choice, string> = {
     yes: t('proposal.vote.yes'),
@@ -74,7 +76,7 @@ export function VoteCard({ dao, proposal, onVoted }: VoteCardProps) {
               variant={mine === choice ? 'filled' : 'light'}
               leftSection={mine === choice ? <IconCheck size={16} /> : undefined}
               loading={busy === choice}
-              disabled={over || votesUnset || (busy !== null && busy !== choice)}
+              disabled={over || votesUnset || tooMany || (busy !== null && busy !== choice)}
               onClick={() => void vote(choice)}
               aria-pressed={mine === choice}
               data-testid={`vote-${choice}`}

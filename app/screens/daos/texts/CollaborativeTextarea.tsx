@@ -33,6 +33,8 @@ export interface CollaborativeTextHandle {
   clear(): Promise<void>;
 }
 
+const saveStateText = { saved: 'texts.saved', saving: 'texts.saving', 'not-saved': 'texts.notSaved' } as const satisfies Record<TextBinding['saveState'], string>;
+
 export function CollaborativeTextarea({ dao, name, editable, label, description, placeholder, minRows = 4, testId, onValue, ref }: CollaborativeTextareaProps) {
   const { t, i18n } = useTranslation();
   const bridge = useBridge();
@@ -90,6 +92,7 @@ export function CollaborativeTextarea({ dao, name, editable, label, description,
   const value = binding?.value ?? '';
   useEffect(() => onValue?.(value), [onValue, value]);
   const pending = binding?.pending ?? false;
+  const saveState = binding?.saveState ?? 'saved';
 
   return (
     <div>
@@ -110,8 +113,8 @@ export function CollaborativeTextarea({ dao, name, editable, label, description,
         data-pending={pending ? 'true' : 'false'}
       />
       <Group justify="space-between" mt={4}>
-        <Text size="xs" c="dimmed" data-testid={`${testId}-state`}>
-          {editable ? (pending ? t('texts.saving') : t('texts.saved')) : t('texts.readOnly')}
+        <Text size="xs" c={editable && saveState === 'not-saved' ? 'red' : 'dimmed'} data-testid={`${testId}-state`} data-state={editable ? saveState : 'read-only'}>
+          {editable ? t(saveStateText[saveState]) : t('texts.readOnly')}
         </Text>
         <Text size="xs" c={value.length > maxTextChars ? 'red' : 'dimmed'}>
           {t('texts.count', { length: count(value.length), max: count(maxTextChars) })}
