@@ -37,7 +37,7 @@ test('a rules change takes voting and grace periods of up to 90 days, as the cre
     assert.equal(created.problems.gracePeriod, 'dao.create.periodTooLong');
   }
   // Too short, or no length at all, is another problem than too long.
-  assert.deepEqual(rulesChange({ votingPeriod: days(0) }).problems, { rules: { votingPeriod: 'proposal.form.periodInvalid' } });
+  assert.deepEqual(rulesChange({ votingPeriod: days(0) }).problems, { rules: { votingPeriod: 'proposal.form.periodTooShort' } });
   assert.deepEqual(rulesChange({ gracePeriod: days('') }).problems, { rules: { gracePeriod: 'proposal.form.periodInvalid' } });
   assert.deepEqual(rulesChange({ gracePeriod: days(0) }).params, { kind: 'rules.change', rules: { gracePeriodMs: 0 } });
 });

@@ -35,7 +35,7 @@ export interface ProposalDraft {
   rules: RulesDraft;
 }
 
-type PeriodProblem = 'proposal.form.periodInvalid' | 'proposal.form.periodTooLong';
+type PeriodProblem = 'proposal.form.periodInvalid' | 'proposal.form.periodTooShort' | 'proposal.form.periodTooLong';
 
 type RulesProblems = Partial<Record<Exclude<keyof RulesDraft, 'kindModes'>, 'proposal.form.percentInvalid' | 'proposal.form.numberInvalid' | PeriodProblem>>;
 
@@ -91,7 +91,8 @@ function checkPeriod(period: Period, inForce: number, schema: typeof newDao.voti
   if (ms === inForce) return null;
   const parsed = schema.safeParse(ms);
   if (parsed.success) return ms;
-  return parsed.error.issues.some((issue) => issue.code === 'too_big') ? 'proposal.form.periodTooLong' : 'proposal.form.periodInvalid';
+  const code = parsed.error.issues[0]?.code;
+  return code === 'too_big' ? 'proposal.form.periodTooLong' : code === 'too_small' ? 'proposal.form.periodTooShort' : 'proposal.form.periodInvalid';
 }
 
 function checkRules(draft: RulesDraft, current: DaoRulesView, problems: RulesProblems): Partial<DaoRulesView> {
