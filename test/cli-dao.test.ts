@@ -40,13 +40,14 @@ test('found a DAO, propose, vote, sign the result; the state survives a restart'
   const { proposal } = await json<{ proposal: string }>(['proposal', 'create', dao, '--title', 'Buy seeds', '--text', 'tomatoes and beans']);
   const early = await cli(['tally', 'sign', dao, proposal]);
   assert.equal(early.code, 1);
-  assert.match(early.stderr, /^daomesh: The result cannot be signed yet: the voting period is not over yet\./);
+  assert.match(early.stderr, /^daomesh: The result cannot be signed: the voting period is not over yet\./);
   await json(['vote', dao, proposal, 'no']);
   await json(['vote', dao, proposal, 'yes']); // a changed vote: the latest counts
   const open = await json<ProposalView>(['proposal', 'show', dao, proposal]);
   assert.equal(open.status, 'open');
   assert.deepEqual([open.tally.yes, open.tally.no, open.tally.voters], [1, 0, 1]);
   assert.deepEqual(open.myVote, { choice: 'yes', votes: 1 });
+  assert.match((await cli(['dao', 'show', dao])).stdout, /^ {2}1 proposal, 1 ignored record \(`daomesh dao evidence` lists them\), state /m);
   // The changed vote is kept as evidence: counted in the view, listed by `dao evidence` (paged).
   assert.equal((await json<DaoView>(['dao', 'show', dao])).evidenceTotal, 1);
   const ignored = await json<{ total: number; offset: number; evidence: Array<{ kind: string; reason: string }> }>(['dao', 'evidence', dao]);
@@ -211,6 +212,8 @@ test('a voting mode per proposal kind: set when founding, changed by a rules cha
   const shown = await cli(['dao', 'show', dao]);
   assert.match(shown.stdout, /^ {2}member\.remove votes: majority \(quorum 50%, threshold 66\.66%\)$/m);
   assert.match(shown.stdout, /^ {2}signal votes: quadratic \(quorum 50%, threshold 50%, 100 credits per 30d\)$/m);
+  assert.match(shown.stdout, /^ {2}income: 20% to the treasury, rest split by shares$/m);
+  assert.match(shown.stdout, /^ {2}0 proposals, 0 ignored records, state /m);
   const { proposal: signal } = await json<{ proposal: string }>(['proposal', 'create', dao, '--title', 'A signal']);
   assert.equal((await json<ProposalView>(['proposal', 'show', dao, signal])).votingMode, 'quadratic');
 

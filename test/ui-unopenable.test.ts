@@ -20,10 +20,17 @@ after(async () => {
   await removeDir(dataDir);
 });
 
-async function cliJson<T>(args: string[]): Promise<T> {
-  const result = await runCli(['--data', dataDir, ...args, '--json'], { env: { DAOMESH_PASSPHRASE: 'a long enough passphrase' } });
+async function cliJson<T>(args: string[], data = dataDir): Promise<T> {
+  const result = await runCli(['--data', data, ...args, '--json'], { env: { DAOMESH_PASSPHRASE: 'a long enough passphrase' } });
   assert.equal(result.code, 0, result.stderr);
   return JSON.parse(result.stdout) as T;
+}
+
+/** Overwrites the DAO's log header and drops its snapshots: nothing to open it from. */
+async function damage(data: string, dao: string): Promise<void> {
+  const log = join(data, 'daos', dao, 'envelopes.log');
+  await writeFile(log, Buffer.concat([Buffer.alloc(64, 0xee), (await readFile(log)).subarray(64)]));
+  await rm(join(data, 'daos', dao, 'snapshots'), { recursive: true, force: true });
 }
 
 test('a DAO that cannot be opened is named in the DAO list with what to do, and the others open', async () => {
@@ -33,10 +40,7 @@ test('a DAO that cannot be opened is named in the DAO list with what to do, and 
   await cliJson(['dao', 'create', '--name', 'Kept']);
   const { dao: damaged } = await cliJson<{ dao: string }>(['dao', 'create', '--name', 'Damaged']);
   await node.stop();
-  // Its log's header overwritten, and no snapshot to fall back on.
-  const log = join(dataDir, 'daos', damaged, 'envelopes.log');
-  await writeFile(log, Buffer.concat([Buffer.alloc(64, 0xee), (await readFile(log)).subarray(64)]));
-  await rm(join(dataDir, 'daos', damaged, 'snapshots'), { recursive: true, force: true });
+  await damage(dataDir, damaged);
 
   node = await startCliNode({ dataDir, args: ['--ui'] });
   await cliJson(['identity', 'unlock']);
@@ -56,4 +60,23 @@ test('a DAO that cannot be opened is named in the DAO list with what to do, and 
   assert.match((await alert.textContent()) ?? '', new RegExp(`could not be opened.*DAO ${damaged} could not be opened`));
   await page.getByTestId('dao-list').getByText('Kept').waitFor({ timeout: 15_000 });
   await page.screenshot({ path: join(screenshots, 'dao-list.png'), fullPage: true });
+});
+
+test('a node whose only DAO cannot be opened does not say it has no DAOs yet', async () => {
+  const alone = await makeDataDir();
+  let only: RunningNode | undefined = await startCliNode({ dataDir: alone });
+  try {
+    await cliJson(['identity', 'create'], alone);
+    const { dao } = await cliJson<{ dao: string }>(['dao', 'create', '--name', 'Only'], alone);
+    await only.stop();
+    await damage(alone, dao);
+    only = await startCliNode({ dataDir: alone });
+    const listed = await runCli(['--data', alone, 'dao', 'list']);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.equal(listed.stdout, 'no DAO that opens: 1 DAO here could not be opened (above)\n');
+    assert.match(listed.stderr, new RegExp(`^daomesh: DAO ${dao} could not be opened: `));
+  } finally {
+    await only?.stop();
+    await removeDir(alone);
+  }
 });

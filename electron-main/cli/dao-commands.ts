@@ -27,6 +27,13 @@ function describeProposal(proposal: ProposalView): string {
   return `${proposal.id}  [${proposal.status}] ${proposal.kind}: ${terminalLine(proposal.title)}  (${tally}; ${terminalLine(proposal.tally.reason)})`;
 }
 
+/** `1 proposal`, `2 proposals`. */
+function counted(count: number, noun: string): string {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
+}
+
+const splitWords = { equal: 'equally', shares: 'by shares', reputation: 'by reputation' } as const satisfies Record<DaoView['rules']['income']['split'], string>;
+
 function describeVoting(mode: VotingModeView): string {
   if (mode.votingMode === 'lazy') return `lazy (rejected once ${mode.objectionBps / 100}% of members object)`;
   const credits = mode.votingMode === 'quadratic' ? `, ${mode.creditsPerEpoch} credits per ${formatDuration(mode.epochMs)}` : '';
@@ -59,10 +66,10 @@ function describeDao(dao: DaoView): string {
     `  voting: ${describeVoting(rules)}, period ${formatDuration(rules.votingPeriodMs)}, grace ${formatDuration(rules.gracePeriodMs)}, a result is final with ${describeSignatures(dao)}`,
     ...byKind,
     `  reputation: ${rules.reputationHalfLifeMs === null ? 'does not fade' : `halves every ${formatDuration(rules.reputationHalfLifeMs)}`}`,
-    `  income: ${rules.income.treasuryBps / 100}% to the treasury, rest split by ${rules.income.split}`,
+    `  income: ${rules.income.treasuryBps / 100}% to the treasury, rest split ${splitWords[rules.income.split]}`,
     ...dao.members.map((member) => `  ${member.address}  shares ${member.shares}  reputation ${member.reputation}`),
     ...dao.exits.map(describeExit),
-    `  ${dao.proposals.length} proposals, ${dao.evidenceTotal} ignored records${dao.evidenceTotal > 0 ? ' (`daomesh dao evidence` lists them)' : ''}, state ${dao.stateHash}`,
+    `  ${counted(dao.proposals.length, 'proposal')}, ${counted(dao.evidenceTotal, 'ignored record')}${dao.evidenceTotal > 0 ? ' (`daomesh dao evidence` lists them)' : ''}, state ${dao.stateHash}`,
   ].join('\n');
 }
 
@@ -162,7 +169,11 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
       cli.print(
         cli.json(command),
         daos,
-        daos.length === 0 ? 'no DAOs yet: `daomesh dao create --name …`' : daos.map((entry) => `${entry.id}  ${terminalLine(entry.name)}  ${entry.members}/${entry.memberCap} members  ${entry.openProposals} open`).join('\n'),
+        daos.length === 0
+          ? unopenable.length === 0
+            ? 'no DAOs yet: `daomesh dao create --name …`'
+            : `no DAO that opens: ${counted(unopenable.length, 'DAO')} here could not be opened (above)`
+          : daos.map((entry) => `${entry.id}  ${terminalLine(entry.name)}  ${entry.members}/${entry.memberCap} members  ${entry.openProposals} open`).join('\n'),
       );
     });
 

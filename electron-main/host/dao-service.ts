@@ -292,7 +292,7 @@ export class DaoService {
     this.#refuseUnseenVote(params.dao, params.proposal);
     const record = await this.#write(params.dao, (context, replica) => {
       const proposal = replica.ledger.proposeCertificate(params.proposal, context.time);
-      if (!proposal.ok) throw new DaomeshError('CANNOT_SIGN_TALLY', `The result cannot be signed yet: ${proposal.problem}.`);
+      if (!proposal.ok) throw new DaomeshError('CANNOT_SIGN_TALLY', `The result cannot be signed: ${proposal.problem}.`);
       return buildTallySignature(context, proposal.certificate);
     });
     return { record };

@@ -681,7 +681,7 @@ export const en = {
     DAO_NOT_FOUND: 'This node holds no such DAO.',
     PROPOSAL_NOT_FOUND: 'The DAO has no such proposal.',
     NOT_A_MEMBER: 'You are not a member of this DAO.',
-    CANNOT_SIGN_TALLY: 'The result cannot be signed yet.',
+    CANNOT_SIGN_TALLY: 'The result cannot be signed now.',
     STORAGE_FAILED: 'The node could not save this to disk.',
     INVALID_INVITE: 'That invite code is not valid: {{detail}}',
     INVITE_EXPIRED: 'That invite has expired. Ask for a new one.',

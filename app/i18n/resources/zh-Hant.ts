@@ -671,7 +671,7 @@ export const zhHant: Messages = {
     DAO_NOT_FOUND: '這個節點沒有這個 DAO。',
     PROPOSAL_NOT_FOUND: '這個 DAO 沒有這項提案。',
     NOT_A_MEMBER: '你不是這個 DAO 的成員。',
-    CANNOT_SIGN_TALLY: '目前還不能簽署結果。',
+    CANNOT_SIGN_TALLY: '目前無法簽署結果。',
     STORAGE_FAILED: '節點無法把這筆資料存到磁碟。',
     INVALID_INVITE: '這個邀請碼無效：{{detail}}',
     INVITE_EXPIRED: '這個邀請已過期，請索取新的邀請碼。',
