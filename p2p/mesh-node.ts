@@ -98,6 +98,8 @@ export async function createMeshNode(options: MeshNodeOptions): Promise<MeshNode
   }
 
   const node = await createLibp2p({
+    // Started below (listenOrExplain), so that a listen address it cannot have is said plainly.
+    start: false,
     privateKey: options.privateKey,
     // In memory as libp2p's default, with the DHT's provider records bounded (a stranger could fill it).
     datastore: new BoundedDatastore(),
@@ -168,6 +170,7 @@ export async function createMeshNode(options: MeshNodeOptions): Promise<MeshNode
       // An unreachable peer is normal on a LAN; discovery reports it again and we retry then.
     });
   });
+  await listenOrExplain(node, options.listen);
   return node;
 }
 
@@ -190,6 +193,35 @@ export function listenAddresses(node: MeshNode): string[] {
 /** The peer an address names (its last /p2p/ part), or null. */
 export function peerOfAddress(address: Multiaddr): string | null {
   return address.getComponents().findLast((component) => component.name === 'p2p')?.value ?? null;
+}
+
+/** Why a listen failed, in words, when it is a port that cannot be had; null for any other failure. */
+function portProblem(message: string): string | null {
+  if (message.includes('EADDRINUSE')) return 'the port is in use by another program';
+  if (message.includes('EACCES')) return 'this user may not listen on that port';
+  if (message.includes('EADDRNOTAVAIL')) return 'this computer has no such address';
+  return null;
+}
+
+/**
+ * Starts the node. A listen address it cannot have (a port in use) is said plainly, naming the address, instead
+ * of libp2p's report with a stack trace in it.
+ */
+async function listenOrExplain(node: Libp2p, listen: readonly string[]): Promise<void> {
+  try {
+    await node.start();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const problem = portProblem(message);
+    if (problem === null) throw error;
+    try {
+      await node.stop();
+    } catch {
+      // Stopping what half-started is tidying up: the listen failure is what to report.
+    }
+    const failed = listen.filter((address) => message.includes(address));
+    throw new DaomeshError('BAD_REQUEST', `Could not listen on ${(failed.length > 0 ? failed : listen).join(', ')}: ${problem}.`, 'Choose another port in --listen, or /tcp/0 for any free one.');
+  }
 }
 
 /** A peer's address as something to dial: ending in /p2p/<peer id>; null if it does not parse. */

@@ -113,6 +113,16 @@ test('failures exit non-zero with a one-line error', async () => {
     assert.equal(inUse.code, 1);
     assert.match(inUse.stderr, /^daomesh: Another DAOmesh node \(pid \d+\) is already using/);
 
+    // Ports another program holds (here the first node's): said plainly, naming the option to change.
+    const takenListen = first.info.listen[0]!.replace(/\/p2p\/.*$/, '');
+    const busyListen = await runCli(['--data', empty, 'node', '--no-mdns', '--listen', takenListen]);
+    assert.equal(busyListen.code, 1);
+    assert.equal(busyListen.stderr, `daomesh: Could not listen on ${takenListen}: the port is in use by another program. Choose another port in --listen, or /tcp/0 for any free one.\n`);
+    const takenApi = new URL(first.info.api).port;
+    const busyApi = await runCli(['--data', empty, 'node', '--no-mdns', '--api-port', takenApi]);
+    assert.equal(busyApi.code, 1);
+    assert.match(busyApi.stderr, new RegExp(`^daomesh: The local API cannot listen on port ${takenApi}: it is in use by another program\\. Choose another with --api-port`));
+
     const unknown = await runCli(['frobnicate']);
     assert.notEqual(unknown.code, 0);
   } finally {

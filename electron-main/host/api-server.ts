@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { toErrorInfo } from '../../core/bridge/dispatch.ts';
+import { DaomeshError } from '../../core/errors.ts';
 import {
   AuthAnswerFrame,
   clientProof,
@@ -68,9 +69,10 @@ export class ApiServer {
 
   async start(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      this.#http.once('error', reject);
+      const failed = (error: NodeJS.ErrnoException) => reject(listenError(error, this.#options.port));
+      this.#http.once('error', failed);
       this.#http.listen(this.#options.port, this.#options.host ?? '127.0.0.1', () => {
-        this.#http.off('error', reject);
+        this.#http.off('error', failed);
         resolve();
       });
     });
@@ -202,6 +204,13 @@ export class ApiServer {
     }
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(reply));
   }
+}
+
+/** A port that cannot be had, said plainly (it is the user's --api-port); any other failure as it is. */
+function listenError(error: NodeJS.ErrnoException, port: number): Error {
+  const problem = error.code === 'EADDRINUSE' ? 'it is in use by another program' : error.code === 'EACCES' ? 'this user may not listen on it' : null;
+  if (problem === null) return error;
+  return new DaomeshError('BAD_REQUEST', `The local API cannot listen on port ${port}: ${problem}.`, 'Choose another with --api-port, or leave it out for any free port.');
 }
 
 function protocolsOf(request: IncomingMessage): string[] {
