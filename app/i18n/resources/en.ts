@@ -499,6 +499,20 @@ export const en = {
       takesEffectIn: 'Takes effect in {{time}}',
       inEffect: 'In effect',
     },
+    // Why a proposal could not be made or could not take effect (core/governance/proposal-kinds.ts, governance-state.ts,
+    // reputation.ts, rules.ts), in core's words; numbers come from the sentence. Any other sentence shows as it came.
+    problems: {
+      alreadyMember: 'already a member',
+      memberCapReached: 'member cap reached ({{cap}})',
+      notMember: 'not a member',
+      newCapBelowMembers: 'the new member cap ({{cap}}) is below the {{members}} members',
+      capBelowMembers: 'the member cap ({{cap}}) is below the {{members}} members',
+      thresholdNotMajority: 'a signature threshold of {{threshold}} is not more than half of {{members}} members',
+      thresholdAboveMembers: 'a signature threshold of {{threshold}} is more than the {{members}} members',
+      grantNotPositive: 'reputation grants are positive',
+      reputationTotal: 'the members would hold more than {{max}} reputation points',
+      ruleNotInMode: '{{rule}} does not apply to the voting mode in force ({{mode}})',
+    },
     does: {
       memberAdd_one: 'Admits this member with {{count}} share:',
       memberAdd_other: 'Admits this member with {{count}} shares:',

@@ -493,6 +493,18 @@ export const zhHant: Messages = {
       takesEffectIn: '{{time}}後生效',
       inEffect: '已生效',
     },
+    problems: {
+      alreadyMember: '對方已經是成員',
+      memberCapReached: '成員人數已達上限（{{cap}} 位）',
+      notMember: '對方不是成員',
+      newCapBelowMembers: '新的成員上限（{{cap}} 位）低於現有的 {{members}} 位成員',
+      capBelowMembers: '成員上限（{{cap}} 位）低於現有的 {{members}} 位成員',
+      thresholdNotMajority: '需要 {{threshold}} 位成員簽署，未超過 {{members}} 位成員的半數',
+      thresholdAboveMembers: '需要 {{threshold}} 位成員簽署，多於現有的 {{members}} 位成員',
+      grantNotPositive: '授予的聲望點數必須大於零',
+      reputationTotal: '成員持有的聲望將超過 {{max}} 點',
+      ruleNotInMode: '{{rule}} 不適用於目前的投票方式（{{mode}}）',
+    },
     does: {
       memberAdd_one: '以 {{count}} 股接納此成員：',
       memberAdd_other: '以 {{count}} 股接納此成員：',
