@@ -579,6 +579,7 @@ export const en = {
       reputationTotal: 'the members would hold more than {{max}} reputation points',
       ruleNotInMode: '{{rule}} does not apply to the voting mode in force ({{mode}})',
     },
+    failure: 'Could not take effect: {{reason}}',
     does: {
       memberAdd_one: 'Admits this member with {{count}} share:',
       memberAdd_other: 'Admits this member with {{count}} shares:',

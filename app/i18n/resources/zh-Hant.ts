@@ -568,6 +568,7 @@ export const zhHant: Messages = {
       reputationTotal: '成員持有的聲望將超過 {{max}} 點',
       ruleNotInMode: '{{rule}} 不適用於目前的投票方式（{{mode}}）',
     },
+    failure: '無法生效：{{reason}}',
     does: {
       memberAdd_one: '以 {{count}} 股接納此成員：',
       memberAdd_other: '以 {{count}} 股接納此成員：',
