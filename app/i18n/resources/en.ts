@@ -558,6 +558,7 @@ export const en = {
       effectDone: 'In effect since {{date}}',
       effectDoneUndated: 'In effect',
       effectNever: 'Does not take effect',
+      effectFailed: 'Could not take effect',
       effectAfterGrace: 'If it passes, after a grace period of {{duration}}',
       effectAtOnce: 'If it passes, as soon as the result is final',
     },

@@ -549,6 +549,7 @@ export const zhHant: Messages = {
       effectDone: '自 {{date}} 起生效',
       effectDoneUndated: '已生效',
       effectNever: '不會生效',
+      effectFailed: '無法生效',
       effectAfterGrace: '若通過，將在 {{duration}}的寬限期後生效',
       effectAtOnce: '若通過，結果一確定就生效',
     },
