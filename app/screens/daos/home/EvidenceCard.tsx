@@ -1,11 +1,13 @@
 // Records the DAO keeps but gave no effect (a vote after the close, a removed member acting, …), each with
-// the reason; folded away by default, as they matter mostly when something looks wrong.
+// the reason, both in the user's language (evidence-text.ts); folded away by default, as they matter mostly
+// when something looks wrong.
 import { Badge, Button, Card, Collapse, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DaoView } from '../../../../core/bridge/api.ts';
 import { MemberAddress } from '../../../components/MemberAddress.tsx';
 import { ShowHideButton } from '../../../components/ShowHideButton.tsx';
+import { evidenceReasonText, recordKindText } from './evidence-text.ts';
 
 /** Rows shown at a time: a DAO of years keeps tens of thousands (each superseded vote is one). */
 const rowsAtATime = 100;
@@ -46,17 +48,19 @@ export function EvidenceCard({ evidence, total }: { evidence: DaoView['evidence'
               </Table.Thead>
               <Table.Tbody>
                 {evidence.slice(0, shown).map((entry) => (
-                  <Table.Tr key={entry.recordId} data-testid="evidence-row" data-record={entry.recordId}>
+                  <Table.Tr key={entry.recordId} data-testid="evidence-row" data-record={entry.recordId} data-kind={entry.kind} data-reason={entry.reason}>
                     <Table.Td>
-                      <Text size="sm" ff="monospace">
-                        {entry.kind}
+                      <Text size="sm" title={entry.kind} data-testid="evidence-kind">
+                        {recordKindText(t, entry.kind)}
                       </Text>
                     </Table.Td>
                     <Table.Td>
                       <MemberAddress address={entry.author} />
                     </Table.Td>
                     <Table.Td>
-                      <Text size="sm">{entry.reason}</Text>
+                      <Text size="sm" data-testid="evidence-reason">
+                        {evidenceReasonText(t, entry.reason)}
+                      </Text>
                     </Table.Td>
                   </Table.Tr>
                 ))}

@@ -12,6 +12,7 @@ import { kindLabel } from '../dao-labels.ts';
 import { EffectNote } from '../EffectNote.tsx';
 import { ProposalStatusBadge } from '../ProposalStatusBadge.tsx';
 import { CertificateCard } from './CertificateCard.tsx';
+import { FailureNote } from './FailureNote.tsx';
 import { ProposalActions } from './ProposalActions.tsx';
 import { ProposalEffect } from './ProposalEffect.tsx';
 import { ProposalTimeline } from './ProposalTimeline.tsx';
@@ -67,6 +68,7 @@ export function ProposalScreen({ dao: daoId, proposal: proposalId }: { dao: stri
           </Group>
         </Group>
         <EffectNote proposal={proposal} size="sm" fw={600} />
+        <FailureNote proposal={proposal} />
         <ProposalEffect proposal={proposal} rules={dao.rules} />
       </Stack>
       <FormError error={error} />

@@ -64,6 +64,10 @@ export function ProposalTimeline({ proposal, gracePeriodMs }: { proposal: Propos
       </Text>
     ) : status === 'rejected' || status === 'withdrawn' ? (
       <Text size="sm">{t('proposal.timeline.effectNever')}</Text>
+    ) : status === 'failed' ? (
+      <Text size="sm" data-testid="effect-failed">
+        {t('proposal.timeline.effectFailed')}
+      </Text>
     ) : (
       <Text size="sm">
         {gracePeriodMs > 0 ? t('proposal.timeline.effectAfterGrace', { duration: formatDuration(t, gracePeriodMs) }) : t('proposal.timeline.effectAtOnce')}
