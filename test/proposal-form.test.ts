@@ -54,3 +54,21 @@ test('the message names the bound in words, in both languages', () => {
   assert.equal(en.proposal.form.periodTooLong, `Use at most ${maxNewDaoPeriodMs / day} days, as when a DAO is founded.`);
   assert.match(zhHant.proposal.form.periodTooLong, new RegExp(`最長為 ${maxNewDaoPeriodMs / day} 天`));
 });
+
+test('a name or title that shows blank, or carries direction controls, is refused in the form as at the host', () => {
+  const signal = (title: string) => checkProposal({ ...emptyProposalDraft(rules), kind: 'signal', title }, rules).problems.title;
+  const named = (name: string) => checkCreateDao({ ...emptyCreateDaoDraft(), name }, null).problems.name;
+  for (const blank of ['\u200b\u200b', ' \u2060 ', '\u200e']) {
+    assert.equal(signal(blank), 'proposal.form.titleRequired', JSON.stringify(blank));
+    assert.equal(named(blank), 'dao.create.nameRequired', JSON.stringify(blank));
+  }
+  for (const reversed of ['Pay 0x\u202Eevil', 'a\u2066b\u2069']) {
+    assert.equal(signal(reversed), 'proposal.form.titleDirection', JSON.stringify(reversed));
+    assert.equal(named(reversed), 'dao.create.nameDirection', JSON.stringify(reversed));
+  }
+  // Right-to-left scripts and emoji are text like any other.
+  for (const fine of ['العربية', 'עברית', '👍 Garden']) {
+    assert.equal(signal(fine), undefined);
+    assert.equal(named(fine), undefined);
+  }
+});

@@ -121,8 +121,32 @@ export const TallyView = z.object({
   reason: z.string(),
 });
 
-const Name = FreeText.trim().min(1, 'a name').max(80);
-const Title = FreeText.trim().min(1, 'a title').max(200);
+/**
+ * Controls that change the direction of the text after them (embeddings, overrides, isolates): in a name or a
+ * title they make it read reversed or out of place (an address-like name shown backwards), so a caller may not
+ * put them there. Peers' records may still carry them; the screens show such text isolated.
+ */
+const directionControl = /[\u202A-\u202E\u2066-\u2069]/u;
+/** Format characters (zero-width spaces, joiners, direction marks) and spaces only: a label that shows as blank. */
+const nothingVisible = /^[\p{Cf}\p{Z}\s]*$/u;
+
+/** A one-line label a person types: trimmed, something visible in it, no direction controls. */
+function label(what: string, max: number) {
+  return FreeText.trim()
+    .min(1, what)
+    .max(max)
+    .refine((text) => text.length === 0 || !nothingVisible.test(text), { message: `${what} with something visible in it`, params: { problem: 'invisible' } })
+    .refine((text) => !directionControl.test(text), { message: 'text without direction controls (U+202A-U+202E, U+2066-U+2069)', params: { problem: 'direction' } });
+}
+
+/** Which of `label`'s own checks an issue is, for forms that word it. */
+export function labelProblem(issue: z.core.$ZodIssue): 'invisible' | 'direction' | null {
+  const problem = issue.code === 'custom' ? (issue.params as { problem?: unknown } | undefined)?.problem : undefined;
+  return problem === 'invisible' || problem === 'direction' ? problem : null;
+}
+
+const Name = label('a name', 80);
+const Title = label('a title', 200);
 
 /** What the fold's kinds take (core/governance/proposal-kinds.ts): views name every proposal the fold counts. */
 const maxAmount = 1e12;

@@ -1,6 +1,6 @@
 // The create-DAO form as typed, checked with the bridge's own schema for dao.create, so the form and the
 // host agree on what is acceptable; problems come back as translation keys for inline messages.
-import { Address, bridgeMethods, type BridgeParams, type RulePreset } from '../../../../core/bridge/api.ts';
+import { Address, bridgeMethods, labelProblem, type BridgeParams, type RulePreset } from '../../../../core/bridge/api.ts';
 import { periodToMs, type Period } from '../../../time/period.ts';
 import { everyKindAsTheDao, votingByKindFrom, type KindModeChoices } from '../kind-modes.ts';
 
@@ -35,7 +35,7 @@ export function emptyCreateDaoDraft(): CreateDaoDraft {
 type PeriodProblem = 'dao.create.periodInvalid' | 'dao.create.periodTooShort' | 'dao.create.periodTooLong';
 
 export interface CreateDaoProblems {
-  name?: 'dao.create.nameRequired' | 'dao.create.nameTooLong';
+  name?: 'dao.create.nameRequired' | 'dao.create.nameTooLong' | 'dao.create.nameDirection';
   charter?: 'dao.create.charterTooLong';
   founders?:
     | { key: 'dao.create.foundersInvalid'; values: string }
@@ -81,7 +81,12 @@ export function checkCreateDao(
 
   const name = fields.name.safeParse(draft.name);
   if (!name.success) {
-    problems.name = name.error.issues.some((issue) => issue.code === 'too_big') ? 'dao.create.nameTooLong' : 'dao.create.nameRequired';
+    const { issues } = name.error;
+    problems.name = issues.some((issue) => issue.code === 'too_big')
+      ? 'dao.create.nameTooLong'
+      : issues.some((issue) => labelProblem(issue) === 'direction')
+        ? 'dao.create.nameDirection'
+        : 'dao.create.nameRequired';
   }
   if (!fields.charter.safeParse(draft.charter).success) problems.charter = 'dao.create.charterTooLong';
 

@@ -4,6 +4,7 @@
 import {
   Address,
   bridgeMethods,
+  labelProblem,
   ProposalParams,
   type DaoRulesView,
   type ProposalKind,
@@ -40,7 +41,7 @@ type PeriodProblem = 'proposal.form.periodInvalid' | 'proposal.form.periodTooSho
 type RulesProblems = Partial<Record<Exclude<keyof RulesDraft, 'kindModes'>, 'proposal.form.percentInvalid' | 'proposal.form.numberInvalid' | PeriodProblem>>;
 
 export interface ProposalProblems {
-  title?: 'proposal.form.titleRequired' | 'proposal.form.titleTooLong';
+  title?: 'proposal.form.titleRequired' | 'proposal.form.titleTooLong' | 'proposal.form.titleDirection';
   member?: 'proposal.form.memberInvalid';
   shares?: 'proposal.form.sharesInvalid';
   points?: 'proposal.form.pointsInvalid';
@@ -146,7 +147,12 @@ export function checkProposal(
   const problems: ProposalProblems = {};
   const title = titleSchema.safeParse(draft.title);
   if (!title.success) {
-    problems.title = title.error.issues.some((issue) => issue.code === 'too_big') ? 'proposal.form.titleTooLong' : 'proposal.form.titleRequired';
+    const { issues } = title.error;
+    problems.title = issues.some((issue) => issue.code === 'too_big')
+      ? 'proposal.form.titleTooLong'
+      : issues.some((issue) => labelProblem(issue) === 'direction')
+        ? 'proposal.form.titleDirection'
+        : 'proposal.form.titleRequired';
   }
 
   const member = draft.member.trim();
