@@ -363,6 +363,65 @@ test('a peer that always answers BUSY is asked again a few times, then left to t
   assert.equal(store.order.length, 3, 'nothing taken from a busy peer');
 });
 
+test("a peer that refuses this node as not one of the DAO's nodes is left alone, longer after each refusal, said once a pause, and shown as refusing", async () => {
+  const history = chain('history', 3);
+  const store = new TestStore(history);
+  const lines: string[] = [];
+  const a = await startNode(store, 50, { notMemberBackOff: { firstMs: 60_000, maxMs: 600_000 }, log: (line) => lines.push(line) });
+  // B follows the DAO's topic and serves the protocol, but does not count A as one of the DAO's nodes (its records
+  // say A's member left, say), while A counts B as one.
+  const bStore = new TestStore();
+  const b = await startMeshNode();
+  let asked = 0;
+  await b.handle(daoSyncProtocol, (stream, connection) => {
+    asked++;
+    void serveSync(stream, connection.remotePeer.toString(), bStore);
+  });
+  b.services.pubsub.subscribe(daoTopic(dao));
+  // C is one of the DAO's nodes both ways: A's periodic rounds ask it every time, so its sessions count the rounds.
+  const cStore = new TestStore(history);
+  const c = await startNode(cStore, 600_000);
+  let rounds = 0;
+  const envelopeIds = cStore.envelopeIds.bind(cStore);
+  cStore.envelopeIds = () => {
+    rounds++;
+    return envelopeIds();
+  };
+  store.members.add(b.peerId.toString());
+  store.members.add(c.peer);
+  cStore.members.add(a.peer);
+  a.sync.join(dao);
+  c.sync.join(dao);
+  await a.node.dial(b.getMultiaddrs()[0]!);
+  await a.node.dial(c.node.getMultiaddrs()[0]!);
+  await eventually('B to refuse A', () => a.sync.status(dao).refusedBy.length === 1);
+  const settled = rounds;
+  await eventually('ten of A\'s rounds', () => rounds >= settled + 10);
+  const refusals = () => lines.filter((line) => line.includes(`with ${b.peerId.toString()}: refused (NOT_A_MEMBER`));
+  assert.equal(asked, 1, 'B is not asked again every round');
+  assert.equal(refusals().length, 1);
+  assert.match(refusals()[0]!, /: refused \(NOT_A_MEMBER: not a node of this DAO\); not asking it again for 60 s, or until a new record arrives$/);
+  await eventually('A to settle in sync with C', () => a.sync.status(dao).state === 'in-sync');
+  assert.deepEqual(a.sync.status(dao).refusedBy, [b.peerId.toString()], 'B is shown as refusing A');
+
+  // A new record may change B's answer: B is asked at the next round, and refusing again is left alone twice as long.
+  const next = chain('next', 2, sha256(history[2]!));
+  await store.accept(dao, next[0]!);
+  await a.sync.publish(dao, next[0]!);
+  await eventually('B to be asked again', () => asked === 2 && refusals().length === 2);
+  assert.match(refusals()[1]!, /not asking it again for 120 s/);
+  const again = rounds;
+  await eventually('ten more rounds', () => rounds >= again + 10);
+  assert.equal(asked, 2);
+
+  // Once B counts A as the DAO's, the next change brings a session, and A no longer shows B as refusing.
+  bStore.members.add(a.peer);
+  await store.accept(dao, next[1]!);
+  await a.sync.publish(dao, next[1]!);
+  await eventually('B to take what A holds', () => bStore.order.length === 5);
+  await eventually('A to stop showing B as refusing', () => a.sync.status(dao).refusedBy.length === 0);
+});
+
 test('joining a DAO whose history takes longer than one session goes on with new sessions until it holds all of it', async () => {
   const history = chain('large', 500);
   const timing: Omit<DaoSyncOptions, 'intervalMs'> = {
