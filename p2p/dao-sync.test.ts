@@ -42,6 +42,8 @@ class TestStore implements DaoSyncHost {
   readonly keys = new Map<string, Uint8Array>();
   readonly byId = new Map<string, Uint8Array>();
   readonly members = new Set<string>();
+  /** Whether this node's member has left the DAO (DaoSyncHost.departed). */
+  left = false;
   rejected = 0;
   /** A gate that takes any envelope, for tests about frames and streams rather than order. */
   readonly #takesAny: boolean;
@@ -75,6 +77,9 @@ class TestStore implements DaoSyncHost {
   gossipKeyById(_dao: string, id: Uint8Array): GroupKey | undefined {
     const key = [...this.keys.values()].find((candidate) => bytesToHex(groupKeyId(candidate)) === bytesToHex(id));
     return key ? { id: groupKeyId(key), key } : undefined;
+  }
+  departed(): boolean {
+    return this.left;
   }
   has(envelope: Uint8Array): boolean {
     return this.byId.has(base64urlnopad.encode(sha256(envelope)));
@@ -420,6 +425,58 @@ test("a peer that refuses this node as not one of the DAO's nodes is left alone,
   await a.sync.publish(dao, next[1]!);
   await eventually('B to take what A holds', () => bStore.order.length === 5);
   await eventually('A to stop showing B as refusing', () => a.sync.status(dao).refusedBy.length === 0);
+});
+
+test('a node whose member left the DAO starts no sessions for it, says so once, and still serves the nodes that ask', async () => {
+  const history = chain('history', 3);
+  const store = new TestStore(history);
+  const lines: string[] = [];
+  const a = await startNode(store, 50, { log: (line) => lines.push(line) });
+  // D counts the sessions A starts with it; B, one of the DAO's nodes that has not heard A left, asks A every round.
+  const dStore = new TestStore(history);
+  const d = await startMeshNode();
+  let asked = 0;
+  await d.handle(daoSyncProtocol, (stream, connection) => {
+    asked++;
+    void serveSync(stream, connection.remotePeer.toString(), dStore);
+  });
+  d.services.pubsub.subscribe(daoTopic(dao));
+  const bStore = new TestStore(history);
+  const b = await startNode(bStore, 100);
+  let served = 0;
+  const envelopeIds = store.envelopeIds.bind(store);
+  store.envelopeIds = () => {
+    served++;
+    return envelopeIds();
+  };
+  store.members.add(d.peerId.toString());
+  store.members.add(b.peer);
+  dStore.members.add(a.peer);
+  bStore.members.add(a.peer);
+  a.sync.join(dao);
+  b.sync.join(dao);
+  await a.node.dial(d.getMultiaddrs()[0]!);
+  await a.node.dial(b.node.getMultiaddrs()[0]!);
+  await eventually('A to sync with D while its member is one', () => asked >= 1);
+
+  // A's member rage quits: the record is written at A and not gossiped (gossip may lose it); B fetches it.
+  store.left = true;
+  const quit = chain('rage quit', 1, sha256(history[2]!))[0]!;
+  await store.accept(dao, quit);
+  // One session per DAO at a time: once A has served one, no session of its own is running, and none is queued.
+  const leftAt = served;
+  await eventually('A to serve B', () => served > leftAt);
+  const before = asked;
+  await eventually('ten sessions of B\'s', () => served >= leftAt + 11);
+  assert.equal(asked, before, 'A asked D for nothing after its member left');
+  assert.ok(bStore.has(quit), 'B fetched the rage quit from A');
+  assert.equal(lines.filter((line) => line.includes('is no longer a member')).length, 1, 'said once');
+  for (let i = 0; i < 10; i++) {
+    const status = a.sync.status(dao);
+    assert.equal(status.left, true);
+    assert.notEqual(status.state, 'in-sync', 'a node that syncs with nobody is not in sync');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 });
 
 test('joining a DAO whose history takes longer than one session goes on with new sessions until it holds all of it', async () => {

@@ -45,6 +45,11 @@ export type DaoSyncHost = DaoSyncStore & {
   gossipKey(dao: string): GroupKey | null;
   /** A key this node holds for the DAO, by the id a message names. */
   gossipKeyById(dao: string, id: Uint8Array): GroupKey | undefined;
+  /**
+   * Whether this node's member was a member of the DAO and is no longer (left, or was removed), as this node's
+   * ledger says: the DAO's nodes refuse it, so it starts no sessions for the DAO (it still serves those that ask).
+   */
+  departed(dao: string): boolean;
 };
 
 export type DaoSyncState = 'offline' | 'syncing' | 'in-sync';
@@ -58,6 +63,8 @@ export type DaoSyncStatus = {
   progress: { received: number; expected: number } | null;
   lastSyncAt: number | null;
   lastError: string | null;
+  /** This node's member has left the DAO or was removed (DaoSyncHost.departed): it starts no sessions for it. */
+  left: boolean;
   /** Of `peers`, those that refused this node as not one of the DAO's nodes (NOT_A_MEMBER) and are left alone for now. */
   refusedBy: string[];
 };
@@ -125,6 +132,8 @@ type Tracked = {
   coolingOff: Map<string, { until: number; timeouts: number; why: string }>;
   /** Peers that refused this node as not one of the DAO's nodes, left alone for a while (NotMemberBackOff). */
   notMember: NotMemberRefusals;
+  /** Whether this node's member had left the DAO when last looked at (the log says so once when it happens). */
+  departed: boolean;
 };
 
 /** How many of a DAO's nodes each periodic round compares with. */
@@ -266,6 +275,7 @@ export class DaoSync {
       wake: null,
       coolingOff: new Map(),
       notMember: new NotMemberRefusals(this.#options.notMemberBackOff),
+      departed: false,
     });
     const topic = daoTopic(dao);
     this.#pubsub.topicValidators.set(topic, (peer, message) => this.#validate(dao, peer, message.data));
@@ -401,15 +411,16 @@ export class DaoSync {
   status(dao: string): DaoSyncStatus {
     const tracked = this.#daos.get(dao);
     const peers = this.peersOf(dao);
-    if (!tracked) return { dao, state: 'offline', peers, progress: null, lastSyncAt: null, lastError: null, refusedBy: [] };
+    const left = this.#host.departed(dao);
+    if (!tracked) return { dao, state: 'offline', peers, progress: null, lastSyncAt: null, lastError: null, left, refusedBy: [] };
     const sessions = [...tracked.running.values()];
     const progress = sessions.length === 0 ? null : sessions.reduce((sum, session) => ({ received: sum.received + session.received, expected: sum.expected + session.expected }), { received: 0, expected: 0 });
     const refused = new Set(tracked.notMember.peers);
     const refusedBy = peers.filter((peer) => refused.has(peer));
-    // In sync only with a node that syncs with us: a refusing peer does not.
-    const syncsWithSome = peers.length > refusedBy.length;
+    // In sync only with a node that syncs with us: one that left syncs with none, and a refusing peer does not.
+    const syncsWithSome = !left && peers.length > refusedBy.length;
     const state: DaoSyncState = tracked.running.size + tracked.serving.size + tracked.queue.size > 0 ? 'syncing' : syncsWithSome ? 'in-sync' : 'offline';
-    return { dao, state, peers, progress, lastSyncAt: tracked.lastSyncAt, lastError: tracked.lastError, refusedBy };
+    return { dao, state, peers, progress, lastSyncAt: tracked.lastSyncAt, lastError: tracked.lastError, left, refusedBy };
   }
 
   /** Compares the DAO with each of its connected nodes (or the given ones), one session after another. */
@@ -434,8 +445,8 @@ export class DaoSync {
   #request(dao: string, peer: string, delayMs = 0, busyTries = 0): void {
     const tracked = this.#daos.get(dao);
     // A peer left alone after a session that ran out of time, or after refusing this node as not one of the DAO's
-    // nodes, is asked again by a later round, gossip or connection.
-    if (!tracked || this.#stopped || this.#leftAloneFor(tracked, peer) > 0) return;
+    // nodes, is asked again by a later round, gossip or connection. A node whose member left asks nobody.
+    if (!tracked || this.#stopped || this.#leftAloneFor(tracked, peer) > 0 || this.#departed(tracked)) return;
     const notBefore = performance.now() + delayMs;
     const waiting = tracked.queue.get(peer);
     if (waiting === undefined) tracked.queue.set(peer, { notBefore, busyTries });
@@ -450,6 +461,8 @@ export class DaoSync {
   /** Starts the first due session when none is running for the DAO; otherwise waits for the end of one, or a timer. */
   #pump(tracked: Tracked): void {
     if (this.#stopped || tracked.running.size + tracked.serving.size > 0) return;
+    // Queued before this node's member left (its own rage quit, or a removal that arrived meanwhile).
+    if (tracked.queue.size > 0 && this.#departed(tracked)) tracked.queue.clear();
     const now = performance.now();
     let due: string | null = null;
     let earliest = Infinity;
@@ -596,6 +609,18 @@ export class DaoSync {
   #coolingOffFor(tracked: Tracked, peer: string): number {
     const entry = tracked.coolingOff.get(peer);
     return entry === undefined ? 0 : Math.max(0, entry.until - performance.now());
+  }
+
+  /**
+   * Whether this node's member has left the DAO or was removed (DaoSyncHost.departed). Such a node starts no
+   * sessions: every node of the DAO that knows refuses it. It still serves those that do not know yet (so its own
+   * rage quit reaches them) and those that admit its member again.
+   */
+  #departed(tracked: Tracked): boolean {
+    const departed = this.#host.departed(tracked.dao);
+    if (departed && !tracked.departed) this.#options.log?.(`sync ${tracked.dao}: this node's member is no longer a member (left, or was removed); it keeps the DAO's records and starts no sync for it`);
+    tracked.departed = departed;
+    return departed;
   }
 
   /** How long no session is started with `peer` for the DAO, in ms: cooling off, or after refusing this node as not the DAO's. */
