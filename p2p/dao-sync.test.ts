@@ -42,6 +42,8 @@ class TestStore implements DaoSyncHost {
   readonly keys = new Map<string, Uint8Array>();
   readonly byId = new Map<string, Uint8Array>();
   readonly members = new Set<string>();
+  /** Whether this node's member has left the DAO (DaoSyncHost.departed). */
+  left = false;
   rejected = 0;
   /** A gate that takes any envelope, for tests about frames and streams rather than order. */
   readonly #takesAny: boolean;
@@ -75,6 +77,9 @@ class TestStore implements DaoSyncHost {
   gossipKeyById(_dao: string, id: Uint8Array): GroupKey | undefined {
     const key = [...this.keys.values()].find((candidate) => bytesToHex(groupKeyId(candidate)) === bytesToHex(id));
     return key ? { id: groupKeyId(key), key } : undefined;
+  }
+  departed(): boolean {
+    return this.left;
   }
   has(envelope: Uint8Array): boolean {
     return this.byId.has(base64urlnopad.encode(sha256(envelope)));
@@ -361,6 +366,117 @@ test('a peer that always answers BUSY is asked again a few times, then left to t
   assert.ok(asked <= settled + 4, `asked ${asked} times after ${settled}`);
   assert.ok(asked >= 4 && asked <= 8, `asked ${asked} times`);
   assert.equal(store.order.length, 3, 'nothing taken from a busy peer');
+});
+
+test("a peer that refuses this node as not one of the DAO's nodes is left alone, longer after each refusal, said once a pause, and shown as refusing", async () => {
+  const history = chain('history', 3);
+  const store = new TestStore(history);
+  const lines: string[] = [];
+  const a = await startNode(store, 50, { notMemberBackOff: { firstMs: 60_000, maxMs: 600_000 }, log: (line) => lines.push(line) });
+  // B follows the DAO's topic and serves the protocol, but does not count A as one of the DAO's nodes (its records
+  // say A's member left, say), while A counts B as one.
+  const bStore = new TestStore();
+  const b = await startMeshNode();
+  let asked = 0;
+  await b.handle(daoSyncProtocol, (stream, connection) => {
+    asked++;
+    void serveSync(stream, connection.remotePeer.toString(), bStore);
+  });
+  b.services.pubsub.subscribe(daoTopic(dao));
+  // C is one of the DAO's nodes both ways: A's periodic rounds ask it every time, so its sessions count the rounds.
+  const cStore = new TestStore(history);
+  const c = await startNode(cStore, 600_000);
+  let rounds = 0;
+  const envelopeIds = cStore.envelopeIds.bind(cStore);
+  cStore.envelopeIds = () => {
+    rounds++;
+    return envelopeIds();
+  };
+  store.members.add(b.peerId.toString());
+  store.members.add(c.peer);
+  cStore.members.add(a.peer);
+  a.sync.join(dao);
+  c.sync.join(dao);
+  await a.node.dial(b.getMultiaddrs()[0]!);
+  await a.node.dial(c.node.getMultiaddrs()[0]!);
+  await eventually('B to refuse A', () => a.sync.status(dao).refusedBy.length === 1);
+  const settled = rounds;
+  await eventually('ten of A\'s rounds', () => rounds >= settled + 10);
+  const refusals = () => lines.filter((line) => line.includes(`with ${b.peerId.toString()}: refused (NOT_A_MEMBER`));
+  assert.equal(asked, 1, 'B is not asked again every round');
+  assert.equal(refusals().length, 1);
+  assert.match(refusals()[0]!, /: refused \(NOT_A_MEMBER: not a node of this DAO\); not asking it again for 60 s, or until a new record arrives$/);
+  await eventually('A to settle in sync with C', () => a.sync.status(dao).state === 'in-sync');
+  assert.deepEqual(a.sync.status(dao).refusedBy, [b.peerId.toString()], 'B is shown as refusing A');
+
+  // A new record may change B's answer: B is asked at the next round, and refusing again is left alone twice as long.
+  const next = chain('next', 2, sha256(history[2]!));
+  await store.accept(dao, next[0]!);
+  await a.sync.publish(dao, next[0]!);
+  await eventually('B to be asked again', () => asked === 2 && refusals().length === 2);
+  assert.match(refusals()[1]!, /not asking it again for 120 s/);
+  const again = rounds;
+  await eventually('ten more rounds', () => rounds >= again + 10);
+  assert.equal(asked, 2);
+
+  // Once B counts A as the DAO's, the next change brings a session, and A no longer shows B as refusing.
+  bStore.members.add(a.peer);
+  await store.accept(dao, next[1]!);
+  await a.sync.publish(dao, next[1]!);
+  await eventually('B to take what A holds', () => bStore.order.length === 5);
+  await eventually('A to stop showing B as refusing', () => a.sync.status(dao).refusedBy.length === 0);
+});
+
+test('a node whose member left the DAO starts no sessions for it, says so once, and still serves the nodes that ask', async () => {
+  const history = chain('history', 3);
+  const store = new TestStore(history);
+  const lines: string[] = [];
+  const a = await startNode(store, 50, { log: (line) => lines.push(line) });
+  // D counts the sessions A starts with it; B, one of the DAO's nodes that has not heard A left, asks A every round.
+  const dStore = new TestStore(history);
+  const d = await startMeshNode();
+  let asked = 0;
+  await d.handle(daoSyncProtocol, (stream, connection) => {
+    asked++;
+    void serveSync(stream, connection.remotePeer.toString(), dStore);
+  });
+  d.services.pubsub.subscribe(daoTopic(dao));
+  const bStore = new TestStore(history);
+  const b = await startNode(bStore, 100);
+  let served = 0;
+  const envelopeIds = store.envelopeIds.bind(store);
+  store.envelopeIds = () => {
+    served++;
+    return envelopeIds();
+  };
+  store.members.add(d.peerId.toString());
+  store.members.add(b.peer);
+  dStore.members.add(a.peer);
+  bStore.members.add(a.peer);
+  a.sync.join(dao);
+  b.sync.join(dao);
+  await a.node.dial(d.getMultiaddrs()[0]!);
+  await a.node.dial(b.node.getMultiaddrs()[0]!);
+  await eventually('A to sync with D while its member is one', () => asked >= 1);
+
+  // A's member rage quits: the record is written at A and not gossiped (gossip may lose it); B fetches it.
+  store.left = true;
+  const quit = chain('rage quit', 1, sha256(history[2]!))[0]!;
+  await store.accept(dao, quit);
+  // One session per DAO at a time: once A has served one, no session of its own is running, and none is queued.
+  const leftAt = served;
+  await eventually('A to serve B', () => served > leftAt);
+  const before = asked;
+  await eventually('ten sessions of B\'s', () => served >= leftAt + 11);
+  assert.equal(asked, before, 'A asked D for nothing after its member left');
+  assert.ok(bStore.has(quit), 'B fetched the rage quit from A');
+  assert.equal(lines.filter((line) => line.includes('is no longer a member')).length, 1, 'said once');
+  for (let i = 0; i < 10; i++) {
+    const status = a.sync.status(dao);
+    assert.equal(status.left, true);
+    assert.notEqual(status.state, 'in-sync', 'a node that syncs with nobody is not in sync');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 });
 
 test('joining a DAO whose history takes longer than one session goes on with new sessions until it holds all of it', async () => {

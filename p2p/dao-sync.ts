@@ -25,6 +25,7 @@ import {
   type SyncReport,
   type SyncTimeouts,
 } from './dao-sync-session.ts';
+import { NotMemberRefusals, type NotMemberBackOff } from './not-member-refusals.ts';
 
 /** Gossip carries envelopes up to this size; a larger one reaches peers by catch-up sync. */
 export const maxGossipBytes = 64 * 1024;
@@ -44,6 +45,11 @@ export type DaoSyncHost = DaoSyncStore & {
   gossipKey(dao: string): GroupKey | null;
   /** A key this node holds for the DAO, by the id a message names. */
   gossipKeyById(dao: string, id: Uint8Array): GroupKey | undefined;
+  /**
+   * Whether this node's member was a member of the DAO and is no longer (left, or was removed), as this node's
+   * ledger says: the DAO's nodes refuse it, so it starts no sessions for the DAO (it still serves those that ask).
+   */
+  departed(dao: string): boolean;
 };
 
 export type DaoSyncState = 'offline' | 'syncing' | 'in-sync';
@@ -57,6 +63,10 @@ export type DaoSyncStatus = {
   progress: { received: number; expected: number } | null;
   lastSyncAt: number | null;
   lastError: string | null;
+  /** This node's member has left the DAO or was removed (DaoSyncHost.departed): it starts no sessions for it. */
+  left: boolean;
+  /** Of `peers`, those that refused this node as not one of the DAO's nodes (NOT_A_MEMBER) and are left alone for now. */
+  refusedBy: string[];
 };
 
 /** How a peer that refuses a session as BUSY is asked again. */
@@ -93,6 +103,7 @@ export type DaoSyncOptions = {
   intervalMs?: number;
   busyRetry?: BusyRetry;
   timeoutCoolOff?: TimeoutCoolOff;
+  notMemberBackOff?: NotMemberBackOff;
   /** Every session's timeouts and time limit (dao-sync-session.ts has the defaults); tests shorten them. */
   sessionTimeouts?: SyncTimeouts;
   now?: () => number;
@@ -119,6 +130,10 @@ type Tracked = {
    * in a row, and why (for the BUSY they get meanwhile).
    */
   coolingOff: Map<string, { until: number; timeouts: number; why: string }>;
+  /** Peers that refused this node as not one of the DAO's nodes, left alone for a while (NotMemberBackOff). */
+  notMember: NotMemberRefusals;
+  /** Whether this node's member had left the DAO when last looked at (the log says so once when it happens). */
+  departed: boolean;
 };
 
 /** How many of a DAO's nodes each periodic round compares with. */
@@ -250,7 +265,18 @@ export class DaoSync {
   /** Starts keeping a DAO in sync: subscribes to its topic and compares with the DAO's peers. */
   join(dao: string): void {
     if (this.#daos.has(dao)) return;
-    this.#daos.set(dao, { dao, running: new Map(), serving: new Set(), lastSyncAt: null, lastError: null, queue: new Map(), wake: null, coolingOff: new Map() });
+    this.#daos.set(dao, {
+      dao,
+      running: new Map(),
+      serving: new Set(),
+      lastSyncAt: null,
+      lastError: null,
+      queue: new Map(),
+      wake: null,
+      coolingOff: new Map(),
+      notMember: new NotMemberRefusals(this.#options.notMemberBackOff),
+      departed: false,
+    });
     const topic = daoTopic(dao);
     this.#pubsub.topicValidators.set(topic, (peer, message) => this.#validate(dao, peer, message.data));
     this.#scoreTopic(topic);
@@ -362,6 +388,7 @@ export class DaoSync {
 
   /** Announces an envelope written here, sealed with the DAO's group key. Large ones go by catch-up sync instead. */
   async publish(dao: string, envelope: Uint8Array): Promise<void> {
+    this.#daos.get(dao)?.notMember.changed();
     const key = this.#host.gossipKey(dao);
     if (envelope.length > maxGossipBytes || key === null) {
       this.syncNow(dao);
@@ -384,11 +411,16 @@ export class DaoSync {
   status(dao: string): DaoSyncStatus {
     const tracked = this.#daos.get(dao);
     const peers = this.peersOf(dao);
-    if (!tracked) return { dao, state: 'offline', peers, progress: null, lastSyncAt: null, lastError: null };
+    const left = this.#host.departed(dao);
+    if (!tracked) return { dao, state: 'offline', peers, progress: null, lastSyncAt: null, lastError: null, left, refusedBy: [] };
     const sessions = [...tracked.running.values()];
     const progress = sessions.length === 0 ? null : sessions.reduce((sum, session) => ({ received: sum.received + session.received, expected: sum.expected + session.expected }), { received: 0, expected: 0 });
-    const state: DaoSyncState = tracked.running.size + tracked.serving.size + tracked.queue.size > 0 ? 'syncing' : peers.length === 0 ? 'offline' : 'in-sync';
-    return { dao, state, peers, progress, lastSyncAt: tracked.lastSyncAt, lastError: tracked.lastError };
+    const refused = new Set(tracked.notMember.peers);
+    const refusedBy = peers.filter((peer) => refused.has(peer));
+    // In sync only with a node that syncs with us: one that left syncs with none, and a refusing peer does not.
+    const syncsWithSome = !left && peers.length > refusedBy.length;
+    const state: DaoSyncState = tracked.running.size + tracked.serving.size + tracked.queue.size > 0 ? 'syncing' : syncsWithSome ? 'in-sync' : 'offline';
+    return { dao, state, peers, progress, lastSyncAt: tracked.lastSyncAt, lastError: tracked.lastError, left, refusedBy };
   }
 
   /** Compares the DAO with each of its connected nodes (or the given ones), one session after another. */
@@ -402,14 +434,19 @@ export class DaoSync {
    * one node lacks spreads from node to node like gossip, within a few rounds.
    */
   #syncAll(): void {
-    for (const dao of this.#daos.keys()) for (const peer of shuffled(this.peersOf(dao)).slice(0, periodicPeers)) this.#request(dao, peer);
+    for (const [dao, tracked] of this.#daos) {
+      // Picked among those it would ask: a round spent on peers left alone would compare with nobody.
+      const askable = this.peersOf(dao).filter((peer) => this.#leftAloneFor(tracked, peer) === 0);
+      for (const peer of shuffled(askable).slice(0, periodicPeers)) this.#request(dao, peer);
+    }
   }
 
   /** Queues a session with `peer` (once: a peer already waiting keeps its place and time), not before `delayMs` from now. */
   #request(dao: string, peer: string, delayMs = 0, busyTries = 0): void {
     const tracked = this.#daos.get(dao);
-    // A peer left alone after a session that ran out of time is asked again by a later round, gossip or connection.
-    if (!tracked || this.#stopped || this.#coolingOffFor(tracked, peer) > 0) return;
+    // A peer left alone after a session that ran out of time, or after refusing this node as not one of the DAO's
+    // nodes, is asked again by a later round, gossip or connection. A node whose member left asks nobody.
+    if (!tracked || this.#stopped || this.#leftAloneFor(tracked, peer) > 0 || this.#departed(tracked)) return;
     const notBefore = performance.now() + delayMs;
     const waiting = tracked.queue.get(peer);
     if (waiting === undefined) tracked.queue.set(peer, { notBefore, busyTries });
@@ -424,6 +461,8 @@ export class DaoSync {
   /** Starts the first due session when none is running for the DAO; otherwise waits for the end of one, or a timer. */
   #pump(tracked: Tracked): void {
     if (this.#stopped || tracked.running.size + tracked.serving.size > 0) return;
+    // Queued before this node's member left (its own rage quit, or a removal that arrived meanwhile).
+    if (tracked.queue.size > 0 && this.#departed(tracked)) tracked.queue.clear();
     const now = performance.now();
     let due: string | null = null;
     let earliest = Infinity;
@@ -482,6 +521,7 @@ export class DaoSync {
         });
         tracked.lastSyncAt = (this.#options.now ?? Date.now)();
         tracked.lastError = null;
+        tracked.notMember.accepted(peer);
         this.#sessionEnded(tracked, peer, null);
       } catch (error) {
         this.#sessionEnded(tracked, peer, error);
@@ -491,6 +531,14 @@ export class DaoSync {
           const retry = this.#options.busyRetry ?? defaultBusyRetry;
           if (busyTries + 1 >= retry.maxTries) this.#options.log?.(`sync ${dao} with ${peer}: busy ${retry.maxTries} times in a row; asking again at the next round`);
           else if (this.peersOf(dao).includes(peer)) this.#request(dao, peer, busyDelay(retry, busyTries), busyTries + 1);
+        } else if (error instanceof SyncRefusedError && error.code === 'NOT_A_MEMBER' && !this.#stopped) {
+          // The peer does not count this node as the DAO's (its ledger says our member left, or lacks our
+          // delegation): it answers the same every round until something changes, so it is left alone for a
+          // while, longer each time, and said once per pause.
+          tracked.lastError = `${error.code}: ${error.message}`;
+          const pauseMs = tracked.notMember.refused(peer);
+          tracked.queue.delete(peer);
+          this.#options.log?.(`sync ${dao} with ${peer}: refused (${tracked.lastError}); not asking it again for ${seconds(pauseMs)}, or until a new record arrives`);
         } else if (!this.#stopped) {
           tracked.lastError = error instanceof SyncRefusedError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
           this.#options.log?.(`sync ${dao} with ${peer}: ${tracked.lastError}`);
@@ -557,10 +605,27 @@ export class DaoSync {
     this.#options.log?.(`sync ${tracked.dao} with ${peer}: ${why} (${(ending as Error).message}); no session with it for ${seconds(pauseMs)}`);
   }
 
-  /** How long `peer` is still left alone for the DAO, in ms (0: not). */
+  /** How long `peer` is still left alone for the DAO after a session that ran out of time or broke, in ms (0: not). */
   #coolingOffFor(tracked: Tracked, peer: string): number {
     const entry = tracked.coolingOff.get(peer);
     return entry === undefined ? 0 : Math.max(0, entry.until - performance.now());
+  }
+
+  /**
+   * Whether this node's member has left the DAO or was removed (DaoSyncHost.departed). Such a node starts no
+   * sessions: every node of the DAO that knows refuses it. It still serves those that do not know yet (so its own
+   * rage quit reaches them) and those that admit its member again.
+   */
+  #departed(tracked: Tracked): boolean {
+    const departed = this.#host.departed(tracked.dao);
+    if (departed && !tracked.departed) this.#options.log?.(`sync ${tracked.dao}: this node's member is no longer a member (left, or was removed); it keeps the DAO's records and starts no sync for it`);
+    tracked.departed = departed;
+    return departed;
+  }
+
+  /** How long no session is started with `peer` for the DAO, in ms: cooling off, or after refusing this node as not the DAO's. */
+  #leftAloneFor(tracked: Tracked, peer: string): number {
+    return Math.max(this.#coolingOffFor(tracked, peer), tracked.notMember.pausedFor(peer));
   }
 
   /**
@@ -645,6 +710,8 @@ export class DaoSync {
     const outcome = await this.#host.acceptGossip(dao, envelope, peer).catch((): GossipOutcome => 'rejected');
     switch (outcome) {
       case 'accepted':
+        // A new record may be what a peer that refused this node was waiting for (a delegation, a readmission).
+        this.#daos.get(dao)?.notMember.changed();
         this.#emit(dao);
         return TopicValidatorResult.Accept;
       case 'held':
@@ -706,7 +773,9 @@ export class DaoSync {
    */
   #sessionBrought(report: SyncReport): void {
     this.#count(report);
-    if (report.accepted > 0) this.#spread(report.dao, report.peer);
+    if (report.accepted <= 0) return;
+    this.#daos.get(report.dao)?.notMember.changed();
+    this.#spread(report.dao, report.peer);
   }
 
   #count(report: SyncReport): void {

@@ -64,6 +64,9 @@ class OpenStore implements DaoSyncHost {
   gossipKeyById() {
     return undefined;
   }
+  departed() {
+    return false;
+  }
   #add(envelope: Uint8Array): void {
     this.order.push(envelope);
     this.#ids.add(base64urlnopad.encode(sha256(envelope)));

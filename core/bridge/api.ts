@@ -285,6 +285,18 @@ export const DaoSyncStatus = z.object({
    * authors' clocks run ahead, or this one behind); they count once this clock gets there. Null when none.
    */
   held: z.object({ count: z.number().int(), latest: z.number().int(), authors: z.array(Address) }).nullable(),
+  /**
+   * This node's member has left the DAO or was removed, by this node's records: the node keeps the DAO's records
+   * (it stays readable) and starts no sync for it; `state` is then not `in-sync`. (False from a node of an earlier
+   * version, which does not send it.)
+   */
+  left: z.boolean().default(false),
+  /**
+   * Of `peers`, those that refused to sync with this node as not one of the DAO's nodes (NOT_A_MEMBER: their
+   * records say this node's member left, or they lack its device's delegation); asked again after a pause. (Empty
+   * for a node of an earlier version, which does not send it.)
+   */
+  refusedBy: z.array(z.string()).default([]),
 });
 export type DaoSyncStatus = z.infer<typeof DaoSyncStatus>;
 

@@ -10,10 +10,12 @@ import { terminalLine } from './terminal-text.ts';
 function describeSync(status: DaoSyncStatus): string {
   const progress = status.progress ? ` (${status.progress.received}/${status.progress.expected})` : '';
   const last = status.lastSyncAt === null ? 'never synced' : `last synced ${new Date(status.lastSyncAt).toISOString()}`;
+  const refusedBy = new Set(status.refusedBy);
   return [
     `${status.dao}: ${status.state}${progress}, ${status.peers.length} peer${status.peers.length === 1 ? '' : 's'}, ${last}`,
+    ...(status.left ? ['  you left this DAO (or were removed): this node keeps its records, readable, but no longer syncs it'] : []),
     `  online: ${status.online.length === 0 ? 'nobody' : status.online.join(', ')}`,
-    ...status.peers.map((peer) => `  ${terminalLine(peer)}`),
+    ...status.peers.map((peer) => `  ${terminalLine(peer)}${refusedBy.has(peer) ? ": refuses this node (not one of the DAO's nodes by its records); asked again later" : ''}`),
     ...(status.lastError ? [`  last error: ${terminalLine(status.lastError)}`] : []),
     ...(status.held ? [`  ${describeHeld(status.held)}`] : []),
   ].join('\n');

@@ -217,6 +217,14 @@ export class DaoService {
     return this.#replicas.get(id);
   }
 
+  /** Whether this node's member was a member of the DAO and is no longer (left, or was removed), by the records held here. */
+  memberLeft(id: string): boolean {
+    const me = this.#options.memberAddress();
+    const replica = this.#replicas.get(id);
+    if (me === null || !replica || replica.ledger.size === 0) return false;
+    return !replica.isCurrentMember(me) && replica.isMember(me);
+  }
+
   async create(params: BridgeParams<'dao.create'>): Promise<BridgeResult<'dao.create'>> {
     const key = this.#options.memberKey();
     // One address in two spellings (cases) is one founder: listed twice, the genesis would count for nobody.

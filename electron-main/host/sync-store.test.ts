@@ -161,6 +161,22 @@ test("a member cannot take another member's node as theirs, and a removed member
   assert.equal(!refused.ok && refused.code, 'NOT_A_MEMBER', 'the node Carol proved hers is refused now, invite or not');
 });
 
+test("a node whose member was removed or rage quit counts itself departed (it starts no sync); a member's or a newcomer's does not", async (t) => {
+  const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map(actor) as [Actor, Actor, Actor, Actor];
+  const everyone = [alice, bob, carol];
+  const scenario = new Scenario(everyone, rules);
+  // Dave joined with an invite and is not a member yet: his node syncs on the invite.
+  const nodes = [await bobsNode(t, scenario, alice), await bobsNode(t, scenario, bob), await bobsNode(t, scenario, carol), await bobsNode(t, scenario, dave)];
+  for (const node of nodes) await deliver(node.replica, everyone, scenario.records);
+  assert.deepEqual(nodes.map((node) => node.store.departed(scenario.daoId)), [false, false, false, false]);
+
+  removeMember(scenario, [alice, bob], carol);
+  scenario.ragequit(bob);
+  for (const node of nodes) await deliver(node.replica, everyone, scenario.records);
+  assert.deepEqual(nodes.map((node) => node.store.departed(scenario.daoId)), [false, true, true, false], 'Bob rage quit, Carol was removed');
+  assert.equal(nodes[1]!.store.departed('A'.repeat(43)), false, 'a DAO the node does not hold');
+});
+
 test('a member who leaves voids the invites made before: a removed member with one is not served under a fresh peer id', async (t) => {
   const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
   const scenario = new Scenario([alice, bob, carol], rules);

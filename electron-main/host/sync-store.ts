@@ -85,6 +85,10 @@ export class HostSyncStore implements DaoSyncHost {
     return replica ? this.#keys.byId(replica, id) : undefined;
   }
 
+  departed(dao: string): boolean {
+    return this.#daos.memberLeft(dao);
+  }
+
   /** Is this invite revoked, by a record in the DAO's ledger or in this node's own book? */
   isRevoked(replica: DaoReplica, invite: string): boolean {
     if (this.#invites.isRevoked(invite)) return true;
