@@ -400,6 +400,9 @@ test('the forms to admit, reward and remove a member propose what they say; a ra
   assert.equal(await row.getByTestId('exit-claim').textContent(), '50%');
   assert.match((await row.textContent()) ?? '', /Rage quit.*100 of 200 shares/);
   assert.match((await page.getByTestId('dao-my-exit').textContent()) ?? '', /^You left this DAO on .+ with a claim on 50% of its books \(100 of 200 shares\)\.$/);
+  // This node no longer syncs the DAO, and says so rather than "Offline" (waiting for peers).
+  await page.locator('[data-testid="dao-sync"][data-left="true"]').waitFor({ timeout: 15_000 });
+  assert.equal(await page.getByTestId('sync-state').first().textContent(), 'Not syncing');
   // One member is left: a result needs their signature alone, whatever the rule set for two says.
   assert.equal(after.signaturesNeeded, 1);
   assert.match((await page.getByTestId('rule-signatures').textContent()) ?? '', /^Signed by 1 member \(the rule says 2; a result always needs more than half of the members, and at most all\)$/);

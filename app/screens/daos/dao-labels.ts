@@ -60,10 +60,12 @@ export const syncStateLabel = {
   'in-sync': { name: 'dao.sync.inSync', hint: 'dao.sync.inSyncHint' },
   syncing: { name: 'dao.sync.syncing', hint: 'dao.sync.syncingHint' },
   offline: { name: 'dao.sync.offline', hint: 'dao.sync.offlineHint' },
-} as const satisfies Record<SyncState, { name: string; hint: string }>;
+  left: { name: 'dao.sync.left', hint: 'dao.sync.leftHint' },
+} as const satisfies Record<SyncState | 'left', { name: string; hint: string }>;
 
-export const syncStateColor: Record<SyncState, MantineColor> = {
+export const syncStateColor: Record<SyncState | 'left', MantineColor> = {
   'in-sync': 'teal',
   syncing: 'blue',
   offline: 'gray',
+  left: 'gray',
 };
