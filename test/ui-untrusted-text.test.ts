@@ -13,6 +13,7 @@ import { simpleMajority } from '../core/governance/rules.ts';
 import { actor, Scenario } from '../core/governance/test-dao.ts';
 import type { LedgerRecord } from '../core/ledger/record.ts';
 import type { TFunction } from 'i18next';
+import { shownText } from '../app/components/shown-text.ts';
 import { typedNameMatches } from '../app/screens/daos/home/typed-name.ts';
 import { formatMoment } from '../app/time/format-moment.ts';
 import { connectApi, readApiEndpoint } from '../electron-main/host/api-client.ts';
@@ -87,6 +88,33 @@ test('a proposal claiming a time far in the future is held back by the page, whi
     await page.getByTestId('proposal-missing').waitFor({ timeout: 15_000 });
     assert.deepEqual(pageErrors, []);
     await page.screenshot({ path: join(screenshots, 'far-future.png'), fullPage: true });
+  } finally {
+    await page.unrouteAll();
+    await page.reload();
+  }
+});
+
+test("a member's title or text with direction controls shows them as marks, not reversed; right-to-left writing stays as it is", async () => {
+  assert.equal(shownText('Pay 0x\u202Eevil'), 'Pay 0x[U+202E]evil');
+  assert.equal(shownText('a\u2066b\u2069c'), 'a[U+2066]b[U+2069]c');
+  assert.equal(shownText('שלום \u200Fעולם'), 'שלום \u200Fעולם', 'direction marks stay');
+  assert.ok(typedNameMatches('Club[U+202E]', 'Club\u202E'), 'the name as shown confirms');
+  const alice = actor('alice');
+  const scenario = new Scenario([alice], simpleMajority(1), Date.now() - 60_000);
+  const proposal = scenario.propose(alice, { kind: 'signal', params: { text: 'Send it to \u202E0x1234' }, title: 'Pay \u202Eevil' }, { time: Date.now() - 30_000 });
+  await serveDao(scenario.daoId, scenario.records);
+  try {
+    await page.reload();
+    await page.getByTestId('home-address').waitFor({ timeout: 15_000 });
+    await goTo(`#/daos/${scenario.daoId}`);
+    const row = page.locator(`[data-testid="proposal-row"][data-proposal="${proposal}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    assert.equal(await row.getByTestId('proposal-row-title').innerText(), 'Pay [U+202E]evil');
+    await goTo(`#/daos/${scenario.daoId}/proposals/${proposal}`);
+    await page.locator(`[data-testid="proposal-detail"][data-proposal="${proposal}"]`).waitFor({ timeout: 15_000 });
+    assert.equal(await page.getByTestId('proposal-heading').innerText(), 'Pay [U+202E]evil');
+    assert.equal(await page.getByTestId('proposal-summary').innerText(), 'Send it to [U+202E]0x1234');
+    assert.deepEqual(pageErrors, []);
   } finally {
     await page.unrouteAll();
     await page.reload();

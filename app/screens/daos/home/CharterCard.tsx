@@ -1,6 +1,7 @@
 // What the DAO is for, in its founders' words.
 import { Card, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { MemberText } from '../../../components/MemberText.tsx';
 
 export function CharterCard({ charter }: { charter: string }) {
   const { t } = useTranslation();
@@ -10,7 +11,7 @@ export function CharterCard({ charter }: { charter: string }) {
         <Title order={4}>{t('dao.charter.title')}</Title>
         {charter.trim().length > 0 ? (
           <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="dao-charter-text">
-            {charter}
+            <MemberText text={charter} />
           </Text>
         ) : (
           <Text size="sm" c="dimmed" data-testid="dao-charter-text">

@@ -29,6 +29,7 @@ import { RulesCard } from './RulesCard.tsx';
 import { StateFootnote } from './StateFootnote.tsx';
 import { DraftsCard } from '../texts/DraftsCard.tsx';
 import { WorkingCharterCard } from '../texts/WorkingCharterCard.tsx';
+import { MemberText } from '../../../components/MemberText.tsx';
 
 export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
   const { t, i18n } = useTranslation();
@@ -59,7 +60,7 @@ export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
         <Group justify="space-between" align="flex-end" gap="sm">
           {/* A name may be 80 characters without a space: it wraps anywhere rather than widen the page. */}
           <Title order={2} data-testid="dao-title" style={{ overflowWrap: 'anywhere', flex: '1 1 320px' }}>
-            {dao.name}
+            <MemberText text={dao.name} />
           </Title>
           <Group gap="xs">
             <Badge variant="light" color="gray">

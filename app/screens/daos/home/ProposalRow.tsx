@@ -10,6 +10,7 @@ import { EffectNote } from '../EffectNote.tsx';
 import { ProposalStatusBadge } from '../ProposalStatusBadge.tsx';
 import { effectLine } from '../proposal/proposal-effect.ts';
 import classes from './ProposalRow.module.css';
+import { MemberText } from '../../../components/MemberText.tsx';
 
 export function ProposalRow({ proposal, rules, onOpen }: { proposal: ProposalView; rules: DaoRulesView; onOpen: () => void }) {
   const { t, i18n } = useTranslation();
@@ -19,7 +20,7 @@ export function ProposalRow({ proposal, rules, onOpen }: { proposal: ProposalVie
       <Group justify="space-between" wrap="nowrap" gap="sm">
         <Stack gap={4} style={{ minWidth: 0 }}>
           <Text fw={600} truncate="end" data-testid="proposal-row-title">
-            {proposal.title}
+            <MemberText text={proposal.title} />
           </Text>
           <Group gap="xs">
             <Badge variant="outline" color="gray" size="sm">

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { DaoSummary } from '../../../../core/bridge/api.ts';
 import { useDaoSyncStatus } from '../../../daos/use-dao-sync-status.ts';
 import { DaoSyncBadges } from '../sync/DaoSyncBadges.tsx';
+import { MemberText } from '../../../components/MemberText.tsx';
 
 export function DaoCard({ dao, onOpen }: { dao: DaoSummary; onOpen: () => void }) {
   const { t } = useTranslation();
@@ -15,7 +16,7 @@ export function DaoCard({ dao, onOpen }: { dao: DaoSummary; onOpen: () => void }
         <Stack gap="sm">
           <Group justify="space-between" wrap="nowrap" align="flex-start">
             <Text fw={650} size="lg" lineClamp={2} style={{ overflowWrap: 'anywhere' }} data-testid="dao-card-name">
-              {dao.name}
+              <MemberText text={dao.name} />
             </Text>
             <IconChevronRight size={18} stroke={1.6} color="var(--mantine-color-dimmed)" style={{ flexShrink: 0, marginTop: 4 }} />
           </Group>

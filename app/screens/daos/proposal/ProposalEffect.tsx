@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { DaoRulesView, ProposalView } from '../../../../core/bridge/api.ts';
 import { CopyableValue } from '../../../components/CopyableValue.tsx';
 import { ruleChanges } from './proposal-effect.ts';
+import { MemberText } from '../../../components/MemberText.tsx';
 
 const wrapAnywhere = { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' } as const;
 
@@ -16,7 +17,7 @@ export function ProposalEffect({ proposal, rules }: { proposal: ProposalView; ru
   if (params === null) {
     return proposal.summary ? (
       <Text c="dimmed" data-testid="proposal-summary" style={wrapAnywhere}>
-        {proposal.summary}
+        <MemberText text={proposal.summary} />
       </Text>
     ) : null;
   }
@@ -24,7 +25,7 @@ export function ProposalEffect({ proposal, rules }: { proposal: ProposalView; ru
     case 'signal':
       return params.text ? (
         <Text c="dimmed" data-testid="proposal-summary" style={wrapAnywhere}>
-          {params.text}
+          <MemberText text={params.text} />
         </Text>
       ) : null;
     case 'member.add':

@@ -18,6 +18,7 @@ import { ProposalEffect } from './ProposalEffect.tsx';
 import { ProposalTimeline } from './ProposalTimeline.tsx';
 import { TallyCard } from './TallyCard.tsx';
 import { VoteCard } from './VoteCard.tsx';
+import { MemberText } from '../../../components/MemberText.tsx';
 
 export function ProposalScreen({ dao: daoId, proposal: proposalId }: { dao: string; proposal: string }) {
   const { t } = useTranslation();
@@ -58,7 +59,7 @@ export function ProposalScreen({ dao: daoId, proposal: proposalId }: { dao: stri
         {back}
         <Group justify="space-between" align="flex-start" gap="sm">
           <Title order={2} data-testid="proposal-heading" style={{ overflowWrap: 'anywhere', flex: '1 1 320px' }}>
-            {proposal.title}
+            <MemberText text={proposal.title} />
           </Title>
           <Group gap="xs" wrap="nowrap" pt={6}>
             <Badge variant="outline" color="gray" style={{ flexShrink: 0 }} data-testid="proposal-kind-badge">

@@ -13,6 +13,7 @@ import { useNavigation } from '../../../shell/navigation.tsx';
 import { NewProposalDialog } from '../new-proposal/NewProposalDialog.tsx';
 import { DraftDialog } from './DraftDialog.tsx';
 import { draftBody, draftTitle } from './draft-title.ts';
+import { MemberText } from '../../../components/MemberText.tsx';
 
 type DraftName = Extract<TextName, `draft:${string}`>;
 
@@ -66,7 +67,7 @@ export function DraftsCard({ dao }: { dao: DaoView }) {
                   <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
                     <IconFileText size={16} stroke={1.5} />
                     <Text size="sm" truncate="end">
-                      {draft.title || t('texts.drafts.untitled')}
+                      {draft.title ? <MemberText text={draft.title} /> : t('texts.drafts.untitled')}
                     </Text>
                   </Group>
                   <Badge variant="light" color="gray">
