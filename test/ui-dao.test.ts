@@ -224,6 +224,9 @@ test('a passed proposal counts down to when it takes effect; then the node write
   assert.match((await note.textContent())!, /^Takes effect in \d+s$/);
   assert.match((await page.getByTestId('grace-countdown').textContent())!, /, in \d+s$/);
   assert.equal(await page.getByTestId('proposal-status').getAttribute('data-status'), 'passed');
+  // A final result says who signed it, not a count against today's rule (members may come or go after).
+  const signed = page.getByTestId('certificate-progress');
+  assert.deepEqual([await signed.getAttribute('data-final'), await signed.textContent()], ['true', 'Signed by 1 member']);
 
   // Execution follows record times: nobody else writes here, so the node writes one record past the grace
   // period (its delegation again), and the fold then says executed. Until it lands the page says "Taking effect…",

@@ -666,6 +666,8 @@ export const en = {
       description_other:
         'When voting ends, members sign the count: the exact votes and the outcome. It is final once {{count}} members have signed, and late votes cannot change it.',
       progress: '{{signatures}} of {{needed}} signatures',
+      signedBy_one: 'Signed by {{count}} member',
+      signedBy_other: 'Signed by {{count}} members',
       final: 'Final',
       pending: 'Not final yet',
       signedByMe: 'You have signed this result.',

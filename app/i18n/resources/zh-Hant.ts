@@ -653,6 +653,8 @@ export const zhHant: Messages = {
       description_one: '投票結束後，成員會簽署計票結果：確切計入的票和結果。有 {{count}} 位成員簽署後，結果就確定，之後的遲到投票無法改變它。',
       description_other: '投票結束後，成員會簽署計票結果：確切計入的票和結果。有 {{count}} 位成員簽署後，結果就確定，之後的遲到投票無法改變它。',
       progress: '{{signatures}} / {{needed}} 個簽署',
+      signedBy_one: '{{count}} 位成員已簽署',
+      signedBy_other: '{{count}} 位成員已簽署',
       final: '已確定',
       pending: '尚未確定',
       signedByMe: '你已簽署這個結果。',

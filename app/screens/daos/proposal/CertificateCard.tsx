@@ -50,14 +50,17 @@ export function CertificateCard({ dao, proposal, threshold, isMember, onSigned }
         <Stack gap={6}>
           <Group justify="space-between">
             <Text size="sm" fw={600} data-testid="certificate-progress" data-final={certificate.final ? 'true' : 'false'}>
-              {t('proposal.certificate.progress', { signatures: certificate.signatures, needed: certificate.needed })}
+              {/* Final: the signatures it took then, not today's rule (members may have come or gone since). */}
+              {certificate.final
+                ? t('proposal.certificate.signedBy', { count: certificate.signatures })
+                : t('proposal.certificate.progress', { signatures: certificate.signatures, needed: certificate.needed })}
             </Text>
             <Text size="sm" c={certificate.final ? 'teal' : 'dimmed'}>
               {certificate.final ? t('proposal.certificate.final') : t('proposal.certificate.pending')}
             </Text>
           </Group>
           <Progress
-            value={certificate.needed > 0 ? Math.min(100, (100 * certificate.signatures) / certificate.needed) : 0}
+            value={certificate.final ? 100 : certificate.needed > 0 ? Math.min(100, (100 * certificate.signatures) / certificate.needed) : 0}
             color={certificate.final ? 'teal' : 'indigo'}
             aria-hidden
           />
