@@ -478,3 +478,31 @@ test('a voting period that ends while another screen shows still moves the propo
   // At once (well before any other sync could refresh it): the replica derived its views again at the deadline.
   await page.locator('[data-testid="proposal-detail"]:not([data-status="open"])').waitFor({ timeout: 2_000 });
 });
+
+test('withdrawing a proposal asks first: cancelling keeps it open, confirming withdraws it', async () => {
+  const data = ['--data', node.dataDir];
+  const { dao } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Second Guess']);
+  const { proposal } = await runCliJson<{ proposal: string }>([...data, 'proposal', 'create', dao, '--title', 'Repaint the shed']);
+  const status = async (): Promise<string | undefined> =>
+    (await runCliJson<DaoView>([...data, 'dao', 'show', dao])).proposals.find((entry) => entry.id === proposal)?.status;
+  await page.getByTestId('nav-daos').click();
+  await page.locator(`[data-testid="dao-card"][data-dao="${dao}"]`).click();
+  await page.locator(`[data-testid="proposal-row"][data-proposal="${proposal}"]`).click();
+  await page.locator('[data-testid="proposal-detail"][data-status="open"]').waitFor({ timeout: 15_000 });
+
+  await page.getByTestId('proposal-withdraw').click();
+  const dialog = page.getByTestId('withdraw-dialog');
+  await dialog.waitFor({ timeout: 5_000 });
+  assert.match((await dialog.textContent()) ?? '', /Repaint the shed.*This cannot be undone/);
+  await page.getByRole('dialog').screenshot({ path: join(screenshots, 'withdraw-dialog.png') });
+  await page.getByTestId('withdraw-cancel').click();
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await status(), 'open', 'opening the dialog and cancelling withdraws nothing');
+  assert.equal(await page.getByTestId('proposal-detail').getAttribute('data-status'), 'open');
+
+  await page.getByTestId('proposal-withdraw').click();
+  await page.getByTestId('withdraw-confirm').click();
+  await page.locator('[data-testid="proposal-detail"][data-status="withdrawn"]').waitFor({ timeout: 15_000 });
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await status(), 'withdrawn');
+});

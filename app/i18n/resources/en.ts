@@ -674,6 +674,11 @@ export const en = {
     withdraw: {
       description: 'You proposed this. You can withdraw it while voting is open.',
       button: 'Withdraw',
+      dialogTitle: 'Withdraw your proposal?',
+      irreversibleTitle: 'This cannot be undone',
+      irreversible:
+        'Voting stops as soon as you confirm, and the proposal is never decided: the votes cast on it do not count, and it cannot be reopened. To ask again, make a new proposal.',
+      confirm: 'Withdraw proposal',
     },
     rageQuit: {
       title: 'You voted against this',

@@ -661,6 +661,10 @@ export const zhHant: Messages = {
     withdraw: {
       description: '這是你提出的提案。投票期間你可以撤回它。',
       button: '撤回',
+      dialogTitle: '要撤回你的提案嗎？',
+      irreversibleTitle: '此操作無法復原',
+      irreversible: '一經確認，投票立即停止，這個提案也永遠不會有結果：已投的票都不計算，提案也無法重新開啟。若想再次徵詢，請另提新提案。',
+      confirm: '撤回提案',
     },
     rageQuit: {
       title: '你投了反對票',
