@@ -387,6 +387,7 @@ test('the forms to admit, reward and remove a member propose what they say; a ra
   assert.equal(await page.getByTestId('rule-signatures').textContent(), 'Signed by 2 members');
   await page.getByTestId('ragequit-open').click();
   assert.ok(!(await page.getByTestId('ragequit-confirm').isEnabled()), 'not before the name is typed');
+  assert.equal(await page.getByTestId('ragequit-last-member').count(), 0, 'Bob stays: not the last member');
   await page.getByTestId('ragequit-confirm-input').fill('Form Club');
   await page.getByTestId('ragequit-confirm').click();
   await page.locator(`[data-testid="member-row"][data-address="${me}"]`).waitFor({ state: 'detached', timeout: 15_000 });
@@ -505,4 +506,25 @@ test('withdrawing a proposal asks first: cancelling keeps it open, confirming wi
   await page.locator('[data-testid="proposal-detail"][data-status="withdrawn"]').waitFor({ timeout: 15_000 });
   await dialog.waitFor({ state: 'detached' });
   assert.equal(await status(), 'withdrawn');
+});
+
+test('the rage quit dialog tells the last member that the DAO will have no members and that they take all of the books', async () => {
+  const data = ['--data', node.dataDir];
+  const { dao } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Solo Club']);
+  await page.getByTestId('nav-daos').click();
+  await page.locator(`[data-testid="dao-card"][data-dao="${dao}"]`).click();
+  await page.locator(`[data-testid="dao-home"][data-dao="${dao}"]`).waitFor({ timeout: 15_000 });
+  await page.getByTestId('ragequit-open').click();
+  const warning = page.getByTestId('ragequit-last-member');
+  await warning.waitFor({ timeout: 5_000 });
+  assert.match((await warning.textContent()) ?? '', /last member.*no members.*nobody can propose, vote, sign a result or admit anyone ever again/);
+  assert.equal(await page.getByTestId('ragequit-share').textContent(), 'You leave with all of the DAO’s books: all 100 of its shares. Your shares are then removed.');
+  await page.getByRole('dialog').screenshot({ path: join(screenshots, 'rage-quit-last-member.png') });
+  // The same confirmation as for anyone: the DAO's name, typed.
+  assert.ok(!(await page.getByTestId('ragequit-confirm').isEnabled()));
+  await page.getByTestId('ragequit-confirm-input').fill('Solo Club');
+  await page.getByTestId('ragequit-confirm').click();
+  await page.getByTestId('dao-my-exit').waitFor({ timeout: 15_000 });
+  const after = await runCliJson<DaoView>([...data, 'dao', 'show', dao]);
+  assert.deepEqual([after.memberCount, after.exits.map((exit) => exit.claimBps)], [0, [10_000]]);
 });

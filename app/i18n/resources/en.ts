@@ -463,6 +463,10 @@ export const en = {
         'You stop being a member as soon as you confirm. To come back, the members would have to admit you again with a proposal.',
       takes: 'You leave with your pro-rata share of the DAO’s books: your {{shares}} of its {{total}} shares. Your shares are then removed, and the shares table updates for every member.',
       takesNothing: 'You hold no shares, so you take nothing from the DAO’s books.',
+      lastMemberTitle: 'You are the last member: this DAO will have no members',
+      lastMember:
+        'Nobody else is left. Once you confirm, the DAO has no members at all: nobody can propose, vote, sign a result or admit anyone ever again, you included, and this cannot be undone.',
+      takesAll: 'You leave with all of the DAO’s books: all {{total}} of its shares. Your shares are then removed.',
       effects: 'You can no longer propose, vote or sign results here. Your past records stay in the DAO’s history.',
       onChain: 'The books record what you take; it is paid out when the DAO settles its treasury on-chain.',
       typeName: 'To confirm, type the DAO’s name: {{name}}',
