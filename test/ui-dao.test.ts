@@ -528,3 +528,30 @@ test('the rage quit dialog tells the last member that the DAO will have no membe
   const after = await runCliJson<DaoView>([...data, 'dao', 'show', dao]);
   assert.deepEqual([after.memberCount, after.exits.map((exit) => exit.claimBps)], [0, [10_000]]);
 });
+
+test('a DAO whose results wait for this member\'s signature says so on its card in the list, until they are signed', async () => {
+  const data = ['--data', node.dataDir];
+  const { dao } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Sign Club', '--voting-period', '2s']);
+  const { proposal: first } = await runCliJson<{ proposal: string }>([...data, 'proposal', 'create', dao, '--title', 'Fix the fence']);
+  const { proposal: second } = await runCliJson<{ proposal: string }>([...data, 'proposal', 'create', dao, '--title', 'Paint the gate']);
+  await page.getByTestId('nav-daos').click();
+  const card = page.locator(`[data-testid="dao-card"][data-dao="${dao}"]`);
+  await card.waitFor({ timeout: 15_000 });
+  // Once the voting period is over, both results wait for this member, the only one, to sign.
+  const badge = card.getByTestId('dao-card-to-sign');
+  await card.locator('[data-testid="dao-card-to-sign"][data-count="2"]').waitFor({ timeout: 15_000 });
+  assert.equal(await badge.textContent(), '2 results to sign');
+  await card.screenshot({ path: join(screenshots, 'dao-card-to-sign.png') });
+
+  await card.click();
+  await page.locator(`[data-testid="proposal-row"][data-proposal="${first}"]`).click();
+  await page.getByTestId('tally-sign').click();
+  await page.getByTestId('certificate-signed').waitFor({ timeout: 15_000 });
+  await page.getByTestId('nav-daos').click();
+  await card.locator('[data-testid="dao-card-to-sign"][data-count="1"]').waitFor({ timeout: 15_000 });
+  assert.equal(await badge.textContent(), '1 result to sign');
+
+  await runCliJson([...data, 'tally', 'sign', dao, second]);
+  await badge.waitFor({ state: 'detached', timeout: 15_000 });
+  assert.equal(await card.getByTestId('dao-card-open').textContent(), 'No open proposals');
+});

@@ -238,6 +238,12 @@ export const DaoSummary = z.object({
   memberCap: z.number().int(),
   isMember: z.boolean(),
   openProposals: z.number().int(),
+  /**
+   * Results waiting for this member's signature: proposals whose voting period is over, whose result is not final
+   * yet and that this member has not signed (dao-view.ts awaitsSignature); 0 when not a member. (0 from a node of an
+   * earlier version, which does not send it.)
+   */
+  resultsToSign: z.number().int().min(0).default(0),
 });
 export type DaoSummary = z.infer<typeof DaoSummary>;
 

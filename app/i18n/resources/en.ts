@@ -141,6 +141,8 @@ export const en = {
       members: '{{count}} of {{cap}} members',
       openProposals_one: '{{count}} open proposal',
       openProposals_other: '{{count}} open proposals',
+      resultsToSign_one: '{{count}} result to sign',
+      resultsToSign_other: '{{count}} results to sign',
       noOpenProposals: 'No open proposals',
       notMember: 'Not a member',
       join: 'Join with an invite code',

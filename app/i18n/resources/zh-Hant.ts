@@ -140,6 +140,8 @@ export const zhHant: Messages = {
       members: '{{count}} / {{cap}} 位成員',
       openProposals_one: '{{count}} 個進行中的提案',
       openProposals_other: '{{count}} 個進行中的提案',
+      resultsToSign_one: '{{count}} 個結果待你簽署',
+      resultsToSign_other: '{{count}} 個結果待你簽署',
       noOpenProposals: '沒有進行中的提案',
       notMember: '非成員',
       join: '用邀請碼加入',
