@@ -156,6 +156,11 @@ test('voting per proposal kind: set in the wizard, shown in the rules, governs a
   assert.equal(await page.getByTestId('tally-mode').textContent(), 'Silence is consent: only objections can stop it.');
   assert.equal(await page.getByTestId('tally-outcome').getAttribute('data-outcome'), 'passed');
   assert.equal(await page.getByTestId('vote-no').textContent(), 'Object');
+  // Lazy consensus has no quorum: no quorum badge, but the objections so far against those that reject.
+  assert.equal(await page.getByTestId('tally-quorum').count(), 0);
+  assert.equal(await page.getByTestId('tally-objections-badge').textContent(), '0 of 1 objections');
+  assert.equal(await page.getByTestId('tally-objections').textContent(), '1 objection rejects it (25% of the members who may vote, 1 in all).');
+  await page.screenshot({ path: join(screenshots, 'lazy-tally.png'), fullPage: true });
   const [signal] = await runCliJson<ProposalView[]>(['--data', node.dataDir, 'proposal', 'list', daoId!]);
   assert.deepEqual([signal?.votingMode, signal?.tally.outcome], ['lazy', 'passed']);
 
@@ -169,6 +174,9 @@ test('voting per proposal kind: set in the wizard, shown in the rules, governs a
   await page.getByTestId('proposal-submit').click();
   await page.getByTestId('proposal-detail').waitFor({ timeout: 15_000 });
   const change = await page.getByTestId('proposal-detail').getAttribute('data-proposal');
+  // A rules change votes in the DAO's majority: a quorum, and no objections line.
+  assert.equal(await page.getByTestId('tally-quorum').getAttribute('data-met'), 'false');
+  assert.equal(await page.getByTestId('tally-objections').count(), 0);
   const proposed = await runCliJson<ProposalView>(['--data', node.dataDir, 'proposal', 'show', daoId!, change!]);
   const rules = proposed.params?.kind === 'rules.change' ? proposed.params.rules : null;
   assert.deepEqual(

@@ -115,10 +115,16 @@ export const TallyView = z.object({
   no: z.number(),
   abstain: z.number(),
   voters: z.number().int(),
+  /** Always true under lazy consensus, which has no quorum (see `objections`). */
   quorumMet: z.boolean(),
   /** What the votes so far would give if the vote closed now. */
   outcome: z.enum(['passed', 'rejected']),
   reason: z.string(),
+  /**
+   * Lazy consensus: how many objections (`no`) reject the proposal, `objectionBps` of the `electorate` members who
+   * may vote on it, and at least one. Null in the other modes. (Null from a node of an earlier version.)
+   */
+  objections: z.object({ toReject: z.number().int().min(1), objectionBps: Bps, electorate: z.number().int().min(0) }).nullable().default(null),
 });
 
 /**

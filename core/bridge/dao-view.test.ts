@@ -9,7 +9,7 @@ import { reasons } from '../governance/reasons.ts';
 import { lazyConsensus, quadratic, rulePresets, simpleMajority, supermajority, type Rules, type VotingMode } from '../governance/rules.ts';
 import { actor, day, hour, Scenario, type Actor } from '../governance/test-dao.ts';
 import { ballotCost, mostVotesFor } from '../governance/voice-credits.ts';
-import { bridgeMethods, DaoRulesView, DaoSummary, DaoView, maxStateVectorChars } from './api.ts';
+import { bridgeMethods, DaoRulesView, DaoSummary, DaoView, maxStateVectorChars, TallyView } from './api.ts';
 import { awaitsSignature, daoSummary, daoView, rulesFromView, rulesView, votingByKindFromView, votingModeFromView, votingModeView } from './dao-view.ts';
 
 const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
@@ -69,7 +69,7 @@ test('the view of a DAO: proposals newest first, my vote, the tally, signatures,
   assert.deepEqual(view.proposals.map((proposal) => proposal.id), [second, first]);
   const beans = view.proposals[1]!;
   assert.equal(beans.status, 'passed');
-  assert.deepEqual(beans.tally, { yes: 2, no: 1, abstain: 0, voters: 3, quorumMet: true, outcome: 'passed', reason: 'passed' });
+  assert.deepEqual(beans.tally, { yes: 2, no: 1, abstain: 0, voters: 3, quorumMet: true, outcome: 'passed', reason: 'passed', objections: null });
   assert.deepEqual(beans.myVote, { choice: 'no', votes: 1 });
   assert.deepEqual(beans.certificate, { signatures: 2, needed: 2, final: true, signedByMe: false });
   assert.equal(beans.canRageQuit, true, 'carol voted no and the grace period is running');
@@ -109,6 +109,25 @@ test('the summary counts the results waiting for this member\'s signature: votin
   assert.equal(view.resultsToSign, 1);
   assert.deepEqual(view.proposals.filter((proposal) => awaitsSignature(proposal, view.isMember)).map((proposal) => proposal.id), [peas]);
   assert.equal(awaitsSignature(view.proposals.find((proposal) => proposal.id === peas)!, false), false, 'a visitor signs nothing');
+});
+
+test('a lazy-consensus tally says how many objections reject it, of the members who may vote; other modes have a quorum instead', () => {
+  const rules: Rules = { ...simpleMajority(5), ...timing, votingByKind: { signal: lazy } };
+  const scenario = new Scenario([alice, bob, carol, actor('dave'), actor('erin')], rules);
+  const quiet = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Nobody objects' });
+  const grant = scenario.propose(alice, { kind: 'reputation.grant', params: { member: bob.key.address, points: 5n }, title: 'Silence' });
+  scenario.vote(bob, quiet, 'no');
+  const byId = new Map(daoView(scenario.state(), alice.key.address, scenario.now).proposals.map((proposal) => [proposal.id, proposal]));
+  // A quarter of five members is 1.25: the second objection rejects it.
+  assert.deepEqual(byId.get(quiet)!.tally.objections, { toReject: 2, objectionBps: 2500, electorate: 5 });
+  assert.deepEqual([byId.get(quiet)!.tally.no, byId.get(quiet)!.tally.outcome], [1, 'passed']);
+  assert.equal(byId.get(grant)!.tally.objections, null);
+  scenario.vote(carol, quiet, 'no');
+  const blocked = daoView(scenario.state(), alice.key.address, scenario.now).proposals.find((proposal) => proposal.id === quiet)!;
+  assert.deepEqual([blocked.tally.no, blocked.tally.outcome], [2, 'rejected']);
+  // A tally from a node of an earlier version has no objections: read as none known.
+  const { objections: _, ...older } = blocked.tally;
+  assert.equal(TallyView.parse(older).objections, null);
 });
 
 test('a summary from a node of an earlier version, without resultsToSign, reads as nothing to sign', () => {

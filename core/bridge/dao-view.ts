@@ -5,6 +5,7 @@
 import { DaomeshError } from '../errors.ts';
 import type { DaoState, ProposalView as FoldProposal } from '../governance/dao-state.ts';
 import { rulesAfter, type RulesChangeParams } from '../governance/proposal-kinds.ts';
+import { objectionsToReject } from '../governance/tally.ts';
 import type { Rules, RulesChange, VotingMode } from '../governance/rules.ts';
 import {
   ProposalKind,
@@ -275,6 +276,14 @@ function proposalView(state: DaoState, proposal: FoldProposal, me: string | null
       quorumMet: proposal.tally.reason !== 'quorum not met',
       outcome: proposal.tally.outcome,
       reason: proposal.tally.reason,
+      objections:
+        proposal.votingMode.type === 'lazy-consensus'
+          ? {
+              toReject: objectionsToReject(proposal.votingMode.objectionBps, proposal.tally.eligible),
+              objectionBps: proposal.votingMode.objectionBps,
+              electorate: proposal.tally.eligible,
+            }
+          : null,
     },
     myVote: mine ? { choice: mine.choice, votes: mine.votes } : null,
     myCredits: ballotCredits(state, proposal, me),
