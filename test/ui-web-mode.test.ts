@@ -69,6 +69,11 @@ test('the home screen updates live when the peer leaves', async () => {
   await peer.stop();
   await page.getByTestId('peer-row').filter({ hasText: peer.info.peerId }).waitFor({ state: 'detached', timeout: 30_000 });
   assert.equal(await page.getByTestId('peer-count').textContent(), '0');
+  // This node runs with --no-mdns: the empty list does not promise that peers are found by themselves.
+  assert.equal(await page.getByTestId('home-mdns').textContent(), 'Off');
+  const empty = (await page.getByTestId('peers-empty').textContent()) ?? '';
+  assert.doesNotMatch(empty, /are found automatically/);
+  assert.match(empty, /only through its bootstrap addresses or an invite/);
 });
 
 test('a reload keeps the session, and the language can be switched to Traditional Chinese', async () => {

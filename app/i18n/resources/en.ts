@@ -121,6 +121,8 @@ export const en = {
     peersEmptyTitle: 'No peers yet',
     peersEmptyBody:
       'Peers on the same network are found automatically, so other members’ nodes will appear here as soon as they are running.',
+    peersEmptyBodyNoMdns:
+      'Local network discovery is off on this node, so peers are not found automatically: only through its bootstrap addresses or an invite. Other members’ nodes appear here once they connect.',
     peerIdColumn: 'Peer ID',
     addressesColumn: 'Addresses',
     mdns: 'Local network discovery (mDNS)',

@@ -121,6 +121,7 @@ export const zhHant: Messages = {
     peers: '已連線的對等節點',
     peersEmptyTitle: '目前還沒有對等節點',
     peersEmptyBody: '同一個網路裡的對等節點會自動被找到，其他成員的節點一啟動，就會出現在這裡。',
+    peersEmptyBodyNoMdns: '這個節點關閉了區域網路探索，因此不會自動找到對等節點：只能透過它的引導（bootstrap）位址或邀請連線。其他成員的節點連上之後，就會出現在這裡。',
     peerIdColumn: '節點 ID',
     addressesColumn: '位址',
     mdns: '區域網路探索（mDNS）',
