@@ -51,6 +51,11 @@ export const NodeStatus = z.object({
   listen: z.array(z.string()),
   peers: z.array(Peer),
   mdns: z.boolean(),
+  /**
+   * The identity was created here and the user has not yet confirmed writing its recovery phrase down
+   * (identity.confirmBackup); kept across restarts. (False from a node of an earlier version, which does not send it.)
+   */
+  backupPending: z.boolean().default(false),
 });
 export type NodeStatus = z.infer<typeof NodeStatus>;
 
@@ -364,6 +369,11 @@ export const bridgeMethods = {
     params: z.object({ passphrase: FreeText.min(1).max(1024) }).strict(),
     result: z.object({ phrase: z.string() }),
   },
+  /**
+   * The user has written the recovery phrase down: node.status stops reporting `backupPending`. Takes no
+   * passphrase, since it reveals nothing.
+   */
+  'identity.confirmBackup': { params: Empty, result: z.object({}) },
   'dao.list': { params: Empty, result: z.array(DaoSummary) },
   /** DAOs whose files are on this node but could not be opened (damaged), with why and what to do. */
   'dao.unopenable': { params: Empty, result: z.array(z.object({ dao: DaoId, message: z.string(), hint: z.string().optional() })) },

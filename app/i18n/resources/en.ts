@@ -91,6 +91,10 @@ export const en = {
     confirm: 'I have written down my recovery phrase',
     continue: 'Continue',
     address: 'Your member address',
+    reminderTitle: 'Your recovery phrase is not backed up yet',
+    reminder:
+      'You have not confirmed that you wrote down the recovery phrase of this identity. Without it, your identity is lost if this device is lost or its passphrase forgotten.',
+    reminderAction: 'Show the phrase and confirm',
   },
   unlock: {
     title: 'Unlock DAOmesh',
@@ -710,6 +714,8 @@ export const en = {
       passphraseDescription: 'Enter your passphrase to reveal the recovery phrase.',
       reveal: 'Show',
       done: 'Done',
+      later: 'Not now',
+      confirmWritten: 'Confirm',
     },
     lock: {
       title: 'Lock',

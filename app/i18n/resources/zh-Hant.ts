@@ -92,6 +92,9 @@ export const zhHant: Messages = {
     confirm: '我已經抄下復原詞組',
     continue: '繼續',
     address: '你的成員地址',
+    reminderTitle: '你的復原詞組尚未備份',
+    reminder: '你還沒有確認已抄下這個身分的復原詞組。沒有它，一旦這台裝置遺失或忘記密碼，你的身分就無法找回。',
+    reminderAction: '顯示詞組並確認',
   },
   unlock: {
     title: '解鎖 DAOmesh',
@@ -694,6 +697,8 @@ export const zhHant: Messages = {
       passphraseDescription: '請輸入密碼以顯示復原詞組。',
       reveal: '顯示',
       done: '完成',
+      later: '稍後再說',
+      confirmWritten: '確認',
     },
     lock: {
       title: '鎖定',
