@@ -163,6 +163,15 @@ test('a reload on the recovery phrase screen does not skip the backup: every scr
     await tab.reload();
     await tab.getByTestId('dao-list-empty').waitFor({ timeout: 15_000 });
     assert.equal(await reminder.count(), 0, 'confirmed for good');
+    // Settings still shows the phrase against the passphrase, with nothing left to confirm.
+    await tab.getByTestId('nav-settings').click();
+    await tab.getByTestId('settings-backup').click();
+    await tab.getByTestId('backup-passphrase').fill(passphrase);
+    await tab.getByTestId('backup-submit').click();
+    await tab.getByRole('dialog').getByTestId('recovery-phrase').waitFor({ timeout: 30_000 });
+    assert.equal(await tab.getByTestId('backup-written').count(), 0);
+    await tab.getByTestId('backup-done').click();
+    await tab.getByRole('dialog').waitFor({ state: 'detached' });
   } finally {
     await tab.close();
     await fresh.stop();
