@@ -65,8 +65,14 @@ test('an identity made through the CLI shows in `id` and survives a restart, loc
     node = await startCliNode({ dataDir });
     assert.equal(node.info.peerId, peerIdBefore, 'the device key persists');
     assert.equal(node.info.address, address, 'the address is known while locked');
-    const status = await runCliJson<{ identity: string; peerId: string }>(['--data', dataDir, 'status']);
+    const status = await runCliJson<{ identity: string; peerId: string; backupPending: boolean }>(['--data', dataDir, 'status']);
     assert.equal(status.identity, 'locked');
+    // The phrase was printed once; until someone says it is written down, the node keeps saying so, restarts included.
+    assert.equal(status.backupPending, true);
+    assert.match((await runCli(['--data', dataDir, 'status'])).stdout, /^backup: {3}recovery phrase not confirmed written down/m);
+    assert.deepEqual(await runCliJson(['--data', dataDir, 'identity', 'confirm-backup']), { backupPending: false });
+    assert.equal((await runCliJson<{ backupPending: boolean }>(['--data', dataDir, 'status'])).backupPending, false);
+    assert.doesNotMatch((await runCli(['--data', dataDir, 'status'])).stdout, /^backup:/m);
 
     const wrong = await runCli(['--data', dataDir, 'identity', 'unlock'], { env: { DAOMESH_PASSPHRASE: 'not the passphrase' } });
     assert.equal(wrong.code, 1);
@@ -86,7 +92,7 @@ test('an identity made through the CLI shows in `id` and survives a restart, loc
 test('`--help` lists every command', async () => {
   const help = await runCli(['--help']);
   assert.equal(help.code, 0);
-  for (const command of ['node', 'id', 'peers', 'status', 'identity create', 'identity restore', 'identity unlock', 'identity lock', 'identity backup']) {
+  for (const command of ['node', 'id', 'peers', 'status', 'identity create', 'identity restore', 'identity unlock', 'identity lock', 'identity backup', 'identity confirm-backup']) {
     assert.match(help.stdout, new RegExp(`\\b${command}\\b`), command);
   }
 });

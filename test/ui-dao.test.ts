@@ -156,6 +156,11 @@ test('voting per proposal kind: set in the wizard, shown in the rules, governs a
   assert.equal(await page.getByTestId('tally-mode').textContent(), 'Silence is consent: only objections can stop it.');
   assert.equal(await page.getByTestId('tally-outcome').getAttribute('data-outcome'), 'passed');
   assert.equal(await page.getByTestId('vote-no').textContent(), 'Object');
+  // Lazy consensus has no quorum: no quorum badge, but the objections so far against those that reject.
+  assert.equal(await page.getByTestId('tally-quorum').count(), 0);
+  assert.equal(await page.getByTestId('tally-objections-badge').textContent(), '0 of 1 objections');
+  assert.equal(await page.getByTestId('tally-objections').textContent(), '1 objection rejects it (25% of the members who may vote, 1 in all).');
+  await page.screenshot({ path: join(screenshots, 'lazy-tally.png'), fullPage: true });
   const [signal] = await runCliJson<ProposalView[]>(['--data', node.dataDir, 'proposal', 'list', daoId!]);
   assert.deepEqual([signal?.votingMode, signal?.tally.outcome], ['lazy', 'passed']);
 
@@ -169,6 +174,9 @@ test('voting per proposal kind: set in the wizard, shown in the rules, governs a
   await page.getByTestId('proposal-submit').click();
   await page.getByTestId('proposal-detail').waitFor({ timeout: 15_000 });
   const change = await page.getByTestId('proposal-detail').getAttribute('data-proposal');
+  // A rules change votes in the DAO's majority: a quorum, and no objections line.
+  assert.equal(await page.getByTestId('tally-quorum').getAttribute('data-met'), 'false');
+  assert.equal(await page.getByTestId('tally-objections').count(), 0);
   const proposed = await runCliJson<ProposalView>(['--data', node.dataDir, 'proposal', 'show', daoId!, change!]);
   const rules = proposed.params?.kind === 'rules.change' ? proposed.params.rules : null;
   assert.deepEqual(
@@ -390,6 +398,7 @@ test('the forms to admit, reward and remove a member propose what they say; a ra
   assert.equal(await page.getByTestId('rule-signatures').textContent(), 'Signed by 2 members');
   await page.getByTestId('ragequit-open').click();
   assert.ok(!(await page.getByTestId('ragequit-confirm').isEnabled()), 'not before the name is typed');
+  assert.equal(await page.getByTestId('ragequit-last-member').count(), 0, 'Bob stays: not the last member');
   await page.getByTestId('ragequit-confirm-input').fill('Form Club');
   await page.getByTestId('ragequit-confirm').click();
   await page.locator(`[data-testid="member-row"][data-address="${me}"]`).waitFor({ state: 'detached', timeout: 15_000 });
@@ -480,4 +489,80 @@ test('a voting period that ends while another screen shows still moves the propo
   await page.getByTestId('proposal-detail').waitFor({ timeout: 15_000 });
   // At once (well before any other sync could refresh it): the replica derived its views again at the deadline.
   await page.locator('[data-testid="proposal-detail"]:not([data-status="open"])').waitFor({ timeout: 2_000 });
+});
+
+test('withdrawing a proposal asks first: cancelling keeps it open, confirming withdraws it', async () => {
+  const data = ['--data', node.dataDir];
+  const { dao } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Second Guess']);
+  const { proposal } = await runCliJson<{ proposal: string }>([...data, 'proposal', 'create', dao, '--title', 'Repaint the shed']);
+  const status = async (): Promise<string | undefined> =>
+    (await runCliJson<DaoView>([...data, 'dao', 'show', dao])).proposals.find((entry) => entry.id === proposal)?.status;
+  await page.getByTestId('nav-daos').click();
+  await page.locator(`[data-testid="dao-card"][data-dao="${dao}"]`).click();
+  await page.locator(`[data-testid="proposal-row"][data-proposal="${proposal}"]`).click();
+  await page.locator('[data-testid="proposal-detail"][data-status="open"]').waitFor({ timeout: 15_000 });
+
+  await page.getByTestId('proposal-withdraw').click();
+  const dialog = page.getByTestId('withdraw-dialog');
+  await dialog.waitFor({ timeout: 5_000 });
+  assert.match((await dialog.textContent()) ?? '', /Repaint the shed.*This cannot be undone/);
+  await page.getByRole('dialog').screenshot({ path: join(screenshots, 'withdraw-dialog.png') });
+  await page.getByTestId('withdraw-cancel').click();
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await status(), 'open', 'opening the dialog and cancelling withdraws nothing');
+  assert.equal(await page.getByTestId('proposal-detail').getAttribute('data-status'), 'open');
+
+  await page.getByTestId('proposal-withdraw').click();
+  await page.getByTestId('withdraw-confirm').click();
+  await page.locator('[data-testid="proposal-detail"][data-status="withdrawn"]').waitFor({ timeout: 15_000 });
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await status(), 'withdrawn');
+});
+
+test('the rage quit dialog tells the last member that the DAO will have no members and that they take all of the books', async () => {
+  const data = ['--data', node.dataDir];
+  const { dao } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Solo Club']);
+  await page.getByTestId('nav-daos').click();
+  await page.locator(`[data-testid="dao-card"][data-dao="${dao}"]`).click();
+  await page.locator(`[data-testid="dao-home"][data-dao="${dao}"]`).waitFor({ timeout: 15_000 });
+  await page.getByTestId('ragequit-open').click();
+  const warning = page.getByTestId('ragequit-last-member');
+  await warning.waitFor({ timeout: 5_000 });
+  assert.match((await warning.textContent()) ?? '', /last member.*no members.*nobody can propose, vote, sign a result or admit anyone ever again/);
+  assert.equal(await page.getByTestId('ragequit-share').textContent(), 'You leave with all of the DAO’s books: all 100 of its shares. Your shares are then removed.');
+  await page.getByRole('dialog').screenshot({ path: join(screenshots, 'rage-quit-last-member.png') });
+  // The same confirmation as for anyone: the DAO's name, typed.
+  assert.ok(!(await page.getByTestId('ragequit-confirm').isEnabled()));
+  await page.getByTestId('ragequit-confirm-input').fill('Solo Club');
+  await page.getByTestId('ragequit-confirm').click();
+  await page.getByTestId('dao-my-exit').waitFor({ timeout: 15_000 });
+  const after = await runCliJson<DaoView>([...data, 'dao', 'show', dao]);
+  assert.deepEqual([after.memberCount, after.exits.map((exit) => exit.claimBps)], [0, [10_000]]);
+});
+
+test('a DAO whose results wait for this member\'s signature says so on its card in the list, until they are signed', async () => {
+  const data = ['--data', node.dataDir];
+  const { dao } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Sign Club', '--voting-period', '2s']);
+  const { proposal: first } = await runCliJson<{ proposal: string }>([...data, 'proposal', 'create', dao, '--title', 'Fix the fence']);
+  const { proposal: second } = await runCliJson<{ proposal: string }>([...data, 'proposal', 'create', dao, '--title', 'Paint the gate']);
+  await page.getByTestId('nav-daos').click();
+  const card = page.locator(`[data-testid="dao-card"][data-dao="${dao}"]`);
+  await card.waitFor({ timeout: 15_000 });
+  // Once the voting period is over, both results wait for this member, the only one, to sign.
+  const badge = card.getByTestId('dao-card-to-sign');
+  await card.locator('[data-testid="dao-card-to-sign"][data-count="2"]').waitFor({ timeout: 15_000 });
+  assert.equal(await badge.textContent(), '2 results to sign');
+  await card.screenshot({ path: join(screenshots, 'dao-card-to-sign.png') });
+
+  await card.click();
+  await page.locator(`[data-testid="proposal-row"][data-proposal="${first}"]`).click();
+  await page.getByTestId('tally-sign').click();
+  await page.getByTestId('certificate-signed').waitFor({ timeout: 15_000 });
+  await page.getByTestId('nav-daos').click();
+  await card.locator('[data-testid="dao-card-to-sign"][data-count="1"]').waitFor({ timeout: 15_000 });
+  assert.equal(await badge.textContent(), '1 result to sign');
+
+  await runCliJson([...data, 'tally', 'sign', dao, second]);
+  await badge.waitFor({ state: 'detached', timeout: 15_000 });
+  assert.equal(await card.getByTestId('dao-card-open').textContent(), 'No open proposals');
 });

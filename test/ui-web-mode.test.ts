@@ -52,6 +52,9 @@ test('onboarding creates an identity and the home screen shows it with the conne
   assert.match(address, /^0x[0-9a-fA-F]{40}$/);
   await page.getByTestId('home-address').waitFor({ timeout: 15_000 });
   assert.equal(await page.getByTestId('home-address').textContent(), address);
+  // Confirmed on the phrase screen: the node records it, and no reminder follows.
+  assert.equal((await runCliJson<{ backupPending: boolean }>(['--data', node.dataDir, 'status'])).backupPending, false);
+  assert.equal(await page.getByTestId('backup-reminder').count(), 0);
   assert.equal(await page.getByTestId('home-peer-id').textContent(), peerId);
   for (const listen of node.info.listen) assert.ok((await page.getByTestId('home-listen').textContent())?.includes(listen));
 
@@ -69,6 +72,11 @@ test('the home screen updates live when the peer leaves', async () => {
   await peer.stop();
   await page.getByTestId('peer-row').filter({ hasText: peer.info.peerId }).waitFor({ state: 'detached', timeout: 30_000 });
   assert.equal(await page.getByTestId('peer-count').textContent(), '0');
+  // This node runs with --no-mdns: the empty list does not promise that peers are found by themselves.
+  assert.equal(await page.getByTestId('home-mdns').textContent(), 'Off');
+  const empty = (await page.getByTestId('peers-empty').textContent()) ?? '';
+  assert.doesNotMatch(empty, /are found automatically/);
+  assert.match(empty, /only through its bootstrap addresses or an invite/);
 });
 
 test('a reload keeps the session, and the language can be switched to Traditional Chinese', async () => {
@@ -112,5 +120,61 @@ test('a page opened without the secret cannot reach the node', async () => {
     assert.equal(await stranger.getByTestId('onboarding-create').count(), 0);
   } finally {
     await stranger.close();
+  }
+});
+
+test('a reload on the recovery phrase screen does not skip the backup: every screen reminds until the phrase is confirmed written down', async () => {
+  const fresh = await startCliNode({ args: ['--ui'] });
+  const tab = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+  const backupPending = async (): Promise<boolean> => (await runCliJson<{ backupPending: boolean }>(['--data', fresh.dataDir, 'status'])).backupPending;
+  try {
+    await tab.goto(fresh.info.ui!);
+    await tab.getByTestId('onboarding-create').click();
+    await tab.getByTestId('passphrase').fill(passphrase);
+    await tab.getByTestId('passphrase-confirm').fill(passphrase);
+    await tab.getByTestId('create-submit').click();
+    const shown = (await tab.getByTestId('recovery-phrase').textContent({ timeout: 30_000 })) ?? '';
+    assert.equal(await backupPending(), true, 'shown, not yet confirmed');
+
+    // The window is reloaded (or closed and opened again) before the user confirms.
+    await tab.reload();
+    const reminder = tab.getByTestId('backup-reminder');
+    await reminder.waitFor({ timeout: 15_000 });
+    assert.match((await reminder.textContent()) ?? '', /not backed up yet/);
+    await tab.screenshot({ path: join(screenshots, 'backup-reminder.png') });
+    await tab.getByTestId('nav-daos').click();
+    await tab.getByTestId('dao-list-empty').waitFor({ timeout: 15_000 });
+    assert.equal(await reminder.count(), 1, 'on every screen');
+
+    // The phrase again, against the passphrase, then the confirmation.
+    await tab.getByTestId('backup-reminder-open').click();
+    await tab.getByTestId('backup-passphrase').fill(passphrase);
+    await tab.getByTestId('backup-submit').click();
+    const again = tab.getByRole('dialog').getByTestId('recovery-phrase');
+    await again.waitFor({ timeout: 30_000 });
+    assert.deepEqual((await again.textContent())?.match(/[a-z]+/g), shown.match(/[a-z]+/g), 'the same words');
+    assert.ok(!(await tab.getByTestId('backup-confirm-written').isEnabled()), 'not before the box is ticked');
+    await tab.getByTestId('backup-written').check();
+    await tab.getByTestId('backup-confirm-written').click();
+    await reminder.waitFor({ state: 'detached', timeout: 15_000 });
+    assert.equal(await tab.getByRole('dialog').count(), 0);
+    assert.equal(await backupPending(), false);
+
+    await tab.reload();
+    await tab.getByTestId('dao-list-empty').waitFor({ timeout: 15_000 });
+    assert.equal(await reminder.count(), 0, 'confirmed for good');
+    // Settings still shows the phrase against the passphrase, with nothing left to confirm.
+    await tab.getByTestId('nav-settings').click();
+    await tab.getByTestId('settings-backup').click();
+    await tab.getByTestId('backup-passphrase').fill(passphrase);
+    await tab.getByTestId('backup-submit').click();
+    await tab.getByRole('dialog').getByTestId('recovery-phrase').waitFor({ timeout: 30_000 });
+    assert.equal(await tab.getByTestId('backup-written').count(), 0);
+    await tab.getByTestId('backup-done').click();
+    await tab.getByRole('dialog').waitFor({ state: 'detached' });
+  } finally {
+    await tab.close();
+    await fresh.stop();
+    await removeDir(fresh.dataDir);
   }
 });

@@ -1,9 +1,11 @@
-// The shell around every screen once the identity is unlocked: header with the app's name, nav, content.
+// The shell around every screen once the identity is unlocked: header with the app's name, nav, content (under
+// a reminder while the recovery phrase is not backed up).
 import { AppShell, Burger, Group, NavLink, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AppMark } from '../layout/AppMark.tsx';
+import { BackupReminder } from './BackupReminder.tsx';
 import { NavigationContext, sectionOf, type Route } from './navigation.tsx';
 import { routeFromFragment, routeToFragment } from './route-fragment.ts';
 import { routes } from './routes.tsx';
@@ -60,6 +62,7 @@ export function AppFrame() {
           ))}
         </AppShell.Navbar>
         <AppShell.Main>
+          <BackupReminder />
           {/* Keyed by the route, so moving elsewhere gives a failed screen a fresh start. */}
           <ScreenErrorBoundary key={routeToFragment(route)} onLeave={() => navigate({ screen: 'home' })}>
             {Screen && <Screen />}

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { base64 } from '@scure/base';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { Base64, bridgeMethods, isBase64, StateVector } from './api.ts';
+import { Base64, bridgeMethods, isBase64, NodeStatus, StateVector } from './api.ts';
 import { dispatchBridgeCall, type BridgeHandlers } from './dispatch.ts';
 import { maxCharterLength } from '../dao/text-limits.ts';
 import { genesisBodySchema } from '../governance/record-kinds.ts';
@@ -109,4 +109,12 @@ test('an address a caller sends in mixed case must carry a right EIP-55 checksum
   const founders = (founder: string) => bridgeMethods['dao.create'].params.safeParse({ name: 'N', preset: 'simple-majority', founders: [founder] }).success;
   assert.equal(founders('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed'), true);
   assert.equal(founders('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAee'), false);
+});
+
+test('a node status from a node of an earlier version, without backupPending, reads as no backup pending', () => {
+  const old = { version: '0.1.0', identity: 'unlocked', address: member, peerId: '12D3KooW', listen: [], peers: [], mdns: true };
+  assert.equal(NodeStatus.parse(old).backupPending, false);
+  assert.equal(NodeStatus.parse({ ...old, backupPending: true }).backupPending, true);
+  assert.equal(bridgeMethods['identity.confirmBackup'].params.safeParse({}).success, true);
+  assert.equal(bridgeMethods['identity.confirmBackup'].params.safeParse({ passphrase: 'a long enough passphrase' }).success, false, 'nothing else is taken');
 });

@@ -51,6 +51,11 @@ export const NodeStatus = z.object({
   listen: z.array(z.string()),
   peers: z.array(Peer),
   mdns: z.boolean(),
+  /**
+   * The identity was created here and the user has not yet confirmed writing its recovery phrase down
+   * (identity.confirmBackup); kept across restarts. (False from a node of an earlier version, which does not send it.)
+   */
+  backupPending: z.boolean().default(false),
 });
 export type NodeStatus = z.infer<typeof NodeStatus>;
 
@@ -115,10 +120,16 @@ export const TallyView = z.object({
   no: z.number(),
   abstain: z.number(),
   voters: z.number().int(),
+  /** Always true under lazy consensus, which has no quorum (see `objections`). */
   quorumMet: z.boolean(),
   /** What the votes so far would give if the vote closed now. */
   outcome: z.enum(['passed', 'rejected']),
   reason: z.string(),
+  /**
+   * Lazy consensus: how many objections (`no`) reject the proposal, `objectionBps` of the `electorate` members who
+   * may vote on it, and at least one. Null in the other modes. (Null from a node of an earlier version.)
+   */
+  objections: z.object({ toReject: z.number().int().min(1), objectionBps: Bps, electorate: z.number().int().min(0) }).nullable().default(null),
 });
 
 /**
@@ -238,6 +249,12 @@ export const DaoSummary = z.object({
   memberCap: z.number().int(),
   isMember: z.boolean(),
   openProposals: z.number().int(),
+  /**
+   * Results waiting for this member's signature: proposals whose voting period is over, whose result is not final
+   * yet and that this member has not signed (dao-view.ts awaitsSignature); 0 when not a member. (0 from a node of an
+   * earlier version, which does not send it.)
+   */
+  resultsToSign: z.number().int().min(0).default(0),
 });
 export type DaoSummary = z.infer<typeof DaoSummary>;
 
@@ -352,6 +369,11 @@ export const bridgeMethods = {
     params: z.object({ passphrase: FreeText.min(1).max(1024) }).strict(),
     result: z.object({ phrase: z.string() }),
   },
+  /**
+   * The user has written the recovery phrase down: node.status stops reporting `backupPending`. Takes no
+   * passphrase, since it reveals nothing.
+   */
+  'identity.confirmBackup': { params: Empty, result: z.object({}) },
   'dao.list': { params: Empty, result: z.array(DaoSummary) },
   /** DAOs whose files are on this node but could not be opened (damaged), with why and what to do. */
   'dao.unopenable': { params: Empty, result: z.array(z.object({ dao: DaoId, message: z.string(), hint: z.string().optional() })) },

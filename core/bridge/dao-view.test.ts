@@ -9,8 +9,8 @@ import { reasons } from '../governance/reasons.ts';
 import { lazyConsensus, quadratic, rulePresets, simpleMajority, supermajority, type Rules, type VotingMode } from '../governance/rules.ts';
 import { actor, day, hour, Scenario, type Actor } from '../governance/test-dao.ts';
 import { ballotCost, mostVotesFor } from '../governance/voice-credits.ts';
-import { bridgeMethods, DaoRulesView, DaoSummary, DaoView, maxStateVectorChars } from './api.ts';
-import { daoSummary, daoView, rulesFromView, rulesView, votingByKindFromView, votingModeFromView, votingModeView } from './dao-view.ts';
+import { bridgeMethods, DaoRulesView, DaoSummary, DaoView, maxStateVectorChars, TallyView } from './api.ts';
+import { awaitsSignature, daoSummary, daoView, rulesFromView, rulesView, votingByKindFromView, votingModeFromView, votingModeView } from './dao-view.ts';
 
 const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
 const timing = { votingPeriodMs: day, gracePeriodMs: hour };
@@ -69,7 +69,7 @@ test('the view of a DAO: proposals newest first, my vote, the tally, signatures,
   assert.deepEqual(view.proposals.map((proposal) => proposal.id), [second, first]);
   const beans = view.proposals[1]!;
   assert.equal(beans.status, 'passed');
-  assert.deepEqual(beans.tally, { yes: 2, no: 1, abstain: 0, voters: 3, quorumMet: true, outcome: 'passed', reason: 'passed' });
+  assert.deepEqual(beans.tally, { yes: 2, no: 1, abstain: 0, voters: 3, quorumMet: true, outcome: 'passed', reason: 'passed', objections: null });
   assert.deepEqual(beans.myVote, { choice: 'no', votes: 1 });
   assert.deepEqual(beans.certificate, { signatures: 2, needed: 2, final: true, signedByMe: false });
   assert.equal(beans.canRageQuit, true, 'carol voted no and the grace period is running');
@@ -80,7 +80,60 @@ test('the view of a DAO: proposals newest first, my vote, the tally, signatures,
 
   const summary = daoSummary(scenario.state(), actor('mallory').key.address);
   assert.ok(DaoSummary.safeParse(summary).success);
-  assert.deepEqual(summary, { id: scenario.daoId, name: 'Test DAO', members: 3, memberCap: 15, isMember: false, openProposals: 0 });
+  assert.deepEqual(summary, { id: scenario.daoId, name: 'Test DAO', members: 3, memberCap: 15, isMember: false, openProposals: 0, resultsToSign: 0 });
+});
+
+test('the summary counts the results waiting for this member\'s signature: voting over, not final, not signed by them', () => {
+  const scenario = new Scenario([alice, bob, carol], { ...simpleMajority(3), ...timing });
+  const toSign = (who: Actor | null): number => daoSummary(scenario.state(), who?.key.address ?? null).resultsToSign;
+  const beans = scenario.propose(alice, { kind: 'signal', params: { text: 'Plant beans' }, title: 'Beans' });
+  const peas = scenario.propose(bob, { kind: 'signal', params: { text: 'Plant peas' }, title: 'Peas' });
+  const leeks = scenario.propose(carol, { kind: 'signal', params: { text: 'Plant leeks' }, title: 'Leeks' });
+  scenario.withdraw(carol, leeks);
+  assert.deepEqual([alice, bob, carol].map(toSign), [0, 0, 0], 'voting is open: nothing to sign yet');
+
+  scenario.advance(day + 1);
+  assert.deepEqual([alice, bob, carol].map(toSign), [2, 2, 2], 'both closed proposals, not the withdrawn one');
+  assert.equal(toSign(actor('mallory')), 0, 'not a member: never asked to sign');
+  assert.equal(toSign(null), 0);
+
+  scenario.sign(alice, beans);
+  assert.deepEqual([alice, bob, carol].map(toSign), [1, 2, 2], 'alice signed one');
+  scenario.sign(bob, beans);
+  assert.deepEqual([alice, bob, carol].map(toSign), [1, 1, 1], 'two of three made beans final: carol is not waited for');
+  scenario.sign(carol, peas);
+  assert.deepEqual([alice, bob, carol].map(toSign), [1, 1, 0]);
+
+  // The view of the DAO carries the same count, and the proposal page's test agrees with it.
+  const view = daoView(scenario.state(), alice.key.address, scenario.now);
+  assert.equal(view.resultsToSign, 1);
+  assert.deepEqual(view.proposals.filter((proposal) => awaitsSignature(proposal, view.isMember)).map((proposal) => proposal.id), [peas]);
+  assert.equal(awaitsSignature(view.proposals.find((proposal) => proposal.id === peas)!, false), false, 'a visitor signs nothing');
+});
+
+test('a lazy-consensus tally says how many objections reject it, of the members who may vote; other modes have a quorum instead', () => {
+  const rules: Rules = { ...simpleMajority(5), ...timing, votingByKind: { signal: lazy } };
+  const scenario = new Scenario([alice, bob, carol, actor('dave'), actor('erin')], rules);
+  const quiet = scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Nobody objects' });
+  const grant = scenario.propose(alice, { kind: 'reputation.grant', params: { member: bob.key.address, points: 5n }, title: 'Silence' });
+  scenario.vote(bob, quiet, 'no');
+  const byId = new Map(daoView(scenario.state(), alice.key.address, scenario.now).proposals.map((proposal) => [proposal.id, proposal]));
+  // A quarter of five members is 1.25: the second objection rejects it.
+  assert.deepEqual(byId.get(quiet)!.tally.objections, { toReject: 2, objectionBps: 2500, electorate: 5 });
+  assert.deepEqual([byId.get(quiet)!.tally.no, byId.get(quiet)!.tally.outcome], [1, 'passed']);
+  assert.equal(byId.get(grant)!.tally.objections, null);
+  scenario.vote(carol, quiet, 'no');
+  const blocked = daoView(scenario.state(), alice.key.address, scenario.now).proposals.find((proposal) => proposal.id === quiet)!;
+  assert.deepEqual([blocked.tally.no, blocked.tally.outcome], [2, 'rejected']);
+  // A tally from a node of an earlier version has no objections: read as none known.
+  const { objections: _, ...older } = blocked.tally;
+  assert.equal(TallyView.parse(older).objections, null);
+});
+
+test('a summary from a node of an earlier version, without resultsToSign, reads as nothing to sign', () => {
+  const old = { id: 'A'.repeat(43), name: 'Old', members: 2, memberCap: 15, isMember: true, openProposals: 1 };
+  assert.equal(DaoSummary.parse(old).resultsToSign, 0);
+  assert.equal(bridgeMethods['dao.list'].result.parse([old])[0]!.resultsToSign, 0);
 });
 
 test('votingByKind set at creation shows in the view and governs proposals of that kind only', () => {

@@ -5,6 +5,7 @@
 import { DaomeshError } from '../errors.ts';
 import type { DaoState, ProposalView as FoldProposal } from '../governance/dao-state.ts';
 import { rulesAfter, type RulesChangeParams } from '../governance/proposal-kinds.ts';
+import { objectionsToReject } from '../governance/tally.ts';
 import type { Rules, RulesChange, VotingMode } from '../governance/rules.ts';
 import {
   ProposalKind,
@@ -228,10 +229,30 @@ function paramsOf(proposal: FoldProposal, inForce: Rules | null): ProposalParams
   }
 }
 
-function proposalView(state: DaoState, proposal: FoldProposal, me: string | null): ProposalView {
-  const mine = me === null ? undefined : [...proposal.votes].reverse().find((vote) => vote.voter === me);
+/** Signatures on the proposal's leading tally certificate (the final one once there is one), null before any. */
+function certificateView(state: DaoState, proposal: FoldProposal, me: string | null): ProposalView['certificate'] {
   const leading = [...proposal.signatures].sort((a, b) => b.signers.length - a.signers.length)[0];
   const counted = proposal.certificate ?? leading;
+  if (!counted) return null;
+  return {
+    signatures: counted.signers.length,
+    needed: state.signatureThreshold,
+    final: proposal.certificate !== null,
+    signedByMe: me !== null && proposal.signatures.some((entry) => entry.signers.includes(me)),
+  };
+}
+
+/**
+ * Whether the proposal's result waits for this member's signature: its voting period is over, the result is not
+ * final yet, and they have not signed it. Any member may sign, so a reader who is not one is never waited for. The
+ * proposal's page offers "Sign the result" on these terms, and the DAO list counts such proposals (`resultsToSign`).
+ */
+export function awaitsSignature(proposal: Pick<ProposalView, 'status' | 'certificate'>, isMember: boolean): boolean {
+  return isMember && proposal.status === 'closed' && proposal.certificate?.final !== true && proposal.certificate?.signedByMe !== true;
+}
+
+function proposalView(state: DaoState, proposal: FoldProposal, me: string | null): ProposalView {
+  const mine = me === null ? undefined : [...proposal.votes].reverse().find((vote) => vote.voter === me);
   const votedAgainst = mine?.choice === 'no';
   const inGrace = proposal.status === 'passed';
   return {
@@ -255,29 +276,36 @@ function proposalView(state: DaoState, proposal: FoldProposal, me: string | null
       quorumMet: proposal.tally.reason !== 'quorum not met',
       outcome: proposal.tally.outcome,
       reason: proposal.tally.reason,
+      objections:
+        proposal.votingMode.type === 'lazy-consensus'
+          ? {
+              toReject: objectionsToReject(proposal.votingMode.objectionBps, proposal.tally.eligible),
+              objectionBps: proposal.votingMode.objectionBps,
+              electorate: proposal.tally.eligible,
+            }
+          : null,
     },
     myVote: mine ? { choice: mine.choice, votes: mine.votes } : null,
     myCredits: ballotCredits(state, proposal, me),
-    certificate: counted
-      ? {
-          signatures: counted.signers.length,
-          needed: state.signatureThreshold,
-          final: proposal.certificate !== null,
-          signedByMe: me !== null && proposal.signatures.some((entry) => entry.signers.includes(me)),
-        }
-      : null,
+    certificate: certificateView(state, proposal, me),
     canRageQuit: inGrace && votedAgainst && state.members.some((member) => member.address === me),
   };
 }
 
 export function daoSummary(state: DaoState, me: string | null): DaoSummary {
+  const isMember = me !== null && state.members.some((member) => member.address === me);
   return {
     id: state.daoId,
     name: state.name,
     members: state.members.length,
     memberCap: state.rules?.memberCap ?? 0,
-    isMember: me !== null && state.members.some((member) => member.address === me),
+    isMember,
     openProposals: state.proposals.filter((proposal) => proposal.status === 'open').length,
+    resultsToSign: isMember
+      ? state.proposals.filter(
+          (proposal) => proposal.status === 'voting-closed' && awaitsSignature({ status: statusNames[proposal.status], certificate: certificateView(state, proposal, me) }, isMember),
+        ).length
+      : 0,
   };
 }
 
@@ -357,6 +385,7 @@ export function daoView(state: DaoState, me: string | null, now: number): DaoVie
     memberCap: summary.memberCap,
     isMember: summary.isMember,
     openProposals: summary.openProposals,
+    resultsToSign: summary.resultsToSign,
     charter: state.charter,
     rules: rulesView(state.rules),
     members: state.members.map((member) => ({ address: member.address, shares: Number(member.shares), reputation: Number(member.reputation) })),

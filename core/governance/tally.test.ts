@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { VotingMode } from './rules.ts';
-import { tally, type Ballot, type Choice, type Electorate } from './tally.ts';
+import { objectionsToReject, tally, type Ballot, type Choice, type Electorate } from './tally.ts';
 
 const members = ['a', 'b', 'c', 'd', 'e'];
 const everyone: Electorate = { members, weights: new Map() };
@@ -90,4 +90,20 @@ test('lazy consensus: passes unless objections reach the share of members, silen
   const blocked = tally(mode, everyone, ballots(['a', 'no'], ['b', 'no']));
   assert.equal(blocked.outcome, 'rejected');
   assert.equal(blocked.reason, 'objections reached');
+});
+
+test('lazy consensus: objectionsToReject is the fewest objections the tally rejects with, for any share and electorate', () => {
+  for (let size = 0; size <= 40; size++) {
+    const electorate: Electorate = { members: Array.from({ length: size }, (_, index) => `m${index}`), weights: new Map() };
+    for (const objectionBps of [0, 1, 999, 1000, 2500, 3333, 5000, 6667, 9999, 10_000]) {
+      const mode: VotingMode = { type: 'lazy-consensus', objectionBps };
+      const needed = objectionsToReject(objectionBps, size);
+      const objecting = (count: number) => tally(mode, electorate, electorate.members.slice(0, count).map((voter) => ({ voter, choice: 'no' as const, votes: 1 })));
+      const what = `${objectionBps} bps of ${size}`;
+      assert.ok(needed >= 1, what);
+      assert.equal(objecting(needed - 1).outcome, 'passed', what);
+      if (needed <= size) assert.equal(objecting(needed).outcome, 'rejected', what);
+    }
+  }
+  assert.deepEqual([objectionsToReject(2500, 5), objectionsToReject(2500, 4), objectionsToReject(0, 5), objectionsToReject(10_000, 3)], [2, 1, 1, 3]);
 });

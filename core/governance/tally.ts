@@ -52,6 +52,14 @@ export function tally(mode: VotingMode, electorate: Electorate, ballots: readonl
   }
 }
 
+/**
+ * Lazy consensus: how many objections reject a proposal `eligible` members may vote on. The least n > 0 with
+ * n * 10000 >= objectionBps * eligible, as the tally above decides (so at least one: silence always passes).
+ */
+export function objectionsToReject(objectionBps: number, eligible: number): number {
+  return Math.max(1, Math.ceil((objectionBps * eligible) / maxBps));
+}
+
 /** Weight = reputation when the proposal was made; when nobody had any, every member weighs 1 (else nothing could pass). */
 function reputationWeights(electorate: Electorate): (member: string) => bigint {
   let total = 0n;

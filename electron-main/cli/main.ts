@@ -165,6 +165,7 @@ program
         `listen:   ${status.listen.join(' ')}`,
         `peers:    ${status.peers.length}`,
         `mDNS:     ${status.mdns ? 'on' : 'off'}`,
+        ...(status.backupPending ? ['backup:   recovery phrase not confirmed written down (`daomesh identity backup`, then `daomesh identity confirm-backup`)'] : []),
       ].join('\n'),
     );
   });
@@ -178,7 +179,11 @@ identity
   .action(async (options: { passphraseFile?: string }, command: Command) => {
     const passphrase = await readSecret(passphraseSource(options.passphraseFile, 'New passphrase: '));
     const created = await withApi(command, (api) => api.call('identity.create', { passphrase }));
-    print(globals(command).json, created, `address: ${created.address}\nrecovery phrase (write it down, keep it offline):\n  ${created.phrase}`);
+    print(
+      globals(command).json,
+      created,
+      `address: ${created.address}\nrecovery phrase (write it down, keep it offline):\n  ${created.phrase}\nonce it is written down: daomesh identity confirm-backup`,
+    );
   });
 
 identity
@@ -221,6 +226,14 @@ identity
     print(globals(command).json, backup, backup.phrase);
   });
 
+identity
+  .command('confirm-backup')
+  .description('say the recovery phrase is written down, so the UI stops reminding you to back it up')
+  .action(async (_options, command: Command) => {
+    await withApi(command, (api) => api.call('identity.confirmBackup', {}));
+    print(globals(command).json, { backupPending: false }, 'recovery phrase backup confirmed');
+  });
+
 addDaoCommands(program, { json: (command) => globals(command).json, withApi, print });
 addSyncCommands(program, { json: (command) => globals(command).json, withApi, print });
 addTextCommands(program, { json: (command) => globals(command).json, withApi, print });
@@ -238,6 +251,7 @@ All commands:
   daomesh identity unlock    [--passphrase-file F]
   daomesh identity lock
   daomesh identity backup    [--passphrase-file F]
+  daomesh identity confirm-backup
   daomesh dao create --name N [--charter T] [--preset P] [--founder ADDR]... [--member-cap N] [--voting-period D] [--grace-period D]
   daomesh dao list | dao show DAO | dao members DAO | dao evidence DAO [--offset N] [--limit N] [--all]
   daomesh dao text DAO [charter|draft:ID] [--set T | --append T | --list]

@@ -164,6 +164,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       listen: listenAddresses(mesh),
       peers: connectedPeers(mesh),
       mdns,
+      backupPending: keystore.backupPending,
     });
 
     let api: ApiServer | null = null;
@@ -379,6 +380,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
         return {};
       },
       'identity.backup': ({ passphrase }) => keystore.backup(passphrase),
+      'identity.confirmBackup': async () => {
+        await keystore.confirmBackup();
+        statusChanged();
+        return {};
+      },
       'dao.list': () => daos.list(),
       'dao.unopenable': () => daos.unopenable().map(({ dao, error }) => ({ dao, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) })),
       'dao.create': (params) => daos.create(params),

@@ -42,6 +42,37 @@ test('a created identity is encrypted at rest, owner-only, and reopens locked wi
     assert.equal(reopened.state, 'locked');
   }));
 
+test('a created identity\'s backup is pending, across a reopen, until confirmed; a restored one never is', () =>
+  withDir(async (dir) => {
+    const keystore = await MemberKeystore.open(dir, fast);
+    await assert.rejects(keystore.confirmBackup(), { code: 'NO_IDENTITY' });
+    const { address, phrase } = await keystore.create('correct horse battery');
+    assert.equal(keystore.backupPending, true);
+    const reopened = await MemberKeystore.open(dir, fast);
+    assert.equal(reopened.backupPending, true, 'a reload (a restart) does not forget it');
+    assert.equal(reopened.state, 'locked');
+
+    // Confirming needs no passphrase, and rewrites the file with the same key material: still owner-only, no phrase in clear.
+    const before = JSON.parse(await readFile(join(dir, dataFiles.identity), 'utf8')) as Record<string, unknown>;
+    await reopened.confirmBackup();
+    assert.equal(reopened.backupPending, false);
+    const file = await readFile(join(dir, dataFiles.identity), 'utf8');
+    const { backupPending, ...rest } = before;
+    assert.deepEqual([backupPending, JSON.parse(file)], [true, rest]);
+    for (const word of phrase.split(' ')) assert.ok(!file.includes(` ${word} `), 'no phrase in clear');
+    assert.equal((await stat(join(dir, dataFiles.identity))).mode & 0o777, 0o600);
+    await reopened.confirmBackup();
+    const again = await MemberKeystore.open(dir, fast);
+    assert.equal(again.backupPending, false);
+    assert.deepEqual(await again.unlock('correct horse battery'), { address });
+    assert.deepEqual(await again.backup('correct horse battery'), { phrase });
+
+    const restored = await MemberKeystore.open(join(dir, 'restored'), fast);
+    await restored.restore(hardhatPhrase, 'correct horse battery');
+    assert.equal(restored.backupPending, false, 'whoever restores holds the phrase');
+    assert.equal((await MemberKeystore.open(join(dir, 'restored'), fast)).backupPending, false);
+  }));
+
 test('the default KDF parameters work end to end', () =>
   withDir(async (dir) => {
     const keystore = await MemberKeystore.open(dir);

@@ -1,5 +1,6 @@
 // The member key at rest: the recovery phrase encrypted under the user's passphrase (scrypt, then
-// AES-256-GCM, both from Node's crypto). The key lives in this process only; the UI sees the address.
+// AES-256-GCM, both from Node's crypto). The key lives in this process only; the UI sees the address. Beside
+// it, in clear, one fact about the phrase: that the user has not yet said they wrote it down.
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -43,6 +44,12 @@ const KeystoreFile = z.object({
   // GCM's 12-byte IV and its whole 16-byte tag: a cut tag still "authenticates", with fewer bits.
   cipher: z.object({ name: z.literal('aes-256-gcm'), iv: hexBytes(ivBytes), tag: hexBytes(tagBytes) }),
   ciphertext: hexBytes(1, 1024),
+  /**
+   * Set when a new identity's phrase was shown and the user has not yet confirmed writing it down (confirmBackup
+   * clears it), so that a reload or a crash before they did cannot leave them without a backup, unreminded.
+   * Absent in files written before it existed, and after a restore: those phrases are known to be held.
+   */
+  backupPending: z.boolean().optional(),
 });
 type KeystoreFile = z.infer<typeof KeystoreFile>;
 
@@ -112,14 +119,37 @@ export class MemberKeystore {
     return { ...this.#unlocked, privateKey: this.#unlocked.privateKey.slice() };
   }
 
+  /** True from create() until confirmBackup(): the new phrase may not have been written down yet. */
+  get backupPending(): boolean {
+    return this.#file?.backupPending === true;
+  }
+
+  /** A new identity: its phrase comes back once, and the backup is pending until confirmBackup(). */
   async create(passphrase: string): Promise<{ address: string; phrase: string }> {
     const phrase = createRecoveryPhrase();
-    const { address } = await this.restore(phrase, passphrase);
+    const { address } = await this.#keep(phrase, passphrase, true);
     return { address, phrase };
   }
 
   /** Keeps `phrase` encrypted under `passphrase`; refuses to overwrite an existing identity. */
   async restore(phrase: string, passphrase: string): Promise<{ address: string }> {
+    return await this.#keep(phrase, passphrase, false);
+  }
+
+  /**
+   * The user says the phrase is written down: the backup is no longer pending. Asks for no passphrase, since it
+   * reveals nothing; the file is written again with the same key material, atomically.
+   */
+  async confirmBackup(): Promise<void> {
+    const file = this.#file;
+    if (file === null) throw new DaomeshError('NO_IDENTITY', 'This node has no member identity yet.', 'Create one or restore it from its recovery phrase.');
+    if (file.backupPending !== true) return;
+    const { backupPending: _, ...confirmed } = file;
+    await writeFileAtomic(this.#path, `${JSON.stringify(confirmed, null, 2)}\n`);
+    this.#file = confirmed;
+  }
+
+  async #keep(phrase: string, passphrase: string, backupPending: boolean): Promise<{ address: string }> {
     if (this.#file !== null) {
       throw new DaomeshError('IDENTITY_EXISTS', `This node already has the identity ${this.#file.address}.`, 'Use another data directory for another identity.');
     }
@@ -130,14 +160,14 @@ export class MemberKeystore {
     const key = memberKeyFromPhrase(phrase); // throws INVALID_PHRASE before anything is written
     this.#storing = true;
     try {
-      await this.#store(key, phrase, passphrase);
+      await this.#store(key, phrase, passphrase, backupPending);
     } finally {
       this.#storing = false;
     }
     return { address: key.address };
   }
 
-  async #store(key: MemberKey, phrase: string, passphrase: string): Promise<void> {
+  async #store(key: MemberKey, phrase: string, passphrase: string, backupPending: boolean): Promise<void> {
     const normalized = phrase.normalize('NFKD').trim().toLowerCase().split(/\s+/).join(' ');
     const salt = randomBytes(16);
     const iv = randomBytes(ivBytes);
@@ -151,6 +181,7 @@ export class MemberKeystore {
       kdf: { name: 'scrypt', ...this.#scryptParams, salt: salt.toString('hex') },
       cipher: { name: 'aes-256-gcm', iv: iv.toString('hex'), tag: cipher.getAuthTag().toString('hex') },
       ciphertext: ciphertext.toString('hex'),
+      ...(backupPending ? { backupPending: true } : {}),
     };
     await writeFileAtomic(this.#path, `${JSON.stringify(file, null, 2)}\n`);
     this.#file = file;

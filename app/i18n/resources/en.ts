@@ -91,6 +91,10 @@ export const en = {
     confirm: 'I have written down my recovery phrase',
     continue: 'Continue',
     address: 'Your member address',
+    reminderTitle: 'Your recovery phrase is not backed up yet',
+    reminder:
+      'You have not confirmed that you wrote down the recovery phrase of this identity. Without it, your identity is lost if this device is lost or its passphrase forgotten.',
+    reminderAction: 'Show the phrase and confirm',
   },
   unlock: {
     title: 'Unlock DAOmesh',
@@ -121,6 +125,8 @@ export const en = {
     peersEmptyTitle: 'No peers yet',
     peersEmptyBody:
       'Peers on the same network are found automatically, so other members’ nodes will appear here as soon as they are running.',
+    peersEmptyBodyNoMdns:
+      'Local network discovery is off on this node, so peers are not found automatically: only through its bootstrap addresses or an invite. Other members’ nodes appear here once they connect.',
     peerIdColumn: 'Peer ID',
     addressesColumn: 'Addresses',
     mdns: 'Local network discovery (mDNS)',
@@ -141,6 +147,8 @@ export const en = {
       members: '{{count}} of {{cap}} members',
       openProposals_one: '{{count}} open proposal',
       openProposals_other: '{{count}} open proposals',
+      resultsToSign_one: '{{count}} result to sign',
+      resultsToSign_other: '{{count}} results to sign',
       noOpenProposals: 'No open proposals',
       notMember: 'Not a member',
       join: 'Join with an invite code',
@@ -463,6 +471,10 @@ export const en = {
         'You stop being a member as soon as you confirm. To come back, the members would have to admit you again with a proposal.',
       takes: 'You leave with your pro-rata share of the DAO’s books: your {{shares}} of its {{total}} shares. Your shares are then removed, and the shares table updates for every member.',
       takesNothing: 'You hold no shares, so you take nothing from the DAO’s books.',
+      lastMemberTitle: 'You are the last member: this DAO will have no members',
+      lastMember:
+        'Nobody else is left. Once you confirm, the DAO has no members at all: nobody can propose, vote, sign a result or admit anyone ever again, you included, and this cannot be undone.',
+      takesAll: 'You leave with all of the DAO’s books: all {{total}} of its shares. Your shares are then removed.',
       effects: 'You can no longer propose, vote or sign results here. Your past records stay in the DAO’s history.',
       onChain: 'The books record what you take; it is paid out when the DAO settles its treasury on-chain.',
       typeName: 'To confirm, type the DAO’s name: {{name}}',
@@ -620,6 +632,9 @@ export const en = {
       },
       quorumMet: 'Quorum met',
       quorumNotMet: 'Quorum not met',
+      objectionsSoFar: '{{objections}} of {{toReject}} objections',
+      objectionsReject_one: '{{count}} objection rejects it ({{share}} of the members who may vote, {{members}} in all).',
+      objectionsReject_other: '{{count}} objections reject it ({{share}} of the members who may vote, {{members}} in all).',
       voters_one: '{{count}} member has voted',
       voters_other: '{{count}} members have voted',
       wouldPass: 'So far: it would pass',
@@ -676,6 +691,11 @@ export const en = {
     withdraw: {
       description: 'You proposed this. You can withdraw it while voting is open.',
       button: 'Withdraw',
+      dialogTitle: 'Withdraw your proposal?',
+      irreversibleTitle: 'This cannot be undone',
+      irreversible:
+        'Voting stops as soon as you confirm, and the proposal is never decided: the votes cast on it do not count, and it cannot be reopened. To ask again, make a new proposal.',
+      confirm: 'Withdraw proposal',
     },
     rageQuit: {
       title: 'You voted against this',
@@ -696,6 +716,8 @@ export const en = {
       passphraseDescription: 'Enter your passphrase to reveal the recovery phrase.',
       reveal: 'Show',
       done: 'Done',
+      later: 'Not now',
+      confirmWritten: 'Confirm',
     },
     lock: {
       title: 'Lock',

@@ -29,7 +29,7 @@ export function HomeScreen() {
         <IdentityCard address={status.address} peerId={status.peerId} />
         <NetworkCard listen={status.listen} mdns={status.mdns} />
       </SimpleGrid>
-      <PeersCard peers={status.peers} />
+      <PeersCard peers={status.peers} mdns={status.mdns} />
     </Stack>
   );
 }

@@ -1,10 +1,11 @@
-// The peers this node is connected to right now, or a hint that they will appear by themselves.
+// The peers this node is connected to right now, or a hint of how they will appear: by themselves on the local
+// network, or, with local discovery (mDNS) off, only through bootstrap addresses and invites.
 import { Badge, Card, EmptyState, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { IconAffiliate } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Peer } from '../../../core/bridge/api.ts';
 
-export function PeersCard({ peers }: { peers: Peer[] }) {
+export function PeersCard({ peers, mdns }: { peers: Peer[]; mdns: boolean }) {
   const { t } = useTranslation();
   return (
     <Card withBorder radius="lg" padding="lg">
@@ -20,7 +21,7 @@ export function PeersCard({ peers }: { peers: Peer[] }) {
             icon={<IconAffiliate size={28} stroke={1.5} />}
             withIndicatorBackground
             title={t('home.peersEmptyTitle')}
-            description={t('home.peersEmptyBody')}
+            description={mdns ? t('home.peersEmptyBody') : t('home.peersEmptyBodyNoMdns')}
             py="lg"
             data-testid="peers-empty"
           />

@@ -1,5 +1,6 @@
 // Leaving a DAO at once with one's share of the books (MolochDAO's rage quit). It cannot be undone, so the
-// dialog says what happens and asks for the DAO's name typed out before it lets the member go.
+// dialog says what happens and asks for the DAO's name typed out before it lets the member go. The last member
+// is told plainly that the DAO is then left without members for good, and takes all of the books.
 import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
@@ -20,6 +21,7 @@ export function RageQuitDialog({ dao, onClose }: { dao: DaoView; onClose: () => 
   const me = status?.address?.toLowerCase();
   const myShares = dao.members.find((member) => member.address.toLowerCase() === me)?.shares ?? 0;
   const totalShares = dao.members.reduce((sum, member) => sum + member.shares, 0);
+  const lastMember = dao.memberCount === 1 && dao.members.some((member) => member.address.toLowerCase() === me);
   const confirmed = typedNameMatches(typed, dao.name);
 
   async function quit(event: FormEvent): Promise<void> {
@@ -40,11 +42,21 @@ export function RageQuitDialog({ dao, onClose }: { dao: DaoView; onClose: () => 
     <Modal opened onClose={busy ? () => {} : onClose} title={t('dao.rageQuit.title', { name: dao.name })} size="lg" centered>
       <form onSubmit={(event) => void quit(event)} noValidate>
         <Stack gap="md">
-          <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title={t('dao.rageQuit.irreversibleTitle')}>
-            {t('dao.rageQuit.irreversible')}
-          </Alert>
+          {lastMember ? (
+            <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title={t('dao.rageQuit.lastMemberTitle')} data-testid="ragequit-last-member">
+              {t('dao.rageQuit.lastMember')}
+            </Alert>
+          ) : (
+            <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title={t('dao.rageQuit.irreversibleTitle')}>
+              {t('dao.rageQuit.irreversible')}
+            </Alert>
+          )}
           <Text size="sm" data-testid="ragequit-share">
-            {myShares > 0 ? t('dao.rageQuit.takes', { shares: myShares, total: totalShares }) : t('dao.rageQuit.takesNothing')}
+            {myShares === 0
+              ? t('dao.rageQuit.takesNothing')
+              : lastMember
+                ? t('dao.rageQuit.takesAll', { total: totalShares })
+                : t('dao.rageQuit.takes', { shares: myShares, total: totalShares })}
           </Text>
           <Text size="sm">{t('dao.rageQuit.effects')}</Text>
           <Text size="sm" c="dimmed">

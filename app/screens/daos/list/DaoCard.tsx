@@ -1,6 +1,7 @@
-// One DAO in the list: its name, how full it is, how many proposals wait for a vote, and how it syncs.
+// One DAO in the list: its name, how full it is, how many proposals wait for a vote, how many results wait for
+// this member's signature, and how it syncs.
 import { Badge, Card, Group, Progress, Stack, Text, UnstyledButton } from '@mantine/core';
-import { IconChevronRight } from '@tabler/icons-react';
+import { IconChevronRight, IconSignature } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { DaoSummary } from '../../../../core/bridge/api.ts';
 import { useDaoSyncStatus } from '../../../daos/use-dao-sync-status.ts';
@@ -30,6 +31,11 @@ export function DaoCard({ dao, onOpen }: { dao: DaoSummary; onOpen: () => void }
             <Badge variant="light" color={dao.openProposals > 0 ? 'indigo' : 'gray'} data-testid="dao-card-open">
               {dao.openProposals > 0 ? t('dao.list.openProposals', { count: dao.openProposals }) : t('dao.list.noOpenProposals')}
             </Badge>
+            {dao.resultsToSign > 0 && (
+              <Badge variant="filled" color="orange" leftSection={<IconSignature size={12} />} data-testid="dao-card-to-sign" data-count={dao.resultsToSign}>
+                {t('dao.list.resultsToSign', { count: dao.resultsToSign })}
+              </Badge>
+            )}
             {!dao.isMember && (
               <Badge variant="outline" color="gray">
                 {t('dao.list.notMember')}

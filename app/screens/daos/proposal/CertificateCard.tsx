@@ -5,6 +5,7 @@ import { IconSignature } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProposalView } from '../../../../core/bridge/api.ts';
+import { awaitsSignature } from '../../../../core/bridge/dao-view.ts';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
 import { FormError } from '../../../components/FormError.tsx';
 
@@ -23,7 +24,7 @@ export function CertificateCard({ dao, proposal, threshold, isMember, onSigned }
   const [busy, setBusy] = useState(false);
   const [hostError, setHostError] = useState<unknown>(null);
   const certificate = proposal.certificate ?? { signatures: 0, needed: threshold, final: false, signedByMe: false };
-  const canSign = isMember && proposal.status === 'closed' && !certificate.signedByMe && !certificate.final;
+  const canSign = awaitsSignature(proposal, isMember);
 
   async function sign(): Promise<void> {
     setBusy(true);

@@ -5,35 +5,19 @@ import { IconArrowBackUp, IconDoorExit } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DaoView, ProposalView } from '../../../../core/bridge/api.ts';
-import { useBridge } from '../../../bridge/bridge-context.tsx';
-import { FormError } from '../../../components/FormError.tsx';
 import { useNodeStatus } from '../../../status/node-status-context.tsx';
 import { RageQuitDialog } from '../home/RageQuitDialog.tsx';
+import { WithdrawDialog } from './WithdrawDialog.tsx';
 
 export function ProposalActions({ dao, proposal, onChanged }: { dao: DaoView; proposal: ProposalView; onChanged: () => void }) {
   const { t } = useTranslation();
-  const bridge = useBridge();
   const { status } = useNodeStatus();
-  const [busy, setBusy] = useState(false);
-  const [hostError, setHostError] = useState<unknown>(null);
+  const [withdrawing, setWithdrawing] = useState(false);
   const [quitting, setQuitting] = useState(false);
   const isAuthor = status?.address?.toLowerCase() === proposal.author.toLowerCase();
   const canWithdraw = isAuthor && proposal.status === 'open';
   const canRageQuit = dao.isMember && proposal.canRageQuit;
   if (!canWithdraw && !canRageQuit) return null;
-
-  async function withdraw(): Promise<void> {
-    setBusy(true);
-    setHostError(null);
-    try {
-      await bridge.call('dao.withdraw', { dao: dao.id, proposal: proposal.id });
-      onChanged();
-    } catch (error) {
-      setHostError(error);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <Stack gap="sm">
@@ -49,25 +33,17 @@ export function ProposalActions({ dao, proposal, onChanged }: { dao: DaoView; pr
       )}
       {canWithdraw && (
         <Card withBorder radius="lg" padding="lg">
-          <Stack gap="sm">
-            <Group justify="space-between" wrap="wrap" gap="sm">
-              <Text size="sm" c="dimmed" style={{ flex: '1 1 200px' }}>
-                {t('proposal.withdraw.description')}
-              </Text>
-              <Button
-                variant="default"
-                leftSection={<IconArrowBackUp size={16} />}
-                loading={busy}
-                onClick={() => void withdraw()}
-                data-testid="proposal-withdraw"
-              >
-                {t('proposal.withdraw.button')}
-              </Button>
-            </Group>
-            <FormError error={hostError} />
-          </Stack>
+          <Group justify="space-between" wrap="wrap" gap="sm">
+            <Text size="sm" c="dimmed" style={{ flex: '1 1 200px' }}>
+              {t('proposal.withdraw.description')}
+            </Text>
+            <Button variant="default" leftSection={<IconArrowBackUp size={16} />} onClick={() => setWithdrawing(true)} data-testid="proposal-withdraw">
+              {t('proposal.withdraw.button')}
+            </Button>
+          </Group>
         </Card>
       )}
+      {withdrawing && <WithdrawDialog dao={dao.id} proposal={proposal} onClose={() => setWithdrawing(false)} onWithdrawn={onChanged} />}
       {quitting && <RageQuitDialog dao={dao} onClose={() => setQuitting(false)} />}
     </Stack>
   );

@@ -1,9 +1,10 @@
 // The tally as the host counts it: yes, no and abstain as bars with their numbers, whether enough members
-// voted, and what the votes give (so far, or finally). The UI only draws it; no counting happens here.
+// voted (under lazy consensus, which has no quorum: the objections so far against those that reject), and what
+// the votes give (so far, or finally). The UI only draws it; no counting happens here.
 import { Badge, Card, Group, Progress, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ProposalView } from '../../../../core/bridge/api.ts';
-import { formatAmount } from '../../../i18n/format-number.ts';
+import { formatAmount, formatBps } from '../../../i18n/format-number.ts';
 
 type Choice = 'yes' | 'no' | 'abstain';
 
@@ -40,8 +41,10 @@ function stage(status: ProposalView['status']): keyof typeof outcomeLabel {
 }
 
 export function TallyCard({ proposal }: { proposal: ProposalView }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { tally } = proposal;
+  const lazy = proposal.votingMode === 'lazy';
+  const objectionsReached = tally.objections !== null && tally.no >= tally.objections.toReject;
   const total = tally.yes + tally.no + tally.abstain;
   const reasonKey = reasonLabel.get(tally.reason);
   const choiceLabel: Record<Choice, string> = {
@@ -60,9 +63,16 @@ export function TallyCard({ proposal }: { proposal: ProposalView }) {
               {t(unitCaption[proposal.votingMode])}
             </Text>
           </div>
-          <Badge variant="light" color={tally.quorumMet ? 'teal' : 'gray'} data-testid="tally-quorum" data-met={tally.quorumMet ? 'true' : 'false'}>
-            {tally.quorumMet ? t('proposal.tally.quorumMet') : t('proposal.tally.quorumNotMet')}
-          </Badge>
+          {!lazy && (
+            <Badge variant="light" color={tally.quorumMet ? 'teal' : 'gray'} data-testid="tally-quorum" data-met={tally.quorumMet ? 'true' : 'false'}>
+              {tally.quorumMet ? t('proposal.tally.quorumMet') : t('proposal.tally.quorumNotMet')}
+            </Badge>
+          )}
+          {tally.objections && (
+            <Badge variant="light" color={objectionsReached ? 'red' : 'gray'} data-testid="tally-objections-badge" data-reached={objectionsReached ? 'true' : 'false'}>
+              {t('proposal.tally.objectionsSoFar', { objections: formatAmount(tally.no), toReject: tally.objections.toReject })}
+            </Badge>
+          )}
         </Group>
 
         <Stack gap="sm" data-testid="tally-chart" role="figure" aria-label={t('proposal.tally.title')}>
@@ -88,9 +98,20 @@ export function TallyCard({ proposal }: { proposal: ProposalView }) {
           ))}
         </Stack>
 
-        <Text size="sm" c="dimmed" data-testid="tally-voters">
-          {t('proposal.tally.voters', { count: tally.voters })}
-        </Text>
+        <Stack gap={2}>
+          <Text size="sm" c="dimmed" data-testid="tally-voters">
+            {t('proposal.tally.voters', { count: tally.voters })}
+          </Text>
+          {tally.objections && (
+            <Text size="sm" c="dimmed" data-testid="tally-objections">
+              {t('proposal.tally.objectionsReject', {
+                count: tally.objections.toReject,
+                share: formatBps(tally.objections.objectionBps, i18n.language),
+                members: tally.objections.electorate,
+              })}
+            </Text>
+          )}
+        </Stack>
         <Stack gap={2}>
           {proposal.status !== 'withdrawn' && (
             <Text size="sm" fw={600} data-testid="tally-outcome" data-outcome={tally.outcome}>
