@@ -104,6 +104,7 @@ test("a member's title or text with direction controls shows them as marks, not 
   const proposal = scenario.propose(alice, { kind: 'signal', params: { text: 'Send it to \u202E0x1234' }, title: 'Pay \u202Eevil' }, { time: Date.now() - 30_000 });
   await serveDao(scenario.daoId, scenario.records);
   try {
+    await goTo('#/'); // the test before left the page on a proposal of its own DAO
     await page.reload();
     await page.getByTestId('home-address').waitFor({ timeout: 15_000 });
     await goTo(`#/daos/${scenario.daoId}`);
