@@ -8,14 +8,11 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { base64 } from '@scure/base';
-import * as Y from 'yjs';
-import { appendRecords, createDaoDoc } from '../core/dao/dao-doc.ts';
 import { reasons } from '../core/governance/reasons.ts';
 import { simpleMajority } from '../core/governance/rules.ts';
 import { actor, day, hour, Scenario, type Actor } from '../core/governance/test-dao.ts';
-import type { LedgerRecord } from '../core/ledger/record.ts';
 import { launchChromium } from './fixtures/browser.ts';
+import { goToRoute, serveDao } from './fixtures/routed-dao.ts';
 import { removeDir, repoRoot, startUiNode, type RunningNode } from './fixtures/cli.ts';
 
 const screenshots = join(repoRoot, 'test-results', 'ui-translated-reasons');
@@ -41,28 +38,7 @@ after(async () => {
   if (node) await removeDir(node.dataDir);
 });
 
-/** Browser code as text: the tests are type-checked without the DOM. */
-async function goTo(fragment: string): Promise<void> {
-  await page.evaluate(`window.location.hash = ${JSON.stringify(fragment)}`);
-}
-
-/** The page's bridge goes to the real host, but for `dao`, whose dao.sync answers hand it `records`. */
-async function serveDao(dao: string, records: readonly LedgerRecord[]): Promise<void> {
-  const doc = createDaoDoc();
-  appendRecords(doc, records);
-  const update = base64.encode(Y.encodeStateAsUpdate(doc));
-  await page.routeWebSocket(
-    (url) => url.pathname === '/api',
-    (socket) => {
-      const server = socket.connectToServer();
-      socket.onMessage((message) => {
-        const frame = JSON.parse(String(message)) as { id: number; method: string; params?: { dao?: string } };
-        if (frame.method === 'dao.sync' && frame.params?.dao === dao) socket.send(JSON.stringify({ id: frame.id, result: { update } }));
-        else server.send(message);
-      });
-    },
-  );
-}
+const goTo = (fragment: string) => goToRoute(page, fragment);
 
 // Three members, room for four: Dave's and Erin's admissions pass together; Dave's takes the last place, Erin's
 // then fails, and Frank's, proposed after, is refused. Carol changes her vote on a signal: the first is superseded.
@@ -83,7 +59,7 @@ test('in zh-Hant, ignored records read with their kind and the reason in Chinese
   // What the fold says, in core's English: the page must word it.
   assert.equal(scenario.evidenceFor(changed), reasons.superseded);
   assert.equal(scenario.evidenceFor(refused), 'member cap reached (4)');
-  await serveDao(scenario.daoId, scenario.records);
+  await serveDao(page, scenario.daoId, scenario.records);
   await page.reload();
   await page.getByTestId('home-address').waitFor({ timeout: 15_000 });
   assert.equal(await page.evaluate('document.documentElement.lang'), 'zh-Hant');

@@ -6,18 +6,15 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { base64 } from '@scure/base';
-import * as Y from 'yjs';
-import { appendRecords, createDaoDoc } from '../core/dao/dao-doc.ts';
 import { simpleMajority } from '../core/governance/rules.ts';
 import { actor, Scenario } from '../core/governance/test-dao.ts';
-import type { LedgerRecord } from '../core/ledger/record.ts';
 import type { TFunction } from 'i18next';
 import { shownText } from '../app/components/shown-text.ts';
 import { typedNameMatches } from '../app/screens/daos/home/typed-name.ts';
 import { formatMoment } from '../app/time/format-moment.ts';
 import { connectApi, readApiEndpoint } from '../electron-main/host/api-client.ts';
 import { launchChromium } from './fixtures/browser.ts';
+import { goToRoute, serveDao } from './fixtures/routed-dao.ts';
 import { removeDir, repoRoot, startUiNode, type RunningNode } from './fixtures/cli.ts';
 
 const screenshots = join(repoRoot, 'test-results', 'ui-untrusted-text');
@@ -45,28 +42,7 @@ after(async () => {
   if (node) await removeDir(node.dataDir);
 });
 
-/** Browser code as text: the tests are type-checked without the DOM. */
-async function goTo(fragment: string): Promise<void> {
-  await page.evaluate(`window.location.hash = ${JSON.stringify(fragment)}`);
-}
-
-/** The page's bridge goes to the real host, but for `dao`, whose dao.sync answers hand it `records`. */
-async function serveDao(dao: string, records: readonly LedgerRecord[]): Promise<void> {
-  const doc = createDaoDoc();
-  appendRecords(doc, records);
-  const update = base64.encode(Y.encodeStateAsUpdate(doc));
-  await page.routeWebSocket(
-    (url) => url.pathname === '/api',
-    (socket) => {
-      const server = socket.connectToServer();
-      socket.onMessage((message) => {
-        const frame = JSON.parse(String(message)) as { id: number; method: string; params?: { dao?: string } };
-        if (frame.method === 'dao.sync' && frame.params?.dao === dao) socket.send(JSON.stringify({ id: frame.id, result: { update } }));
-        else server.send(message);
-      });
-    },
-  );
-}
+const goTo = (fragment: string) => goToRoute(page, fragment);
 
 test('a proposal claiming a time far in the future is held back by the page, which stays up; a moment no date holds reads as impossible', async () => {
   // Past 8.64e15 ms a Date cannot hold a moment and Intl throws; records may not claim one (core/ledger/record.ts),
@@ -77,7 +53,7 @@ test('a proposal claiming a time far in the future is held back by the page, whi
   const scenario = new Scenario([alice], simpleMajority(1), Date.now() - 60_000);
   const far = scenario.propose(alice, { kind: 'signal', params: { text: 'Later.' }, title: 'From the far future' }, { time: 8e15 });
   const near = scenario.propose(alice, { kind: 'signal', params: { text: 'Now.' }, title: 'From today' }, { time: Date.now() - 30_000, deps: [scenario.genesis.id] });
-  await serveDao(scenario.daoId, scenario.records);
+  await serveDao(page, scenario.daoId, scenario.records);
   try {
     await page.reload();
     await page.getByTestId('home-address').waitFor({ timeout: 15_000 });
@@ -102,7 +78,7 @@ test("a member's title or text with direction controls shows them as marks, not 
   const alice = actor('alice');
   const scenario = new Scenario([alice], simpleMajority(1), Date.now() - 60_000);
   const proposal = scenario.propose(alice, { kind: 'signal', params: { text: 'Send it to \u202E0x1234' }, title: 'Pay \u202Eevil' }, { time: Date.now() - 30_000 });
-  await serveDao(scenario.daoId, scenario.records);
+  await serveDao(page, scenario.daoId, scenario.records);
   try {
     await goTo('#/'); // the test before left the page on a proposal of its own DAO
     await page.reload();

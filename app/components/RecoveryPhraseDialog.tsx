@@ -10,6 +10,7 @@ import { useBridge } from '../bridge/bridge-context.tsx';
 import { FormError } from './FormError.tsx';
 import { PassphraseForm } from './PassphraseForm.tsx';
 import { RecoveryPhraseGrid } from './RecoveryPhraseGrid.tsx';
+import { useConfirmBackup } from './use-confirm-backup.ts';
 
 export interface RecoveryPhraseDialogProps {
   opened: boolean;
@@ -52,22 +53,8 @@ function RevealForm({ onCancel, onRevealed }: { onCancel: () => void; onRevealed
 
 function RevealedPhrase({ phrase, confirm, onDone }: { phrase: string; confirm: boolean; onDone: () => void }) {
   const { t } = useTranslation();
-  const bridge = useBridge();
   const [written, setWritten] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [hostError, setHostError] = useState<unknown>(null);
-
-  async function confirmWritten(): Promise<void> {
-    setBusy(true);
-    setHostError(null);
-    try {
-      await bridge.call('identity.confirmBackup', {});
-      onDone();
-    } catch (error) {
-      setHostError(error);
-      setBusy(false);
-    }
-  }
+  const { confirm: confirmWritten, busy, hostError } = useConfirmBackup(onDone);
 
   return (
     <Stack gap="md">

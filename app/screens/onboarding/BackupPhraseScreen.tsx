@@ -5,31 +5,17 @@ import { Alert, Button, Checkbox, Group, Stack, Text, Title } from '@mantine/cor
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useBridge } from '../../bridge/bridge-context.tsx';
 import { CopyableValue } from '../../components/CopyableValue.tsx';
 import { FormError } from '../../components/FormError.tsx';
 import { RecoveryPhraseGrid } from '../../components/RecoveryPhraseGrid.tsx';
+import { useConfirmBackup } from '../../components/use-confirm-backup.ts';
 import { CenteredLayout } from '../../layout/CenteredLayout.tsx';
 import type { NewRecoveryPhrase } from './new-recovery-phrase.ts';
 
 export function BackupPhraseScreen({ created, onDone }: { created: NewRecoveryPhrase; onDone: () => void }) {
   const { t } = useTranslation();
-  const bridge = useBridge();
   const [confirmed, setConfirmed] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [hostError, setHostError] = useState<unknown>(null);
-
-  async function done(): Promise<void> {
-    setBusy(true);
-    setHostError(null);
-    try {
-      await bridge.call('identity.confirmBackup', {});
-      onDone();
-    } catch (error) {
-      setHostError(error);
-      setBusy(false);
-    }
-  }
+  const { confirm: done, busy, hostError } = useConfirmBackup(onDone);
 
   return (
     <CenteredLayout width={680}>
