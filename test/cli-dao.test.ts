@@ -60,7 +60,9 @@ test('found a DAO, propose, vote, sign the result; the state survives a restart'
   assert.match(everything.stdout, / {2}vote {2}0x[0-9a-fA-F]{40} {2}superseded by the member's later vote\n\(1-1 of 1 ignored records\)\n$/);
 
   await waitFor('the voting period to end', async () => ((await json<ProposalView>(['proposal', 'show', dao, proposal])).status === 'closed' ? true : undefined), 90_000);
+  assert.match((await cli(['dao', 'list'])).stdout, new RegExp(`^${dao}  Garden Club  1/15 members  0 open  1 result to sign \\(\`daomesh tally sign\`\\)$`, 'm'));
   await json(['tally', 'sign', dao, proposal]);
+  assert.match((await cli(['dao', 'list'])).stdout, new RegExp(`^${dao}  Garden Club  1/15 members  0 open$`, 'm'));
   const decided = await json<ProposalView>(['proposal', 'show', dao, proposal]);
   assert.equal(decided.status, 'passed');
   assert.deepEqual(decided.certificate, { signatures: 1, needed: 1, final: true, signedByMe: true });

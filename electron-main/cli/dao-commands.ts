@@ -173,7 +173,12 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
           ? unopenable.length === 0
             ? 'no DAOs yet: `daomesh dao create --name …`'
             : `no DAO that opens: ${counted(unopenable.length, 'DAO')} here could not be opened (above)`
-          : daos.map((entry) => `${entry.id}  ${terminalLine(entry.name)}  ${entry.members}/${entry.memberCap} members  ${entry.openProposals} open`).join('\n'),
+          : daos
+              .map((entry) => {
+                const toSign = entry.resultsToSign > 0 ? `  ${counted(entry.resultsToSign, 'result')} to sign (\`daomesh tally sign\`)` : '';
+                return `${entry.id}  ${terminalLine(entry.name)}  ${entry.members}/${entry.memberCap} members  ${entry.openProposals} open${toSign}`;
+              })
+              .join('\n'),
       );
     });
 
