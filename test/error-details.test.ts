@@ -58,3 +58,16 @@ test('a bad invite and a failed join read in zh-Hant with no English details ins
   // Without a detail (an older host), the message is shown as before.
   assert.match(describeError(zh, new DaomeshError('SYNC_FAILED', 'boom')), /boom/);
 });
+
+test("a write the fold would not count reads in zh-Hant with the fold's reason translated", async () => {
+  const zh = await translator('zh-Hant');
+  const english = await translator('en');
+  const late = new DaomeshError('RECORD_REJECTED', 'The DAO would not count this vote: vote after the voting period.');
+  assert.equal(describeError(zh, late), '這個 DAO 不會採計這筆紀錄，所以沒有寫入（在投票期結束後才投票）。');
+  assert.equal(describeError(english, late), 'The DAO would not count this vote: vote after the voting period. Nothing was written.');
+  const capped = new DaomeshError('RECORD_REJECTED', 'The DAO would not count this proposal: member cap reached (4).');
+  assert.deepEqual(englishIn(describeError(zh, capped)), []);
+  // A reason this version does not know, and a message of another shape, show as the host gave them.
+  assert.match(describeError(zh, new DaomeshError('RECORD_REJECTED', 'The DAO would not count this vote: a reason from the future.')), /a reason from the future/);
+  assert.match(describeError(zh, new DaomeshError('RECORD_REJECTED', 'The proposal is withdrawn already.')), /The proposal is withdrawn already\./);
+});

@@ -781,7 +781,7 @@ export const zhHant: Messages = {
     INVITE_REVOKED: '這個邀請已被撤銷，請索取新的邀請碼。',
     INVITE_NOT_FOUND: '這個節點沒有為這個 DAO 發出這個邀請。若要撤銷其他節點發出的邀請，請提供完整的邀請碼。',
     SYNC_FAILED: '無法連上這個 DAO：{{detail}}',
-    RECORD_REJECTED: '這個 DAO 不會採計這筆紀錄，所以沒有寫入（{{message}}）。',
+    RECORD_REJECTED: '這個 DAO 不會採計這筆紀錄，所以沒有寫入（{{reason}}）。',
     TEXT_TOO_LONG: '這段文字太長了：每段文字最多只能有 20,000 個字元。',
   },
 };
