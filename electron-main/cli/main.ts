@@ -252,11 +252,11 @@ All commands:
   daomesh identity lock
   daomesh identity backup    [--passphrase-file F]
   daomesh identity confirm-backup
-  daomesh dao create --name N [--charter T] [--preset P] [--founder ADDR]... [--member-cap N] [--voting-period D] [--grace-period D]
+  daomesh dao create --name N [--charter T] [--preset P] [--founder ADDR]... [--member-cap N] [--voting-period D] [--grace-period D] [--kind-voting KIND=P]...
   daomesh dao list | dao show DAO | dao members DAO | dao evidence DAO [--offset N] [--limit N] [--all]
   daomesh dao text DAO [charter|draft:ID] [--set T | --append T | --list]
   daomesh proposal create DAO --title T [--kind K] [--member ADDR] [--shares N] [--points N] [--text T]
-  daomesh proposal create DAO --title T --kind rules.change [--voting-mode M] [--quorum %] [--threshold %] [--objection %] [--voting-period D] [--grace-period D] [--epoch D] [--credits-per-epoch N] [--member-cap N] [--signature-threshold N] [--reputation-half-life D|none] [--treasury-share %] [--income-split S]
+  daomesh proposal create DAO --title T --kind rules.change [--voting-mode M] [--quorum %] [--threshold %] [--objection %] [--voting-period D] [--grace-period D] [--epoch D] [--credits-per-epoch N] [--member-cap N] [--signature-threshold N] [--reputation-half-life D|none] [--treasury-share %] [--income-split S] [--kind-voting KIND=P|KIND=dao]...
   daomesh proposal list DAO | proposal show DAO PROPOSAL | proposal withdraw DAO PROPOSAL
   daomesh vote DAO PROPOSAL yes|no|abstain [--votes N]
   daomesh tally sign DAO PROPOSAL
