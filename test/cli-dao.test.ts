@@ -276,6 +276,7 @@ test('a rules change with a bad option is refused with one line, and nothing is 
     [['--kind', 'rules.change', '--kind-voting', 'member.remove'], /^daomesh: --kind-voting takes kind=preset, not "member.remove"\. For example member.remove=supermajority/],
     [['--kind', 'rules.change', '--kind-voting', 'boss=lazy-consensus'], /^daomesh: --kind-voting takes a proposal kind before the = \(member.add, member.remove/],
     [['--kind', 'rules.change', '--kind-voting', 'signal=dictator'], /^daomesh: --kind-voting takes a preset after the = \(simple-majority, .*, or dao\), not "signal=dictator"\./],
+    [['--kind', 'rules.change', '--kind-voting', 'signal=quadratic=x'], /^daomesh: --kind-voting takes a preset after the = \(simple-majority, .*, or dao\), not "signal=quadratic=x"\./],
     [['--kind', 'rules.change', '--kind-voting', 'signal=quadratic', '--kind-voting', 'signal=dao'], /^daomesh: --kind-voting names signal twice: quadratic and dao\./],
     [['--kind', 'rules.change', '--kind-voting', 'signal=dao'], /^daomesh: These rules are already in force/],
   ];

@@ -12,8 +12,11 @@ export type KindVoting = Partial<Record<ProposalKind, RulePreset | 'dao'>>;
 const flag = '--kind-voting';
 
 function choiceOf(text: string, previous: KindVoting | undefined): KindVoting {
-  const [kindText = '', modeText = ''] = text.split('=', 2).map((part) => part.trim());
-  if (!text.includes('=')) refuse(flag, 'kind=preset', text, 'For example member.remove=supermajority, or member.remove=dao to vote as the DAO.');
+  const at = text.indexOf('=');
+  if (at < 0) refuse(flag, 'kind=preset', text, 'For example member.remove=supermajority, or member.remove=dao to vote as the DAO.');
+  // Everything after the first '=' is the preset: a second '=' makes it none (split('=', 2) dropped the rest).
+  const kindText = text.slice(0, at).trim();
+  const modeText = text.slice(at + 1).trim();
   const kind = ProposalKind.options.find((candidate) => candidate === kindText);
   if (kind === undefined) refuse(flag, `a proposal kind before the = (${ProposalKind.options.join(', ')})`, text);
   const mode = modeText === 'dao' ? 'dao' : RulePreset.options.find((candidate) => candidate === modeText);
