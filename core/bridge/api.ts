@@ -138,8 +138,12 @@ export const TallyView = z.object({
  * put them there. Peers' records may still carry them; the screens show such text isolated.
  */
 const directionControl = /[\u202A-\u202E\u2066-\u2069]/u;
-/** Format characters (zero-width spaces, joiners, direction marks) and spaces only: a label that shows as blank. */
-const nothingVisible = /^[\p{Cf}\p{Z}\s]*$/u;
+/**
+ * What shows as nothing: format characters (zero-width spaces, joiners, direction marks), spaces, controls,
+ * combining marks with no letter to sit on, and the letters and symbols drawn blank (Hangul fillers, the blank
+ * Braille pattern). A label of only these shows as blank.
+ */
+const nothingVisible = /^[\p{Cf}\p{Z}\p{Cc}\p{M}\s\u115F\u1160\u3164\uFFA0\u2800]*$/u;
 
 /** A one-line label a person types: trimmed, something visible in it, no direction controls. */
 function label(what: string, max: number) {
