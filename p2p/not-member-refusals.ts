@@ -10,7 +10,12 @@ export type NotMemberBackOff = {
   readonly maxMs: number;
 };
 
-export const defaultNotMemberBackOff: NotMemberBackOff = { firstMs: 60_000, maxMs: 60 * 60_000 };
+/**
+ * Short at first: the usual refusal is passing (a new device's delegation has not reached the peer yet), and a
+ * minute's pause there held up a new node's first sync (the member-turns test waited past 30 s). A peer that keeps
+ * refusing is asked ever more rarely: about eight times in the first quarter hour, then once an hour.
+ */
+export const defaultNotMemberBackOff: NotMemberBackOff = { firstMs: 5_000, maxMs: 60 * 60_000 };
 
 export class NotMemberRefusals {
   readonly #backOff: NotMemberBackOff;
