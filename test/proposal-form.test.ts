@@ -55,7 +55,7 @@ test('the message names the bound in words, in both languages', () => {
   assert.match(zhHant.proposal.form.periodTooLong, new RegExp(`最長為 ${maxNewDaoPeriodMs / day} 天`));
 });
 
-test('a name or title that shows blank, or carries direction controls, is refused in the form as at the host', () => {
+test('a name or title that shows blank, spans lines, or carries direction controls, is refused in the form as at the host', () => {
   const signal = (title: string) => checkProposal({ ...emptyProposalDraft(rules), kind: 'signal', title }, rules).problems.title;
   const named = (name: string) => checkCreateDao({ ...emptyCreateDaoDraft(), name }, null).problems.name;
   for (const blank of ['\u200b\u200b', ' \u2060 ', '\u200e']) {
@@ -66,8 +66,13 @@ test('a name or title that shows blank, or carries direction controls, is refuse
     assert.equal(signal(reversed), 'proposal.form.titleDirection', JSON.stringify(reversed));
     assert.equal(named(reversed), 'dao.create.nameDirection', JSON.stringify(reversed));
   }
-  // Right-to-left scripts and emoji are text like any other.
-  for (const fine of ['العربية', 'עברית', '👍 Garden']) {
+  // One line: a line break would pass a second line off as another entry in a list or a terminal.
+  for (const twoLines of ['Garden\nAlice: approved', 'a\tb', 'a\u0085b', 'bell\u0007']) {
+    assert.equal(signal(twoLines), 'proposal.form.titleControl', JSON.stringify(twoLines));
+    assert.equal(named(twoLines), 'dao.create.nameControl', JSON.stringify(twoLines));
+  }
+  // Right-to-left scripts, emoji, and the direction marks a mixed-script name may need are text like any other.
+  for (const fine of ['العربية', 'עברית', '👍 Garden', 'עברית\u200F 2', 'Garden\u200E']) {
     assert.equal(signal(fine), undefined);
     assert.equal(named(fine), undefined);
   }

@@ -144,20 +144,30 @@ const directionControl = /[\u202A-\u202E\u2066-\u2069]/u;
  * Braille pattern). A label of only these shows as blank.
  */
 const nothingVisible = /^[\p{Cf}\p{Z}\p{Cc}\p{M}\s\u115F\u1160\u3164\uFFA0\u2800]*$/u;
+/**
+ * Controls (line breaks, tabs, C0 and C1 codes): a label is shown on one line, in lists and in a terminal, where a
+ * line break would pass a second line off as another entry. Direction marks (U+200E, U+200F, U+061C) stay allowed:
+ * a name mixing right-to-left and left-to-right scripts may need them, and they move no more than the neutral
+ * characters beside them (the screens show names isolated).
+ */
+const controlCharacter = /\p{Cc}/u;
 
-/** A one-line label a person types: trimmed, something visible in it, no direction controls. */
+/** A one-line label a person types: trimmed, something visible in it, no controls or direction controls. */
 function label(what: string, max: number) {
   return FreeText.trim()
     .min(1, what)
     .max(max)
-    .refine((text) => text.length === 0 || !nothingVisible.test(text), { message: `${what} with something visible in it`, params: { problem: 'invisible' } })
+    .refine((text) => text.length === 0 || !nothingVisible.test(text), { message: 'text with something visible in it', params: { problem: 'invisible' } })
+    .refine((text) => !controlCharacter.test(text), { message: 'text on one line, without line breaks, tabs or other control characters', params: { problem: 'control' } })
     .refine((text) => !directionControl.test(text), { message: 'text without direction controls (U+202A-U+202E, U+2066-U+2069)', params: { problem: 'direction' } });
 }
 
+export type LabelProblem = 'invisible' | 'control' | 'direction';
+
 /** Which of `label`'s own checks an issue is, for forms that word it. */
-export function labelProblem(issue: z.core.$ZodIssue): 'invisible' | 'direction' | null {
+export function labelProblem(issue: z.core.$ZodIssue): LabelProblem | null {
   const problem = issue.code === 'custom' ? (issue.params as { problem?: unknown } | undefined)?.problem : undefined;
-  return problem === 'invisible' || problem === 'direction' ? problem : null;
+  return problem === 'invisible' || problem === 'control' || problem === 'direction' ? problem : null;
 }
 
 const Name = label('a name', 80);

@@ -26,11 +26,14 @@ test('refused parameters are said in words: the field, and what it takes', () =>
     ['dao.editText', { dao, text: 'charter', ops: [] }, 'ops must not be empty'],
     ['dao.editText', { dao, text: 'charter', ops: Array.from({ length: 2 }, () => ({ at: 0, insert: 'x'.repeat(10_001) })) }, 'ops must be edits inserting at most 20,000 characters in all'],
     ['identity.create', { passphrase: 'short' }, 'passphrase must have at least 8 characters'],
-    ['dao.create', { name: '\u200b\u200b', preset: 'quadratic' }, 'name must be a name with something visible in it'],
+    ['dao.create', { name: '\u200b\u200b', preset: 'quadratic' }, 'name must be text with something visible in it'],
     ...['\u3164', '\u115F\u1160', '\u2800', '\u0301', '\u034F', '\uFFA0', '\u200E\u0300'].map(
-      (blank): [BridgeMethod, unknown, string] => ['dao.create', { name: blank, preset: 'quadratic' }, 'name must be a name with something visible in it'],
+      (blank): [BridgeMethod, unknown, string] => ['dao.create', { name: blank, preset: 'quadratic' }, 'name must be text with something visible in it'],
     ),
     ['dao.propose', { dao, title: 'Pay 0x\u202Eevil', params: { kind: 'signal', text: '' } }, 'title must be text without direction controls (U+202A-U+202E, U+2066-U+2069)'],
+    ...['Garden\nAlice: approved', 'a\tb', 'a\u0085b'].map(
+      (twoLines): [BridgeMethod, unknown, string] => ['dao.propose', { dao, title: twoLines, params: { kind: 'signal', text: '' } }, 'title must be text on one line, without line breaks, tabs or other control characters'],
+    ),
     ['dao.get', 5, 'the request must be an object'],
   ];
   for (const [method, params, expected] of cases) assert.equal(refusal(method, params), expected);

@@ -35,7 +35,7 @@ export function emptyCreateDaoDraft(): CreateDaoDraft {
 type PeriodProblem = 'dao.create.periodInvalid' | 'dao.create.periodTooShort' | 'dao.create.periodTooLong';
 
 export interface CreateDaoProblems {
-  name?: 'dao.create.nameRequired' | 'dao.create.nameTooLong' | 'dao.create.nameDirection';
+  name?: 'dao.create.nameRequired' | 'dao.create.nameTooLong' | 'dao.create.nameDirection' | 'dao.create.nameControl';
   charter?: 'dao.create.charterTooLong';
   founders?:
     | { key: 'dao.create.foundersInvalid'; values: string }
@@ -86,7 +86,9 @@ export function checkCreateDao(
       ? 'dao.create.nameTooLong'
       : issues.some((issue) => labelProblem(issue) === 'direction')
         ? 'dao.create.nameDirection'
-        : 'dao.create.nameRequired';
+        : issues.some((issue) => labelProblem(issue) === 'control')
+          ? 'dao.create.nameControl'
+          : 'dao.create.nameRequired';
   }
   if (!fields.charter.safeParse(draft.charter).success) problems.charter = 'dao.create.charterTooLong';
 

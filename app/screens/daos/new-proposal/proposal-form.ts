@@ -41,7 +41,7 @@ type PeriodProblem = 'proposal.form.periodInvalid' | 'proposal.form.periodTooSho
 type RulesProblems = Partial<Record<Exclude<keyof RulesDraft, 'kindModes'>, 'proposal.form.percentInvalid' | 'proposal.form.numberInvalid' | PeriodProblem>>;
 
 export interface ProposalProblems {
-  title?: 'proposal.form.titleRequired' | 'proposal.form.titleTooLong' | 'proposal.form.titleDirection';
+  title?: 'proposal.form.titleRequired' | 'proposal.form.titleTooLong' | 'proposal.form.titleDirection' | 'proposal.form.titleControl';
   member?: 'proposal.form.memberInvalid';
   shares?: 'proposal.form.sharesInvalid';
   points?: 'proposal.form.pointsInvalid';
@@ -152,7 +152,9 @@ export function checkProposal(
       ? 'proposal.form.titleTooLong'
       : issues.some((issue) => labelProblem(issue) === 'direction')
         ? 'proposal.form.titleDirection'
-        : 'proposal.form.titleRequired';
+        : issues.some((issue) => labelProblem(issue) === 'control')
+          ? 'proposal.form.titleControl'
+          : 'proposal.form.titleRequired';
   }
 
   const member = draft.member.trim();
