@@ -24,7 +24,7 @@ export async function benchGossipNodes(count = Number(process.env.BENCH_GOSSIP_N
     for (let i = 0; i < count; i += 5) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(5, count - i) }, async () => {
-          const running = await startCliNode({ args: ['--sync-interval', '30000'] });
+          const running = await startCliNode({ args: ['--sync-interval', '30s'] });
           const api = await connectApi(await readApiEndpoint(running.dataDir));
           const { address } = await api.call('identity.create', { passphrase: 'gossip bench passphrase' });
           return { process: running, api, address };

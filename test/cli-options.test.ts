@@ -26,7 +26,8 @@ async function assertRefused(args: string[], message: RegExp): Promise<void> {
 
 test('`node` refuses a number option that is no number or out of range, naming it and its range', async () => {
   const refusals: [string[], RegExp][] = [
-    [['--sync-interval', 'abc'], /^daomesh: --sync-interval takes a duration, not "abc"\. Use a number with s, m, h or d/],
+    [['--sync-interval', 'abc'], /^daomesh: --sync-interval takes a duration, not "abc"\. Use a number with a unit \(ms, s, m, h or d\)/],
+    [['--sync-interval', '30'], /^daomesh: --sync-interval takes a duration, not "30"\. Say which you mean: 30s, 30m, 30h or 30d \(30ms for milliseconds\)\.\n$/],
     [['--sync-interval', '0'], /^daomesh: --sync-interval takes a duration from 100ms to 24d, not "0"\.\n$/],
     [['--sync-interval', '30d'], /^daomesh: --sync-interval takes a duration from 100ms to 24d, not "30d"\./],
     [['--mdns-interval', 'abc'], /^daomesh: --mdns-interval takes a duration, not "abc"\./],

@@ -46,7 +46,7 @@ async function query<M extends 'dao.get' | 'dao.peers'>(node: RunningNode, metho
 }
 
 const start = (dataDir?: string, bootstrap: string[] = []) =>
-  startCliNode({ ...(dataDir ? { dataDir } : {}), env, args: ['--sync-interval', '2000', ...bootstrap.flatMap((address) => ['--bootstrap', address])] });
+  startCliNode({ ...(dataDir ? { dataDir } : {}), env, args: ['--sync-interval', '2s', ...bootstrap.flatMap((address) => ['--bootstrap', address])] });
 
 before(async () => {
   for (let i = 0; i < 3; i++) {

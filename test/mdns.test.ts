@@ -15,8 +15,8 @@ test('two nodes on one LAN find each other by mDNS, with no bootstrap list', asy
     set -e
     ip link set lo up; ip link set lo multicast on; ip route add 224.0.0.0/4 dev lo
     node=${JSON.stringify(process.execPath)}; cli=${JSON.stringify(cli)}
-    "$node" "$cli" node --data ${a} --listen /ip4/127.0.0.1/tcp/0 --mdns-interval 500 --json > ${a}/out 2>${a}/err &
-    "$node" "$cli" node --data ${b} --listen /ip4/127.0.0.1/tcp/0 --mdns-interval 500 --json > ${b}/out 2>${b}/err &
+    "$node" "$cli" node --data ${a} --listen /ip4/127.0.0.1/tcp/0 --mdns-interval 500ms --json > ${a}/out 2>${a}/err &
+    "$node" "$cli" node --data ${b} --listen /ip4/127.0.0.1/tcp/0 --mdns-interval 500ms --json > ${b}/out 2>${b}/err &
     trap 'kill $(jobs -p) 2>/dev/null; wait' EXIT
     for i in $(seq 1 60); do
       pa=$("$node" "$cli" --data ${a} peers --json 2>/dev/null || echo '[]'); pb=$("$node" "$cli" --data ${b} peers --json 2>/dev/null || echo '[]')

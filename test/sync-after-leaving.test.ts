@@ -29,7 +29,7 @@ async function query<M extends 'dao.get' | 'dao.peers'>(node: RunningNode, metho
   }
 }
 
-const start = (dataDir?: string) => startCliNode({ ...(dataDir ? { dataDir } : {}), env, args: ['--sync-interval', String(syncIntervalMs)] });
+const start = (dataDir?: string) => startCliNode({ ...(dataDir ? { dataDir } : {}), env, args: ['--sync-interval', `${syncIntervalMs}ms`] });
 
 /** Lines a node logged since `from` (its stderr's length then) that contain `text`. */
 function logged(node: RunningNode, from: number, text: string): string[] {

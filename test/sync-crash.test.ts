@@ -28,7 +28,7 @@ test('a node SIGKILLed while catching up restarts and converges with nothing los
   const { code } = await a.call('dao.invite', { dao });
   const bootstrap = ['--bootstrap', `${a.mesh.getMultiaddrs()[0]!.toString()}`];
 
-  node = await startCliNode({ env, args: ['--sync-interval', '1000', ...bootstrap] });
+  node = await startCliNode({ env, args: ['--sync-interval', '1s', ...bootstrap] });
   const dataDir = node.dataDir;
   await runCli(['--data', dataDir, 'identity', 'create', '--json'], { env });
   const log = join(dataDir, 'daos', dao, 'envelopes.log');
@@ -49,7 +49,7 @@ test('a node SIGKILLed while catching up restarts and converges with nothing los
     await node.stop();
     kills++;
     lastSize = sizeAtKill;
-    node = await startCliNode({ dataDir, env, args: ['--sync-interval', '1000', ...bootstrap] });
+    node = await startCliNode({ dataDir, env, args: ['--sync-interval', '1s', ...bootstrap] });
   }
   const expected = a.daos.get(dao);
   const caught = await waitFor(

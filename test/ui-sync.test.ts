@@ -29,7 +29,7 @@ async function cliJson<T>(node: RunningNode, args: string[]): Promise<T> {
 
 /** A node with the UI and an identity made through the CLI, and its page open on the node's link. */
 async function startMember(): Promise<Member> {
-  const node = await startCliNode({ env, args: ['--ui', '--sync-interval', '2000'] });
+  const node = await startCliNode({ env, args: ['--ui', '--sync-interval', '2s'] });
   nodes.push(node);
   const { address } = await cliJson<{ address: string }>(node, ['identity', 'create']);
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });

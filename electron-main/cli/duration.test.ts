@@ -24,6 +24,18 @@ test('a printed duration reads back whole, as typed by hand too', () => {
   fc.assert(fc.property(fc.integer({ min: 0, max: 10 * 365 * 86_400_000 }), (ms) => assert.equal(parseDuration(formatDuration(ms)), ms)));
   assert.equal(parseDuration(' 1d12h '), 1.5 * 86_400_000);
   assert.equal(parseDuration('1.5h'), 90 * 60_000);
-  assert.equal(parseDuration('250'), 250);
-  for (const text of ['', 'h', '1x', '1h 30', '30 m', '1h,30m', '-1s', 'soon']) assert.throws(() => parseDuration(text), /^DaomeshError: Not a duration/, text);
+  assert.equal(parseDuration('250ms'), 250);
+  assert.equal(parseDuration('0'), 0);
+  for (const text of ['', 'h', '1x', '1h 30', '30 m', '1h,30m', '-1s', 'soon', '1h 1h', '30m 1h', '1s 1d']) assert.throws(() => parseDuration(text), /^DaomeshError: Not a duration/, text);
+});
+
+test('a number without a unit is refused, not read as milliseconds, and the refusal asks which unit was meant', () => {
+  for (const text of ['2', '250', ' 1.5 ']) {
+    assert.throws(() => parseDuration(text), (error: unknown) => {
+      assert.ok(error instanceof Error && 'hint' in error);
+      assert.match(error.message, /^A duration needs its unit: /);
+      assert.match(String(error.hint), new RegExp(`^Say which you mean: ${text.trim().replace('.', '\\.')}s, `));
+      return true;
+    }, text);
+  }
 });

@@ -75,11 +75,11 @@ program
   .option('--bootstrap <multiaddr>', 'peer to connect to at start, repeatable (…/p2p/<peer id>)', collect, [])
   .option('--no-mdns', 'do not look for peers on the local network')
   .option('--relay', 'relay connections for DAOmesh peers that cannot be dialled directly (for an always-on node with a public address)')
-  .addOption(durationOption('--mdns-interval <duration>', 'how often mDNS asks the LAN for peers (e.g. 10s, or milliseconds)', shortestInterval, longestTimer).default(10_000, '10s'))
+  .addOption(durationOption('--mdns-interval <duration>', 'how often mDNS asks the LAN for peers (e.g. 10s, 500ms)', shortestInterval, longestTimer).default(10_000, '10s'))
   .option('--ui', 'serve the UI on 127.0.0.1 (web mode) and print its URL')
   .addOption(portOption('--api-port <port>', 'port of the local API and UI (default: any free port)'))
   .option('--passphrase-file <file>', 'unlock the identity at start with the passphrase in this file (or set DAOMESH_PASSPHRASE)')
-  .addOption(durationOption('--sync-interval <duration>', 'how often each DAO is compared again with its peers (e.g. 30s, or milliseconds)', shortestInterval, longestTimer).default(30_000, '30s'))
+  .addOption(durationOption('--sync-interval <duration>', 'how often each DAO is compared again with its peers (e.g. 30s, 500ms)', shortestInterval, longestTimer).default(30_000, '30s'))
   .action(async (options: { listen: string[]; bootstrap: string[]; mdns: boolean; relay?: boolean; mdnsInterval: number; ui?: boolean; apiPort?: number; passphraseFile?: string; syncInterval: number }, command: Command) => {
     const { dataDir, json } = globals(command);
     // Loaded here only: the host pulls in libp2p and the rest, which every other command would pay for at start.

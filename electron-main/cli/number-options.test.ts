@@ -14,7 +14,7 @@ function parse(argv: string[]): Record<string, unknown> {
 
 test('number options read digits and durations into numbers, and keep their defaults', () => {
   assert.deepEqual(parse([]), { syncInterval: 30_000 });
-  assert.deepEqual(parse(['--votes', '1000', '--api-port', '0', '--sync-interval', '2000']), { votes: 1000, apiPort: 0, syncInterval: 2000 });
+  assert.deepEqual(parse(['--votes', '1000', '--api-port', '0', '--sync-interval', '2s']), { votes: 1000, apiPort: 0, syncInterval: 2000 });
   assert.deepEqual(parse(['--api-port', '65535', '--sync-interval', '1.5s']), { apiPort: 65_535, syncInterval: 1500 });
   assert.equal(parse(['--sync-interval', '24d']).syncInterval, longestTimer.ms);
 });
@@ -27,10 +27,16 @@ test('a number option refuses what is no number or out of range with BAD_REQUEST
     [['--api-port', '65536'], '--api-port takes a port from 0 to 65535 (0: any free port), not "65536".'],
     [['--api-port', ''], '--api-port takes a port from 0 to 65535 (0: any free port), not "".'],
     [['--sync-interval', 'NaN'], '--sync-interval takes a duration, not "NaN".'],
-    [['--sync-interval', '99'], '--sync-interval takes a duration from 100ms to 24d, not "99".'],
+    [['--sync-interval', '99ms'], '--sync-interval takes a duration from 100ms to 24d, not "99ms".'],
     [['--sync-interval', '25d'], '--sync-interval takes a duration from 100ms to 24d, not "25d".'],
   ];
   for (const [argv, message] of refusals) assert.throws(() => parse(argv), { code: 'BAD_REQUEST', message }, argv.join(' '));
+  // A number without its unit: the refusal asks which unit was meant.
+  assert.throws(() => parse(['--sync-interval', '2000']), {
+    code: 'BAD_REQUEST',
+    message: '--sync-interval takes a duration, not "2000".',
+    hint: 'Say which you mean: 2000s, 2000m, 2000h or 2000d (2000ms for milliseconds).',
+  });
 });
 
 test('the longest duration stays below the delay Node timers can hold', () => {

@@ -26,8 +26,8 @@ export function durationWithin(text: string, flag: string, least: DurationBound,
   let ms: number;
   try {
     ms = parseDuration(text);
-  } catch {
-    refuse(flag, 'a duration', text, 'Use a number with s, m, h or d, like 30m or 3d.');
+  } catch (error) {
+    refuse(flag, 'a duration', text, error instanceof DaomeshError ? error.hint : undefined);
   }
   if (ms < least.ms || ms > most.ms) refuse(flag, `a duration from ${least.words} to ${most.words}`, text);
   return ms;
@@ -52,7 +52,7 @@ export function portOption(flags: string, description: string): Option {
   });
 }
 
-/** A duration (30s, 5m, or plain milliseconds), in milliseconds. */
+/** A duration (30s, 5m, 250ms), in milliseconds. */
 export function durationOption(flags: string, description: string, least: DurationBound, most: DurationBound): Option {
   const option = new Option(flags, description);
   return option.argParser((text: string) => durationWithin(text, flagOf(option), least, most));
