@@ -169,6 +169,15 @@ test('a rules change: one option per rule, voted, signed, and in force once the 
   assert.ok(proposed.params?.kind === 'rules.change');
   assert.deepEqual(pick(proposed.params.rules as DaoRulesView, expected), expected);
   assert.equal((await json<DaoView>(['dao', 'show', dao])).rules.votingMode, 'lazy', 'nothing changes before the result');
+  // In words: each rule it changes, from the one in force now, as `dao show` words rules.
+  const proposedText = (await cli(['proposal', 'show', dao, proposal])).stdout;
+  assert.match(proposedText, /^ {2}changes the rules, from those in force now:$/m);
+  assert.match(proposedText, /^ {2}voting: lazy \(rejected once [\d.]+% of members object\) → quadratic \(quorum 60%, threshold 66\.67%, 49 credits per 7d\)$/m);
+  assert.match(proposedText, /^ {2}voting period: 2s → 1h$/m);
+  assert.match(proposedText, /^ {2}grace period: 1s → 30m$/m);
+  assert.match(proposedText, /^ {2}member cap: 15 → 9$/m);
+  assert.match(proposedText, /^ {2}reputation: does not fade → halves every 30d$/m);
+  assert.match(proposedText, /^ {2}treasury share of income: [\d.]+% → 12\.5%$/m);
 
   await waitFor('the voting period to end', async () => ((await json<ProposalView>(['proposal', 'show', dao, proposal])).status === 'closed' ? true : undefined));
   await json(['tally', 'sign', dao, proposal]);
@@ -183,6 +192,7 @@ test('a rules change: one option per rule, voted, signed, and in force once the 
   assert.ok(Date.now() > executesAt);
   assert.deepEqual(pick(executed.rules, expected), expected);
   assert.equal(executed.proposals.find((entry) => entry.id === proposal)?.status, 'executed');
+  assert.match((await cli(['proposal', 'show', dao, proposal])).stdout, /^ {2}changed the rules \(`daomesh dao show` lists those in force\)$/m);
   // The rules as people read them: durations in the units the options take.
   const shown = await cli(['dao', 'show', dao]);
   assert.match(shown.stdout, /^ {2}voting: quadratic \(quorum 60%, threshold 66.67%, 49 credits per 7d\), period 1h, grace 30m, a result is final with 1 signature$/m);
@@ -239,6 +249,31 @@ test('a voting mode per proposal kind: set when founding, changed by a rules cha
   const refused = await cli(['dao', 'create', '--name', 'Wrong Kinds', '--kind-voting', 'vote=lazy-consensus']);
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /^daomesh: --kind-voting takes a proposal kind before the =/);
+});
+
+test('a passed proposal that cannot take effect says why in `proposal show`', async () => {
+  // Two admissions pass together in a DAO with room for one more member: the second finds it full. Both results
+  // are signed within the grace period, while one signature still makes a result final.
+  const { dao } = await json<{ dao: string }>(['dao', 'create', '--name', 'Tiny', '--preset', 'lazy-consensus', '--member-cap', '2', '--voting-period', '2s', '--grace-period', '15s']);
+  const admit = async (member: string) => (await json<{ proposal: string }>(['proposal', 'create', dao, '--title', `Admit ${member.slice(0, 6)}`, '--kind', 'member.add', '--member', member, '--shares', '10'])).proposal;
+  const proposals = [await admit(`0x${'1'.repeat(40)}`), await admit(`0x${'2'.repeat(40)}`)];
+  for (const proposal of proposals) {
+    await waitFor('the voting period to end', async () => ((await json<ProposalView>(['proposal', 'show', dao, proposal])).status === 'closed' ? true : undefined));
+  }
+  for (const proposal of proposals) await json(['tally', 'sign', dao, proposal]);
+  const settled = await waitFor('both to settle', async () => {
+    const view = await json<DaoView>(['dao', 'show', dao]);
+    const statuses = proposals.map((id) => view.proposals.find((entry) => entry.id === id)?.status);
+    return statuses.every((status) => status === 'executed' || status === 'failed') ? view : undefined;
+  });
+  const failed = settled.proposals.filter((entry) => proposals.includes(entry.id) && entry.status === 'failed');
+  assert.equal(failed.length, 1, 'one admission fills the DAO, the other fails');
+  assert.equal(failed[0]!.failure, 'member cap reached (2)');
+  const shown = (await cli(['proposal', 'show', dao, failed[0]!.id])).stdout;
+  assert.match(shown, /\[failed\] member\.add: /);
+  assert.match(shown, /^ {2}could not take effect: member cap reached \(2\)$/m);
+  const executed = settled.proposals.find((entry) => proposals.includes(entry.id) && entry.status === 'executed')!;
+  assert.doesNotMatch((await cli(['proposal', 'show', dao, executed.id])).stdout, /could not take effect/);
 });
 
 test('dao text: a text over the limit is refused as too long, naming the limit, before the node is asked', async () => {

@@ -1,6 +1,6 @@
 // `daomesh dao …`, `daomesh proposal …` (the rules.change options are in rules-options.ts), `daomesh vote`, `daomesh tally sign`, `daomesh rage-quit`.
 import { Option, type Command } from 'commander';
-import { maxNewDaoPeriodMs, type DaoView, type ExitView, type ProposalParams, type ProposalView, type RulePreset, type VotingModeView } from '../../core/bridge/api.ts';
+import { maxNewDaoPeriodMs, type DaoRulesView, type DaoView, type ExitView, type ProposalParams, type ProposalView, type RulePreset, type VotingModeView } from '../../core/bridge/api.ts';
 import { DaomeshError } from '../../core/errors.ts';
 import type { ApiClient } from '../host/api-client.ts';
 import { formatDuration } from './duration.ts';
@@ -118,11 +118,46 @@ function proposalParams(options: ProposalCreateOptions): ProposalParams {
         : { kind: 'signal', text: options.text };
 }
 
-async function findProposal(api: ApiClient, dao: string, proposal: string): Promise<ProposalView> {
+async function findProposal(api: ApiClient, dao: string, proposal: string): Promise<{ view: DaoView; found: ProposalView }> {
   const view = await api.call('dao.get', { dao });
   const found = view.proposals.find((candidate) => candidate.id === proposal);
   if (!found) throw new DaomeshError('PROPOSAL_NOT_FOUND', `The DAO has no proposal ${proposal}.`);
-  return found;
+  return { view, found };
+}
+
+/** Each rule in words, as `dao show` words it, for a rules change's `now → after` lines. */
+function ruleWords(rules: DaoRulesView): Array<[string, string]> {
+  const kinds = Object.entries(rules.votingByKind).sort(([a], [b]) => a.localeCompare(b));
+  return [
+    ['voting', describeVoting(rules)],
+    ['voting period', formatDuration(rules.votingPeriodMs)],
+    ['grace period', formatDuration(rules.gracePeriodMs)],
+    ['member cap', String(rules.memberCap)],
+    ['signatures for a final result', String(rules.signatureThreshold)],
+    ['reputation', rules.reputationHalfLifeMs === null ? 'does not fade' : `halves every ${formatDuration(rules.reputationHalfLifeMs)}`],
+    ['treasury share of income', `${rules.income.treasuryBps / 100}%`],
+    ['rest of income', `split ${splitWords[rules.income.split]}`],
+    ...kinds.map(([kind, mode]): [string, string] => [`${kind} votes`, describeVoting(mode)]),
+  ];
+}
+
+/** What a rules change changes, from the rules in force now: `  voting period: 3d → 1h`, one line a rule. */
+function describeRuleChanges(now: DaoRulesView, after: DaoRulesView): string[] {
+  const before = new Map(ruleWords(now));
+  const next = new Map(ruleWords(after));
+  const changed = [...new Set([...before.keys(), ...next.keys()])].filter((rule) => before.get(rule) !== next.get(rule));
+  // A kind with no mode of its own votes in the DAO's mode.
+  const words = (map: Map<string, string>, rule: string) => map.get(rule) ?? "the DAO's mode";
+  return changed.map((rule) => `  ${rule}: ${words(before, rule)} → ${words(next, rule)}`);
+}
+
+/** `proposal show`'s lines on what the proposal does, beyond its one-line summary. */
+function describeEffect(view: DaoView, proposal: ProposalView): string[] {
+  if (proposal.params?.kind !== 'rules.change') return [`  ${terminalLine(proposal.summary)}`];
+  // The view's params are the rules it leads to from those in force now: once it took effect, nothing differs.
+  if (proposal.status === 'executed') return ['  changed the rules (`daomesh dao show` lists those in force)'];
+  const changes = describeRuleChanges(view.rules, { ...view.rules, ...proposal.params.rules });
+  return changes.length === 0 ? ['  would change nothing from the rules in force now'] : ['  changes the rules, from those in force now:', ...changes];
 }
 
 export function addDaoCommands(program: Command, cli: CliContext): void {
@@ -262,10 +297,11 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
     .command('show <dao> <proposal>')
     .description('one proposal: status, deadlines, tally, certificate')
     .action(async (id: string, proposalId: string, _options, command: Command) => {
-      const found = await cli.withApi(command, (api) => findProposal(api, id, proposalId));
+      const { view, found } = await cli.withApi(command, (api) => findProposal(api, id, proposalId));
       const lines = [
         describeProposal(found),
-        `  ${terminalLine(found.summary)}`,
+        ...describeEffect(view, found),
+        ...(found.failure === null ? [] : [`  could not take effect: ${terminalLine(found.failure)}`]),
         `  voting ends ${new Date(found.votingEndsAt).toISOString()}${found.executesAt ? `, executes ${new Date(found.executesAt).toISOString()}` : ''}`,
         found.certificate ? `  certificate: ${found.certificate.signatures}/${found.certificate.needed} signatures${found.certificate.final ? ' (final)' : ''}` : '  certificate: none yet',
       ];
