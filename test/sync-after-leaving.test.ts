@@ -103,7 +103,7 @@ test('a member who rage quits: their node stops syncing the DAO and says so; the
   assert.equal(status.state, 'offline', 'not in sync with anyone');
   assert.deepEqual([...status.peers].sort(), [a.info.peerId, b.info.peerId].sort(), 'the DAO\'s nodes are still connected');
   const human = await runCli(['--data', c.dataDir, 'dao', 'peers', dao], { env });
-  assert.match(human.stdout, /^\S+: offline, 2 peers, /);
+  assert.match(human.stdout, /^\S+: not syncing, 2 peers, /);
   assert.match(human.stdout, /\n {2}you left this DAO \(or were removed\): this node keeps its records, readable, but no longer syncs it\n/);
   // The DAO stays readable where it was left.
   const view = await query(c, 'dao.get', { dao });
@@ -146,6 +146,7 @@ test("a second device of the leaver's that was off meanwhile is refused by the D
     if (lines[1]) assert.match(lines[1], /not asking it again for 10 s/);
   }
   const human = await runCli(['--data', d.dataDir, 'dao', 'peers', dao], { env });
+  assert.match(human.stdout, /^\S+: offline \(every peer refuses this node\), 3 peers, /);
   for (const peer of everyone) assert.match(human.stdout, new RegExp(`\n {2}${peer}: refuses this node \\(not one of the DAO's nodes by its records\\); asked again later\n`));
   const view: DaoView = await query(d, 'dao.get', { dao });
   assert.equal(view.exits.length, 0, 'nothing reached D');

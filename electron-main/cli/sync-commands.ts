@@ -7,12 +7,21 @@ import { defaultInviteLifetimeMs, maxInviteLifetimeMs } from '../../core/sync/in
 import { durationOption } from './number-options.ts';
 import { terminalLine } from './terminal-text.ts';
 
-function describeSync(status: DaoSyncStatus): string {
+/** The state in words, as the UI says it: a node whose member left is not offline, and refusing peers are not synced with. */
+function describeState(status: DaoSyncStatus): string {
+  if (status.left) return 'not syncing';
+  const refused = status.refusedBy.length;
+  if (refused === 0 || status.peers.length === 0) return status.state;
+  if (status.state === 'offline' && refused === status.peers.length) return `offline (every peer refuses this node)`;
+  return `${status.state} (with ${status.peers.length - refused} of ${status.peers.length} peers; the others refuse this node)`;
+}
+
+export function describeSync(status: DaoSyncStatus): string {
   const progress = status.progress ? ` (${status.progress.received}/${status.progress.expected})` : '';
   const last = status.lastSyncAt === null ? 'never synced' : `last synced ${new Date(status.lastSyncAt).toISOString()}`;
   const refusedBy = new Set(status.refusedBy);
   return [
-    `${status.dao}: ${status.state}${progress}, ${status.peers.length} peer${status.peers.length === 1 ? '' : 's'}, ${last}`,
+    `${status.dao}: ${describeState(status)}${progress}, ${status.peers.length} peer${status.peers.length === 1 ? '' : 's'}, ${last}`,
     ...(status.left ? ['  you left this DAO (or were removed): this node keeps its records, readable, but no longer syncs it'] : []),
     `  online: ${status.online.length === 0 ? 'nobody' : status.online.join(', ')}`,
     ...status.peers.map((peer) => `  ${terminalLine(peer)}${refusedBy.has(peer) ? ": refuses this node (not one of the DAO's nodes by its records); asked again later" : ''}`),
