@@ -301,7 +301,7 @@ test('the UI replica folds the entries it can decode and skips the rest, never t
   assert.equal(mixed.state(scenario.now).proposals.length, 1);
 });
 
-test('quadratic voting in the UI: the credits control says what n votes cost and what the ballot may spend; a cleared field sends nothing', async () => {
+test('quadratic voting in the UI: the credits control says what n votes cost and what the ballot may spend; a cleared or out-of-range field sends nothing', async () => {
   const data = ['--data', node.dataDir];
   const { dao } = await runCliJson<{ dao: string }>([...data, 'dao', 'create', '--name', 'Square Club', '--preset', 'quadratic']);
   const { proposal } = await runCliJson<{ proposal: string }>([...data, 'proposal', 'create', dao, '--title', 'How much?']);
@@ -317,7 +317,13 @@ test('quadratic voting in the UI: the credits control says what n votes cost and
   // A cleared field is no number of votes: nothing can be sent until it is one.
   await votes.fill('');
   await page.locator('[data-testid="vote-yes"]:disabled').waitFor();
+  // A number out of range is no ballot either: the control says the range, not what -5 votes "cost".
+  await votes.fill('-5');
+  assert.equal(await page.getByTestId('vote-credits-range').textContent(), 'Use 1 to 1,000 votes.');
+  assert.equal(await cost.textContent(), '100 credits this vote may cost (in its epoch)');
+  await page.locator('[data-testid="vote-yes"]:disabled').waitFor();
   await votes.fill('3');
+  await page.getByTestId('vote-credits-range').waitFor({ state: 'detached' });
   await page.getByTestId('vote-yes').click();
   await page.locator('[data-testid="vote-mine"][data-choice="yes"]').waitFor({ timeout: 15_000 });
   await page.locator('[data-testid="tally-yes"]', { hasText: '3' }).waitFor({ timeout: 15_000 });

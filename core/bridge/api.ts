@@ -360,6 +360,8 @@ export const TextOps = z
  * change through the bridge may go further, as the fold does (ten years, rules.ts): the CLI's rules change does.
  */
 export const maxNewDaoPeriodMs = 90 * 24 * 3600 * 1000;
+/** The most votes one quadratic ballot may put on a proposal (a million credits' worth). */
+export const maxBallotVotes = 1000;
 
 export const bridgeMethods = {
   'node.status': { params: Empty, result: NodeStatus },
@@ -424,7 +426,7 @@ export const bridgeMethods = {
     result: z.object({ proposal: RecordId }),
   },
   'dao.vote': {
-    params: z.object({ dao: DaoId, proposal: RecordId, choice: VoteChoice, votes: z.number().int().min(1).max(1000).optional() }).strict(),
+    params: z.object({ dao: DaoId, proposal: RecordId, choice: VoteChoice, votes: z.number().int().min(1).max(maxBallotVotes).optional() }).strict(),
     result: z.object({ record: RecordId }),
   },
   /** Signs the tally certificate an honest member would sign now (after the voting period). */

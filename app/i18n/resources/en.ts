@@ -675,6 +675,7 @@ export const en = {
       tooMany_one: '{{votes}} votes cost {{cost}} credits, more than this vote may cost. Use at most {{count}} vote.',
       tooMany_other: '{{votes}} votes cost {{cost}} credits, more than this vote may cost. Use at most {{count}} votes.',
       noCredits: 'No credits are left for this vote: your other votes in its epoch spent them.',
+      votesRange: 'Use 1 to {{most, number}} votes.',
     },
     certificate: {
       title: 'Signed result',

@@ -3,6 +3,7 @@
 // Votes that cost more than that are refused by the host, so the control says so before anything is sent.
 import { Group, NumberInput, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { maxBallotVotes } from '../../../../core/bridge/api.ts';
 import { ballotCost, mostVotesFor } from '../../../../core/governance/voice-credits.ts';
 
 export interface CreditsControlProps {
@@ -12,6 +13,11 @@ export interface CreditsControlProps {
   disabled: boolean;
 }
 
+/** Is `votes` a number of votes a ballot may carry (a cleared field or a partial number is none)? */
+export function votesInRange(votes: number | string): votes is number {
+  return typeof votes === 'number' && Number.isInteger(votes) && votes >= 1 && votes <= maxBallotVotes;
+}
+
 /** Do `votes` votes cost more than the `credits` this ballot may spend (null: the host reports no budget)? */
 export function overCredits(votes: number | string, credits: number | null): boolean {
   return typeof votes === 'number' && credits !== null && ballotCost(votes) > credits;
@@ -19,9 +25,12 @@ export function overCredits(votes: number | string, credits: number | null): boo
 
 export function CreditsControl({ votes, onChange, credits, disabled }: CreditsControlProps) {
   const { t } = useTranslation();
-  const n = typeof votes === 'number' ? votes : 0;
+  const inRange = votesInRange(votes);
+  const n = inRange ? votes : 0;
   const cost = ballotCost(n);
-  const over = overCredits(votes, credits);
+  // A number typed out of range (-5, 5000) would show a cost for votes no ballot carries: say the range instead.
+  const outOfRange = typeof votes === 'number' && !inRange;
+  const over = inRange && overCredits(votes, credits);
   const most = credits === null ? 0 : mostVotesFor(credits);
   return (
     <Stack gap={4}>
@@ -31,18 +40,23 @@ export function CreditsControl({ votes, onChange, credits, disabled }: CreditsCo
           value={votes}
           onChange={onChange}
           min={1}
-          max={1000}
+          max={maxBallotVotes}
           allowDecimal={false}
           w={140}
           disabled={disabled}
-          error={over}
+          error={over || outOfRange}
           data-testid="vote-credits"
         />
         <Text size="sm" c="dimmed" pb={8} data-testid="vote-credits-cost">
-          {t('proposal.vote.cost', { votes: n, count: cost })}
-          {credits !== null && ` · ${t('proposal.vote.creditsLeft', { count: credits })}`}
+          {inRange && `${t('proposal.vote.cost', { votes: n, count: cost })}${credits !== null ? ' · ' : ''}`}
+          {credits !== null && t('proposal.vote.creditsLeft', { count: credits })}
         </Text>
       </Group>
+      {outOfRange && (
+        <Text size="sm" c="red" role="alert" data-testid="vote-credits-range">
+          {t('proposal.vote.votesRange', { most: maxBallotVotes })}
+        </Text>
+      )}
       {over && (
         <Text size="sm" c="red" role="alert" data-testid="vote-credits-over">
           {most === 0 ? t('proposal.vote.noCredits') : t('proposal.vote.tooMany', { votes: n, cost, credits, count: most })}

@@ -7,7 +7,7 @@ import type { ProposalView } from '../../../../core/bridge/api.ts';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
 import { FormError } from '../../../components/FormError.tsx';
 import { useNow } from '../../../time/use-now.ts';
-import { CreditsControl, overCredits } from './CreditsControl.tsx';
+import { CreditsControl, overCredits, votesInRange } from './CreditsControl.tsx';
 
 type Choice = 'yes' | 'no' | 'abstain';
 
@@ -28,8 +28,8 @@ export function VoteCard({ dao, proposal, onVoted }: VoteCardProps) {
   const [busy, setBusy] = useState<Choice | null>(null);
   const [hostError, setHostError] = useState<unknown>(null);
   const over = now >= proposal.votingEndsAt;
-  // A cleared or partial votes field is no number of votes: nothing is sent until it is one.
-  const votesUnset = quadratic && (typeof votes !== 'number' || votes < 1);
+  // A cleared, partial or out-of-range votes field is no number of votes: nothing is sent until it is one.
+  const votesUnset = quadratic && !votesInRange(votes);
   // Votes that cost more than this ballot may spend: the host would refuse them, so nothing is sent.
   const tooMany = quadratic && overCredits(votes, proposal.myCredits);
   const mine = proposal.myVote?.choice ?? null;
