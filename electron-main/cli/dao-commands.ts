@@ -45,6 +45,15 @@ function describeClaim(exit: ExitView): string {
   return `${exit.claimBps / 100}% of the books (${exit.shares} of ${exit.totalShares} shares)`;
 }
 
+/** Which ignored records a page of `dao evidence` shows, and how to ask for the next: `records 101 to 200 of 250; --offset 200 for the next`. */
+export function describeEvidencePage(offset: number, shown: number, total: number): string {
+  if (shown === 0) return `no ignored records from number ${offset + 1} on: the DAO ignores ${total} in all`;
+  if (offset === 0 && shown === total) return total === 1 ? '1 ignored record' : `all ${total} ignored records`;
+  const which = shown === 1 ? `ignored record ${offset + 1}` : `ignored records ${offset + 1} to ${offset + shown}`;
+  const rest = offset + shown < total ? `; --offset ${offset + shown} for the next` : '';
+  return `${which} of ${total}${rest}`;
+}
+
 function describeExit(exit: ExitView): string {
   const how = exit.reason === 'ragequit' ? 'rage quit' : 'removed';
   const grace = exit.duringGraceOf.length === 0 ? '' : `, in the grace period of ${exit.duringGraceOf.join(', ')}`;
@@ -245,8 +254,7 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
         return { ...first, evidence };
       });
       const lines = page.evidence.map((entry) => `${entry.recordId}  ${entry.kind}  ${entry.author}  ${terminalLine(entry.reason)}`);
-      const shown = page.evidence.length === 0 ? `none of ${page.total} from ${page.offset}` : `${page.offset + 1}-${page.offset + page.evidence.length} of ${page.total}`;
-      cli.print(cli.json(command), page, page.total === 0 ? 'the DAO ignores no records' : [...lines, `(${shown} ignored records)`].join('\n'));
+      cli.print(cli.json(command), page, page.total === 0 ? 'the DAO ignores no records' : [...lines, `(${describeEvidencePage(page.offset, page.evidence.length, page.total)})`].join('\n'));
     });
 
   dao
