@@ -54,6 +54,12 @@ scenario.advance(day + 1);
 for (const proposal of [addDave, addErin]) for (const member of [alice, bob]) scenario.sign(member, proposal);
 scenario.advance(hour);
 const refused = scenario.propose(alice, { kind: 'member.add', params: { member: actor('frank').key.address, shares: 1n }, title: 'Welcome Frank' });
+// Passed and signed by three of the four members, its grace period over, and no record since that claims a later time: the fold has not
+// executed it yet (a member's node would write one within seconds; here none does).
+const green = scenario.propose(alice, { kind: 'signal', params: { text: 'Green?' }, title: 'Paint it green' });
+for (const member of [alice, bob]) scenario.vote(member, green, 'yes');
+scenario.advance(day + 1);
+for (const member of [alice, bob, carol]) scenario.sign(member, green);
 
 test('in zh-Hant, ignored records read with their kind and the reason in Chinese', async () => {
   // What the fold says, in core's English: the page must word it.
@@ -89,9 +95,21 @@ test('in zh-Hant, a passed proposal that could not take effect says why, with th
   assert.equal(await page.getByTestId('proposal-failure').getAttribute('data-failure'), 'member cap reached (4)');
   await page.screenshot({ path: join(screenshots, 'failed-proposal-zh-Hant.png'), fullPage: true });
 
-  // A proposal in effect says nothing of the kind.
+  // A proposal in effect says nothing of the kind, nor that it is taking effect.
   await goTo(`#/daos/${scenario.daoId}/proposals/${addDave}`);
   await page.locator(`[data-testid="proposal-detail"][data-proposal="${addDave}"][data-status="executed"]`).waitFor({ timeout: 15_000 });
   assert.equal(await page.getByTestId('proposal-failure').count(), 0);
+  assert.equal(await page.getByTestId('effect-note').count(), 0);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a passed proposal past its grace period that the fold has not executed yet reads "taking effect", not "in effect"', async () => {
+  const proposal = scenario.proposal(green);
+  assert.equal(proposal.status, 'passed');
+  assert.ok(proposal.executesAt !== null && proposal.executesAt < Date.now(), 'its grace period is over');
+  await goTo(`#/daos/${scenario.daoId}/proposals/${green}`);
+  await page.locator(`[data-testid="proposal-detail"][data-proposal="${green}"][data-status="passed"]`).waitFor({ timeout: 15_000 });
+  assert.equal(await page.getByTestId('effect-note').innerText(), '正在生效…');
+  assert.doesNotMatch(await page.getByTestId('proposal-detail').innerText(), /已生效/);
   assert.deepEqual(pageErrors, []);
 });
