@@ -43,7 +43,7 @@ const goTo = (fragment: string) => goToRoute(page, fragment);
 // Three members, room for four: Dave's and Erin's admissions pass together; Dave's takes the last place, Erin's
 // then fails, and Frank's, proposed after, is refused. Carol changes her vote on a signal: the first is superseded.
 const [alice, bob, carol, dave, erin] = ['alice', 'bob', 'carol', 'dave', 'erin'].map(actor) as [Actor, Actor, Actor, Actor, Actor];
-const scenario = new Scenario([alice, bob, carol], { ...simpleMajority(3), votingPeriodMs: day, gracePeriodMs: hour, memberCap: 4 }, Date.now() - 3 * day);
+const scenario = new Scenario([alice, bob, carol], { ...simpleMajority(3), votingPeriodMs: day, gracePeriodMs: hour, memberCap: 4 }, Date.now() - 5 * day);
 const addDave = scenario.propose(alice, { kind: 'member.add', params: { member: dave.key.address, shares: 1n }, title: 'Welcome Dave' });
 const addErin = scenario.propose(bob, { kind: 'member.add', params: { member: erin.key.address, shares: 1n }, title: 'Welcome Erin' });
 const signal = scenario.propose(carol, { kind: 'signal', params: { text: 'Blue?' }, title: 'Paint it blue' });
@@ -54,6 +54,12 @@ scenario.advance(day + 1);
 for (const proposal of [addDave, addErin]) for (const member of [alice, bob]) scenario.sign(member, proposal);
 scenario.advance(hour);
 const refused = scenario.propose(alice, { kind: 'member.add', params: { member: actor('frank').key.address, shares: 1n }, title: 'Welcome Frank' });
+// A rules change passed, signed and in effect (the next record claims a time after its grace period).
+const slower = scenario.propose(alice, { kind: 'rules.change', params: { change: { gracePeriodMs: 2 * hour, reputationHalfLifeMs: 30 * day } }, title: 'Slower' });
+for (const member of [alice, bob, carol]) scenario.vote(member, slower, 'yes');
+scenario.advance(day + 1);
+for (const member of [alice, bob, carol]) scenario.sign(member, slower);
+scenario.advance(hour + 1);
 // Passed and signed by three of the four members, its grace period over, and no record since that claims a later time: the fold has not
 // executed it yet (a member's node would write one within seconds; here none does).
 const green = scenario.propose(alice, { kind: 'signal', params: { text: 'Green?' }, title: 'Paint it green' });
@@ -100,6 +106,22 @@ test('in zh-Hant, a passed proposal that could not take effect says why, with th
   await page.locator(`[data-testid="proposal-detail"][data-proposal="${addDave}"][data-status="executed"]`).waitFor({ timeout: 15_000 });
   assert.equal(await page.getByTestId('proposal-failure').count(), 0);
   assert.equal(await page.getByTestId('effect-note').count(), 0);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a rules change in effect, in zh-Hant, says which rules it set and to what, not that it changes nothing', async () => {
+  assert.equal(scenario.proposal(slower).status, 'executed');
+  await goTo(`#/daos/${scenario.daoId}/proposals/${slower}`);
+  await page.locator(`[data-testid="proposal-detail"][data-proposal="${slower}"][data-status="executed"]`).waitFor({ timeout: 15_000 });
+  const set = page.getByTestId('proposal-rules-set');
+  await set.waitFor({ timeout: 15_000 });
+  assert.equal(await set.locator('tbody tr').count(), 2, 'the two rules it names');
+  assert.equal((await page.getByTestId('set-rule-grace-period').locator('td').allInnerTexts())[1], '2 小時');
+  assert.equal(await page.getByTestId('proposal-rule-changes').count(), 0);
+  assert.doesNotMatch(await page.getByTestId('proposal-summary').innerText(), /沒有任何變更/);
+  await goTo(`#/daos/${scenario.daoId}`);
+  const listed = page.locator(`[data-testid="proposal-row"][data-proposal="${slower}"]`).getByTestId('proposal-row-effect');
+  assert.match(await listed.innerText(), /^已設定：[^,]+、[^,]+$/);
   assert.deepEqual(pageErrors, []);
 });
 

@@ -106,14 +106,17 @@ test('a DAO whose name holds a newline, runs of spaces or invisible characters c
   assert.ok(typedNameMatches('anything', '\u200B\u200F'), 'a name with nothing to type confirms with anything typed');
   assert.ok(!typedNameMatches(' ', '\u200B'));
 
-  const { dao } = await api.call('dao.create', { name: 'Garden\n\nClub', preset: 'simple-majority' });
+  // The host takes no line breaks in a name any more (a peer's genesis may still hold them: typedNameMatches above).
+  const { dao } = await api.call('dao.create', { name: 'Garden  \u200B  Club', preset: 'simple-majority' });
   await goTo(`#/daos/${dao}`);
   await page.locator(`[data-testid="dao-home"][data-dao="${dao}"]`).waitFor({ timeout: 15_000 });
   const shown = await page.getByTestId('dao-title').innerText();
-  assert.equal(shown, 'Garden Club', 'the screen shows the newlines as one space');
+  assert.equal(shown, 'Garden \u200B Club', 'the screen shows each run of spaces as one');
   await page.getByTestId('ragequit-open').click();
   await page.getByTestId('ragequit-confirm-input').fill(shown);
   assert.ok(await page.getByTestId('ragequit-confirm').isEnabled(), 'the name as shown confirms');
+  await page.getByTestId('ragequit-confirm-input').fill('Garden Club');
+  assert.ok(await page.getByTestId('ragequit-confirm').isEnabled(), 'and as a person types what they see');
   await page.getByTestId('ragequit-confirm-input').fill('Garden Clu');
   assert.ok(!(await page.getByTestId('ragequit-confirm').isEnabled()));
   await page.keyboard.press('Escape');

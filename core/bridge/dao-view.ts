@@ -200,6 +200,24 @@ function summaryOf(proposal: FoldProposal): string {
   }
 }
 
+const votingViewKeys = ['votingMode', 'quorumBps', 'thresholdBps', 'objectionBps', 'creditsPerEpoch', 'epochMs'] as const satisfies ReadonlyArray<keyof DaoRulesView>;
+const plainRuleKeys = ['votingByKind', 'votingPeriodMs', 'gracePeriodMs', 'memberCap', 'signatureThreshold', 'reputationHalfLifeMs', 'income'] as const satisfies ReadonlyArray<
+  keyof DaoRulesView & keyof RulesChange
+>;
+
+/** The rules (in the bridge's terms) a rules change names: a whole new mode names all its numbers; the first format names every rule. */
+export function namedRuleKeys(params: RulesChangeParams): Array<keyof DaoRulesView> {
+  if (!('change' in params)) return [...votingViewKeys, ...plainRuleKeys];
+  const { change } = params;
+  const keys: Array<keyof DaoRulesView> = [];
+  if (change.voting !== undefined) {
+    if ('type' in change.voting) keys.push(...votingViewKeys);
+    else keys.push(...votingViewKeys.filter((key) => key !== 'votingMode' && (change.voting as Record<string, unknown>)[key] !== undefined));
+  }
+  for (const key of plainRuleKeys) if (change[key] !== undefined) keys.push(key);
+  return keys;
+}
+
 /**
  * The proposal's params in the bridge's terms, so the UI can word them in the user's language. The bridge's
  * schema must take whatever the fold does: one proposal it did not, valid in the fold, would make the whole
@@ -216,11 +234,15 @@ function paramsOf(proposal: FoldProposal, inForce: Rules | null): ProposalParams
     case 'reputation.grant':
       return { kind: 'reputation.grant', member: String(params.member), points: Number(params.points) };
     case 'rules.change': {
-      // The rules it leads to from those in force now (a change names only the rules it changes).
+      // The rules it names, with the values it leads to from those in force now; the rest stay as they are. Only
+      // the named ones, so that a change in effect can still say what it set (the rules before are not kept).
       // One that no longer applies (new numbers for a mode since replaced) shows the rules in force.
       if (inForce === null) return null;
-      const next = rulesAfter(inForce, params as RulesChangeParams);
-      return { kind: 'rules.change', rules: rulesView(next.ok ? next.rules : inForce) };
+      const change = params as RulesChangeParams;
+      const next = rulesAfter(inForce, change);
+      const after = rulesView(next.ok ? next.rules : inForce);
+      const named = Object.fromEntries(namedRuleKeys(change).map((key) => [key, after[key]])) as Partial<DaoRulesView>;
+      return { kind: 'rules.change', rules: named };
     }
     case 'signal':
       return { kind: 'signal', text: String(params.text ?? '') };

@@ -134,37 +134,45 @@ async function findProposal(api: ApiClient, dao: string, proposal: string): Prom
   return { view, found };
 }
 
-/** Each rule in words, as `dao show` words it, for a rules change's `now → after` lines. */
-function ruleWords(rules: DaoRulesView): Array<[string, string]> {
+/** Each rule in words, as `dao show` words it, with the rules (bridge keys) it stands for. */
+function ruleWords(rules: DaoRulesView): Array<{ rule: string; words: string; keys: ReadonlyArray<keyof DaoRulesView> }> {
   const kinds = Object.entries(rules.votingByKind).sort(([a], [b]) => a.localeCompare(b));
   return [
-    ['voting', describeVoting(rules)],
-    ['voting period', formatDuration(rules.votingPeriodMs)],
-    ['grace period', formatDuration(rules.gracePeriodMs)],
-    ['member cap', String(rules.memberCap)],
-    ['signatures for a final result', String(rules.signatureThreshold)],
-    ['reputation', rules.reputationHalfLifeMs === null ? 'does not fade' : `halves every ${formatDuration(rules.reputationHalfLifeMs)}`],
-    ['treasury share of income', `${rules.income.treasuryBps / 100}%`],
-    ['rest of income', `split ${splitWords[rules.income.split]}`],
-    ...kinds.map(([kind, mode]): [string, string] => [`${kind} votes`, describeVoting(mode)]),
+    { rule: 'voting', words: describeVoting(rules), keys: ['votingMode', 'quorumBps', 'thresholdBps', 'objectionBps', 'creditsPerEpoch', 'epochMs'] },
+    { rule: 'voting period', words: formatDuration(rules.votingPeriodMs), keys: ['votingPeriodMs'] },
+    { rule: 'grace period', words: formatDuration(rules.gracePeriodMs), keys: ['gracePeriodMs'] },
+    { rule: 'member cap', words: String(rules.memberCap), keys: ['memberCap'] },
+    { rule: 'signatures for a final result', words: String(rules.signatureThreshold), keys: ['signatureThreshold'] },
+    { rule: 'reputation', words: rules.reputationHalfLifeMs === null ? 'does not fade' : `halves every ${formatDuration(rules.reputationHalfLifeMs)}`, keys: ['reputationHalfLifeMs'] },
+    { rule: 'treasury share of income', words: `${rules.income.treasuryBps / 100}%`, keys: ['income'] },
+    { rule: 'rest of income', words: `split ${splitWords[rules.income.split]}`, keys: ['income'] },
+    ...kinds.map(([kind, mode]) => ({ rule: `${kind} votes`, words: describeVoting(mode), keys: ['votingByKind'] as const })),
   ];
 }
 
 /** What a rules change changes, from the rules in force now: `  voting period: 3d → 1h`, one line a rule. */
 function describeRuleChanges(now: DaoRulesView, after: DaoRulesView): string[] {
-  const before = new Map(ruleWords(now));
-  const next = new Map(ruleWords(after));
+  const before = new Map(ruleWords(now).map((entry) => [entry.rule, entry.words]));
+  const next = new Map(ruleWords(after).map((entry) => [entry.rule, entry.words]));
   const changed = [...new Set([...before.keys(), ...next.keys()])].filter((rule) => before.get(rule) !== next.get(rule));
   // A kind with no mode of its own votes in the DAO's mode.
   const words = (map: Map<string, string>, rule: string) => map.get(rule) ?? "the DAO's mode";
   return changed.map((rule) => `  ${rule}: ${words(before, rule)} → ${words(next, rule)}`);
 }
 
+/** The rules a change in effect set, with their values: the rules before it are not kept, so it is compared with nothing. */
+function describeRulesSet(rules: DaoRulesView, named: Partial<DaoRulesView>): string[] {
+  const keys = Object.keys(named);
+  const set = ruleWords({ ...rules, ...named }).filter((entry) => entry.keys.some((key) => keys.includes(key)));
+  const lines = set.map((entry) => `  ${entry.rule}: ${entry.words}`);
+  if (named.votingByKind !== undefined && Object.keys(named.votingByKind).length === 0) lines.push("  every kind votes in the DAO's mode");
+  return lines;
+}
+
 /** `proposal show`'s lines on what the proposal does, beyond its one-line summary. */
 function describeEffect(view: DaoView, proposal: ProposalView): string[] {
   if (proposal.params?.kind !== 'rules.change') return [`  ${terminalLine(proposal.summary)}`];
-  // The view's params are the rules it leads to from those in force now: once it took effect, nothing differs.
-  if (proposal.status === 'executed') return ['  changed the rules (`daomesh dao show` lists those in force)'];
+  if (proposal.status === 'executed') return ['  set these rules:', ...describeRulesSet(view.rules, proposal.params.rules)];
   const changes = describeRuleChanges(view.rules, { ...view.rules, ...proposal.params.rules });
   return changes.length === 0 ? ['  would change nothing from the rules in force now'] : ['  changes the rules, from those in force now:', ...changes];
 }

@@ -14,7 +14,7 @@ import { MemberText } from '../../../components/MemberText.tsx';
 
 export function ProposalRow({ proposal, rules, onOpen }: { proposal: ProposalView; rules: DaoRulesView; onOpen: () => void }) {
   const { t, i18n } = useTranslation();
-  const line = proposal.params ? effectLine(t, proposal.params, rules, i18n.resolvedLanguage ?? 'en') : proposal.summary;
+  const line = proposal.params ? effectLine(t, proposal.params, rules, i18n.resolvedLanguage ?? 'en', proposal.status) : proposal.summary;
   return (
     <UnstyledButton className={classes.row} onClick={onOpen} data-testid="proposal-row" data-proposal={proposal.id} data-status={proposal.status}>
       <Group justify="space-between" wrap="nowrap" gap="sm">

@@ -5,7 +5,7 @@ import { Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { DaoRulesView, ProposalView } from '../../../../core/bridge/api.ts';
 import { CopyableValue } from '../../../components/CopyableValue.tsx';
-import { ruleChanges } from './proposal-effect.ts';
+import { ruleChanges, rulesSet } from './proposal-effect.ts';
 import { MemberText } from '../../../components/MemberText.tsx';
 
 const wrapAnywhere = { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' } as const;
@@ -45,7 +45,34 @@ export function ProposalEffect({ proposal, rules }: { proposal: ProposalView; ru
       );
     }
     case 'rules.change': {
-      // A change may name only some rules (the host sends them all): the others stay as they are.
+      // Only the rules the change names come with it: the others stay as they are. Once in effect it is compared
+      // with nothing (the rules before are not kept): it lists what it set.
+      if (proposal.status === 'executed') {
+        const set = rulesSet(t, rules, params.rules, language);
+        return (
+          <div data-testid="proposal-summary">
+            <Text c="dimmed" mb={4}>
+              {t('proposal.does.rulesSet')}
+            </Text>
+            <Table withTableBorder withColumnBorders fz="sm" data-testid="proposal-rules-set">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('proposal.does.rule')}</Table.Th>
+                  <Table.Th>{t('proposal.does.setTo')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {set.map((row) => (
+                  <Table.Tr key={row.testId} data-testid={`set-${row.testId}`}>
+                    <Table.Td>{row.label}</Table.Td>
+                    <Table.Td fw={600}>{row.value}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </div>
+        );
+      }
       const changes = ruleChanges(t, rules, { ...rules, ...params.rules }, language);
       if (changes.length === 0) {
         return (
@@ -71,8 +98,8 @@ export function ProposalEffect({ proposal, rules }: { proposal: ProposalView; ru
               {changes.map((change) => (
                 <Table.Tr key={change.testId} data-testid={`change-${change.testId}`}>
                   <Table.Td>{change.label}</Table.Td>
-                  <Table.Td c="dimmed">{change.now}</Table.Td>
-                  <Table.Td fw={600}>{change.after}</Table.Td>
+                  <Table.Td c="dimmed">{change.now || t('proposal.does.noValue')}</Table.Td>
+                  <Table.Td fw={600}>{change.after || t('proposal.does.noValue')}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
