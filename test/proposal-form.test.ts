@@ -77,3 +77,7 @@ test('a name or title that shows blank, spans lines, or carries direction contro
     assert.equal(named(fine), undefined);
   }
 });
+
+test("a new member's shares start at 100, as founders' and the CLI's do, not at 1 (about 1% of a founder's claim)", () => {
+  assert.equal(emptyProposalDraft(rules).shares, 100);
+});

@@ -421,6 +421,7 @@ test('the forms to admit, reward and remove a member propose what they say; a ra
   // This node no longer syncs the DAO, and says so rather than "Offline" (waiting for peers).
   await page.locator('[data-testid="dao-sync"][data-left="true"]').waitFor({ timeout: 15_000 });
   assert.equal(await page.getByTestId('sync-state').first().textContent(), 'Not syncing');
+  assert.doesNotMatch((await page.getByTestId('sync-details').textContent()) ?? '', /Not synced with another node yet/, 'nor as if it were about to sync');
   // One member is left: a result needs their signature alone, whatever the rule set for two says.
   assert.equal(after.signaturesNeeded, 1);
   assert.match((await page.getByTestId('rule-signatures').textContent()) ?? '', /^Signed by 1 member \(the rule says 2; a result always needs more than half of the members, and at most all\)$/);

@@ -386,7 +386,7 @@ export const en = {
       author: 'Signed by',
       reason: 'Why it was ignored',
       more: 'Show {{count}} more',
-      rest: 'These are the first {{shown}} of {{total}}. The CLI lists them all: daomesh dao show DAO --json',
+      rest: 'These are the first {{shown}} of {{total}}. The CLI lists them all: daomesh dao evidence DAO --all',
       // Record kinds (core/governance/record-kinds.ts); one of a newer version shows as its raw name.
       recordKinds: {
         daoGenesis: 'Founding of the DAO',

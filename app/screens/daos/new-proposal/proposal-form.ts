@@ -66,8 +66,9 @@ export function rulesDraftFrom(rules: DaoRulesView): RulesDraft {
   };
 }
 
+/** A new member's shares start at 100, as founders' do by default and as the CLI's --shares: 1 gave newcomers ~1% unnoticed. */
 export function emptyProposalDraft(rules: DaoRulesView): ProposalDraft {
-  return { kind: 'signal', title: '', member: '', shares: 1, points: 10, text: '', rules: rulesDraftFrom(rules) };
+  return { kind: 'signal', title: '', member: '', shares: 100, points: 10, text: '', rules: rulesDraftFrom(rules) };
 }
 
 const titleSchema = bridgeMethods['dao.propose'].params.shape.title;
