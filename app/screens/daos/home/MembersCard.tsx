@@ -25,8 +25,8 @@ export function MembersCard({ dao, online }: { dao: DaoView; online: readonly st
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('dao.members.address')}</Table.Th>
-                <Table.Th ta="right">{t('dao.members.shares')}</Table.Th>
-                <Table.Th ta="right">{t('dao.members.reputation')}</Table.Th>
+                <Table.Th ta="right" style={{ whiteSpace: 'nowrap' }}>{t('dao.members.shares')}</Table.Th>
+                <Table.Th ta="right" style={{ whiteSpace: 'nowrap' }}>{t('dao.members.reputation')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
