@@ -134,6 +134,12 @@ type Tracked = {
   notMember: NotMemberRefusals;
   /** Whether this node's member had left the DAO when last looked at (the log says so once when it happens). */
   departed: boolean;
+  /**
+   * Since this node's member left: the DAO's nodes known to hold the departure (a session went through after it,
+   * or they refused this node as no longer the DAO's). The others are still asked, so that a rage quit written
+   * while they were out of reach gets to them.
+   */
+  handedOver: Set<string>;
 };
 
 /** How many of a DAO's nodes each periodic round compares with. */
@@ -276,6 +282,7 @@ export class DaoSync {
       coolingOff: new Map(),
       notMember: new NotMemberRefusals(this.#options.notMemberBackOff),
       departed: false,
+      handedOver: new Set(),
     });
     const topic = daoTopic(dao);
     this.#pubsub.topicValidators.set(topic, (peer, message) => this.#validate(dao, peer, message.data));
@@ -436,7 +443,7 @@ export class DaoSync {
   #syncAll(): void {
     for (const [dao, tracked] of this.#daos) {
       // Picked among those it would ask: a round spent on peers left alone would compare with nobody.
-      const askable = this.peersOf(dao).filter((peer) => this.#leftAloneFor(tracked, peer) === 0);
+      const askable = this.peersOf(dao).filter((peer) => this.#leftAloneFor(tracked, peer) === 0 && !this.#handedOverTo(tracked, peer));
       for (const peer of shuffled(askable).slice(0, periodicPeers)) this.#request(dao, peer);
     }
   }
@@ -445,8 +452,9 @@ export class DaoSync {
   #request(dao: string, peer: string, delayMs = 0, busyTries = 0): void {
     const tracked = this.#daos.get(dao);
     // A peer left alone after a session that ran out of time, or after refusing this node as not one of the DAO's
-    // nodes, is asked again by a later round, gossip or connection. A node whose member left asks nobody.
-    if (!tracked || this.#stopped || this.#leftAloneFor(tracked, peer) > 0 || this.#departed(tracked)) return;
+    // nodes, is asked again by a later round, gossip or connection. A node whose member left asks only the nodes
+    // that may not hold the departure yet.
+    if (!tracked || this.#stopped || this.#leftAloneFor(tracked, peer) > 0 || this.#handedOverTo(tracked, peer)) return;
     const notBefore = performance.now() + delayMs;
     const waiting = tracked.queue.get(peer);
     if (waiting === undefined) tracked.queue.set(peer, { notBefore, busyTries });
@@ -461,8 +469,9 @@ export class DaoSync {
   /** Starts the first due session when none is running for the DAO; otherwise waits for the end of one, or a timer. */
   #pump(tracked: Tracked): void {
     if (this.#stopped || tracked.running.size + tracked.serving.size > 0) return;
-    // Queued before this node's member left (its own rage quit, or a removal that arrived meanwhile).
-    if (tracked.queue.size > 0 && this.#departed(tracked)) tracked.queue.clear();
+    // Queued before this node's member left (its own rage quit, or a removal that arrived meanwhile) for a node
+    // that holds the departure since.
+    for (const peer of tracked.queue.keys()) if (this.#handedOverTo(tracked, peer)) tracked.queue.delete(peer);
     const now = performance.now();
     let due: string | null = null;
     let earliest = Infinity;
@@ -496,6 +505,8 @@ export class DaoSync {
     tracked.running.set(peer, progress);
     this.#emit(dao);
     let done: SyncReport | null = null;
+    // A session that starts after this node's member left hands the departure over (the peer gets what it lacks).
+    const departedAtStart = this.#departed(tracked);
     const session = (async () => {
       try {
         const connection = this.#node.getConnections().find((candidate) => candidate.remotePeer.toString() === peer && candidate.status === 'open');
@@ -522,6 +533,7 @@ export class DaoSync {
         tracked.lastSyncAt = (this.#options.now ?? Date.now)();
         tracked.lastError = null;
         tracked.notMember.accepted(peer);
+        if (departedAtStart) tracked.handedOver.add(peer);
         this.#sessionEnded(tracked, peer, null);
       } catch (error) {
         this.#sessionEnded(tracked, peer, error);
@@ -538,7 +550,13 @@ export class DaoSync {
           tracked.lastError = `${error.code}: ${error.message}`;
           const pauseMs = tracked.notMember.refused(peer);
           tracked.queue.delete(peer);
-          this.#options.log?.(`sync ${dao} with ${peer}: refused (${tracked.lastError}); not asking it again for ${seconds(pauseMs)}, or until a new record arrives`);
+          if (departedAtStart) {
+            // Refused as no longer the DAO's: that node holds this node's departure, and is not asked again.
+            tracked.handedOver.add(peer);
+            this.#options.log?.(`sync ${dao} with ${peer}: refused (${tracked.lastError}); it holds this node's departure, not asking it again`);
+          } else {
+            this.#options.log?.(`sync ${dao} with ${peer}: refused (${tracked.lastError}); not asking it again for ${seconds(pauseMs)}, or until a new record arrives`);
+          }
         } else if (!this.#stopped) {
           tracked.lastError = error instanceof SyncRefusedError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
           this.#options.log?.(`sync ${dao} with ${peer}: ${tracked.lastError}`);
@@ -612,15 +630,24 @@ export class DaoSync {
   }
 
   /**
-   * Whether this node's member has left the DAO or was removed (DaoSyncHost.departed). Such a node starts no
-   * sessions: every node of the DAO that knows refuses it. It still serves those that do not know yet (so its own
-   * rage quit reaches them) and those that admit its member again.
+   * Whether this node's member has left the DAO or was removed (DaoSyncHost.departed). Such a node starts sessions
+   * only with the DAO's nodes that may not hold the departure yet: its own rage quit, written while they were out
+   * of reach, must still get to them; a node that knows refuses it, and is not asked again. It also serves those
+   * that do not know yet and those that admit its member again.
    */
   #departed(tracked: Tracked): boolean {
     const departed = this.#host.departed(tracked.dao);
-    if (departed && !tracked.departed) this.#options.log?.(`sync ${tracked.dao}: this node's member is no longer a member (left, or was removed); it keeps the DAO's records and starts no sync for it`);
+    if (departed && !tracked.departed) {
+      this.#options.log?.(`sync ${tracked.dao}: this node's member is no longer a member (left, or was removed); it keeps the DAO's records, hands the departure to the DAO's nodes that lack it, and otherwise starts no sync for it`);
+    }
+    if (!departed) tracked.handedOver.clear();
     tracked.departed = departed;
     return departed;
+  }
+
+  /** Whether this node's member left and `peer` holds the departure already: then it is not asked for a session. */
+  #handedOverTo(tracked: Tracked, peer: string): boolean {
+    return this.#departed(tracked) && tracked.handedOver.has(peer);
   }
 
   /** How long no session is started with `peer` for the DAO, in ms: cooling off, or after refusing this node as not the DAO's. */

@@ -219,10 +219,15 @@ export class DaoService {
 
   /** Whether this node's member was a member of the DAO and is no longer (left, or was removed), by the records held here. */
   memberLeft(id: string): boolean {
+    return this.leaver(id) !== null;
+  }
+
+  /** This node's member, when they have left the DAO or were removed; null otherwise. */
+  leaver(id: string): string | null {
     const me = this.#options.memberAddress();
     const replica = this.#replicas.get(id);
-    if (me === null || !replica || replica.ledger.size === 0) return false;
-    return !replica.isCurrentMember(me) && replica.isMember(me);
+    if (me === null || !replica || replica.ledger.size === 0) return null;
+    return !replica.isCurrentMember(me) && replica.isMember(me) ? me : null;
   }
 
   async create(params: BridgeParams<'dao.create'>): Promise<BridgeResult<'dao.create'>> {

@@ -169,6 +169,16 @@ export class GroupKeys {
     return null;
   }
 
+  /** The key to seal with for the epoch of exactly these members (the winning key, as `current`), if this host holds it. */
+  ofMembers(replica: DaoReplica, members: readonly string[]): GroupKey | null {
+    const epoch = bytesToHex(groupEpoch(replica.id, members));
+    for (const keyId of this.#keyIdsOf(replica, epoch)) {
+      const key = this.#held(replica.id, keyId);
+      if (key) return key;
+    }
+    return null;
+  }
+
   /** A key this host holds for the DAO, by the id a message names (opening newly arrived boxes first if need be). */
   byId(replica: DaoReplica, id: Uint8Array): GroupKey | undefined {
     const wanted = bytesToHex(id);

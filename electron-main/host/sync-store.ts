@@ -77,7 +77,15 @@ export class HostSyncStore implements DaoSyncHost {
 
   gossipKey(dao: string): GroupKey | null {
     const replica = this.#daos.replica(dao);
-    return replica ? this.#keys.current(replica) : null;
+    if (!replica) return null;
+    const current = this.#keys.current(replica);
+    if (current !== null) return current;
+    // This node's member left: it holds no key of the epoch without them, but the DAO's nodes still take its own
+    // rage quit sealed with the key of the epoch it left (they hold it, and count the member until they have the
+    // record). Without this the rage quit waited for catch-up, and was lost to the others if the node then stopped.
+    const leaver = this.#daos.leaver(dao);
+    if (leaver === null) return null;
+    return this.#keys.ofMembers(replica, [...replica.ledger.governanceState().members.keys(), leaver]);
   }
 
   gossipKeyById(dao: string, id: Uint8Array): GroupKey | undefined {
