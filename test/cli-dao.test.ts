@@ -67,6 +67,7 @@ test('found a DAO, propose, vote, sign the result; the state survives a restart'
   const decided = await json<ProposalView>(['proposal', 'show', dao, proposal]);
   assert.equal(decided.status, 'passed');
   assert.deepEqual(decided.certificate, { signatures: 1, needed: 1, final: true, signedByMe: true });
+  assert.match((await cli(['proposal', 'show', dao, proposal])).stdout, /^ {2}certificate: final, signed by 1 member$/m);
   // Nobody writes after the grace period, so the node writes the record that executes it.
   await waitFor('the proposal to execute', async () => ((await json<ProposalView>(['proposal', 'show', dao, proposal])).status === 'executed' ? true : undefined), 30_000);
 
@@ -134,6 +135,10 @@ test('quadratic voting: n votes cost n² of the epoch’s voice credits', async 
   const view = await json<DaoView>(['dao', 'show', dao]);
   assert.equal(view.myCredits, 64);
   assert.equal(view.proposals[0]!.tally.yes, 6);
+  const shown = (await cli(['proposal', 'show', dao, proposal])).stdout;
+  assert.match(shown, /^ {2}your vote: yes \(6 votes\)$/m);
+  // A changed ballot replaces this one: it may still cost the whole epoch's credits.
+  assert.match(shown, /^ {2}credits your ballot here may cost: 100 \(n votes cost n²\)$/m);
 });
 
 /** The fields of `rules` that `expected` names (the view may grow fields a test does not set). */
@@ -179,6 +184,7 @@ test('a rules change: one option per rule, voted, signed, and in force once the 
   assert.match(proposedText, /^ {2}member cap: 15 → 9$/m);
   assert.match(proposedText, /^ {2}reputation: does not fade → halves every 30d$/m);
   assert.match(proposedText, /^ {2}treasury share of income: [\d.]+% → 12\.5%$/m);
+  assert.match(proposedText, /^ {2}note: a new half-life applies to all reputation, past grants too: the points members hold change at once$/m);
 
   await waitFor('the voting period to end', async () => ((await json<ProposalView>(['proposal', 'show', dao, proposal])).status === 'closed' ? true : undefined));
   await json(['tally', 'sign', dao, proposal]);
@@ -212,6 +218,11 @@ test('a rules change: one option per rule, voted, signed, and in force once the 
   assert.ok(lastView.params?.kind === 'rules.change');
   // The proposal names only the rules it changes; with those in force it leads to the rest unchanged.
   assert.deepEqual(lastView.params.rules, { reputationHalfLifeMs: null, income: { treasuryBps: 500, split: 'equal' } });
+  // Two changes open at once: each says the other may change what it leads to.
+  const { proposal: another } = await json<{ proposal: string }>(['proposal', 'create', dao, '--title', 'Smaller', '--kind', 'rules.change', '--member-cap', '8']);
+  const anotherText = (await cli(['proposal', 'show', dao, another])).stdout;
+  assert.match(anotherText, new RegExp(`^ {2}note: 1 other rules change is pending \\(${last}\\): each applies on top of the rules in force when it takes effect$`, 'm'));
+  assert.doesNotMatch(anotherText, /half-life/);
 });
 
 test('a voting mode per proposal kind: set when founding, changed by a rules change', async () => {

@@ -125,6 +125,7 @@ test('a DAO whose name holds a newline, runs of spaces or invisible characters c
 test('a proposal says what it would do in the reader\'s language: each rule a rules change changes, from what to what', async () => {
   const { dao } = await api.call('dao.create', { name: 'Rules Club', preset: 'supermajority' });
   const { proposal: change } = await api.call('dao.propose', { dao, title: 'Tidy the rules', params: { kind: 'rules.change', rules: { memberCap: 50 } } });
+  const { proposal: decay } = await api.call('dao.propose', { dao, title: 'Let reputation fade', params: { kind: 'rules.change', rules: { reputationHalfLifeMs: 30 * 24 * 3600_000 } } });
   const bob = `0x${'b0'.repeat(20)}`;
   const { proposal: admit } = await api.call('dao.propose', { dao, title: 'Welcome Bob', params: { kind: 'member.add', member: bob, shares: 100 } });
 
@@ -134,6 +135,14 @@ test('a proposal says what it would do in the reader\'s language: each rule a ru
   await row.waitFor({ timeout: 15_000 });
   assert.deepEqual(await row.locator('td').allInnerTexts(), ['Member cap', 'At most 15 members', 'At most 50 members']);
   assert.equal(await page.getByTestId('proposal-rule-changes').locator('tbody tr').count(), 1, 'only the rule it changes');
+  // Another change is open: each applies on top of the rules in force when it takes effect.
+  assert.match(await page.getByTestId('proposal-note-pending').innerText(), /^Another rules change is pending\./);
+  assert.equal(await page.getByTestId('proposal-note-half-life').count(), 0);
+  await goTo(`#/daos/${dao}/proposals/${decay}`);
+  await page.locator(`[data-testid="proposal-detail"][data-proposal="${decay}"]`).waitFor({ timeout: 15_000 });
+  assert.match(await page.getByTestId('proposal-note-half-life').innerText(), /^A new half-life applies to all reputation, past grants too/);
+  await goTo(`#/daos/${dao}/proposals/${change}`);
+  await page.locator(`[data-testid="proposal-detail"][data-proposal="${change}"]`).waitFor({ timeout: 15_000 });
   await page.screenshot({ path: join(screenshots, 'rules-change.png'), fullPage: true });
   await page.getByTestId('proposal-back').click();
   const listed = page.locator(`[data-testid="proposal-row"][data-proposal="${change}"]`).getByTestId('proposal-row-effect');

@@ -174,7 +174,29 @@ function describeEffect(view: DaoView, proposal: ProposalView): string[] {
   if (proposal.params?.kind !== 'rules.change') return [`  ${terminalLine(proposal.summary)}`];
   if (proposal.status === 'executed') return ['  set these rules:', ...describeRulesSet(view.rules, proposal.params.rules)];
   const changes = describeRuleChanges(view.rules, { ...view.rules, ...proposal.params.rules });
-  return changes.length === 0 ? ['  would change nothing from the rules in force now'] : ['  changes the rules, from those in force now:', ...changes];
+  if (changes.length === 0) return ['  would change nothing from the rules in force now'];
+  const notes: string[] = [];
+  // Decay is worked out from the grants' times under the rule in force: a new half-life re-weighs every grant.
+  if (proposal.params.rules.reputationHalfLifeMs !== undefined) notes.push('  note: a new half-life applies to all reputation, past grants too: the points members hold change at once');
+  // Each change applies on top of the rules in force when it takes effect, so another one passing first changes the outcome.
+  const others = view.proposals.filter((other) => other.id !== proposal.id && other.kind === 'rules.change' && ['open', 'closed', 'passed'].includes(other.status));
+  if (others.length > 0) notes.push(`  note: ${counted(others.length, 'other rules change')} ${others.length === 1 ? 'is' : 'are'} pending (${others.map((other) => other.id).join(', ')}): each applies on top of the rules in force when it takes effect`);
+  return ['  changes the rules, from those in force now:', ...changes, ...notes];
+}
+
+/** A final result counts the members who signed it; one still open, how many more it needs now. */
+function describeCertificate(certificate: ProposalView['certificate']): string {
+  if (certificate === null) return '  certificate: none yet';
+  if (certificate.final) return `  certificate: final, signed by ${counted(certificate.signatures, 'member')}`;
+  return `  certificate: ${certificate.signatures}/${certificate.needed} signatures`;
+}
+
+/** This member's ballot, and under quadratic voting the credits it may cost. */
+function describeMyBallot(proposal: ProposalView): string[] {
+  const lines: string[] = [];
+  if (proposal.myVote !== null) lines.push(`  your vote: ${proposal.myVote.choice}${proposal.votingMode === 'quadratic' && proposal.myVote.choice !== 'abstain' ? ` (${counted(proposal.myVote.votes, 'vote')})` : ''}`);
+  if (proposal.myCredits !== null) lines.push(`  credits your ballot here may cost: ${proposal.myCredits} (n votes cost n²)`);
+  return lines;
 }
 
 export function addDaoCommands(program: Command, cli: CliContext): void {
@@ -319,7 +341,8 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
         ...describeEffect(view, found),
         ...(found.failure === null ? [] : [`  could not take effect: ${terminalLine(found.failure)}`]),
         `  voting ends ${new Date(found.votingEndsAt).toISOString()}${found.executesAt ? `, executes ${new Date(found.executesAt).toISOString()}` : ''}`,
-        found.certificate ? `  certificate: ${found.certificate.signatures}/${found.certificate.needed} signatures${found.certificate.final ? ' (final)' : ''}` : '  certificate: none yet',
+        describeCertificate(found.certificate),
+        ...describeMyBallot(found),
       ];
       cli.print(cli.json(command), found, lines.join('\n'));
     });

@@ -10,7 +10,10 @@ import { MemberText } from '../../../components/MemberText.tsx';
 
 const wrapAnywhere = { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' } as const;
 
-export function ProposalEffect({ proposal, rules }: { proposal: ProposalView; rules: DaoRulesView }) {
+/** Pending: not decided or not yet in effect. Each rules change applies on top of the rules in force when it takes effect. */
+const pendingStatuses: ReadonlyArray<ProposalView['status']> = ['open', 'closed', 'passed'];
+
+export function ProposalEffect({ proposal, rules, proposals = [] }: { proposal: ProposalView; rules: DaoRulesView; proposals?: readonly ProposalView[] }) {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'en';
   const { params } = proposal;
@@ -81,6 +84,7 @@ export function ProposalEffect({ proposal, rules }: { proposal: ProposalView; ru
           </Text>
         );
       }
+      const otherChanges = proposals.filter((other) => other.id !== proposal.id && other.kind === 'rules.change' && pendingStatuses.includes(other.status)).length;
       return (
         <div data-testid="proposal-summary">
           <Text c="dimmed" mb={4}>
@@ -104,6 +108,16 @@ export function ProposalEffect({ proposal, rules }: { proposal: ProposalView; ru
               ))}
             </Table.Tbody>
           </Table>
+          {params.rules.reputationHalfLifeMs !== undefined && (
+            <Text size="sm" c="orange.8" mt={4} data-testid="proposal-note-half-life">
+              {t('proposal.does.halfLifeNote')}
+            </Text>
+          )}
+          {otherChanges > 0 && (
+            <Text size="sm" c="orange.8" mt={4} data-testid="proposal-note-pending">
+              {t('proposal.does.pendingChangesNote', { count: otherChanges })}
+            </Text>
+          )}
         </div>
       );
     }

@@ -70,7 +70,7 @@ export function ProposalScreen({ dao: daoId, proposal: proposalId }: { dao: stri
         </Group>
         <EffectNote proposal={proposal} size="sm" fw={600} />
         <FailureNote proposal={proposal} />
-        <ProposalEffect proposal={proposal} rules={dao.rules} />
+        <ProposalEffect proposal={proposal} rules={dao.rules} proposals={dao.proposals} />
       </Stack>
       <FormError error={error} />
       <Grid gap="lg">
