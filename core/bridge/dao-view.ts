@@ -314,7 +314,13 @@ function proposalView(state: DaoState, proposal: FoldProposal, me: string | null
   };
 }
 
-export function daoSummary(state: DaoState, me: string | null): DaoSummary {
+/**
+ * `refusesToSign`: the proposals whose result this node will not sign (a host refuses one it first received after
+ * its voting period: DaoService.#refuseUnseenVote); they are not counted as waiting for this member's signature.
+ */
+export type SigningLimits = { refusesToSign?: (proposal: string, votingEndsAt: number) => boolean };
+
+export function daoSummary(state: DaoState, me: string | null, limits: SigningLimits = {}): DaoSummary {
   const isMember = me !== null && state.members.some((member) => member.address === me);
   return {
     id: state.daoId,
@@ -325,7 +331,10 @@ export function daoSummary(state: DaoState, me: string | null): DaoSummary {
     openProposals: state.proposals.filter((proposal) => proposal.status === 'open').length,
     resultsToSign: isMember
       ? state.proposals.filter(
-          (proposal) => proposal.status === 'voting-closed' && awaitsSignature({ status: statusNames[proposal.status], certificate: certificateView(state, proposal, me) }, isMember),
+          (proposal) =>
+            proposal.status === 'voting-closed' &&
+            awaitsSignature({ status: statusNames[proposal.status], certificate: certificateView(state, proposal, me) }, isMember) &&
+            !(limits.refusesToSign?.(proposal.id, proposal.votingEndsAt) ?? false),
         ).length
       : 0,
   };
@@ -398,9 +407,9 @@ export function evidencePage(state: DaoState, offset: number, limit: number): Da
   return state.evidencePage(offset, limit).map((entry) => ({ recordId: entry.record, kind: entry.kind, author: entry.author, reason: entry.reason }));
 }
 
-export function daoView(state: DaoState, me: string | null, now: number): DaoView {
+export function daoView(state: DaoState, me: string | null, now: number, limits: SigningLimits = {}): DaoView {
   if (!state.rules) throw new DaomeshError('INTERNAL', 'A DAO view needs the DAO\'s genesis record, which has not arrived yet.');
-  const summary = daoSummary(state, me);
+  const summary = daoSummary(state, me, limits);
   return {
     id: summary.id,
     name: summary.name,

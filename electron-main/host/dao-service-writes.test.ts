@@ -185,6 +185,10 @@ test('a node does not sign the result of a proposal it first received after the 
   const { proposal: open } = await bobs.propose({ dao, title: 'Shown at once', params: { kind: 'signal', text: '' } });
   await mesh.carry(bobs, alice);
   for (const clock of clocks) clock.now += 2 * hour;
+  // The DAO's count of results waiting for Alice's signature leaves out the one her node will not sign.
+  assert.equal(alice.list().find((entry) => entry.id === dao)?.resultsToSign, 1);
+  assert.equal(alice.get(dao).resultsToSign, 1);
+  assert.equal(bobs.list().find((entry) => entry.id === dao)?.resultsToSign, 2, "Bob's node had both in time");
   await assert.rejects(alice.signTally({ dao, proposal: late }), (error: unknown) => error instanceof DaomeshError && error.code === 'CANNOT_SIGN_TALLY' && /after its voting period had ended/.test(error.message));
   await alice.signTally({ dao, proposal: open });
   assert.ok(alice.get(dao).proposals.find((entry) => entry.id === open)?.certificate);

@@ -8,7 +8,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { base64 } from '@scure/base';
 import * as Y from 'yjs';
 import type { BridgeParams, BridgeResult, DaoSummary, DaoView } from '../../core/bridge/api.ts';
-import { daoSummary, daoView, evidencePage, exitView, rulesChangeFromView, votingByKindFromView } from '../../core/bridge/dao-view.ts';
+import { daoSummary, daoView, evidencePage, exitView, rulesChangeFromView, votingByKindFromView, type SigningLimits } from '../../core/bridge/dao-view.ts';
 import { daoText, isTextName, textNames, textRootName, type TextName } from '../../core/dao/dao-doc.ts';
 import { deviceSealer, type EnvelopeSealer } from '../../core/dao/envelope.ts';
 import { listsDep } from '../../core/dao/client-sequence.ts';
@@ -125,6 +125,11 @@ export type DaoServiceOptions = {
   log?: (line: string) => void;
 };
 
+/** What this node will not sign, so that a DAO's count of results to sign leaves it out (#refuseUnseenVote). */
+function signingLimits(replica: DaoReplica): SigningLimits {
+  return { refusesToSign: (proposal, votingEndsAt) => (replica.arrivalOf(proposal) ?? Number.NEGATIVE_INFINITY) > votingEndsAt };
+}
+
 export class DaoService {
   readonly #options: DaoServiceOptions;
   readonly #daosDir: string;
@@ -179,16 +184,17 @@ export class DaoService {
   list(): DaoSummary[] {
     const me = this.#options.memberAddress();
     return [...this.#replicas.values()]
-      .map((replica) => replica.ledger.state(this.#now()))
-      .filter((state) => state.ready)
-      .map((state) => daoSummary(state, me))
+      .map((replica) => ({ replica, state: replica.ledger.state(this.#now()) }))
+      .filter(({ state }) => state.ready)
+      .map(({ replica, state }) => daoSummary(state, me, signingLimits(replica)))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   get(id: string): DaoView {
-    const state = this.#replica(id).ledger.state(this.#now());
+    const replica = this.#replica(id);
+    const state = replica.ledger.state(this.#now());
     if (!state.ready) throw notFound(id);
-    return daoView(state, this.#options.memberAddress(), this.#now());
+    return daoView(state, this.#options.memberAddress(), this.#now(), signingLimits(replica));
   }
 
   /** The records the DAO ignores, with why: `limit` from `offset` in canonical order, and how many there are. */
