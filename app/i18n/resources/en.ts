@@ -10,6 +10,7 @@ export const en = {
   common: {
     back: 'Back',
     cancel: 'Cancel',
+    close: 'Close',
     copy: 'Copy',
     copied: 'Copied',
     language: 'Language',

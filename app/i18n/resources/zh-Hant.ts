@@ -12,6 +12,7 @@ export const zhHant: Messages = {
   common: {
     back: '返回',
     cancel: '取消',
+    close: '關閉',
     copy: '複製',
     copied: '已複製',
     language: '語言',

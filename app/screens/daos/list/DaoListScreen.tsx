@@ -5,6 +5,7 @@ import { IconAlertTriangle, IconLogin, IconPlus, IconUsersGroup } from '@tabler/
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../../components/FormError.tsx';
+import { useReturnFocus } from '../../../components/use-return-focus.ts';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
 import { useLiveQuery } from '../../../bridge/use-live-query.ts';
 import { useDaoList } from '../../../daos/use-dao-list.ts';
@@ -21,6 +22,7 @@ export function DaoListScreen() {
   const onDaoChanged = useCallback((onChange: () => void) => bridge.on('dao.changed', onChange), [bridge]);
   const unopenable = useLiveQuery(loadUnopenable, onDaoChanged).data ?? [];
   const [joining, setJoining] = useState(false);
+  useReturnFocus(joining);
   const actions = (
     <Group gap="sm" mt={daos?.length === 0 ? 'sm' : 0}>
       <Button variant="default" leftSection={<IconLogin size={16} />} onClick={() => setJoining(true)} data-testid="dao-join-open">

@@ -18,6 +18,8 @@ export interface CollaborativeTextareaProps {
   description?: string;
   placeholder?: string;
   minRows?: number;
+  /** Where the focus starts in a dialog. */
+  autoFocusInDialog?: boolean;
   testId: string;
   /** The text as the field shows it, whenever it changes (for a caller that acts on it). */
   onValue?: (value: string) => void;
@@ -35,7 +37,7 @@ export interface CollaborativeTextHandle {
 
 const saveStateText = { saved: 'texts.saved', saving: 'texts.saving', 'not-saved': 'texts.notSaved' } as const satisfies Record<TextBinding['saveState'], string>;
 
-export function CollaborativeTextarea({ dao, name, editable, label, description, placeholder, minRows = 4, testId, onValue, ref }: CollaborativeTextareaProps) {
+export function CollaborativeTextarea({ dao, name, editable, label, description, placeholder, minRows = 4, autoFocusInDialog, testId, onValue, ref }: CollaborativeTextareaProps) {
   const { t, i18n } = useTranslation();
   const bridge = useBridge();
   const store = useReplicaStore();
@@ -109,6 +111,7 @@ export function CollaborativeTextarea({ dao, name, editable, label, description,
         minRows={minRows}
         maxRows={18}
         error={value.length > maxTextChars ? t('texts.tooLong', { max: count(maxTextChars) }) : undefined}
+        data-autofocus={autoFocusInDialog || undefined}
         data-testid={testId}
         data-pending={pending ? 'true' : 'false'}
       />

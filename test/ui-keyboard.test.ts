@@ -1,0 +1,158 @@
+// The UI with the keyboard and a screen reader in mind, in web mode: where the focus goes when a screen, a dialog
+// or a button goes away, and what controls are called. One real node (onboarded through the UI itself), the real
+// UI, Debian's Chromium; the focus is read from the page (document.activeElement).
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { connectApi, readApiEndpoint, type ApiClient } from '../electron-main/host/api-client.ts';
+import { chooseOption, launchChromium } from './fixtures/browser.ts';
+import { removeDir, repoRoot, startCliNode, waitFor, type RunningNode } from './fixtures/cli.ts';
+
+const screenshots = join(repoRoot, 'test-results', 'ui-keyboard');
+const passphrase = 'a long enough passphrase';
+let node: RunningNode;
+let browser: Browser;
+let page: Page;
+let api: ApiClient;
+/** The DAO most cases work in, made once the identity exists (by the first case). */
+let dao: string;
+
+before(async () => {
+  await mkdir(screenshots, { recursive: true });
+  node = await startCliNode({ args: ['--ui'] });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+});
+
+after(async () => {
+  api?.close();
+  await browser?.close();
+  await node?.stop();
+  if (node) await removeDir(node.dataDir);
+});
+
+type Focused = { testId: string | null; tag: string; name: string | null; text: string; inDialog: boolean } | null;
+
+async function focused(): Promise<Focused> {
+  return (await page.evaluate(`(() => {
+    const element = document.activeElement;
+    if (element === null || element === document.body) return null;
+    return {
+      testId: element.getAttribute('data-testid'),
+      tag: element.tagName.toLowerCase(),
+      name: element.getAttribute('aria-label'),
+      text: (element.textContent ?? '').trim().slice(0, 80),
+      inDialog: element.closest('[role="dialog"]') !== null,
+    };
+  })()`)) as Focused;
+}
+
+/** Waits for the focus to be where `check` says (it may move a tick after a click), or fails saying where it is. */
+async function expectFocus(what: string, check: (element: NonNullable<Focused>) => boolean, timeoutMs = 5_000): Promise<NonNullable<Focused>> {
+  let last: Focused = null;
+  try {
+    return await waitFor(what, async () => {
+      last = await focused();
+      return last !== null && check(last) ? last : undefined;
+    }, timeoutMs);
+  } catch {
+    assert.fail(`expected the focus on ${what}, but it is on ${last === null ? '<body>' : JSON.stringify(last)}`);
+  }
+}
+
+const onTestId = (testId: string) => (element: NonNullable<Focused>) => element.testId === testId;
+
+async function openDao(): Promise<void> {
+  await page.getByTestId('nav-daos').click();
+  await page.locator(`[data-testid="dao-card"][data-dao="${dao}"]`).click();
+  await page.getByTestId('dao-home').waitFor({ timeout: 15_000 });
+}
+
+test('onboarding through the UI makes the identity the other cases act as', async () => {
+  await page.goto(node.info.ui!);
+  await page.getByTestId('onboarding-create').click();
+  await page.getByTestId('passphrase').fill(passphrase);
+  await page.getByTestId('passphrase-confirm').fill(passphrase);
+  await page.getByTestId('create-submit').click();
+  await page.getByTestId('recovery-phrase').waitFor({ timeout: 30_000 });
+  await page.getByTestId('backup-confirmed').check();
+  await page.getByTestId('backup-continue').click();
+  await page.getByTestId('home-address').waitFor({ timeout: 15_000 });
+
+  api = await connectApi(await readApiEndpoint(node.dataDir));
+  ({ dao } = await api.call('dao.create', { name: 'Key Club', charter: 'We test with the keyboard.', preset: 'simple-majority' }));
+});
+
+test('dialogs: the close button is named; the focus starts on the first useful control and goes back to the opener on Escape or Cancel', async () => {
+  await openDao();
+  const dialog = page.getByRole('dialog');
+  const closed = async () => await dialog.waitFor({ state: 'detached', timeout: 5_000 });
+  const cases: Array<{ opener: string; first: string; leave: 'Escape' | 'Cancel' }> = [
+    { opener: 'invite-open', first: 'invite-create', leave: 'Escape' },
+    { opener: 'invite-open', first: 'invite-create', leave: 'Cancel' },
+    { opener: 'draft-new', first: 'draft-text', leave: 'Escape' },
+    { opener: 'proposal-new', first: 'proposal-title', leave: 'Cancel' },
+    { opener: 'ragequit-open', first: 'ragequit-confirm-input', leave: 'Escape' },
+    { opener: 'ragequit-open', first: 'ragequit-confirm-input', leave: 'Cancel' },
+  ];
+  for (const { opener, first, leave } of cases) {
+    await page.getByTestId(opener).click();
+    await dialog.waitFor();
+    assert.equal(await dialog.locator('.mantine-Modal-close').getAttribute('aria-label'), 'Close', `${opener}: the X is named`);
+    await expectFocus(`${first}, first in the dialog of ${opener}`, onTestId(first));
+    if (leave === 'Escape') await page.keyboard.press('Escape');
+    else await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await closed();
+    await expectFocus(`${opener} again, after ${leave}`, onTestId(opener));
+  }
+
+  // The join dialog, from the DAO list.
+  await page.getByTestId('nav-daos').click();
+  await page.getByTestId('dao-join-open').click();
+  await expectFocus('the invite code field', onTestId('join-code'));
+  await page.keyboard.press('Escape');
+  await closed();
+  await expectFocus('the join button again', onTestId('dao-join-open'));
+});
+
+test('the invite dialog: a new code takes the focus from the button that made it; revoking and asking for another keep it in the dialog', async () => {
+  await openDao();
+  await page.getByTestId('invite-open').click();
+  await expectFocus('the create button', onTestId('invite-create'));
+  await page.keyboard.press('Enter');
+  await page.getByTestId('invite-issued').waitFor({ timeout: 15_000 });
+  await expectFocus('the new code', onTestId('invite-code'));
+  await page.screenshot({ path: join(screenshots, 'invite-code.png') });
+  // Tab goes on inside the dialog, to the copy button.
+  await page.keyboard.press('Tab');
+  await expectFocus('the copy button', (element) => element.testId === 'invite-copy' && element.inDialog);
+  await page.getByTestId('invite-revoke').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('invite-revoked').waitFor({ timeout: 15_000 });
+  await expectFocus('the button for another code', onTestId('invite-another'));
+  await page.keyboard.press('Enter');
+  await expectFocus('the create button again', onTestId('invite-create'));
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  await expectFocus('the invite button', onTestId('invite-open'));
+});
+
+test('the new-proposal dialog refused by the host keeps the focus, on its submit button beside the error', async () => {
+  await openDao();
+  const me = (await api.call('node.status', {})).address!;
+  await page.getByTestId('proposal-new').click();
+  await chooseOption(page, 'proposal-kind', { name: 'Remove a member', exact: true });
+  await page.getByTestId('proposal-title').fill('Remove myself');
+  await page.getByTestId('proposal-member').fill(me);
+  await page.locator(`[data-combobox-option="true"][value="${me}"]`).click();
+  await page.getByTestId('proposal-submit').focus();
+  await page.keyboard.press('Enter');
+  // The only member's removal: the host refuses it.
+  await page.getByRole('dialog').getByTestId('form-error').waitFor({ timeout: 15_000 });
+  await expectFocus('the submit button', (element) => element.testId === 'proposal-submit' && element.inDialog);
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  await expectFocus('the new-proposal button', onTestId('proposal-new'));
+});
