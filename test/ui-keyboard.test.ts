@@ -63,6 +63,7 @@ async function expectFocus(what: string, check: (element: NonNullable<Focused>) 
 }
 
 const onTestId = (testId: string) => (element: NonNullable<Focused>) => element.testId === testId;
+const onHeading = (text: string) => (element: NonNullable<Focused>) => element.tag === 'h1' && element.text === text;
 
 async function openDao(): Promise<void> {
   await page.getByTestId('nav-daos').click();
@@ -70,16 +71,20 @@ async function openDao(): Promise<void> {
   await page.getByTestId('dao-home').waitFor({ timeout: 15_000 });
 }
 
-test('onboarding through the UI makes the identity the other cases act as', async () => {
+test('onboarding: each step puts the focus on the next screen\'s title (the button pressed went with its screen)', async () => {
   await page.goto(node.info.ui!);
   await page.getByTestId('onboarding-create').click();
+  await expectFocus('the title of the create step', onHeading('Create a new identity'));
   await page.getByTestId('passphrase').fill(passphrase);
   await page.getByTestId('passphrase-confirm').fill(passphrase);
   await page.getByTestId('create-submit').click();
   await page.getByTestId('recovery-phrase').waitFor({ timeout: 30_000 });
+  await expectFocus('the title of the recovery phrase screen', onHeading('Write down your recovery phrase'));
   await page.getByTestId('backup-confirmed').check();
   await page.getByTestId('backup-continue').click();
   await page.getByTestId('home-address').waitFor({ timeout: 15_000 });
+  await expectFocus('the title of the home screen', onHeading('Your node'));
+  assert.equal(await page.locator('h1').count(), 1, 'one h1 on the page');
 
   api = await connectApi(await readApiEndpoint(node.dataDir));
   ({ dao } = await api.call('dao.create', { name: 'Key Club', charter: 'We test with the keyboard.', preset: 'simple-majority' }));
@@ -155,4 +160,61 @@ test('the new-proposal dialog refused by the host keeps the focus, on its submit
   await page.keyboard.press('Escape');
   await page.getByRole('dialog').waitFor({ state: 'detached' });
   await expectFocus('the new-proposal button', onTestId('proposal-new'));
+});
+
+test('the proposal page: voting keeps the focus on the chosen button; opening a proposal from far down the DAO page starts at its top, on its title', async () => {
+  const { proposal } = await api.call('dao.propose', { dao, title: 'Oil the chains', params: { kind: 'signal', text: 'Once a month.' } });
+  await openDao();
+  const row = page.locator(`[data-testid="proposal-row"][data-proposal="${proposal}"]`);
+  await row.waitFor({ timeout: 15_000 });
+  // Scrolled to the bottom of the DAO page, then the row is clicked where it is (a page script, so nothing scrolls to it).
+  await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
+  assert.ok(((await page.evaluate('window.scrollY')) as number) > 100, 'the DAO page is scrolled down');
+  await page.evaluate(`document.querySelector('[data-testid="proposal-row"][data-proposal="${proposal}"]').click()`);
+  await page.getByTestId('proposal-detail').waitFor({ timeout: 15_000 });
+  await expectFocus('the proposal title', (element) => element.testId === 'proposal-heading' && element.tag === 'h1');
+  assert.equal(await page.evaluate('window.scrollY'), 0, 'the proposal opens at its top');
+  assert.equal(await page.locator('h1').count(), 1);
+
+  await page.getByTestId('vote-yes').click();
+  await page.getByTestId('vote-yes').and(page.locator('[aria-pressed="true"]')).waitFor({ timeout: 15_000 });
+  await expectFocus('the yes button', onTestId('vote-yes'));
+  await page.getByTestId('vote-no').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('vote-no').and(page.locator('[aria-pressed="true"]')).waitFor({ timeout: 15_000 });
+  await expectFocus('the no button', onTestId('vote-no'));
+
+  // Back through the browser's history: the DAO page, at its top, its title focused.
+  await page.goBack();
+  await page.getByTestId('dao-home').waitFor({ timeout: 15_000 });
+  await expectFocus('the DAO title', (element) => element.testId === 'dao-title' && element.tag === 'h1');
+  assert.equal(await page.evaluate('window.scrollY'), 0);
+});
+
+test('signing a result moves the focus to the line that says it is signed', async () => {
+  const quick = await api.call('dao.create', { name: 'Quick Club', preset: 'simple-majority', votingPeriodMs: 1_000 });
+  const { proposal } = await api.call('dao.propose', { dao: quick.dao, title: 'Sign me', params: { kind: 'signal', text: '' } });
+  await page.evaluate(`location.hash = '#/daos/${quick.dao}/proposals/${proposal}'`);
+  const sign = page.getByTestId('tally-sign');
+  await sign.waitFor({ timeout: 15_000 });
+  await sign.focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('certificate-signed').waitFor({ timeout: 15_000 });
+  await expectFocus('the signed note', onTestId('certificate-signed'));
+});
+
+test('locking and unlocking: a wrong passphrase leaves the focus on the field; unlocking moves it to the title of the screen it returns to', async () => {
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('settings-lock').click();
+  const field = page.getByTestId('unlock-passphrase');
+  await field.waitFor({ timeout: 15_000 });
+  await expectFocus('the passphrase field', onTestId('unlock-passphrase'));
+  await field.fill('not the passphrase');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('form-error').waitFor({ timeout: 30_000 });
+  await expectFocus('the passphrase field again', onTestId('unlock-passphrase'));
+  await field.fill(passphrase);
+  await page.keyboard.press('Enter');
+  // Back where the lock was pressed.
+  await expectFocus('the settings title', onHeading('Settings'), 30_000);
 });

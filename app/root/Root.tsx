@@ -7,6 +7,7 @@ import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { BridgeClient } from '../bridge/connect-bridge.ts';
 import { BridgeProvider } from '../bridge/bridge-context.tsx';
 import { ReplicaStoreProvider } from '../daos/replica-context.tsx';
+import { ScreenFocusProvider } from '../layout/screen-focus.tsx';
 import { NodeStatusProvider } from '../status/node-status-context.tsx';
 import { AppGate } from './AppGate.tsx';
 import { createAppTheme } from './theme.ts';
@@ -18,7 +19,9 @@ export function Root({ client, i18n }: { client: BridgeClient; i18n: i18n }) {
         <BridgeProvider client={client}>
           <NodeStatusProvider>
             <ReplicaStoreProvider>
-              <AppGate />
+              <ScreenFocusProvider>
+                <AppGate />
+              </ScreenFocusProvider>
             </ReplicaStoreProvider>
           </NodeStatusProvider>
         </BridgeProvider>

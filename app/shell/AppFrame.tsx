@@ -5,6 +5,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AppMark } from '../layout/AppMark.tsx';
+import { useScreenFocus } from '../layout/screen-focus.tsx';
 import { BackupReminder } from './BackupReminder.tsx';
 import { NavigationContext, sectionOf, type Route } from './navigation.tsx';
 import { routeFromFragment, routeToFragment } from './route-fragment.ts';
@@ -14,18 +15,26 @@ import { ScreenErrorBoundary } from './ScreenErrorBoundary.tsx';
 export function AppFrame() {
   const { t } = useTranslation();
   const [navOpen, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
+  const screenFocus = useScreenFocus();
   const [route, setRoute] = useState<Route>(() => routeFromFragment(window.location.hash));
   const navigate = (next: Route): void => {
+    screenFocus?.moved(document.activeElement);
     setRoute(next);
     closeNav();
     const fragment = routeToFragment(next);
     if (window.location.hash !== fragment) window.history.pushState(null, '', fragment);
   };
   useEffect(() => {
-    const follow = (): void => setRoute(routeFromFragment(window.location.hash));
+    // Every move starts at the top of its screen (screen-focus.tsx), Back too: the browser restoring the old
+    // position would land it partway down a screen whose content arrives after that.
+    window.history.scrollRestoration = 'manual';
+    const follow = (): void => {
+      screenFocus?.moved(document.activeElement);
+      setRoute(routeFromFragment(window.location.hash));
+    };
     window.addEventListener('popstate', follow);
     return () => window.removeEventListener('popstate', follow);
-  }, []);
+  }, [screenFocus]);
   const section = sectionOf(route);
   const current = routes.find((entry) => entry.id === section) ?? routes[0];
   const Screen = current?.Screen;

@@ -1,6 +1,6 @@
 // The DAOs this node holds, as cards; live, since every dao.changed event refreshes the list. From here a DAO
 // is created, or joined with an invite code.
-import { Alert, Button, EmptyState, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, EmptyState, Group, Loader, SimpleGrid, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconLogin, IconPlus, IconUsersGroup } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,7 @@ import { useDaoList } from '../../../daos/use-dao-list.ts';
 import { useNavigation } from '../../../shell/navigation.tsx';
 import { DaoCard } from './DaoCard.tsx';
 import { JoinDialog } from './JoinDialog.tsx';
+import { ScreenTitle } from '../../../layout/ScreenTitle.tsx';
 
 export function DaoListScreen() {
   const { t } = useTranslation();
@@ -38,7 +39,7 @@ export function DaoListScreen() {
     <Stack gap="lg" maw={1100}>
       <Group justify="space-between" align="flex-end">
         <Stack gap={2}>
-          <Title order={2}>{t('dao.list.title')}</Title>
+          <ScreenTitle>{t('dao.list.title')}</ScreenTitle>
           <Text c="dimmed" size="sm">
             {t('dao.list.subtitle')}
           </Text>
