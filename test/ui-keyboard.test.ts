@@ -218,3 +218,35 @@ test('locking and unlocking: a wrong passphrase leaves the focus on the field; u
   // Back where the lock was pressed.
   await expectFocus('the settings title', onHeading('Settings'), 30_000);
 });
+
+test('narrow: the nav drawer holds the focus, closes on Escape back to the burger, which says whether it is open', async () => {
+  await page.setViewportSize({ width: 600, height: 800 });
+  try {
+    const burger = page.getByTestId('nav-burger');
+    await burger.waitFor();
+    assert.equal(await burger.getAttribute('aria-expanded'), 'false');
+    await burger.click();
+    const drawer = page.getByRole('dialog', { name: 'Navigation' });
+    await drawer.waitFor();
+    assert.equal(await burger.getAttribute('aria-expanded'), 'true');
+    await expectFocus('inside the drawer', (element) => element.inDialog);
+    await page.screenshot({ path: join(screenshots, 'nav-drawer.png') });
+    for (let press = 0; press < 6; press++) {
+      await page.keyboard.press('Tab');
+      const element = await focused();
+      assert.ok(element?.inDialog, `Tab ${press + 1} stays in the drawer: ${JSON.stringify(element)}`);
+    }
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+    await expectFocus('the burger', onTestId('nav-burger'));
+    assert.equal(await burger.getAttribute('aria-expanded'), 'false');
+
+    // Moving through the drawer closes it and lands on the new screen's title.
+    await burger.click();
+    await drawer.getByTestId('nav-settings').click();
+    await drawer.waitFor({ state: 'detached' });
+    await expectFocus('the settings title', onHeading('Settings'));
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+});

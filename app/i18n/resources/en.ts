@@ -108,6 +108,7 @@ export const en = {
     daos: 'DAOs',
     settings: 'Settings',
     toggle: 'Show or hide navigation',
+    title: 'Navigation',
     screenFailed: 'This screen could not be shown',
     screenFailedHint: 'Something it had to show made it fail: {{message}}. The rest of the app still works.',
   },

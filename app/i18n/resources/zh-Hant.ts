@@ -108,6 +108,7 @@ export const zhHant: Messages = {
     daos: 'DAO',
     settings: '設定',
     toggle: '顯示或隱藏選單',
+    title: '導覽',
     screenFailed: '這個畫面無法顯示',
     screenFailedHint: '畫面中要顯示的某項內容導致失敗：{{message}}。應用程式的其他部分仍可使用。',
   },
