@@ -71,10 +71,46 @@ async function openDao(): Promise<void> {
   await page.getByTestId('dao-home').waitFor({ timeout: 15_000 });
 }
 
-test('onboarding: each step puts the focus on the next screen\'s title (the button pressed went with its screen)', async () => {
+test('onboarding: the language menu says it opens a menu and which language is chosen; each step puts the focus on the next screen\'s title; passphrase toggles are named and reachable with Tab', async () => {
   await page.goto(node.info.ui!);
+  await page.getByTestId('onboarding-create').waitFor({ timeout: 15_000 });
+
+  // The trigger says it opens a menu, and whether it is open; the items say which language is chosen.
+  const menu = page.getByTestId('language-menu');
+  assert.equal(await menu.getAttribute('aria-haspopup'), 'menu');
+  assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+  await menu.click();
+  await page.getByRole('menu').waitFor();
+  assert.equal(await menu.getAttribute('aria-expanded'), 'true');
+  const checked = async () => await page.getByRole('menuitemradio', { checked: true }).allTextContents();
+  assert.equal(await page.getByRole('menuitemradio').count(), 3);
+  assert.deepEqual(await checked(), ['System default']);
+  await page.screenshot({ path: join(screenshots, 'language-menu.png') });
+  await page.getByTestId('language-zh-Hant').click();
+  await page.getByRole('menu').waitFor({ state: 'detached' });
+  await menu.click();
+  assert.deepEqual(await checked(), ['繁體中文']);
+  await page.keyboard.press('Escape');
+  await page.getByRole('menu').waitFor({ state: 'detached' });
+  assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+
+  // Welcome → create: the create screen's title has the focus (the button pressed is gone with its screen).
   await page.getByTestId('onboarding-create').click();
-  await expectFocus('the title of the create step', onHeading('Create a new identity'));
+  await expectFocus('the title of the create step', onHeading('建立新的身分'));
+  // The show/hide buttons are named in the language shown, and reachable with Tab.
+  assert.equal(await page.getByRole('button', { name: '顯示密碼' }).count(), 2);
+  await menu.click();
+  await page.getByTestId('language-system').click();
+  await page.getByRole('menu').waitFor({ state: 'detached' });
+  await page.getByTestId('passphrase').focus();
+  await page.keyboard.press('Tab');
+  await expectFocus('the first show/hide button', (element) => element.name === 'Show passphrase');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getByTestId('passphrase').getAttribute('type'), 'text', 'shown');
+  await expectFocus('the show/hide button, named for hiding now', (element) => element.name === 'Hide passphrase');
+  await page.keyboard.press('Tab');
+  await expectFocus('the confirmation field', onTestId('passphrase-confirm'));
+
   await page.getByTestId('passphrase').fill(passphrase);
   await page.getByTestId('passphrase-confirm').fill(passphrase);
   await page.getByTestId('create-submit').click();
@@ -85,6 +121,10 @@ test('onboarding: each step puts the focus on the next screen\'s title (the butt
   await page.getByTestId('home-address').waitFor({ timeout: 15_000 });
   await expectFocus('the title of the home screen', onHeading('Your node'));
   assert.equal(await page.locator('h1').count(), 1, 'one h1 on the page');
+
+  // The two copy buttons on the home screen say what they copy.
+  assert.equal(await page.getByRole('button', { name: 'Copy address', exact: true }).count(), 1);
+  assert.equal(await page.getByRole('button', { name: 'Copy peer ID', exact: true }).count(), 1);
 
   api = await connectApi(await readApiEndpoint(node.dataDir));
   ({ dao } = await api.call('dao.create', { name: 'Key Club', charter: 'We test with the keyboard.', preset: 'simple-majority' }));
@@ -203,12 +243,45 @@ test('signing a result moves the focus to the line that says it is signed', asyn
   await expectFocus('the signed note', onTestId('certificate-signed'));
 });
 
+test('labels: the working charter and a draft are labelled fields; the two show buttons of the DAO page say what they show', async () => {
+  await openDao();
+  assert.equal(await page.getByLabel('Working charter text', { exact: true }).getAttribute('data-testid'), 'working-charter-text');
+  const peers = page.getByTestId('dao-peers-toggle');
+  assert.equal(await peers.getAttribute('aria-label'), 'Show peers');
+  await peers.click();
+  assert.equal(await peers.getAttribute('aria-label'), 'Hide peers');
+  await peers.click();
+  await page.getByTestId('draft-new').click();
+  assert.equal(await page.getByRole('dialog').getByLabel('Draft text', { exact: true }).getAttribute('data-testid'), 'draft-text');
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+});
+
+test('settings in Traditional Chinese: the recovery phrase dialog names its X and its show button in Chinese, and a wrong passphrase leaves the focus on the field', async () => {
+  await page.getByTestId('nav-settings').click();
+  await chooseOption(page, 'language-select', { name: '繁體中文' });
+  await page.getByTestId('settings-backup').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  assert.equal(await dialog.locator('.mantine-Modal-close').getAttribute('aria-label'), '關閉');
+  assert.equal(await dialog.getByRole('button', { name: '顯示密碼', exact: true }).count(), 1);
+  await page.getByTestId('backup-passphrase').fill('not the passphrase');
+  await page.keyboard.press('Enter');
+  await dialog.getByTestId('form-error').waitFor({ timeout: 30_000 });
+  await expectFocus('the passphrase field', (element) => element.testId === 'backup-passphrase' && element.inDialog);
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  await expectFocus('the button that opened it', onTestId('settings-backup'));
+  await chooseOption(page, 'language-select', { name: 'English' });
+});
+
 test('locking and unlocking: a wrong passphrase leaves the focus on the field; unlocking moves it to the title of the screen it returns to', async () => {
   await page.getByTestId('nav-settings').click();
   await page.getByTestId('settings-lock').click();
   const field = page.getByTestId('unlock-passphrase');
   await field.waitFor({ timeout: 15_000 });
   await expectFocus('the passphrase field', onTestId('unlock-passphrase'));
+  assert.equal(await page.getByTestId('language-menu').getAttribute('aria-haspopup'), 'menu');
   await field.fill('not the passphrase');
   await page.keyboard.press('Enter');
   await page.getByTestId('form-error').waitFor({ timeout: 30_000 });

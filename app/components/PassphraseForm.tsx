@@ -1,7 +1,7 @@
 // A form that asks for a passphrase: an optional heading, the form's own fields, the passphrase (a new one typed
 // twice, or the one in use), the host's error and the buttons. It checks what was typed before it calls the host,
 // and keeps the form busy meanwhile. Used to create, restore and unlock the identity and to reveal its phrase.
-import { Button, Group, PasswordInput, Stack, Text, type MantineSpacing } from '@mantine/core';
+import { Button, Group, Stack, Text, type MantineSpacing } from '@mantine/core';
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { FormError } from './FormError.tsx';
 import { focusIfLost } from './lost-focus.ts';
 import { checkNewPassphrase, hasProblems, type NewPassphraseProblems } from './new-passphrase.ts';
 import { NewPassphraseFields } from './NewPassphraseFields.tsx';
+import { PassphraseInput } from './PassphraseInput.tsx';
 import { ScreenTitle } from '../layout/ScreenTitle.tsx';
 
 /** The field of the passphrase in use; a new passphrase has fixed fields (NewPassphraseFields). */
@@ -111,7 +112,7 @@ export function PassphraseForm(props: PassphraseFormProps) {
             disabled={busy}
           />
         ) : (
-          <PasswordInput
+          <PassphraseInput
             ref={passphraseField}
             label={t('passphrase.label')}
             description={current.description}

@@ -33,7 +33,7 @@ export function BackupPhraseScreen({ created, onDone }: { created: NewRecoveryPh
           <Text size="sm" c="dimmed">
             {t('backup.address')}
           </Text>
-          <CopyableValue value={created.address} />
+          <CopyableValue value={created.address} kind="address" />
         </Stack>
         <Checkbox
           label={t('backup.confirm')}

@@ -92,7 +92,7 @@ export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
               </Text>
             )}
             <Text size="sm">{t('dao.home.notMember')}</Text>
-            {me !== null && <CopyableValue value={me} testId="dao-not-member-address" />}
+            {me !== null && <CopyableValue value={me} kind="address" testId="dao-not-member-address" />}
           </Stack>
         </Alert>
       )}

@@ -1,6 +1,6 @@
 // A text field bound to a collaborative text of a DAO (text-binding.ts): what others write appears as the
 // replica syncs, what you type goes to the host in bursts. Read-only for visitors.
-import { Group, Text, Textarea } from '@mantine/core';
+import { Group, Text, Textarea, VisuallyHidden } from '@mantine/core';
 import { useEffect, useImperativeHandle, useLayoutEffect, useMemo, useReducer, useRef, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TextName } from '../../../../core/dao/dao-doc.ts';
@@ -14,7 +14,8 @@ export interface CollaborativeTextareaProps {
   dao: string;
   name: TextName;
   editable: boolean;
-  label?: string;
+  /** Its label; `hidden` where the card's title above already says what it is (a label only for screen readers). */
+  label: { text: string; hidden?: boolean };
   description?: string;
   placeholder?: string;
   minRows?: number;
@@ -100,7 +101,7 @@ export function CollaborativeTextarea({ dao, name, editable, label, description,
     <div>
       <Textarea
         ref={field}
-        label={label}
+        label={label.hidden ? <VisuallyHidden>{label.text}</VisuallyHidden> : label.text}
         description={description}
         placeholder={placeholder}
         value={value}
