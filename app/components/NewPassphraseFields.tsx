@@ -1,7 +1,8 @@
 // A new passphrase typed twice, with inline messages; used when creating and when restoring an identity.
-import { PasswordInput, Stack } from '@mantine/core';
+import { Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { NewPassphraseProblems } from './new-passphrase.ts';
+import { PassphraseInput } from './PassphraseInput.tsx';
 
 export interface NewPassphraseFieldsProps {
   passphrase: string;
@@ -16,7 +17,7 @@ export function NewPassphraseFields(props: NewPassphraseFieldsProps) {
   const { t } = useTranslation();
   return (
     <Stack gap="sm">
-      <PasswordInput
+      <PassphraseInput
         label={t('passphrase.label')}
         description={t('passphrase.newDescription')}
         value={props.passphrase}
@@ -27,7 +28,7 @@ export function NewPassphraseFields(props: NewPassphraseFieldsProps) {
         withAsterisk
         data-testid="passphrase"
       />
-      <PasswordInput
+      <PassphraseInput
         label={t('passphrase.confirmLabel')}
         value={props.confirm}
         onChange={(event) => props.onConfirmChange(event.currentTarget.value)}

@@ -1,12 +1,16 @@
 // A form that asks for a passphrase: an optional heading, the form's own fields, the passphrase (a new one typed
 // twice, or the one in use), the host's error and the buttons. It checks what was typed before it calls the host,
 // and keeps the form busy meanwhile. Used to create, restore and unlock the identity and to reveal its phrase.
-import { Button, Group, PasswordInput, Stack, Text, Title, type MantineSpacing } from '@mantine/core';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { Button, Group, Stack, Text, type MantineSpacing } from '@mantine/core';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { FormError } from './FormError.tsx';
+import { focusIfLost } from './lost-focus.ts';
 import { checkNewPassphrase, hasProblems, type NewPassphraseProblems } from './new-passphrase.ts';
 import { NewPassphraseFields } from './NewPassphraseFields.tsx';
+import { PassphraseInput } from './PassphraseInput.tsx';
+import { ScreenTitle } from '../layout/ScreenTitle.tsx';
 
 /** The field of the passphrase in use; a new passphrase has fixed fields (NewPassphraseFields). */
 export interface CurrentPassphraseField {
@@ -46,6 +50,8 @@ export function PassphraseForm(props: PassphraseFormProps) {
   const [hostError, setHostError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const current = props.passphrase === 'new' ? null : props.passphrase;
+  const passphraseField = useRef<HTMLInputElement>(null);
+  const submitRef = useRef<HTMLButtonElement>(null);
 
   async function submit(event: FormEvent): Promise<void> {
     event.preventDefault();
@@ -63,13 +69,18 @@ export function PassphraseForm(props: PassphraseFormProps) {
         setBusy(false);
       }
     } catch (error) {
-      setHostError(error);
-      setBusy(false);
+      // The form was disabled meanwhile, which dropped the focus: back to the passphrase in use (a wrong one is
+      // typed again), or to the button.
+      flushSync(() => {
+        setHostError(error);
+        setBusy(false);
+      });
+      focusIfLost(current === null ? submitRef.current : passphraseField.current);
     }
   }
 
   const submitButton = (
-    <Button type="submit" loading={busy} fullWidth={!props.onBack && !props.onCancel} data-testid={props.submitTestId}>
+    <Button ref={submitRef} type="submit" loading={busy} fullWidth={!props.onBack && !props.onCancel} data-testid={props.submitTestId}>
       {props.submitLabel}
     </Button>
   );
@@ -80,7 +91,7 @@ export function PassphraseForm(props: PassphraseFormProps) {
       <Stack gap={props.gap ?? 'lg'}>
         {props.title !== undefined && (
           <Stack gap="xs">
-            <Title order={2}>{props.title}</Title>
+            <ScreenTitle>{props.title}</ScreenTitle>
             <Text c="dimmed">{props.description}</Text>
           </Stack>
         )}
@@ -101,7 +112,8 @@ export function PassphraseForm(props: PassphraseFormProps) {
             disabled={busy}
           />
         ) : (
-          <PasswordInput
+          <PassphraseInput
+            ref={passphraseField}
             label={t('passphrase.label')}
             description={current.description}
             value={passphrase}

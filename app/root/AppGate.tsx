@@ -1,7 +1,8 @@
 // Decides which screen the user is on from the connection and the node's identity state alone; every
 // screen below it can then assume what it needs (a connection, an identity, an unlocked key).
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useBridgeClient, useConnectionState } from '../bridge/bridge-context.tsx';
+import { useScreenFocus } from '../layout/screen-focus.tsx';
 import { AccessScreen } from '../screens/connection/AccessScreen.tsx';
 import { ConnectingScreen } from '../screens/connection/ConnectingScreen.tsx';
 import { ReconnectingNotice } from '../screens/connection/ReconnectingNotice.tsx';
@@ -19,8 +20,17 @@ export function AppGate() {
   // Held here, above the identity switch: the host reports the new identity as unlocked at once,
   // and the phrase must stay on screen until the user confirms they wrote it down.
   const [created, setCreated] = useState<NewRecoveryPhrase | null>(null);
+  const kind = connection === 'unauthorized' ? 'access' : created ? 'backup' : !status ? 'connecting' : status.identity;
+  // A step of the user's (created, unlocked, confirmed the backup) moves the focus to the next screen's title;
+  // the first screen after connecting keeps its own (the unlock field focuses itself).
+  const screenFocus = useScreenFocus();
+  const shown = useRef(kind);
+  useEffect(() => {
+    if (shown.current !== kind && shown.current !== 'connecting' && kind !== 'connecting') screenFocus?.moved();
+    shown.current = kind;
+  }, [kind, screenFocus]);
 
-  if (connection === 'unauthorized') return <AccessScreen reason={client.secretProblem() ?? 'refused'} />;
+  if (kind === 'access') return <AccessScreen reason={client.secretProblem() ?? 'refused'} />;
 
   const screen = (() => {
     if (created) {

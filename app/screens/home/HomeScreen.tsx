@@ -1,12 +1,13 @@
 // The node at a glance: who this member is, where the node listens, and which peers it is connected to.
 // Live: the status provider applies every node.status event the host pushes.
-import { Badge, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Badge, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../components/FormError.tsx';
 import { useNodeStatus } from '../../status/node-status-context.tsx';
 import { IdentityCard } from './IdentityCard.tsx';
 import { NetworkCard } from './NetworkCard.tsx';
 import { PeersCard } from './PeersCard.tsx';
+import { ScreenTitle } from '../../layout/ScreenTitle.tsx';
 
 export function HomeScreen() {
   const { t } = useTranslation();
@@ -16,7 +17,7 @@ export function HomeScreen() {
     <Stack gap="lg" maw={1100}>
       <Group justify="space-between" align="flex-end">
         <Stack gap={2}>
-          <Title order={2}>{t('home.title')}</Title>
+          <ScreenTitle>{t('home.title')}</ScreenTitle>
           <Text c="dimmed" size="sm">
             {t('home.subtitle')}
           </Text>

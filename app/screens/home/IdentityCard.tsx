@@ -13,13 +13,13 @@ export function IdentityCard({ address, peerId }: { address: string | null; peer
           <Text size="sm" c="dimmed">
             {t('home.address')}
           </Text>
-          <CopyableValue value={address ?? '—'} testId="home-address" />
+          <CopyableValue value={address ?? '—'} kind="address" testId="home-address" />
         </Stack>
         <Stack gap={4}>
           <Text size="sm" c="dimmed">
             {t('home.peerId')}
           </Text>
-          <CopyableValue value={peerId} testId="home-peer-id" />
+          <CopyableValue value={peerId} kind="peerId" testId="home-peer-id" />
         </Stack>
       </Stack>
     </Card>

@@ -1,7 +1,7 @@
 // Right after creating an identity: the recovery phrase, shown once, until the user says it is written down. The
 // host records that (identity.confirmBackup); until then, even after a reload, every screen carries a reminder
 // (BackupReminder) with a way to see the phrase again.
-import { Alert, Button, Checkbox, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import { RecoveryPhraseGrid } from '../../components/RecoveryPhraseGrid.tsx';
 import { useConfirmBackup } from '../../components/use-confirm-backup.ts';
 import { CenteredLayout } from '../../layout/CenteredLayout.tsx';
 import type { NewRecoveryPhrase } from './new-recovery-phrase.ts';
+import { ScreenTitle } from '../../layout/ScreenTitle.tsx';
 
 export function BackupPhraseScreen({ created, onDone }: { created: NewRecoveryPhrase; onDone: () => void }) {
   const { t } = useTranslation();
@@ -21,7 +22,7 @@ export function BackupPhraseScreen({ created, onDone }: { created: NewRecoveryPh
     <CenteredLayout width={680}>
       <Stack gap="lg">
         <Stack gap="xs">
-          <Title order={2}>{t('backup.title')}</Title>
+          <ScreenTitle>{t('backup.title')}</ScreenTitle>
           <Text>{t('backup.intro')}</Text>
         </Stack>
         <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} title={t('backup.warningTitle')}>
@@ -32,7 +33,7 @@ export function BackupPhraseScreen({ created, onDone }: { created: NewRecoveryPh
           <Text size="sm" c="dimmed">
             {t('backup.address')}
           </Text>
-          <CopyableValue value={created.address} />
+          <CopyableValue value={created.address} kind="address" />
         </Stack>
         <Checkbox
           label={t('backup.confirm')}

@@ -1,8 +1,9 @@
 // What DAOmesh is, and the two ways in: a new identity or one restored from its recovery phrase.
-import { Group, Stack, Text, ThemeIcon, Title, UnstyledButton } from '@mantine/core';
+import { Group, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
 import { IconKey, IconRestore, type Icon } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import classes from './WelcomeStep.module.css';
+import { ScreenTitle } from '../../layout/ScreenTitle.tsx';
 
 interface ChoiceProps {
   icon: Icon;
@@ -35,7 +36,7 @@ export function WelcomeStep({ onCreate, onRestore }: { onCreate: () => void; onR
   return (
     <Stack gap="lg">
       <Stack gap="xs">
-        <Title order={2}>{t('welcome.title')}</Title>
+        <ScreenTitle>{t('welcome.title')}</ScreenTitle>
         <Text>{t('welcome.intro')}</Text>
       </Stack>
       <Stack gap="sm">

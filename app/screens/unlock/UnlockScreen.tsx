@@ -29,7 +29,7 @@ export function UnlockScreen({ address, onUnlocked }: { address: string | null; 
               <Text size="sm" c="dimmed">
                 {t('unlock.address')}
               </Text>
-              <CopyableValue value={address} />
+              <CopyableValue value={address} kind="address" />
             </Stack>
           )
         }

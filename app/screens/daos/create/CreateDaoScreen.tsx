@@ -1,6 +1,6 @@
 // Found a DAO: what it is for, how it decides (optionally per proposal kind), and who starts it. One form in
 // three parts; the host signs the genesis record, and the new DAO opens as soon as it exists.
-import { Button, Group, NumberInput, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Button, Group, NumberInput, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
@@ -12,6 +12,7 @@ import { checkCreateDao, emptyCreateDaoDraft, type CreateDaoDraft, type CreateDa
 import { SectionCard } from '../../../components/SectionCard.tsx';
 import { KindModesFields } from '../KindModesFields.tsx';
 import { PresetSelect } from './PresetSelect.tsx';
+import { ScreenTitle } from '../../../layout/ScreenTitle.tsx';
 
 export function CreateDaoScreen() {
   const { t } = useTranslation();
@@ -49,7 +50,7 @@ export function CreateDaoScreen() {
     <form onSubmit={(event) => void submit(event)} noValidate>
       <Stack gap="lg" maw={760}>
         <Stack gap={2}>
-          <Title order={2}>{t('dao.create.title')}</Title>
+          <ScreenTitle>{t('dao.create.title')}</ScreenTitle>
           <Text c="dimmed" size="sm">
             {t('dao.create.subtitle')}
           </Text>

@@ -1,7 +1,7 @@
 // One DAO: how it syncs and who is online, what it is for, its proposals, its rules and members, its peers,
 // what it ignored, and the way out. Shown from the UI's own replica at once, live as the host sends changes;
 // each deadline as it passes derives the view again. Sync status and presence are the host's word (dao.peers).
-import { Alert, Badge, Grid, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Grid, Group, Loader, Stack, Text } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { CopyableValue } from '../../../components/CopyableValue.tsx';
@@ -30,6 +30,7 @@ import { StateFootnote } from './StateFootnote.tsx';
 import { DraftsCard } from '../texts/DraftsCard.tsx';
 import { WorkingCharterCard } from '../texts/WorkingCharterCard.tsx';
 import { MemberText } from '../../../components/MemberText.tsx';
+import { ScreenTitle } from '../../../layout/ScreenTitle.tsx';
 
 export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
   const { t, i18n } = useTranslation();
@@ -59,9 +60,9 @@ export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
         {back}
         <Group justify="space-between" align="flex-end" gap="sm">
           {/* A name may be 80 characters without a space: it wraps anywhere rather than widen the page. */}
-          <Title order={2} data-testid="dao-title" style={{ overflowWrap: 'anywhere', flex: '1 1 320px' }}>
+          <ScreenTitle data-testid="dao-title" style={{ overflowWrap: 'anywhere', flex: '1 1 320px' }}>
             <MemberText text={dao.name} />
-          </Title>
+          </ScreenTitle>
           <Group gap="xs">
             <Badge variant="light" color="gray">
               {t('dao.members.count', { count: dao.memberCount, cap: dao.rules.memberCap })}
@@ -91,7 +92,7 @@ export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
               </Text>
             )}
             <Text size="sm">{t('dao.home.notMember')}</Text>
-            {me !== null && <CopyableValue value={me} testId="dao-not-member-address" />}
+            {me !== null && <CopyableValue value={me} kind="address" testId="dao-not-member-address" />}
           </Stack>
         </Alert>
       )}

@@ -32,7 +32,7 @@ export function DaoPeersCard({ status }: { status: DaoSyncStatus }) {
               {t('dao.peers.description')}
             </Text>
           </div>
-          <ShowHideButton open={open} onToggle={() => setOpen((current) => !current)} showLabel={t('dao.peers.show')} hideLabel={t('dao.peers.hide')} testId="dao-peers-toggle" />
+          <ShowHideButton open={open} onToggle={() => setOpen((current) => !current)} showLabel={t('dao.peers.show')} hideLabel={t('dao.peers.hide')} showName={t('dao.peers.showNamed')} hideName={t('dao.peers.hideNamed')} testId="dao-peers-toggle" />
         </Group>
         <Collapse expanded={open}>
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg" pt="xs">
@@ -47,7 +47,7 @@ export function DaoPeersCard({ status }: { status: DaoSyncStatus }) {
               ) : (
                 status.peers.map((peer) => (
                   <div key={peer} data-testid="dao-peer" data-peer={peer}>
-                    <CopyableValue value={peer} shown={shortPeerId(peer)} />
+                    <CopyableValue value={peer} kind="peerId" shown={shortPeerId(peer)} />
                   </div>
                 ))
               )}

@@ -33,7 +33,7 @@ export function EvidenceCard({ evidence, total }: { evidence: DaoView['evidence'
             </Text>
           </div>
           {total > 0 && (
-            <ShowHideButton open={open} onToggle={() => setOpen((current) => !current)} showLabel={t('dao.evidence.show')} hideLabel={t('dao.evidence.hide')} testId="evidence-toggle" />
+            <ShowHideButton open={open} onToggle={() => setOpen((current) => !current)} showLabel={t('dao.evidence.show')} hideLabel={t('dao.evidence.hide')} showName={t('dao.evidence.showNamed')} hideName={t('dao.evidence.hideNamed')} testId="evidence-toggle" />
           )}
         </Group>
         <Collapse expanded={open}>

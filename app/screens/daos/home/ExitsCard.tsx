@@ -37,7 +37,7 @@ export function ExitsCard({ dao }: { dao: DaoView }) {
                 <Table.Tr key={`${exit.member}-${exit.source}`} data-testid="exit-row" data-address={exit.member} data-reason={exit.reason} data-claim-bps={exit.claimBps}>
                   <Table.Td>
                     <Group gap={6} wrap="nowrap">
-                      <CopyableValue value={exit.member} />
+                      <CopyableValue value={exit.member} kind="address" />
                       {exit.member.toLowerCase() === me && (
                         <Badge size="xs" variant="light" color="indigo" style={{ flexShrink: 0 }}>
                           {t('common.you')}

@@ -4,6 +4,7 @@ import { IconUserPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DaoView } from '../../../../core/bridge/api.ts';
+import { useReturnFocus } from '../../../components/use-return-focus.ts';
 import { useNavigation } from '../../../shell/navigation.tsx';
 import { NewProposalDialog } from '../new-proposal/NewProposalDialog.tsx';
 import { InviteDialog } from './InviteDialog.tsx';
@@ -12,6 +13,7 @@ export function InviteButton({ dao }: { dao: DaoView }) {
   const { t } = useTranslation();
   const { navigate } = useNavigation();
   const [open, setOpen] = useState<'invite' | 'propose-member' | null>(null);
+  useReturnFocus(open !== null);
   return (
     <>
       <Button size="xs" variant="light" leftSection={<IconUserPlus size={14} />} onClick={() => setOpen('invite')} data-testid="invite-open">

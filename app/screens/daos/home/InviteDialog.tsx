@@ -3,11 +3,13 @@
 // member.add proposal, which it offers to start.
 import { Alert, Button, CopyButton, Group, Input, Modal, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
 import { IconBan, IconCheck, IconCopy, IconUserPlus } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useRef, useState, type RefObject } from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { BridgeResult, DaoView } from '../../../../core/bridge/api.ts';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
 import { FormError } from '../../../components/FormError.tsx';
+import { focusIfLost } from '../../../components/lost-focus.ts';
 import { formatDuration } from '../../../time/duration-text.ts';
 import { formatMoment } from '../../../time/format-moment.ts';
 
@@ -34,8 +36,13 @@ export function InviteDialog({ dao, onClose, onProposeMember }: InviteDialogProp
   const [revoked, setRevoked] = useState(false);
   const [hostError, setHostError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // The button pressed is removed or disabled by what it does: the focus moves on to what it led to.
+  const codeField = useRef<HTMLTextAreaElement>(null);
+  const createButton = useRef<HTMLButtonElement>(null);
+  const anotherButton = useRef<HTMLButtonElement>(null);
+  const revokeButton = useRef<HTMLButtonElement>(null);
 
-  async function run(action: () => Promise<void>): Promise<void> {
+  async function run(pressed: RefObject<HTMLButtonElement | null>, action: () => Promise<void>): Promise<void> {
     setBusy(true);
     setHostError(null);
     try {
@@ -43,20 +50,27 @@ export function InviteDialog({ dao, onClose, onProposeMember }: InviteDialogProp
     } catch (error) {
       setHostError(error);
     } finally {
-      setBusy(false);
+      flushSync(() => setBusy(false));
+      // Refused: back to the button, enabled again, beside the error.
+      focusIfLost(pressed.current);
     }
   }
 
   const create = (): Promise<void> =>
-    run(async () => {
-      setIssued(await bridge.call('dao.invite', { dao: dao.id, expiresInMs }));
-      setRevoked(false);
+    run(createButton, async () => {
+      const invite = await bridge.call('dao.invite', { dao: dao.id, expiresInMs });
+      flushSync(() => {
+        setIssued(invite);
+        setRevoked(false);
+      });
+      codeField.current?.focus();
     });
 
   const revoke = (invite: string): Promise<void> =>
-    run(async () => {
+    run(revokeButton, async () => {
       await bridge.call('dao.revokeInvite', { dao: dao.id, invite });
-      setRevoked(true);
+      flushSync(() => setRevoked(true));
+      anotherButton.current?.focus();
     });
 
   return (
@@ -85,6 +99,7 @@ export function InviteDialog({ dao, onClose, onProposeMember }: InviteDialogProp
         ) : (
           <Stack gap="xs" data-testid="invite-issued" data-invite={issued.invite}>
             <Textarea
+              ref={codeField}
               label={t('dao.invite.code')}
               description={t('dao.invite.codeHint')}
               value={issued.code}
@@ -118,7 +133,7 @@ export function InviteDialog({ dao, onClose, onProposeMember }: InviteDialogProp
                   )}
                 </CopyButton>
                 {!revoked && (
-                  <Button size="xs" variant="light" color="red" leftSection={<IconBan size={14} />} loading={busy} onClick={() => void revoke(issued.invite)} data-testid="invite-revoke">
+                  <Button ref={revokeButton} size="xs" variant="light" color="red" leftSection={<IconBan size={14} />} loading={busy} onClick={() => void revoke(issued.invite)} data-testid="invite-revoke">
                     {t('dao.invite.revoke')}
                   </Button>
                 )}
@@ -139,14 +154,22 @@ export function InviteDialog({ dao, onClose, onProposeMember }: InviteDialogProp
               <Button variant="subtle" onClick={onClose} disabled={busy}>
                 {t('common.cancel')}
               </Button>
-              <Button loading={busy} onClick={() => void create()} data-testid="invite-create">
+              <Button ref={createButton} loading={busy} onClick={() => void create()} data-autofocus data-testid="invite-create">
                 {t('dao.invite.create')}
               </Button>
             </>
           ) : (
             <>
               {revoked && (
-                <Button variant="subtle" onClick={() => setIssued(null)} data-testid="invite-another">
+                <Button
+                  ref={anotherButton}
+                  variant="subtle"
+                  onClick={() => {
+                    flushSync(() => setIssued(null));
+                    createButton.current?.focus();
+                  }}
+                  data-testid="invite-another"
+                >
                   {t('dao.invite.another')}
                 </Button>
               )}

@@ -4,11 +4,13 @@ import { IconDoorExit } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DaoView } from '../../../../core/bridge/api.ts';
+import { useReturnFocus } from '../../../components/use-return-focus.ts';
 import { RageQuitDialog } from './RageQuitDialog.tsx';
 
 export function LeaveCard({ dao }: { dao: DaoView }) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
+  useReturnFocus(confirming);
   return (
     <Card withBorder radius="lg" padding="lg">
       <Group justify="space-between" wrap="wrap" gap="md">

@@ -36,7 +36,7 @@ export function MembersCard({ dao, online }: { dao: DaoView; online: readonly st
                   <Table.Tr key={member.address} data-testid="member-row" data-address={member.address} data-online={isOnline ? 'true' : 'false'}>
                     <Table.Td>
                       <Group gap={6} wrap="nowrap">
-                        <CopyableValue value={member.address} />
+                        <CopyableValue value={member.address} kind="address" />
                         {member.address.toLowerCase() === me && (
                           <Badge size="xs" variant="light" color="indigo" style={{ flexShrink: 0 }}>
                             {t('common.you')}

@@ -4,6 +4,7 @@ import { IconPlus, IconScale } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DaoView, ProposalView } from '../../../../core/bridge/api.ts';
+import { useReturnFocus } from '../../../components/use-return-focus.ts';
 import { useNavigation } from '../../../shell/navigation.tsx';
 import { NewProposalDialog } from '../new-proposal/NewProposalDialog.tsx';
 import { ProposalRow } from './ProposalRow.tsx';
@@ -24,6 +25,7 @@ export function ProposalsCard({ dao }: { dao: DaoView }) {
   const { t } = useTranslation();
   const { navigate } = useNavigation();
   const [composing, setComposing] = useState(false);
+  useReturnFocus(composing);
   const [showAll, setShowAll] = useState(false);
   const proposals = [...dao.proposals].sort(byAttention);
   const shown = showAll ? proposals : proposals.slice(0, shownAtFirst);

@@ -3,11 +3,13 @@
 // is told plainly that the DAO is then left without members for good, and takes all of the books.
 import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { DaoView } from '../../../../core/bridge/api.ts';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
 import { FormError } from '../../../components/FormError.tsx';
+import { focusIfLost } from '../../../components/lost-focus.ts';
 import { useNodeStatus } from '../../../status/node-status-context.tsx';
 import { typedNameMatches } from './typed-name.ts';
 
@@ -18,6 +20,7 @@ export function RageQuitDialog({ dao, onClose }: { dao: DaoView; onClose: () => 
   const [typed, setTyped] = useState('');
   const [hostError, setHostError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const confirmButton = useRef<HTMLButtonElement>(null);
   const me = status?.address?.toLowerCase();
   const myShares = dao.members.find((member) => member.address.toLowerCase() === me)?.shares ?? 0;
   const totalShares = dao.members.reduce((sum, member) => sum + member.shares, 0);
@@ -33,8 +36,11 @@ export function RageQuitDialog({ dao, onClose }: { dao: DaoView; onClose: () => 
       await bridge.call('dao.rageQuit', { dao: dao.id });
       onClose();
     } catch (error) {
-      setHostError(error);
-      setBusy(false);
+      flushSync(() => {
+        setHostError(error);
+        setBusy(false);
+      });
+      focusIfLost(confirmButton.current);
     }
   }
 
@@ -77,7 +83,7 @@ export function RageQuitDialog({ dao, onClose }: { dao: DaoView; onClose: () => 
             <Button variant="subtle" onClick={onClose} disabled={busy}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" color="red" disabled={!confirmed} loading={busy} data-testid="ragequit-confirm">
+            <Button ref={confirmButton} type="submit" color="red" disabled={!confirmed} loading={busy} data-testid="ragequit-confirm">
               {t('dao.rageQuit.confirm')}
             </Button>
           </Group>

@@ -1,16 +1,18 @@
 // The DAOs this node holds, as cards; live, since every dao.changed event refreshes the list. From here a DAO
 // is created, or joined with an invite code.
-import { Alert, Button, EmptyState, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, EmptyState, Group, Loader, SimpleGrid, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconLogin, IconPlus, IconUsersGroup } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../../components/FormError.tsx';
+import { useReturnFocus } from '../../../components/use-return-focus.ts';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
 import { useLiveQuery } from '../../../bridge/use-live-query.ts';
 import { useDaoList } from '../../../daos/use-dao-list.ts';
 import { useNavigation } from '../../../shell/navigation.tsx';
 import { DaoCard } from './DaoCard.tsx';
 import { JoinDialog } from './JoinDialog.tsx';
+import { ScreenTitle } from '../../../layout/ScreenTitle.tsx';
 
 export function DaoListScreen() {
   const { t } = useTranslation();
@@ -21,6 +23,7 @@ export function DaoListScreen() {
   const onDaoChanged = useCallback((onChange: () => void) => bridge.on('dao.changed', onChange), [bridge]);
   const unopenable = useLiveQuery(loadUnopenable, onDaoChanged).data ?? [];
   const [joining, setJoining] = useState(false);
+  useReturnFocus(joining);
   const actions = (
     <Group gap="sm" mt={daos?.length === 0 ? 'sm' : 0}>
       <Button variant="default" leftSection={<IconLogin size={16} />} onClick={() => setJoining(true)} data-testid="dao-join-open">
@@ -36,7 +39,7 @@ export function DaoListScreen() {
     <Stack gap="lg" maw={1100}>
       <Group justify="space-between" align="flex-end">
         <Stack gap={2}>
-          <Title order={2}>{t('dao.list.title')}</Title>
+          <ScreenTitle>{t('dao.list.title')}</ScreenTitle>
           <Text c="dimmed" size="sm">
             {t('dao.list.subtitle')}
           </Text>

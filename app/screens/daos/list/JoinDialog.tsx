@@ -2,11 +2,13 @@
 // receives the DAO's history (with how far it got, once the host reports it), then open the DAO. What goes
 // wrong (expired, revoked, altered, unreachable) is the host's error, in the user's language.
 import { Button, Group, Loader, Modal, Progress, Stack, Text, Textarea } from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { InviteCode } from '../../../../core/bridge/api.ts';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
 import { FormError } from '../../../components/FormError.tsx';
+import { focusIfLost } from '../../../components/lost-focus.ts';
 import { invitedDao } from '../../../daos/invited-dao.ts';
 
 type CodeProblem = 'dao.join.required' | 'dao.join.incomplete';
@@ -25,6 +27,7 @@ export function JoinDialog({ onClose, onJoined }: JoinDialogProps) {
   const [hostError, setHostError] = useState<unknown>(null);
   const [joining, setJoining] = useState<string | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
+  const codeField = useRef<HTMLTextAreaElement>(null);
 
   // While the host joins, its sync pushes for the invited DAO say how much of the history has arrived.
   useEffect(() => {
@@ -50,8 +53,12 @@ export function JoinDialog({ onClose, onJoined }: JoinDialogProps) {
       onClose();
       onJoined(dao);
     } catch (error) {
-      setHostError(error);
-      setJoining(null);
+      // The field was disabled meanwhile, which dropped the focus: back to the code, to fix or replace it.
+      flushSync(() => {
+        setHostError(error);
+        setJoining(null);
+      });
+      focusIfLost(codeField.current);
     }
   }
 
@@ -62,6 +69,7 @@ export function JoinDialog({ onClose, onJoined }: JoinDialogProps) {
         <Stack gap="md" data-testid="join-dialog">
           <Text size="sm">{t('dao.join.description')}</Text>
           <Textarea
+            ref={codeField}
             label={t('dao.join.code')}
             placeholder={t('dao.join.placeholder')}
             value={code}

@@ -1,12 +1,14 @@
 // A new proposal of any kind: pick the kind, give it a title, fill in what that kind needs. The host signs
 // it and the member lands on the proposal, where the vote starts.
 import { Autocomplete, Button, Group, Modal, NumberInput, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { DaoView, ProposalKind } from '../../../../core/bridge/api.ts';
 import { DaomeshError } from '../../../../core/errors.ts';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
 import { FormError } from '../../../components/FormError.tsx';
+import { focusIfLost } from '../../../components/lost-focus.ts';
 import { kindLabel, proposalKinds } from '../dao-labels.ts';
 import { checkProposal, emptyProposalDraft, type ProposalDraft, type ProposalProblems } from './proposal-form.ts';
 import { RulesChangeFields } from './RulesChangeFields.tsx';
@@ -36,6 +38,7 @@ export function NewProposalDialog({ dao, onClose, onCreated, initialKind, initia
   const [problems, setProblems] = useState<ProposalProblems>({});
   const [hostError, setHostError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const submitButton = useRef<HTMLButtonElement>(null);
 
   function edit<K extends keyof ProposalDraft>(field: K, value: ProposalDraft[K]): void {
     setDraft((current) => ({ ...current, [field]: value }));
@@ -54,8 +57,12 @@ export function NewProposalDialog({ dao, onClose, onCreated, initialKind, initia
       onClose();
       onCreated(proposal);
     } catch (error) {
-      setHostError(error);
-      setBusy(false);
+      // The fields were disabled meanwhile, which dropped the focus: back to the button, beside the error.
+      flushSync(() => {
+        setHostError(error);
+        setBusy(false);
+      });
+      focusIfLost(submitButton.current);
     }
   }
 
@@ -179,7 +186,7 @@ export function NewProposalDialog({ dao, onClose, onCreated, initialKind, initia
             <Button variant="subtle" onClick={onClose} disabled={busy}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" loading={busy} data-testid="proposal-submit">
+            <Button ref={submitButton} type="submit" loading={busy} data-testid="proposal-submit">
               {t('proposal.form.submit')}
             </Button>
           </Group>

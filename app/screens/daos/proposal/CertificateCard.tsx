@@ -2,12 +2,14 @@
 // final once enough have signed. Shows how far the signatures are, and lets this member add theirs.
 import { Button, Card, Group, Progress, Stack, Text, Title } from '@mantine/core';
 import { IconSignature } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { ProposalView } from '../../../../core/bridge/api.ts';
 import { awaitsSignature } from '../../../../core/bridge/dao-view.ts';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
 import { FormError } from '../../../components/FormError.tsx';
+import { focusIfLost } from '../../../components/lost-focus.ts';
 
 export interface CertificateCardProps {
   dao: string;
@@ -23,6 +25,10 @@ export function CertificateCard({ dao, proposal, threshold, isMember, onSigned }
   const bridge = useBridge();
   const [busy, setBusy] = useState(false);
   const [hostError, setHostError] = useState<unknown>(null);
+  // Signing takes the button away (once the view says so): the focus moves to the line saying it is signed.
+  const [signed, setSigned] = useState(false);
+  const signButton = useRef<HTMLButtonElement>(null);
+  const signedNote = useRef<HTMLParagraphElement>(null);
   const certificate = proposal.certificate ?? { signatures: 0, needed: threshold, final: false, signedByMe: false };
   const canSign = awaitsSignature(proposal, isMember);
 
@@ -31,13 +37,19 @@ export function CertificateCard({ dao, proposal, threshold, isMember, onSigned }
     setHostError(null);
     try {
       await bridge.call('dao.signTally', { dao, proposal: proposal.id });
+      setSigned(true);
       onSigned();
     } catch (error) {
       setHostError(error);
     } finally {
-      setBusy(false);
+      flushSync(() => setBusy(false));
+      focusIfLost(signButton.current);
     }
   }
+
+  useEffect(() => {
+    if (signed && certificate.signedByMe) focusIfLost(signedNote.current, signButton.current);
+  }, [signed, certificate.signedByMe]);
 
   return (
     <Card withBorder radius="lg" padding="lg" data-testid="certificate-card">
@@ -67,13 +79,13 @@ export function CertificateCard({ dao, proposal, threshold, isMember, onSigned }
           />
         </Stack>
         {certificate.signedByMe && (
-          <Text size="sm" c="dimmed" data-testid="certificate-signed">
+          <Text ref={signedNote} size="sm" c="dimmed" tabIndex={-1} data-testid="certificate-signed">
             {t('proposal.certificate.signedByMe')}
           </Text>
         )}
         {canSign && (
           <Group>
-            <Button leftSection={<IconSignature size={16} />} loading={busy} onClick={() => void sign()} data-testid="tally-sign">
+            <Button ref={signButton} leftSection={<IconSignature size={16} />} loading={busy} onClick={() => void sign()} data-testid="tally-sign">
               {t('proposal.certificate.sign')}
             </Button>
           </Group>

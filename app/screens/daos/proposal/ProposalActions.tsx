@@ -5,6 +5,7 @@ import { IconArrowBackUp, IconDoorExit } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DaoView, ProposalView } from '../../../../core/bridge/api.ts';
+import { useReturnFocus } from '../../../components/use-return-focus.ts';
 import { useNodeStatus } from '../../../status/node-status-context.tsx';
 import { RageQuitDialog } from '../home/RageQuitDialog.tsx';
 import { WithdrawDialog } from './WithdrawDialog.tsx';
@@ -14,6 +15,7 @@ export function ProposalActions({ dao, proposal, onChanged }: { dao: DaoView; pr
   const { status } = useNodeStatus();
   const [withdrawing, setWithdrawing] = useState(false);
   const [quitting, setQuitting] = useState(false);
+  useReturnFocus(withdrawing || quitting);
   const isAuthor = status?.address?.toLowerCase() === proposal.author.toLowerCase();
   const canWithdraw = isAuthor && proposal.status === 'open';
   const canRageQuit = dao.isMember && proposal.canRageQuit;

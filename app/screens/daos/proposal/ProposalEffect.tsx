@@ -43,7 +43,7 @@ export function ProposalEffect({ proposal, rules, proposals = [] }: { proposal: 
       return (
         <div data-testid="proposal-summary">
           <Text c="dimmed">{sentence}</Text>
-          <CopyableValue value={params.member} testId="proposal-member" />
+          <CopyableValue value={params.member} kind="address" testId="proposal-member" />
         </div>
       );
     }

@@ -1,6 +1,6 @@
 // One proposal: what it asks, where it stands in time, the live tally, this member's vote, the signatures
 // that make its result final, and withdrawing or leaving. Live like the DAO it belongs to (use-dao.ts).
-import { Alert, Badge, Grid, Group, Loader, Stack, Title } from '@mantine/core';
+import { Alert, Badge, Grid, Group, Loader, Stack } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../../components/FormError.tsx';
@@ -19,6 +19,7 @@ import { ProposalTimeline } from './ProposalTimeline.tsx';
 import { TallyCard } from './TallyCard.tsx';
 import { VoteCard } from './VoteCard.tsx';
 import { MemberText } from '../../../components/MemberText.tsx';
+import { ScreenTitle } from '../../../layout/ScreenTitle.tsx';
 
 export function ProposalScreen({ dao: daoId, proposal: proposalId }: { dao: string; proposal: string }) {
   const { t } = useTranslation();
@@ -58,9 +59,9 @@ export function ProposalScreen({ dao: daoId, proposal: proposalId }: { dao: stri
       <Stack gap="xs">
         {back}
         <Group justify="space-between" align="flex-start" gap="sm">
-          <Title order={2} data-testid="proposal-heading" style={{ overflowWrap: 'anywhere', flex: '1 1 320px' }}>
+          <ScreenTitle data-testid="proposal-heading" style={{ overflowWrap: 'anywhere', flex: '1 1 320px' }}>
             <MemberText text={proposal.title} />
-          </Title>
+          </ScreenTitle>
           <Group gap="xs" wrap="nowrap" pt={6}>
             <Badge variant="outline" color="gray" style={{ flexShrink: 0 }} data-testid="proposal-kind-badge">
               {t(kindLabel[proposal.kind])}
@@ -77,7 +78,7 @@ export function ProposalScreen({ dao: daoId, proposal: proposalId }: { dao: stri
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Stack gap="lg">
             <TallyCard proposal={proposal} />
-            {voting && <VoteCard key={proposal.myVote ? `${proposal.myVote.choice}:${proposal.myVote.votes}` : 'none'} dao={dao.id} proposal={proposal} onVoted={() => void refresh()} />}
+            {voting && <VoteCard dao={dao.id} proposal={proposal} onVoted={() => void refresh()} />}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>

@@ -1,11 +1,13 @@
 // Casting or changing this member's vote while voting is open; the buttons show the current choice.
 import { Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { IconCheck } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { ProposalView } from '../../../../core/bridge/api.ts';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
 import { FormError } from '../../../components/FormError.tsx';
+import { focusIfLost } from '../../../components/lost-focus.ts';
 import { useNow } from '../../../time/use-now.ts';
 import { CreditsControl, overCredits, votesInRange } from './CreditsControl.tsx';
 
@@ -25,6 +27,13 @@ export function VoteCard({ dao, proposal, onVoted }: VoteCardProps) {
   const now = useNow();
   const quadratic = proposal.votingMode === 'quadratic';
   const [votes, setVotes] = useState<number | string>(proposal.myVote?.votes ?? 1);
+  // The field follows the vote the node holds when that changes (this vote, or one from another device).
+  const [heldVotes, setHeldVotes] = useState(proposal.myVote?.votes);
+  if (heldVotes !== proposal.myVote?.votes) {
+    setHeldVotes(proposal.myVote?.votes);
+    setVotes(proposal.myVote?.votes ?? 1);
+  }
+  const buttons = useRef<Partial<Record<Choice, HTMLButtonElement | null>>>({});
   const [busy, setBusy] = useState<Choice | null>(null);
   const [hostError, setHostError] = useState<unknown>(null);
   const over = now >= proposal.votingEndsAt;
@@ -48,7 +57,9 @@ export function VoteCard({ dao, proposal, onVoted }: VoteCardProps) {
     } catch (error) {
       setHostError(error);
     } finally {
-      setBusy(null);
+      // The button was disabled while busy, which dropped the focus: it goes back to it, enabled again.
+      flushSync(() => setBusy(null));
+      focusIfLost(buttons.current[choice]);
     }
   }
 
@@ -72,6 +83,9 @@ export function VoteCard({ dao, proposal, onVoted }: VoteCardProps) {
           {(['yes', 'no', 'abstain'] as const).map((choice) => (
             <Button
               key={choice}
+              ref={(button) => {
+                buttons.current[choice] = button;
+              }}
               color={choiceColor[choice]}
               variant={mine === choice ? 'filled' : 'light'}
               leftSection={mine === choice ? <IconCheck size={16} /> : undefined}

@@ -2,11 +2,13 @@
 // the dialog says so and waits for a second, deliberate click, as the rage quit dialog and a draft's deletion do.
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { ProposalView } from '../../../../core/bridge/api.ts';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
 import { FormError } from '../../../components/FormError.tsx';
+import { focusIfLost } from '../../../components/lost-focus.ts';
 
 export interface WithdrawDialogProps {
   dao: string;
@@ -20,6 +22,7 @@ export function WithdrawDialog({ dao, proposal, onClose, onWithdrawn }: Withdraw
   const bridge = useBridge();
   const [busy, setBusy] = useState(false);
   const [hostError, setHostError] = useState<unknown>(null);
+  const confirmButton = useRef<HTMLButtonElement>(null);
 
   async function withdraw(): Promise<void> {
     setBusy(true);
@@ -29,8 +32,11 @@ export function WithdrawDialog({ dao, proposal, onClose, onWithdrawn }: Withdraw
       onWithdrawn();
       onClose();
     } catch (error) {
-      setHostError(error);
-      setBusy(false);
+      flushSync(() => {
+        setHostError(error);
+        setBusy(false);
+      });
+      focusIfLost(confirmButton.current);
     }
   }
 
@@ -48,7 +54,7 @@ export function WithdrawDialog({ dao, proposal, onClose, onWithdrawn }: Withdraw
           <Button variant="subtle" onClick={onClose} disabled={busy} data-autofocus data-testid="withdraw-cancel">
             {t('common.cancel')}
           </Button>
-          <Button color="red" loading={busy} onClick={() => void withdraw()} data-testid="withdraw-confirm">
+          <Button ref={confirmButton} color="red" loading={busy} onClick={() => void withdraw()} data-testid="withdraw-confirm">
             {t('proposal.withdraw.confirm')}
           </Button>
         </Group>

@@ -1,6 +1,6 @@
 // A text field bound to a collaborative text of a DAO (text-binding.ts): what others write appears as the
 // replica syncs, what you type goes to the host in bursts. Read-only for visitors.
-import { Group, Text, Textarea } from '@mantine/core';
+import { Group, Text, Textarea, VisuallyHidden } from '@mantine/core';
 import { useEffect, useImperativeHandle, useLayoutEffect, useMemo, useReducer, useRef, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TextName } from '../../../../core/dao/dao-doc.ts';
@@ -14,10 +14,13 @@ export interface CollaborativeTextareaProps {
   dao: string;
   name: TextName;
   editable: boolean;
-  label?: string;
+  /** Its label; `hidden` where the card's title above already says what it is (a label only for screen readers). */
+  label: { text: string; hidden?: boolean };
   description?: string;
   placeholder?: string;
   minRows?: number;
+  /** Where the focus starts in a dialog. */
+  autoFocusInDialog?: boolean;
   testId: string;
   /** The text as the field shows it, whenever it changes (for a caller that acts on it). */
   onValue?: (value: string) => void;
@@ -35,7 +38,7 @@ export interface CollaborativeTextHandle {
 
 const saveStateText = { saved: 'texts.saved', saving: 'texts.saving', 'not-saved': 'texts.notSaved' } as const satisfies Record<TextBinding['saveState'], string>;
 
-export function CollaborativeTextarea({ dao, name, editable, label, description, placeholder, minRows = 4, testId, onValue, ref }: CollaborativeTextareaProps) {
+export function CollaborativeTextarea({ dao, name, editable, label, description, placeholder, minRows = 4, autoFocusInDialog, testId, onValue, ref }: CollaborativeTextareaProps) {
   const { t, i18n } = useTranslation();
   const bridge = useBridge();
   const store = useReplicaStore();
@@ -98,7 +101,7 @@ export function CollaborativeTextarea({ dao, name, editable, label, description,
     <div>
       <Textarea
         ref={field}
-        label={label}
+        label={label.hidden ? <VisuallyHidden>{label.text}</VisuallyHidden> : label.text}
         description={description}
         placeholder={placeholder}
         value={value}
@@ -109,6 +112,7 @@ export function CollaborativeTextarea({ dao, name, editable, label, description,
         minRows={minRows}
         maxRows={18}
         error={value.length > maxTextChars ? t('texts.tooLong', { max: count(maxTextChars) }) : undefined}
+        data-autofocus={autoFocusInDialog || undefined}
         data-testid={testId}
         data-pending={pending ? 'true' : 'false'}
       />

@@ -50,6 +50,8 @@ export function DraftDialog({ dao, name, onClose, onPropose }: DraftDialogProps)
           dao={dao.id}
           name={name}
           editable={dao.isMember && !deleting}
+          label={{ text: t('texts.drafts.label'), hidden: true }}
+          autoFocusInDialog
           placeholder={t('texts.drafts.placeholder')}
           minRows={8}
           testId="draft-text"

@@ -8,6 +8,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DaoView } from '../../../../core/bridge/api.ts';
 import type { TextName } from '../../../../core/dao/dao-doc.ts';
+import { useReturnFocus } from '../../../components/use-return-focus.ts';
 import { useReplicaStore } from '../../../daos/replica-context.tsx';
 import { useNavigation } from '../../../shell/navigation.tsx';
 import { NewProposalDialog } from '../new-proposal/NewProposalDialog.tsx';
@@ -31,6 +32,8 @@ export function DraftsCard({ dao }: { dao: DaoView }) {
   const replica = store?.peek(dao.id) ?? null;
   const [open, setOpen] = useState<DraftName | null>(null);
   const [proposing, setProposing] = useState<{ title: string; text: string } | null>(null);
+  // A draft that opens the proposal form keeps the draft's opener, for when that form closes.
+  useReturnFocus(open !== null || proposing !== null);
 
   const drafts = (replica?.textNames() ?? [])
     .filter((name): name is DraftName => name.startsWith('draft:'))

@@ -20,6 +20,7 @@ export function WorkingCharterCard({ dao }: { dao: DaoView }) {
           dao={dao.id}
           name="charter"
           editable={dao.isMember}
+          label={{ text: t('texts.charter.label'), hidden: true }}
           placeholder={t('texts.charter.placeholder')}
           testId="working-charter-text"
         />

@@ -1,0 +1,24 @@
+// For dialogs mounted only while open: Mantine returns the focus when a Modal's `opened` turns false, which
+// such a dialog never sees (it is unmounted instead), so the focus fell to <body> when it closed.
+import { useEffect, useRef } from 'react';
+import { focusIfLost } from './lost-focus.ts';
+
+/**
+ * Call with whether any of the component's dialogs is open: the element focused when one opened (the button
+ * that opened it) gets the focus back once none is. One dialog opening another (invite, then a proposal) keeps
+ * the first opener.
+ */
+export function useReturnFocus(open: boolean): void {
+  const opener = useRef<Element | null>(null);
+  useEffect(() => {
+    // Runs before the dialog's focus trap moves the focus in (it waits a tick), so this is still the opener.
+    if (open) {
+      opener.current = document.activeElement;
+      return;
+    }
+    const target = opener.current;
+    opener.current = null;
+    // A tick later, so a screen the dialog led to (a new proposal's page) can take the focus first.
+    if (target instanceof HTMLElement) setTimeout(() => focusIfLost(target));
+  }, [open]);
+}
