@@ -10,7 +10,7 @@ import { ReplicaStoreProvider } from '../daos/replica-context.tsx';
 import { ScreenFocusProvider } from '../layout/screen-focus.tsx';
 import { NodeStatusProvider } from '../status/node-status-context.tsx';
 import { AppGate } from './AppGate.tsx';
-import { createAppTheme } from './theme.ts';
+import { createAppTheme, readableText } from './theme.ts';
 
 export function Root({ client, i18n }: { client: BridgeClient; i18n: i18n }) {
   return (
@@ -35,7 +35,7 @@ function TranslatedMantineProvider({ children }: { children: ReactNode }) {
   const { t, i18n } = useTranslation();
   const theme = useMemo(() => createAppTheme(t), [t, i18n.language]);
   return (
-    <MantineProvider theme={theme} defaultColorScheme="auto">
+    <MantineProvider theme={theme} defaultColorScheme="auto" cssVariablesResolver={readableText}>
       {children}
     </MantineProvider>
   );
