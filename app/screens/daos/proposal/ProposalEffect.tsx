@@ -57,22 +57,12 @@ export function ProposalEffect({ proposal, rules, proposals = [] }: { proposal: 
             <Text c="dimmed" mb={4}>
               {t('proposal.does.rulesSet')}
             </Text>
-            <Table withTableBorder withColumnBorders fz="sm" data-testid="proposal-rules-set">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('proposal.does.rule')}</Table.Th>
-                  <Table.Th>{t('proposal.does.setTo')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {set.map((row) => (
-                  <Table.Tr key={row.testId} data-testid={`set-${row.testId}`}>
-                    <Table.Td>{row.label}</Table.Td>
-                    <Table.Td fw={600}>{row.value}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+            <RuleTable
+              testId="proposal-rules-set"
+              rowPrefix="set"
+              headers={[t('proposal.does.rule'), t('proposal.does.setTo')]}
+              rows={set.map((row) => ({ testId: row.testId, cells: [row.label, row.value] }))}
+            />
           </div>
         );
       }
@@ -90,24 +80,12 @@ export function ProposalEffect({ proposal, rules, proposals = [] }: { proposal: 
           <Text c="dimmed" mb={4}>
             {t('proposal.does.rulesChange')}
           </Text>
-          <Table withTableBorder withColumnBorders fz="sm" data-testid="proposal-rule-changes">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('proposal.does.rule')}</Table.Th>
-                <Table.Th>{t('proposal.does.now')}</Table.Th>
-                <Table.Th>{t('proposal.does.after')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {changes.map((change) => (
-                <Table.Tr key={change.testId} data-testid={`change-${change.testId}`}>
-                  <Table.Td>{change.label}</Table.Td>
-                  <Table.Td c="dimmed">{change.now || t('proposal.does.noValue')}</Table.Td>
-                  <Table.Td fw={600}>{change.after || t('proposal.does.noValue')}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+          <RuleTable
+            testId="proposal-rule-changes"
+            rowPrefix="change"
+            headers={[t('proposal.does.rule'), t('proposal.does.now'), t('proposal.does.after')]}
+            rows={changes.map((change) => ({ testId: change.testId, cells: [change.label, change.now || t('proposal.does.noValue'), change.after || t('proposal.does.noValue')] }))}
+          />
           {params.rules.reputationHalfLifeMs !== undefined && (
             <Text size="sm" c="orange.8" mt={4} data-testid="proposal-note-half-life">
               {t('proposal.does.halfLifeNote')}
@@ -122,4 +100,30 @@ export function ProposalEffect({ proposal, rules, proposals = [] }: { proposal: 
       );
     }
   }
+}
+
+/** Rules in a table: the rule's name, then its values; the last value (what it becomes) in bold, any before it dimmed. */
+function RuleTable({ testId, rowPrefix, headers, rows }: { testId: string; rowPrefix: string; headers: string[]; rows: Array<{ testId: string; cells: string[] }> }) {
+  return (
+    <Table withTableBorder withColumnBorders fz="sm" data-testid={testId}>
+      <Table.Thead>
+        <Table.Tr>
+          {headers.map((header) => (
+            <Table.Th key={header}>{header}</Table.Th>
+          ))}
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {rows.map((row) => (
+          <Table.Tr key={row.testId} data-testid={`${rowPrefix}-${row.testId}`}>
+            {row.cells.map((cell, index) => (
+              <Table.Td key={index} {...(index === row.cells.length - 1 ? { fw: 600 } : index > 0 ? { c: 'dimmed' } : {})}>
+                {cell}
+              </Table.Td>
+            ))}
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
 }
