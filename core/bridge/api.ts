@@ -293,6 +293,12 @@ export const DaoView = DaoSummary.omit({ members: true }).extend({
   exits: z.array(ExitView),
   /** Quadratic voting: my voice credits left in the current epoch. */
   myCredits: z.number().int().nullable(),
+  /**
+   * A passed proposal removing this member that has not taken effect here yet: in its grace period only a rage quit
+   * counts, and past `executesAt` the others count the member removed once one of them writes, while this node
+   * (refused by them) may not hear of it. Null otherwise, and from a node of an earlier version.
+   */
+  myRemoval: z.object({ proposal: RecordId, executesAt: z.number().int().nullable() }).nullable().default(null),
   stateHash: z.string(),
   records: z.number().int(),
 });

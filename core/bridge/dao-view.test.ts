@@ -315,3 +315,22 @@ test("the most votes a proposal's credits in the view pay for is a ballot the fo
   const most = scenario.vote(alice, second, 'yes', { votes: mostVotesFor(credits) });
   assert.equal(scenario.evidenceFor(most), undefined);
 });
+
+test("a passed removal of the reader shows in their view until it takes effect: in its grace period, then due; others see none", () => {
+  const scenario = new Scenario([alice, bob, carol], { ...simpleMajority(3), ...timing });
+  const removal = scenario.propose(alice, { kind: 'member.remove', params: { member: carol.key.address }, title: 'Part ways' });
+  for (const member of [alice, bob]) scenario.vote(member, removal, 'yes');
+  const view = (reader: Actor) => DaoView.parse(daoView(scenario.state(), reader.key.address, scenario.now));
+  assert.equal(view(carol).myRemoval, null, 'not while it is voted on');
+  close(scenario, removal);
+  const executesAt = scenario.proposal(removal).executesAt;
+  assert.ok(executesAt !== null);
+  assert.deepEqual(view(carol).myRemoval, { proposal: removal, executesAt });
+  assert.equal(view(alice).myRemoval, null);
+  // Past its time and with no record since, the fold has not executed it: carol's view still says it is due.
+  scenario.advance(hour + 1);
+  assert.deepEqual([view(carol).isMember, view(carol).myRemoval], [true, { proposal: removal, executesAt }]);
+  // A member's record after its time executes it: carol is out, and the notice gives way to her exit.
+  scenario.propose(alice, { kind: 'signal', params: { text: '' }, title: 'Next' });
+  assert.deepEqual([view(carol).isMember, view(carol).myRemoval, view(carol).exits.map((exit) => exit.reason)], [false, null, ['removed']]);
+});

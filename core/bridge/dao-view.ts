@@ -340,6 +340,13 @@ export function daoSummary(state: DaoState, me: string | null, limits: SigningLi
   };
 }
 
+/** A passed removal of `me` not yet executed (DaoView.myRemoval). */
+function removalOf(state: DaoState, me: string | null): DaoView['myRemoval'] {
+  if (me === null) return null;
+  const removal = state.proposals.find((proposal) => proposal.kind === 'member.remove' && proposal.status === 'passed' && (proposal.params as { member?: unknown } | null)?.member === me);
+  return removal ? { proposal: removal.id, executesAt: removal.executesAt } : null;
+}
+
 /** The quadratic mode the member spends credits in: the DAO's own, else the first kind that votes quadratically. */
 function quadraticMode(rules: Rules): Extract<VotingMode, { type: 'quadratic' }> | null {
   if (rules.voting.type === 'quadratic') return rules.voting;
@@ -428,6 +435,7 @@ export function daoView(state: DaoState, me: string | null, now: number, limits:
     evidenceTotal: state.evidenceCount,
     exits: state.exits.map(exitView),
     myCredits: creditsLeft(state, me, now),
+    myRemoval: removalOf(state, me),
     stateHash: state.stateHash,
     records: state.records,
   };

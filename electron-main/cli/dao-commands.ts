@@ -66,6 +66,15 @@ function describeSignatures(dao: DaoView): string {
   return dao.signaturesNeeded === dao.rules.signatureThreshold ? needed : `${needed} (the rule says ${dao.rules.signatureThreshold}; a result always needs more than half of the members, and at most all)`;
 }
 
+/** A passed removal of this member not yet in effect here (DaoView.myRemoval). */
+function describeMyRemoval(removal: DaoView['myRemoval']): string[] {
+  if (removal === null) return [];
+  if (removal.executesAt !== null && Date.now() < removal.executesAt) {
+    return [`  a proposal to remove you passed (${removal.proposal}); it takes effect ${new Date(removal.executesAt).toISOString()}: until then only a rage quit of yours counts`];
+  }
+  return [`  a proposal to remove you passed (${removal.proposal}) and its time has come: the others count you removed once one of them writes, and nothing you write counts`];
+}
+
 function describeDao(dao: DaoView): string {
   const { rules } = dao;
   const byKind = Object.entries(rules.votingByKind).map(([kind, mode]) => `  ${kind} votes: ${describeVoting(mode)}`);
@@ -76,6 +85,7 @@ function describeDao(dao: DaoView): string {
     ...byKind,
     `  reputation: ${rules.reputationHalfLifeMs === null ? 'does not fade' : `halves every ${formatDuration(rules.reputationHalfLifeMs)}`}`,
     `  income: ${rules.income.treasuryBps / 100}% to the treasury, rest split ${splitWords[rules.income.split]}`,
+    ...describeMyRemoval(dao.myRemoval),
     ...dao.members.map((member) => `  ${member.address}  shares ${member.shares}  reputation ${member.reputation}`),
     ...dao.exits.map(describeExit),
     `  ${counted(dao.proposals.length, 'proposal')}, ${counted(dao.evidenceTotal, 'ignored record')}${dao.evidenceTotal > 0 ? ' (`daomesh dao evidence` lists them)' : ''}, state ${dao.stateHash}`,

@@ -233,6 +233,9 @@ export const en = {
       notMember: 'You can read this DAO. To take part, ask a member to propose adding you:',
       youLeft: 'You left this DAO on {{date}} with a claim on {{claim}} of its books ({{shares}} of {{total}} shares).',
       youWereRemoved: 'You were removed from this DAO on {{date}}, with a claim on {{claim}} of its books ({{shares}} of {{total}} shares).',
+      removalTitle: 'A proposal to remove you has passed',
+      removalInGrace: 'It takes effect on {{date}}. Until then you can still rage quit and leave with your share of the books; nothing else you write counts.',
+      removalDue: 'Its time has come: the other members count you as removed as soon as one of them writes, and nothing you write here counts. This device may not hear of it, as the DAO’s nodes no longer sync with it.',
     },
     sync: {
       inSync: 'In sync',

@@ -229,6 +229,9 @@ export const zhHant: Messages = {
       notMember: '你可以閱讀這個 DAO。若要參與，請成員提議將你加入：',
       youLeft: '你已於 {{date}} 退出這個 DAO，對其帳本的請求權為 {{claim}}（全部 {{total}} 股中的 {{shares}} 股）。',
       youWereRemoved: '你已於 {{date}} 被移出這個 DAO，對其帳本的請求權為 {{claim}}（全部 {{total}} 股中的 {{shares}} 股）。',
+      removalTitle: '移除你的提案已通過',
+      removalInGrace: '它將於 {{date}} 生效。在此之前你仍可憤怒退出，帶著你在帳本中的份額離開；你寫下的其他內容都不會計入。',
+      removalDue: '生效時間已到：只要有其他成員寫入，他們就會將你視為已移除，你在這裡寫下的內容也都不會計入。由於 DAO 的節點已不再與這台裝置同步，這台裝置可能不會得知此事。',
     },
     sync: {
       inSync: '已同步',

@@ -24,6 +24,7 @@ import { InviteButton } from './InviteButton.tsx';
 import { LeaveCard } from './LeaveCard.tsx';
 import { MembersCard } from './MembersCard.tsx';
 import { NearCapNotice } from './NearCapNotice.tsx';
+import { RemovalNotice } from './RemovalNotice.tsx';
 import { ProposalsCard } from './ProposalsCard.tsx';
 import { RulesCard } from './RulesCard.tsx';
 import { StateFootnote } from './StateFootnote.tsx';
@@ -96,6 +97,7 @@ export function DaoHomeScreen({ dao: daoId }: { dao: string }) {
           </Stack>
         </Alert>
       )}
+      {dao.myRemoval && <RemovalNotice removal={dao.myRemoval} />}
       {dao.nearCap && <NearCapNotice members={dao.memberCount} cap={dao.rules.memberCap} />}
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 7 }}>
