@@ -375,7 +375,7 @@ export const en = {
     },
     exits: {
       title: 'Who left',
-      description: 'Members who rage quit or were removed, with the claim on the books each left with. Payouts settle these claims.',
+      description: 'Members who rage quit or were removed, with the claim on the books each left with: a share of the books as they stood then, after the exits before it. Payouts settle these claims.',
       member: 'Member',
       how: 'How and when',
       claim: 'Claim on the books',
