@@ -243,6 +243,8 @@ test('a voting mode per proposal kind: set when founding, changed by a rules cha
   assert.match(shown.stdout, /^ {2}0 proposals, 0 ignored records, state /m);
   const { proposal: signal } = await json<{ proposal: string }>(['proposal', 'create', dao, '--title', 'A signal']);
   assert.equal((await json<ProposalView>(['proposal', 'show', dao, signal])).votingMode, 'quadratic');
+  // The proposal says by which numbers it is decided: its kind's own mode here.
+  assert.match((await cli(['proposal', 'show', dao, signal])).stdout, /^ {2}votes by: quadratic \(quorum 50%, threshold 50%, 100 credits per 30d\)$/m);
 
   // signal back to the DAO's mode, member.add its own; member.remove, not named, keeps its mode.
   const { proposal } = await json<{ proposal: string }>([

@@ -154,6 +154,8 @@ test('voting per proposal kind: set in the wizard, shown in the rules, governs a
   await page.getByTestId('proposal-submit').click();
   await page.getByTestId('proposal-detail').waitFor({ timeout: 15_000 });
   assert.equal(await page.getByTestId('tally-mode').textContent(), 'Silence is consent: only objections can stop it.');
+  // By which numbers: the signal's own mode, not the DAO's majority.
+  assert.equal(await page.getByTestId('tally-rule').textContent(), 'Lazy consensus: rejected when 25% of members object');
   assert.equal(await page.getByTestId('tally-outcome').getAttribute('data-outcome'), 'passed');
   assert.equal(await page.getByTestId('vote-no').textContent(), 'Object');
   // Lazy consensus has no quorum: no quorum badge, but the objections so far against those that reject.

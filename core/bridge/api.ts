@@ -197,6 +197,8 @@ export const ProposalView = z.object({
   /** Why a passed proposal's effect could not apply (status failed). */
   failure: z.string().nullable(),
   votingMode: VotingModeName,
+  /** The mode this proposal votes in, with its numbers (its kind's own, or the DAO's). Null from a node of an earlier version. */
+  voting: VotingModeView.nullable().default(null),
   createdAt: z.number().int(),
   votingEndsAt: z.number().int(),
   /** Set once the outcome is final and it passed. */

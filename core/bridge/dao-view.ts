@@ -287,6 +287,7 @@ function proposalView(state: DaoState, proposal: FoldProposal, me: string | null
     status: statusNames[proposal.status],
     failure: proposal.failure,
     votingMode: modeNames[proposal.votingMode.type],
+    voting: votingModeView(proposal.votingMode),
     createdAt: proposal.createdAt,
     votingEndsAt: proposal.votingEndsAt,
     executesAt: proposal.executesAt,

@@ -349,6 +349,7 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
       const lines = [
         describeProposal(found),
         ...describeEffect(view, found),
+        ...(found.voting === null ? [] : [`  votes by: ${describeVoting(found.voting)}`]),
         ...(found.failure === null ? [] : [`  could not take effect: ${terminalLine(found.failure)}`]),
         `  voting ends ${new Date(found.votingEndsAt).toISOString()}${found.executesAt ? `, executes ${new Date(found.executesAt).toISOString()}` : ''}`,
         describeCertificate(found.certificate),

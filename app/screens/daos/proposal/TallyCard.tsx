@@ -3,6 +3,7 @@
 // the votes give (so far, or finally). The UI only draws it; no counting happens here.
 import { Badge, Card, Group, Progress, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { describeVotingMode } from '../voting-mode-text.ts';
 import type { ProposalView } from '../../../../core/bridge/api.ts';
 import { formatAmount, formatBps } from '../../../i18n/format-number.ts';
 
@@ -62,6 +63,12 @@ export function TallyCard({ proposal }: { proposal: ProposalView }) {
             <Text size="sm" c="dimmed" data-testid="tally-mode">
               {t(unitCaption[proposal.votingMode])}
             </Text>
+            {/* Which numbers decide this one: its kind may vote its own way (a supermajority for removals). */}
+            {proposal.voting && (
+              <Text size="sm" c="dimmed" data-testid="tally-rule">
+                {describeVotingMode(t, proposal.voting, i18n.language)}
+              </Text>
+            )}
           </div>
           {!lazy && (
             <Badge variant="light" color={tally.quorumMet ? 'teal' : 'gray'} data-testid="tally-quorum" data-met={tally.quorumMet ? 'true' : 'false'}>
