@@ -165,9 +165,17 @@ function label(what: string, max: number) {
 export type LabelProblem = 'invisible' | 'control' | 'direction';
 
 /** Which of `label`'s own checks an issue is, for forms that word it. */
-export function labelProblem(issue: z.core.$ZodIssue): LabelProblem | null {
+function labelProblem(issue: z.core.$ZodIssue): LabelProblem | null {
   const problem = issue.code === 'custom' ? (issue.params as { problem?: unknown } | undefined)?.problem : undefined;
   return problem === 'invisible' || problem === 'control' || problem === 'direction' ? problem : null;
+}
+
+/** What a form says of a refused name or title, the most telling first: too long, direction controls, controls, else empty. */
+export function labelRefusal(issues: readonly z.core.$ZodIssue[]): 'tooLong' | 'direction' | 'control' | 'required' {
+  if (issues.some((issue) => issue.code === 'too_big')) return 'tooLong';
+  const problems = issues.map(labelProblem);
+  if (problems.includes('direction')) return 'direction';
+  return problems.includes('control') ? 'control' : 'required';
 }
 
 const Name = label('a name', 80);

@@ -1,6 +1,6 @@
 // The create-DAO form as typed, checked with the bridge's own schema for dao.create, so the form and the
 // host agree on what is acceptable; problems come back as translation keys for inline messages.
-import { Address, bridgeMethods, labelProblem, type BridgeParams, type RulePreset } from '../../../../core/bridge/api.ts';
+import { Address, bridgeMethods, labelRefusal, type BridgeParams, type RulePreset } from '../../../../core/bridge/api.ts';
 import { periodToMs, type Period } from '../../../time/period.ts';
 import { everyKindAsTheDao, votingByKindFrom, type KindModeChoices } from '../kind-modes.ts';
 
@@ -73,6 +73,13 @@ function checkPeriod(period: Period, schema: typeof fields.votingPeriodMs | type
   return parsed.error.issues.some((issue) => issue.code === 'too_big') ? 'dao.create.periodTooLong' : 'dao.create.periodTooShort';
 }
 
+const nameRefusals = {
+  tooLong: 'dao.create.nameTooLong',
+  direction: 'dao.create.nameDirection',
+  control: 'dao.create.nameControl',
+  required: 'dao.create.nameRequired',
+} as const satisfies Record<ReturnType<typeof labelRefusal>, NonNullable<CreateDaoProblems['name']>>;
+
 export function checkCreateDao(
   draft: CreateDaoDraft,
   myAddress: string | null,
@@ -81,14 +88,7 @@ export function checkCreateDao(
 
   const name = fields.name.safeParse(draft.name);
   if (!name.success) {
-    const { issues } = name.error;
-    problems.name = issues.some((issue) => issue.code === 'too_big')
-      ? 'dao.create.nameTooLong'
-      : issues.some((issue) => labelProblem(issue) === 'direction')
-        ? 'dao.create.nameDirection'
-        : issues.some((issue) => labelProblem(issue) === 'control')
-          ? 'dao.create.nameControl'
-          : 'dao.create.nameRequired';
+    problems.name = nameRefusals[labelRefusal(name.error.issues)];
   }
   if (!fields.charter.safeParse(draft.charter).success) problems.charter = 'dao.create.charterTooLong';
 

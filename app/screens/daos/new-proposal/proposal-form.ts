@@ -4,7 +4,7 @@
 import {
   Address,
   bridgeMethods,
-  labelProblem,
+  labelRefusal,
   ProposalParams,
   type DaoRulesView,
   type ProposalKind,
@@ -141,6 +141,13 @@ export function hasProposalProblems(problems: ProposalProblems): boolean {
   return Object.values(rest).some((problem) => problem !== undefined) || Object.values(rules ?? {}).some((problem) => problem !== undefined);
 }
 
+const titleRefusals = {
+  tooLong: 'proposal.form.titleTooLong',
+  direction: 'proposal.form.titleDirection',
+  control: 'proposal.form.titleControl',
+  required: 'proposal.form.titleRequired',
+} as const satisfies Record<ReturnType<typeof labelRefusal>, NonNullable<ProposalProblems['title']>>;
+
 export function checkProposal(
   draft: ProposalDraft,
   currentRules: DaoRulesView,
@@ -148,14 +155,7 @@ export function checkProposal(
   const problems: ProposalProblems = {};
   const title = titleSchema.safeParse(draft.title);
   if (!title.success) {
-    const { issues } = title.error;
-    problems.title = issues.some((issue) => issue.code === 'too_big')
-      ? 'proposal.form.titleTooLong'
-      : issues.some((issue) => labelProblem(issue) === 'direction')
-        ? 'proposal.form.titleDirection'
-        : issues.some((issue) => labelProblem(issue) === 'control')
-          ? 'proposal.form.titleControl'
-          : 'proposal.form.titleRequired';
+    problems.title = titleRefusals[labelRefusal(title.error.issues)];
   }
 
   const member = draft.member.trim();
