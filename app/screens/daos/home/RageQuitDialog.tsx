@@ -3,13 +3,12 @@
 // is told plainly that the DAO is then left without members for good, and takes all of the books.
 import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import { useRef, useState, type FormEvent } from 'react';
-import { flushSync } from 'react-dom';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DaoView } from '../../../../core/bridge/api.ts';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
 import { FormError } from '../../../components/FormError.tsx';
-import { focusIfLost } from '../../../components/lost-focus.ts';
+import { useHostCall } from '../../../components/use-host-call.ts';
 import { useNodeStatus } from '../../../status/node-status-context.tsx';
 import { typedNameMatches } from './typed-name.ts';
 
@@ -18,9 +17,7 @@ export function RageQuitDialog({ dao, onClose }: { dao: DaoView; onClose: () => 
   const bridge = useBridge();
   const { status } = useNodeStatus();
   const [typed, setTyped] = useState('');
-  const [hostError, setHostError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const confirmButton = useRef<HTMLButtonElement>(null);
+  const { busy, hostError, refocus: confirmButton, run } = useHostCall<HTMLButtonElement>();
   const me = status?.address?.toLowerCase();
   const myShares = dao.members.find((member) => member.address.toLowerCase() === me)?.shares ?? 0;
   const totalShares = dao.members.reduce((sum, member) => sum + member.shares, 0);
@@ -30,18 +27,10 @@ export function RageQuitDialog({ dao, onClose }: { dao: DaoView; onClose: () => 
   async function quit(event: FormEvent): Promise<void> {
     event.preventDefault();
     if (!confirmed) return;
-    setBusy(true);
-    setHostError(null);
-    try {
+    await run(async () => {
       await bridge.call('dao.rageQuit', { dao: dao.id });
       onClose();
-    } catch (error) {
-      flushSync(() => {
-        setHostError(error);
-        setBusy(false);
-      });
-      focusIfLost(confirmButton.current);
-    }
+    });
   }
 
   return (

@@ -1,14 +1,13 @@
 // A new proposal of any kind: pick the kind, give it a title, fill in what that kind needs. The host signs
 // it and the member lands on the proposal, where the vote starts.
 import { Autocomplete, Button, Group, Modal, NumberInput, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import { useRef, useState, type FormEvent } from 'react';
-import { flushSync } from 'react-dom';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DaoView, ProposalKind } from '../../../../core/bridge/api.ts';
 import { DaomeshError } from '../../../../core/errors.ts';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
 import { FormError } from '../../../components/FormError.tsx';
-import { focusIfLost } from '../../../components/lost-focus.ts';
+import { useHostCall } from '../../../components/use-host-call.ts';
 import { kindLabel, proposalKinds } from '../dao-labels.ts';
 import { checkProposal, emptyProposalDraft, type ProposalDraft, type ProposalProblems } from './proposal-form.ts';
 import { RulesChangeFields } from './RulesChangeFields.tsx';
@@ -36,9 +35,7 @@ export function NewProposalDialog({ dao, onClose, onCreated, initialKind, initia
   const bridge = useBridge();
   const [draft, setDraft] = useState<ProposalDraft>(() => ({ ...emptyProposalDraft(dao.rules), ...(initialKind ? { kind: initialKind } : {}), ...initial }));
   const [problems, setProblems] = useState<ProposalProblems>({});
-  const [hostError, setHostError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submitButton = useRef<HTMLButtonElement>(null);
+  const { busy, hostError, setHostError, refocus: submitButton, run } = useHostCall<HTMLButtonElement>();
 
   function edit<K extends keyof ProposalDraft>(field: K, value: ProposalDraft[K]): void {
     setDraft((current) => ({ ...current, [field]: value }));
@@ -50,20 +47,14 @@ export function NewProposalDialog({ dao, onClose, onCreated, initialKind, initia
     const checked = checkProposal(draft, dao.rules);
     setProblems(checked.problems);
     setHostError(checked.invalid ? new DaomeshError('BAD_REQUEST', checked.invalid) : null);
-    if (!checked.params) return;
-    setBusy(true);
-    try {
-      const { proposal } = await bridge.call('dao.propose', { dao: dao.id, title: checked.title, params: checked.params });
+    const { params, title } = checked;
+    if (!params) return;
+    // On a refusal the focus goes back to the submit button, beside the error.
+    await run(async () => {
+      const { proposal } = await bridge.call('dao.propose', { dao: dao.id, title, params });
       onClose();
       onCreated(proposal);
-    } catch (error) {
-      // The fields were disabled meanwhile, which dropped the focus: back to the button, beside the error.
-      flushSync(() => {
-        setHostError(error);
-        setBusy(false);
-      });
-      focusIfLost(submitButton.current);
-    }
+    });
   }
 
   const memberError = problems.member ? t(problems.member) : undefined;

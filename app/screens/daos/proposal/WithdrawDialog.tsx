@@ -2,13 +2,11 @@
 // the dialog says so and waits for a second, deliberate click, as the rage quit dialog and a draft's deletion do.
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import { useRef, useState } from 'react';
-import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { ProposalView } from '../../../../core/bridge/api.ts';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
 import { FormError } from '../../../components/FormError.tsx';
-import { focusIfLost } from '../../../components/lost-focus.ts';
+import { useHostCall } from '../../../components/use-host-call.ts';
 
 export interface WithdrawDialogProps {
   dao: string;
@@ -20,25 +18,14 @@ export interface WithdrawDialogProps {
 export function WithdrawDialog({ dao, proposal, onClose, onWithdrawn }: WithdrawDialogProps) {
   const { t } = useTranslation();
   const bridge = useBridge();
-  const [busy, setBusy] = useState(false);
-  const [hostError, setHostError] = useState<unknown>(null);
-  const confirmButton = useRef<HTMLButtonElement>(null);
+  const { busy, hostError, refocus: confirmButton, run } = useHostCall<HTMLButtonElement>();
 
-  async function withdraw(): Promise<void> {
-    setBusy(true);
-    setHostError(null);
-    try {
+  const withdraw = () =>
+    run(async () => {
       await bridge.call('dao.withdraw', { dao, proposal: proposal.id });
       onWithdrawn();
       onClose();
-    } catch (error) {
-      flushSync(() => {
-        setHostError(error);
-        setBusy(false);
-      });
-      focusIfLost(confirmButton.current);
-    }
-  }
+    });
 
   return (
     <Modal opened onClose={busy ? () => {} : onClose} title={t('proposal.withdraw.dialogTitle')} size="lg" centered>
