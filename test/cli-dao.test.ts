@@ -305,7 +305,7 @@ test('dao text: a text over the limit is refused as too long, naming the limit, 
   assert.equal((await json<{ text: string }>(['dao', 'text', dao])).text, '');
   // A name the bridge refuses reads as what the field takes, not as zod's report.
   const unnamed = await cli(['dao', 'create', '--name', 'x'.repeat(81)]);
-  assert.equal(unnamed.stderr, 'daomesh: Invalid parameters for dao.create: name must have at most 80 characters.\n');
+  assert.equal(unnamed.stderr, 'daomesh: Refused: name must have at most 80 characters.\n');
 });
 
 test('a rules change with a bad option is refused with one line, and nothing is proposed', async () => {

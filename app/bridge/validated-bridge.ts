@@ -10,8 +10,7 @@ import {
   type BridgeParams,
   type BridgeResult,
 } from '../../core/bridge/api.ts';
-import { describeParamIssues } from '../../core/bridge/param-issues.ts';
-import { DaomeshError } from '../../core/errors.ts';
+import { paramsRefused } from '../../core/bridge/param-issues.ts';
 import { errorFromHost, unexpectedAnswerError } from './bridge-error.ts';
 import type { RawTransport } from './raw-transport.ts';
 
@@ -20,9 +19,7 @@ export function createValidatedBridge(transport: RawTransport): Bridge {
     async call<M extends BridgeMethod>(method: M, params: BridgeParams<M>): Promise<BridgeResult<M>> {
       const schemas = bridgeMethods[method];
       const checkedParams = schemas.params.safeParse(params);
-      if (!checkedParams.success) {
-        throw new DaomeshError('BAD_REQUEST', `Invalid parameters for ${method}: ${describeParamIssues(checkedParams.error.issues)}.`);
-      }
+      if (!checkedParams.success) throw paramsRefused(checkedParams.error.issues);
       let raw: unknown;
       try {
         raw = await transport.call(method, checkedParams.data);

@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import { DaomeshError, type ErrorInfo } from '../errors.ts';
 import { bridgeMethods, isBridgeMethod, type BridgeMethod, type BridgeResult } from './api.ts';
-import { describeParamIssues } from './param-issues.ts';
+import { paramsRefused } from './param-issues.ts';
 
 export type BridgeHandlers = {
   [M in BridgeMethod]: (params: z.output<(typeof bridgeMethods)[M]['params']>) => Promise<BridgeResult<M>> | BridgeResult<M>;
@@ -15,7 +15,7 @@ export async function dispatchBridgeCall(handlers: BridgeHandlers, method: unkno
   }
   const parsed = bridgeMethods[method].params.safeParse(params ?? {});
   if (!parsed.success) {
-    throw new DaomeshError('BAD_REQUEST', `Invalid parameters for ${method}: ${describeParamIssues(parsed.error.issues)}.`);
+    throw paramsRefused(parsed.error.issues);
   }
   const handler = handlers[method] as (params: unknown) => unknown;
   return await handler(parsed.data);

@@ -47,6 +47,6 @@ test('a refusal lists the first four issues and counts the rest', () => {
 test('the host refuses with the described issues, ending in a full stop', async () => {
   await assert.rejects(dispatchBridgeCall({} as BridgeHandlers, 'dao.create', { name: '', preset: 'quadratic' }), {
     code: 'BAD_REQUEST',
-    message: 'Invalid parameters for dao.create: name must not be empty.',
+    message: 'Refused: name must not be empty.',
   });
 });

@@ -2,6 +2,7 @@
 // zod's "✖ Too big: expected string to have <=80 characters → at name". The schemas' own messages (api.ts) name
 // what a field takes ("an Ethereum address (0x and 40 hex digits)"), so they read after "must be".
 import type { z } from 'zod';
+import { DaomeshError } from '../errors.ts';
 
 type Issue = z.core.$ZodIssue;
 
@@ -64,4 +65,12 @@ export function describeParamIssues(issues: readonly Issue[]): string {
   const described = issues.slice(0, mostIssues).map(describeIssue);
   if (issues.length > mostIssues) described.push(`and ${issues.length - mostIssues} more`);
   return described.join('; ');
+}
+
+/**
+ * The refusal of a call whose parameters do not pass its schema: "Refused: name must not be empty." The method's
+ * name stays out of it: the user typed `dao create` or pressed a button, not `dao.create`.
+ */
+export function paramsRefused(issues: readonly Issue[]): DaomeshError {
+  return new DaomeshError('BAD_REQUEST', `Refused: ${describeParamIssues(issues)}.`);
 }
