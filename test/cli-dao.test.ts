@@ -293,6 +293,25 @@ test('a passed proposal that cannot take effect says why in `proposal show`', as
   assert.doesNotMatch((await cli(['proposal', 'show', dao, executed.id])).stdout, /could not take effect/);
 });
 
+test('a rules change that names a number the mode in force no longer has says which, by its option and the mode\'s CLI name', async () => {
+  // Two rules changes pass together under lazy consensus: the first makes the DAO vote one member one vote, so the
+  // second's objection share has no mode to apply to when it takes effect after it.
+  const { dao } = await json<{ dao: string }>(['dao', 'create', '--name', 'Two Changes', '--preset', 'lazy-consensus', '--voting-period', '2s', '--grace-period', '0']);
+  const change = async (title: string, ...options: string[]) => (await json<{ proposal: string }>(['proposal', 'create', dao, '--title', title, '--kind', 'rules.change', ...options])).proposal;
+  const toMajority = await change('One member one vote', '--voting-mode', 'majority', '--quorum', '50', '--threshold', '50');
+  const objection = await change('Fewer objections reject', '--objection', '20');
+  for (const proposal of [toMajority, objection]) {
+    await waitFor('the voting period to end', async () => ((await json<ProposalView>(['proposal', 'show', dao, proposal])).status === 'closed' ? true : undefined));
+  }
+  for (const proposal of [toMajority, objection]) await json(['tally', 'sign', dao, proposal]);
+  const failed = await waitFor('the second change to fail', async () => {
+    const shown = await json<ProposalView>(['proposal', 'show', dao, objection]);
+    return shown.status === 'failed' ? shown : undefined;
+  });
+  assert.equal(failed.failure, 'objectionBps does not apply to the voting mode in force (majority)');
+  assert.match((await cli(['proposal', 'show', dao, objection])).stdout, /^ {2}could not take effect: --objection does not apply to the voting mode in force \(majority\)$/m);
+});
+
 test('dao text: a text over the limit is refused as too long, naming the limit, before the node is asked', async () => {
   const { dao } = await json<{ dao: string }>(['dao', 'create', '--name', 'Long Winded']);
   for (const option of ['--set', '--append']) {

@@ -18,13 +18,8 @@ import {
   type VotingByKindView,
   type VotingModeView,
 } from './api.ts';
+import { inBridgeTerms, modeNames } from './mode-names.ts';
 
-const modeNames = {
-  'one-member-one-vote': 'majority',
-  'reputation-weighted': 'reputation',
-  quadratic: 'quadratic',
-  'lazy-consensus': 'lazy',
-} as const;
 
 const statusNames = {
   open: 'open',
@@ -285,7 +280,7 @@ function proposalView(state: DaoState, proposal: FoldProposal, me: string | null
     params: paramsOf(proposal, state.rules),
     author: proposal.author,
     status: statusNames[proposal.status],
-    failure: proposal.failure,
+    failure: proposal.failure === null ? null : inBridgeTerms(proposal.failure),
     votingMode: modeNames[proposal.votingMode.type],
     voting: votingModeView(proposal.votingMode),
     createdAt: proposal.createdAt,

@@ -194,6 +194,14 @@ function describeEffect(view: DaoView, proposal: ProposalView): string[] {
   return ['  changes the rules, from those in force now:', ...changes, ...notes];
 }
 
+/** The options that set the voting numbers a failed rules change may name. */
+const votingNumberFlags: Record<string, string> = { quorumBps: '--quorum', thresholdBps: '--threshold', objectionBps: '--objection', creditsPerEpoch: '--credits-per-epoch', epochMs: '--epoch' };
+
+/** A failure as the CLI words things: a voting number a rules change named goes by its option. */
+function failureWords(failure: string): string {
+  return failure.replace(/^(\w+)(?= does not apply to the voting mode in force)/, (rule) => votingNumberFlags[rule] ?? rule);
+}
+
 /** A final result counts the members who signed it; one still open, how many more it needs now. */
 function describeCertificate(certificate: ProposalView['certificate']): string {
   if (certificate === null) return '  certificate: none yet';
@@ -350,7 +358,7 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
         describeProposal(found),
         ...describeEffect(view, found),
         ...(found.voting === null ? [] : [`  votes by: ${describeVoting(found.voting)}`]),
-        ...(found.failure === null ? [] : [`  could not take effect: ${terminalLine(found.failure)}`]),
+        ...(found.failure === null ? [] : [`  could not take effect: ${terminalLine(failureWords(found.failure))}`]),
         `  voting ends ${new Date(found.votingEndsAt).toISOString()}${found.executesAt ? `, executes ${new Date(found.executesAt).toISOString()}` : ''}`,
         describeCertificate(found.certificate),
         ...describeMyBallot(found),

@@ -614,7 +614,7 @@ export const en = {
       thresholdAboveMembers: 'a signature threshold of {{threshold}} is more than the {{members}} members',
       grantNotPositive: 'reputation grants are positive',
       reputationTotal: 'the members would hold more than {{max}} reputation points',
-      ruleNotInMode: '{{rule}} does not apply to the voting mode in force ({{mode}})',
+      ruleNotInMode: '“{{rule}}” does not apply to the voting mode in force ({{mode}})',
     },
     failure: 'Could not take effect: {{reason}}',
     does: {

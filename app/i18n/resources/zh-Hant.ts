@@ -600,7 +600,7 @@ export const zhHant: Messages = {
       thresholdAboveMembers: '需要 {{threshold}} 位成員簽署，多於現有的 {{members}} 位成員',
       grantNotPositive: '授予的聲望點數必須大於零',
       reputationTotal: '成員持有的聲望將超過 {{max}} 點',
-      ruleNotInMode: '{{rule}} 不適用於目前的投票方式（{{mode}}）',
+      ruleNotInMode: '「{{rule}}」不適用於目前的投票方式（{{mode}}）',
     },
     failure: '無法生效：{{reason}}',
     does: {

@@ -3,6 +3,8 @@
 // governance-state.ts, reputation.ts, rules.ts): each is matched by a pattern whose named groups are the
 // numbers, passed on to the translation. A sentence of a newer peer shows as it came.
 import type { TFunction } from 'i18next';
+import { bridgeModeName } from '../../../core/bridge/mode-names.ts';
+import { modeLabel } from './dao-labels.ts';
 
 const problemPatterns = [
   [/^already a member$/, 'proposal.problems.alreadyMember'],
@@ -32,7 +34,24 @@ export function proposalProblem(sentence: string): { key: ProblemKey; values: Pr
   return null;
 }
 
+/** The rules a rules-change failure names (the bridge's keys), in the words of the rules-change form. */
+const ruleLabels = {
+  quorumBps: 'proposal.form.rules.quorum',
+  thresholdBps: 'proposal.form.rules.threshold',
+  objectionBps: 'proposal.form.rules.objection',
+  creditsPerEpoch: 'proposal.form.rules.credits',
+} as const;
+
 export function proposalProblemText(t: TFunction, sentence: string): string {
   const known = proposalProblem(sentence);
-  return known ? t(known.key, known.values) : sentence;
+  if (!known) return sentence;
+  const { rule, mode } = known.values;
+  const modeName = mode === undefined ? undefined : bridgeModeName(mode);
+  // A rule or mode this version has no words for shows by its name.
+  const words = {
+    ...known.values,
+    ...(rule !== undefined && Object.hasOwn(ruleLabels, rule) ? { rule: t(ruleLabels[rule as keyof typeof ruleLabels]) } : {}),
+    ...(modeName !== undefined ? { mode: t(modeLabel[modeName]) } : {}),
+  };
+  return t(known.key, words);
 }
