@@ -300,6 +300,8 @@ test('a rules change that names a number the mode in force no longer has says wh
   const change = async (title: string, ...options: string[]) => (await json<{ proposal: string }>(['proposal', 'create', dao, '--title', title, '--kind', 'rules.change', ...options])).proposal;
   const toMajority = await change('One member one vote', '--voting-mode', 'majority', '--quorum', '50', '--threshold', '50');
   const objection = await change('Fewer objections reject', '--objection', '20');
+  // Under lazy consensus `proposal show` counts the objections against those that would reject.
+  assert.match((await cli(['proposal', 'show', dao, objection])).stdout, /^ {2}objections: 0 of the 1 that reject \(25% of 1 member\)$/m);
   for (const proposal of [toMajority, objection]) {
     await waitFor('the voting period to end', async () => ((await json<ProposalView>(['proposal', 'show', dao, proposal])).status === 'closed' ? true : undefined));
   }

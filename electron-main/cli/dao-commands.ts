@@ -209,6 +209,13 @@ function describeCertificate(certificate: ProposalView['certificate']): string {
   return `  certificate: ${certificate.signatures}/${certificate.needed} signatures`;
 }
 
+/** Under lazy consensus, the objections so far against those that reject: `objections: 1 of the 3 that reject (20% of 12 members)`. */
+function describeObjections(proposal: ProposalView): string[] {
+  const objections = proposal.tally.objections;
+  if (objections === null) return [];
+  return [`  objections: ${proposal.tally.no} of the ${objections.toReject} that reject (${objections.objectionBps / 100}% of ${counted(objections.electorate, 'member')})`];
+}
+
 /** This member's ballot, and under quadratic voting the credits it may cost. */
 function describeMyBallot(proposal: ProposalView): string[] {
   const lines: string[] = [];
@@ -358,6 +365,7 @@ export function addDaoCommands(program: Command, cli: CliContext): void {
         describeProposal(found),
         ...describeEffect(view, found),
         ...(found.voting === null ? [] : [`  votes by: ${describeVoting(found.voting)}`]),
+        ...describeObjections(found),
         ...(found.failure === null ? [] : [`  could not take effect: ${terminalLine(failureWords(found.failure))}`]),
         `  voting ends ${new Date(found.votingEndsAt).toISOString()}${found.executesAt ? `, executes ${new Date(found.executesAt).toISOString()}` : ''}`,
         describeCertificate(found.certificate),
