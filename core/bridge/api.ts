@@ -445,6 +445,14 @@ export const bridgeMethods = {
     params: z.object({ dao: DaoId, proposal: RecordId, choice: VoteChoice, votes: z.number().int().min(1).max(maxBallotVotes).optional() }).strict(),
     result: z.object({ record: RecordId }),
   },
+  /**
+   * Whether this node refuses to sign the proposal's result because it first received the proposal after its voting
+   * period (nobody here could vote on it): `late` gives both times, null when that is not so (or not known).
+   */
+  'dao.signingRefusal': {
+    params: z.object({ dao: DaoId, proposal: RecordId }).strict(),
+    result: z.object({ late: z.object({ receivedAt: z.number(), votingEndsAt: z.number() }).nullable() }),
+  },
   /** Signs the tally certificate an honest member would sign now (after the voting period). */
   'dao.signTally': { params: z.object({ dao: DaoId, proposal: RecordId }).strict(), result: z.object({ record: RecordId }) },
   'dao.withdraw': { params: z.object({ dao: DaoId, proposal: RecordId }).strict(), result: z.object({ record: RecordId }) },

@@ -184,7 +184,14 @@ test('a node does not sign the result of a proposal it first received after the 
   // Then one he shows at once; Alice receives both now.
   const { proposal: open } = await bobs.propose({ dao, title: 'Shown at once', params: { kind: 'signal', text: '' } });
   await mesh.carry(bobs, alice);
+  const receivedAt = clocks[0]!.now;
   for (const clock of clocks) clock.now += 2 * hour;
+  // The proposal's page asks first (dao.signingRefusal), and says why instead of offering to sign.
+  const votingEndsAt = alice.get(dao).proposals.find((entry) => entry.id === late)!.votingEndsAt;
+  assert.deepEqual(alice.lateArrival(dao, late), { receivedAt, votingEndsAt });
+  assert.ok(receivedAt > votingEndsAt);
+  assert.equal(alice.lateArrival(dao, open), null);
+  assert.equal(bobs.lateArrival(dao, late), null, 'his own node had it from the start');
   // The DAO's count of results waiting for Alice's signature leaves out the one her node will not sign.
   assert.equal(alice.list().find((entry) => entry.id === dao)?.resultsToSign, 1);
   assert.equal(alice.get(dao).resultsToSign, 1);

@@ -324,16 +324,22 @@ export class DaoService {
    * Arrivals are known from when a node first kept them (DaoReplica.arrivalOf).
    */
   #refuseUnseenVote(dao: string, proposal: string): void {
-    const replica = this.#replica(dao);
-    const arrived = replica.arrivalOf(proposal);
-    if (arrived === undefined) return;
-    const endsAt = replica.ledger.state(this.#now()).proposals.find((entry) => entry.id === proposal)?.votingEndsAt;
-    if (endsAt === undefined || arrived <= endsAt) return;
+    const late = this.lateArrival(dao, proposal);
+    if (late === null) return;
     throw new DaomeshError(
       'CANNOT_SIGN_TALLY',
-      `This node first received the proposal at ${new Date(arrived).toISOString()}, after its voting period had ended (${new Date(endsAt).toISOString()}): nobody here could vote on it, so this node does not sign its result.`,
+      `This node first received the proposal at ${new Date(late.receivedAt).toISOString()}, after its voting period had ended (${new Date(late.votingEndsAt).toISOString()}): nobody here could vote on it, so this node does not sign its result.`,
       'If the proposal is genuine, its author can make it again.',
     );
+  }
+
+  /** When this node first received the proposal and when its voting ended, if the first came after the second (dao.signingRefusal). */
+  lateArrival(dao: string, proposal: string): { receivedAt: number; votingEndsAt: number } | null {
+    const replica = this.#replica(dao);
+    const receivedAt = replica.arrivalOf(proposal);
+    if (receivedAt === undefined) return null;
+    const votingEndsAt = replica.ledger.state(this.#now()).proposals.find((entry) => entry.id === proposal)?.votingEndsAt;
+    return votingEndsAt === undefined || receivedAt <= votingEndsAt ? null : { receivedAt, votingEndsAt };
   }
 
   async withdraw(params: BridgeParams<'dao.withdraw'>): Promise<BridgeResult<'dao.withdraw'>> {

@@ -393,6 +393,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       'dao.sync': (params) => daos.sync(params),
       'dao.propose': (params) => daos.propose(params),
       'dao.vote': (params) => daos.vote(params),
+      'dao.signingRefusal': ({ dao, proposal }) => ({ late: daos.lateArrival(dao, proposal) }),
       'dao.signTally': (params) => daos.signTally(params),
       'dao.withdraw': (params) => daos.withdraw(params),
       'dao.rageQuit': (params) => daos.rageQuit(params),

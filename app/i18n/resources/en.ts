@@ -711,6 +711,8 @@ export const en = {
       pending: 'Not final yet',
       signedByMe: 'You have signed this result.',
       sign: 'Sign the result',
+      receivedLate:
+        'This device first received the proposal on {{receivedAt}}, after its voting ended on {{votingEndsAt}}: nobody here could vote on it, so it does not sign the result. Other members can.',
     },
     withdraw: {
       description: 'You proposed this. You can withdraw it while voting is open.',

@@ -695,6 +695,7 @@ export const zhHant: Messages = {
       pending: '尚未確定',
       signedByMe: '你已簽署這個結果。',
       sign: '簽署結果',
+      receivedLate: '這台裝置在 {{receivedAt}} 才首次收到這項提案，那時投票已於 {{votingEndsAt}} 結束：這裡沒有人能對它投票，所以這台裝置不簽署結果。其他成員可以簽署。',
     },
     withdraw: {
       description: '這是你提出的提案。投票期間你可以撤回它。',

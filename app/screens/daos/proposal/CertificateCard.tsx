@@ -10,6 +10,7 @@ import { awaitsSignature } from '../../../../core/bridge/dao-view.ts';
 import { useBridge } from '../../../bridge/bridge-context.tsx';
 import { FormError } from '../../../components/FormError.tsx';
 import { focusIfLost } from '../../../components/lost-focus.ts';
+import { formatMoment } from '../../../time/format-moment.ts';
 
 export interface CertificateCardProps {
   dao: string;
@@ -21,7 +22,7 @@ export interface CertificateCardProps {
 }
 
 export function CertificateCard({ dao, proposal, threshold, isMember, onSigned }: CertificateCardProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const bridge = useBridge();
   const [busy, setBusy] = useState(false);
   const [hostError, setHostError] = useState<unknown>(null);
@@ -30,7 +31,11 @@ export function CertificateCard({ dao, proposal, threshold, isMember, onSigned }
   const signButton = useRef<HTMLButtonElement>(null);
   const signedNote = useRef<HTMLParagraphElement>(null);
   const certificate = proposal.certificate ?? { signatures: 0, needed: threshold, final: false, signedByMe: false };
-  const canSign = awaitsSignature(proposal, isMember);
+  const awaited = awaitsSignature(proposal, isMember);
+  const late = useLateArrival(dao, proposal.id, awaited);
+  const language = i18n.resolvedLanguage ?? 'en';
+  // The host does not sign a result of a proposal it first received after its voting period: say so, not offer it.
+  const canSign = awaited && late === null;
 
   async function sign(): Promise<void> {
     setBusy(true);
@@ -83,6 +88,11 @@ export function CertificateCard({ dao, proposal, threshold, isMember, onSigned }
             {t('proposal.certificate.signedByMe')}
           </Text>
         )}
+        {awaited && late !== null && (
+          <Text size="sm" c="dimmed" data-testid="certificate-received-late">
+            {t('proposal.certificate.receivedLate', { receivedAt: formatMoment(t, late.receivedAt, language), votingEndsAt: formatMoment(t, late.votingEndsAt, language) })}
+          </Text>
+        )}
         {canSign && (
           <Group>
             <Button ref={signButton} leftSection={<IconSignature size={16} />} loading={busy} onClick={() => void sign()} data-testid="tally-sign">
@@ -94,4 +104,26 @@ export function CertificateCard({ dao, proposal, threshold, isMember, onSigned }
       </Stack>
     </Card>
   );
+}
+
+/**
+ * When `asking`, whether the host refuses to sign this proposal's result for having first received it after its
+ * voting period (dao.signingRefusal); null until it answers, and when it does not refuse or cannot be asked (the
+ * Sign button then stays, and signing says why if it is refused).
+ */
+function useLateArrival(dao: string, proposal: string, asking: boolean): { receivedAt: number; votingEndsAt: number } | null {
+  const bridge = useBridge();
+  const [late, setLate] = useState<{ proposal: string; at: { receivedAt: number; votingEndsAt: number } | null } | null>(null);
+  useEffect(() => {
+    if (!asking) return;
+    let current = true;
+    bridge.call('dao.signingRefusal', { dao, proposal }).then(
+      (answer) => current && setLate({ proposal, at: answer.late }),
+      () => current && setLate(null),
+    );
+    return () => {
+      current = false;
+    };
+  }, [bridge, dao, proposal, asking]);
+  return asking && late?.proposal === proposal ? late.at : null;
 }
