@@ -257,6 +257,18 @@ test('labels: the working charter and a draft are labelled fields; the two show 
   await page.getByRole('dialog').waitFor({ state: 'detached' });
 });
 
+test('the header\'s language menu switches the language on any screen, here a DAO\'s, and the screen reads in it at once', async () => {
+  await openDao();
+  await page.getByTestId('language-menu').click();
+  await page.getByTestId('language-zh-Hant').click();
+  await page.getByRole('menu').waitFor({ state: 'detached' });
+  await page.getByTestId('nav-settings').getByText('設定').waitFor({ timeout: 5_000 });
+  assert.equal(await page.getByTestId('language-menu').getAttribute('aria-label'), '語言');
+  await page.getByTestId('language-menu').click();
+  await page.getByTestId('language-en').click();
+  await page.getByTestId('nav-settings').getByText('Settings').waitFor({ timeout: 5_000 });
+});
+
 test('settings in Traditional Chinese: the recovery phrase dialog names its X and its show button in Chinese, and a wrong passphrase leaves the focus on the field', async () => {
   await page.getByTestId('nav-settings').click();
   await chooseOption(page, 'language-select', { name: '繁體中文' });

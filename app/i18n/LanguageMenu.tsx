@@ -1,5 +1,5 @@
-// A compact language switch for the screens outside the app shell (welcome, unlock), so someone can read
-// onboarding in their language before reaching Settings.
+// A compact language switch: in the app's header, and on the screens outside the app shell (welcome, unlock), so
+// someone can read onboarding in their language before reaching Settings.
 import { ActionIcon, Menu, Tooltip } from '@mantine/core';
 import { IconCheck, IconLanguage } from '@tabler/icons-react';
 import type { ComponentPropsWithRef } from 'react';

@@ -5,6 +5,7 @@ import { AppShell, Burger, Drawer, Group, NavLink, Stack, Title, useMantineTheme
 import { useDisclosure, useId, useMediaQuery } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LanguageMenu } from '../i18n/LanguageMenu.tsx';
 import { AppMark } from '../layout/AppMark.tsx';
 import { useScreenFocus } from '../layout/screen-focus.tsx';
 import { BackupReminder } from './BackupReminder.tsx';
@@ -67,6 +68,10 @@ export function AppFrame() {
             <Title order={4} component="span">
               {t('app.name')}
             </Title>
+            {/* On every screen, not only in Settings: someone handed a device set to a language they do not read. */}
+            <Group ml="auto">
+              <LanguageMenu />
+            </Group>
           </Group>
         </AppShell.Header>
         {/* Narrow, the collapsed navbar would only be moved off screen, its links still in the Tab order. */}
