@@ -1,7 +1,10 @@
-// A member whose removal has passed sees it on the DAO's page: in its grace period, when it takes effect and that a
-// rage quit is all that still counts; once its time has come, that the others count them removed. The DAO's
-// records are made for the page's own member (the node's identity, from its recovery phrase) and reach the page
-// through a routed bridge socket, as a member's node would send them. Real host in web mode, Debian's Chromium.
+// What the DAO's pages tell their own member about themselves, in histories made for them: the records are made
+// for the page's member (the node's identity, from its recovery phrase) and reach the page through a routed bridge
+// socket, as a member's node would send them. Real host in web mode, Debian's Chromium.
+// - A member whose removal has passed sees it: in its grace period, when it takes effect and that a rage quit is
+//   all that still counts; once its time has come, that the others count them removed.
+// - A result this node will not sign (it first received the proposal after its voting period) says why, with both
+//   times, where others have the Sign button.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -60,5 +63,39 @@ test("the removed member's page says the removal passed, when it takes effect, a
   // The clock passes the grace period: no record here executes it, and the page says the time has come.
   await page.locator('[data-testid="dao-my-removal"][data-due="true"]').waitFor({ timeout: graceLeftMs + 30_000 });
   assert.match(await notice.innerText(), /Its time has come: the other members count you as removed/);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a result the node will not sign, having first received the proposal after its voting ended, says why instead of offering to sign', async () => {
+  const me: Actor = { name: 'me', key: memberKeyFromPhrase(node.phrase) };
+  const [alice, bob] = [actor('carol'), actor('dave')];
+  const scenario = new Scenario([alice, bob, me], { ...simpleMajority(3), votingPeriodMs: day, gracePeriodMs: hour }, Date.now() - 3 * day);
+  const unseen = scenario.propose(alice, { kind: 'signal', params: { text: 'Seen late?' }, title: 'Seen late' });
+  const seen = scenario.propose(alice, { kind: 'signal', params: { text: 'Seen in time?' }, title: 'Seen in time' });
+  scenario.advance(day + 1);
+  assert.equal(scenario.proposal(unseen).status, 'voting-closed');
+  const votingEndsAt = scenario.proposal(unseen).votingEndsAt;
+  const receivedAt = votingEndsAt + hour;
+  // What the host says of each (DaoService.lateArrival, tested there): the first came after its voting period.
+  await page.unrouteAll();
+  await goToRoute(page, '#/');
+  await serveDao(page, scenario.daoId, scenario.records, { 'dao.signingRefusal': { late: { receivedAt, votingEndsAt } } });
+  await page.reload();
+  await page.getByTestId('home-address').waitFor({ timeout: 15_000 });
+  await goToRoute(page, `#/daos/${scenario.daoId}/proposals/${unseen}`);
+  const late = page.getByTestId('certificate-received-late');
+  await late.waitFor({ timeout: 15_000 });
+  assert.match(await late.innerText(), /^This device first received the proposal on .+, after its voting ended on .+: nobody here could vote on it, so it does not sign the result\. Other members can\.$/);
+  assert.equal(await page.getByTestId('tally-sign').count(), 0);
+
+  // Where the host would sign, the button is there.
+  await page.unrouteAll();
+  await goToRoute(page, '#/');
+  await serveDao(page, scenario.daoId, scenario.records, { 'dao.signingRefusal': { late: null } });
+  await page.reload();
+  await page.getByTestId('home-address').waitFor({ timeout: 15_000 });
+  await goToRoute(page, `#/daos/${scenario.daoId}/proposals/${seen}`);
+  await page.getByTestId('tally-sign').waitFor({ timeout: 15_000 });
+  assert.equal(await page.getByTestId('certificate-received-late').count(), 0);
   assert.deepEqual(pageErrors, []);
 });
