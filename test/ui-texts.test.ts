@@ -137,6 +137,8 @@ test('a member deletes a draft: asked first, then emptied for everyone, even jus
   await page.getByTestId('draft-dialog').waitFor({ state: 'detached', timeout: 15_000 });
   assert.equal(await hostText(name), '');
   await page.getByTestId('drafts-empty').waitFor({ timeout: 15_000 });
+  // The row that opened the dialog is gone: the focus goes to the button that makes a new draft, not to <body>.
+  await waitFor('the focus on the new-draft button', async () => ((await page.evaluate('document.activeElement?.dataset?.testid')) === 'draft-new' ? true : undefined), 5_000);
 
   await page.reload();
   await page.getByTestId('dao-home').waitFor({ timeout: 15_000 });

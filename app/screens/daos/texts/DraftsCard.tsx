@@ -4,7 +4,7 @@
 import { Badge, Button, Card, Group, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { IconFileText, IconPlus } from '@tabler/icons-react';
 import { base64urlnopad } from '@scure/base';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DaoView } from '../../../../core/bridge/api.ts';
 import type { TextName } from '../../../../core/dao/dao-doc.ts';
@@ -32,8 +32,10 @@ export function DraftsCard({ dao }: { dao: DaoView }) {
   const replica = store?.peek(dao.id) ?? null;
   const [open, setOpen] = useState<DraftName | null>(null);
   const [proposing, setProposing] = useState<{ title: string; text: string } | null>(null);
-  // A draft that opens the proposal form keeps the draft's opener, for when that form closes.
-  useReturnFocus(open !== null || proposing !== null);
+  // A draft that opens the proposal form keeps the draft's opener, for when that form closes; a deleted draft's
+  // row is gone, and the focus goes to the button that makes a new one.
+  const newDraft = useRef<HTMLButtonElement>(null);
+  useReturnFocus(open !== null || proposing !== null, newDraft);
 
   const drafts = (replica?.textNames() ?? [])
     .filter((name): name is DraftName => name.startsWith('draft:'))
@@ -53,7 +55,7 @@ export function DraftsCard({ dao }: { dao: DaoView }) {
             </Text>
           </div>
           {dao.isMember && (
-            <Button size="xs" variant="light" leftSection={<IconPlus size={14} />} onClick={() => setOpen(newDraftName())} data-testid="draft-new" style={{ flexShrink: 0 }}>
+            <Button ref={newDraft} size="xs" variant="light" leftSection={<IconPlus size={14} />} onClick={() => setOpen(newDraftName())} data-testid="draft-new" style={{ flexShrink: 0 }}>
               {t('texts.drafts.new')}
             </Button>
           )}
