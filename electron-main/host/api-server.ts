@@ -128,6 +128,15 @@ export class ApiServer {
     // The UI is a few small files: a Range request gets the whole file. sirv hands a reversed range (bytes=10-5)
     // to fs.createReadStream, which throws inside this handler and ended the node; anyone here can send one.
     delete request.headers.range;
+    // sirv lists the UI's files at start and pipes a read stream of the one asked for. A file gone since (a rebuild
+    // or an upgrade while the node runs) fails that stream after the headers went, and an 'error' no one hears
+    // ended the node: the answer is cut off instead.
+    response.once('pipe', (file) => {
+      file.once('error', (error) => {
+        this.#options.onError?.(error);
+        response.destroy();
+      });
+    });
     try {
       serveUi(request, response, () => {
         response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
