@@ -34,6 +34,13 @@ export const contentSecurityPolicy = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The most connections the server holds at once. Each is a file descriptor of the node, and any program on this
+ * machine may open them: unbounded, a flood of idle ones (each kept until the header timeout) took every descriptor,
+ * and the node's store failed its writes with EMFILE. A UI tab needs a few, the CLI and Electron's relay one each.
+ */
+const maxConnections = 128;
+
 export type ApiServerOptions = {
   host?: string;
   port: number;
@@ -58,6 +65,7 @@ export class ApiServer {
     this.#options = options;
     const serveUi = options.uiDir ? sirv(options.uiDir, { dev: false, etag: true, gzip: false, brotli: false }) : null;
     this.#http = createServer((request, response) => this.#serveHttp(request, response, serveUi));
+    this.#http.maxConnections = maxConnections;
     this.#sockets = new WebSocketServer({
       noServer: true,
       maxPayload: maxFrameBytes,
