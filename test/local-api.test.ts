@@ -8,7 +8,7 @@ import { newAuthNonce, nonceProtocolPrefix } from '../core/bridge/api-auth.ts';
 import { bridgeProtocol } from '../core/bridge/protocol.ts';
 import { connectApi, readApiEndpoint } from '../electron-main/host/api-client.ts';
 import { startHost, type Host } from '../electron-main/host/host.ts';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openAuthorizedApiSocket } from './fixtures/api-socket.ts';
 import { makeDataDir, removeDir } from './fixtures/cli.ts';
@@ -23,6 +23,7 @@ before(async () => {
   uiDir = join(dataDir, 'ui');
   await mkdir(uiDir);
   await writeFile(join(uiDir, 'index.html'), '<!doctype html><title>DAOmesh</title>');
+  await writeFile(join(uiDir, 'old-build.js'), 'export {};');
   host = await startHost({ dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, ui: true, uiDir });
   secret = (await readApiEndpoint(dataDir)).secret;
 });
@@ -195,6 +196,19 @@ test('a Range header of any shape gets the whole page, and the node keeps servin
     assert.equal(page.status, 200, range);
     assert.equal(await page.text(), whole, range);
   }
+  const api = await connectApi({ url: host.apiUrl, secret });
+  assert.equal((await api.call('node.status', {})).peerId, host.peerId);
+  api.close();
+});
+
+test('a file of the UI removed while the node runs (a rebuild, an upgrade) is not served, and the node keeps serving', async () => {
+  // The static server lists the UI's files at start and streams the one asked for: the stream of a file gone
+  // since then failed with no one listening, which ended the node, for any page that asked for it.
+  await rm(join(uiDir, 'old-build.js'));
+  const gone = fetch(`http://127.0.0.1:${port()}/old-build.js`, { signal: AbortSignal.timeout(5000) }).then((response) => response.text());
+  // Its answer is cut off at once (its headers went before the file was found missing), not left hanging.
+  await assert.rejects(gone, (error: Error) => error.name !== 'TimeoutError');
+  assert.equal((await fetch(`http://127.0.0.1:${port()}/`)).status, 200);
   const api = await connectApi({ url: host.apiUrl, secret });
   assert.equal((await api.call('node.status', {})).peerId, host.peerId);
   api.close();

@@ -34,6 +34,13 @@ export const contentSecurityPolicy = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The most connections the server holds at once. Each is a file descriptor of the node, and any program on this
+ * machine may open them: unbounded, a flood of idle ones (each kept until the header timeout) took every descriptor,
+ * and the node's store failed its writes with EMFILE. A UI tab needs a few, the CLI and Electron's relay one each.
+ */
+const maxConnections = 128;
+
 export type ApiServerOptions = {
   host?: string;
   port: number;
@@ -58,6 +65,7 @@ export class ApiServer {
     this.#options = options;
     const serveUi = options.uiDir ? sirv(options.uiDir, { dev: false, etag: true, gzip: false, brotli: false }) : null;
     this.#http = createServer((request, response) => this.#serveHttp(request, response, serveUi));
+    this.#http.maxConnections = maxConnections;
     this.#sockets = new WebSocketServer({
       noServer: true,
       maxPayload: maxFrameBytes,
@@ -128,6 +136,15 @@ export class ApiServer {
     // The UI is a few small files: a Range request gets the whole file. sirv hands a reversed range (bytes=10-5)
     // to fs.createReadStream, which throws inside this handler and ended the node; anyone here can send one.
     delete request.headers.range;
+    // sirv lists the UI's files at start and pipes a read stream of the one asked for. A file gone since (a rebuild
+    // or an upgrade while the node runs) fails that stream after the headers went, and an 'error' no one hears
+    // ended the node: the answer is cut off instead.
+    response.once('pipe', (file) => {
+      file.once('error', (error) => {
+        this.#options.onError?.(error);
+        response.destroy();
+      });
+    });
     try {
       serveUi(request, response, () => {
         response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');

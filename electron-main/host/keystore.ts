@@ -67,6 +67,8 @@ export class MemberKeystore {
   #unlocked: MemberKey | null = null;
   /** True while an identity is being encrypted and written. */
   #storing = false;
+  /** How many locks there have been: an unlock that a lock overtook while it derived the key does not unlock. */
+  #locks = 0;
 
   private constructor(path: string, scryptParams: { N: number; r: number; p: number }) {
     this.#path = path;
@@ -189,12 +191,16 @@ export class MemberKeystore {
   }
 
   async unlock(passphrase: string): Promise<{ address: string }> {
+    const locks = this.#locks;
     const phrase = await this.#decrypt(passphrase);
+    // The lock came later than this unlock (another window, a script on a screen lock) and was answered: it stands.
+    if (this.#locks !== locks) throw new DaomeshError('IDENTITY_LOCKED', 'The identity was locked while it was being unlocked.', 'Unlock it again if you mean to.');
     this.#unlocked = memberKeyFromPhrase(phrase);
     return { address: this.#unlocked.address };
   }
 
   lock(): void {
+    this.#locks++;
     this.#unlocked?.privateKey.fill(0);
     this.#unlocked = null;
   }
