@@ -28,7 +28,11 @@ import { maxStreamWindowBytes } from './mesh-node.ts';
 
 export const daoSyncProtocol = '/daomesh/dao-sync/1.0.0';
 
-export type AcceptOutcome = 'accepted' | 'held' | 'rejected';
+/**
+ * 'conflicting': refused, but signed by a member of the DAO as this node counts them, for what it does to this
+ * node's copy (a member's equivocation, or what they built on it): the member's doing, not the sender's.
+ */
+export type AcceptOutcome = 'accepted' | 'held' | 'rejected' | 'conflicting';
 
 /** What a sync session needs from the node that holds the DAO (the host's DaoService in the app). */
 export type DaoSyncStore = {
@@ -77,7 +81,10 @@ export const defaultReadTimeoutMs = 20_000;
  */
 export const defaultSessionTimeoutMs = 10 * 60_000;
 
-/** Envelopes a peer may send that this node refuses in one session, while they are not fewer than those it took. */
+/**
+ * Envelopes a peer may send that this node refuses in one session, while they are not fewer than those it took.
+ * Not counting those a member signed ('conflicting'): an honest node sends what its gate took.
+ */
 export const maxRefusedPerSession = 256;
 
 export type SyncSessionOptions = SyncTimeouts & {
@@ -265,6 +272,8 @@ async function exchange(wire: SyncWire, role: 'initiator' | 'responder', store: 
     if (offer.t !== 'offer') throw new SyncProtocolError(`Expected offer, got ${offer.t}.`);
     // Where we listed our own ids the count is the peer's to know; there each envelope's id is checked instead.
     if (!asked.listedOwnIds && offer.n > reconciler.wanted) throw new SyncProtocolError(`The peer offered ${offer.n} envelopes; this node asked for ${reconciler.wanted}.`);
+    /** Refusals no member's signature stands behind: what the peer is answerable for. */
+    let refusedUnsigned = 0;
     for (;;) {
       const message = await wire.read();
       if (message.t === 'end') return;
@@ -280,12 +289,15 @@ async function exchange(wire: SyncWire, role: 'initiator' | 'responder', store: 
         : await sequentially(message.envelopes, (envelope) => store.accept(dao, envelope, peer));
       for (const outcome of outcomes) {
         if (outcome === 'accepted') report.accepted++;
-        else if (outcome === 'rejected') report.rejected++;
+        else if (outcome === 'rejected' || outcome === 'conflicting') report.rejected++;
+        if (outcome === 'rejected') refusedUnsigned++;
       }
       // Where this side listed its own ids, any id there passes AskedFor: a peer could fill the session with
-      // envelopes the gate refuses, each costing a check. An honest peer sends what its own gate took.
-      if (report.rejected > maxRefusedPerSession && report.rejected > report.accepted) {
-        throw new SyncProtocolError(`The peer sent ${report.rejected} envelopes this node refused, more than it took; the session ends.`);
+      // envelopes the gate refuses, each costing a check. An honest peer sends what its own gate took, which
+      // here may conflict with what this node holds only by a member's doing: hundreds of envelopes a member
+      // built on their own equivocation ended every session between honest nodes that took either side of it.
+      if (refusedUnsigned > maxRefusedPerSession && refusedUnsigned > report.accepted) {
+        throw new SyncProtocolError(`The peer sent ${refusedUnsigned} envelopes this node refused, more than it took; the session ends.`);
       }
       options.onProgress?.({ dao, peer, received: report.received, expected: offer.n });
     }
