@@ -28,7 +28,7 @@ import type { DaoReplica } from './dao-replica.ts';
 import { GroupKeys } from './group-keys.ts';
 import { InviteBook } from './invite-book.ts';
 import { createNativeEd25519Signer, createNativeEd25519Verify } from './native-ed25519.ts';
-import { HostSyncStore } from './sync-store.ts';
+import { HostSyncStore, maxInviteesPerDao } from './sync-store.ts';
 import { openCarriedServices } from './test-services.ts';
 import { createMeshNode } from '../../p2p/mesh-node.ts';
 import { daoSyncProtocol, initiateSync, serveSync, type DaoSyncStore } from '../../p2p/dao-sync-session.ts';
@@ -368,4 +368,24 @@ test("a member who equivocates and writes hundreds of envelopes on the other cop
   // A stranger's bytes, or an envelope a non-member signed, still count against the peer that sends them.
   const strangers = sealEnvelopeAsMember(scenario.daoId, localUpdate(toBob, () => daoText(toBob, 'charter').insert(0, 'x'), 'local')!, actor('mallory').key).bytes;
   assert.deepEqual(await bobs.store.acceptMany(scenario.daoId, [strangers, new Uint8Array([1, 2, 3])]), ['rejected', 'rejected']);
+});
+
+test('one invite code shown under thousands of peer ids does not grow what the node remembers without end: the oldest shows it again', async (t) => {
+  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const device = scenario.delegateDevice(carol);
+  const { replica, store, now } = await bobsNode(t, scenario, bob);
+  await deliver(replica, [alice, bob, carol], scenario.records);
+  // A code is a bearer capability, and it may leak: anyone holding it can connect under a new peer id at will.
+  const { invite } = createInvite(
+    { dao: scenario.daoId, inviter: carol.key.address, device: device.publicKey, addrs: ['/ip4/127.0.0.1/tcp/1'], expires: now.ms + day, exits: 0, nonce: new Uint8Array(16).fill(4) },
+    (message) => ed25519.sign(message, device.secretKey),
+  );
+  const first = await newPeer();
+  assert.deepEqual(store.mayServe(scenario.daoId, first, invite.bytes), { ok: true });
+  for (let i = 0; i < maxInviteesPerDao; i++) assert.deepEqual(store.mayServe(scenario.daoId, `stranger-${i}`, invite.bytes), { ok: true });
+  const forgotten = store.mayServe(scenario.daoId, first);
+  assert.equal(!forgotten.ok && forgotten.code, 'NOT_A_MEMBER', 'the oldest device let in is forgotten');
+  assert.deepEqual(store.mayServe(scenario.daoId, first, invite.bytes), { ok: true }, 'and let in again when it shows its invite, as it does in every hello');
+  assert.deepEqual(store.mayServe(scenario.daoId, `stranger-${maxInviteesPerDao - 1}`), { ok: true }, 'the newest are remembered');
 });

@@ -45,6 +45,13 @@ const maxCachedPeerKeys = 4096;
  */
 const maxRefusedForGood = 65_536;
 
+/**
+ * Devices let in by an invite that a node remembers per DAO (past this, the oldest are forgotten: they show their
+ * invite in every hello until a delegation makes them the DAO's nodes). A code is a bearer capability: without a
+ * bound, anyone holding one could make the node remember a new peer id with every connection.
+ */
+export const maxInviteesPerDao = 1024;
+
 /** How far ahead of this node's clock an inviter's may run. */
 const inviterClockSkewMs = 24 * 3600 * 1000;
 
@@ -125,11 +132,13 @@ export class HostSyncStore implements DaoSyncHost {
     }
     if (invite === undefined) return { ok: false, code: 'NOT_A_MEMBER', message: 'This node is not one of the DAO\'s nodes, and showed no invite.' };
     try {
-      const checked = this.checkInvite(replica, invite);
+      const { id, inviter, device, expires, exits } = this.checkInvite(replica, invite);
       // Devices come back rarely once they are members' nodes: forget the invitees whose invite has expired.
       const now = this.#now();
       for (const [other, entry] of invitees) if (entry.expires <= now) invitees.delete(other);
-      invitees.set(peer, checked);
+      if (invitees.size >= maxInviteesPerDao) invitees.delete(invitees.keys().next().value!);
+      // What its standing is looked at by, not the code's bytes and addresses.
+      invitees.set(peer, { id, inviter, device, expires, exits });
       this.#invitees.set(dao, invitees);
       return { ok: true };
     } catch (error) {
