@@ -14,6 +14,7 @@ import {
   encodeSyncMessage,
   envelopeFrames,
   maxHandshakeFrameBytes,
+  maxHelloFrameBytes,
   maxRangesFrameBytes,
   maxSyncFrameBytes,
   SyncProtocolError,
@@ -27,7 +28,11 @@ import { maxStreamWindowBytes } from './mesh-node.ts';
 
 export const daoSyncProtocol = '/daomesh/dao-sync/1.0.0';
 
-export type AcceptOutcome = 'accepted' | 'held' | 'rejected';
+/**
+ * 'conflicting': refused, but signed by a member of the DAO as this node counts them, for what it does to this
+ * node's copy (a member's equivocation, or what they built on it): the member's doing, not the sender's.
+ */
+export type AcceptOutcome = 'accepted' | 'held' | 'rejected' | 'conflicting';
 
 /** What a sync session needs from the node that holds the DAO (the host's DaoService in the app). */
 export type DaoSyncStore = {
@@ -76,7 +81,10 @@ export const defaultReadTimeoutMs = 20_000;
  */
 export const defaultSessionTimeoutMs = 10 * 60_000;
 
-/** Envelopes a peer may send that this node refuses in one session, while they are not fewer than those it took. */
+/**
+ * Envelopes a peer may send that this node refuses in one session, while they are not fewer than those it took.
+ * Not counting those a member signed ('conflicting'): an honest node sends what its gate took.
+ */
 export const maxRefusedPerSession = 256;
 
 export type SyncSessionOptions = SyncTimeouts & {
@@ -143,7 +151,7 @@ export class SyncTimeoutError extends Error {
 
 /** Runs a session as the initiator on a stream already opened with `daoSyncProtocol`. */
 export async function initiateSync(stream: Stream, dao: string, peer: string, store: DaoSyncStore, options: SyncSessionOptions = {}): Promise<SyncReport> {
-  const wire = new SyncWire(stream, options);
+  const wire = new SyncWire(stream, options, 'initiator');
   const report = emptyReport(dao, peer);
   let welcomed = false;
   try {
@@ -170,7 +178,8 @@ export async function initiateSync(stream: Stream, dao: string, peer: string, st
 
 /** Serves a session as the responder on an incoming stream. Never throws: a bad peer just loses its stream. */
 export async function serveSync(stream: Stream, peer: string, store: DaoSyncStore, options: SyncSessionOptions = {}): Promise<SyncReport | null> {
-  const wire = new SyncWire(stream, options);
+  // Anyone may open these streams, 16 on each connection: until the hello is read, one holds a hello's few KB.
+  const wire = new SyncWire(stream, options, 'responder');
   try {
     const hello = await wire.read();
     if (hello.t !== 'hello') throw new SyncProtocolError(`Expected hello, got ${hello.t}.`);
@@ -263,6 +272,8 @@ async function exchange(wire: SyncWire, role: 'initiator' | 'responder', store: 
     if (offer.t !== 'offer') throw new SyncProtocolError(`Expected offer, got ${offer.t}.`);
     // Where we listed our own ids the count is the peer's to know; there each envelope's id is checked instead.
     if (!asked.listedOwnIds && offer.n > reconciler.wanted) throw new SyncProtocolError(`The peer offered ${offer.n} envelopes; this node asked for ${reconciler.wanted}.`);
+    /** Refusals no member's signature stands behind: what the peer is answerable for. */
+    let refusedUnsigned = 0;
     for (;;) {
       const message = await wire.read();
       if (message.t === 'end') return;
@@ -278,12 +289,15 @@ async function exchange(wire: SyncWire, role: 'initiator' | 'responder', store: 
         : await sequentially(message.envelopes, (envelope) => store.accept(dao, envelope, peer));
       for (const outcome of outcomes) {
         if (outcome === 'accepted') report.accepted++;
-        else if (outcome === 'rejected') report.rejected++;
+        else if (outcome === 'rejected' || outcome === 'conflicting') report.rejected++;
+        if (outcome === 'rejected') refusedUnsigned++;
       }
       // Where this side listed its own ids, any id there passes AskedFor: a peer could fill the session with
-      // envelopes the gate refuses, each costing a check. An honest peer sends what its own gate took.
-      if (report.rejected > maxRefusedPerSession && report.rejected > report.accepted) {
-        throw new SyncProtocolError(`The peer sent ${report.rejected} envelopes this node refused, more than it took; the session ends.`);
+      // envelopes the gate refuses, each costing a check. An honest peer sends what its own gate took, which
+      // here may conflict with what this node holds only by a member's doing: hundreds of envelopes a member
+      // built on their own equivocation ended every session between honest nodes that took either side of it.
+      if (refusedUnsigned > maxRefusedPerSession && refusedUnsigned > report.accepted) {
+        throw new SyncProtocolError(`The peer sent ${refusedUnsigned} envelopes this node refused, more than it took; the session ends.`);
       }
       options.onProgress?.({ dao, peer, received: report.received, expected: offer.n });
     }
@@ -432,7 +446,8 @@ const maxPrefixBytes = 4;
  * Reading has back-pressure: the stream is paused once a whole frame's worth is unread, and resumed when a read
  * brings it below that. A peer sending faster than this node reads (the gate is slower than a LAN) is held back
  * instead of filling memory. Until the session begins (begin()), frames are handshake-sized and nothing may
- * arrive past one: a peer not yet let in cannot make this node hold more.
+ * arrive past one; the responder reads the hello under a hello's size, whole within the read timeout: a peer not
+ * yet let in cannot make this node hold more, nor hold it for longer by trickling.
  */
 class SyncWire {
   readonly #stream: Stream;
@@ -444,7 +459,9 @@ class SyncWire {
   readonly #readTimeoutMs: number;
   readonly #writeTimeoutMs: number;
   readonly #onBytes: SyncSessionOptions['onBytes'];
-  #frameCap = maxHandshakeFrameBytes;
+  #frameCap: number;
+  /** Responder: whether the hello is still to be read whole within the read timeout (until begin()). */
+  #readsHello: boolean;
   /** What may arrive past a frame read ahead: nothing before the session, a window in flight after it pauses. */
   #inFlightRoom = 0;
   /** Bytes arrived and not yet read as whole frames. */
@@ -456,8 +473,10 @@ class SyncWire {
   bytesIn = 0;
   bytesOut = 0;
 
-  constructor(stream: Stream, options: SyncSessionOptions) {
+  constructor(stream: Stream, options: SyncSessionOptions, role: 'initiator' | 'responder') {
     this.#stream = stream;
+    this.#frameCap = role === 'responder' ? maxHelloFrameBytes : maxHandshakeFrameBytes;
+    this.#readsHello = role === 'responder';
     // Its own cap is fixed at the session's; the listener below holds the handshake to less.
     this.#bytes = byteStream(stream, { maxBufferSize: maxPrefixBytes + maxSyncFrameBytes + streamWindowBytes });
     stream.addEventListener('message', (event) => this.#arrived(event.data.byteLength));
@@ -472,6 +491,7 @@ class SyncWire {
   /** The peer is let in (welcomed): frames up to the cap, read ahead, and a window's worth in flight when paused. */
   begin(): void {
     this.#frameCap = maxSyncFrameBytes;
+    this.#readsHello = false;
     this.#inFlightRoom = streamWindowBytes;
     // While paused, what was in flight waits in the stream itself (4 MiB by default, less than the window).
     this.#stream.maxReadBufferLength = streamWindowBytes;
@@ -569,18 +589,20 @@ class SyncWire {
   /**
    * Runs one step under its timeout and the session's limit, and says which ran out. The timeout starts again
    * whenever the peer shows it is slow, not gone: a read's with each chunk of bytes that arrives ('message'), a
-   * write's or close's with each window update it grants ('drain').
+   * write's or close's with each window update it grants ('drain'). Not the responder's read of the hello: it
+   * is a few KB, and a peer not let in yet that trickled it would hold the stream to the session's limit.
    */
   async #bounded<T>(step: 'read' | 'write' | 'close', run: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const timeoutMs = step === 'read' ? this.#readTimeoutMs : this.#writeTimeoutMs;
     const progressEvent = step === 'read' ? 'message' : 'drain';
+    const whole = step === 'read' && this.#readsHello;
     const stalled = new AbortController();
     const timer = setTimeout(() => stalled.abort(), timeoutMs);
     timer.unref();
     const onProgress = (): void => {
       timer.refresh();
     };
-    this.#stream.addEventListener(progressEvent, onProgress);
+    if (!whole) this.#stream.addEventListener(progressEvent, onProgress);
     try {
       const signal = AbortSignal.any([...(this.#signal ? [this.#signal] : []), this.#sessionDeadline, stalled.signal]);
       // A read whose bytes are here already, or a write with room for it, never looks at the signal: past the
@@ -592,6 +614,7 @@ class SyncWire {
       if (this.#signal?.aborted) throw error;
       if (this.#sessionDeadline.aborted) throw new SyncTimeoutError(`The session ran past its ${seconds(this.#sessionTimeoutMs)} limit; the next one takes up where it stopped.`, 'session');
       if (stalled.signal.aborted) {
+        if (whole) throw new SyncTimeoutError(`The peer's hello did not arrive whole within ${seconds(timeoutMs)}.`, step);
         throw new SyncTimeoutError(step === 'read' ? `The peer sent nothing for ${seconds(timeoutMs)}.` : `The peer took nothing this node sent for ${seconds(timeoutMs)} (it stopped reading).`, step);
       }
       throw streamError(error);

@@ -12,7 +12,7 @@ import { base64urlnopad } from '@scure/base';
 import { recordHashFromId } from '../core/ledger/record.ts';
 import { IdSet } from '../core/sync/id-set.ts';
 import { RangeReconciler } from '../core/sync/range-reconcile.ts';
-import { decodeSyncMessage, encodeSyncMessage, maxHandshakeFrameBytes, maxSyncFrameBytes, syncProtocolVersion, type SyncMessage } from '../core/sync/sync-messages.ts';
+import { decodeSyncMessage, encodeSyncMessage, maxHelloFrameBytes, maxSyncFrameBytes, syncProtocolVersion, type SyncMessage } from '../core/sync/sync-messages.ts';
 import { createMeshNode, type MeshNode } from './mesh-node.ts';
 import { DaoSync, daoTopic, gossipScore, type DaoSyncHost, type DaoSyncOptions, type GossipOutcome } from './dao-sync.ts';
 import { daoSyncProtocol, initiateSync, lengthPrefixed, maxRefusedPerSession, serveSync, SyncRefusedError, type AcceptOutcome } from './dao-sync-session.ts';
@@ -568,8 +568,8 @@ test('a frame at exactly the 4 MiB cap, with the next frame right behind it, is 
 
   // Before the session begins, a frame past the handshake's cap: refused the same way, whoever sends it.
   const large = await peer.dialProtocol(a.node.getMultiaddrs()[0]!, daoSyncProtocol);
-  large.send(lengthPrefixed(new Uint8Array(maxHandshakeFrameBytes + 1)));
-  await eventually('A to refuse the large hello', () => lines.some((line) => line.includes(`over the ${maxHandshakeFrameBytes}-byte cap before the session begins`)));
+  large.send(lengthPrefixed(new Uint8Array(maxHelloFrameBytes + 1)));
+  await eventually('A to refuse the large hello', () => lines.some((line) => line.includes(`over the ${maxHelloFrameBytes}-byte cap before the session begins`)));
   await eventually('that stream to close', () => large.status !== 'open');
 
   // A byte over: refused from its length alone, before any of it is waited for, and the stream closed.

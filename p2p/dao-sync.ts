@@ -753,6 +753,10 @@ export class DaoSync {
       case 'departed':
         // A DAO node may relay it having taken it in before it saw the departure: not its fault.
         return fromNode ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject;
+      case 'conflicting':
+        // A member's equivocation (or what they built on it): a DAO node that took the other side relays it in
+        // good faith, and rejecting would score honest nodes out of each other's mesh.
+        return fromNode ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject;
       case 'rejected':
         return TopicValidatorResult.Reject;
     }

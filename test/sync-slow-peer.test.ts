@@ -14,7 +14,7 @@ import { base64urlnopad } from '@scure/base';
 import { recordHashFromId } from '../core/ledger/record.ts';
 import { IdSet } from '../core/sync/id-set.ts';
 import { RangeReconciler } from '../core/sync/range-reconcile.ts';
-import { decodeSyncMessage, encodeSyncMessage, maxSyncFrameBytes, syncProtocolVersion, type SyncMessage } from '../core/sync/sync-messages.ts';
+import { decodeSyncMessage, encodeSyncMessage, maxHelloFrameBytes, maxSyncFrameBytes, syncProtocolVersion, type SyncMessage } from '../core/sync/sync-messages.ts';
 import { DaoSync, type DaoSyncHost, type DaoSyncOptions, type GossipOutcome } from '../p2p/dao-sync.ts';
 import { daoSyncProtocol, lengthPrefixed, maxRefusedPerSession, type AcceptOutcome } from '../p2p/dao-sync-session.ts';
 import { createMeshNode, type MeshNode } from '../p2p/mesh-node.ts';
@@ -315,6 +315,27 @@ test('a peer that closes its stream in the middle of a frame ends the session wi
   assert.match(ended, /closed the stream in the middle of a message/);
   assert.doesNotMatch(ended, /EOF/);
   assert.ok(large.every((envelope) => !victim.store.has(envelope)));
+});
+
+test('a peer not let in yet holds no stream with its hello: one claiming more than a hello holds is refused from its length, one trickled is cut off at the read timeout', async () => {
+  // Before the hello, anyone may open 16 sync streams on each connection: each may make the node hold a frame's
+  // worth, for as long as it keeps bytes coming. A hello is a few KB; it has the read timeout to arrive whole.
+  const victim = await startDaoNode([], { sessionTimeouts: { readTimeoutMs: 1_000, writeTimeoutMs: 1_000 } });
+  const stranger = await startMeshNode();
+  const large = await stranger.dialProtocol(victim.node.getMultiaddrs()[0]!, daoSyncProtocol);
+  large.send(lengthPrefixed(new Uint8Array(64 * 1024)).subarray(0, 1024));
+  await eventually('the victim to refuse the large hello', () => victim.lines.some((line) => line.includes(`over the ${maxHelloFrameBytes}-byte cap before the session begins`)));
+  await eventually('that stream to close', () => large.status !== 'open');
+
+  // The largest hello there is, 100 bytes every 500 ms: about 20 s for all of it.
+  const slow = await stranger.dialProtocol(victim.node.getMultiaddrs()[0]!, daoSyncProtocol);
+  const bytes = framed({ t: 'hello', v: syncProtocolVersion, dao: recordHashFromId(dao), invite: new Uint8Array(4096) });
+  let sent = 0;
+  const trickling = trickle(slow, bytes, 100, () => ((sent += 100), 500)).catch(() => {});
+  await eventually('the victim to cut the hello off', () => victim.lines.some((line) => line.startsWith('served sync with') && line.includes('did not arrive whole within 1 s')), 15_000);
+  assert.ok(sent < bytes.length, `the whole hello (${bytes.length} bytes) went out before the victim cut it off`);
+  slow.abort(new Error('test over'));
+  await trickling;
 });
 
 test('a peer that trickles one frame\'s bytes, each just inside the read timeout, is cut off at the session limit', async () => {

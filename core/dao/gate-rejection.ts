@@ -77,6 +77,27 @@ export class GateRefusal extends Error {
 }
 
 /** Refusals that may pass later, once catch-up brings what the envelope builds on: its Yjs predecessors, its device's delegation, or the record admitting its author. */
+/**
+ * Refusals the gate gives only once the envelope's signature and its signer's standing have held (a member, or a
+ * device key of theirs): refused for what the update does to this document. Between honest nodes that comes of
+ * a member's doing, as when they signed two updates at one Yjs place (equivocation) and built on the one this
+ * node refused: a node that took them relays them in good faith. The rest may be anyone's bytes.
+ */
+export function refusedAfterStanding(reason: GateRejection): boolean {
+  switch (reason.code) {
+    case 'TOO_LARGE':
+    case 'MALFORMED_ENVELOPE':
+    case 'WRONG_DAO':
+    case 'BAD_SIGNATURE':
+    case 'NOT_A_MEMBER':
+    case 'BAD_DELEGATION':
+    case 'MISSING_DELEGATION':
+      return false;
+    default:
+      return true;
+  }
+}
+
 export function waitsForCatchUp(reason: GateRejection): boolean {
   return reason.code === 'MISSING_UPDATES' || reason.code === 'MISSING_DELEGATION' || reason.code === 'NOT_A_MEMBER';
 }

@@ -5,7 +5,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { IdSet } from './id-set.ts';
 import { RangeReconciler, type RangeItem, type ReconcileMessage } from './range-reconcile.ts';
-import { decodeSyncMessage, encodeSyncMessage, maxHandshakeFrameBytes, maxRangesFrameBytes, maxSyncFrameBytes, SyncProtocolError, syncProtocolVersion } from './sync-messages.ts';
+import { decodeSyncMessage, encodeSyncMessage, maxHandshakeFrameBytes, maxHelloFrameBytes, maxRangesFrameBytes, maxSyncFrameBytes, SyncProtocolError, syncProtocolVersion } from './sync-messages.ts';
 
 const dao = new Uint8Array(32).fill(9);
 const id = (n: number): Uint8Array => sha256(new Uint8Array([n]));
@@ -45,10 +45,13 @@ test('ids that are not whole 32-byte ids, wants that are not a bitmap and unknow
   assert.deepEqual(decodeSyncMessage(dagCbor.encode({ t: 'hello', v: syncProtocolVersion, dao })), { t: 'hello', v: syncProtocolVersion, dao });
 });
 
-test('the largest hello, welcome and refusal the schema takes (ASCII, as peer ids and addresses are) fit a handshake frame', () => {
+test('the largest hello, welcome and refusal the schema takes (ASCII, as peer ids and addresses are) fit a handshake frame; the hello, one of a hello\'s size', () => {
   const peers = Array.from({ length: 64 }, () => ({ id: 'x'.repeat(128), addrs: Array.from({ length: 8 }, () => 'a'.repeat(300)) }));
+  // The largest version number CBOR holds: the schema takes any integer there.
+  const hello = encodeSyncMessage({ t: 'hello', v: Number.MAX_SAFE_INTEGER, dao, invite: new Uint8Array(4096) });
+  assert.ok(hello.length <= maxHelloFrameBytes, `${hello.length} bytes`);
   const largest = [
-    encodeSyncMessage({ t: 'hello', v: syncProtocolVersion, dao, invite: new Uint8Array(4096) }),
+    hello,
     encodeSyncMessage({ t: 'welcome', peers }),
     encodeSyncMessage({ t: 'refuse', code: 'INVITE_REVOKED', message: 'x'.repeat(500) }),
   ];

@@ -22,6 +22,11 @@ export const maxSyncFrameBytes = 4 * 1024 * 1024;
  * welcome, 64 peers of 8 addresses, is ~165 KB. Nothing larger is read from a peer not yet let in.
  */
 export const maxHandshakeFrameBytes = 256 * 1024;
+/**
+ * A hello carries at most this much (a DAO id and an invite of at most 4 KiB, ~4.2 KB in all): the responder reads
+ * it under this cap, not the handshake's, so a peer not let in yet holds this node to a few KB per stream.
+ */
+export const maxHelloFrameBytes = 4608;
 /** Envelopes are sent in frames of at most this many bytes of envelopes (or one envelope, if larger). */
 export const envelopeFrameBudget = 256 * 1024;
 const maxListLength = 200_000;

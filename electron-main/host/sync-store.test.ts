@@ -28,8 +28,10 @@ import type { DaoReplica } from './dao-replica.ts';
 import { GroupKeys } from './group-keys.ts';
 import { InviteBook } from './invite-book.ts';
 import { createNativeEd25519Signer, createNativeEd25519Verify } from './native-ed25519.ts';
-import { HostSyncStore } from './sync-store.ts';
+import { HostSyncStore, maxInviteesPerDao } from './sync-store.ts';
 import { openCarriedServices } from './test-services.ts';
+import { createMeshNode } from '../../p2p/mesh-node.ts';
+import { daoSyncProtocol, initiateSync, serveSync, type DaoSyncStore } from '../../p2p/dao-sync-session.ts';
 
 const rules: Rules = { ...simpleMajority(3), votingPeriodMs: day, gracePeriodMs: hour };
 const verify = createNativeEd25519Verify();
@@ -224,8 +226,9 @@ test('an envelope a member signed at a Yjs place another of theirs took is refus
   const idOf = (envelope: Uint8Array) => base64urlnopad.encode(sha256(envelope));
   assert.deepEqual(await store.acceptMany(scenario.daoId, [bobs]), ['accepted']);
   const held = (await store.envelopeIds(scenario.daoId)).map((id) => base64urlnopad.encode(id));
-  assert.deepEqual(await store.acceptMany(scenario.daoId, [carols]), ['rejected']);
-  assert.equal(await store.acceptGossip(scenario.daoId, carols), 'rejected');
+  // Refused, but not held against the peer that relays it: a member signed it ('conflicting').
+  assert.deepEqual(await store.acceptMany(scenario.daoId, [carols]), ['conflicting']);
+  assert.equal(await store.acceptGossip(scenario.daoId, carols), 'conflicting');
   const counted = (await store.envelopeIds(scenario.daoId)).map((id) => base64urlnopad.encode(id));
   assert.deepEqual([...counted].sort(), [...held, idOf(carols)].sort(), 'counted as held, once');
   const served: Uint8Array[] = [];
@@ -304,4 +307,85 @@ test("a revoked device's envelope is refused by gossip and stored nowhere; catch
   assert.equal(await store.acceptGossip(scenario.daoId, fromAlice), 'accepted');
   assert.equal(await store.accept(scenario.daoId, early), 'accepted');
   assert.match(daoText(replica.doc, 'charter').toString(), /Before\. /);
+});
+
+test("a member who equivocates and writes hundreds of envelopes on the other copy does not end honest nodes' sessions: what else the peer holds still arrives", async (t) => {
+  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const bobs = await bobsNode(t, scenario, bob);
+  const carols = await bobsNode(t, scenario, carol);
+  await deliver(bobs.replica, [alice, bob, carol], scenario.records);
+  await deliver(carols.replica, [alice, bob, carol], scenario.records);
+  // Alice writes two updates as one Yjs client at one place: a proposal to Bob's node; to Carol's, another with a
+  // charter edit (longer in Yjs positions), then 400 charter edits on top of it, each an envelope of its own.
+  const client = yjsClientOf(addressBytes(alice.key.address), 201);
+  const alicesCopy = (replica: DaoReplica): Y.Doc => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(replica.doc));
+    doc.clientID = client;
+    return doc;
+  };
+  const sealed = (doc: Y.Doc, change: () => void): Uint8Array => sealEnvelopeAsMember(scenario.daoId, localUpdate(doc, change, 'local')!, alice.key).bytes;
+  const proposal = (text: string) => scenario.write(alice, (context) => buildProposal(context, { kind: 'signal', params: { text }, title: text }), { into: null });
+  const toBob = alicesCopy(bobs.replica);
+  assert.deepEqual(await bobs.store.acceptMany(scenario.daoId, [sealed(toBob, () => appendRecords(toBob, [proposal('one')], 'local'))]), ['accepted']);
+  const toCarol = alicesCopy(carols.replica);
+  const onTop = [
+    sealed(toCarol, () => {
+      appendRecords(toCarol, [proposal('the other')], 'local');
+      daoText(toCarol, 'charter').insert(0, 'Alice was here. ');
+    }),
+  ];
+  for (let i = 0; i < 400; i++) onTop.push(sealed(toCarol, () => daoText(toCarol, 'charter').insert(0, '.')));
+  assert.ok((await carols.store.acceptMany(scenario.daoId, onTop)).every((outcome) => outcome === 'accepted'));
+  // Then Carol writes something of her own, which Bob's node lacks: her node holds it after Alice's 401.
+  scenario.propose(carol, { kind: 'signal', params: { text: 'honest' }, title: 'honest' });
+  await deliver(carols.replica, [alice, bob, carol], scenario.records);
+  const honest = scenario.records.at(-1)!;
+  assert.equal(bobs.replica.ledger.has(honest.id), false);
+
+  // A session between the two nodes, over real libp2p streams (who may sync is not what this is about).
+  const served = await createMeshNode({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], mdns: false });
+  const asking = await createMeshNode({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], mdns: false });
+  t.after(() => Promise.all([served.stop(), asking.stop()]));
+  const open = (store: HostSyncStore): DaoSyncStore => ({
+    mayServe: () => ({ ok: true }),
+    envelopeIds: (dao) => store.envelopeIds(dao),
+    envelopes: (dao, ids) => store.envelopes(dao, ids),
+    accept: (dao, envelope) => store.accept(dao, envelope),
+    acceptMany: (dao, envelopes) => store.acceptMany(dao, envelopes),
+  });
+  const serving: Promise<unknown>[] = [];
+  await served.handle(daoSyncProtocol, (stream, connection) => void serving.push(serveSync(stream, connection.remotePeer.toString(), open(carols.store))));
+  const stream = await asking.dialProtocol(served.getMultiaddrs()[0]!, daoSyncProtocol);
+  const report = await initiateSync(stream, scenario.daoId, served.peerId.toString(), open(bobs.store));
+  await Promise.all(serving);
+  assert.ok(bobs.replica.ledger.has(honest.id), "Bob's node takes Carol's own record");
+  assert.equal(report.rejected, onTop.length, "Alice's other copy and all she built on it are refused all the same");
+  // Gossip that a DAO node relays is ignored, not scored (dao-sync.ts): 'conflicting', not 'rejected'.
+  assert.equal(await bobs.store.acceptGossip(scenario.daoId, onTop[0]!), 'conflicting');
+  assert.equal(await bobs.store.acceptGossip(scenario.daoId, onTop.at(-1)!), 'waiting');
+  // A stranger's bytes, or an envelope a non-member signed, still count against the peer that sends them.
+  const strangers = sealEnvelopeAsMember(scenario.daoId, localUpdate(toBob, () => daoText(toBob, 'charter').insert(0, 'x'), 'local')!, actor('mallory').key).bytes;
+  assert.deepEqual(await bobs.store.acceptMany(scenario.daoId, [strangers, new Uint8Array([1, 2, 3])]), ['rejected', 'rejected']);
+});
+
+test('one invite code shown under thousands of peer ids does not grow what the node remembers without end: the oldest shows it again', async (t) => {
+  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(actor) as [Actor, Actor, Actor];
+  const scenario = new Scenario([alice, bob, carol], rules);
+  const device = scenario.delegateDevice(carol);
+  const { replica, store, now } = await bobsNode(t, scenario, bob);
+  await deliver(replica, [alice, bob, carol], scenario.records);
+  // A code is a bearer capability, and it may leak: anyone holding it can connect under a new peer id at will.
+  const { invite } = createInvite(
+    { dao: scenario.daoId, inviter: carol.key.address, device: device.publicKey, addrs: ['/ip4/127.0.0.1/tcp/1'], expires: now.ms + day, exits: 0, nonce: new Uint8Array(16).fill(4) },
+    (message) => ed25519.sign(message, device.secretKey),
+  );
+  const first = await newPeer();
+  assert.deepEqual(store.mayServe(scenario.daoId, first, invite.bytes), { ok: true });
+  for (let i = 0; i < maxInviteesPerDao; i++) assert.deepEqual(store.mayServe(scenario.daoId, `stranger-${i}`, invite.bytes), { ok: true });
+  const forgotten = store.mayServe(scenario.daoId, first);
+  assert.equal(!forgotten.ok && forgotten.code, 'NOT_A_MEMBER', 'the oldest device let in is forgotten');
+  assert.deepEqual(store.mayServe(scenario.daoId, first, invite.bytes), { ok: true }, 'and let in again when it shows its invite, as it does in every hello');
+  assert.deepEqual(store.mayServe(scenario.daoId, `stranger-${maxInviteesPerDao - 1}`), { ok: true }, 'the newest are remembered');
 });

@@ -12,7 +12,7 @@ import { peerIdFromString } from '@libp2p/peer-id';
 import { base64urlnopad } from '@scure/base';
 import { DaomeshError } from '../../core/errors.ts';
 import { decodeEnvelope, type Envelope } from '../../core/dao/envelope.ts';
-import { waitsForCatchUp, type GateRejection } from '../../core/dao/gate-rejection.ts';
+import { refusedAfterStanding, waitsForCatchUp, type GateRejection } from '../../core/dao/gate-rejection.ts';
 import type { Ed25519Verify } from '../../core/ledger/verifier.ts';
 import { maxInviteLifetimeMs, verifyInviteBytes, type Invite } from '../../core/sync/invite.ts';
 import type { SyncRefusalCode } from '../../core/sync/sync-messages.ts';
@@ -44,6 +44,13 @@ const maxCachedPeerKeys = 4096;
  * signed envelope, so only a member who equivocates makes them; a few thousand would be a lot.
  */
 const maxRefusedForGood = 65_536;
+
+/**
+ * Devices let in by an invite that a node remembers per DAO (past this, the oldest are forgotten: they show their
+ * invite in every hello until a delegation makes them the DAO's nodes). A code is a bearer capability: without a
+ * bound, anyone holding one could make the node remember a new peer id with every connection.
+ */
+export const maxInviteesPerDao = 1024;
 
 /** How far ahead of this node's clock an inviter's may run. */
 const inviterClockSkewMs = 24 * 3600 * 1000;
@@ -125,11 +132,13 @@ export class HostSyncStore implements DaoSyncHost {
     }
     if (invite === undefined) return { ok: false, code: 'NOT_A_MEMBER', message: 'This node is not one of the DAO\'s nodes, and showed no invite.' };
     try {
-      const checked = this.checkInvite(replica, invite);
+      const { id, inviter, device, expires, exits } = this.checkInvite(replica, invite);
       // Devices come back rarely once they are members' nodes: forget the invitees whose invite has expired.
       const now = this.#now();
       for (const [other, entry] of invitees) if (entry.expires <= now) invitees.delete(other);
-      invitees.set(peer, checked);
+      if (invitees.size >= maxInviteesPerDao) invitees.delete(invitees.keys().next().value!);
+      // What its standing is looked at by, not the code's bytes and addresses.
+      invitees.set(peer, { id, inviter, device, expires, exits });
       this.#invitees.set(dao, invitees);
       return { ok: true };
     } catch (error) {
@@ -191,7 +200,7 @@ export class HostSyncStore implements DaoSyncHost {
   }
 
   async accept(dao: string, envelope: Uint8Array): Promise<AcceptOutcome> {
-    const outcome = await this.#acceptOne(dao, envelope);
+    const outcome = await this.#acceptOne(dao, envelope, false);
     return outcome === 'waiting' ? 'rejected' : outcome;
   }
 
@@ -212,9 +221,13 @@ export class HostSyncStore implements DaoSyncHost {
       return 'accepted';
     });
     const outcomes = await this.#daos.acceptRemoteMany(dao, fresh);
-    for (const [i, outcome] of outcomes.entries()) if (!outcome.ok) this.#noteRefusal(dao, fresh[i]!, outcome.reason);
+    const refusals = outcomes.map((outcome, i): AcceptOutcome => {
+      if (outcome.ok) return 'accepted';
+      this.#noteRefusal(dao, fresh[i]!, outcome.reason);
+      return refusal(replica, fresh[i]!, outcome.reason);
+    });
     let next = 0;
-    return result.map((outcome, i) => (seen.has(i) ? (outcomes[next++]!.ok ? 'accepted' : 'rejected') : outcome));
+    return result.map((outcome, i) => (seen.has(i) ? refusals[next++]! : outcome));
   }
 
   #noteRefusal(dao: string, envelope: Uint8Array, reason: GateRejection): void {
@@ -243,10 +256,11 @@ export class HostSyncStore implements DaoSyncHost {
     const { author, device } = sealed;
     if (replica.isMember(author) && !replica.ledger.governanceState().members.has(author)) return 'departed';
     if (device !== undefined && replica.deviceRevoked(author, device.key, recordIdFromHash(device.delegation))) return 'departed';
-    return await this.#acceptOne(dao, envelope);
+    return await this.#acceptOne(dao, envelope, true);
   }
 
-  async #acceptOne(dao: string, envelope: Uint8Array): Promise<AcceptOutcome | 'waiting'> {
+  /** `gossip`: say 'waiting' for an envelope that builds on what has not reached this node (gossip asks for a catch-up). */
+  async #acceptOne(dao: string, envelope: Uint8Array, gossip: boolean): Promise<AcceptOutcome | 'waiting'> {
     const replica = this.#daos.replica(dao);
     if (!replica) return 'rejected';
     if ((await replica.envelopeIndex()).hasBytes(envelope)) return 'held';
@@ -254,8 +268,8 @@ export class HostSyncStore implements DaoSyncHost {
     if (outcome.ok) return 'accepted';
     this.#noteRefusal(dao, envelope, outcome.reason);
     // Something this one builds on has not reached us (its Yjs predecessors, its delegation, or the record admitting its author).
-    if (waitsForCatchUp(outcome.reason)) return 'waiting';
-    return 'rejected';
+    if (gossip && waitsForCatchUp(outcome.reason)) return 'waiting';
+    return refusal(replica, envelope, outcome.reason);
   }
 
   #peerKey(peer: string): string {
@@ -272,6 +286,22 @@ export class HostSyncStore implements DaoSyncHost {
     }
     return key;
   }
+}
+
+/**
+ * How a refused envelope counts against the peer that sent it: 'conflicting' when a member of the DAO (by this
+ * node's ledger), or a device this node holds their delegation of, signed it and the gate refused it only for what
+ * it does to this node's copy (refusedAfterStanding); 'rejected' otherwise. Before the genesis is here the gate
+ * knows no members, so a signature stands for nobody.
+ */
+function refusal(replica: DaoReplica, envelope: Uint8Array, reason: GateRejection): 'rejected' | 'conflicting' {
+  if (!refusedAfterStanding(reason) || !replica.ledger.has(replica.id)) return 'rejected';
+  const sealed = envelopeSeal(envelope);
+  if (sealed === null) return 'rejected';
+  // The gate looks at a device's update before its delegation when the update may bring it: a key the DAO holds no
+  // delegation of stands for nobody yet.
+  if (sealed.device !== undefined && replica.delegationOf(sealed.author, sealed.device.key) === undefined) return 'rejected';
+  return 'conflicting';
 }
 
 /** Who sealed an envelope (its author, and the device key if one signed), or null when the bytes are no envelope (the gate says why, if asked). */
