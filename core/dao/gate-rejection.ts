@@ -76,7 +76,6 @@ export class GateRefusal extends Error {
   }
 }
 
-/** Refusals that may pass later, once catch-up brings what the envelope builds on: its Yjs predecessors, its device's delegation, or the record admitting its author. */
 /**
  * Refusals the gate gives only once the envelope's signature and its signer's standing have held (a member, or a
  * device key of theirs): refused for what the update does to this document. Between honest nodes that comes of
@@ -98,6 +97,7 @@ export function refusedAfterStanding(reason: GateRejection): boolean {
   }
 }
 
+/** Refusals that may pass later, once catch-up brings what the envelope builds on: its Yjs predecessors, its device's delegation, or the record admitting its author. */
 export function waitsForCatchUp(reason: GateRejection): boolean {
   return reason.code === 'MISSING_UPDATES' || reason.code === 'MISSING_DELEGATION' || reason.code === 'NOT_A_MEMBER';
 }
