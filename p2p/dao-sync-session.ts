@@ -470,6 +470,8 @@ class SyncWire {
   #resuming = false;
   /** Why the stream was ended for bytes past the limit: the next read throws it rather than read on in what was buffered. */
   #overrun: SyncProtocolError | null = null;
+  /** Set when this side closes: the peer has sent its last frame, and anything more from it ends the stream. */
+  #closing = false;
   bytesIn = 0;
   bytesOut = 0;
 
@@ -525,9 +527,32 @@ class SyncWire {
     await this.#bounded('write', (signal) => this.#bytes.write(frame, { signal }));
   }
 
-  /** Closes our end once the peer has taken what we sent. */
+  /**
+   * Closes our end once the peer has taken what we sent, then waits for the peer to close its own. An honest peer
+   * closes as soon as it has read ours, having sent all it had; one that did not kept the stream (16 a connection)
+   * and whatever it sent after its last frame, for as long as the connection lasted. It is reset at the write
+   * timeout, or at the first byte it sends: the session's outcome stands either way.
+   */
   async close(): Promise<void> {
+    this.#closing = true;
     await this.#bounded('close', (signal) => this.#stream.close({ signal }));
+    if (this.#stream.status !== 'open' && this.#stream.status !== 'closing') return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#stream.removeEventListener('close', done);
+        this.#signal?.removeEventListener('abort', reset);
+        resolve();
+      };
+      const reset = (): void => {
+        this.#stream.abort(new SyncProtocolError(`The peer did not close its end of the stream within ${seconds(this.#writeTimeoutMs)} of the session's end.`));
+        done();
+      };
+      const timer = setTimeout(reset, this.#writeTimeoutMs);
+      timer.unref();
+      this.#stream.addEventListener('close', done);
+      this.#signal?.addEventListener('abort', reset);
+    });
   }
 
   /** One frame: its length (refused past the cap before any of it is waited for), then its bytes. */
@@ -558,6 +583,13 @@ class SyncWire {
 
   #arrived(bytes: number): void {
     if (this.#overrun) return;
+    if (this.#closing) {
+      // After the peer's last frame (its end, or its hello before a refusal): nothing an honest peer sends.
+      const overrun = new SyncProtocolError('The peer sent more after its last frame.');
+      this.#overrun = overrun;
+      queueMicrotask(() => this.#stream.abort(overrun));
+      return;
+    }
     this.#unread += bytes;
     if (this.#unread > this.#readAhead + this.#inFlightRoom) {
       // An honest peer cannot: it sends within the window, and before the session one frame at a time.

@@ -338,6 +338,29 @@ test('a peer not let in yet holds no stream with its hello: one claiming more th
   await trickling;
 });
 
+test('a peer that never closes its end after a session loses the stream at the write timeout: it cannot leave streams, and what it sends, on the node', async () => {
+  // Each session leaves its stream half closed until the peer closes its end: one that never does kept up to 16 a
+  // connection, with the few MiB it pushed after its end in each, for as long as the connection lasted.
+  const history = envelopes(1, 100);
+  const victim = await startDaoNode(history, { sessionTimeouts: { readTimeoutMs: 1_000, writeTimeoutMs: 1_000 } });
+  const lingerer = await startMeshNode();
+  const syncStreams = () => victim.node.getConnections(lingerer.peerId).flatMap((connection) => connection.streams.filter((stream) => stream.protocol === daoSyncProtocol));
+  const stream = await lingerer.dialProtocol(victim.node.getMultiaddrs()[0]!, daoSyncProtocol);
+  const wire = rawWire(stream);
+  await wire.send(hello());
+  assert.equal((await wire.read()).t, 'welcome');
+  await wire.send({ t: 'ranges', reconcile: new RangeReconciler(new IdSet(history.map((envelope) => sha256(envelope)))).start() });
+  assert.equal((await wire.read()).t, 'ranges');
+  await wire.send({ t: 'offer', n: 0 });
+  await wire.send({ t: 'end' });
+  assert.equal((await wire.read()).t, 'offer');
+  assert.equal((await wire.read()).t, 'end');
+  // The session is over; the peer keeps its end open, and sends what nobody asked for.
+  stream.send(new Uint8Array(1024 * 1024));
+  await eventually("the victim to drop the lingering stream", () => syncStreams().length === 0, 15_000);
+  await eventually("the lingerer's stream to be reset", () => stream.status !== 'open', 15_000);
+});
+
 test('a peer that trickles one frame\'s bytes, each just inside the read timeout, is cut off at the session limit', async () => {
   const large = envelopes(16, 64 * 1024);
   const victim = await startDaoNode([], { sessionTimeouts: { readTimeoutMs: 1_000, writeTimeoutMs: 1_000, sessionTimeoutMs: 2_500 } });
