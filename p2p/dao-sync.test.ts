@@ -368,6 +368,34 @@ test('a peer that always answers BUSY is asked again a few times, then left to t
   assert.equal(store.order.length, 3, 'nothing taken from a busy peer');
 });
 
+test('a peer that refuses every round for a reason that does not change (it lacks the DAO) is logged once, and again only when the reason changes', async () => {
+  const store = new TestStore(chain('a', 3));
+  const lines: string[] = [];
+  const a = await startNode(store, 50, { log: (line) => lines.push(line) });
+  const otherStore = new TestStore();
+  let refusal: ReturnType<DaoSyncHost['mayServe']> = { ok: false, code: 'DAO_NOT_FOUND', message: 'This node does not hold the DAO.' };
+  otherStore.mayServe = () => refusal as ReturnType<TestStore['mayServe']>;
+  const b = await startMeshNode();
+  let asked = 0;
+  await b.handle(daoSyncProtocol, (stream, connection) => {
+    asked++;
+    void serveSync(stream, connection.remotePeer.toString(), otherStore);
+  });
+  b.services.pubsub.subscribe(daoTopic(dao));
+  store.members.add(b.peerId.toString());
+  a.sync.join(dao);
+  await a.node.dial(b.getMultiaddrs()[0]!);
+  await eventually('A to ask B several rounds', () => asked >= 5);
+  const about = (code: string) => lines.filter((line) => line.includes(b.peerId.toString()) && line.includes(code));
+  assert.equal(about('DAO_NOT_FOUND').length, 1, lines.join('\n'));
+  assert.match(about('DAO_NOT_FOUND')[0]!, /said once while it answers the same/);
+  refusal = { ok: false, code: 'BAD_REQUEST', message: 'Something else.' };
+  const askedThen = asked;
+  await eventually('A to ask B again', () => asked >= askedThen + 3);
+  assert.equal(about('BAD_REQUEST').length, 1);
+  assert.equal(about('DAO_NOT_FOUND').length, 1);
+});
+
 test("a peer that refuses this node as not one of the DAO's nodes is left alone, longer after each refusal, said once a pause, and shown as refusing", async () => {
   const history = chain('history', 3);
   const store = new TestStore(history);

@@ -132,6 +132,8 @@ type Tracked = {
   coolingOff: Map<string, { until: number; timeouts: number; why: string }>;
   /** Peers that refused this node as not one of the DAO's nodes, left alone for a while (NotMemberBackOff). */
   notMember: NotMemberRefusals;
+  /** The last failure logged for each peer: the same one again (a peer without the DAO refuses every round) is not logged again. */
+  saidOf: Map<string, string>;
   /** Whether this node's member had left the DAO when last looked at (the log says so once when it happens). */
   departed: boolean;
   /**
@@ -283,6 +285,7 @@ export class DaoSync {
       notMember: new NotMemberRefusals(this.#options.notMemberBackOff),
       departed: false,
       handedOver: new Set(),
+      saidOf: new Map(),
     });
     const topic = daoTopic(dao);
     this.#pubsub.topicValidators.set(topic, (peer, message) => this.#validate(dao, peer, message.data));
@@ -533,6 +536,7 @@ export class DaoSync {
         tracked.lastSyncAt = (this.#options.now ?? Date.now)();
         tracked.lastError = null;
         tracked.notMember.accepted(peer);
+        tracked.saidOf.delete(peer);
         if (departedAtStart) tracked.handedOver.add(peer);
         this.#sessionEnded(tracked, peer, null);
       } catch (error) {
@@ -559,7 +563,11 @@ export class DaoSync {
           }
         } else if (!this.#stopped) {
           tracked.lastError = error instanceof SyncRefusedError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
-          this.#options.log?.(`sync ${dao} with ${peer}: ${tracked.lastError}`);
+          if (tracked.saidOf.get(peer) !== tracked.lastError) this.#options.log?.(`sync ${dao} with ${peer}: ${tracked.lastError}${error instanceof SyncRefusedError ? ' (said once while it answers the same)' : ''}`);
+          tracked.saidOf.delete(peer);
+          tracked.saidOf.set(peer, tracked.lastError);
+          // Peers come and go: the longest silent ones are forgotten (at worst said once more).
+          if (tracked.saidOf.size > 256) tracked.saidOf.delete(tracked.saidOf.keys().next().value!);
         }
       } finally {
         tracked.running.delete(peer);
