@@ -179,9 +179,9 @@ function describeRulesSet(rules: DaoRulesView, named: Partial<DaoRulesView>): st
   return lines;
 }
 
-/** `proposal show`'s lines on what the proposal does, beyond its one-line summary. */
-function describeEffect(view: DaoView, proposal: ProposalView): string[] {
-  if (proposal.params?.kind !== 'rules.change') return [`  ${terminalLine(proposal.summary)}`];
+/** `proposal show`'s lines on what the proposal does, beyond its one-line summary (none for a signal without text). */
+export function describeEffect(view: DaoView, proposal: ProposalView): string[] {
+  if (proposal.params?.kind !== 'rules.change') return proposal.summary === '' ? [] : [`  ${terminalLine(proposal.summary)}`];
   if (proposal.status === 'executed') return ['  set these rules:', ...describeRulesSet(view.rules, proposal.params.rules)];
   const changes = describeRuleChanges(view.rules, { ...view.rules, ...proposal.params.rules });
   if (changes.length === 0) return ['  would change nothing from the rules in force now'];
