@@ -304,7 +304,8 @@ test('a file that is not an envelope log is refused, not overwritten', () =>
   withLog(async (path, dir) => {
     await writeFrames(path, 1);
     await writeFile(path, 'hello, this is not a log at all, but it is long enough');
-    await assert.rejects(EnvelopeLog.open(path), { code: 'LOG_UNREADABLE', message: /is not an envelope log/ });
+    // The hint says how the DAO comes back: moved aside, the log is not fetched again unasked.
+    await assert.rejects(EnvelopeLog.open(path), { code: 'LOG_UNREADABLE', message: /is not an envelope log/, hint: /move the file aside.*join the DAO again with an invite code/ });
     assert.equal(await readFile(path, 'utf8'), 'hello, this is not a log at all, but it is long enough');
     assert.deepEqual((await readdir(join(dir, 'daos', 'dao-1'))).sort(), ['envelopes.log']);
   }));

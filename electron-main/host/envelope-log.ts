@@ -641,7 +641,8 @@ async function readHeader(handle: FileHandle, path: string, size: number): Promi
   const header = Buffer.alloc(headerBytes);
   if (size >= headerBytes) await handle.read(header, 0, headerBytes, 0);
   const unreadable = (reason: string, hint: string) => new StorageError('LOG_UNREADABLE', `The envelope log ${path} ${reason}.`, hint);
-  const moveAside = 'Move the file aside; the DAO can be fetched again from its members.';
+  // The node then no longer holds the DAO, and no peer sends it unasked: it comes back by a join.
+  const moveAside = "Stop the node and move the file aside; once it runs again, join the DAO again with an invite code from another member's node: it receives the whole history.";
   if (size < headerBytes || !header.subarray(0, magic.length).equals(magic)) throw unreadable('is not an envelope log', moveAside);
   if (crc32(header.subarray(0, headerBytes - 4)) !== header.readUInt32LE(headerBytes - 4)) throw unreadable('has a damaged header', moveAside);
   const version = header.readUInt32LE(8);
