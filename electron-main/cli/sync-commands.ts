@@ -37,6 +37,15 @@ function describeHeld(held: NonNullable<DaoSyncStatus['held']>): string {
   return `held back: ${records} by ${held.authors.join(', ')} claim a time up to ${aheadMinutes} min ahead of this computer's clock; they count when it gets there (is a clock wrong?)`;
 }
 
+/** What `dao join` says: what came, and whether this member takes part, or what to send to a member to. */
+export function describeJoin(result: { dao: string; received: number; alreadyHeld: boolean; member: boolean }, address: string | null): string {
+  const received = `${result.received} ${result.received === 1 ? 'envelope' : 'envelopes'} received`;
+  const what = result.alreadyHeld ? `${result.dao} is on this node already; ${result.received === 0 ? 'nothing new received' : `new: ${received}`}.` : `joined ${result.dao}: ${received}.`;
+  if (result.member) return `${what} You are a member.`;
+  if (address === null) return `${what} You take part once you are a member: make an identity (\`daomesh identity create\`) and send its address to a member, to propose adding you.`;
+  return `${what} You take part once a member.add proposal for your address passes: send it to a member (${address}).`;
+}
+
 export function addSyncCommands(program: Command, cli: CliContext): void {
   const dao = program.commands.find((command) => command.name() === 'dao');
   if (!dao) throw new Error('the dao command must be registered first');
@@ -66,11 +75,12 @@ export function addSyncCommands(program: Command, cli: CliContext): void {
     .description("join a DAO with an invite code: connect to the inviter's node and receive the whole history")
     .argument('<code>', 'the invite code')
     .action(async (code: string, _options: unknown, command: Command) => {
-      const result = await cli.withApi(command, (api) => api.call('dao.join', { code }));
-      const received = `${result.received} ${result.received === 1 ? 'envelope' : 'envelopes'} received`;
-      const what = result.alreadyHeld ? `${result.dao} is on this node already; ${result.received === 0 ? 'nothing new received' : `new: ${received}`}.` : `joined ${result.dao}: ${received}.`;
-      const part = result.member ? 'You are a member.' : 'You take part once a member.add proposal for your address passes.';
-      cli.print(cli.json(command), result, `${what} ${part}`);
+      const { result, address } = await cli.withApi(command, async (api) => {
+        const result = await api.call('dao.join', { code });
+        // A device that is not a member is told which address to send to a member, as the UI tells it.
+        return { result, address: result.member ? null : (await api.call('node.status', {})).address };
+      });
+      cli.print(cli.json(command), result, describeJoin(result, address));
     });
 
   dao
