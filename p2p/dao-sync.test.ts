@@ -396,6 +396,33 @@ test('a peer that refuses every round for a reason that does not change (it lack
   assert.equal(about('DAO_NOT_FOUND').length, 1);
 });
 
+test('a device whose invite every peer refuses (revoked, voided, expired) is shown as refused by them, offline, and left alone a while', async () => {
+  const store = new TestStore(chain('a', 3));
+  const lines: string[] = [];
+  const a = await startNode(store, 50, { notMemberBackOff: { firstMs: 60_000, maxMs: 600_000 }, log: (line) => lines.push(line) });
+  const otherStore = new TestStore();
+  otherStore.mayServe = () => ({ ok: false, code: 'INVITE_REVOKED', message: 'The invite was voided by an exit.' }) as unknown as ReturnType<TestStore['mayServe']>;
+  const b = await startMeshNode();
+  let asked = 0;
+  await b.handle(daoSyncProtocol, (stream, connection) => {
+    asked++;
+    void serveSync(stream, connection.remotePeer.toString(), otherStore);
+  });
+  b.services.pubsub.subscribe(daoTopic(dao));
+  store.members.add(b.peerId.toString());
+  a.sync.join(dao);
+  await a.node.dial(b.getMultiaddrs()[0]!);
+  await eventually('A to show B as refusing', () => a.sync.status(dao).refusedBy.includes(b.peerId.toString()));
+  const status = a.sync.status(dao);
+  assert.equal(status.state, 'offline', 'in sync with nobody');
+  assert.match(status.lastError ?? '', /^INVITE_REVOKED/);
+  // Left alone for the pause (a minute here), not asked every 50 ms round.
+  const askedThen = asked;
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  assert.ok(asked <= askedThen + 1, `asked ${asked - askedThen} more times`);
+  assert.equal(lines.filter((line) => line.includes('INVITE_REVOKED')).length, 1);
+});
+
 test("a peer that refuses this node as not one of the DAO's nodes is left alone, longer after each refusal, said once a pause, and shown as refusing", async () => {
   const history = chain('history', 3);
   const store = new TestStore(history);

@@ -10,7 +10,7 @@ import { createTopicScoreParams, type PeerScoreParams } from '@libp2p/gossipsub/
 import type { Connection, PeerId } from '@libp2p/interface';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { recordHashFromId } from '../core/ledger/record.ts';
-import { SyncProtocolError, type SharedPeer } from '../core/sync/sync-messages.ts';
+import { SyncProtocolError, type SharedPeer, type SyncRefusalCode } from '../core/sync/sync-messages.ts';
 import { gossipKeyId, openGossip, sealGossip, type GroupKey } from './gossip-cipher.ts';
 import { dialableAddress, maxDaoPeers, type MeshNode } from './mesh-node.ts';
 import {
@@ -110,6 +110,9 @@ export type DaoSyncOptions = {
   onStatus?: (status: DaoSyncStatus) => void;
   log?: (line: string) => void;
 };
+
+/** Refusals that say the peer does not count this node as one of the DAO's, until something changes. */
+const refusesThisNode: ReadonlySet<string> = new Set<SyncRefusalCode>(['NOT_A_MEMBER', 'INVALID_INVITE', 'INVITE_EXPIRED', 'INVITE_REVOKED']);
 
 type Tracked = {
   dao: string;
@@ -547,10 +550,11 @@ export class DaoSync {
           const retry = this.#options.busyRetry ?? defaultBusyRetry;
           if (busyTries + 1 >= retry.maxTries) this.#options.log?.(`sync ${dao} with ${peer}: busy ${retry.maxTries} times in a row; asking again at the next round`);
           else if (this.peersOf(dao).includes(peer)) this.#request(dao, peer, busyDelay(retry, busyTries), busyTries + 1);
-        } else if (error instanceof SyncRefusedError && error.code === 'NOT_A_MEMBER' && !this.#stopped) {
+        } else if (error instanceof SyncRefusedError && refusesThisNode.has(error.code) && !this.#stopped) {
           // The peer does not count this node as the DAO's (its ledger says our member left, or lacks our
-          // delegation): it answers the same every round until something changes, so it is left alone for a
-          // while, longer each time, and said once per pause.
+          // delegation; or the invite this device came in with was revoked, voided or has expired): it answers
+          // the same every round until something changes, so it is left alone for a while, longer each time, said
+          // once per pause, and shown as refusing (a node every peer refuses is not in sync with anyone).
           tracked.lastError = `${error.code}: ${error.message}`;
           const pauseMs = tracked.notMember.refused(peer);
           tracked.queue.delete(peer);
