@@ -158,7 +158,7 @@ test("a second device of the leaver's that was off meanwhile is refused by the D
   }
   const human = await runCli(['--data', d.dataDir, 'dao', 'peers', dao], { env });
   assert.match(human.stdout, /^\S+: offline \(every peer refuses this node\), 3 peers, /);
-  for (const peer of everyone) assert.match(human.stdout, new RegExp(`\n {2}${peer}: refuses this node \\(not one of the DAO's nodes by its records\\); asked again later\n`));
+  for (const peer of everyone) assert.match(human.stdout, new RegExp(`\n {2}${peer}: refuses this node \\(not one of the DAO's nodes by its records, or its invite no longer good\\); asked again later\n`));
   const view: DaoView = await query(d, 'dao.get', { dao });
   assert.equal(view.exits.length, 0, 'nothing reached D');
 });

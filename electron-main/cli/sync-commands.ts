@@ -24,7 +24,7 @@ export function describeSync(status: DaoSyncStatus): string {
     `${status.dao}: ${describeState(status)}${progress}, ${status.peers.length} peer${status.peers.length === 1 ? '' : 's'}, ${last}`,
     ...(status.left ? ['  you left this DAO (or were removed): this node keeps its records, readable, but no longer syncs it'] : []),
     `  online: ${status.online.length === 0 ? 'nobody' : status.online.join(', ')}`,
-    ...status.peers.map((peer) => `  ${terminalLine(peer)}${refusedBy.has(peer) ? ": refuses this node (not one of the DAO's nodes by its records); asked again later" : ''}`),
+    ...status.peers.map((peer) => `  ${terminalLine(peer)}${refusedBy.has(peer) ? ": refuses this node (not one of the DAO's nodes by its records, or its invite no longer good); asked again later" : ''}`),
     ...(status.lastError ? [`  last error: ${terminalLine(status.lastError)}`] : []),
     ...(status.held ? [`  ${describeHeld(status.held)}`] : []),
   ].join('\n');
