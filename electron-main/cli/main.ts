@@ -64,8 +64,9 @@ async function withApi<T>(command: Command, use: (api: ApiClient) => Promise<T>)
   }
 }
 
-function passphraseSource(file: string | undefined, prompt = 'Passphrase: ') {
-  return { file, env: 'DAOMESH_PASSPHRASE', prompt, what: 'passphrase' };
+/** Where a passphrase comes from; a new one (`repeat`) is asked for twice at a prompt. */
+function passphraseSource(file: string | undefined, prompt = 'Passphrase: ', repeat?: string) {
+  return { file, env: 'DAOMESH_PASSPHRASE', prompt, what: 'passphrase', ...(repeat === undefined ? {} : { repeat }) };
 }
 
 program
@@ -177,7 +178,7 @@ identity
   .description('make a new member key and print its recovery phrase (write it down)')
   .option('--passphrase-file <file>', 'passphrase to encrypt the key with (or DAOMESH_PASSPHRASE, or a prompt)')
   .action(async (options: { passphraseFile?: string }, command: Command) => {
-    const passphrase = await readSecret(passphraseSource(options.passphraseFile, 'New passphrase: '));
+    const passphrase = await readSecret(passphraseSource(options.passphraseFile, 'New passphrase: ', 'The new passphrase again: '));
     const created = await withApi(command, (api) => api.call('identity.create', { passphrase }));
     print(
       globals(command).json,
@@ -193,7 +194,7 @@ identity
   .option('--passphrase-file <file>', 'passphrase to encrypt the key with (or DAOMESH_PASSPHRASE, or a prompt)')
   .action(async (options: { phraseFile?: string; passphraseFile?: string }, command: Command) => {
     const phrase = await readSecret({ file: options.phraseFile, env: 'DAOMESH_PHRASE', prompt: 'Recovery phrase: ', what: 'phrase' });
-    const passphrase = await readSecret(passphraseSource(options.passphraseFile, 'New passphrase: '));
+    const passphrase = await readSecret(passphraseSource(options.passphraseFile, 'New passphrase: ', 'The new passphrase again: '));
     const restored = await withApi(command, (api) => api.call('identity.restore', { phrase, passphrase }));
     print(globals(command).json, restored, `address: ${restored.address}`);
   });
