@@ -137,3 +137,19 @@ test('a reader that closes the pipe early ends the command quietly, with exit co
     await removeDir(node.dataDir);
   }
 });
+
+test('under `npm run daomesh`, a relative --data and --passphrase-file are taken from the folder npm was run in, not the project\'s', async () => {
+  const folder = await makeDataDir('daomesh-npm-cwd-');
+  try {
+    await writeFile(join(folder, 'passphrase.txt'), 'a long enough passphrase\n');
+    const npm = spawn('npm', ['--prefix', repoRoot, 'run', '-s', 'daomesh', '--', '--data', 'relative-data', 'identity', 'unlock', '--passphrase-file', 'passphrase.txt'], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    npm.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(npm, 'close')) as [number | null];
+    // The file was read (from the folder), and the node asked for is the one in the folder: none runs there.
+    assert.equal(code, 1);
+    assert.match(stderr, new RegExp(`No DAOmesh node is running for ${join(folder, 'relative-data').replaceAll('/', '\\/')}\\.`));
+  } finally {
+    await removeDir(folder);
+  }
+});

@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 // The `daomesh` command: runs a node in the foreground, and talks to a running one through its local API.
 import { Command, Option } from 'commander';
-import { resolve } from 'node:path';
 import type { NodeStatus } from '../../core/bridge/api.ts';
 import { DaomeshError, formatError, type ErrorInfo } from '../../core/errors.ts';
 import { appVersion } from '../../core/version.ts';
 import { connectApi, readApiEndpoint, type ApiClient } from '../host/api-client.ts';
-import { defaultDataDir } from '../host/data-dir.ts';
+import { defaultDataDir, userPath } from '../host/data-dir.ts';
 import { addDaoCommands } from './dao-commands.ts';
 import { markDashIds, unmarkDashIdsBeforeActions } from './dash-ids.ts';
 import { durationOption, longestTimer, portOption, refuse } from './number-options.ts';
@@ -36,7 +35,7 @@ const program = new Command()
 
 function globals(command: Command): { dataDir: string; json: boolean } {
   const options = command.optsWithGlobals<GlobalOptions>();
-  return { dataDir: resolve(options.data ?? defaultDataDir()), json: options.json === true };
+  return { dataDir: options.data === undefined ? defaultDataDir() : userPath(options.data), json: options.json === true };
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -4,13 +4,14 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { DaomeshError } from '../../core/errors.ts';
+import { userPath } from '../host/data-dir.ts';
 
 /** `repeat`: a new secret is asked for twice at a prompt (a typo there would lock the user out), this the second prompt. */
 export type SecretSource = { file?: string | undefined; env: string; prompt: string; what: string; repeat?: string };
 
 export async function readSecret(source: SecretSource): Promise<string> {
   if (source.file !== undefined) {
-    const text = await readFile(source.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    const text = await readFile(userPath(source.file), 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw new DaomeshError('BAD_REQUEST', `Cannot read the ${source.what} file ${source.file} (${error.code ?? error.message}).`);
     });
     return text.replace(/\r?\n$/, '');

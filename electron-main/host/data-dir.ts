@@ -6,8 +6,16 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DaomeshError } from '../../core/errors.ts';
 
+/**
+ * A path the user gave (an option, DAOMESH_DATA), from the folder they gave it in: under `npm run daomesh` the
+ * process runs in the project's folder, and npm names the user's in INIT_CWD.
+ */
+export function userPath(path: string): string {
+  return resolve(process.env.INIT_CWD ?? process.cwd(), path);
+}
+
 export function defaultDataDir(): string {
-  if (process.env.DAOMESH_DATA) return resolve(process.env.DAOMESH_DATA);
+  if (process.env.DAOMESH_DATA) return userPath(process.env.DAOMESH_DATA);
   if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'DAOmesh');
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'DAOmesh');
   return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'daomesh');
