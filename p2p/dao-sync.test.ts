@@ -184,6 +184,22 @@ test('two nodes that each wrote while apart exchange exactly what the other lack
   assert.deepEqual([again.sent, again.received, again.rounds], [0, 0, 2]);
 });
 
+test('after a session both nodes say when they last synced, the one that served it too', async () => {
+  const storeA = new TestStore(chain('a', 5));
+  const storeB = new TestStore();
+  const a = await startNode(storeA);
+  const b = await startNode(storeB);
+  storeA.members.add(b.peer);
+  storeB.members.add(a.peer);
+  a.sync.join(dao);
+  b.sync.join(dao);
+  await a.node.dial(b.node.getMultiaddrs()[0]!);
+  await eventually('B to take all of A', () => storeB.order.length === 5);
+  // One of the two asked and the other served (the smaller peer id's session goes on when both ask at once).
+  await eventually('both to have a last sync', () => a.sync.status(dao).lastSyncAt !== null && b.sync.status(dao).lastSyncAt !== null);
+  await eventually('both to be in sync', () => a.sync.status(dao).state === 'in-sync' && b.sync.status(dao).state === 'in-sync');
+});
+
 test('joining a DAO syncs with its nodes, gossip carries new envelopes live, and a gap is repaired', async () => {
   const history = chain('history', 50);
   const stores = [new TestStore(history), new TestStore(), new TestStore()];

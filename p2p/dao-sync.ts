@@ -606,6 +606,8 @@ export class DaoSync {
     this.#emit(dao);
     return (ending) => {
       tracked.serving.delete(peer);
+      // A session compares both ways, whichever node asked: one served through is a sync as much as one started.
+      if (ending === null) tracked.lastSyncAt = (this.#options.now ?? Date.now)();
       this.#sessionEnded(tracked, peer, ending);
       this.#emit(dao);
       this.#pump(tracked);
