@@ -4,7 +4,7 @@
 // join leaves nothing behind, and a revocation written by one node is honoured by the others; a stranger on the
 // topic sees only ciphertext, and a removed member's node cannot read what comes after.
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BridgeParams, BridgeResult, DaoView } from '../core/bridge/api.ts';
@@ -127,6 +127,19 @@ test('a node stopped while the others work catches up when it comes back', async
   nodes[2] = await start(c.dataDir);
   const views = await converged('C to catch up', (all) => all.every((view) => view.proposals.some((entry) => entry.id === proposal && entry.tally.voters === 2)));
   assert.equal(views[2]!.records, views[0]!.records);
+});
+
+test("a node whose DAO log was moved aside (the hint for a damaged one) gets the DAO back by joining again, told it did not hold it", async () => {
+  const c = nodes[2]!;
+  await c.stop();
+  await rename(join(c.dataDir, 'daos', dao, 'envelopes.log'), join(c.dataDir, 'envelopes.log.damaged'));
+  nodes[2] = await start(c.dataDir);
+  assert.ok(!(await json<Array<{ id: string }>>(nodes[2]!, ['dao', 'list'])).some((entry) => entry.id === dao), 'not listed without its log');
+  const { code } = await json<{ code: string }>(nodes[0]!, ['dao', 'invite', dao]);
+  const joined = await json<{ received: number; alreadyHeld: boolean; member: boolean }>(nodes[2]!, ['dao', 'join', code]);
+  assert.deepEqual([joined.alreadyHeld, joined.member], [false, true]);
+  assert.ok(joined.received > 0);
+  await converged('C to hold the whole DAO again');
 });
 
 test("a member's second device joins, becomes one of the DAO's nodes, and keeps the DAO going while the first is off", async () => {

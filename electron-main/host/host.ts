@@ -422,7 +422,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
           addrs = [];
         }
         if (addrs.length === 0) throw new DaomeshError('INVALID_INVITE', 'The invite names no address to reach the DAO at.', 'Ask for a new one.', 'invite-no-address');
-        const heldBefore = daos.replica(invite.dao) !== undefined;
+        // Held: its records are here (a replica opened empty, its log moved aside, holds nothing of it).
+        const heldBefore = daos.replica(invite.dao)?.ledger.has(invite.dao) === true;
         const isMember = () => daos.list().some((summary) => summary.id === invite.dao && summary.isMember);
         if (addrs.some((address) => peerOfAddress(address) === mesh.peerId.toString())) {
           // Dialling itself fails with libp2p's "Can not dial self": say what happened instead.
