@@ -3,7 +3,7 @@
 // when the doc holds writes as that client that are not this host's (another host with the same key wrote on),
 // whose next clock would conflict.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -66,6 +66,8 @@ test('a DAO reopened and written to in three sessions keeps writing as one clien
     assert.equal(clients(replica.doc).length, 1, `session ${session}`);
     await replica.close();
   }
+  // The writer's file, like the rest of a node's data, is for its owner only.
+  if (process.platform !== 'win32') assert.equal((await stat(join(dir, 'yjs-writer'))).mode & 0o777, 0o600);
   // A peer takes the three sessions' envelopes in order: each continues the one before (no conflict, no gap).
   const peer = await DaoReplica.open(join(dir, 'peer'), dao, verify);
   for (const bytes of envelopes) assert.deepEqual((await peer.replica.acceptRemote(bytes)).ok, true);

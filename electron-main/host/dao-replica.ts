@@ -1094,7 +1094,7 @@ async function readWriter(path: string): Promise<{ client: number; clock: number
 
 async function writeWriter(path: string, writer: { client: number; clock: number }): Promise<void> {
   try {
-    await writeFile(`${path}.tmp`, dagCbor.encode(writer));
+    await writeFile(`${path}.tmp`, dagCbor.encode(writer), { mode: 0o600 });
     await rename(`${path}.tmp`, path);
   } catch {
     // The write itself is durable in the log; without the file the next session writes as a new client.
