@@ -67,7 +67,7 @@ test('a DAO reopened and written to in three sessions keeps writing as one clien
     await replica.close();
   }
   // The writer's file, like the rest of a node's data, is for its owner only.
-  if (process.platform !== 'win32') assert.equal((await stat(join(dir, 'yjs-writer'))).mode & 0o777, 0o600);
+  if (process.platform !== 'win32') assert.equal((await stat(join(dir, dao, 'yjs-writer'))).mode & 0o777, 0o600);
   // A peer takes the three sessions' envelopes in order: each continues the one before (no conflict, no gap).
   const peer = await DaoReplica.open(join(dir, 'peer'), dao, verify);
   for (const bytes of envelopes) assert.deepEqual((await peer.replica.acceptRemote(bytes)).ok, true);
