@@ -15,6 +15,8 @@ import { maxDaoPeers, type MeshNode } from './mesh-node.ts';
 const defaultIntervalMs = 5 * 60_000;
 /** A lookup that has not finished by then is given up until the next round. */
 const lookupTimeoutMs = 30_000;
+/** Providers of a DAO's key read per round: a small DAO has a dozen nodes, and the key is anyone's to announce. */
+const maxProvidersRead = 1024;
 
 /** The DHT key under which a DAO's nodes announce themselves. */
 export async function daoRendezvous(dao: string): Promise<CID> {
@@ -100,10 +102,15 @@ export class DaoDiscovery {
     const self = this.#node.peerId;
     const dials: Promise<unknown>[] = [];
     let connected = 0;
+    const seen = new Set<string>();
     try {
       for await (const provider of this.#node.contentRouting.findProviders(key, { signal })) {
-        if (provider.id.equals(self) || result.found.includes(provider.id.toString())) continue;
-        result.found.push(provider.id.toString());
+        const id = provider.id.toString();
+        if (provider.id.equals(self) || seen.has(id)) continue;
+        // Anyone may announce any key: a flood of made-up providers is read no further than this.
+        if (seen.size >= maxProvidersRead) break;
+        seen.add(id);
+        result.found.push(id);
         if (this.#node.getConnections(provider.id).length > 0) {
           connected++;
           continue;
