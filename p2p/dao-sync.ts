@@ -111,6 +111,12 @@ export type DaoSyncOptions = {
   log?: (line: string) => void;
 };
 
+/**
+ * Sessions of a join cut short in a row before taking anything that are tried again: the inviter's time limit may
+ * fall during a stall of either machine; one that keeps taking nothing is given up.
+ */
+const maxFruitlessJoinSessions = 3;
+
 /** Refusals that say the peer does not count this node as one of the DAO's, until something changes. */
 const refusesThisNode: ReadonlySet<string> = new Set<SyncRefusalCode>(['NOT_A_MEMBER', 'INVALID_INVITE', 'INVITE_EXPIRED', 'INVITE_REVOKED']);
 
@@ -314,6 +320,8 @@ export class DaoSync {
     /** What the sessions before this one brought. */
     let before: SyncReport | null = null;
     let report: SyncReport;
+    /** Sessions in a row cut short before they took anything (a stall, a busy machine): a few are tried again. */
+    let fruitless = 0;
     for (let busyTries = 0; ; ) {
       // Counted as this node's session for the DAO (status shows it; nothing else runs alongside).
       const progress = { received: before?.received ?? 0, expected: before?.received ?? 0 };
@@ -345,10 +353,12 @@ export class DaoSync {
         break;
       } catch (error) {
         this.#sessionEnded(tracked, inviter, error);
-        // Cut short with something new, by either side's time limit or a dropped stream (not for sending what
-        // this node refuses: SyncProtocolError): the next session takes up the rest.
+        // Cut short by either side's time limit or a dropped stream (not for sending what this node refuses:
+        // SyncProtocolError), with something new or, a few times in a row, with nothing yet: the next session takes
+        // up the rest.
         const partial = error instanceof SyncProtocolError ? null : cut.report;
-        if (partial !== null && partial.accepted > 0) {
+        if (partial !== null && (partial.accepted > 0 || fruitless++ < maxFruitlessJoinSessions)) {
+          if (partial.accepted > 0) fruitless = 0;
           // The inviter may be leaving us alone for as long as we it (it saw the same limit): asked through its
           // BUSY meanwhile.
           this.#count(partial);
