@@ -302,6 +302,24 @@ test('the signatures a result needs now follow the members, where the rule set f
   assert.ok(DaoView.safeParse(view).success);
 });
 
+test('signatures of members who left since no longer count toward a result that is not final yet, as in the fold', () => {
+  const dave = actor('dave');
+  const scenario = new Scenario([alice, bob, carol, dave], { ...simpleMajority(4), ...timing, signatureThreshold: 3 });
+  const beans = scenario.propose(alice, { kind: 'signal', params: { text: 'Plant beans' }, title: 'Beans' });
+  scenario.advance(day + 1);
+  scenario.sign(alice, beans);
+  scenario.sign(carol, beans);
+  const certificate = () => daoView(scenario.state(), bob.key.address, scenario.now).proposals[0]!.certificate;
+  assert.deepEqual(certificate(), { signatures: 2, needed: 3, final: false, signedByMe: false });
+  scenario.ragequit(carol);
+  assert.deepEqual(certificate(), { signatures: 1, needed: 3, final: false, signedByMe: false }, "carol's signature is not a member's any more");
+  scenario.ragequit(dave);
+  // Two members left: two signatures would do, and alice's is the only one that counts.
+  assert.deepEqual(certificate(), { signatures: 1, needed: 2, final: false, signedByMe: false });
+  scenario.sign(bob, beans);
+  assert.equal(certificate()!.final, true, "bob's makes two");
+});
+
 test("the most votes a proposal's credits in the view pay for is a ballot the fold counts, and one vote more it ignores", () => {
   const scenario = new Scenario([alice, bob, carol], { ...quadratic(3), ...timing });
   const signal = (title: string): string => scenario.propose(alice, { kind: 'signal', params: { text: '' }, title });

@@ -246,13 +246,18 @@ function paramsOf(proposal: FoldProposal, inForce: Rules | null): ProposalParams
   }
 }
 
-/** Signatures on the proposal's leading tally certificate (the final one once there is one), null before any. */
+/**
+ * Signatures on the proposal's leading tally certificate (the final one once there is one), null before any. Until
+ * it is final only members' signatures count toward it, as in the fold: a signer who left since counts no more.
+ */
 function certificateView(state: DaoState, proposal: FoldProposal, me: string | null): ProposalView['certificate'] {
-  const leading = [...proposal.signatures].sort((a, b) => b.signers.length - a.signers.length)[0];
+  const members = new Set(state.members.map((member) => member.address));
+  const counting = (signers: readonly string[]) => (proposal.certificate ? signers.length : signers.filter((signer) => members.has(signer)).length);
+  const leading = [...proposal.signatures].sort((a, b) => counting(b.signers) - counting(a.signers))[0];
   const counted = proposal.certificate ?? leading;
   if (!counted) return null;
   return {
-    signatures: counted.signers.length,
+    signatures: counting(counted.signers),
     needed: state.signatureThreshold,
     final: proposal.certificate !== null,
     signedByMe: me !== null && proposal.signatures.some((entry) => entry.signers.includes(me)),

@@ -213,20 +213,21 @@ export async function startHost(options: HostOptions): Promise<Host> {
     let statusTimers = new Map<string, ReturnType<typeof setTimeout>>();
     // Sessions report progress often; the UI gets at most a few pushes a second per DAO.
     const knownPeers = await KnownPeers.open(options.dataDir);
-    // Looked up once per peer every few minutes, not on every status push (each costs a peer store read).
+    // Looked up once per connection every few minutes, not on every status push (each costs a peer store read). Per
+    // connection, not per peer: a peer met again after a restart listens on a new port, to be remembered at once,
+    // or this node, restarted in turn, would dial only the old one.
     const rememberedAt = new Map<string, number>();
     const rememberPeers = (peers: readonly string[]): void => {
       const now = performance.now();
       for (const peer of peers) {
-        if (now - (rememberedAt.get(peer) ?? -Infinity) < 5 * 60_000) continue;
         const connection = mesh.getConnections().find((candidate) => candidate.remotePeer.toString() === peer);
-        if (!connection) continue;
+        if (!connection || now - (rememberedAt.get(connection.id) ?? -Infinity) < 5 * 60_000) continue;
         void mesh.peerStore
           .get(connection.remotePeer)
           .then((stored) => {
             if (stored.addresses.length === 0) return; // identify has not told us yet: next push
             if (rememberedAt.size > 4096) rememberedAt.clear();
-            rememberedAt.set(peer, now);
+            rememberedAt.set(connection.id, now);
             knownPeers.remember(peer, stored.addresses.map((address) => address.multiaddr.toString()), Date.now());
           })
           .catch(() => {});
