@@ -384,58 +384,55 @@ test('a peer that always answers BUSY is asked again a few times, then left to t
   assert.equal(store.order.length, 3, 'nothing taken from a busy peer');
 });
 
-test('a peer that refuses every round for a reason that does not change (it lacks the DAO) is logged once, and again only when the reason changes', async () => {
+type Refusal = Extract<ReturnType<DaoSyncHost['mayServe']>, { ok: false }>;
+
+/**
+ * Node A, holding a DAO and asking every 50 ms, connected to B, one of the DAO's nodes by A's records, which answers
+ * every session with `refusal()`; `asked` counts B's sessions.
+ */
+async function refusedByPeer(refusal: () => Refusal, options: Omit<DaoSyncOptions, 'intervalMs' | 'log'> = {}) {
   const store = new TestStore(chain('a', 3));
   const lines: string[] = [];
-  const a = await startNode(store, 50, { log: (line) => lines.push(line) });
+  const a = await startNode(store, 50, { ...options, log: (line) => lines.push(line) });
   const otherStore = new TestStore();
-  let refusal: ReturnType<DaoSyncHost['mayServe']> = { ok: false, code: 'DAO_NOT_FOUND', message: 'This node does not hold the DAO.' };
-  otherStore.mayServe = () => refusal as ReturnType<TestStore['mayServe']>;
+  otherStore.mayServe = () => refusal() as unknown as ReturnType<TestStore['mayServe']>;
   const b = await startMeshNode();
-  let asked = 0;
+  const counter = { asked: 0 };
   await b.handle(daoSyncProtocol, (stream, connection) => {
-    asked++;
+    counter.asked++;
     void serveSync(stream, connection.remotePeer.toString(), otherStore);
   });
   b.services.pubsub.subscribe(daoTopic(dao));
   store.members.add(b.peerId.toString());
   a.sync.join(dao);
   await a.node.dial(b.getMultiaddrs()[0]!);
-  await eventually('A to ask B several rounds', () => asked >= 5);
-  const about = (code: string) => lines.filter((line) => line.includes(b.peerId.toString()) && line.includes(code));
+  return { a, b: b.peerId.toString(), lines, counter };
+}
+
+test('a peer that refuses every round for a reason that does not change (it lacks the DAO) is logged once, and again only when the reason changes', async () => {
+  let refusal: Refusal = { ok: false, code: 'DAO_NOT_FOUND', message: 'This node does not hold the DAO.' };
+  const { b, lines, counter } = await refusedByPeer(() => refusal);
+  await eventually('A to ask B several rounds', () => counter.asked >= 5);
+  const about = (code: string) => lines.filter((line) => line.includes(b) && line.includes(code));
   assert.equal(about('DAO_NOT_FOUND').length, 1, lines.join('\n'));
   assert.match(about('DAO_NOT_FOUND')[0]!, /said once while it answers the same/);
   refusal = { ok: false, code: 'BAD_REQUEST', message: 'Something else.' };
-  const askedThen = asked;
-  await eventually('A to ask B again', () => asked >= askedThen + 3);
+  const askedThen = counter.asked;
+  await eventually('A to ask B again', () => counter.asked >= askedThen + 3);
   assert.equal(about('BAD_REQUEST').length, 1);
   assert.equal(about('DAO_NOT_FOUND').length, 1);
 });
 
 test('a device whose invite every peer refuses (revoked, voided, expired) is shown as refused by them, offline, and left alone a while', async () => {
-  const store = new TestStore(chain('a', 3));
-  const lines: string[] = [];
-  const a = await startNode(store, 50, { notMemberBackOff: { firstMs: 60_000, maxMs: 600_000 }, log: (line) => lines.push(line) });
-  const otherStore = new TestStore();
-  otherStore.mayServe = () => ({ ok: false, code: 'INVITE_REVOKED', message: 'The invite was voided by an exit.' }) as unknown as ReturnType<TestStore['mayServe']>;
-  const b = await startMeshNode();
-  let asked = 0;
-  await b.handle(daoSyncProtocol, (stream, connection) => {
-    asked++;
-    void serveSync(stream, connection.remotePeer.toString(), otherStore);
-  });
-  b.services.pubsub.subscribe(daoTopic(dao));
-  store.members.add(b.peerId.toString());
-  a.sync.join(dao);
-  await a.node.dial(b.getMultiaddrs()[0]!);
-  await eventually('A to show B as refusing', () => a.sync.status(dao).refusedBy.includes(b.peerId.toString()));
+  const { a, b, lines, counter } = await refusedByPeer(() => ({ ok: false, code: 'INVITE_REVOKED', message: 'The invite was voided by an exit.' }), { notMemberBackOff: { firstMs: 60_000, maxMs: 600_000 } });
+  await eventually('A to show B as refusing', () => a.sync.status(dao).refusedBy.includes(b));
   const status = a.sync.status(dao);
   assert.equal(status.state, 'offline', 'in sync with nobody');
   assert.match(status.lastError ?? '', /^INVITE_REVOKED/);
   // Left alone for the pause (a minute here), not asked every 50 ms round.
-  const askedThen = asked;
+  const askedThen = counter.asked;
   await new Promise((resolve) => setTimeout(resolve, 1_000));
-  assert.ok(asked <= askedThen + 1, `asked ${asked - askedThen} more times`);
+  assert.ok(counter.asked <= askedThen + 1, `asked ${counter.asked - askedThen} more times`);
   assert.equal(lines.filter((line) => line.includes('INVITE_REVOKED')).length, 1);
 });
 
