@@ -89,6 +89,8 @@ test('onboarding: the language menu says it opens a menu and which language is c
   await page.getByTestId('language-zh-Hant').click();
   await page.getByRole('menu').waitFor({ state: 'detached' });
   await menu.click();
+  // The items are read once the menu is open again (reading at once raced its opening).
+  await page.getByRole('menuitemradio', { checked: true }).waitFor();
   assert.deepEqual(await checked(), ['繁體中文']);
   await page.keyboard.press('Escape');
   await page.getByRole('menu').waitFor({ state: 'detached' });
