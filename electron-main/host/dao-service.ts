@@ -127,7 +127,12 @@ export type DaoServiceOptions = {
 
 /** What this node will not sign, so that a DAO's count of results to sign leaves it out (#refuseUnseenVote). */
 function signingLimits(replica: DaoReplica): SigningLimits {
-  return { refusesToSign: (proposal, votingEndsAt) => (replica.arrivalOf(proposal) ?? Number.NEGATIVE_INFINITY) > votingEndsAt };
+  return { refusesToSign: (proposal, votingEndsAt) => receivedLate(replica, proposal, votingEndsAt) };
+}
+
+/** Whether this node first received the proposal after its voting period ended (unknown arrivals are not late). */
+function receivedLate(replica: DaoReplica, proposal: string, votingEndsAt: number): boolean {
+  return (replica.arrivalOf(proposal) ?? Number.NEGATIVE_INFINITY) > votingEndsAt;
 }
 
 export class DaoService {
@@ -336,10 +341,10 @@ export class DaoService {
   /** When this node first received the proposal and when its voting ended, if the first came after the second (dao.signingRefusal). */
   lateArrival(dao: string, proposal: string): { receivedAt: number; votingEndsAt: number } | null {
     const replica = this.#replica(dao);
-    const receivedAt = replica.arrivalOf(proposal);
-    if (receivedAt === undefined) return null;
+    // No arrival known (held before arrivals were kept): not late, and no state to work out.
+    if (replica.arrivalOf(proposal) === undefined) return null;
     const votingEndsAt = replica.ledger.state(this.#now()).proposals.find((entry) => entry.id === proposal)?.votingEndsAt;
-    return votingEndsAt === undefined || receivedAt <= votingEndsAt ? null : { receivedAt, votingEndsAt };
+    return votingEndsAt !== undefined && receivedLate(replica, proposal, votingEndsAt) ? { receivedAt: replica.arrivalOf(proposal)!, votingEndsAt } : null;
   }
 
   async withdraw(params: BridgeParams<'dao.withdraw'>): Promise<BridgeResult<'dao.withdraw'>> {
